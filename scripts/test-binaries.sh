@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Builds the real servers and tools the integration tests run, from Go modules, into a per-version cache
+# outside the repository. Skips whatever is already built. Prints what it did and how long it took.
+#
+#   scripts/test-binaries.sh            # build everything the test suite needs
+#   scripts/test-binaries.sh --print    # print the directory the binaries live in (after building)
+#
+# Versions are pinned here; the cache directory is keyed by them, so changing a version builds anew.
+set -euo pipefail
+
+K8S_VERSION="${DRIFTWATCH_K8S_VERSION:-1.35.7}"
+ETCD_VERSION="${DRIFTWATCH_ETCD_VERSION:-3.6.8}"
+KUSTOMIZE_VERSION="${DRIFTWATCH_KUSTOMIZE_VERSION:-5.8.1}"
+HELM_VERSION="${DRIFTWATCH_HELM_VERSION:-4.2.1}"
+CACHE_ROOT="${DRIFTWATCH_CACHE:-$HOME/.cache/driftwatch}"
+
+K8S_DIR="$CACHE_ROOT/k8s-v$K8S_VERSION"
+ETCD_DIR="$CACHE_ROOT/etcd-v$ETCD_VERSION"
+KUSTOMIZE_DIR="$CACHE_ROOT/kustomize-v$KUSTOMIZE_VERSION"
+HELM_DIR="$CACHE_ROOT/helm-v$HELM_VERSION"
+
+say() { printf '[test-binaries] %s\n' "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+if [[ "${1:-}" == "--print" ]]; then
+  # Machine-readable: KEY=path lines the test command exports for the JVM.
+  echo "DRIFTWATCH_KUBE_APISERVER=$K8S_DIR/kube-apiserver"
+  echo "DRIFTWATCH_KUBECTL=$K8S_DIR/kubectl"
+  echo "DRIFTWATCH_ETCD=$ETCD_DIR/etcd"
+  echo "DRIFTWATCH_KUSTOMIZE=$KUSTOMIZE_DIR/kustomize"
+  echo "DRIFTWATCH_HELM=$HELM_DIR/helm"
+  exit 0
+fi
+
+command -v go >/dev/null 2>&1 || die "Go is not installed or not on PATH. The test API server is built from Go modules: install Go >= 1.24 (https://go.dev/doc/install) and rerun."
+go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
+[[ "$go_minor" =~ ^[0-9]+$ && "$go_minor" -ge 24 ]] || die "Go $(go env GOVERSION) is too old: Go >= 1.24 is needed."
+
+export GOWORK=off GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
+build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
+
+# kube-apiserver and kubectl: k8s.io/kubernetes cannot be `go install`ed (its go.mod replaces its staging modules
+# with local paths), so build inside a throw-away wrapper module that replaces each staging module with its
+# published v0.X.Y tag. The list of staging modules is read from the published go.mod, so it cannot drift.
+build_kubernetes() {
+  if [[ -x "$K8S_DIR/kube-apiserver" && -x "$K8S_DIR/kubectl" ]]; then
+    say "kube-apiserver + kubectl v$K8S_VERSION: cached in $K8S_DIR"; return
+  fi
+  local start; start=$(date +%s)
+  say "building kube-apiserver + kubectl v$K8S_VERSION (cold: 10-20 min on 2 cores) ..."
+  local work; work=$(mktemp -d)
+  trap 'rm -rf "$work"' RETURN
+  local gomod
+  gomod=$(cd "$work" && go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  [[ -f "$gomod" ]] || die "could not download k8s.io/kubernetes@v$K8S_VERSION through the Go module proxy"
+  local minor="${K8S_VERSION#*.}"; minor="${minor%%.*}"
+  local staging_version="v0.${K8S_VERSION#*.}"
+  {
+    echo "module driftwatch.local/k8sbuild"
+    grep -E '^go [0-9]' "$gomod"
+    grep -E '^godebug ' "$gomod" || true
+    echo "require k8s.io/kubernetes v$K8S_VERSION"
+    echo "replace ("
+    grep -E '=>[[:space:]]+\./staging/' "$gomod" | awk -v v="$staging_version" '{print "\t" $1 " => " $1 " " v}'
+    echo ")"
+  } >"$work/go.mod"
+  local n; n=$(grep -c ' => k8s.io/' "$work/go.mod" || true)
+  say "wrapper module replaces $n staging modules with $staging_version"
+  local ldflags=""
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor"
+    ldflags+=" -X $p.gitTreeState=clean -X $p.buildDate=$build_date"
+  done
+  mkdir -p "$K8S_DIR.tmp"
+  (cd "$work" && go build -trimpath -buildvcs=false -tags selinux,notest,grpcnotrace -ldflags "$ldflags" \
+      -o "$K8S_DIR.tmp/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver)
+  (cd "$work" && go build -trimpath -buildvcs=false -tags selinux,notest,grpcnotrace -ldflags "$ldflags" \
+      -o "$K8S_DIR.tmp/kubectl" k8s.io/kubernetes/cmd/kubectl)
+  rm -rf "$K8S_DIR"; mv "$K8S_DIR.tmp" "$K8S_DIR"
+  say "built kube-apiserver + kubectl v$K8S_VERSION in $(elapsed "$start") -> $K8S_DIR"
+}
+
+# etcd: the server binary is the root package of go.etcd.io/etcd/server/v3, whose go.mod has replaces too;
+# build it from a wrapper that requires it as a tool.
+build_etcd() {
+  if [[ -x "$ETCD_DIR/etcd" ]]; then say "etcd v$ETCD_VERSION: cached in $ETCD_DIR"; return; fi
+  local start; start=$(date +%s)
+  say "building etcd v$ETCD_VERSION ..."
+  local work; work=$(mktemp -d)
+  trap 'rm -rf "$work"' RETURN
+  (cd "$work" && go mod init driftwatch.local/etcdbuild >/dev/null 2>&1 \
+     && go get -tool "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" >/dev/null 2>&1 \
+     || die "could not fetch go.etcd.io/etcd/server/v3@v$ETCD_VERSION through the Go module proxy")
+  mkdir -p "$ETCD_DIR.tmp"
+  (cd "$work" && go build -trimpath -buildvcs=false -o "$ETCD_DIR.tmp/etcd" go.etcd.io/etcd/server/v3)
+  rm -rf "$ETCD_DIR"; mv "$ETCD_DIR.tmp" "$ETCD_DIR"
+  say "built etcd v$ETCD_VERSION in $(elapsed "$start") -> $ETCD_DIR"
+}
+
+# kustomize and helm build with a plain `go install` at their release tags.
+build_plain() { # name dir module version
+  local name=$1 dir=$2 module=$3 version=$4
+  if [[ -x "$dir/$name" ]]; then say "$name v$version: cached in $dir"; return; fi
+  local start; start=$(date +%s)
+  say "building $name v$version ..."
+  mkdir -p "$dir.tmp"
+  GOBIN="$dir.tmp" go install -trimpath "$module@v$version"
+  rm -rf "$dir"; mv "$dir.tmp" "$dir"
+  say "built $name v$version in $(elapsed "$start") -> $dir"
+}
+
+total_start=$(date +%s)
+mkdir -p "$CACHE_ROOT"
+build_etcd
+build_kubernetes
+build_plain kustomize "$KUSTOMIZE_DIR" sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION"
+build_plain helm "$HELM_DIR" helm.sh/helm/v4/cmd/helm "$HELM_VERSION"
+say "all test binaries ready in $(elapsed "$total_start")"
