@@ -8,7 +8,7 @@
 # Versions are pinned here; the cache directory is keyed by them, so changing a version builds anew.
 set -euo pipefail
 
-K8S_VERSION="${DRIFTWATCH_K8S_VERSION:-1.35.7}"
+K8S_VERSION="${DRIFTWATCH_K8S_VERSION:-1.36.3}"
 ETCD_VERSION="${DRIFTWATCH_ETCD_VERSION:-3.6.8}"
 KUSTOMIZE_VERSION="${DRIFTWATCH_KUSTOMIZE_VERSION:-5.8.1}"
 HELM_VERSION="${DRIFTWATCH_HELM_VERSION:-4.2.1}"
@@ -52,9 +52,10 @@ build_kubernetes() {
   say "building kube-apiserver + kubectl v$K8S_VERSION (cold: 10-20 min on 2 cores) ..."
   local work; work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN
-  local gomod
-  gomod=$(cd "$work" && go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
-  [[ -f "$gomod" ]] || die "could not download k8s.io/kubernetes@v$K8S_VERSION through the Go module proxy"
+  local info gomod
+  info=$(cd "$work" && go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" 2>&1) || true
+  gomod=$(sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' <<<"$info")
+  [[ -n "$gomod" && -f "$gomod" ]] || die "could not download k8s.io/kubernetes@v$K8S_VERSION through the Go module proxy: $info"
   local minor="${K8S_VERSION#*.}"; minor="${minor%%.*}"
   local staging_version="v0.${K8S_VERSION#*.}"
   {

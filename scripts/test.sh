@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole driftwatch test suite, runnable on a fresh machine:
+#   1. checks/installs prerequisites (JDK 17+, Maven, Go; apt packages when run as root on Debian/Ubuntu),
+#   2. builds the real test servers and tools from Go modules into ~/.cache/driftwatch (skipped when cached),
+#   3. runs `mvn verify`: unit tests (*Test, surefire) and integration tests (*IT, failsafe) against real servers.
+# A missing binary or server fails the run with a message; nothing is skipped. Extra arguments go to Maven,
+# e.g. scripts/test.sh -Dit.test=LocalKubeClusterIT
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+say() { printf '[test] %s\n' "$*" >&2; }
+
+apt_updated=false
+apt_install() {
+  if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+    say "ERROR: missing $*; install it (Debian/Ubuntu: apt-get install $*) and rerun"; exit 1
+  fi
+  if [[ $apt_updated == false ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq; apt_updated=true
+  fi
+  say "installing $* with apt-get"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Commands the build and the tests run, with the Debian package that provides each.
+need() { # command package
+  command -v "$1" >/dev/null 2>&1 || apt_install "$2"
+}
+need java openjdk-17-jdk-headless
+need mvn maven
+need git git
+command -v go >/dev/null 2>&1 || { say "ERROR: Go >= 1.24 is needed to build the test API server (https://go.dev/doc/install)"; exit 1; }
+java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+[[ "${java_major%%.*}" -ge 17 ]] || { say "ERROR: JDK 17 or newer is needed, found $java_major"; exit 1; }
+
+scripts/test-binaries.sh
+while IFS= read -r line; do export "${line?}"; done < <(scripts/test-binaries.sh --print)
+
+say "prerequisites ready in $(( $(date +%s) - start ))s; running mvn verify"
+mvn -B --no-transfer-progress verify "$@"
+say "done in $(( $(date +%s) - start ))s"

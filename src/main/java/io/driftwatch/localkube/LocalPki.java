@@ -1,0 +1,137 @@
+package io.driftwatch.localkube;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The certificates a throw-away API server needs: a CA, a serving certificate for 127.0.0.1, an admin client
+ * certificate in {@code system:masters}, and the service-account signing key. RSA keys, because fabric8 reads PKCS#8
+ * EC keys only when told the algorithm. Written as PEM files into one directory.
+ */
+final class LocalPki {
+
+    /** The PEM files of one PKI. */
+    record Files(Path caCert, Path servingCert, Path servingKey, Path adminCert, Path adminKey, Path serviceAccountKey) {
+    }
+
+    private static final Duration VALIDITY = Duration.ofDays(7);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private LocalPki() {
+    }
+
+    static Files create(Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            KeyPair ca = rsa();
+            X500Name caName = new X500Name("CN=driftwatch-local-ca");
+            X509Certificate caCert = sign(caName, ca, caName, ca.getPublic(), certificateAuthority());
+
+            KeyPair serving = rsa();
+            X509Certificate servingCert = sign(caName, ca, new X500Name("CN=kube-apiserver"), serving.getPublic(),
+                    builder -> {
+                        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                            new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                            new GeneralName(GeneralName.dNSName, "localhost"),
+                            new GeneralName(GeneralName.dNSName, "kubernetes.default.svc")}));
+                        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+                    });
+
+            KeyPair admin = rsa();
+            X509Certificate adminCert = sign(caName, ca, new X500Name("CN=driftwatch-admin,O=system:masters"),
+                    admin.getPublic(),
+                    builder -> builder.addExtension(Extension.extendedKeyUsage, false,
+                            new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)));
+
+            KeyPair serviceAccount = rsa();
+            return new Files(
+                    write(dir.resolve("ca.crt"), caCert),
+                    write(dir.resolve("apiserver.crt"), servingCert),
+                    write(dir.resolve("apiserver.key"), serving.getPrivate()),
+                    write(dir.resolve("admin.crt"), adminCert),
+                    write(dir.resolve("admin.key"), admin.getPrivate()),
+                    write(dir.resolve("service-account.key"), serviceAccount.getPrivate()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the local API server's certificates to " + dir, e);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot create the local API server's certificates", e);
+        }
+    }
+
+    private interface Extensions {
+        void add(X509v3CertificateBuilder builder) throws CertIOException;
+    }
+
+    private static Extensions certificateAuthority() {
+        return builder -> {
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+        };
+    }
+
+    private static KeyPair rsa() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048, RANDOM);
+        return generator.generateKeyPair();
+    }
+
+    private static X509Certificate sign(X500Name issuer, KeyPair issuerKeys, X500Name subject,
+            java.security.PublicKey subjectKey, Extensions extensions)
+            throws GeneralSecurityException, OperatorCreationException, CertIOException {
+        Instant now = Instant.now();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM),
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, subjectKey);
+        extensions.add(builder);
+        if (!subject.equals(issuer)) {
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+        }
+        return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKeys.getPrivate())));
+    }
+
+    private static Path write(Path file, Object pemObject) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+            writer.writeObject(pemObject);
+        }
+        java.nio.file.Files.writeString(file, text.toString());
+        return file;
+    }
+
+    static String base64(Path pemFile) {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(java.nio.file.Files.readAllBytes(pemFile));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.driftwatch.testing;
+
+import io.driftwatch.localkube.LocalKubeBinaries;
+import io.driftwatch.localkube.LocalKubeCluster;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real kubectl against the test cluster, so that changes in tests carry the field managers a person's
+ * kubectl writes ({@code kubectl-edit}, {@code kubectl-patch}, ...). Fails the test on a non-zero exit.
+ */
+public final class Kubectl {
+
+    private final LocalKubeCluster cluster;
+
+    public Kubectl(LocalKubeCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Runs {@code kubectl ARGS} and returns its standard output; throws with the output when it fails. */
+    public String run(String... args) {
+        Result result = tryRun(args);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("kubectl " + String.join(" ", args) + " exited " + result.exitCode() + ":\n"
+                    + result.output());
+        }
+        return result.output();
+    }
+
+    public Result tryRun(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(LocalKubeBinaries.find().kubectl().toString());
+        command.add("--kubeconfig=" + cluster.kubeconfig());
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 120 s");
+            }
+            return new Result(process.exitValue(), output);
+        } catch (IOException e) {
+            throw new AssertionError("cannot run kubectl: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    public record Result(int exitCode, String output) {
+    }
+}
