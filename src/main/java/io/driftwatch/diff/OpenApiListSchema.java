@@ -139,6 +139,7 @@ public final class OpenApiListSchema implements ListSchema {
         return Optional.of(ListType.ATOMIC);
     }
 
+    /** Keyed list; key defaults from the item schema, ignoring the zero-value defaults the API server's generator emits. */
     private static ListType keyed(Root root, List<String> keys, JsonNode items) {
         ListType type = ListType.mapWithKnownDefaults(keys);
         Map<String, JsonNode> defaults = new HashMap<>(type.keyDefaults());
@@ -147,7 +148,7 @@ public final class OpenApiListSchema implements ListSchema {
             for (JsonNode n : itemChain) {
                 JsonNode prop = n.path("properties").path(key);
                 for (JsonNode p : resolveChain(root, prop)) {
-                    if (p.has("default")) {
+                    if (p.has("default") && !Values.isEmptyOrZero(p.get("default"))) {
                         defaults.put(key, p.get("default"));
                     }
                 }

@@ -150,12 +150,12 @@ final class YamlDiff {
                     out.add(new Edit(' ', a.get(prefix + i), prefix + i, prefix + j));
                     i++;
                     j++;
-                } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                    out.add(new Edit('+', b.get(prefix + j), -1, prefix + j));
-                    j++;
-                } else {
+                } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
                     out.add(new Edit('-', a.get(prefix + i), prefix + i, -1));
                     i++;
+                } else {
+                    out.add(new Edit('+', b.get(prefix + j), -1, prefix + j));
+                    j++;
                 }
             }
         }
