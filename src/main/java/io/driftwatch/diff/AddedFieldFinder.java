@@ -138,7 +138,11 @@ final class AddedFieldFinder {
         return !Values.isEmpty(node);
     }
 
+    /** Reports an added field unless its live value is empty ({@code {}}, {@code []}): empty is not a value to drift to. */
     private static void report(FieldPath path, JsonNode live, Consumer<Comparer.RawChange> out) {
+        if (Values.isEmpty(live)) {
+            return;
+        }
         out.accept(new Comparer.RawChange(path, Op.ADDED, null, live));
     }
 }

@@ -1,9 +1,14 @@
 package io.driftwatch.diff;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /** Shell-style glob over a whole string: {@code *} any run of characters, {@code ?} one character. */
 public final class Glob {
+
+    private static final int MAX_CACHED = 1024;
+    private static final Map<String, Glob> CACHE = new ConcurrentHashMap<>();
 
     private final String glob;
     private final Pattern pattern;
@@ -30,7 +35,15 @@ public final class Glob {
     }
 
     public static Glob of(String glob) {
-        return new Glob(glob);
+        Glob cached = CACHE.get(glob);
+        if (cached == null) {
+            if (CACHE.size() > MAX_CACHED) {
+                CACHE.clear();
+            }
+            cached = new Glob(glob);
+            CACHE.put(glob, cached);
+        }
+        return cached;
     }
 
     public boolean matches(String value) {

@@ -50,6 +50,21 @@ class DiffEngineTest {
     }
 
     @Test
+    void reportsNoDriftAfterServerSideApplyByKubectlEvenThoughKubectlCountsAsOutOfBand() {
+        Fixtures.removeLastApplied(live);
+        ObjectNode entry = (ObjectNode) live.at("/metadata/managedFields/0");
+        entry.put("manager", "kubectl");
+        entry.put("operation", "Apply");
+        entry.set("fieldsV1", load("deployment-ssa-fields.json"));
+        assertThat(engine.diff(desired(deployment), live, true)).isEmpty();
+
+        set(live, "/spec/template/spec/containers/1/resources", "{\"limits\":{\"cpu\":\"1\"}}");
+        Change c = onlyChange(drift(engine, deployment, live));
+        assertThat(c.field()).isEqualTo("spec.template.spec.containers[name=sidecar].resources");
+        assertThat(c.op()).isEqualTo(Op.ADDED);
+    }
+
+    @Test
     void reportsNoDriftForServicePortsSharingANumberWithDifferentProtocols() {
         ObjectNode liveService = load("service-live.yaml");
         remove(liveService, "/spec/ports/2");
