@@ -1,0 +1,35 @@
+package io.driftwatch.diff;
+
+import java.util.Locale;
+
+/** Why a change (or an object) differs from Git. */
+public enum Cause {
+    /** Written by a person or an ad-hoc tool (an out-of-band field manager). */
+    OUT_OF_BAND,
+    /** Git changed and the applier has not applied it yet. */
+    PENDING_SYNC,
+    /** The applier applied the desired value and a mutating webhook changed it in the same request. */
+    ADMISSION,
+    /** A desired field changed by a manager of the controllers group. */
+    CONTROLLER,
+    /** The evidence does not decide. */
+    UNKNOWN,
+    /** Missing and seen live before. */
+    DELETED,
+    /** Missing and never seen live: new in Git. */
+    NOT_YET_APPLIED;
+
+    /** "out-of-band", "pending-sync", ... */
+    public String json() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static Cause fromJson(String value) {
+        for (Cause c : values()) {
+            if (c.json().equals(value)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown cause '" + value + "'");
+    }
+}

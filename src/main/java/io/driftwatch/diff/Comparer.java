@@ -1,0 +1,172 @@
+package io.driftwatch.diff;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Compares a (normalised, pruned) desired object with a live one under partial-object semantics: only fields desired
+ * sets are compared; keyed lists merge by key; sets compare as sets; atomic lists element by element; numbers and
+ * quantities by value; empty or zero desired values equal an absent live value.
+ */
+final class Comparer {
+
+    /** A difference before attribution. */
+    record RawChange(FieldPath path, Op op, JsonNode desired, JsonNode live) {
+    }
+
+    private final String group;
+    private final String kind;
+    private final ListSchema schema;
+
+    Comparer(String group, String kind, ListSchema schema) {
+        this.group = group;
+        this.kind = kind;
+        this.schema = schema;
+    }
+
+    List<RawChange> compare(JsonNode desired, JsonNode live) {
+        List<RawChange> out = new ArrayList<>();
+        compare(FieldPath.ROOT, desired, live, out::add);
+        return out;
+    }
+
+    /** True when {@code desired} (partial) is satisfied by {@code other}. */
+    boolean satisfies(FieldPath path, JsonNode desired, JsonNode other) {
+        boolean[] differs = {false};
+        compare(path, desired, other, c -> differs[0] = true);
+        return !differs[0];
+    }
+
+    void compare(FieldPath path, JsonNode d, JsonNode l, Consumer<RawChange> out) {
+        if (Values.isEmpty(d)) {
+            return;
+        }
+        if (l == null || l.isNull() || l.isMissingNode()) {
+            if (!Values.isEmptyOrZero(d)) {
+                out.accept(new RawChange(path, Op.REMOVED, d, null));
+            }
+            return;
+        }
+        if (d.isObject()) {
+            if (!l.isObject()) {
+                out.accept(new RawChange(path, Op.CHANGED, d, l));
+                return;
+            }
+            var it = d.fields();
+            while (it.hasNext()) {
+                var e = it.next();
+                compare(path.field(e.getKey()), e.getValue(), l.get(e.getKey()), out);
+            }
+        } else if (d.isArray()) {
+            if (!l.isArray()) {
+                out.accept(new RawChange(path, Op.CHANGED, d, l));
+                return;
+            }
+            compareList(path, d, l, out);
+        } else if (l.isContainerNode()) {
+            out.accept(new RawChange(path, Op.CHANGED, d, l));
+        } else if (!Values.scalarEquals(d, l, false)) {
+            FieldFormat format = schema.format(group, kind, path.names()).orElse(FieldFormat.PLAIN);
+            if (format == FieldFormat.PLAIN || !Values.scalarEquals(d, l, true)) {
+                out.accept(new RawChange(path, Op.CHANGED, d, l));
+            }
+        }
+    }
+
+    ListType listType(FieldPath path) {
+        return schema.listType(group, kind, path.names()).orElse(ListType.ATOMIC);
+    }
+
+    private void compareList(FieldPath path, JsonNode d, JsonNode l, Consumer<RawChange> out) {
+        ListType type = listType(path);
+        switch (type.kind()) {
+            case MAP -> {
+                if (!compareKeyed(path, type, d, l, out)) {
+                    compareAtomic(path, d, l, out);
+                }
+            }
+            case SET -> {
+                for (JsonNode value : d) {
+                    if (indexOfValue(l, value) < 0) {
+                        out.accept(new RawChange(path.setItem(value, -1), Op.REMOVED, value, null));
+                    }
+                }
+            }
+            case ATOMIC -> compareAtomic(path, d, l, out);
+        }
+    }
+
+    /** Returns false (and reports nothing) when a desired element lacks a key field, so the list is compared atomically. */
+    private boolean compareKeyed(FieldPath path, ListType type, JsonNode d, JsonNode l, Consumer<RawChange> out) {
+        List<Map<String, JsonNode>> keys = new ArrayList<>();
+        for (JsonNode element : d) {
+            Map<String, JsonNode> key = keyOf(element, type);
+            if (key == null) {
+                return false;
+            }
+            keys.add(key);
+        }
+        for (int i = 0; i < d.size(); i++) {
+            Map<String, JsonNode> key = keys.get(i);
+            int liveIndex = indexOfKey(l, key, type.keyDefaults());
+            if (liveIndex < 0) {
+                out.accept(new RawChange(path.key(key, -1), Op.REMOVED, d.get(i), null));
+            } else {
+                compare(path.key(key, liveIndex), d.get(i), l.get(liveIndex), out);
+            }
+        }
+        return true;
+    }
+
+    private void compareAtomic(FieldPath path, JsonNode d, JsonNode l, Consumer<RawChange> out) {
+        if (d.size() != l.size()) {
+            out.accept(new RawChange(path, Op.CHANGED, d, l));
+            return;
+        }
+        for (int i = 0; i < d.size(); i++) {
+            compare(path.index(i), d.get(i), l.get(i), out);
+        }
+    }
+
+    /** Key field values of an element (defaults filled in), or null when a key field is missing and has no default. */
+    static Map<String, JsonNode> keyOf(JsonNode element, ListType type) {
+        if (!element.isObject()) {
+            return null;
+        }
+        Map<String, JsonNode> key = new LinkedHashMap<>();
+        for (String k : type.keys()) {
+            JsonNode v = element.get(k);
+            if (v == null || v.isNull()) {
+                v = type.keyDefaults().get(k);
+            }
+            if (v == null) {
+                return null;
+            }
+            key.put(k, v);
+        }
+        return key;
+    }
+
+    static int indexOfKey(JsonNode list, Map<String, JsonNode> key, Map<String, JsonNode> defaults) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).isObject() && Values.keyMatches(list.get(i), key, defaults)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static int indexOfValue(JsonNode list, JsonNode value) {
+        String wanted = Values.canonical(value);
+        for (int i = 0; i < list.size(); i++) {
+            if (Values.canonical(list.get(i)).equals(wanted)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,344 @@
+package io.driftwatch.diff;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.diff.ManagerRules.ManagerGroup;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Compares desired objects (partial manifests from Git) with live objects and reports drift with field-level
+ * attribution. Pure: no I/O, thread-safe after construction.
+ */
+public final class DiffEngine {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HPA_CONTROLLER = "kube-controller-manager";
+    private static final List<Cause> CAUSE_PRIORITY = List.of(
+            Cause.OUT_OF_BAND, Cause.UNKNOWN, Cause.CONTROLLER, Cause.PENDING_SYNC, Cause.ADMISSION);
+
+    private final DiffOptions options;
+    private final ResourceScope scope;
+    private final ListSchema schema;
+    private final Redactor redactor;
+
+    /** @param schema cluster schema; the builtin table is always consulted where it does not know a path */
+    public DiffEngine(DiffOptions options, ResourceScope scope, ListSchema schema) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.scope = Objects.requireNonNull(scope, "scope");
+        this.schema = schema == null || schema == BuiltinListSchema.INSTANCE
+                ? BuiltinListSchema.INSTANCE : schema.orElse(BuiltinListSchema.INSTANCE);
+        this.redactor = new Redactor(options.redactionKey());
+    }
+
+    /** An engine with builtin scope and schema. */
+    public static DiffEngine withDefaults(DiffOptions options) {
+        return new DiffEngine(options, BuiltinResourceScope.INSTANCE, BuiltinListSchema.INSTANCE);
+    }
+
+    public DiffOptions options() {
+        return options;
+    }
+
+    public Redactor redactor() {
+        return redactor;
+    }
+
+    /** Identity of a manifest: the target namespace for namespaced objects without one, "" for cluster-scoped kinds. */
+    public ObjectKey keyOf(JsonNode manifest) {
+        String apiVersion = manifest.path("apiVersion").asText("");
+        String group = groupOf(apiVersion);
+        String kind = manifest.path("kind").asText("");
+        String name = manifest.path("metadata").path("name").asText("");
+        String namespace = "";
+        if (scope.isNamespaced(group, kind)) {
+            namespace = manifest.path("metadata").path("namespace").asText("");
+            if (namespace.isEmpty()) {
+                namespace = options.targetNamespace();
+            }
+        }
+        return new ObjectKey(group, kind, namespace, name);
+    }
+
+    static String groupOf(String apiVersion) {
+        int slash = apiVersion.indexOf('/');
+        return slash < 0 ? "" : apiVersion.substring(0, slash);
+    }
+
+    /** Compares one object; {@code live} null means missing. HPA targets are not known here (see {@link #diffAll}). */
+    public Optional<Drift> diff(DesiredObject desired, JsonNode live, boolean seenLiveBefore) {
+        return diff(desired, live, seenLiveBefore, false);
+    }
+
+    /** Compares one object; {@code hpaTargeted} says a HorizontalPodAutoscaler scales it. */
+    public Optional<Drift> diff(DesiredObject desired, JsonNode live, boolean seenLiveBefore, boolean hpaTargeted) {
+        ObjectKey key = keyOf(desired.manifest());
+        String apiVersion = desired.manifest().path("apiVersion").asText("");
+        if (live == null || live.isNull() || live.isMissingNode()) {
+            Cause cause = seenLiveBefore ? Cause.DELETED : Cause.NOT_YET_APPLIED;
+            String yaml = options.includeYamlDiff()
+                    ? YamlDiff.unified(redactor.redact(display(desired.manifest())), null) : null;
+            return Optional.of(new Drift(key, apiVersion, desired.app(), DriftType.MISSING, cause,
+                    Summaries.missing(key, cause), List.of(), yaml));
+        }
+        List<Attributed> changes = compare(key, desired, live, hpaTargeted);
+        if (changes.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean secret = Redactor.isSecret(live) || Redactor.isSecret(desired.manifest());
+        List<Change> out = new ArrayList<>();
+        for (Attributed a : changes) {
+            Comparer.RawChange raw = a.raw();
+            ManagedFields.Entry owner = a.owner();
+            JsonNode d = secret ? redactor.redactAt(raw.path(), raw.desired()) : raw.desired();
+            JsonNode l = secret ? redactor.redactAt(raw.path(), raw.live()) : raw.live();
+            out.add(new Change(raw.path().readable(), raw.path().pointer(), raw.op(), a.cause(), d, l,
+                    owner == null ? null : owner.manager(), owner == null ? null : owner.operation(),
+                    owner == null ? null : owner.subresource(), owner == null ? null : owner.time()));
+        }
+        Cause cause = driftCause(out);
+        String yaml = options.includeYamlDiff() ? yamlDiff(live, changes) : null;
+        return Optional.of(new Drift(key, apiVersion, desired.app(), DriftType.MODIFIED, cause,
+                Summaries.modified(key, out), out, yaml));
+    }
+
+    /**
+     * Compares every desired object with the live ones: modified and missing objects, extra objects (live, tracked as
+     * belonging to one of the desired objects' apps, not desired, not owned by a controller), and HPA targets (from live
+     * and desired HorizontalPodAutoscalers) for {@code spec.replicas}.
+     */
+    public DriftReport diffAll(List<DesiredObject> desired, List<JsonNode> live, Predicate<ObjectKey> seenLiveBefore) {
+        Map<ObjectKey, JsonNode> liveByKey = new LinkedHashMap<>();
+        for (JsonNode l : live) {
+            liveByKey.put(keyOf(l), l);
+        }
+        Set<ObjectKey> hpaTargets = new HashSet<>();
+        live.forEach(l -> hpaTarget(l).ifPresent(hpaTargets::add));
+        desired.forEach(d -> hpaTarget(d.manifest()).ifPresent(hpaTargets::add));
+
+        List<Drift> drifts = new ArrayList<>();
+        Set<ObjectKey> desiredKeys = new HashSet<>();
+        Set<String> apps = new HashSet<>();
+        for (DesiredObject d : desired) {
+            ObjectKey key = keyOf(d.manifest());
+            desiredKeys.add(key);
+            if (d.app() != null && !d.app().isEmpty()) {
+                apps.add(d.app());
+            }
+            diff(d, liveByKey.get(key), seenLiveBefore.test(key), hpaTargets.contains(key)).ifPresent(drifts::add);
+        }
+        for (Map.Entry<ObjectKey, JsonNode> e : liveByKey.entrySet()) {
+            if (desiredKeys.contains(e.getKey())) {
+                continue;
+            }
+            trackedApp(e.getKey(), e.getValue()).filter(apps::contains)
+                    .ifPresent(app -> drifts.add(extra(e.getKey(), e.getValue(), app)));
+        }
+        drifts.sort(Comparator.comparing((Drift d) -> d.key().toString()));
+        return new DriftReport(drifts, summarise(desired.size(), drifts));
+    }
+
+    private DriftReport.Summary summarise(int desiredCount, List<Drift> drifts) {
+        int modified = 0;
+        int missing = 0;
+        int extra = 0;
+        Map<String, Integer> byCause = new TreeMap<>();
+        for (Drift d : drifts) {
+            byCause.merge(d.cause().json(), 1, Integer::sum);
+            if (d.admissionOnly() && !options.countAdmissionAsDrift()) {
+                continue;
+            }
+            switch (d.type()) {
+                case MODIFIED -> modified++;
+                case MISSING -> missing++;
+                case EXTRA -> extra++;
+            }
+        }
+        return new DriftReport.Summary(desiredCount, modified + missing + extra, modified, missing, extra, byCause);
+    }
+
+    private Drift extra(ObjectKey key, JsonNode live, String app) {
+        ManagedFields managed = ManagedFields.of(live);
+        Cause cause = Cause.UNKNOWN;
+        Optional<ManagedFields.Entry> first = managed.entries().stream().findFirst();
+        boolean applierOwns = managed.entries().stream()
+                .anyMatch(e -> options.managers().classify(e.manager()) == ManagerGroup.APPLIER);
+        if (applierOwns) {
+            cause = Cause.PENDING_SYNC;
+        } else if (first.isPresent() && options.managers().classify(first.get().manager()) == ManagerGroup.OUT_OF_BAND) {
+            cause = Cause.OUT_OF_BAND;
+        }
+        String yaml = options.includeYamlDiff() ? YamlDiff.unified(null, redactor.redact(display(live))) : null;
+        return new Drift(key, live.path("apiVersion").asText(""), app, DriftType.EXTRA, cause,
+                Summaries.extra(key, app, cause, first.map(ManagedFields.Entry::manager).orElse(null)), List.of(), yaml);
+    }
+
+    /** The app a live object is tracked as belonging to, unless a controller owns it (e.g. a ReplicaSet copying labels). */
+    Optional<String> trackedApp(ObjectKey key, JsonNode live) {
+        for (JsonNode ref : live.path("metadata").path("ownerReferences")) {
+            if (ref.path("controller").asBoolean(false)) {
+                return Optional.empty();
+            }
+        }
+        Tracking tracking = options.tracking();
+        if (tracking.annotation() != null && !tracking.annotation().isEmpty()) {
+            String id = live.path("metadata").path("annotations").path(tracking.annotation()).asText("");
+            Optional<String> app = appFromTrackingId(id, key);
+            if (app.isPresent()) {
+                return app;
+            }
+        }
+        if (tracking.label() != null && !tracking.label().isEmpty()) {
+            String app = live.path("metadata").path("labels").path(tracking.label()).asText("");
+            if (!app.isEmpty()) {
+                return Optional.of(app);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Argo CD tracking id {@code <app>:<group>/<kind>:<namespace>/<name>}; only honoured when it names this object. */
+    static Optional<String> appFromTrackingId(String id, ObjectKey key) {
+        int colon = id.indexOf(':');
+        if (colon <= 0) {
+            return Optional.empty();
+        }
+        String app = id.substring(0, colon);
+        String expected = key.group() + "/" + key.kind() + ":" + key.namespace() + "/" + key.name();
+        return id.substring(colon + 1).equals(expected) ? Optional.of(app) : Optional.empty();
+    }
+
+    private Optional<ObjectKey> hpaTarget(JsonNode object) {
+        if (!"HorizontalPodAutoscaler".equals(object.path("kind").asText())
+                || !"autoscaling".equals(groupOf(object.path("apiVersion").asText("")))) {
+            return Optional.empty();
+        }
+        JsonNode ref = object.path("spec").path("scaleTargetRef");
+        if (!ref.hasNonNull("kind") || !ref.hasNonNull("name")) {
+            return Optional.empty();
+        }
+        String namespace = keyOf(object).namespace();
+        return Optional.of(new ObjectKey(groupOf(ref.path("apiVersion").asText("")), ref.get("kind").asText(),
+                namespace, ref.get("name").asText()));
+    }
+
+    /** A change with its owner and cause. */
+    private record Attributed(Comparer.RawChange raw, ManagedFields.Entry owner, Cause cause) {
+    }
+
+    private List<Attributed> compare(ObjectKey key, DesiredObject desiredObject, JsonNode live, boolean hpaTargeted) {
+        ManagedFields managed = ManagedFields.of(live);
+        List<IgnoreRule> rules = options.ignoreRules().stream().filter(r -> r.appliesTo(key)).toList();
+
+        ObjectNode d = Normalizer.comparable(desiredObject.manifest());
+        ObjectNode l = Normalizer.comparable(live);
+        ObjectNode lastApplied = lastApplied(live);
+        if (Redactor.isSecret(desiredObject.manifest())) {
+            Normalizer.foldStringData(d);
+            if (lastApplied != null) {
+                Normalizer.foldStringData(lastApplied);
+            }
+        }
+        List<String> ignoredPointers = new ArrayList<>();
+        rules.forEach(r -> ignoredPointers.addAll(r.jsonPointers()));
+        if (options.ignoreHpaReplicas() && (hpaTargeted || replicasScaledByHpa(managed))) {
+            ignoredPointers.add("/spec/replicas");
+        }
+        for (String pointer : ignoredPointers) {
+            JsonPaths.remove(d, pointer);
+            JsonPaths.remove(l, pointer);
+        }
+        Values.prune(d);
+
+        Comparer comparer = new Comparer(key.group(), key.kind(), schema);
+        if (lastApplied != null) {
+            ignoredPointers.forEach(p -> JsonPaths.remove(lastApplied, p));
+            Values.prune(lastApplied);
+        }
+        CauseClassifier classifier = new CauseClassifier(options.managers(), managed, lastApplied,
+                desiredObject.contentChangedAt(), comparer);
+        Predicate<String> ignoredManager = m -> rules.stream().anyMatch(r -> r.ignoresManager(m));
+
+        List<Attributed> out = new ArrayList<>();
+        Set<String> reported = new HashSet<>();
+        for (Comparer.RawChange raw : comparer.compare(d, l)) {
+            Optional<ManagedFields.Entry> owner = managed.owner(raw.path().elements());
+            if (owner.isPresent() && ignoredManager.test(owner.get().manager())) {
+                continue;
+            }
+            out.add(new Attributed(raw, owner.orElse(null), classifier.classify(raw, owner)));
+            reported.add(raw.path().pointer());
+        }
+        AddedFieldFinder finder = new AddedFieldFinder(comparer);
+        for (ManagedFields.Entry entry : managed.entries()) {
+            if (options.managers().classify(entry.manager()) != ManagerGroup.OUT_OF_BAND
+                    || ignoredManager.test(entry.manager())) {
+                continue;
+            }
+            finder.find(entry.fields(), d, l, raw -> {
+                String pointer = raw.path().pointer();
+                if (reported.stream().noneMatch(p -> pointer.equals(p) || pointer.startsWith(p + "/"))) {
+                    reported.add(pointer);
+                    out.add(new Attributed(raw, entry, Cause.OUT_OF_BAND));
+                }
+            });
+        }
+        return out;
+    }
+
+    private static boolean replicasScaledByHpa(ManagedFields managed) {
+        return managed.owner(List.of(new PathElement.Field("spec"), new PathElement.Field("replicas")))
+                .filter(e -> HPA_CONTROLLER.equals(e.manager()) && "scale".equals(e.subresource()))
+                .isPresent();
+    }
+
+    /** The live object's last-applied configuration, normalised like desired; null when absent or unreadable. */
+    private static ObjectNode lastApplied(JsonNode live) {
+        String text = live.path("metadata").path("annotations").path(Normalizer.LAST_APPLIED).asText("");
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            JsonNode parsed = JSON.readTree(text);
+            return parsed instanceof ObjectNode o ? Normalizer.comparable(o) : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static Cause driftCause(List<Change> changes) {
+        for (Cause c : CAUSE_PRIORITY) {
+            if (changes.stream().anyMatch(ch -> ch.cause() == c)) {
+                return c;
+            }
+        }
+        return Cause.UNKNOWN;
+    }
+
+    /** The object as shown in YAML diffs: without status and server metadata. */
+    static ObjectNode display(JsonNode object) {
+        ObjectNode copy = object.deepCopy();
+        copy.remove("status");
+        Normalizer.stripServerMetadata(copy);
+        return copy;
+    }
+
+    /** Live (cleaned) against "live as Git wants it": the changes undone, so the diff shows exactly the drift. */
+    private String yamlDiff(JsonNode live, List<Attributed> changes) {
+        ObjectNode liveView = display(live);
+        ObjectNode desiredView = liveView.deepCopy();
+        YamlDiff.applyReverse(desiredView, changes.stream().map(Attributed::raw).toList());
+        return YamlDiff.unified(redactor.redact(desiredView), redactor.redact(liveView));
+    }
+}

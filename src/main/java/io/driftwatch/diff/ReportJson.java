@@ -1,0 +1,78 @@
+package io.driftwatch.diff;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The stable JSON form of a report:
+ * <pre>
+ * {"summary": {"desired", "drifted", "modified", "missing", "extra", "byCause": {cause: n}},
+ *  "drifts": [{"group", "version", "kind", "namespace", "name", "app", "type", "cause", "summary",
+ *              "changes": [{"field", "path", "op", "cause", "desired", "live", "manager", "operation",
+ *                           "subresource", "time"}],
+ *              "diff"  (only when a YAML diff was requested)}]}
+ * </pre>
+ * Every listed key is always present ({@code null} when unknown); values of Secrets are already redacted.
+ */
+public final class ReportJson {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private ReportJson() {
+    }
+
+    public static ObjectNode toJson(DriftReport report) {
+        ObjectNode root = F.objectNode();
+        ObjectNode summary = root.putObject("summary");
+        DriftReport.Summary s = report.summary();
+        summary.put("desired", s.desired());
+        summary.put("drifted", s.drifted());
+        summary.put("modified", s.modified());
+        summary.put("missing", s.missing());
+        summary.put("extra", s.extra());
+        ObjectNode byCause = summary.putObject("byCause");
+        s.byCause().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> byCause.put(e.getKey(), e.getValue()));
+        ArrayNode drifts = root.putArray("drifts");
+        report.drifts().forEach(d -> drifts.add(toJson(d)));
+        return root;
+    }
+
+    public static ObjectNode toJson(Drift d) {
+        ObjectNode o = F.objectNode();
+        o.put("group", d.key().group());
+        String apiVersion = d.apiVersion() == null ? "" : d.apiVersion();
+        o.put("version", apiVersion.substring(apiVersion.indexOf('/') + 1));
+        o.put("kind", d.key().kind());
+        o.put("namespace", d.key().namespace());
+        o.put("name", d.key().name());
+        o.put("app", d.app());
+        o.put("type", d.type().json());
+        o.put("cause", d.cause().json());
+        o.put("summary", d.summary());
+        ArrayNode changes = o.putArray("changes");
+        for (Change c : d.changes()) {
+            ObjectNode ch = changes.addObject();
+            ch.put("field", c.field());
+            ch.put("path", c.path());
+            ch.put("op", c.op().json());
+            ch.put("cause", c.cause().json());
+            ch.set("desired", orNull(c.desired()));
+            ch.set("live", orNull(c.live()));
+            ch.put("manager", c.manager());
+            ch.put("operation", c.operation());
+            ch.put("subresource", c.subresource());
+            ch.put("time", c.time() == null ? null : c.time().toString());
+        }
+        if (d.yamlDiff() != null) {
+            o.put("diff", d.yamlDiff());
+        }
+        return o;
+    }
+
+    private static JsonNode orNull(JsonNode node) {
+        return node == null ? F.nullNode() : node;
+    }
+}

@@ -1,0 +1,26 @@
+package io.driftwatch.diff;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+/** The report's JSON shape ({@link ReportJson}) written as YAML. */
+public final class ReportYaml {
+
+    private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+            .build());
+
+    private ReportYaml() {
+    }
+
+    public static String render(DriftReport report) {
+        try {
+            return YAML.writeValueAsString(ReportJson.toJson(report));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render YAML", e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.driftwatch.diff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestReaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        return file;
+    }
+
+    private static List<String> names(List<ObjectNode> objects) {
+        return objects.stream().map(o -> o.path("kind").asText() + "/" + o.path("metadata").path("name").asText()).toList();
+    }
+
+    @Test
+    void readsMultiDocumentYamlSkippingEmptyDocuments() throws Exception {
+        Path file = write("all.yaml", """
+                ---
+                # only a comment
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: a}
+                ---
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: b}
+                """);
+        assertThat(names(ManifestReader.read(file))).containsExactly("ConfigMap/a", "Secret/b");
+    }
+
+    @Test
+    void expandsKindList() throws Exception {
+        Path file = write("list.yaml", """
+                apiVersion: v1
+                kind: List
+                items:
+                  - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}
+                  - {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}
+                """);
+        assertThat(names(ManifestReader.read(file))).containsExactly("ConfigMap/a", "ConfigMap/b");
+    }
+
+    @Test
+    void readsDirectoriesRecursivelyInPathOrderIncludingJsonAndSkippingHiddenAndOtherFiles() throws Exception {
+        write("b/deploy.yml", "{apiVersion: apps/v1, kind: Deployment, metadata: {name: d}}");
+        write("a.json", "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"s\"}}");
+        write("c/d/e.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
+        write(".git/x.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: hidden}\n");
+        write("README.md", "not a manifest");
+        assertThat(names(ManifestReader.read(dir))).containsExactly("Service/s", "Deployment/d", "ConfigMap/c");
+    }
+
+    @Test
+    void namesFileAndLineOfUnparseableYaml() throws Exception {
+        Path file = write("bad.yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: a
+                data:
+                  key: [unclosed
+                """);
+        assertThatThrownBy(() -> ManifestReader.read(file))
+                .isInstanceOf(ManifestException.class)
+                .hasMessageStartingWith(file + ":")
+                .satisfies(e -> assertThat(((ManifestException) e).line()).isGreaterThanOrEqualTo(6));
+    }
+
+    @Test
+    void rejectsDocumentsWithoutIdentityNamingTheDocument() throws Exception {
+        Path file = write("noname.yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: ok}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {generateName: x-}
+                """);
+        assertThatThrownBy(() -> ManifestReader.read(file))
+                .isInstanceOf(ManifestException.class)
+                .hasMessage(file + ":5: document 2 lacks metadata.name");
+    }
+
+    @Test
+    void rejectsScalarDocumentsAndListItemsWithoutKind() throws Exception {
+        Path scalar = write("scalar.yaml", "just text\n");
+        assertThatThrownBy(() -> ManifestReader.read(scalar)).hasMessageContaining("document 1 is not a mapping");
+        Path list = write("list.yaml", "apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, metadata: {name: a}}\n");
+        assertThatThrownBy(() -> ManifestReader.read(list)).hasMessageContaining("document 1 item 1 lacks kind");
+    }
+
+    @Test
+    void reportsAMissingPath() {
+        assertThatThrownBy(() -> ManifestReader.read(dir.resolve("nope"))).isInstanceOf(ManifestException.class)
+                .hasMessageContaining("no such file");
+    }
+}
