@@ -1,0 +1,113 @@
+package io.driftwatch.live;
+
+import io.driftwatch.diff.ResourceScope;
+import io.fabric8.kubernetes.api.model.APIGroup;
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the API server serves, from its discovery endpoints: each (group, kind) at the group's preferred version, with
+ * its plural and whether it is namespaced. Blocking: call it off the event loop.
+ */
+public final class ApiDiscovery implements ResourceScope {
+
+    /** Preferred version per group/kind. */
+    private final Map<String, ApiResource> byGroupKind;
+    /** Every served version, keyed apiVersion/kind. */
+    private final Map<String, ApiResource> byApiVersionKind;
+
+    private ApiDiscovery(Map<String, ApiResource> byGroupKind, Map<String, ApiResource> byApiVersionKind) {
+        this.byGroupKind = byGroupKind;
+        this.byApiVersionKind = byApiVersionKind;
+    }
+
+    public static ApiDiscovery discover(KubernetesClient client) {
+        Map<String, ApiResource> preferred = new HashMap<>();
+        Map<String, ApiResource> all = new HashMap<>();
+        add(preferred, all, "", "v1", client.getApiResources("v1"), true);
+        for (APIGroup group : client.getApiGroups().getGroups()) {
+            String preferredVersion = group.getPreferredVersion() != null
+                    ? group.getPreferredVersion().getVersion() : group.getVersions().get(0).getVersion();
+            for (GroupVersionForDiscovery version : group.getVersions()) {
+                try {
+                    add(preferred, all, group.getName(), version.getVersion(),
+                            client.getApiResources(version.getGroupVersion()), version.getVersion().equals(preferredVersion));
+                } catch (KubernetesClientException e) {
+                    // an aggregated API that is down (e.g. metrics.k8s.io) must not hide the rest of the cluster
+                    if (e.getCode() != 503 && e.getCode() != 404) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        return new ApiDiscovery(preferred, all);
+    }
+
+    private static void add(Map<String, ApiResource> preferred, Map<String, ApiResource> all, String group,
+            String version, APIResourceList list, boolean isPreferred) {
+        if (list == null) {
+            return;
+        }
+        for (var resource : list.getResources()) {
+            if (resource.getName().contains("/")) {
+                continue; // subresources such as deployments/scale
+            }
+            ApiResource r = new ApiResource(group, version, resource.getKind(), resource.getName(),
+                    Boolean.TRUE.equals(resource.getNamespaced()));
+            all.putIfAbsent(r.apiVersion() + "/" + r.kind(), r);
+            if (isPreferred) {
+                preferred.putIfAbsent(key(group, resource.getKind()), r);
+            }
+        }
+    }
+
+    /** The resource for a group and kind, if the server serves it. */
+    public Optional<ApiResource> find(String group, String kind) {
+        return Optional.ofNullable(byGroupKind.get(key(group, kind)));
+    }
+
+    /**
+     * The resource at exactly a manifest's {@code apiVersion} (live objects are compared at the version Git states),
+     * or an error that names the kind, the version, and the versions the cluster does serve.
+     */
+    public ApiResource require(String apiVersion, String kind) {
+        ApiResource exact = byApiVersionKind.get(apiVersion + "/" + kind);
+        if (exact != null) {
+            return exact;
+        }
+        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        String served = byApiVersionKind.values().stream()
+                .filter(r -> r.group().equals(group) && r.kind().equals(kind)).map(ApiResource::apiVersion)
+                .sorted().reduce((a, b) -> a + ", " + b).orElse(null);
+        throw new UnknownKindException("the cluster does not serve kind " + kind + " of " + apiVersion
+                + (served != null ? " (it serves " + served + ")" : ""));
+    }
+
+    @Override
+    public boolean isNamespaced(String group, String kind) {
+        ApiResource resource = byGroupKind.get(key(group, kind));
+        if (resource == null) {
+            throw new UnknownKindException("the cluster does not serve kind " + kind
+                    + (group.isEmpty() ? " of the core group" : " of group " + group));
+        }
+        return resource.namespaced();
+    }
+
+    private static String key(String group, String kind) {
+        return group + "/" + kind;
+    }
+
+    /** A manifest names a kind the cluster does not serve (a missing CRD, a typo, a removed API version). */
+    public static final class UnknownKindException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public UnknownKindException(String message) {
+            super(message);
+        }
+    }
+}

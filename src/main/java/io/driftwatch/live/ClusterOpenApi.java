@@ -1,0 +1,54 @@
+package io.driftwatch.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftwatch.diff.BuiltinListSchema;
+import io.driftwatch.diff.ListSchema;
+import io.driftwatch.diff.OpenApiListSchema;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * List keys, list types and quantity formats from the API server's own OpenAPI v3 documents (CRDs included), with the
+ * built-in table for core kinds as the fallback. Only the group-versions in use are fetched. Blocking.
+ */
+public final class ClusterOpenApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ClusterOpenApi() {
+    }
+
+    /** A schema for the given api versions ({@code v1}, {@code apps/v1}, ...); unknown ones fall back to the table. */
+    public static ListSchema load(KubernetesClient client, Collection<String> apiVersions) {
+        JsonNode index = read(client, "/openapi/v3");
+        List<ListSchema> schemas = new ArrayList<>();
+        for (String apiVersion : apiVersions.stream().distinct().sorted().toList()) {
+            String path = apiVersion.contains("/") ? "apis/" + apiVersion : "api/" + apiVersion;
+            JsonNode entry = index.path("paths").path(path);
+            if (entry.isMissingNode()) {
+                continue;
+            }
+            String url = entry.path("serverRelativeURL").asText("/openapi/v3/" + path);
+            schemas.add(OpenApiListSchema.fromOpenApiV3(read(client, url)));
+        }
+        schemas.add(new BuiltinListSchema());
+        return ListSchema.composite(schemas);
+    }
+
+    private static JsonNode read(KubernetesClient client, String uri) {
+        String body = client.raw(uri);
+        if (body == null) {
+            throw new IllegalStateException("the API server returned nothing for " + uri);
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the API server's " + uri + " is not JSON", e);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.driftwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code driftwatch diff --desired --live}: offline comparison, exit codes, output formats and bad input. */
+class DiffCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @TempDir
+    Path tmp;
+
+    private int run(String... args) {
+        CommandLine cl = DriftwatchCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    private static String fixture(String name) {
+        try {
+            return Path.of(DiffCommandTest.class.getResource("/diff/" + name).toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode json() throws IOException {
+        return new ObjectMapper().readTree(out.toString());
+    }
+
+    @Test
+    void exitsZeroWithEmptyReportWhenOnlyServerDefaultsDiffer() throws IOException {
+        int code = run("diff", "--desired", fixture("deployment-desired.yaml"), "--live", fixture("deployment-live.yaml"),
+                "-n", "shop", "-o", "json");
+
+        assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(json().path("drifts")).isEmpty();
+        assertThat(json().path("summary").path("desired").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void exitsOneAndNamesFieldAndManagerWhenAPortWasAddedByHand() throws IOException {
+        int code = run("diff", "--desired", fixture("service-desired.yaml"), "--live", fixture("service-live.yaml"),
+                "-n", "shop", "-o", "json");
+
+        assertThat(code).isEqualTo(ExitCodes.DRIFT);
+        JsonNode change = json().path("drifts").get(0).path("changes").get(0);
+        assertThat(change.path("field").asText()).isEqualTo("spec.ports[port=80,protocol=TCP]");
+        assertThat(change.path("op").asText()).isEqualTo("added");
+        assertThat(change.path("manager").asText()).isEqualTo("kubectl-patch");
+        assertThat(change.path("cause").asText()).isEqualTo("out-of-band");
+    }
+
+    @Test
+    void yamlOutputCarriesTheSameReport() throws IOException {
+        int code = run("diff", "--desired", fixture("service-desired.yaml"), "--live", fixture("service-live.yaml"),
+                "-n", "shop", "-o", "yaml");
+
+        assertThat(code).isEqualTo(ExitCodes.DRIFT);
+        JsonNode report = new YAMLMapper().readTree(out.toString());
+        assertThat(report.path("drifts").get(0).path("kind").asText()).isEqualTo("Service");
+        assertThat(report.path("summary").path("drifted").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void textOutputHasHeaderUnifiedDiffAndSummaryWithoutColourWhenNotATerminal() {
+        int code = run("diff", "--desired", fixture("service-desired.yaml"), "--live", fixture("service-live.yaml"),
+                "-n", "shop");
+
+        assertThat(code).isEqualTo(ExitCodes.DRIFT);
+        assertThat(out.toString()).contains("Service shop/").contains("--- desired").contains("+++ live")
+                .contains("kubectl-patch").doesNotContain("\u001b[");
+        assertThat(out.toString().strip().lines().reduce((a, b) -> b).orElseThrow()).startsWith("Drift: 1 object");
+    }
+
+    @Test
+    void secretValuesNeverAppearInAnyFormat() throws IOException {
+        String desired = Files.readString(Path.of(fixture("secret-desired.yaml")));
+        String live = Files.readString(Path.of(fixture("secret-live.yaml")));
+        for (String format : new String[] {"text", "json", "yaml"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run("diff", "--desired", fixture("secret-desired.yaml"), "--live", fixture("secret-live.yaml"),
+                    "-n", "shop", "-o", format, "--show-diff")).isEqualTo(ExitCodes.DRIFT);
+            assertThat(out.toString()).as(format).contains("redacted:sha256:");
+            for (String value : secretValues(desired + live)) {
+                assertThat(out.toString()).as(format + " leaks " + value).doesNotContain(value);
+            }
+        }
+    }
+
+    /** Every value under data/stringData in the fixtures, plain and as written. */
+    private static java.util.List<String> secretValues(String yaml) throws IOException {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        for (JsonNode doc : new YAMLMapper().readerFor(JsonNode.class).<JsonNode>readValues(yaml).readAll()) {
+            for (String section : new String[] {"data", "stringData"}) {
+                doc.path(section).fields().forEachRemaining(e -> {
+                    values.add(e.getValue().asText());
+                    if (section.equals("data")) {
+                        values.add(new String(java.util.Base64.getDecoder().decode(e.getValue().asText())));
+                    }
+                });
+            }
+        }
+        return values.stream().filter(v -> v.length() >= 4).toList();
+    }
+
+    @Test
+    void ignoreFileInArgoCdShapeSilencesTheRule() throws IOException {
+        Path rules = tmp.resolve("ignore.yaml");
+        Files.writeString(rules, """
+                ignoreDifferences:
+                - kind: Service
+                  jsonPointers: [/spec/ports]
+                """);
+
+        int code = run("diff", "--desired", fixture("service-desired.yaml"), "--live", fixture("service-live.yaml"),
+                "-n", "shop", "-o", "json", "--ignore-file", rules.toString());
+
+        assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(json().path("drifts")).isEmpty();
+    }
+
+    @Test
+    void ignoreFileWithAnUnknownSettingIsAnErrorNamingIt() throws IOException {
+        Path rules = tmp.resolve("ignore.yaml");
+        Files.writeString(rules, "- kind: Service\n  jsonPointer: /spec/ports\n");
+
+        int code = run("diff", "--desired", fixture("service-desired.yaml"), "--live", fixture("service-live.yaml"),
+                "--ignore-file", rules.toString());
+
+        assertThat(code).isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString()).contains("ignore.yaml").contains("rule 1").contains("jsonPointer");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void unparseableYamlIsAnErrorNamingFileAndLineAndPrintsNoResult() throws IOException {
+        Path bad = tmp.resolve("broken.yaml");
+        Files.writeString(bad, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: [unclosed\n");
+
+        int code = run("diff", "--desired", bad.toString(), "--live", fixture("service-live.yaml"));
+
+        assertThat(code).isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString()).contains("broken.yaml:6");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void missingInputIsAUsageError() {
+        assertThat(run("diff")).isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString()).contains("--dir");
+        err.getBuffer().setLength(0);
+        assertThat(run("diff", "--desired", fixture("service-desired.yaml"))).isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString()).contains("--live");
+    }
+
+    @Test
+    void unreadableKubeconfigIsAnError() throws IOException {
+        Files.writeString(tmp.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
+
+        int code = run("diff", "--dir", tmp.toString(), "--kubeconfig", tmp.resolve("nope").toString());
+
+        assertThat(code).isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString()).contains("--kubeconfig").contains("nope");
+    }
+}
