@@ -1,0 +1,31 @@
+package io.driftwatch.source;
+
+/**
+ * Where one application's desired state comes from (a Git checkout rendered locally, or Argo CD). Implementations
+ * block — network, Git, rendering processes — so callers run {@link #load()} on a worker pool, never on an event loop.
+ */
+public interface AppSource extends AutoCloseable {
+
+    /** The application's name, unique within an agent. */
+    String app();
+
+    /** The namespace given to namespaced objects that set none. */
+    String targetNamespace();
+
+    /**
+     * Fetches what is new and returns the desired state at the configured revision. Loading the same revision twice
+     * returns the cached snapshot without rendering again.
+     *
+     * @throws SourceException naming what failed (fetch, parse with file and line, render with the tool's stderr)
+     */
+    DesiredState load() throws SourceException;
+
+    /** True if a push to this repository URL (as a webhook reports it) concerns this app. */
+    default boolean matchesRepository(String repositoryUrl) {
+        return false;
+    }
+
+    @Override
+    default void close() {
+    }
+}

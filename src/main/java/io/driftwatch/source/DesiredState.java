@@ -1,0 +1,22 @@
+package io.driftwatch.source;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One app's desired state at one revision: the rendered objects, the commit they came from and when it was made.
+ *
+ * @param app          the application's name
+ * @param revision     the resolved revision, a commit SHA for Git (never a branch name)
+ * @param revisionTime when that revision was made (commit time), the evidence for {@code pending-sync}
+ * @param objects      the rendered manifests, namespaces not yet filled in
+ * @param loadedAt     when this snapshot was loaded
+ */
+public record DesiredState(String app, String revision, Instant revisionTime, List<ObjectNode> objects,
+                           Instant loadedAt) {
+
+    public DesiredState {
+        objects = List.copyOf(objects);
+    }
+}

@@ -1,0 +1,25 @@
+package io.driftwatch.source;
+
+/** Desired state could not be loaded; the message says why, for people (logs, metrics, the hub). */
+public final class SourceException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    /** What failed, small closed set usable as a metric label. */
+    public enum Reason { FETCH, PARSE, RENDER, CONFIG }
+
+    private final Reason reason;
+
+    public SourceException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    public SourceException(Reason reason, String message) {
+        this(reason, message, null);
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}
