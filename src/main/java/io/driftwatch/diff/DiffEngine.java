@@ -168,6 +168,15 @@ public final class DiffEngine {
         return new DriftReport.Summary(desiredCount, modified + missing + extra, modified, missing, extra, byCause);
     }
 
+    /**
+     * One live object that no desired object matches: an {@code extra} drift if it is tracked as belonging to one of
+     * {@code apps} (incremental callers that keep their own index use this instead of {@link #diffAll}).
+     */
+    public Optional<Drift> diffUndesired(JsonNode live, Set<String> apps) {
+        ObjectKey key = keyOf(live);
+        return trackedApp(key, live).filter(apps::contains).map(app -> extra(key, live, app));
+    }
+
     private Drift extra(ObjectKey key, JsonNode live, String app) {
         ManagedFields managed = ManagedFields.of(live);
         Cause cause = Cause.UNKNOWN;
@@ -185,7 +194,7 @@ public final class DiffEngine {
     }
 
     /** The app a live object is tracked as belonging to, unless a controller owns it (e.g. a ReplicaSet copying labels). */
-    Optional<String> trackedApp(ObjectKey key, JsonNode live) {
+    public Optional<String> trackedApp(ObjectKey key, JsonNode live) {
         for (JsonNode ref : live.path("metadata").path("ownerReferences")) {
             if (ref.path("controller").asBoolean(false)) {
                 return Optional.empty();
@@ -219,7 +228,8 @@ public final class DiffEngine {
         return id.substring(colon + 1).equals(expected) ? Optional.of(app) : Optional.empty();
     }
 
-    private Optional<ObjectKey> hpaTarget(JsonNode object) {
+    /** The object a HorizontalPodAutoscaler scales, if {@code object} is one. */
+    public Optional<ObjectKey> hpaTarget(JsonNode object) {
         if (!"HorizontalPodAutoscaler".equals(object.path("kind").asText())
                 || !"autoscaling".equals(groupOf(object.path("apiVersion").asText("")))) {
             return Optional.empty();

@@ -1,0 +1,372 @@
+package io.driftwatch.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.config.AgentConfig;
+import io.driftwatch.config.ConfigLoader;
+import io.driftwatch.diff.DiffOptions;
+import io.driftwatch.diff.ManagerRules;
+import io.driftwatch.drift.DriftStateFile;
+import io.driftwatch.drift.DriftTracker;
+import io.driftwatch.emit.AgentMetrics;
+import io.driftwatch.emit.DriftLog;
+import io.driftwatch.emit.KubeEvents;
+import io.driftwatch.live.ApiDiscovery;
+import io.driftwatch.live.LiveCache;
+import io.driftwatch.source.AppSource;
+import io.driftwatch.source.DirectoryAppSource;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driftwatch agent: one visible start-up chain — HTTP listener (probes and metrics) first, then discovery,
+ * informers, sources, leader election — and one bounded shutdown. Blocking work runs on named, bounded pools:
+ * "driftwatch-diff" (one thread: index, diff, lifecycle), "driftwatch-source" (loading desired state),
+ * "driftwatch-emit" (Kubernetes Events, state file). Vert.x serves HTTP and fires timers; its event loop never blocks.
+ */
+public final class Agent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AgentConfig config;
+    private final Config clientConfig;
+    private final Clock clock;
+    private final String identity;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ExecutorService diffThread = Executors.newSingleThreadExecutor(named("driftwatch-diff"));
+    private final ExecutorService emitThread = Executors.newSingleThreadExecutor(named("driftwatch-emit"));
+    private final ExecutorService sourcePool = Executors.newFixedThreadPool(2, named("driftwatch-source"));
+    private final Map<String, Boolean> sourceAttempted = new ConcurrentHashMap<>();
+    private final Map<String, String> sourceErrors = new ConcurrentHashMap<>();
+    private final Map<String, String> sourceRevisions = new ConcurrentHashMap<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final List<AppSource> sources = new ArrayList<>();
+    private final List<Long> timers = new ArrayList<>();
+    private Vertx vertx;
+    private KubernetesClient client;
+    private AgentHttpServer http;
+    private LiveCache live;
+    private Reconciler reconciler;
+    private Outputs outputs;
+    private LeaderElection election;
+    private AgentMetrics metrics;
+    private volatile boolean started;
+
+    public Agent(AgentConfig config, Config clientConfig, Clock clock) {
+        this.config = config;
+        this.clientConfig = clientConfig;
+        this.clock = clock;
+        String host = System.getenv().getOrDefault("HOSTNAME", "agent");
+        this.identity = host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Starts everything; the future completes when the agent runs (not when it is ready). */
+    public Future<Void> start() {
+        LOG.info("starting driftwatch agent {} for cluster {} with configuration:\n{}", identity, config.cluster(),
+                ConfigLoader.describe(config));
+        bindJvmMetrics();
+        vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(
+                new MicrometerMetricsOptions().setMicrometerRegistry(registry).setEnabled(true)));
+        metrics = new AgentMetrics(registry, config.metrics().maxDriftSeries());
+        http = new AgentHttpServer(vertx, registry, this::notReadyReasons,
+                () -> reconciler == null ? List.of() : reconciler.openDrifts(), this::status, clock);
+        return http.listen(config.http().host(), config.http().port())
+                .onSuccess(s -> LOG.info("listening on {}:{} (/healthz /readyz /metrics /api/v1/drifts)",
+                        config.http().host(), s.actualPort()))
+                .compose(s -> onDiffThread(this::connect))
+                .compose(discovery -> onDiffThread(() -> wire(discovery)))
+                .compose(v -> {
+                    startSources();
+                    startLeaderElection();
+                    startTimers();
+                    started = true;
+                    return Future.<Void>succeededFuture();
+                });
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    private ApiDiscovery connect() {
+        client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+        LOG.info("connected to {} (Kubernetes {})", clientConfig.getMasterUrl(),
+                client.getKubernetesVersion().getGitVersion());
+        return ApiDiscovery.discover(client);
+    }
+
+    private Void wire(ApiDiscovery discovery) {
+        ScopeFilter scope = new ScopeFilter(config.scope());
+        DriftTracker tracker = new DriftTracker(config.cluster());
+        DriftStateFile stateFile = config.stateFile() == null ? null : new DriftStateFile(config.stateFile());
+        if (stateFile != null) {
+            try {
+                tracker.remember(stateFile.load());
+            } catch (IOException e) {
+                LOG.warn("ignoring the unreadable drift state file {}: {}", stateFile.path(), e.getMessage());
+            }
+        }
+        KubeEvents events = config.events().enabled()
+                ? new KubeEvents(client, metrics, config.events().minInterval(), identity, clock) : null;
+        DriftLog log = new DriftLog(config.cluster());
+        outputs = new Outputs(metrics, log, events, stateFile, () -> reconciler.openDrifts(), emitThread, clock);
+        reconciler = new Reconciler(client, diffThread, null, tracker, metrics, diffOptions(), discovery, scope,
+                outputs, clock);
+        live = new LiveCache(client, scope.informerNamespaces(config.scope().namespaces().include()),
+                reconciler::liveChanged);
+        reconciler.attach(live);
+        return null;
+    }
+
+    private DiffOptions diffOptions() {
+        AgentConfig.Diff d = config.diff();
+        ManagerRules defaults = ManagerRules.defaults();
+        List<String> appliers = new ArrayList<>(defaults.appliers());
+        appliers.addAll(d.managers().appliers());
+        List<String> outOfBand = new ArrayList<>(defaults.outOfBand());
+        outOfBand.addAll(d.managers().outOfBand());
+        return DiffOptions.defaults()
+                .withManagers(new ManagerRules(appliers, outOfBand))
+                .withIgnoreRules(d.ignoreDifferences())
+                .withTracking(d.tracking())
+                .withCountAdmissionAsDrift(d.countAdmission())
+                .withIgnoreHpaReplicas(d.ignoreHpaReplicas())
+                .withRedactionKey(redactionKey());
+    }
+
+    private byte[] redactionKey() {
+        if (config.diff().redactionKeyFile() != null) {
+            try {
+                return Files.readAllBytes(config.diff().redactionKeyFile());
+            } catch (IOException e) {
+                throw new IllegalStateException("diff.redactionKeyFile " + config.diff().redactionKeyFile()
+                        + " cannot be read: " + e.getMessage(), e);
+            }
+        }
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    private void startSources() {
+        for (AgentConfig.DirectoryApp app : config.sources().directories()) {
+            String namespace = app.targetNamespace() != null ? app.targetNamespace() : "default";
+            addSource(new DirectoryAppSource(app.name(), app.path(), namespace, clock), app.pollInterval().toMillis());
+        }
+    }
+
+    /** Registers a source: loads it now and every {@code pollMillis}. */
+    void addSource(AppSource source, long pollMillis) {
+        sources.add(source);
+        sourceAttempted.put(source.app(), false);
+        metrics.knownApp(source.app());
+        loadSource(source);
+        timers.add(vertx.setPeriodic(pollMillis, id -> loadSource(source)));
+    }
+
+    private void loadSource(AppSource source) {
+        if (stopping.get()) {
+            return;
+        }
+        sourcePool.execute(() -> {
+            try {
+                var state = source.load();
+                if (!state.revision().equals(sourceRevisions.get(source.app()))) {
+                    LOG.info("app {}: desired state at revision {} ({} objects)", source.app(), state.revision(),
+                            state.objects().size());
+                    sourceRevisions.put(source.app(), state.revision());
+                    reconciler.desiredLoaded(state, source.targetNamespace());
+                }
+                sourceErrors.remove(source.app());
+                metrics.sourceSync(source.app(), true, clock.instant());
+            } catch (io.driftwatch.source.SourceException e) {
+                sourceErrors.put(source.app(), e.reason().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
+                metrics.sourceSync(source.app(), false, clock.instant());
+                LOG.warn("app {}: source-error ({}), keeping the last good desired state{}: {}", source.app(),
+                        e.reason(), sourceRevisions.containsKey(source.app()) ? " (now stale)" : "", e.getMessage());
+            } catch (RuntimeException e) {
+                sourceErrors.put(source.app(), "internal: " + e);
+                metrics.sourceSync(source.app(), false, clock.instant());
+                LOG.error("app {}: loading desired state failed", source.app(), e);
+            } finally {
+                sourceAttempted.put(source.app(), true);
+            }
+        });
+    }
+
+    private void startLeaderElection() {
+        if (!config.leaderElection().enabled()) {
+            reconciler.leading(true);
+            return;
+        }
+        election = new LeaderElection(client, config.leaderElection(), identity, reconciler::leading);
+        election.start();
+    }
+
+    private void startTimers() {
+        timers.add(vertx.setPeriodic(config.resyncInterval().toMillis(), id -> reconciler.fullResync()));
+        timers.add(vertx.setPeriodic(1000, id -> reconciler.retryDeferred()));
+    }
+
+    /** Why the agent is not ready; empty when it is. Honest on followers too: they are ready to take over. */
+    List<String> notReadyReasons() {
+        List<String> reasons = new ArrayList<>();
+        if (stopping.get()) {
+            reasons.add("shutting down");
+            return reasons;
+        }
+        if (!started) {
+            reasons.add("starting");
+            return reasons;
+        }
+        sourceAttempted.forEach((app, attempted) -> {
+            if (!attempted) {
+                reasons.add("app " + app + ": desired state not loaded yet");
+            }
+        });
+        if (!live.allSynced()) {
+            reasons.add("informers not synced yet");
+        }
+        return reasons;
+    }
+
+    private ObjectNode status() {
+        ObjectNode status = JSON.createObjectNode();
+        status.put("cluster", config.cluster());
+        status.put("identity", identity);
+        status.put("leader", reconciler != null && reconciler.isLeader());
+        status.put("ready", notReadyReasons().isEmpty());
+        ObjectNode apps = status.putObject("apps");
+        for (AppSource s : sources) {
+            ObjectNode app = apps.putObject(s.app());
+            app.put("revision", sourceRevisions.get(s.app()));
+            app.put("healthy", !sourceErrors.containsKey(s.app()));
+            app.put("stale", sourceErrors.containsKey(s.app()) && sourceRevisions.containsKey(s.app()));
+            if (sourceErrors.containsKey(s.app())) {
+                app.put("error", sourceErrors.get(s.app()));
+            }
+        }
+        return status;
+    }
+
+    /**
+     * Stops within the configured timeout: not ready at once, lease released, informers stopped, pending output
+     * (Events, state file) flushed, Vert.x closed.
+     */
+    public void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        LOG.info("stopping driftwatch agent {}", identity);
+        if (election != null) {
+            election.stop();
+        }
+        if (vertx != null) {
+            timers.forEach(vertx::cancelTimer);
+        }
+        if (live != null) {
+            live.close();
+        }
+        sources.forEach(AppSource::close);
+        shutdown(sourcePool, deadline);
+        shutdown(diffThread, deadline);
+        if (outputs != null) {
+            emitThread.execute(outputs::saveState);
+        }
+        shutdown(emitThread, deadline);
+        if (client != null) {
+            client.close();
+        }
+        if (vertx != null) {
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            http.close().compose(v -> vertx.close()).onComplete(ar -> closed.complete(null));
+            try {
+                closed.get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warn("Vert.x did not close in time: {}", e.toString());
+            }
+        }
+        registry.close();
+        LOG.info("driftwatch agent {} stopped", identity);
+    }
+
+    private static void shutdown(ExecutorService pool, long deadlineNanos) {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private <T> Future<T> onDiffThread(java.util.concurrent.Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        diffThread.execute(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return Future.fromCompletionStage(result, vertx.getOrCreateContext());
+    }
+
+    private void bindJvmMetrics() {
+        // two ProcessorMetrics names fail `promtool check metrics` (an abbreviated unit, a non-histogram _count);
+        // process_cpu_usage and system_cpu_usage carry the same information
+        registry.config().meterFilter(MeterFilter.deny(id ->
+                id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    private static ThreadFactory named(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

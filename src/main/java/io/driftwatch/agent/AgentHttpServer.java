@@ -1,0 +1,105 @@
+package io.driftwatch.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.diff.ReportJson;
+import io.driftwatch.drift.DriftRecord;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The agent's one HTTP listener: {@code /healthz} (liveness), {@code /readyz} (readiness, with reasons when not
+ * ready), {@code /metrics} (Prometheus text), {@code /api/v1/drifts} (open drifts as JSON). Handlers only read
+ * snapshots, so the event loop never blocks.
+ */
+final class AgentHttpServer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Vertx vertx;
+    private final PrometheusMeterRegistry registry;
+    private final Supplier<List<String>> notReadyReasons;
+    private final Supplier<List<DriftRecord>> openDrifts;
+    private final Supplier<ObjectNode> status;
+    private final Clock clock;
+    private final Router router;
+    private HttpServer server;
+
+    AgentHttpServer(Vertx vertx, PrometheusMeterRegistry registry, Supplier<List<String>> notReadyReasons,
+            Supplier<List<DriftRecord>> openDrifts, Supplier<ObjectNode> status, Clock clock) {
+        this.vertx = vertx;
+        this.registry = registry;
+        this.notReadyReasons = notReadyReasons;
+        this.openDrifts = openDrifts;
+        this.status = status;
+        this.clock = clock;
+        this.router = Router.router(vertx);
+        router.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
+        router.get("/readyz").handler(this::readyz);
+        router.get("/metrics").handler(this::metrics);
+        router.get("/api/v1/drifts").handler(this::drifts);
+        router.get("/api/v1/status").handler(ctx -> json(ctx, 200, status.get()));
+    }
+
+    /** More routes (e.g. the Git webhook) are added by the parts that own them, before {@link #listen}. */
+    Router router() {
+        return router;
+    }
+
+    Future<HttpServer> listen(String host, int port) {
+        return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
+    }
+
+    int port() {
+        return server == null ? -1 : server.actualPort();
+    }
+
+    Future<Void> close() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    private void readyz(RoutingContext ctx) {
+        List<String> reasons = notReadyReasons.get();
+        if (reasons.isEmpty()) {
+            ctx.response().putHeader("content-type", "text/plain").end("ok\n");
+        } else {
+            ctx.response().setStatusCode(503).putHeader("content-type", "text/plain")
+                    .end("not ready:\n- " + String.join("\n- ", reasons) + "\n");
+        }
+    }
+
+    private void metrics(RoutingContext ctx) {
+        String accept = ctx.request().getHeader("accept");
+        String contentType = accept != null && accept.contains("application/openmetrics-text")
+                ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+                : "text/plain; version=0.0.4; charset=utf-8";
+        ctx.response().putHeader("content-type", contentType).end(registry.scrape(contentType));
+    }
+
+    private void drifts(RoutingContext ctx) {
+        ArrayNode drifts = JSON.createArrayNode();
+        for (DriftRecord r : openDrifts.get()) {
+            ObjectNode d = ReportJson.toJson(r.drift());
+            d.put("id", r.id());
+            d.put("onset", r.onset().toString());
+            d.put("lastSeen", r.lastSeen().toString());
+            d.put("ageSeconds", r.age(clock.instant()).toSeconds());
+            drifts.add(d);
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.set("drifts", drifts);
+        json(ctx, 200, body);
+    }
+
+    private static void json(RoutingContext ctx, int status, ObjectNode body) {
+        ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.toString());
+    }
+}

@@ -1,0 +1,71 @@
+package io.driftwatch.agent;
+
+import io.driftwatch.drift.DriftEvent;
+import io.driftwatch.drift.DriftRecord;
+import io.driftwatch.drift.DriftStateFile;
+import io.driftwatch.emit.AgentMetrics;
+import io.driftwatch.emit.DriftLog;
+import io.driftwatch.emit.KubeEvents;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where drift events go: metrics and the JSON log at once (cheap), Kubernetes Events and the state file on the
+ * "driftwatch-emit" thread (API calls and disk), in order.
+ */
+final class Outputs implements java.util.function.Consumer<List<DriftEvent>> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outputs.class);
+
+    private final AgentMetrics metrics;
+    private final DriftLog log;
+    private final KubeEvents kubeEvents;
+    private final DriftStateFile stateFile;
+    private final Supplier<List<DriftRecord>> openDrifts;
+    private final ExecutorService emitThread;
+    private final Clock clock;
+
+    Outputs(AgentMetrics metrics, DriftLog log, KubeEvents kubeEvents, DriftStateFile stateFile,
+            Supplier<List<DriftRecord>> openDrifts, ExecutorService emitThread, Clock clock) {
+        this.metrics = metrics;
+        this.log = log;
+        this.kubeEvents = kubeEvents;
+        this.stateFile = stateFile;
+        this.openDrifts = openDrifts;
+        this.emitThread = emitThread;
+        this.clock = clock;
+    }
+
+    @Override
+    public void accept(List<DriftEvent> events) {
+        Instant now = clock.instant();
+        for (DriftEvent event : events) {
+            metrics.driftEvent(event, now);
+            log.log(event, now);
+        }
+        emitThread.execute(() -> {
+            if (kubeEvents != null) {
+                events.forEach(e -> kubeEvents.emit(e, e.record().drift().apiVersion()));
+            }
+            saveState();
+        });
+    }
+
+    /** Writes the open drifts' onsets; also called at shutdown. */
+    void saveState() {
+        if (stateFile == null) {
+            return;
+        }
+        try {
+            stateFile.save(openDrifts.get());
+        } catch (IOException e) {
+            LOG.warn("cannot write the drift state file {}: {}", stateFile.path(), e.toString());
+        }
+    }
+}

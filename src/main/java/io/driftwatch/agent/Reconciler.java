@@ -1,0 +1,291 @@
+package io.driftwatch.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.diff.DiffEngine;
+import io.driftwatch.diff.DiffOptions;
+import io.driftwatch.diff.Drift;
+import io.driftwatch.diff.ListSchema;
+import io.driftwatch.diff.ObjectKey;
+import io.driftwatch.drift.DriftEvent;
+import io.driftwatch.drift.DriftRecord;
+import io.driftwatch.drift.DriftTracker;
+import io.driftwatch.emit.AgentMetrics;
+import io.driftwatch.live.ApiDiscovery;
+import io.driftwatch.live.ApiResource;
+import io.driftwatch.live.ClusterOpenApi;
+import io.driftwatch.live.LiveCache;
+import io.driftwatch.live.LiveEvent;
+import io.driftwatch.source.DesiredState;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's continuously correct picture of drift. Live events re-diff only their object, a new desired revision
+ * re-diffs only the objects whose desired content changed, and a periodic full resync re-diffs everything. All work
+ * runs on one thread ("driftwatch-diff"); events for the same object that arrive while it is busy are coalesced.
+ * Only the leader diffs: followers keep their informers warm and start with a full resync when they take over.
+ */
+final class Reconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    private static final String HPA_GROUP = "autoscaling";
+    private static final String HPA_KIND = "HorizontalPodAutoscaler";
+
+    private final KubernetesClient client;
+    private final ExecutorService diffThread;
+    private final ScopeFilter scope;
+    private LiveCache live;
+    private final DriftTracker tracker;
+    private final AgentMetrics metrics;
+    private final DiffOptions options;
+    private final Consumer<List<DriftEvent>> outputs;
+    private final Clock clock;
+    private final DesiredIndex desired = new DesiredIndex();
+    private final Set<ObjectKey> seenLive = new HashSet<>();
+    private final Set<ObjectKey> deferred = new HashSet<>();
+    private final Map<ObjectKey, Long> pending = new LinkedHashMap<>();
+    private boolean drainScheduled;
+    private volatile boolean leader;
+    private volatile List<DriftRecord> openSnapshot = List.of();
+    private ApiDiscovery discovery;
+    private DiffEngine engine;
+    private Set<String> schemaVersions = Set.of();
+    private Set<ObjectKey> hpaTargets = Set.of();
+
+    Reconciler(KubernetesClient client, ExecutorService diffThread, LiveCache live, DriftTracker tracker,
+            AgentMetrics metrics, DiffOptions options, ApiDiscovery discovery, ScopeFilter scope,
+            Consumer<List<DriftEvent>> outputs, Clock clock) {
+        this.client = client;
+        this.diffThread = diffThread;
+        this.live = live;
+        this.scope = scope;
+        this.tracker = tracker;
+        this.metrics = metrics;
+        this.options = options;
+        this.discovery = discovery;
+        this.outputs = outputs;
+        this.clock = clock;
+        this.engine = new DiffEngine(options, discovery, new io.driftwatch.diff.BuiltinListSchema());
+    }
+
+    /** The live cache feeds this reconciler and is read by it, so it is attached after both exist. */
+    void attach(LiveCache liveCache) {
+        this.live = liveCache;
+    }
+
+    /** Called on informer threads for every live change. */
+    void liveChanged(LiveEvent event) {
+        if (!leader || !scope.allows(event.key())) {
+            return;
+        }
+        if (event.key().kind().equals(HPA_KIND) && event.key().group().equals(HPA_GROUP)) {
+            diffThread.execute(this::refreshHpaTargets);
+        }
+        enqueue(event.key(), event.receivedNanos());
+    }
+
+    /** A source loaded; indexes the new desired state and re-diffs what changed. */
+    void desiredLoaded(DesiredState state, String targetNamespace) {
+        diffThread.execute(() -> {
+            Set<String> unknown = new TreeSet<>();
+            DesiredState inScope = inScope(state);
+            Set<ObjectKey> changed = desired.update(inScope, targetNamespace, discovery, unknown);
+            if (!unknown.isEmpty()) {
+                LOG.info("app {}: kinds not served by the cluster, rediscovering: {}", state.app(), unknown);
+                discovery = ApiDiscovery.discover(client);
+                unknown.clear();
+                changed.addAll(desired.update(inScope, targetNamespace, discovery, unknown));
+                if (!unknown.isEmpty()) {
+                    LOG.warn("app {}: left out objects of kinds the cluster does not serve: {}", state.app(), unknown);
+                }
+            }
+            metrics.desiredResources(state.app(), desired.size(state.app()));
+            watchDesiredKinds();
+            refreshHpaTargets();
+            if (leader) {
+                changed.forEach(k -> enqueue(k, 0));
+            }
+        });
+    }
+
+    /** Desired objects of kinds the scope excludes are not compared (namespaces are filtered once resolved). */
+    private DesiredState inScope(DesiredState state) {
+        List<ObjectNode> kept = state.objects().stream().filter(o -> {
+            String apiVersion = o.path("apiVersion").asText();
+            String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+            String namespace = o.path("metadata").path("namespace").asText("");
+            return scope.kindAllowed(group, o.path("kind").asText()) && scope.namespaceAllowed(namespace);
+        }).toList();
+        if (kept.size() < state.objects().size()) {
+            LOG.info("app {}: {} desired objects are outside the configured scope and not compared", state.app(),
+                    state.objects().size() - kept.size());
+        }
+        return new DesiredState(state.app(), state.revision(), state.revisionTime(), kept, state.loadedAt());
+    }
+
+    /** Re-diffs everything desired, everything tracked live, and every open drift. */
+    void fullResync() {
+        diffThread.execute(() -> {
+            if (!leader) {
+                return;
+            }
+            desired.all().forEach(e -> enqueue(e.key(), 0));
+            Set<String> apps = desired.apps();
+            for (ObjectNode object : live.all()) {
+                engine.trackedApp(engine.keyOf(object), object).filter(apps::contains)
+                        .ifPresent(app -> enqueue(engine.keyOf(object), 0));
+            }
+            tracker.openDrifts().forEach(r -> enqueue(r.key(), 0));
+        });
+    }
+
+    /** Retries objects whose kind had not synced yet. */
+    void retryDeferred() {
+        diffThread.execute(() -> {
+            if (deferred.isEmpty()) {
+                return;
+            }
+            List<ObjectKey> retry = new ArrayList<>(deferred);
+            deferred.clear();
+            retry.forEach(k -> enqueue(k, 0));
+        });
+    }
+
+    void leading(boolean isLeader) {
+        leader = isLeader;
+        metrics.leader(isLeader);
+        if (isLeader) {
+            LOG.info("leading: diffing and emitting");
+            fullResync();
+        } else {
+            diffThread.execute(() -> {
+                tracker.clear();
+                pending.clear();
+                publish();
+            });
+        }
+    }
+
+    boolean isLeader() {
+        return leader;
+    }
+
+    List<DriftRecord> openDrifts() {
+        return openSnapshot;
+    }
+
+    private void enqueue(ObjectKey key, long receivedNanos) {
+        synchronized (pending) {
+            pending.merge(key, receivedNanos, (a, b) -> a == 0 ? b : b == 0 ? a : Math.min(a, b));
+            if (drainScheduled) {
+                return;
+            }
+            drainScheduled = true;
+        }
+        diffThread.execute(this::drain);
+    }
+
+    private void drain() {
+        while (true) {
+            Map<ObjectKey, Long> batch;
+            synchronized (pending) {
+                if (pending.isEmpty()) {
+                    drainScheduled = false;
+                    return;
+                }
+                batch = new LinkedHashMap<>(pending);
+                pending.clear();
+            }
+            List<DriftEvent> events = new ArrayList<>();
+            batch.forEach((key, received) -> {
+                try {
+                    events.addAll(process(key, received));
+                } catch (RuntimeException e) {
+                    LOG.error("diffing {} failed: {}", key, e.toString(), e);
+                }
+            });
+            publish();
+            if (!events.isEmpty()) {
+                outputs.accept(events);
+            }
+        }
+    }
+
+    private List<DriftEvent> process(ObjectKey key, long receivedNanos) {
+        if (!leader) {
+            return List.of();
+        }
+        Optional<DesiredIndex.Entry> want = desired.get(key).filter(e -> scope.allows(key));
+        if (want.isPresent() && !live.hasSynced(key.group(), key.kind())) {
+            deferred.add(key);      // absence proves nothing before the first list
+            return List.of();
+        }
+        Optional<ObjectNode> is = live.get(key);
+        is.ifPresent(o -> seenLive.add(key));
+        Optional<Drift> verdict;
+        if (want.isPresent()) {
+            verdict = engine.diff(want.get().object(), is.orElse(null), seenLive.contains(key), hpaTargets.contains(key));
+        } else {
+            verdict = is.flatMap(o -> engine.diffUndesired(o, desired.apps()));
+        }
+        verdict = verdict.filter(d -> !d.admissionOnly() || options.countAdmissionAsDrift());
+        List<DriftEvent> events = tracker.observe(key, verdict, is.map(JsonNode.class::cast).orElse(null), clock.instant());
+        if (receivedNanos > 0) {
+            metrics.detectionLatency(receivedNanos);
+        }
+        return events;
+    }
+
+    private void publish() {
+        openSnapshot = List.copyOf(tracker.openDrifts());
+        metrics.openDrifts(openSnapshot, desired.apps());
+        metrics.watchedObjects(live.sizes());
+    }
+
+    private void watchDesiredKinds() {
+        Set<ApiResource> kinds = new HashSet<>();
+        Set<String> versions = new TreeSet<>();
+        for (List<String> avk : desired.kinds()) {
+            try {
+                kinds.add(discovery.require(avk.get(0), avk.get(1)));
+                versions.add(avk.get(0));
+            } catch (ApiDiscovery.UnknownKindException e) {
+                LOG.warn("{}", e.getMessage());
+            }
+        }
+        discovery.find(HPA_GROUP, HPA_KIND).ifPresent(kinds::add);
+        live.ensureKinds(kinds);
+        if (!versions.equals(schemaVersions)) {
+            ListSchema schema = ClusterOpenApi.load(client, versions);
+            engine = new DiffEngine(options, discovery, schema);
+            schemaVersions = versions;
+        }
+    }
+
+    private void refreshHpaTargets() {
+        Set<ObjectKey> targets = new HashSet<>();
+        live.ofKind(HPA_GROUP, HPA_KIND).forEach(h -> engine.hpaTarget(h).ifPresent(targets::add));
+        desired.all().forEach(e -> engine.hpaTarget(e.object().manifest()).ifPresent(targets::add));
+        if (!targets.equals(hpaTargets)) {
+            Set<ObjectKey> affected = new HashSet<>(targets);
+            affected.addAll(hpaTargets);
+            hpaTargets = targets;
+            if (leader) {
+                affected.forEach(k -> enqueue(k, 0));
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.driftwatch.cli;
+
+import io.driftwatch.agent.Agent;
+import io.driftwatch.config.AgentConfig;
+import io.driftwatch.config.ConfigException;
+import io.driftwatch.config.ConfigLoader;
+import io.fabric8.kubernetes.client.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code driftwatch agent}: the daemon that runs in each cluster. */
+@Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the agent: watch live objects, diff them against desired state continuously, track each "
+                + "drift from onset to resolution, and export metrics, Kubernetes Events and JSON logs.",
+            "Settings come from the YAML file and DRIFTWATCH_* environment variables (see README)."})
+final class AgentCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "Agent configuration (YAML).")
+    Path config;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Kubeconfig (default: in-cluster service account, else $KUBECONFIG or ~/.kube/config).")
+    Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context.")
+    String context;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AgentConfig settings;
+        try {
+            settings = ConfigLoader.load(config, System.getenv());
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return ExitCodes.ERROR;
+        }
+        if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
+            spec.commandLine().getErr().println("error: --kubeconfig " + kubeconfig + " is not a readable file");
+            return ExitCodes.ERROR;
+        }
+        Config clientConfig = kubeconfig != null ? Config.fromKubeconfig(context, kubeconfig.toFile())
+                : Config.autoConfigure(context);
+        Agent agent = new Agent(settings, clientConfig, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.stop();
+            stopped.countDown();
+        }, "driftwatch-shutdown"));
+        try {
+            agent.start().toCompletionStage().toCompletableFuture()
+                    .get(settings.shutdownTimeout().toSeconds() + 120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            LOG.error("agent start-up failed: {}", cause.toString(), cause);
+            spec.commandLine().getErr().println("error: agent start-up failed: " + cause.getMessage());
+            return 1;
+        }
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

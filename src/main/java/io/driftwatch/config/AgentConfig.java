@@ -1,0 +1,133 @@
+package io.driftwatch.config;
+
+import io.driftwatch.diff.IgnoreRule;
+import io.driftwatch.diff.Tracking;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent's whole configuration, parsed once from YAML (plus {@code DRIFTWATCH_*} overrides) by {@link ConfigLoader}
+ * and validated before anything starts. Every field has a default, so a minimal file names the cluster and one app.
+ */
+public record AgentConfig(
+        String cluster,
+        Map<String, String> clusterLabels,
+        Http http,
+        Scope scope,
+        Diff diff,
+        Duration resyncInterval,
+        Sources sources,
+        LeaderElection leaderElection,
+        Events events,
+        Metrics metrics,
+        Path stateFile,
+        Duration shutdownTimeout) {
+
+    public AgentConfig {
+        clusterLabels = clusterLabels == null ? Map.of() : Map.copyOf(clusterLabels);
+        http = http == null ? new Http(null, null) : http;
+        scope = scope == null ? new Scope(null, null) : scope;
+        diff = diff == null ? new Diff(null, null, null, null, null, null) : diff;
+        resyncInterval = resyncInterval == null ? Duration.ofMinutes(10) : resyncInterval;
+        sources = sources == null ? new Sources(null) : sources;
+        leaderElection = leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
+        events = events == null ? new Events(null, null) : events;
+        metrics = metrics == null ? new Metrics(null) : metrics;
+        shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
+    }
+
+    /** The probe, metrics and webhook listener. */
+    public record Http(String host, Integer port) {
+        public Http {
+            host = host == null ? "0.0.0.0" : host;
+            port = port == null ? 8080 : port;
+        }
+    }
+
+    /** What the agent looks at: namespaces and kinds (as {@code Kind} or {@code group/Kind}) in and out. */
+    public record Scope(Filter namespaces, Filter kinds) {
+        /** Argo CD v3's default resource exclusions: high-churn kinds nobody declares in Git. */
+        public static final List<String> DEFAULT_KIND_EXCLUDES = List.of("Event", "events.k8s.io/Event", "Endpoints",
+                "discovery.k8s.io/EndpointSlice", "coordination.k8s.io/Lease", "authentication.k8s.io/TokenReview",
+                "authorization.k8s.io/SubjectAccessReview", "authorization.k8s.io/SelfSubjectAccessReview",
+                "authorization.k8s.io/LocalSubjectAccessReview", "certificates.k8s.io/CertificateSigningRequest",
+                "cilium.io/CiliumIdentity", "cilium.io/CiliumEndpoint", "kyverno.io/PolicyReport",
+                "wgpolicyk8s.io/PolicyReport");
+
+        public Scope {
+            namespaces = namespaces == null ? new Filter(null, null) : namespaces;
+            kinds = kinds == null ? new Filter(null, DEFAULT_KIND_EXCLUDES) : kinds;
+        }
+    }
+
+    /** Include (empty = all) and exclude lists; exclude wins. Entries may be globs. */
+    public record Filter(List<String> include, List<String> exclude) {
+        public Filter {
+            include = include == null ? List.of() : List.copyOf(include);
+            exclude = exclude == null ? List.of() : List.copyOf(exclude);
+        }
+    }
+
+    /** The diff engine's settings. */
+    public record Diff(List<IgnoreRule> ignoreDifferences, Managers managers, Tracking tracking,
+                       Boolean countAdmission, Boolean ignoreHpaReplicas, Path redactionKeyFile) {
+        public Diff {
+            ignoreDifferences = ignoreDifferences == null ? List.of() : List.copyOf(ignoreDifferences);
+            managers = managers == null ? new Managers(null, null) : managers;
+            tracking = tracking == null ? Tracking.defaults() : tracking;
+            countAdmission = countAdmission != null && countAdmission;
+            ignoreHpaReplicas = ignoreHpaReplicas == null || ignoreHpaReplicas;
+        }
+    }
+
+    /** Extra field managers added to the built-in appliers and out-of-band groups. */
+    public record Managers(List<String> appliers, List<String> outOfBand) {
+        public Managers {
+            appliers = appliers == null ? List.of() : List.copyOf(appliers);
+            outOfBand = outOfBand == null ? List.of() : List.copyOf(outOfBand);
+        }
+    }
+
+    /** Where desired state comes from. */
+    public record Sources(List<DirectoryApp> directories) {
+        public Sources {
+            directories = directories == null ? List.of() : List.copyOf(directories);
+        }
+    }
+
+    /** An app whose rendered manifests are files in a local directory (a mounted volume, a CI artifact). */
+    public record DirectoryApp(String name, Path path, String targetNamespace, Duration pollInterval) {
+        public DirectoryApp {
+            pollInterval = pollInterval == null ? Duration.ofSeconds(30) : pollInterval;
+        }
+    }
+
+    /** Lease-based leader election among agent replicas; only the leader diffs and emits. */
+    public record LeaderElection(Boolean enabled, String leaseName, String leaseNamespace, Duration leaseDuration,
+                                 Duration renewDeadline, Duration retryPeriod) {
+        public LeaderElection {
+            enabled = enabled == null || enabled;
+            leaseName = leaseName == null ? "driftwatch-agent" : leaseName;
+            leaseDuration = leaseDuration == null ? Duration.ofSeconds(15) : leaseDuration;
+            renewDeadline = renewDeadline == null ? Duration.ofSeconds(10) : renewDeadline;
+            retryPeriod = retryPeriod == null ? Duration.ofSeconds(2) : retryPeriod;
+        }
+    }
+
+    /** Kubernetes Events on drifted objects. */
+    public record Events(Boolean enabled, Duration minInterval) {
+        public Events {
+            enabled = enabled == null || enabled;
+            minInterval = minInterval == null ? Duration.ofMinutes(1) : minInterval;
+        }
+    }
+
+    /** Metric settings. */
+    public record Metrics(Integer maxDriftSeries) {
+        public Metrics {
+            maxDriftSeries = maxDriftSeries == null ? 1000 : maxDriftSeries;
+        }
+    }
+}

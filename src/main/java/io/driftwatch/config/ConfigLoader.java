@@ -1,0 +1,277 @@
+package io.driftwatch.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads the agent's YAML configuration, applies {@code DRIFTWATCH_*} environment overrides, and validates it. A wrong
+ * setting fails here, naming the setting; nothing starts with a half-valid configuration.
+ */
+public final class ConfigLoader {
+
+    private static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+    /** Environment variables that override single settings: name → (config path, value conversion). */
+    static final Map<String, EnvOverride> ENV_OVERRIDES = new LinkedHashMap<>();
+
+    record EnvOverride(String path, Function<String, Object> convert) {
+    }
+
+    static {
+        ENV_OVERRIDES.put("DRIFTWATCH_CLUSTER", new EnvOverride("cluster", v -> v));
+        ENV_OVERRIDES.put("DRIFTWATCH_CLUSTER_LABELS", new EnvOverride("clusterLabels", ConfigLoader::labels));
+        ENV_OVERRIDES.put("DRIFTWATCH_HTTP_HOST", new EnvOverride("http.host", v -> v));
+        ENV_OVERRIDES.put("DRIFTWATCH_HTTP_PORT", new EnvOverride("http.port", Integer::valueOf));
+        ENV_OVERRIDES.put("DRIFTWATCH_RESYNC_INTERVAL_SECONDS", new EnvOverride("resyncInterval", v -> Long.parseLong(v) + "s"));
+        ENV_OVERRIDES.put("DRIFTWATCH_LEADER_ELECTION_ENABLED", new EnvOverride("leaderElection.enabled", ConfigLoader::bool));
+        ENV_OVERRIDES.put("DRIFTWATCH_LEASE_NAMESPACE", new EnvOverride("leaderElection.leaseNamespace", v -> v));
+        ENV_OVERRIDES.put("DRIFTWATCH_EVENTS_ENABLED", new EnvOverride("events.enabled", ConfigLoader::bool));
+        ENV_OVERRIDES.put("DRIFTWATCH_MAX_DRIFT_SERIES", new EnvOverride("metrics.maxDriftSeries", Integer::valueOf));
+        ENV_OVERRIDES.put("DRIFTWATCH_STATE_FILE", new EnvOverride("stateFile", v -> v));
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()))
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private ConfigLoader() {
+    }
+
+    public static AgentConfig load(Path file, Map<String, String> env) {
+        if (!Files.isReadable(file)) {
+            throw new ConfigException("config file " + file + " does not exist or is not readable");
+        }
+        ObjectNode tree;
+        try {
+            JsonNode read = YAML.readTree(file.toFile());
+            tree = read instanceof ObjectNode o ? o : YAML.createObjectNode();
+            if (read != null && !read.isMissingNode() && !read.isNull() && !read.isObject()) {
+                throw new ConfigException(file + ": the configuration must be a YAML mapping");
+            }
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot parse YAML: " + e.getMessage());
+        }
+        return bind(tree, env, file.toString());
+    }
+
+    /** Binds and validates an already-parsed tree (the environment's overrides applied first). */
+    public static AgentConfig bind(ObjectNode tree, Map<String, String> env, String source) {
+        List<String> problems = new ArrayList<>();
+        applyOverrides(tree, env, problems);
+        if (!problems.isEmpty()) {
+            throw ConfigException.of(source, problems);
+        }
+        AgentConfig config;
+        try {
+            config = YAML.treeToValue(tree, AgentConfig.class);
+        } catch (JsonMappingException e) {
+            throw ConfigException.of(source, List.of(describe(e)));
+        } catch (JsonProcessingException e) {
+            throw ConfigException.of(source, List.of(e.getOriginalMessage()));
+        }
+        config = withLeaseNamespace(config, env);
+        validate(config, problems);
+        if (!problems.isEmpty()) {
+            throw ConfigException.of(source, problems);
+        }
+        return config;
+    }
+
+    /** The effective configuration as YAML for the start-up log. Tokens live in files, so paths are all it holds. */
+    public static String describe(AgentConfig config) {
+        try {
+            return new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
+                    .registerModule(new SimpleModule().addSerializer(Duration.class,
+                            new com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase(Duration.class) {
+                                @Override
+                                public String valueToString(Object value) {
+                                    return Durations.format((Duration) value);
+                                }
+                            }))
+                    .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                    .writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            return config.toString();
+        }
+    }
+
+    private static void applyOverrides(ObjectNode tree, Map<String, String> env, List<String> problems) {
+        ENV_OVERRIDES.forEach((name, override) -> {
+            String value = env.get(name);
+            if (value == null || value.isBlank()) {
+                return;
+            }
+            try {
+                Object converted = override.convert().apply(value.trim());
+                String[] parts = override.path().split("\\.");
+                ObjectNode parent = tree;
+                for (int i = 0; i < parts.length - 1; i++) {
+                    JsonNode child = parent.get(parts[i]);
+                    parent = child instanceof ObjectNode o ? o : parent.putObject(parts[i]);
+                }
+                parent.set(parts[parts.length - 1], YAML.valueToTree(converted));
+            } catch (RuntimeException e) {
+                problems.add(name + "=" + value + ": " + e.getMessage());
+            }
+        });
+    }
+
+    private static AgentConfig withLeaseNamespace(AgentConfig config, Map<String, String> env) {
+        AgentConfig.LeaderElection le = config.leaderElection();
+        if (!le.enabled() || le.leaseNamespace() != null) {
+            return config;
+        }
+        String namespace = env.get("POD_NAMESPACE");
+        if (namespace == null && Files.isReadable(SERVICE_ACCOUNT_NAMESPACE)) {
+            try {
+                namespace = Files.readString(SERVICE_ACCOUNT_NAMESPACE).trim();
+            } catch (IOException e) {
+                namespace = null;
+            }
+        }
+        if (namespace == null) {
+            return config;
+        }
+        return new AgentConfig(config.cluster(), config.clusterLabels(), config.http(), config.scope(), config.diff(),
+                config.resyncInterval(), config.sources(), new AgentConfig.LeaderElection(le.enabled(), le.leaseName(),
+                namespace, le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
+                config.events(), config.metrics(), config.stateFile(), config.shutdownTimeout());
+    }
+
+    private static void validate(AgentConfig c, List<String> problems) {
+        if (c.cluster() == null || c.cluster().isBlank()) {
+            problems.add("cluster: required (a name for this cluster, e.g. prod-eu-1; or DRIFTWATCH_CLUSTER)");
+        }
+        if (c.http().port() < 0 || c.http().port() > 65535) {
+            problems.add("http.port: " + c.http().port() + " is not a TCP port (0-65535; 0 picks a free one)");
+        }
+        if (c.resyncInterval().compareTo(Duration.ofSeconds(10)) < 0) {
+            problems.add("resyncInterval: " + Durations.format(c.resyncInterval()) + " is below the minimum of 10s");
+        }
+        if (c.metrics().maxDriftSeries() < 0) {
+            problems.add("metrics.maxDriftSeries: must be 0 or more");
+        }
+        if (c.shutdownTimeout().isNegative() || c.shutdownTimeout().isZero()) {
+            problems.add("shutdownTimeout: must be positive");
+        }
+        AgentConfig.LeaderElection le = c.leaderElection();
+        if (le.enabled()) {
+            if (le.leaseNamespace() == null || le.leaseNamespace().isBlank()) {
+                problems.add("leaderElection.leaseNamespace: required when leader election is enabled "
+                        + "(set it, DRIFTWATCH_LEASE_NAMESPACE or POD_NAMESPACE, or run in a pod)");
+            }
+            if (le.renewDeadline().compareTo(le.leaseDuration()) >= 0) {
+                problems.add("leaderElection.renewDeadline: must be shorter than leaseDuration");
+            }
+            if (le.retryPeriod().compareTo(le.renewDeadline()) >= 0) {
+                problems.add("leaderElection.retryPeriod: must be shorter than renewDeadline");
+            }
+        }
+        Set<String> names = new HashSet<>();
+        List<AgentConfig.DirectoryApp> dirs = c.sources().directories();
+        for (int i = 0; i < dirs.size(); i++) {
+            AgentConfig.DirectoryApp app = dirs.get(i);
+            String at = "sources.directories[" + i + "]";
+            if (app.name() == null || app.name().isBlank()) {
+                problems.add(at + ".name: required");
+            } else if (!names.add(app.name())) {
+                problems.add(at + ".name: '" + app.name() + "' is used by another app");
+            }
+            if (app.path() == null) {
+                problems.add(at + ".path: required");
+            }
+            if (app.pollInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+                problems.add(at + ".pollInterval: must be at least 1s");
+            }
+        }
+        if (names.isEmpty() && problems.isEmpty()) {
+            problems.add("sources: no application configured (add sources.directories or sources.git.apps)");
+        }
+        for (int i = 0; i < c.diff().ignoreDifferences().size(); i++) {
+            var rule = c.diff().ignoreDifferences().get(i);
+            if (rule.jsonPointers().isEmpty() && rule.managedFieldsManagers().isEmpty()) {
+                problems.add("diff.ignoreDifferences[" + i + "]: needs jsonPointers or managedFieldsManagers");
+            }
+        }
+    }
+
+    private static String describe(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        List<JsonMappingException.Reference> refs = e.getPath();
+        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException && !refs.isEmpty()) {
+            refs = refs.subList(0, refs.size() - 1);   // the unknown key itself is named in the message
+        }
+        for (JsonMappingException.Reference ref : refs) {
+            if (ref.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        String message = e.getOriginalMessage();
+        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+            message = "unknown setting '" + u.getPropertyName() + "' (known: "
+                    + u.getKnownPropertyIds().stream().map(Object::toString).sorted().reduce((a, b) -> a + ", " + b)
+                    .orElse("none") + ")";
+        }
+        return (path.length() == 0 ? "" : path + ": ") + message;
+    }
+
+    private static Map<String, String> labels(String text) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (String pair : text.split(",")) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank()) {
+                throw new IllegalArgumentException("expected key=value[,key=value...]");
+            }
+            labels.put(kv[0].trim(), kv[1].trim());
+        }
+        return labels;
+    }
+
+    private static Boolean bool(String text) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
+    }
+
+    private static final class DurationDeserializer extends JsonDeserializer<Duration> {
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String text = p.getValueAsString();
+            if (text == null) {
+                throw JsonMappingException.from(p, "expected a duration such as 30s, 10m or 1h");
+            }
+            try {
+                return Durations.parse(text);
+            } catch (RuntimeException e) {
+                throw JsonMappingException.from(p, e.getMessage());
+            }
+        }
+    }
+}

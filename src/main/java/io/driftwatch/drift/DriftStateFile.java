@@ -1,0 +1,74 @@
+package io.driftwatch.drift;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.diff.ObjectKey;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A small JSON file with the onset of every open drift, so a restarted agent keeps onsets it cannot derive from the
+ * live objects (missing objects). Written atomically (temp file + rename); a corrupt file is reported and ignored.
+ * Blocking: call it on a worker thread.
+ */
+public final class DriftStateFile {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+
+    public DriftStateFile(Path file) {
+        this.file = file;
+    }
+
+    public Path path() {
+        return file;
+    }
+
+    public void save(Collection<DriftRecord> open) throws IOException {
+        ArrayNode drifts = JSON.createArrayNode();
+        for (DriftRecord r : open) {
+            ObjectNode d = drifts.addObject();
+            d.put("group", r.key().group()).put("kind", r.key().kind()).put("namespace", r.key().namespace())
+                    .put("name", r.key().name()).put("id", r.id()).put("onset", r.onset().toString());
+        }
+        ObjectNode root = JSON.createObjectNode().put("version", 1);
+        root.set("openDrifts", drifts);
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, ".driftwatch-state", ".tmp");
+        Files.write(tmp, JSON.writeValueAsBytes(root));
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The remembered onsets; empty when there is no file yet. */
+    public Map<ObjectKey, Instant> load() throws IOException {
+        Map<ObjectKey, Instant> onsets = new HashMap<>();
+        if (!Files.exists(file)) {
+            return onsets;
+        }
+        JsonNode root = JSON.readTree(file.toFile());
+        for (JsonNode d : root.path("openDrifts")) {
+            try {
+                onsets.put(new ObjectKey(d.path("group").asText(), d.path("kind").asText(), d.path("namespace").asText(),
+                        d.path("name").asText()), Instant.parse(d.path("onset").asText()));
+            } catch (RuntimeException e) {
+                throw new IOException(file + ": bad entry " + d + ": " + e.getMessage(), e);
+            }
+        }
+        return onsets;
+    }
+}

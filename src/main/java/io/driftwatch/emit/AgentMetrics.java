@@ -1,0 +1,231 @@
+package io.driftwatch.emit;
+
+import io.driftwatch.BuildInfo;
+import io.driftwatch.diff.ObjectKey;
+import io.driftwatch.drift.DriftEvent;
+import io.driftwatch.drift.DriftRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every metric the agent exports: names, help, labels and buckets live here and nowhere else. Labels are small closed
+ * sets except in {@code driftwatch_drift_started_timestamp_seconds}, one series per open drift, capped.
+ */
+public final class AgentMetrics {
+
+    public static final String DRIFTED_RESOURCES = "driftwatch.drifted.resources";
+    public static final String DRIFT_EVENTS = "driftwatch.drift.events";
+    public static final String DRIFT_DURATION = "driftwatch.drift.duration";
+    public static final String DETECTION_LATENCY = "driftwatch.drift.detection.latency";
+    public static final String DRIFT_STARTED = "driftwatch.drift.started.timestamp.seconds";
+    public static final String DRIFT_SERIES_DROPPED = "driftwatch.drift.series.dropped";
+    public static final String APP_DRIFTED = "driftwatch.app.drifted";
+    public static final String DESIRED_RESOURCES = "driftwatch.desired.resources";
+    public static final String WATCHED_OBJECTS = "driftwatch.watched.objects";
+    public static final String SOURCE_SYNC = "driftwatch.source.sync";
+    public static final String SOURCE_LAST_SUCCESS = "driftwatch.source.last.success.timestamp.seconds";
+    public static final String SOURCE_HEALTHY = "driftwatch.source.healthy";
+    public static final String BUILD_INFO = "driftwatch.build.info";
+    public static final String LEADER = "driftwatch.leader";
+    public static final String KUBE_EVENTS = "driftwatch.kubernetes.events";
+
+    private static final Duration[] DURATION_BUCKETS = {Duration.ofSeconds(30), Duration.ofMinutes(1),
+        Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3),
+        Duration.ofHours(6), Duration.ofHours(12), Duration.ofDays(1), Duration.ofDays(3), Duration.ofDays(7)};
+    private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10)};
+
+    private final MeterRegistry registry;
+    private final int maxDriftSeries;
+    private final Timer detectionLatency;
+    private final Counter seriesDropped;
+    private final AtomicLong leader = new AtomicLong();
+    private final Map<Tags, AtomicLong> drifted = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> appDrifted = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> desired = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> watched = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> healthy = new ConcurrentHashMap<>();
+    private final Map<ObjectKey, Gauge> startedSeries = new LinkedHashMap<>();
+
+    public AgentMetrics(MeterRegistry registry, int maxDriftSeries) {
+        this.registry = registry;
+        this.maxDriftSeries = maxDriftSeries;
+        BuildInfo info = BuildInfo.current();
+        Gauge.builder(BUILD_INFO, () -> 1).description("driftwatch build: version and Java runtime")
+                .tags("version", info.version(), "java_version", info.javaVersion()).register(registry);
+        Gauge.builder(LEADER, leader, AtomicLong::get)
+                .description("1 when this agent replica is the leader that diffs and emits").register(registry);
+        detectionLatency = Timer.builder(DETECTION_LATENCY)
+                .description("Time from a live change (or new desired revision) reaching the agent to its drift verdict")
+                .serviceLevelObjectives(LATENCY_BUCKETS).minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        seriesDropped = Counter.builder(DRIFT_SERIES_DROPPED)
+                .description("Open drifts not exported as driftwatch_drift_started_timestamp_seconds because the "
+                        + "per-drift series cap was reached").register(registry);
+    }
+
+    public void leader(boolean isLeader) {
+        leader.set(isLeader ? 1 : 0);
+    }
+
+    public void detectionLatency(long receivedNanos) {
+        detectionLatency.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts a lifecycle event and, on resolution, observes how long the drift lasted. */
+    public void driftEvent(DriftEvent event, Instant now) {
+        DriftRecord r = event.record();
+        String app = nullToEmpty(r.drift().app());
+        String type = r.drift().type().name().toLowerCase(java.util.Locale.ROOT);
+        Counter.builder(DRIFT_EVENTS).description("Drift lifecycle events")
+                .tags("app", app, "type", type, "event", event.type().label()).register(registry).increment();
+        if (event.type() == DriftEvent.Type.RESOLVED) {
+            Timer.builder(DRIFT_DURATION).description("How long drifts lasted, observed when they resolve")
+                    .tags("app", app, "type", type).serviceLevelObjectives(DURATION_BUCKETS)
+                    .minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofDays(7))
+                    .register(registry).record(r.age(now));
+        }
+    }
+
+    /** Recomputes the state gauges from the open drifts; called after every batch of verdicts. */
+    public synchronized void openDrifts(Collection<DriftRecord> open, Set<String> apps) {
+        Map<Tags, Long> counts = new HashMap<>();
+        Map<String, Long> perApp = new HashMap<>();
+        for (DriftRecord r : open) {
+            String app = nullToEmpty(r.drift().app());
+            Tags tags = Tags.of("namespace", r.key().namespace(), "kind", r.key().kind(), "app", app,
+                    "type", r.drift().type().name().toLowerCase(java.util.Locale.ROOT));
+            counts.merge(tags, 1L, Long::sum);
+            perApp.merge(app, 1L, Long::sum);
+        }
+        drifted.forEach((tags, value) -> value.set(counts.getOrDefault(tags, 0L)));
+        counts.forEach((tags, n) -> gauge(drifted, tags, DRIFTED_RESOURCES,
+                "Resources currently drifted from desired state").set(n));
+        for (String app : apps) {
+            gauge(appDrifted, app, APP_DRIFTED, "1 when the app has at least one drifted resource", "app")
+                    .set(perApp.getOrDefault(app, 0L) > 0 ? 1 : 0);
+        }
+        appDrifted.forEach((app, value) -> value.set(perApp.getOrDefault(app, 0L) > 0 ? 1 : 0));
+        driftSeries(open);
+    }
+
+    private void driftSeries(Collection<DriftRecord> open) {
+        Set<ObjectKey> keep = new HashSet<>();
+        int dropped = 0;
+        for (DriftRecord r : open) {
+            if (startedSeries.containsKey(r.key())) {
+                keep.add(r.key());
+            }
+        }
+        for (var it = startedSeries.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (!keep.contains(e.getKey())) {
+                registry.remove(e.getValue());
+                it.remove();
+            }
+        }
+        for (DriftRecord r : open) {
+            if (startedSeries.containsKey(r.key())) {
+                continue;
+            }
+            if (startedSeries.size() >= maxDriftSeries) {
+                dropped++;
+                continue;
+            }
+            double onset = r.onset().toEpochMilli() / 1000.0;
+            Gauge g = Gauge.builder(DRIFT_STARTED, () -> onset)
+                    .description("When each open drift started (one series per drift, capped)")
+                    .tags("namespace", r.key().namespace(), "kind", r.key().kind(), "name", r.key().name(),
+                            "app", nullToEmpty(r.drift().app()),
+                            "type", r.drift().type().name().toLowerCase(java.util.Locale.ROOT),
+                            "manager", nullToEmpty(r.manager()))
+                    .register(registry);
+            startedSeries.put(r.key(), g);
+        }
+        if (dropped > 0) {
+            seriesDropped.increment(dropped);
+        }
+    }
+
+    public void desiredResources(String app, int count) {
+        gauge(desired, app, DESIRED_RESOURCES, "Objects in the app's desired state", "app").set(count);
+    }
+
+    public void watchedObjects(Map<String, Integer> byKind) {
+        watched.forEach((kind, v) -> v.set(byKind.getOrDefault(kind, 0)));
+        byKind.forEach((kind, n) -> gauge(watched, kind, WATCHED_OBJECTS, "Live objects held by the agent's informers",
+                "kind").set(n));
+    }
+
+    /** A desired-state load finished: result is {@code success} or {@code error}. */
+    public void sourceSync(String app, boolean success, Instant now) {
+        Counter.builder(SOURCE_SYNC).description("Desired-state loads by result").tags("app", app, "result",
+                success ? "success" : "error").register(registry).increment();
+        gauge(healthy, app, SOURCE_HEALTHY, "1 when the app's last desired-state load succeeded", "app")
+                .set(success ? 1 : 0);
+        AtomicLong last = gauge(lastSuccess, app, SOURCE_LAST_SUCCESS,
+                "When the app's desired state last loaded successfully", "app");
+        if (success) {
+            last.set(now.getEpochSecond());
+        }
+    }
+
+    /** Creates every per-app series at its zero value, so rates and absent() work from the start. */
+    public void knownApp(String app) {
+        for (String result : new String[] {"success", "error"}) {
+            Counter.builder(SOURCE_SYNC).description("Desired-state loads by result").tags("app", app, "result", result)
+                    .register(registry);
+        }
+        for (String type : new String[] {"modified", "missing", "extra"}) {
+            for (String event : new String[] {"opened", "updated", "resolved"}) {
+                Counter.builder(DRIFT_EVENTS).description("Drift lifecycle events")
+                        .tags("app", app, "type", type, "event", event).register(registry);
+            }
+        }
+        gauge(appDrifted, app, APP_DRIFTED, "1 when the app has at least one drifted resource", "app");
+        gauge(lastSuccess, app, SOURCE_LAST_SUCCESS, "When the app's desired state last loaded successfully", "app");
+    }
+
+    /** A Kubernetes Event: {@code sent}, {@code rate_limited} or {@code failed}. */
+    public void kubernetesEvent(String result) {
+        Counter.builder(KUBE_EVENTS).description("Kubernetes Events about drifts, by result").tags("result", result)
+                .register(registry).increment();
+    }
+
+    private AtomicLong gauge(Map<String, AtomicLong> map, String key, String name, String help, String label) {
+        return map.computeIfAbsent(key, k -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(name, value, AtomicLong::get).description(help).tags(label, k).register(registry);
+            return value;
+        });
+    }
+
+    private AtomicLong gauge(Map<Tags, AtomicLong> map, Tags tags, String name, String help) {
+        return map.computeIfAbsent(tags, k -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(name, value, AtomicLong::get).description(help).tags(k).register(registry);
+            return value;
+        });
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,47 @@
+package io.driftwatch.emit;
+
+import static net.logstash.logback.argument.StructuredArguments.entries;
+
+import io.driftwatch.diff.ReportJson;
+import io.driftwatch.drift.DriftEvent;
+import io.driftwatch.drift.DriftRecord;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One JSON log line per drift event, with the structured changes (already redacted by the engine), for log pipelines:
+ * {@code {"message":"drift opened: Deployment shop/web: replicas 3 → 5 ...","event":"opened","drift":{...}}}.
+ * The fields ride as structured arguments, so the JSON encoder emits them as fields, not inside the message.
+ */
+public final class DriftLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.driftwatch.drift");
+
+    private final String cluster;
+
+    public DriftLog(String cluster) {
+        this.cluster = cluster;
+    }
+
+    public void log(DriftEvent event, Instant now) {
+        DriftRecord r = event.record();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("event", event.type().label());
+        fields.put("cluster", cluster);
+        fields.put("driftId", r.id());
+        fields.put("onset", r.onset().toString());
+        if (r.resolvedAt() != null) {
+            fields.put("resolvedAt", r.resolvedAt().toString());
+            fields.put("durationSeconds", r.age(now).toSeconds());
+        }
+        fields.put("drift", ReportJson.toJson(r.drift()));
+        if (event.type() == DriftEvent.Type.RESOLVED) {
+            LOG.info("drift resolved: {}", r.drift().summary(), entries(fields));
+        } else {
+            LOG.warn("drift {}: {}", event.type().label(), r.drift().summary(), entries(fields));
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.driftwatch.emit;
+
+import io.driftwatch.diff.ObjectKey;
+import io.driftwatch.drift.DriftEvent;
+import io.driftwatch.drift.DriftRecord;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kubernetes Events on drifted objects — Warning {@code DriftDetected} when a drift opens or changes, Normal
+ * {@code DriftResolved} when it ends — so {@code kubectl describe} and event exporters show drift where people look.
+ * At most one Event per object and reason per {@code minInterval}; resolutions are never suppressed. Blocking.
+ */
+public final class KubeEvents {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubeEvents.class);
+    private static final int MAX_MESSAGE = 1024;
+    private static final String COMPONENT = "driftwatch-agent";
+
+    private final KubernetesClient client;
+    private final AgentMetrics metrics;
+    private final Duration minInterval;
+    private final String instance;
+    private final Clock clock;
+    private final Map<String, Instant> lastSent = new HashMap<>();
+
+    public KubeEvents(KubernetesClient client, AgentMetrics metrics, Duration minInterval, String instance, Clock clock) {
+        this.client = client;
+        this.metrics = metrics;
+        this.minInterval = minInterval;
+        this.instance = instance;
+        this.clock = clock;
+    }
+
+    public synchronized void emit(DriftEvent event, String apiVersion) {
+        DriftRecord r = event.record();
+        boolean resolved = event.type() == DriftEvent.Type.RESOLVED;
+        String reason = resolved ? "DriftResolved" : "DriftDetected";
+        Instant now = clock.instant();
+        String limitKey = r.key() + "|" + reason;
+        Instant previous = lastSent.get(limitKey);
+        if (!resolved && previous != null && previous.plus(minInterval).isAfter(now)) {
+            metrics.kubernetesEvent("rate_limited");
+            return;
+        }
+        lastSent.put(limitKey, now);
+        if (resolved) {
+            lastSent.remove(r.key() + "|DriftDetected");
+        }
+        String message = resolved
+                ? "Drift resolved after " + human(r.age(now)) + ": " + r.drift().summary()
+                : r.drift().summary();
+        try {
+            client.resource(build(r.key(), apiVersion, reason, resolved ? "Normal" : "Warning", message, now)).create();
+            metrics.kubernetesEvent("sent");
+        } catch (RuntimeException e) {
+            metrics.kubernetesEvent("failed");
+            LOG.warn("cannot create Event {} for {}: {}", reason, r.key(), e.getMessage());
+        }
+    }
+
+    private Event build(ObjectKey key, String apiVersion, String reason, String type, String message, Instant now) {
+        String namespace = key.namespace().isEmpty() ? "default" : key.namespace();
+        String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 1) + "…" : message;
+        String timestamp = now.toString();
+        return new EventBuilder()
+                .withNewMetadata().withNamespace(namespace)
+                .withName(key.name() + "." + UUID.randomUUID().toString().substring(0, 8)).endMetadata()
+                .withNewInvolvedObject().withApiVersion(apiVersion).withKind(key.kind()).withName(key.name())
+                .withNamespace(key.namespace().isEmpty() ? null : key.namespace()).endInvolvedObject()
+                .withReason(reason).withType(type).withMessage(text)
+                .withNewSource().withComponent(COMPONENT).endSource()
+                .withReportingComponent("driftwatch.io/agent").withReportingInstance(instance)
+                .withFirstTimestamp(timestamp).withLastTimestamp(timestamp).withCount(1)
+                .build();
+    }
+
+    static String human(Duration d) {
+        long s = d.getSeconds();
+        if (s < 120) {
+            return s + "s";
+        }
+        if (s < 7200) {
+            return s / 60 + "m";
+        }
+        if (s < 172800) {
+            return s / 3600 + "h" + (s % 3600) / 60 + "m";
+        }
+        return s / 86400 + "d";
+    }
+}

@@ -1,0 +1,117 @@
+package io.driftwatch.live;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The informers for one kind (cluster-wide, or one per namespace when the scope lists namespaces), with the state
+ * readiness and verdicts need: synced, watching, size. Errors are logged and the informer retries by itself; a watch
+ * that drops or gets 410 Gone relists while the store keeps its items, so nothing looks deleted in between.
+ */
+final class KindInformer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KindInformer.class);
+
+    private final ApiResource resource;
+    private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+
+    KindInformer(KubernetesClient client, ApiResource resource, List<String> namespaces,
+            Consumer<LiveEvent> listener) {
+        this.resource = resource;
+        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
+                .withGroup(resource.group()).withVersion(resource.version()).withKind(resource.kind())
+                .withPlural(resource.plural()).withNamespaced(resource.namespaced()).build();
+        var operation = client.genericKubernetesResources(context);
+        ResourceEventHandler<GenericKubernetesResource> handler = new Handler(resource, listener);
+        if (!resource.namespaced() || namespaces.isEmpty()) {
+            informers.add(operation.inAnyNamespace().runnableInformer(0));
+        } else {
+            for (String ns : namespaces) {
+                informers.add(operation.inNamespace(ns).runnableInformer(0));
+            }
+        }
+        for (var informer : informers) {
+            informer.addEventHandler(handler);
+            informer.exceptionHandler((isStarted, t) -> {
+                LOG.warn("informer for {} failed ({}); retrying", resource.apiVersion() + "/" + resource.kind(),
+                        t.toString());
+                return true;
+            });
+        }
+    }
+
+    ApiResource resource() {
+        return resource;
+    }
+
+    void start() {
+        informers.forEach(SharedIndexInformer::start);
+    }
+
+    boolean hasSynced() {
+        return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    boolean isWatching() {
+        return informers.stream().allMatch(SharedIndexInformer::isWatching);
+    }
+
+    int size() {
+        return informers.stream().mapToInt(i -> i.getStore().list().size()).sum();
+    }
+
+    Optional<GenericKubernetesResource> get(String namespace, String name) {
+        String key = resource.namespaced() ? namespace + "/" + name : name;
+        for (var informer : informers) {
+            GenericKubernetesResource found = informer.getStore().getByKey(key);
+            if (found != null) {
+                return Optional.of(found);
+            }
+        }
+        return Optional.empty();
+    }
+
+    List<GenericKubernetesResource> list() {
+        List<GenericKubernetesResource> all = new ArrayList<>();
+        informers.forEach(i -> all.addAll(i.getStore().list()));
+        return all;
+    }
+
+    @Override
+    public void close() {
+        informers.forEach(SharedIndexInformer::stop);
+    }
+
+    /** Turns informer callbacks into {@link LiveEvent}s; resyncs that change nothing are dropped. */
+    private record Handler(ApiResource resource, Consumer<LiveEvent> listener)
+            implements ResourceEventHandler<GenericKubernetesResource> {
+
+        @Override
+        public void onAdd(GenericKubernetesResource obj) {
+            listener.accept(LiveEvent.of(resource, obj, LiveEvent.Type.ADDED));
+        }
+
+        @Override
+        public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+            if (oldObj != null && java.util.Objects.equals(oldObj.getMetadata().getResourceVersion(),
+                    newObj.getMetadata().getResourceVersion())) {
+                return;
+            }
+            listener.accept(LiveEvent.of(resource, newObj, LiveEvent.Type.UPDATED));
+        }
+
+        @Override
+        public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+            listener.accept(LiveEvent.of(resource, obj, LiveEvent.Type.DELETED));
+        }
+    }
+}

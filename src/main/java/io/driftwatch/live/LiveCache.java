@@ -1,0 +1,130 @@
+package io.driftwatch.live;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.diff.ObjectKey;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live state, from informers for exactly the kinds desired state uses (and HorizontalPodAutoscalers): new kinds start
+ * informers, kinds no longer desired stop theirs. Thread-safe; {@link #ensureKinds} blocks on nothing but starts
+ * informers, whose initial lists run on the client's threads.
+ */
+public final class LiveCache implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveCache.class);
+
+    private final KubernetesClient client;
+    private final List<String> namespaces;
+    private final Consumer<LiveEvent> listener;
+    private final Map<String, KindInformer> byGroupKind = new HashMap<>();
+
+    /**
+     * @param namespaces namespaces to watch; empty watches all (namespaced kinds cluster-wide)
+     * @param listener   called on the informers' threads for every add, update and delete
+     */
+    public LiveCache(KubernetesClient client, List<String> namespaces, Consumer<LiveEvent> listener) {
+        this.client = client;
+        this.namespaces = List.copyOf(namespaces);
+        this.listener = listener;
+    }
+
+    /** Watches exactly these kinds: starts informers for new ones, stops the rest. */
+    public synchronized void ensureKinds(Set<ApiResource> wanted) {
+        Map<String, ApiResource> want = new HashMap<>();
+        wanted.forEach(r -> want.put(groupKind(r.group(), r.kind()), r));
+        for (var it = byGroupKind.entrySet().iterator(); it.hasNext();) {
+            var entry = it.next();
+            ApiResource wantedResource = want.get(entry.getKey());
+            if (wantedResource == null || !wantedResource.equals(entry.getValue().resource())) {
+                LOG.info("stopping informer for {}", entry.getKey());
+                entry.getValue().close();
+                it.remove();
+            }
+        }
+        want.forEach((gk, resource) -> byGroupKind.computeIfAbsent(gk, k -> {
+            LOG.info("starting informer for {} ({})", k, resource.apiVersion());
+            KindInformer informer = new KindInformer(client, resource, namespaces, listener);
+            informer.start();
+            return informer;
+        }));
+    }
+
+    /** The live object as JSON with apiVersion and kind set, as the diff engine wants it. */
+    public synchronized Optional<ObjectNode> get(ObjectKey key) {
+        KindInformer informer = byGroupKind.get(groupKind(key.group(), key.kind()));
+        if (informer == null) {
+            return Optional.empty();
+        }
+        return informer.get(key.namespace(), key.name()).map(o -> toJson(informer.resource(), o));
+    }
+
+    /** True once the kind's informers have listed everything; before that, absence proves nothing. */
+    public synchronized boolean hasSynced(String group, String kind) {
+        KindInformer informer = byGroupKind.get(groupKind(group, kind));
+        return informer != null && informer.hasSynced();
+    }
+
+    /** True when every informer has synced. */
+    public synchronized boolean allSynced() {
+        return byGroupKind.values().stream().allMatch(KindInformer::hasSynced);
+    }
+
+    /** Every live object of the watched kinds (for full resyncs and extra detection). */
+    public synchronized List<ObjectNode> all() {
+        List<ObjectNode> out = new ArrayList<>();
+        for (KindInformer informer : byGroupKind.values()) {
+            informer.list().forEach(o -> out.add(toJson(informer.resource(), o)));
+        }
+        return out;
+    }
+
+    /** Every live object of one kind (e.g. the HorizontalPodAutoscalers). */
+    public synchronized List<ObjectNode> ofKind(String group, String kind) {
+        KindInformer informer = byGroupKind.get(groupKind(group, kind));
+        if (informer == null) {
+            return List.of();
+        }
+        List<ObjectNode> out = new ArrayList<>();
+        informer.list().forEach(o -> out.add(toJson(informer.resource(), o)));
+        return out;
+    }
+
+    /** Watched object counts by kind, for metrics. */
+    public synchronized Map<String, Integer> sizes() {
+        Map<String, Integer> sizes = new HashMap<>();
+        byGroupKind.values().forEach(i -> sizes.merge(i.resource().kind(), i.size(), Integer::sum));
+        return sizes;
+    }
+
+    /** Kinds whose watch is currently not connected (for logs and readiness detail). */
+    public synchronized List<String> notWatching() {
+        return byGroupKind.entrySet().stream().filter(e -> !e.getValue().isWatching()).map(Map.Entry::getKey).toList();
+    }
+
+    private ObjectNode toJson(ApiResource resource, GenericKubernetesResource object) {
+        ObjectNode json = client.getKubernetesSerialization().convertValue(object, ObjectNode.class);
+        json.put("apiVersion", resource.apiVersion());
+        json.put("kind", resource.kind());
+        return json;
+    }
+
+    private static String groupKind(String group, String kind) {
+        return group + "/" + kind;
+    }
+
+    @Override
+    public synchronized void close() {
+        byGroupKind.values().forEach(KindInformer::close);
+        byGroupKind.clear();
+    }
+}

@@ -1,0 +1,88 @@
+package io.driftwatch.source;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.diff.ManifestException;
+import io.driftwatch.diff.ManifestReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Desired state from manifests in a local directory (a mounted ConfigMap or volume, a CI artifact): YAML/JSON,
+ * multi-document, recursive. The revision is a hash of the content, the revision time the newest file's change.
+ */
+public final class DirectoryAppSource implements AppSource {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String app;
+    private final Path dir;
+    private final String targetNamespace;
+    private final Clock clock;
+
+    public DirectoryAppSource(String app, Path dir, String targetNamespace, Clock clock) {
+        this.app = app;
+        this.dir = dir;
+        this.targetNamespace = targetNamespace;
+        this.clock = clock;
+    }
+
+    @Override
+    public String app() {
+        return app;
+    }
+
+    @Override
+    public String targetNamespace() {
+        return targetNamespace;
+    }
+
+    @Override
+    public DesiredState load() throws SourceException {
+        if (!Files.isDirectory(dir)) {
+            throw new SourceException(SourceException.Reason.FETCH, "app " + app + ": " + dir + " is not a directory");
+        }
+        List<ObjectNode> objects;
+        try {
+            objects = ManifestReader.read(dir);
+        } catch (ManifestException e) {
+            throw new SourceException(SourceException.Reason.PARSE, "app " + app + ": " + e.getMessage(), e);
+        }
+        return new DesiredState(app, "sha256:" + hash(objects), newestChange(), objects, clock.instant());
+    }
+
+    private Instant newestChange() throws SourceException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).map(p -> {
+                try {
+                    return Files.getLastModifiedTime(p).toInstant();
+                } catch (IOException e) {
+                    return Instant.EPOCH;
+                }
+            }).max(Instant::compareTo).orElse(Instant.EPOCH);
+        } catch (IOException e) {
+            throw new SourceException(SourceException.Reason.FETCH, "app " + app + ": cannot list " + dir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String hash(List<ObjectNode> objects) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (ObjectNode o : objects) {
+                digest.update(JSON.writeValueAsBytes(o));
+            }
+            return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.driftwatch.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path write(String yaml) throws IOException {
+        Path file = tmp.resolve("agent.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static final String MINIMAL = """
+            cluster: prod-eu-1
+            leaderElection: {leaseNamespace: driftwatch}
+            sources:
+              directories:
+              - {name: shop, path: /manifests/shop}
+            """;
+
+    @Test
+    void minimalFileGetsDefaultsForEverythingElse() throws IOException {
+        AgentConfig c = ConfigLoader.load(write(MINIMAL), Map.of());
+
+        assertThat(c.cluster()).isEqualTo("prod-eu-1");
+        assertThat(c.http().port()).isEqualTo(8080);
+        assertThat(c.resyncInterval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.scope().kinds().exclude()).contains("Event", "Endpoints", "discovery.k8s.io/EndpointSlice",
+                "coordination.k8s.io/Lease");
+        assertThat(c.leaderElection().enabled()).isTrue();
+        assertThat(c.leaderElection().leaseDuration()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.metrics().maxDriftSeries()).isEqualTo(1000);
+        assertThat(c.diff().ignoreHpaReplicas()).isTrue();
+        assertThat(c.sources().directories().get(0).pollInterval()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void environmentOverridesSingleSettings() throws IOException {
+        AgentConfig c = ConfigLoader.load(write(MINIMAL), Map.of("DRIFTWATCH_CLUSTER", "edge-7",
+                "DRIFTWATCH_HTTP_PORT", "9090", "DRIFTWATCH_RESYNC_INTERVAL_SECONDS", "120",
+                "DRIFTWATCH_CLUSTER_LABELS", "env=prod,region=eu", "DRIFTWATCH_LEADER_ELECTION_ENABLED", "false"));
+
+        assertThat(c.cluster()).isEqualTo("edge-7");
+        assertThat(c.http().port()).isEqualTo(9090);
+        assertThat(c.resyncInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.clusterLabels()).containsEntry("env", "prod").containsEntry("region", "eu");
+        assertThat(c.leaderElection().enabled()).isFalse();
+    }
+
+    @Test
+    void leaseNamespaceComesFromPodNamespaceWhenNotSet() throws IOException {
+        AgentConfig c = ConfigLoader.load(write("""
+                cluster: a
+                sources: {directories: [{name: shop, path: /m}]}
+                """), Map.of("POD_NAMESPACE", "driftwatch-system"));
+
+        assertThat(c.leaderElection().leaseNamespace()).isEqualTo("driftwatch-system");
+    }
+
+    @Test
+    void unknownSettingIsNamedWithItsPath() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL + "scope:\n  namespace: {include: [a]}\n"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("scope: unknown setting 'namespace'");
+    }
+
+    @Test
+    void badDurationIsNamedWithItsPath() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL + "resyncInterval: ten minutes\n"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("resyncInterval").hasMessageContaining("not a duration");
+    }
+
+    @Test
+    void everyProblemIsListedAtOnce() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write("""
+                http: {port: 70000}
+                resyncInterval: 1s
+                leaderElection: {leaseNamespace: x, renewDeadline: 20s}
+                sources:
+                  directories:
+                  - {name: shop, path: /a}
+                  - {name: shop}
+                """), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cluster: required")
+                .hasMessageContaining("http.port: 70000")
+                .hasMessageContaining("resyncInterval: 1s is below the minimum")
+                .hasMessageContaining("leaderElection.renewDeadline: must be shorter than leaseDuration")
+                .hasMessageContaining("sources.directories[1].name: 'shop' is used by another app")
+                .hasMessageContaining("sources.directories[1].path: required");
+    }
+
+    @Test
+    void noApplicationIsAnError() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write("cluster: a\nleaderElection: {enabled: false}\n"), Map.of()))
+                .hasMessageContaining("sources: no application configured");
+    }
+
+    @Test
+    void leaderElectionWithoutNamespaceAnywhereIsAnError() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write("cluster: a\nsources: {directories: [{name: s, path: /m}]}\n"),
+                Map.of())).hasMessageContaining("leaderElection.leaseNamespace: required");
+    }
+
+    @Test
+    void badEnvironmentValueIsNamed() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL), Map.of("DRIFTWATCH_HTTP_PORT", "eighty")))
+                .hasMessageContaining("DRIFTWATCH_HTTP_PORT=eighty");
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        assertThatThrownBy(() -> ConfigLoader.load(tmp.resolve("nope.yaml"), Map.of()))
+                .hasMessageContaining("nope.yaml");
+    }
+
+    @Test
+    void ignoreRulesInArgoCdShapeAreRead() throws IOException {
+        AgentConfig c = ConfigLoader.load(write(MINIMAL + """
+                diff:
+                  ignoreDifferences:
+                  - {group: apps, kind: Deployment, jsonPointers: [/spec/replicas]}
+                  - {kind: MutatingWebhookConfiguration, managedFieldsManagers: [cainjector]}
+                """), Map.of());
+
+        assertThat(c.diff().ignoreDifferences()).hasSize(2);
+        assertThat(c.diff().ignoreDifferences().get(0).jsonPointers()).containsExactly("/spec/replicas");
+    }
+
+    @Test
+    void effectiveConfigurationDescribesDurationsReadably() throws IOException {
+        String text = ConfigLoader.describe(ConfigLoader.load(write(MINIMAL), Map.of()));
+
+        assertThat(text).contains("cluster: \"prod-eu-1\"").contains("resyncInterval: \"10m\"");
+    }
+}
