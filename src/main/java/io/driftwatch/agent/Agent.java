@@ -255,10 +255,14 @@ public final class Agent {
         sourceAttempted.forEach((app, attempted) -> {
             if (!attempted) {
                 reasons.add("app " + app + ": desired state not loaded yet");
+            } else if (sourceRevisions.containsKey(app) && !reconciler.indexedApps().contains(app)) {
+                reasons.add("app " + app + ": desired state not indexed yet");
             }
         });
         if (!live.allSynced()) {
             reasons.add("informers not synced yet");
+        } else if (reconciler.isLeader() && !reconciler.initialDiffDone()) {
+            reasons.add("first full diff in progress");
         }
         return reasons;
     }

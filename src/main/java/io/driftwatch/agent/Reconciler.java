@@ -56,9 +56,12 @@ final class Reconciler {
     private final DesiredIndex desired = new DesiredIndex();
     private final Set<ObjectKey> seenLive = new HashSet<>();
     private final Set<ObjectKey> deferred = new HashSet<>();
+    private volatile int deferredCount;
     private final Map<ObjectKey, Long> pending = new LinkedHashMap<>();
     private boolean drainScheduled;
     private volatile boolean leader;
+    private final Set<String> indexedApps = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean initialDiffDone;
     private volatile List<DriftRecord> openSnapshot = List.of();
     private ApiDiscovery discovery;
     private DiffEngine engine;
@@ -118,6 +121,7 @@ final class Reconciler {
             if (leader) {
                 changed.forEach(k -> enqueue(k, 0));
             }
+            indexedApps.add(state.app());
         });
     }
 
@@ -160,6 +164,7 @@ final class Reconciler {
             }
             List<ObjectKey> retry = new ArrayList<>(deferred);
             deferred.clear();
+            deferredCount = 0;
             retry.forEach(k -> enqueue(k, 0));
         });
     }
@@ -181,6 +186,28 @@ final class Reconciler {
 
     boolean isLeader() {
         return leader;
+    }
+
+    /** Apps whose desired state has been indexed (and their kinds' informers started) at least once. */
+    Set<String> indexedApps() {
+        return indexedApps;
+    }
+
+    /**
+     * True once, as leader, every queued and deferred object has been diffed after the informers synced: the first
+     * full picture exists. Latched, so steady churn later never makes it false again.
+     */
+    boolean initialDiffDone() {
+        if (!initialDiffDone && leader && live.allSynced()) {
+            boolean idle;
+            synchronized (pending) {
+                idle = pending.isEmpty() && !drainScheduled;
+            }
+            if (idle && deferredCount == 0) {
+                initialDiffDone = true;
+            }
+        }
+        return initialDiffDone;
     }
 
     List<DriftRecord> openDrifts() {
@@ -231,6 +258,7 @@ final class Reconciler {
         Optional<DesiredIndex.Entry> want = desired.get(key).filter(e -> scope.allows(key));
         if (want.isPresent() && !live.hasSynced(key.group(), key.kind())) {
             deferred.add(key);      // absence proves nothing before the first list
+            deferredCount = deferred.size();
             return List.of();
         }
         Optional<ObjectNode> is = live.get(key);

@@ -41,6 +41,7 @@ public final class LocalKubeCluster implements AutoCloseable {
     private final Thread shutdownHook;
     private KubernetesClient adminClient;
     private String version;
+    private List<String> apiServerCommand;
 
     private LocalKubeCluster(RunDirectory run, LocalPki.Files pki, int apiPort) {
         this.run = run;
@@ -159,7 +160,7 @@ public final class LocalKubeCluster implements AutoCloseable {
     }
 
     private void startApiServer(Path apiserver, String etcdUrl) {
-        start("kube-apiserver", List.of(apiserver.toString(),
+        apiServerCommand = List.of(apiserver.toString(),
                 "--etcd-servers=" + etcdUrl,
                 "--bind-address=127.0.0.1",
                 "--advertise-address=127.0.0.1",
@@ -176,13 +177,34 @@ public final class LocalKubeCluster implements AutoCloseable {
                 "--disable-admission-plugins=ServiceAccount",
                 "--allow-privileged=true",
                 "--enable-priority-and-fairness=false",
-                "--profiling=false"));
+                "--profiling=false");
+        start("kube-apiserver", apiServerCommand);
+    }
+
+    /**
+     * Stops the API server and starts it again on the same port with the same etcd, so every client sees its watches
+     * break and must reconnect (and relist when its resourceVersion is gone). Blocks until ready again.
+     */
+    public synchronized void restartApiServer() {
+        Process apiserver = processes.remove(processes.size() - 1);
+        apiserver.destroy();
+        try {
+            if (!apiserver.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                apiserver.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping kube-apiserver", e);
+        }
+        start("kube-apiserver", apiServerCommand);
+        awaitReady();
+        LOG.info("local kube-apiserver restarted on {}", url());
     }
 
     private void start(String name, List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(run.resolve(name + ".log").toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(run.resolve(name + ".log").toFile()));
         try {
             Process process = builder.start();
             run.recordChild(process);

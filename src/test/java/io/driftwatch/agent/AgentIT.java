@@ -1,0 +1,148 @@
+package io.driftwatch.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftwatch.localkube.LocalKubeCluster;
+import io.driftwatch.testing.AgentEndpoint;
+import io.driftwatch.testing.Corpus;
+import io.driftwatch.testing.Eventually;
+import io.driftwatch.testing.Kubectl;
+import io.driftwatch.testing.Promtool;
+import io.driftwatch.testing.TestNamespace;
+import io.driftwatch.testing.WithKubeApiServer;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import net.logstash.logback.encoder.LogstashEncoder;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** The agent end to end on the real API server: drift appears in every output, then resolves. */
+@WithKubeApiServer
+class AgentIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    static String config(TestNamespace ns, Path dir) {
+        return """
+                cluster: it-%1$s
+                clusterLabels: {env: test}
+                http: {host: 127.0.0.1, port: 0}
+                leaderElection: {enabled: false}
+                events: {minInterval: 1s}
+                sources:
+                  directories:
+                  - {name: shop, path: %2$s, targetNamespace: %1$s, pollInterval: 2s}
+                """.formatted(ns.name(), dir);
+    }
+
+    @Test
+    void scaledStatefulSetIsReportedInEveryOutputAndResolvesWhenScaledBack(LocalKubeCluster cluster,
+            KubernetesClient client, TestNamespace ns) throws Exception {
+        Path dir = Corpus.materialize(ns, "17-service-postgres.yaml", "18-statefulset-postgres.yaml",
+                "08-configmap-api-config.yaml");
+        Kubectl kubectl = new Kubectl(cluster);
+        kubectl.run("apply", "-n", ns.name(), "-f", dir.toString());
+        ListAppender<ILoggingEvent> log = captureDriftLog();
+
+        try (AgentRunner runner = AgentRunner.start(config(ns, dir), cluster.adminConfig())) {
+            AgentEndpoint agent = runner.endpoint;
+            Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
+            assertThat(agent.drifts()).isEmpty();
+            assertThat(agent.metric("driftwatch_desired_resources", Map.of("app", "shop"))).hasValue(3.0);
+
+            kubectl.run("-n", ns.name(), "scale", "statefulset/postgres", "--replicas=3");
+
+            Eventually.await("drift reported", WAIT, () -> agent.drifts().size() == 1, () -> agent.drifts().toString());
+            JsonNode drift = agent.drifts().get(0);
+            assertThat(drift.path("kind").asText()).isEqualTo("StatefulSet");
+            assertThat(drift.path("changes").get(0).path("field").asText()).isEqualTo("spec.replicas");
+            assertThat(drift.path("changes").get(0).path("manager").asText()).isEqualTo("kubectl");
+            assertThat(drift.path("onset").asText()).isNotBlank();
+            assertThat(agent.metric("driftwatch_drifted_resources", Map.of("app", "shop", "kind", "StatefulSet",
+                    "namespace", ns.name(), "type", "modified"))).hasValue(1.0);
+            assertThat(agent.metric("driftwatch_drift_started_timestamp_seconds", Map.of("name", "postgres",
+                    "manager", "kubectl"))).isPresent();
+            assertThat(agent.metric("driftwatch_app_drifted", Map.of("app", "shop"))).hasValue(1.0);
+            assertThat(agent.metric("driftwatch_drift_detection_latency_seconds_count", Map.of())).isPresent();
+            Eventually.await("DriftDetected event", WAIT, () -> events(client, ns, "DriftDetected").size() == 1);
+            Event detected = events(client, ns, "DriftDetected").get(0);
+            assertThat(detected.getType()).isEqualTo("Warning");
+            assertThat(detected.getInvolvedObject().getKind()).isEqualTo("StatefulSet");
+            assertThat(detected.getMessage()).contains("replicas 1 → 3").contains("kubectl");
+            JsonNode line = jsonLine(log, "drift opened");
+            assertThat(line.path("event").asText()).isEqualTo("opened");
+            assertThat(line.path("drift").path("changes").get(0).path("manager").asText()).isEqualTo("kubectl");
+
+            kubectl.run("-n", ns.name(), "scale", "statefulset/postgres", "--replicas=1");
+
+            Eventually.await("drift resolved", WAIT, () -> agent.drifts().isEmpty(), () -> agent.drifts().toString());
+            assertThat(agent.metric("driftwatch_drift_duration_seconds_count", Map.of("app", "shop", "type", "modified")))
+                    .hasValue(1.0);
+            assertThat(agent.metric("driftwatch_drifted_resources", Map.of("kind", "StatefulSet"))).hasValue(0.0);
+            Eventually.await("DriftResolved event", WAIT, () -> events(client, ns, "DriftResolved").size() == 1);
+            assertThat(events(client, ns, "DriftResolved").get(0).getType()).isEqualTo("Normal");
+            assertThat(jsonLine(log, "drift resolved").path("durationSeconds").isNumber()).isTrue();
+
+            var lint = Promtool.checkMetrics(agent.metrics());
+            assertThat(lint.exitCode()).as(lint.output()).isZero();
+        } finally {
+            ((Logger) LoggerFactory.getLogger("io.driftwatch.drift")).detachAppender(log);
+        }
+    }
+
+    @Test
+    void objectDeletedAndExtraObjectCreatedAreReportedAsMissingAndExtra(LocalKubeCluster cluster, TestNamespace ns) {
+        Path dir = Corpus.materialize(ns, "08-configmap-api-config.yaml", "09-configmap-node-cache.yaml");
+        Kubectl kubectl = new Kubectl(cluster);
+        kubectl.run("apply", "-n", ns.name(), "-f", dir.toString());
+
+        try (AgentRunner runner = AgentRunner.start(config(ns, dir).replace("name: shop", "name: " + ns.name()),
+                cluster.adminConfig())) {
+            AgentEndpoint agent = runner.endpoint;
+            Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
+
+            kubectl.run("-n", ns.name(), "delete", "configmap/node-cache");
+            kubectl.run("-n", ns.name(), "create", "configmap", "stray", "--from-literal=a=b");
+            kubectl.run("-n", ns.name(), "label", "configmap/stray", "app.kubernetes.io/instance=" + ns.name());
+
+            Eventually.await("missing and extra reported", WAIT, () -> agent.drifts().size() == 2,
+                    () -> agent.drifts().toString());
+            assertThat(agent.drifts()).extracting(d -> d.path("name").asText() + ":" + d.path("type").asText())
+                    .containsExactlyInAnyOrder("node-cache:missing", "stray:extra");
+            assertThat(agent.drifts()).filteredOn(d -> d.path("type").asText().equals("missing"))
+                    .extracting(d -> d.path("cause").asText()).containsExactly("deleted");
+        }
+    }
+
+    private static List<Event> events(KubernetesClient client, TestNamespace ns, String reason) {
+        return client.v1().events().inNamespace(ns.name()).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).toList();
+    }
+
+    private static ListAppender<ILoggingEvent> captureDriftLog() {
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        ((Logger) LoggerFactory.getLogger("io.driftwatch.drift")).addAppender(appender);
+        return appender;
+    }
+
+    /** The line as the production JSON encoder writes it. */
+    private static JsonNode jsonLine(ListAppender<ILoggingEvent> log, String prefix) throws Exception {
+        ILoggingEvent event = log.list.stream().filter(e -> e.getFormattedMessage().startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no log line starting with " + prefix + " in " + log.list));
+        LogstashEncoder encoder = new LogstashEncoder();
+        encoder.setContext(((Logger) LoggerFactory.getLogger("io.driftwatch.drift")).getLoggerContext());
+        encoder.start();
+        return new ObjectMapper().readTree(new String(encoder.encode(event), StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,44 @@
+package io.driftwatch.agent;
+
+import io.driftwatch.config.AgentConfig;
+import io.driftwatch.config.ConfigLoader;
+import io.driftwatch.testing.AgentEndpoint;
+import io.fabric8.kubernetes.client.Config;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Starts the real agent in this JVM with a YAML configuration, as {@code driftwatch agent} would. */
+final class AgentRunner implements AutoCloseable {
+
+    final Agent agent;
+    final AgentEndpoint endpoint;
+
+    private AgentRunner(Agent agent) {
+        this.agent = agent;
+        this.endpoint = new AgentEndpoint(agent.httpPort());
+    }
+
+    static AgentRunner start(String yaml, Config clientConfig) {
+        try {
+            Path file = Files.createTempFile("agent-", ".yaml");
+            Files.writeString(file, yaml);
+            AgentConfig config = ConfigLoader.load(file, Map.of());
+            Agent agent = new Agent(config, clientConfig, Clock.systemUTC());
+            agent.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            return new AgentRunner(agent);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new AssertionError("agent did not start: " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        agent.stop();
+    }
+}
