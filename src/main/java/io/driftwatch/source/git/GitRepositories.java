@@ -138,7 +138,7 @@ public final class GitRepositories implements AutoCloseable {
                         .call();
                 recordRemoteHead(repository, result);
             } catch (GitAPIException | RuntimeException e) {
-                throw new SourceException(Reason.FETCH, "cannot fetch " + RepoUrls.redact(url) + ": " + describe(e), e);
+                throw new SourceException(Reason.FETCH, "cannot fetch " + RepoUrls.redact(url) + ": " + describe(e, url), e);
             }
             repo.lastFetch = now;
             repo.fetches++;
@@ -344,11 +344,14 @@ public final class GitRepositories implements AutoCloseable {
         return peeled.getPeeledObjectId() != null ? peeled.getPeeledObjectId() : peeled.getObjectId();
     }
 
-    private static String describe(Exception e) {
-        StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
-        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            if (c.getMessage() != null && !message.toString().contains(c.getMessage())) {
-                message.append(": ").append(c.getMessage());
+    /** JGit's messages along the cause chain, without the URL it repeats at every level. */
+    private static String describe(Exception e, String url) {
+        StringBuilder message = new StringBuilder();
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String text = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+            text = text.replace(url + ": ", "").replace(RepoUrls.redact(url) + ": ", "").strip();
+            if (!text.isEmpty() && !message.toString().contains(text)) {
+                message.append(message.length() == 0 ? "" : ": ").append(text);
             }
         }
         return message.toString();
