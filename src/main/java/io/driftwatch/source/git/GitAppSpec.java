@@ -73,8 +73,8 @@ public record GitAppSpec(String name, String repoUrl, String revision, String pa
         public static Renderer of(String value) {
             try {
                 return valueOf(value.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("renderer '" + value + "' is not one of auto, plain, kustomize, helm", e);
+            } catch (IllegalArgumentException unknown) {
+                throw new IllegalArgumentException("renderer '" + value + "' is not one of auto, plain, kustomize, helm");
             }
         }
     }
@@ -104,8 +104,8 @@ public record GitAppSpec(String name, String repoUrl, String revision, String pa
         public static TokenScheme of(String value) {
             try {
                 return valueOf(value.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("tokenScheme '" + value + "' is not one of basic, bearer", e);
+            } catch (IllegalArgumentException unknown) {
+                throw new IllegalArgumentException("tokenScheme '" + value + "' is not one of basic, bearer");
             }
         }
     }

@@ -83,8 +83,9 @@ public final class ToolRunner {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(process);
-                throw new SourceException(Reason.RENDER, tool + " did not finish within " + timeout.toSeconds()
-                        + " s and was killed" + tail(stderr, ": "));
+                throw new SourceException(Reason.RENDER, tool + " did not finish within "
+                        + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms")
+                        + " and was killed" + tail(stderr, ": "));
             }
         } catch (InterruptedException e) {
             kill(process);
