@@ -1,7 +1,9 @@
 package io.driftwatch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.driftwatch.diff.BuiltinListSchema;
 import io.driftwatch.diff.BuiltinResourceScope;
 import io.driftwatch.diff.DesiredObject;
@@ -18,13 +20,18 @@ import io.driftwatch.diff.ResourceScope;
 import io.driftwatch.live.ApiDiscovery;
 import io.driftwatch.live.ClusterOpenApi;
 import io.driftwatch.live.LiveReader;
+import io.driftwatch.source.SourceException;
+import io.driftwatch.source.git.GitAppSpec;
+import io.driftwatch.source.git.RepoUrls;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,8 +41,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code driftwatch diff}: one-shot drift report for people and CI. Compares the manifests of a directory with the
- * live cluster, or two files offline. Exit 0 no drift, 1 drift, 2 error, as {@code kubectl diff}.
+ * {@code driftwatch diff}: one-shot drift report for people and CI. Compares the manifests of a directory, or of a
+ * Git repository rendered as Argo CD renders it (plain, Kustomize, Helm), with the live cluster, or two files offline. Exit 0 no drift, 1 drift, 2 error, as {@code kubectl diff}.
  */
 @Command(name = "diff", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare desired manifests with live objects and report drift: which objects, which fields, "
@@ -54,6 +61,9 @@ final class DiffCommand implements Callable<Integer> {
 
         @ArgGroup(exclusive = false)
         Offline offline;
+
+        @ArgGroup(exclusive = false, heading = "%nDesired state from Git (instead of --dir):%n")
+        GitInput git;
     }
 
     static final class Offline {
@@ -65,6 +75,68 @@ final class DiffCommand implements Callable<Integer> {
                 description = "Live objects as the API server returns them (kubectl get -o yaml, managedFields "
                         + "included, or --show-managed-fields).")
         Path live;
+    }
+
+    static final class GitInput {
+        @Option(names = "--repo", paramLabel = "URL", required = true,
+                description = "Git repository to read desired state from (https://, ssh://, git@host:org/repo, "
+                        + "file://), rendered like Argo CD: Kustomize, Helm or plain YAML, and compared with the "
+                        + "live cluster.")
+        String repo;
+
+        @Option(names = "--path", paramLabel = "DIR", defaultValue = ".",
+                description = "Directory inside the repository (default: the root).")
+        String path;
+
+        @Option(names = "--revision", paramLabel = "REV", defaultValue = GitAppSpec.DEFAULT_REVISION,
+                description = "Branch, tag or commit (default: ${DEFAULT-VALUE}, the remote's default branch).")
+        String revision;
+
+        @Option(names = "--renderer", paramLabel = "NAME", defaultValue = "auto",
+                description = "auto, plain, kustomize or helm (default: auto, by kustomization.yaml / Chart.yaml).")
+        String renderer;
+
+        @Option(names = "--helm-values", paramLabel = "FILE", split = ",",
+                description = "Helm values file(s) relative to the chart, inside the repository, in order.")
+        List<String> helmValues = new ArrayList<>();
+
+        @Option(names = "--helm-inline-values", paramLabel = "FILE",
+                description = "A local YAML file of Helm values applied after --helm-values (like inline values "
+                        + "in the agent's config).")
+        Path helmInlineValues;
+
+        @Option(names = "--helm-release", paramLabel = "NAME",
+                description = "Helm release name (default: the app name).")
+        String helmRelease;
+
+        @Option(names = "--kube-version", paramLabel = "VERSION",
+                description = "Kubernetes version Helm charts see (helm template --kube-version).")
+        String kubeVersion;
+
+        @Option(names = "--token-file", paramLabel = "FILE",
+                description = "File holding an HTTPS token (sent as basic auth password, or see --token-scheme).")
+        Path tokenFile;
+
+        @Option(names = "--token-scheme", paramLabel = "SCHEME", defaultValue = "basic",
+                description = "basic (default) or bearer.")
+        String tokenScheme;
+
+        @Option(names = "--username-file", paramLabel = "FILE", description = "File holding the HTTPS user name.")
+        Path usernameFile;
+
+        @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the HTTPS password.")
+        Path passwordFile;
+
+        @Option(names = "--ssh-key-file", paramLabel = "FILE", description = "Private key for SSH URLs.")
+        Path sshKeyFile;
+
+        @Option(names = "--known-hosts-file", paramLabel = "FILE",
+                description = "known_hosts for SSH URLs (unknown hosts are refused).")
+        Path knownHostsFile;
+
+        @Option(names = "--git-cache-dir", paramLabel = "DIR",
+                description = "Where repositories are cloned and kept between runs (default: $TMPDIR/driftwatch-git).")
+        Path cacheDir;
     }
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
@@ -93,6 +165,8 @@ final class DiffCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
     private String server;
 
     @Override
@@ -100,11 +174,21 @@ final class DiffCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            DriftReport report = input.dir != null ? diffAgainstCluster(input.dir) : diffOffline(input.offline);
+            DriftReport report;
+            if (input.dir != null) {
+                report = diffAgainstCluster(settings.app(input.dir), ns -> readDirectory(input.dir));
+            } else if (input.git != null) {
+                String app = gitAppName(input.git);
+                report = diffAgainstCluster(app, ns -> GitDesiredState.load(gitSpec(input.git, app, ns),
+                        input.git.cacheDir, err));
+            } else {
+                report = diffOffline(input.offline);
+            }
             out.print(render(report));
             out.flush();
             return report.hasDrift() ? ExitCodes.DRIFT : ExitCodes.OK;
-        } catch (ManifestException | ApiDiscovery.UnknownKindException | DiffSettings.SettingsException e) {
+        } catch (ManifestException | ApiDiscovery.UnknownKindException | DiffSettings.SettingsException
+                 | SourceException e) {
             err.println("error: " + e.getMessage());
             return ExitCodes.ERROR;
         } catch (KubernetesClientException e) {
@@ -117,34 +201,81 @@ final class DiffCommand implements Callable<Integer> {
         List<ObjectNode> desired = ManifestReader.read(files.desired);
         List<JsonNode> live = List.copyOf(ManifestReader.read(files.live));
         String ns = namespace != null ? namespace : "default";
-        return run(desired, live, ns, BuiltinResourceScope.INSTANCE, new BuiltinListSchema());
+        return run(settings.app(files.desired), desired, live, ns, BuiltinResourceScope.INSTANCE,
+                new BuiltinListSchema());
     }
 
-    private DriftReport diffAgainstCluster(Path dir) throws ManifestException {
+    /** Where the desired manifests of a cluster diff come from, given the namespace for objects that set none. */
+    @FunctionalInterface
+    interface DesiredLoader {
+        List<ObjectNode> load(String namespace) throws ManifestException, SourceException;
+    }
+
+    private static List<ObjectNode> readDirectory(Path dir) throws ManifestException {
         if (!Files.isDirectory(dir)) {
             throw new ManifestException(dir, 0, "not a directory");
         }
-        List<ObjectNode> desired = ManifestReader.read(dir);
+        return ManifestReader.read(dir);
+    }
+
+    private DriftReport diffAgainstCluster(String app, DesiredLoader loader) throws ManifestException, SourceException {
         Config config = clientConfig();
         config.setRequestRetryBackoffLimit(2);   // a one-shot command fails fast instead of backing off for ~20 s
         server = config.getMasterUrl();
+        String ns = namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
+        List<ObjectNode> desired = loader.load(ns);
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-            String ns = namespace != null ? namespace
-                    : client.getConfiguration().getNamespace() != null ? client.getConfiguration().getNamespace() : "default";
             ApiDiscovery discovery = ApiDiscovery.discover(client);
             LiveReader reader = new LiveReader(client, discovery);
             List<JsonNode> live = reader.list(reader.scopesFor(desired, ns));
             ListSchema schema = ClusterOpenApi.load(client,
                     desired.stream().map(m -> m.path("apiVersion").asText()).toList());
-            return run(desired, live, ns, discovery, schema);
+            return run(app, desired, live, ns, discovery, schema);
         }
     }
 
-    private DriftReport run(List<ObjectNode> desired, List<JsonNode> live, String ns, ResourceScope scope,
+    /** --app, else the last segment of --path, else the repository's name. */
+    private String gitAppName(GitInput git) {
+        if (settings.app != null) {
+            return settings.app;
+        }
+        String path = Path.of(git.path).normalize().toString();
+        String base = path.isEmpty() || path.equals(".") ? RepoUrls.normalize(git.repo) : path;
+        String last = base.substring(base.lastIndexOf('/') + 1);
+        String cleaned = last.replaceAll("[^A-Za-z0-9_.-]", "-").replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
+        return cleaned.isEmpty() ? "git" : cleaned.substring(0, Math.min(cleaned.length(), 63));
+    }
+
+    private GitAppSpec gitSpec(GitInput git, String app, String ns) throws SourceException {
+        GitAppSpec.Renderer renderer;
+        GitAppSpec.TokenScheme scheme;
+        try {
+            renderer = GitAppSpec.Renderer.of(git.renderer);
+            scheme = GitAppSpec.TokenScheme.of(git.tokenScheme);
+        } catch (IllegalArgumentException e) {
+            throw new DiffSettings.SettingsException("--" + e.getMessage());
+        }
+        JsonNode inline = null;
+        if (git.helmInlineValues != null) {
+            try {
+                inline = YAML.readTree(git.helmInlineValues.toFile());
+            } catch (IOException e) {
+                throw new DiffSettings.SettingsException("--helm-inline-values " + git.helmInlineValues + ": "
+                        + e.getMessage());
+            }
+        }
+        GitAppSpec.Helm helm = git.helmValues.isEmpty() && inline == null && git.helmRelease == null
+                && git.kubeVersion == null ? GitAppSpec.Helm.NONE
+                : new GitAppSpec.Helm(git.helmRelease, git.helmValues, inline, git.kubeVersion);
+        GitAppSpec.Auth auth = new GitAppSpec.Auth(git.tokenFile, scheme, git.usernameFile, git.passwordFile,
+                git.sshKeyFile, git.knownHostsFile);
+        return new GitAppSpec(app, git.repo, git.revision, git.path, ns, renderer, helm, auth, null).validate();
+    }
+
+    private DriftReport run(String app, List<ObjectNode> desired, List<JsonNode> live, String ns, ResourceScope scope,
             ListSchema schema) {
         DiffOptions options = settings.toOptions().withTargetNamespace(ns)
                 .withIncludeYamlDiff(showDiff || output == OutputFormat.text);
-        String app = settings.app(input.dir != null ? input.dir : input.offline.desired);
         List<DesiredObject> objects = desired.stream().map(m -> new DesiredObject(m, app, null)).toList();
         // one shot: nothing was seen before, so a missing object is reported as not yet applied
         return new DiffEngine(options, scope, schema).diffAll(objects, live, key -> false);

@@ -20,6 +20,13 @@ public interface AppSource extends AutoCloseable {
      */
     DesiredState load() throws SourceException;
 
+    /**
+     * Asks for the next {@link #load()} to fetch from the remote at once instead of waiting for its poll interval
+     * (a webhook reported a push). Does not block; sources that do not fetch ignore it.
+     */
+    default void requestFetch() {
+    }
+
     /** True if a push to this repository URL (as a webhook reports it) concerns this app. */
     default boolean matchesRepository(String repositoryUrl) {
         return false;

@@ -27,4 +27,11 @@ class LayeringTest {
                 .should().dependOnClassesThat().resideInAPackage("picocli..")
                 .check(MAIN);
     }
+
+    @Test
+    void desiredStateSourcesUseNeitherVertxNorTheCommandLine() {
+        noClasses().that().resideInAPackage("io.driftwatch.source..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.driftwatch.cli..")
+                .check(MAIN);
+    }
 }

@@ -1,0 +1,20 @@
+package io.driftwatch.source.git;
+
+import java.nio.file.Path;
+
+/**
+ * What one render works on: the repository's files at one commit, the app's directory inside it and a scratch
+ * directory outside the checkout for the tool's output and settings.
+ *
+ * @param checkout the repository's tree at the commit
+ * @param spec     the app (path, namespace, helm settings)
+ * @param commit   the commit SHA, for messages
+ * @param scratch  an empty directory for output files
+ */
+record RenderInput(Path checkout, GitAppSpec spec, String commit, Path scratch) {
+
+    /** The app's directory in the checkout. */
+    Path dir() {
+        return checkout.resolve(spec.path()).normalize();
+    }
+}
