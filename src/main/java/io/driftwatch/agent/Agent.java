@@ -15,6 +15,16 @@ import io.driftwatch.live.ApiDiscovery;
 import io.driftwatch.live.LiveCache;
 import io.driftwatch.source.AppSource;
 import io.driftwatch.source.DirectoryAppSource;
+import io.driftwatch.source.git.GitAppSource;
+import io.driftwatch.source.git.GitAppSpec;
+import io.driftwatch.source.git.GitRepositories;
+import io.driftwatch.source.git.GitWebhook;
+import io.driftwatch.source.git.RenderCache;
+import io.driftwatch.source.git.Renderers;
+import io.driftwatch.source.git.ToolBinaries;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -60,6 +70,7 @@ public final class Agent {
 
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long WEBHOOK_BODY_LIMIT = 5L << 20;   // GitHub caps payloads at 25 MB; pushes are far smaller
 
     private final AgentConfig config;
     private final Config clientConfig;
@@ -69,6 +80,9 @@ public final class Agent {
     private final ExecutorService diffThread = Executors.newSingleThreadExecutor(named("driftwatch-diff"));
     private final ExecutorService emitThread = Executors.newSingleThreadExecutor(named("driftwatch-emit"));
     private final ExecutorService sourcePool = Executors.newFixedThreadPool(2, named("driftwatch-source"));
+    private final ExecutorService renderPool = Executors.newFixedThreadPool(2, named("driftwatch-render"));
+    private GitRepositories repositories;
+    private GitWebhook webhook;
     private final Map<String, Boolean> sourceAttempted = new ConcurrentHashMap<>();
     private final Map<String, String> sourceErrors = new ConcurrentHashMap<>();
     private final Map<String, String> sourceRevisions = new ConcurrentHashMap<>();
@@ -103,6 +117,8 @@ public final class Agent {
         metrics = new AgentMetrics(registry, config.metrics().maxDriftSeries());
         http = new AgentHttpServer(vertx, registry, this::notReadyReasons,
                 () -> reconciler == null ? List.of() : reconciler.openDrifts(), this::status, clock);
+        http.router().post("/hooks/git").handler(BodyHandler.create().setBodyLimit(WEBHOOK_BODY_LIMIT))
+                .handler(this::gitWebhook);
         return http.listen(config.http().host(), config.http().port())
                 .onSuccess(s -> LOG.info("listening on {}:{} (/healthz /readyz /metrics /api/v1/drifts)",
                         config.http().host(), s.actualPort()))
@@ -186,6 +202,61 @@ public final class Agent {
             String namespace = app.targetNamespace() != null ? app.targetNamespace() : "default";
             addSource(new DirectoryAppSource(app.name(), app.path(), namespace, clock), app.pollInterval().toMillis());
         }
+        AgentConfig.Git git = config.sources().git();
+        if (git.apps().isEmpty()) {
+            return;
+        }
+        repositories = new GitRepositories(GitRepositories.Settings.defaults().withCacheDir(git.cacheDir())
+                .withMinFetchInterval(git.minFetchInterval()), clock);
+        RenderCache renderCache = new RenderCache(git.renderCacheBytes());
+        CaffeineCacheMetrics.monitor(registry, renderCache.cache(), "driftwatch_render");
+        Map<ToolBinaries.Tool, java.nio.file.Path> tools = new java.util.EnumMap<>(ToolBinaries.Tool.class);
+        if (git.kustomizeBinary() != null) {
+            tools.put(ToolBinaries.Tool.KUSTOMIZE, git.kustomizeBinary());
+        }
+        if (git.helmBinary() != null) {
+            tools.put(ToolBinaries.Tool.HELM, git.helmBinary());
+        }
+        Renderers renderers = new Renderers(new ToolBinaries(tools, System.getenv()), renderPool, git.renderTimeout());
+        for (GitAppSpec spec : git.apps()) {
+            addSource(new GitAppSource(spec, repositories, renderCache, renderers, clock),
+                    spec.pollInterval().toMillis());
+        }
+        if (git.webhookSecretFile() != null) {
+            webhook = new GitWebhook(git.webhookSecretFile());
+        }
+    }
+
+    /**
+     * {@code POST /hooks/git}: a GitHub or GitLab push, verified against the secret, fetches the matching apps'
+     * repositories at once instead of at their next poll. Verification reads the secret file, so it runs off the
+     * event loop.
+     */
+    private void gitWebhook(RoutingContext ctx) {
+        if (webhook == null) {
+            ctx.response().setStatusCode(404).end("no webhook secret configured (sources.git.webhookSecretFile)\n");
+            return;
+        }
+        Map<String, String> headers = new java.util.HashMap<>();
+        ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        vertx.<GitWebhook.Result>executeBlocking(() -> webhook.verify(headers, body), false).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.response().setStatusCode(500).end("webhook failed\n");
+                return;
+            }
+            GitWebhook.Result result = ar.result();
+            List<String> apps = result.refresh(sources);
+            sources.stream().filter(s -> apps.contains(s.app())).forEach(this::loadSource);
+            if (result.accepted()) {
+                LOG.info("git webhook: {}; refreshing {}", result.message(), apps.isEmpty() ? "nothing" : apps);
+            } else {
+                LOG.warn("git webhook rejected with {}: {}", result.status(), result.message());
+            }
+            ctx.response().setStatusCode(result.status()).putHeader("content-type", "application/json")
+                    .end(JSON.createObjectNode().put("message", result.message())
+                            .set("refreshed", JSON.valueToTree(apps)).toString());
+        });
     }
 
     /** Registers a source: loads it now and every {@code pollMillis}. */
@@ -307,6 +378,10 @@ public final class Agent {
         }
         sources.forEach(AppSource::close);
         shutdown(sourcePool, deadline);
+        shutdown(renderPool, deadline);
+        if (repositories != null) {
+            repositories.close();
+        }
         shutdown(diffThread, deadline);
         if (outputs != null) {
             emitThread.execute(outputs::saveState);

@@ -2,6 +2,7 @@ package io.driftwatch.config;
 
 import io.driftwatch.diff.IgnoreRule;
 import io.driftwatch.diff.Tracking;
+import io.driftwatch.source.git.GitAppSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,7 @@ public record AgentConfig(
         scope = scope == null ? new Scope(null, null) : scope;
         diff = diff == null ? new Diff(null, null, null, null, null, null) : diff;
         resyncInterval = resyncInterval == null ? Duration.ofMinutes(10) : resyncInterval;
-        sources = sources == null ? new Sources(null) : sources;
+        sources = sources == null ? new Sources(null, null) : sources;
         leaderElection = leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
         events = events == null ? new Events(null, null) : events;
         metrics = metrics == null ? new Metrics(null) : metrics;
@@ -91,9 +92,25 @@ public record AgentConfig(
     }
 
     /** Where desired state comes from. */
-    public record Sources(List<DirectoryApp> directories) {
+    public record Sources(List<DirectoryApp> directories, Git git) {
         public Sources {
             directories = directories == null ? List.of() : List.copyOf(directories);
+            git = git == null ? new Git(null, null, null, null, null, null, null, null) : git;
+        }
+    }
+
+    /**
+     * Apps rendered from Git by the agent itself (see {@link GitAppSpec} for one app's settings), the shared clone
+     * cache, and the push webhook ({@code POST /hooks/git}, GitHub or GitLab, secret from a file).
+     */
+    public record Git(Path cacheDir, Path webhookSecretFile, Duration minFetchInterval, Long renderCacheBytes,
+                      Duration renderTimeout, Path kustomizeBinary, Path helmBinary, List<GitAppSpec> apps) {
+        public Git {
+            cacheDir = cacheDir == null ? Path.of(System.getProperty("java.io.tmpdir"), "driftwatch-git") : cacheDir;
+            minFetchInterval = minFetchInterval == null ? Duration.ofSeconds(10) : minFetchInterval;
+            renderCacheBytes = renderCacheBytes == null ? 64L << 20 : renderCacheBytes;
+            renderTimeout = renderTimeout == null ? Duration.ofSeconds(60) : renderTimeout;
+            apps = apps == null ? List.of() : List.copyOf(apps);
         }
     }
 

@@ -1,10 +1,7 @@
 package io.driftwatch.config;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,7 +50,7 @@ public final class ConfigLoader {
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()))
+            .registerModule(new SimpleModule().addDeserializer(Duration.class, new Durations.Deserializer()))
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
@@ -207,6 +204,22 @@ public final class ConfigLoader {
                 problems.add(at + ".pollInterval: must be at least 1s");
             }
         }
+        List<io.driftwatch.source.git.GitAppSpec> git = c.sources().git().apps();
+        for (int i = 0; i < git.size(); i++) {
+            var app = git.get(i);
+            for (String problem : app.problems()) {
+                problems.add("sources.git." + problem);
+            }
+            if (app.name() != null && !names.add(app.name())) {
+                problems.add("sources.git.apps[" + i + "].name: '" + app.name() + "' is used by another app");
+            }
+        }
+        if (c.sources().git().webhookSecretFile() != null && !Files.isReadable(c.sources().git().webhookSecretFile())) {
+            problems.add("sources.git.webhookSecretFile: " + c.sources().git().webhookSecretFile() + " is not readable");
+        }
+        if (c.sources().git().renderCacheBytes() < (1 << 20)) {
+            problems.add("sources.git.renderCacheBytes: must be at least 1 MiB");
+        }
         if (names.isEmpty() && problems.isEmpty()) {
             problems.add("sources: no application configured (add sources.directories or sources.git.apps)");
         }
@@ -258,20 +271,5 @@ public final class ConfigLoader {
             case "false", "no", "0" -> false;
             default -> throw new IllegalArgumentException("expected true or false");
         };
-    }
-
-    private static final class DurationDeserializer extends JsonDeserializer<Duration> {
-        @Override
-        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            String text = p.getValueAsString();
-            if (text == null) {
-                throw JsonMappingException.from(p, "expected a duration such as 30s, 10m or 1h");
-            }
-            try {
-                return Durations.parse(text);
-            } catch (RuntimeException e) {
-                throw JsonMappingException.from(p, e.getMessage());
-            }
-        }
     }
 }

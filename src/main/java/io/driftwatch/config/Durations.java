@@ -1,5 +1,9 @@
 package io.driftwatch.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,5 +64,24 @@ public final class Durations {
             return s / 60 + "m";
         }
         return s + "s";
+    }
+
+    /** Jackson binding for {@link #parse}; numbers are seconds; bad text names the setting through Jackson's path. */
+    public static final class Deserializer extends JsonDeserializer<Duration> {
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            if (p.currentToken().isNumeric()) {
+                return Duration.ofSeconds(p.getLongValue());
+            }
+            String text = p.getValueAsString();
+            if (text == null) {
+                return (Duration) ctx.handleUnexpectedToken(Duration.class, p);
+            }
+            try {
+                return parse(text);
+            } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+                return (Duration) ctx.handleWeirdStringValue(Duration.class, text, e.getMessage());
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.driftwatch.source.git;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.driftwatch.config.Durations;
 import io.driftwatch.source.SourceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ import java.util.regex.Pattern;
  */
 public record GitAppSpec(String name, String repoUrl, String revision, String path, String targetNamespace,
                          Renderer renderer, Helm helm, Auth auth,
-                         @JsonDeserialize(using = DurationSetting.Deserializer.class) Duration pollInterval) {
+                         @JsonDeserialize(using = Durations.Deserializer.class) Duration pollInterval) {
 
     public static final String DEFAULT_REVISION = "HEAD";
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(60);
