@@ -76,7 +76,7 @@ public final class Agent {
     private final Config clientConfig;
     private final Clock clock;
     private final String identity;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry = newRegistry();
     private final ExecutorService diffThread = Executors.newSingleThreadExecutor(named("driftwatch-diff"));
     private final ExecutorService emitThread = Executors.newSingleThreadExecutor(named("driftwatch-emit"));
     private final ExecutorService sourcePool = Executors.newFixedThreadPool(2, named("driftwatch-source"));
@@ -137,6 +137,16 @@ public final class Agent {
         return http.port();
     }
 
+    /** True when every informer's watch is connected (tests and diagnostics). */
+    boolean watchingAll() {
+        return live != null && live.notWatching().isEmpty();
+    }
+
+    /** Runs a full resync now instead of at the next interval (tests). */
+    void fullResyncForTest() {
+        reconciler.fullResync();
+    }
+
     private ApiDiscovery connect() {
         client = new KubernetesClientBuilder().withConfig(clientConfig).build();
         LOG.info("connected to {} (Kubernetes {})", clientConfig.getMasterUrl(),
@@ -164,6 +174,9 @@ public final class Agent {
         live = new LiveCache(client, scope.informerNamespaces(config.scope().namespaces().include()),
                 reconciler::liveChanged);
         reconciler.attach(live);
+        if (events != null) {
+            reconciler.onsetRecovery(events::recoverOnsets);
+        }
         return null;
     }
 
@@ -391,22 +404,29 @@ public final class Agent {
             client.close();
         }
         if (vertx != null) {
-            CompletableFuture<Void> closed = new CompletableFuture<>();
-            http.close().compose(v -> vertx.close()).onComplete(ar -> closed.complete(null));
-            try {
-                closed.get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                LOG.warn("Vert.x did not close in time: {}", e.toString());
-            }
+            // two awaited steps: a callback chained onto the HTTP close would run on an event loop Vert.x has
+            // already terminated, and the completion would never arrive
+            await(http.close(), deadline, "HTTP listener");
+            await(vertx.close(), deadline, "Vert.x");
         }
         registry.close();
         LOG.info("driftwatch agent {} stopped", identity);
+    }
+
+    private static void await(Future<Void> future, long deadlineNanos, String what) {
+        try {
+            future.toCompletionStage().toCompletableFuture()
+                    .get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (Exception e) {
+            LOG.warn("{} did not close before the shutdown deadline: {}", what, e.toString());
+        }
     }
 
     private static void shutdown(ExecutorService pool, long deadlineNanos) {
         pool.shutdown();
         try {
             if (!pool.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                LOG.warn("{} did not finish its work before the shutdown deadline; interrupting it", pool);
                 pool.shutdownNow();
             }
         } catch (InterruptedException e) {
@@ -427,11 +447,16 @@ public final class Agent {
         return Future.fromCompletionStage(result, vertx.getOrCreateContext());
     }
 
-    private void bindJvmMetrics() {
+    private static PrometheusMeterRegistry newRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // two ProcessorMetrics names fail `promtool check metrics` (an abbreviated unit, a non-histogram _count);
         // process_cpu_usage and system_cpu_usage carry the same information
         registry.config().meterFilter(MeterFilter.deny(id ->
                 id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+        return registry;
+    }
+
+    private void bindJvmMetrics() {
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);

@@ -62,6 +62,7 @@ final class Reconciler {
     private volatile boolean leader;
     private final Set<String> indexedApps = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean initialDiffDone;
+    private java.util.function.Supplier<Map<ObjectKey, java.time.Instant>> onsetRecovery;
     private volatile List<DriftRecord> openSnapshot = List.of();
     private ApiDiscovery discovery;
     private DiffEngine engine;
@@ -169,11 +170,19 @@ final class Reconciler {
         });
     }
 
+    /** Where a new leader learns the onsets of drifts its predecessor had open (null: nowhere). */
+    void onsetRecovery(java.util.function.Supplier<Map<ObjectKey, java.time.Instant>> recovery) {
+        this.onsetRecovery = recovery;
+    }
+
     void leading(boolean isLeader) {
         leader = isLeader;
         metrics.leader(isLeader);
         if (isLeader) {
             LOG.info("leading: diffing and emitting");
+            if (onsetRecovery != null) {
+                diffThread.execute(() -> tracker.remember(onsetRecovery.get()));
+            }
             fullResync();
         } else {
             diffThread.execute(() -> {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -25,6 +26,9 @@ public final class KubeEvents {
     private static final Logger LOG = LoggerFactory.getLogger(KubeEvents.class);
     private static final int MAX_MESSAGE = 1024;
     private static final String COMPONENT = "driftwatch-agent";
+    /** On every Event: which drift it is about and when that drift started, so a new leader can recover onsets. */
+    public static final String DRIFT_ID = "driftwatch.io/drift-id";
+    public static final String ONSET = "driftwatch.io/onset";
 
     private final KubernetesClient client;
     private final AgentMetrics metrics;
@@ -60,7 +64,9 @@ public final class KubeEvents {
                 ? "Drift resolved after " + human(r.age(now)) + ": " + r.drift().summary()
                 : r.drift().summary();
         try {
-            client.resource(build(r.key(), apiVersion, reason, resolved ? "Normal" : "Warning", message, now)).create();
+            Event built = build(r.key(), apiVersion, reason, resolved ? "Normal" : "Warning", message, now);
+            built.getMetadata().setAnnotations(Map.of(DRIFT_ID, r.id(), ONSET, r.onset().toString()));
+            client.resource(built).create();
             metrics.kubernetesEvent("sent");
         } catch (RuntimeException e) {
             metrics.kubernetesEvent("failed");
@@ -82,6 +88,57 @@ public final class KubeEvents {
                 .withReportingComponent("driftwatch.io/agent").withReportingInstance(instance)
                 .withFirstTimestamp(timestamp).withLastTimestamp(timestamp).withCount(1)
                 .build();
+    }
+
+    /**
+     * Onsets of drifts that were open when the previous leader stopped, read back from the Events it wrote: for each
+     * object, the newest {@code DriftDetected} whose drift has no {@code DriftResolved}. Events expire (the API
+     * server's --event-ttl, 1 h by default), so this covers failovers and restarts, not long outages.
+     */
+    public Map<ObjectKey, Instant> recoverOnsets() {
+        Map<ObjectKey, Event> newestDetected = new HashMap<>();
+        java.util.Set<String> resolvedIds = new java.util.HashSet<>();
+        List<Event> events;
+        try {
+            events = client.v1().events().inAnyNamespace().withField("source", COMPONENT).list().getItems();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read earlier drift Events to recover onsets: {}", e.getMessage());
+            return Map.of();
+        }
+        for (Event event : events) {
+            Map<String, String> annotations = event.getMetadata().getAnnotations();
+            if (annotations == null || !annotations.containsKey(DRIFT_ID) || !annotations.containsKey(ONSET)) {
+                continue;
+            }
+            if ("DriftResolved".equals(event.getReason())) {
+                resolvedIds.add(annotations.get(DRIFT_ID));
+            } else if ("DriftDetected".equals(event.getReason())) {
+                newestDetected.merge(keyOf(event), event, (a, b) -> onset(a).isAfter(onset(b)) ? a : b);
+            }
+        }
+        Map<ObjectKey, Instant> onsets = new HashMap<>();
+        newestDetected.forEach((key, event) -> {
+            if (!resolvedIds.contains(event.getMetadata().getAnnotations().get(DRIFT_ID))) {
+                onsets.put(key, onset(event));
+            }
+        });
+        LOG.info("recovered the onsets of {} open drifts from earlier Events", onsets.size());
+        return onsets;
+    }
+
+    private static Instant onset(Event event) {
+        try {
+            return Instant.parse(event.getMetadata().getAnnotations().get(ONSET));
+        } catch (RuntimeException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static ObjectKey keyOf(Event event) {
+        var ref = event.getInvolvedObject();
+        String apiVersion = ref.getApiVersion() == null ? "" : ref.getApiVersion();
+        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        return new ObjectKey(group, ref.getKind(), ref.getNamespace() == null ? "" : ref.getNamespace(), ref.getName());
     }
 
     static String human(Duration d) {
