@@ -28,7 +28,8 @@ need() { # command package
 }
 need java openjdk-17-jdk-headless
 need mvn maven
-need git git
+need git git               # the Git source's tests build real repositories
+need promtool prometheus   # `promtool check metrics` on the agent's /metrics
 command -v go >/dev/null 2>&1 || { say "ERROR: Go >= 1.24 is needed to build the test API server (https://go.dev/doc/install)"; exit 1; }
 java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 [[ "${java_major%%.*}" -ge 17 ]] || { say "ERROR: JDK 17 or newer is needed, found $java_major"; exit 1; }

@@ -11,7 +11,7 @@ public record ManagerRules(List<String> appliers, List<String> outOfBand) {
     public enum ManagerGroup { APPLIER, OUT_OF_BAND, CONTROLLER }
 
     public static final List<String> DEFAULT_APPLIERS = List.of(
-            "argocd-controller", "argocd-application-controller", "kustomize-controller", "helm",
+            "argocd-controller", "argocd-application-controller", "kustomize-controller", "helm-controller", "helm",
             "kubectl-client-side-apply");
     public static final List<String> DEFAULT_OUT_OF_BAND = List.of(
             "kubectl", "kubectl-edit", "kubectl-patch", "kubectl-label", "kubectl-annotate", "kubectl-set",
