@@ -76,7 +76,7 @@ public final class Agent {
     private final Config clientConfig;
     private final Clock clock;
     private final String identity;
-    private final PrometheusMeterRegistry registry = newRegistry();
+    private final PrometheusMeterRegistry registry;
     private final ExecutorService diffThread = Executors.newSingleThreadExecutor(named("driftwatch-diff"));
     private final ExecutorService emitThread = Executors.newSingleThreadExecutor(named("driftwatch-emit"));
     private final ExecutorService sourcePool = Executors.newFixedThreadPool(2, named("driftwatch-source"));
@@ -105,6 +105,7 @@ public final class Agent {
         this.clock = clock;
         String host = System.getenv().getOrDefault("HOSTNAME", "agent");
         this.identity = host + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.registry = newRegistry(config.cluster());
     }
 
     /** Starts everything; the future completes when the agent runs (not when it is ready). */
@@ -115,6 +116,7 @@ public final class Agent {
         vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(
                 new MicrometerMetricsOptions().setMicrometerRegistry(registry).setEnabled(true)));
         metrics = new AgentMetrics(registry, config.metrics().maxDriftSeries());
+        metrics.clusterInfo(config.clusterLabels());
         http = new AgentHttpServer(vertx, registry, this::notReadyReasons,
                 () -> reconciler == null ? List.of() : reconciler.openDrifts(), this::status, clock);
         http.router().post("/hooks/git").handler(BodyHandler.create().setBodyLimit(WEBHOOK_BODY_LIMIT))
@@ -447,8 +449,10 @@ public final class Agent {
         return Future.fromCompletionStage(result, vertx.getOrCreateContext());
     }
 
-    private static PrometheusMeterRegistry newRegistry() {
+    private static PrometheusMeterRegistry newRegistry(String cluster) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // every series names its cluster, so one Prometheus (or the hub) can hold many clusters' agents
+        registry.config().commonTags("cluster", cluster);
         // two ProcessorMetrics names fail `promtool check metrics` (an abbreviated unit, a non-histogram _count);
         // process_cpu_usage and system_cpu_usage carry the same information
         registry.config().meterFilter(MeterFilter.deny(id ->

@@ -42,6 +42,7 @@ public final class AgentMetrics {
     public static final String BUILD_INFO = "driftwatch.build.info";
     public static final String LEADER = "driftwatch.leader";
     public static final String KUBE_EVENTS = "driftwatch.kubernetes.events";
+    public static final String CLUSTER_INFO = "driftwatch.cluster.info";
 
     private static final Duration[] DURATION_BUCKETS = {Duration.ofSeconds(30), Duration.ofMinutes(1),
         Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3),
@@ -79,6 +80,25 @@ public final class AgentMetrics {
         seriesDropped = Counter.builder(DRIFT_SERIES_DROPPED)
                 .description("Open drifts not exported as driftwatch_drift_started_timestamp_seconds because the "
                         + "per-drift series cap was reached").register(registry);
+    }
+
+    /**
+     * {@code driftwatch_cluster_info{cluster, <clusterLabels>} 1}: the cluster's labels (env, region, ...) to join on,
+     * e.g. to page only for {@code env="prod"}. Label names are made Prometheus-safe.
+     */
+    public void clusterInfo(Map<String, String> clusterLabels) {
+        Tags tags = Tags.empty();
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(clusterLabels).entrySet()) {
+            String name = e.getKey().replaceAll("[^a-zA-Z0-9_]", "_");
+            if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+                name = "_" + name;
+            }
+            if (!name.equals("cluster") && !name.startsWith("__")) {
+                tags = tags.and(name, e.getValue());
+            }
+        }
+        Gauge.builder(CLUSTER_INFO, () -> 1).description("The cluster's labels from the agent configuration")
+                .tags(tags).register(registry);
     }
 
     public void leader(boolean isLeader) {

@@ -81,4 +81,12 @@ class AgentMetricsTest {
         assertThat(text).contains("driftwatch_drift_events_total{app=\"shop\",event=\"opened\",type=\"modified\"} 0.0");
         assertThat(text).contains("driftwatch_build_info{");
     }
+
+    @Test
+    void clusterInfoCarriesPrometheusSafeClusterLabels() {
+        new AgentMetrics(registry, 10).clusterInfo(java.util.Map.of("env", "prod", "topology.kubernetes.io/region", "eu"));
+
+        assertThat(registry.scrape()).contains(
+                "driftwatch_cluster_info{env=\"prod\",topology_kubernetes_io_region=\"eu\"} 1");
+    }
 }
