@@ -257,6 +257,7 @@ final class Reconciler {
             if (!events.isEmpty()) {
                 outputs.accept(events);
             }
+            initialDiffDone();
         }
     }
 
@@ -280,7 +281,8 @@ final class Reconciler {
         }
         verdict = verdict.filter(d -> !d.admissionOnly() || options.countAdmissionAsDrift());
         List<DriftEvent> events = tracker.observe(key, verdict, is.map(JsonNode.class::cast).orElse(null), clock.instant());
-        if (receivedNanos > 0) {
+        if (receivedNanos > 0 && initialDiffDone) {
+            // steady state only: objects queued behind the initial lists would measure start-up, not detection
             metrics.detectionLatency(receivedNanos);
         }
         return events;

@@ -1,0 +1,403 @@
+package io.driftwatch.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftwatch.localkube.LocalKubeCluster;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The agent at scale on the real kube-apiserver: N objects (ConfigMaps, Secrets, Services, Deployments; realistic
+ * sizes; spread over namespaces and apps) are created, the agent (the real jar, its own JVM) is started on their
+ * manifests, and this measures time to ready (initial lists + full diff), heap after a full GC and RSS, idle CPU over
+ * a minute, and detection latency (a single out-of-band change → the drift visible on /api/v1/drifts) under a
+ * background of U updates per second that are not drift. Bounded in time; cleans up after itself.
+ *
+ * <pre>java -cp target/test-classes:target/driftwatch.jar io.driftwatch.bench.AgentScaleBenchmark 10000 [out.json]</pre>
+ * (bench/run-agent-scale.sh runs it for 10k and 50k objects and writes bench/results/).
+ */
+public final class AgentScaleBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int NAMESPACES = 20;
+    private static final int APPS = 10;
+    private static final int UPDATES_PER_SECOND = 100;
+    private static final int LATENCY_SAMPLES = Integer.getInteger("driftwatch.bench.samples", 60);
+    private static final Duration IDLE_WINDOW = Duration.ofSeconds(Long.getLong("driftwatch.bench.idleSeconds", 60));
+
+    private AgentScaleBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int objects = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        Path out = args.length > 1 ? Path.of(args[1]) : null;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("objects", objects);
+        Path work = Files.createTempDirectory("driftwatch-scale-");
+        try (LocalKubeCluster cluster = LocalKubeCluster.start(); KubernetesClient client = cluster.newAdminClient()) {
+            long t = System.nanoTime();
+            List<HasMetadata> all = create(client, objects, work.resolve("manifests"));
+            result.put("createSeconds", seconds(t));
+            log("created %d objects in %.1f s", all.size(), seconds(t));
+
+            int port = freePort();
+            Path config = writeConfig(work, port);
+            t = System.nanoTime();
+            Process agent = new ProcessBuilder(javaBin(), "-XX:+UseSerialGC", "-jar", "target/driftwatch.jar", "agent",
+                    "--config", config.toString(), "--kubeconfig", cluster.kubeconfig().toString())
+                    .redirectErrorStream(true).redirectOutput(work.resolve("agent.log").toFile()).start();
+            try {
+                awaitReady(port, agent, Duration.ofMinutes(10));
+                result.put("timeToReadySeconds", seconds(t));
+                log("agent ready in %.1f s", seconds(t));
+                int open = drifts(port).size();
+                result.put("driftsAfterStart", open);
+
+                long cpuBefore = cpuTicks(agent.pid());
+                Thread.sleep(IDLE_WINDOW.toMillis());
+                long cpuAfter = cpuTicks(agent.pid());
+                result.put("idleCpuPercentOfOneCore", 100.0 * (cpuAfter - cpuBefore) / 100.0 / IDLE_WINDOW.toSeconds());
+                result.put("heapAfterGcMiB", heapAfterGcMiB(agent.pid()));
+                result.put("rssMiB", rssMiB(agent.pid()));
+                log("idle: %s", result);
+
+                List<Double> latencies = latencyUnderLoad(client, all, port);
+                result.put("latencySamples", latencies.size());
+                result.put("latencyP50Ms", percentile(latencies, 50));
+                result.put("latencyP99Ms", percentile(latencies, 99));
+                result.put("latencyMaxMs", percentile(latencies, 100));
+                result.put("heapAfterGcUnderLoadMiB", heapAfterGcMiB(agent.pid()));
+                result.put("rssUnderLoadMiB", rssMiB(agent.pid()));
+                result.put("agentMetricsDetectionP99Ms", histogramQuantile(metrics(port),
+                        "driftwatch_drift_detection_latency_seconds", 0.99) * 1000);
+            } finally {
+                agent.destroy();
+                agent.waitFor(30, TimeUnit.SECONDS);
+                agent.destroyForcibly();
+            }
+        } finally {
+            deleteRecursively(work);
+        }
+        String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result);
+        System.out.println(text);
+        if (out != null) {
+            Files.writeString(out, text);
+        }
+    }
+
+    /** Objects with realistic shapes, created with server-side apply by the applier, and written as manifests. */
+    private static List<HasMetadata> create(KubernetesClient client, int n, Path manifests) throws Exception {
+        Random random = new Random(42);
+        Files.createDirectories(manifests);
+        for (int i = 0; i < NAMESPACES; i++) {
+            client.resource(new NamespaceBuilder().withNewMetadata().withName(ns(i)).endMetadata().build()).create();
+        }
+        List<HasMetadata> all = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            all.add(object(i, random));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> done = new ArrayList<>();
+        for (HasMetadata o : all) {
+            done.add(pool.submit(() -> client.resource(o).fieldManager("argocd-controller").forceConflicts()
+                    .serverSideApply()));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        Map<Integer, StringBuilder> perApp = new LinkedHashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            perApp.computeIfAbsent(i % APPS, k -> new StringBuilder()).append("---\n")
+                    .append(client.getKubernetesSerialization().asYaml(all.get(i)).replaceFirst("^---\n", ""));
+        }
+        for (var e : perApp.entrySet()) {
+            Path dir = manifests.resolve("app-" + e.getKey());
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("objects.yaml"), e.getValue());
+        }
+        return all;
+    }
+
+    private static HasMetadata object(int i, Random random) {
+        String ns = ns(i % NAMESPACES);
+        String name = "obj-" + i;
+        Map<String, String> labels = Map.of("app.kubernetes.io/instance", "app-" + (i % APPS),
+                "app.kubernetes.io/name", "svc-" + (i % 97), "team", "team-" + (i % 7));
+        int kind = i % 20;
+        if (kind < 12) {
+            Map<String, String> data = new LinkedHashMap<>();
+            for (int k = 0; k < 5 + random.nextInt(10); k++) {
+                data.put("key-" + k, "value-" + random.nextInt(1_000_000) + "-" + "x".repeat(random.nextInt(120)));
+            }
+            return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(labels)
+                    .endMetadata().withData(data).build();
+        }
+        if (kind < 14) {
+            return new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).endMetadata()
+                    .withType("Opaque").withStringData(Map.of("password", "p-" + random.nextLong(), "user", "u" + i))
+                    .build();
+        }
+        if (kind < 17) {
+            return new ServiceBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).endMetadata()
+                    .withNewSpec().withSelector(Map.of("app.kubernetes.io/name", "svc-" + (i % 97)))
+                    .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString(8080)).endPort()
+                    .addNewPort().withName("metrics").withPort(9090).withTargetPort(new IntOrString(9090)).endPort()
+                    .endSpec().build();
+        }
+        return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).endMetadata()
+                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata().withNewSpec()
+                .addNewContainer().withName("app").withImage("registry.example.com/app:" + (i % 13))
+                .addNewEnv().withName("MODE").withValue("prod").endEnv()
+                .addNewEnv().withName("LOG_LEVEL").withValue("info").endEnv()
+                .addNewPort().withContainerPort(8080).withName("http").endPort()
+                .withNewResources().addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("128Mi"))
+                .addToLimits("memory", new Quantity("256Mi")).endResources()
+                .withNewReadinessProbe().withNewHttpGet().withPath("/ready").withPort(new IntOrString("http")).endHttpGet()
+                .endReadinessProbe().endContainer().endSpec().endTemplate().endSpec().build();
+    }
+
+    /**
+     * Background: U updates per second that are not drift (a label only a controller writes); foreground: single
+     * out-of-band changes (kubectl-edit) timed until the agent reports them, each reverted before the next.
+     */
+    private static List<Double> latencyUnderLoad(KubernetesClient client, List<HasMetadata> all, int port)
+            throws Exception {
+        List<HasMetadata> configMaps = all.stream().filter(o -> o.getKind().equals("ConfigMap")).toList();
+        ScheduledExecutorService background = Executors.newScheduledThreadPool(4);
+        AtomicLong updates = new AtomicLong();
+        Random random = new Random(7);
+        background.scheduleAtFixedRate(() -> {
+            HasMetadata target = configMaps.get(random.nextInt(configMaps.size()));
+            try {
+                client.configMaps().inNamespace(target.getMetadata().getNamespace())
+                        .withName(target.getMetadata().getName())
+                        .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE)
+                                .withFieldManager("bench-controller").build(),
+                                "{\"metadata\":{\"labels\":{\"bench/touched\":\"" + updates.incrementAndGet() + "\"}}}");
+            } catch (RuntimeException e) {
+                log("background update failed: %s", e.getMessage());
+            }
+        }, 0, 1_000_000 / UPDATES_PER_SECOND, TimeUnit.MICROSECONDS);
+        List<Double> latencies = new ArrayList<>();
+        try {
+            Thread.sleep(5_000);
+            for (int s = 0; s < LATENCY_SAMPLES; s++) {
+                HasMetadata target = configMaps.get((s * 7919) % configMaps.size());
+                String ns = target.getMetadata().getNamespace();
+                String name = target.getMetadata().getName();
+                PatchContext edit = new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE)
+                        .withFieldManager("kubectl-edit").build();
+                long t0 = System.nanoTime();
+                client.configMaps().inNamespace(ns).withName(name).patch(edit, "{\"data\":{\"key-0\":\"edited-" + s + "\"}}");
+                while (drifts(port).stream().noneMatch(d -> d.path("name").asText().equals(name))) {
+                    if (System.nanoTime() - t0 > Duration.ofSeconds(30).toNanos()) {
+                        throw new IllegalStateException("drift of " + ns + "/" + name + " not reported within 30 s");
+                    }
+                    Thread.sleep(2);
+                }
+                latencies.add((System.nanoTime() - t0) / 1e6);
+                String original = ((io.fabric8.kubernetes.api.model.ConfigMap) target).getData().get("key-0");
+                client.configMaps().inNamespace(ns).withName(name).patch(edit,
+                        "{\"data\":{\"key-0\":" + JSON.writeValueAsString(original) + "}}");
+                Thread.sleep(200);
+            }
+        } finally {
+            background.shutdownNow();
+            background.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        log("latency samples %d under %d background updates", latencies.size(), updates.get());
+        return latencies;
+    }
+
+    private static Path writeConfig(Path work, int port) throws IOException {
+        StringBuilder apps = new StringBuilder();
+        for (int a = 0; a < APPS; a++) {
+            apps.append("  - {name: app-").append(a).append(", path: ").append(work.resolve("manifests/app-" + a))
+                    .append(", targetNamespace: default, pollInterval: 60s}\n");
+        }
+        Path config = work.resolve("agent.yaml");
+        Files.writeString(config, """
+                cluster: scale
+                http: {host: 127.0.0.1, port: %d}
+                leaderElection: {enabled: false}
+                events: {enabled: false}
+                metrics: {maxDriftSeries: 1000}
+                sources:
+                  directories:
+                %s""".formatted(port, apps));
+        return config;
+    }
+
+    private static void awaitReady(int port, Process agent, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!agent.isAlive()) {
+                throw new IllegalStateException("agent exited with " + agent.exitValue());
+            }
+            try {
+                if (get(port, "/readyz").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("agent not ready within " + timeout);
+    }
+
+    private static List<JsonNode> drifts(int port) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        JSON.readTree(get(port, "/api/v1/drifts").body()).path("drifts").forEach(out::add);
+        return out;
+    }
+
+    private static String metrics(int port) throws Exception {
+        return get(port, "/metrics").body();
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Heap in use after a full GC, from the JDK's own tools. */
+    private static double heapAfterGcMiB(long pid) throws Exception {
+        run("jcmd", Long.toString(pid), "GC.run");
+        String[] lines = run("jstat", "-gc", Long.toString(pid)).strip().split("\n");
+        String[] names = lines[0].trim().split("\\s+");
+        String[] values = lines[1].trim().split("\\s+");
+        double used = 0;
+        for (int i = 0; i < names.length; i++) {
+            if (List.of("S0U", "S1U", "EU", "OU").contains(names[i])) {
+                used += Double.parseDouble(values[i]);
+            }
+        }
+        return used / 1024.0;
+    }
+
+    private static double rssMiB(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return -1;
+    }
+
+    /** utime + stime of a process, in clock ticks (100 per second on Linux). */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    static double percentile(List<Double> values, int p) {
+        List<Double> sorted = values.stream().sorted().toList();
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    /** A quantile from a classic histogram's cumulative buckets, as Prometheus' histogram_quantile interpolates. */
+    static double histogramQuantile(String exposition, String name, double q) {
+        List<double[]> buckets = new ArrayList<>();
+        for (String line : exposition.lines().toList()) {
+            if (line.startsWith(name + "_bucket{")) {
+                String le = line.replaceAll(".*le=\"([^\"]+)\".*", "$1");
+                double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                buckets.add(new double[] {bound, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))});
+            }
+        }
+        buckets.sort((a, b) -> Double.compare(a[0], b[0]));
+        if (buckets.isEmpty() || buckets.get(buckets.size() - 1)[1] == 0) {
+            return Double.NaN;
+        }
+        double rank = q * buckets.get(buckets.size() - 1)[1];
+        double prevBound = 0;
+        double prevCount = 0;
+        for (double[] b : buckets) {
+            if (b[1] >= rank) {
+                if (Double.isInfinite(b[0])) {
+                    return prevBound;
+                }
+                return prevBound + (b[0] - prevBound) * (rank - prevCount) / Math.max(1e-9, b[1] - prevCount);
+            }
+            prevBound = b[0];
+            prevCount = b[1];
+        }
+        return prevBound;
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    private static String ns(int i) {
+        return "scale-" + i;
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static void log(String format, Object... args) {
+        System.err.printf("[scale] %s %s%n", Instant.now(), String.format(format, args));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
