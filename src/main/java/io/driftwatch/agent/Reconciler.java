@@ -207,7 +207,7 @@ final class Reconciler {
      * full picture exists. Latched, so steady churn later never makes it false again.
      */
     boolean initialDiffDone() {
-        if (!initialDiffDone && leader && live.allSynced()) {
+        if (!initialDiffDone && leader && !indexedApps.isEmpty() && live.allSynced()) {
             boolean idle;
             synchronized (pending) {
                 idle = pending.isEmpty() && !drainScheduled;
@@ -240,7 +240,7 @@ final class Reconciler {
             synchronized (pending) {
                 if (pending.isEmpty()) {
                     drainScheduled = false;
-                    return;
+                    break;
                 }
                 batch = new LinkedHashMap<>(pending);
                 pending.clear();
@@ -257,8 +257,8 @@ final class Reconciler {
             if (!events.isEmpty()) {
                 outputs.accept(events);
             }
-            initialDiffDone();
         }
+        initialDiffDone();   // latch the first full picture as soon as the queue runs dry
     }
 
     private List<DriftEvent> process(ObjectKey key, long receivedNanos) {
@@ -281,8 +281,7 @@ final class Reconciler {
         }
         verdict = verdict.filter(d -> !d.admissionOnly() || options.countAdmissionAsDrift());
         List<DriftEvent> events = tracker.observe(key, verdict, is.map(JsonNode.class::cast).orElse(null), clock.instant());
-        if (receivedNanos > 0 && initialDiffDone) {
-            // steady state only: objects queued behind the initial lists would measure start-up, not detection
+        if (receivedNanos > 0) {
             metrics.detectionLatency(receivedNanos);
         }
         return events;

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,7 @@ final class KindInformer implements AutoCloseable {
                 .withGroup(resource.group()).withVersion(resource.version()).withKind(resource.kind())
                 .withPlural(resource.plural()).withNamespaced(resource.namespaced()).build();
         var operation = client.genericKubernetesResources(context);
-        ResourceEventHandler<GenericKubernetesResource> handler = new Handler(resource, listener);
+        ResourceEventHandler<GenericKubernetesResource> handler = new Handler(resource, listener, this::hasSynced);
         if (!resource.namespaced() || namespaces.isEmpty()) {
             informers.add(operation.inAnyNamespace().runnableInformer(0));
         } else {
@@ -91,13 +92,16 @@ final class KindInformer implements AutoCloseable {
         informers.forEach(SharedIndexInformer::stop);
     }
 
-    /** Turns informer callbacks into {@link LiveEvent}s; resyncs that change nothing are dropped. */
-    private record Handler(ApiResource resource, Consumer<LiveEvent> listener)
+    /**
+     * Turns informer callbacks into {@link LiveEvent}s; resyncs that change nothing are dropped. Events of the initial
+     * list are not changes someone made, so they carry no detection-latency start.
+     */
+    private record Handler(ApiResource resource, Consumer<LiveEvent> listener, BooleanSupplier synced)
             implements ResourceEventHandler<GenericKubernetesResource> {
 
         @Override
         public void onAdd(GenericKubernetesResource obj) {
-            listener.accept(LiveEvent.of(resource, obj, LiveEvent.Type.ADDED));
+            listener.accept(LiveEvent.of(resource, obj, LiveEvent.Type.ADDED, synced.getAsBoolean()));
         }
 
         @Override
@@ -106,12 +110,12 @@ final class KindInformer implements AutoCloseable {
                     newObj.getMetadata().getResourceVersion())) {
                 return;
             }
-            listener.accept(LiveEvent.of(resource, newObj, LiveEvent.Type.UPDATED));
+            listener.accept(LiveEvent.of(resource, newObj, LiveEvent.Type.UPDATED, synced.getAsBoolean()));
         }
 
         @Override
         public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-            listener.accept(LiveEvent.of(resource, obj, LiveEvent.Type.DELETED));
+            listener.accept(LiveEvent.of(resource, obj, LiveEvent.Type.DELETED, synced.getAsBoolean()));
         }
     }
 }
