@@ -38,7 +38,7 @@ public final class DiffEngine {
     public DiffEngine(DiffOptions options, ResourceScope scope, ListSchema schema) {
         this.options = Objects.requireNonNull(options, "options");
         this.scope = Objects.requireNonNull(scope, "scope");
-        this.schema = schema == null || schema == BuiltinListSchema.INSTANCE
+        this.schema = schema == null || schema instanceof BuiltinListSchema
                 ? BuiltinListSchema.INSTANCE : schema.orElse(BuiltinListSchema.INSTANCE);
         this.redactor = new Redactor(options.redactionKey());
     }
@@ -248,7 +248,11 @@ public final class DiffEngine {
             ignoredPointers.add("/spec/replicas");
         }
         boolean secret = Redactor.isSecret(desiredObject.manifest());
-        ObjectNode d = Normalizer.comparable(desiredObject.manifest());
+        // desired is copied only when something in it changes: secret folding, ignored fields, pruning
+        ObjectNode d = Normalizer.comparable(desiredObject.manifest(), false);
+        if (secret || !ignoredPointers.isEmpty() || Values.needsPruning(d)) {
+            d = Normalizer.comparable(desiredObject.manifest(), true);
+        }
         // live is only read below, unless ignored fields must be cut out of it: then it needs its own copy
         ObjectNode l = Normalizer.comparable(live, !ignoredPointers.isEmpty());
         if (secret) {
