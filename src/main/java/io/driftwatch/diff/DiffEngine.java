@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * Compares desired objects (partial manifests from Git) with live objects and reports drift with field-level
- * attribution. Pure: no I/O, thread-safe after construction.
+ * attribution. Pure: no I/O, thread-safe after construction. The objects passed in are never modified, and the values in
+ * a returned {@link Drift} may be nodes of them (not copies): treat both as immutable once compared.
  */
 public final class DiffEngine {
 
