@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * Built-in table for core kinds, matched on the end of the field path so that pod specs embedded anywhere (Deployment,
  * CronJob, CRDs embedding a PodTemplateSpec) are covered. Quantities: any path under a resource-like field
- * ({@code resources}, {@code limits}, {@code requests}, {@code capacity}, {@code storage}, {@code hard}, ...).
+ * ({@code resources}, {@code limits}, {@code requests}, {@code capacity}, {@code storage}, {@code hard}, ...) and the
+ * {@code value}/{@code averageValue} of an autoscaling/v2 metric target.
  */
 public final class BuiltinListSchema implements ListSchema {
 
@@ -76,6 +77,10 @@ public final class BuiltinListSchema implements ListSchema {
             }
         }
         String last = path.get(path.size() - 1);
+        if ("HorizontalPodAutoscaler".equals(kind) && path.size() > 1 && "target".equals(path.get(path.size() - 2))
+                && ("value".equals(last) || "averageValue".equals(last))) {
+            return Optional.of(FieldFormat.QUANTITY);
+        }
         if (INT_OR_STRING.contains(last) || ("port".equals(last) && path.size() > 1
                 && Set.of("httpGet", "tcpSocket", "grpc").contains(path.get(path.size() - 2)))) {
             return Optional.of(FieldFormat.INT_OR_STRING);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.driftwatch.diff.ManagerRules.ManagerGroup;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Decides the cause of one change from the evidence on the live object.
@@ -20,14 +21,16 @@ final class CauseClassifier {
 
     private final ManagerRules rules;
     private final ManagedFields managedFields;
-    private final JsonNode lastApplied;
+    private final Supplier<? extends JsonNode> lastApplied;
     private final Instant contentChangedAt;
     private final Comparer comparer;
 
     /**
-     * @param lastApplied the normalised last-applied configuration, or null when the live object has none
+     * @param lastApplied the normalised last-applied configuration, supplying null when the live object has none; asked
+     *                    only when a change is classified
      */
-    CauseClassifier(ManagerRules rules, ManagedFields managedFields, JsonNode lastApplied, Instant contentChangedAt,
+    CauseClassifier(ManagerRules rules, ManagedFields managedFields, Supplier<? extends JsonNode> lastApplied,
+                    Instant contentChangedAt,
                     Comparer comparer) {
         this.rules = rules;
         this.managedFields = managedFields;
@@ -41,8 +44,9 @@ final class CauseClassifier {
         if (ownerGroup == ManagerGroup.OUT_OF_BAND || change.op() == Op.ADDED) {
             return ownerGroup == ManagerGroup.OUT_OF_BAND ? Cause.OUT_OF_BAND : Cause.UNKNOWN;
         }
-        if (lastApplied != null) {
-            JsonNode applied = JsonPaths.valueAt(lastApplied, change.path(), comparer);
+        JsonNode lastAppliedObject = lastApplied.get();
+        if (lastAppliedObject != null) {
+            JsonNode applied = JsonPaths.valueAt(lastAppliedObject, change.path(), comparer);
             if (applied == null || !comparer.satisfies(change.path(), change.desired(), applied)) {
                 return Cause.PENDING_SYNC;
             }

@@ -16,10 +16,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Compares desired objects (partial manifests from Git) with live objects and reports drift with field-level
- * attribution. Pure: no I/O, thread-safe after construction.
+ * attribution. Pure: no I/O, thread-safe after construction. The objects passed in are never modified, and the values in
+ * a returned {@link Drift} may be nodes of them (not copies): treat both as immutable once compared.
  */
 public final class DiffEngine {
 
@@ -37,7 +39,7 @@ public final class DiffEngine {
     public DiffEngine(DiffOptions options, ResourceScope scope, ListSchema schema) {
         this.options = Objects.requireNonNull(options, "options");
         this.scope = Objects.requireNonNull(scope, "scope");
-        this.schema = schema == null || schema == BuiltinListSchema.INSTANCE
+        this.schema = schema == null || schema instanceof BuiltinListSchema
                 ? BuiltinListSchema.INSTANCE : schema.orElse(BuiltinListSchema.INSTANCE);
         this.redactor = new Redactor(options.redactionKey());
     }
@@ -251,19 +253,21 @@ public final class DiffEngine {
         ManagedFields managed = ManagedFields.of(live);
         List<IgnoreRule> rules = options.ignoreRules().stream().filter(r -> r.appliesTo(key)).toList();
 
-        ObjectNode d = Normalizer.comparable(desiredObject.manifest());
-        ObjectNode l = Normalizer.comparable(live);
-        ObjectNode lastApplied = lastApplied(live);
-        if (Redactor.isSecret(desiredObject.manifest())) {
-            Normalizer.foldStringData(d);
-            if (lastApplied != null) {
-                Normalizer.foldStringData(lastApplied);
-            }
-        }
         List<String> ignoredPointers = new ArrayList<>();
         rules.forEach(r -> ignoredPointers.addAll(r.jsonPointers()));
         if (options.ignoreHpaReplicas() && (hpaTargeted || replicasScaledByHpa(managed))) {
             ignoredPointers.add("/spec/replicas");
+        }
+        boolean secret = Redactor.isSecret(desiredObject.manifest());
+        // desired is copied only when something in it changes: secret folding, ignored fields, pruning
+        ObjectNode d = Normalizer.comparable(desiredObject.manifest(), false);
+        if (secret || !ignoredPointers.isEmpty() || Values.needsPruning(d)) {
+            d = Normalizer.comparable(desiredObject.manifest(), true);
+        }
+        // live is only read below, unless ignored fields must be cut out of it: then it needs its own copy
+        ObjectNode l = Normalizer.comparable(live, !ignoredPointers.isEmpty());
+        if (secret) {
+            Normalizer.foldStringData(d);
         }
         for (String pointer : ignoredPointers) {
             JsonPaths.remove(d, pointer);
@@ -272,10 +276,18 @@ public final class DiffEngine {
         Values.prune(d);
 
         Comparer comparer = new Comparer(key.group(), key.kind(), schema);
-        if (lastApplied != null) {
-            ignoredPointers.forEach(p -> JsonPaths.remove(lastApplied, p));
-            Values.prune(lastApplied);
-        }
+        // read only to classify a change: most objects have none, so it is parsed on first use
+        Supplier<ObjectNode> lastApplied = memoize(() -> {
+            ObjectNode applied = lastApplied(live);
+            if (applied != null) {
+                if (secret) {
+                    Normalizer.foldStringData(applied);
+                }
+                ignoredPointers.forEach(p -> JsonPaths.remove(applied, p));
+                Values.prune(applied);
+            }
+            return applied;
+        });
         CauseClassifier classifier = new CauseClassifier(options.managers(), managed, lastApplied,
                 desiredObject.contentChangedAt(), comparer);
         Predicate<String> ignoredManager = m -> rules.stream().anyMatch(r -> r.ignoresManager(m));
@@ -308,9 +320,30 @@ public final class DiffEngine {
     }
 
     private static boolean replicasScaledByHpa(ManagedFields managed) {
+        if (managed.entries().stream()
+                .noneMatch(e -> HPA_CONTROLLER.equals(e.manager()) && "scale".equals(e.subresource()))) {
+            return false;
+        }
         return managed.owner(List.of(new PathElement.Field("spec"), new PathElement.Field("replicas")))
                 .filter(e -> HPA_CONTROLLER.equals(e.manager()) && "scale".equals(e.subresource()))
                 .isPresent();
+    }
+
+    /** A supplier that computes once, on first use (null included); for one comparison, not thread-safe. */
+    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private boolean done;
+            private T value;
+
+            @Override
+            public T get() {
+                if (!done) {
+                    value = supplier.get();
+                    done = true;
+                }
+                return value;
+            }
+        };
     }
 
     /** The live object's last-applied configuration, normalised like desired; null when absent or unreadable. */

@@ -49,8 +49,9 @@ final class FieldPath {
         return new FieldPath(this, new FieldSeg(name), size + 1);
     }
 
+    /** @param key not copied: callers hand over a map they no longer change */
     FieldPath key(Map<String, JsonNode> key, int liveIndex) {
-        return new FieldPath(this, new KeySeg(Collections.unmodifiableMap(new LinkedHashMap<>(key)), liveIndex), size + 1);
+        return new FieldPath(this, new KeySeg(Collections.unmodifiableMap(key), liveIndex), size + 1);
     }
 
     FieldPath index(int index) {
@@ -81,11 +82,12 @@ final class FieldPath {
     /** Field names and map keys only, as the schema wants them. */
     List<String> names() {
         List<String> out = new ArrayList<>(size);
-        for (Segment s : segments()) {
-            if (s instanceof FieldSeg f) {
+        for (FieldPath p = this; p.last != null; p = p.parent) {
+            if (p.last instanceof FieldSeg f) {
                 out.add(f.name());
             }
         }
+        Collections.reverse(out);
         return out;
     }
 

@@ -11,10 +11,15 @@ public final class Glob {
     private static final Map<String, Glob> CACHE = new ConcurrentHashMap<>();
 
     private final String glob;
+    /** null for a glob without wildcards, which matches by equality */
     private final Pattern pattern;
 
     private Glob(String glob) {
         this.glob = glob;
+        if (glob.indexOf('*') < 0 && glob.indexOf('?') < 0) {
+            this.pattern = null;
+            return;
+        }
         StringBuilder re = new StringBuilder();
         StringBuilder literal = new StringBuilder();
         for (char c : glob.toCharArray()) {
@@ -47,7 +52,7 @@ public final class Glob {
     }
 
     public boolean matches(String value) {
-        return value != null && pattern.matcher(value).matches();
+        return value != null && (pattern == null ? glob.equals(value) : pattern.matcher(value).matches());
     }
 
     /** A null glob matches anything. */

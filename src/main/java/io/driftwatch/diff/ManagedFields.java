@@ -9,11 +9,66 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-/** The live object's {@code metadata.managedFields}, decoded, answering "who owns this path". */
+/**
+ * The live object's {@code metadata.managedFields}, answering "who owns this path". Not thread-safe: one instance serves
+ * one comparison.
+ */
 final class ManagedFields {
 
-    /** One managedFields entry. */
-    record Entry(String manager, String operation, String subresource, Instant time, FieldSet fields) {
+    /**
+     * One managedFields entry. Its {@code fieldsV1} is decoded, and its time parsed, on first use: most objects have no
+     * drift, and then nobody asks who owns what.
+     */
+    static final class Entry {
+        private final String manager;
+        private final String operation;
+        private final String subresource;
+        private final String timeText;
+        private final JsonNode fieldsV1;
+        private Instant time;
+        private boolean timeParsed;
+        private FieldSet fields;
+
+        Entry(String manager, String operation, String subresource, String timeText, JsonNode fieldsV1) {
+            this.manager = manager;
+            this.operation = operation;
+            this.subresource = subresource;
+            this.timeText = timeText;
+            this.fieldsV1 = fieldsV1;
+        }
+
+        String manager() {
+            return manager;
+        }
+
+        String operation() {
+            return operation;
+        }
+
+        String subresource() {
+            return subresource;
+        }
+
+        /** When the manager last wrote; null when absent or unreadable. */
+        Instant time() {
+            if (!timeParsed) {
+                time = parseTime(timeText);
+                timeParsed = true;
+            }
+            return time;
+        }
+
+        FieldSet fields() {
+            if (fields == null) {
+                fields = FieldSet.decode(fieldsV1);
+            }
+            return fields;
+        }
+
+        @Override
+        public String toString() {
+            return manager + " (" + operation + (subresource.isEmpty() ? "" : ", " + subresource) + ")";
+        }
     }
 
     private final List<Entry> entries;
@@ -30,8 +85,7 @@ final class ManagedFields {
                     continue;
                 }
                 entries.add(new Entry(e.path("manager").asText(""), e.path("operation").asText(""),
-                        e.path("subresource").asText(""), parseTime(e.path("time").asText(null)),
-                        FieldSet.decode(e.path("fieldsV1"))));
+                        e.path("subresource").asText(""), e.path("time").asText(null), e.path("fieldsV1")));
             }
         }
         return new ManagedFields(entries);

@@ -1,10 +1,12 @@
 package io.driftwatch.diff;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 
 /** Prepares desired and live objects for comparison. */
 final class Normalizer {
@@ -12,17 +14,69 @@ final class Normalizer {
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
     private static final List<String> SERVER_METADATA = List.of(
             "managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink");
+    private static final Set<String> TOP_LEVEL_SKIPPED = Set.of("apiVersion", "kind", "status");
 
     private Normalizer() {
     }
 
-    /** A copy without the fields that are never compared: identity (apiVersion, kind), status, server metadata. */
+    /**
+     * A copy without the fields that are never compared: identity (apiVersion, kind), status, server metadata. What is
+     * left out is not copied first (a live object's managedFields and status are often most of it).
+     */
     static ObjectNode comparable(JsonNode object) {
-        ObjectNode copy = object.deepCopy();
-        copy.remove("apiVersion");
-        copy.remove("kind");
-        copy.remove("status");
-        stripServerMetadata(copy);
+        return comparable(object, true);
+    }
+
+    /**
+     * Like {@link #comparable(JsonNode)}, but with {@code deep} false only the root, {@code metadata} and its
+     * {@code annotations} are new nodes; everything below is shared with {@code object}, so the result must not be
+     * modified below those three.
+     */
+    static ObjectNode comparable(JsonNode object, boolean deep) {
+        ObjectNode copy = object instanceof ObjectNode o ? o.objectNode() : JsonNodeFactory.instance.objectNode();
+        var fields = object.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            String name = field.getKey();
+            JsonNode value = field.getValue();
+            if (TOP_LEVEL_SKIPPED.contains(name)) {
+                continue;
+            }
+            if ("metadata".equals(name) && value instanceof ObjectNode metadata) {
+                copy.set(name, comparableMetadata(metadata, deep));
+            } else {
+                copy.set(name, deep ? value.deepCopy() : value);
+            }
+        }
+        return copy;
+    }
+
+    private static ObjectNode comparableMetadata(ObjectNode metadata, boolean deep) {
+        ObjectNode copy = metadata.objectNode();
+        var fields = metadata.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            String name = field.getKey();
+            JsonNode value = field.getValue();
+            if (SERVER_METADATA.contains(name)) {
+                continue;
+            }
+            if ("annotations".equals(name) && value instanceof ObjectNode annotations) {
+                ObjectNode kept = annotations.objectNode();
+                var it = annotations.fields();
+                while (it.hasNext()) {
+                    var a = it.next();
+                    if (!LAST_APPLIED.equals(a.getKey())) {
+                        kept.set(a.getKey(), deep ? a.getValue().deepCopy() : a.getValue());
+                    }
+                }
+                if (!kept.isEmpty()) {
+                    copy.set(name, kept);
+                }
+            } else {
+                copy.set(name, deep ? value.deepCopy() : value);
+            }
+        }
         return copy;
     }
 

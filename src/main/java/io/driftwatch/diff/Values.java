@@ -58,10 +58,30 @@ final class Values {
         }
     }
 
+    /** Whether {@link #prune} would change {@code node}: it holds a null, or an empty object or array as a field value. */
+    static boolean needsPruning(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            Iterator<Map.Entry<String, JsonNode>> it = object.fields();
+            while (it.hasNext()) {
+                JsonNode child = it.next().getValue();
+                if (isEmpty(child) || needsPruning(child)) {
+                    return true;
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (JsonNode child : array) {
+                if (child.isNull() || needsPruning(child)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Scalars equal by value: numbers by numeric value, and quantities when {@code quantity} and both parse. */
     static boolean scalarEquals(JsonNode desired, JsonNode live, boolean quantity) {
         if (desired.isNumber() && live.isNumber()) {
-            return desired.decimalValue().compareTo(live.decimalValue()) == 0;
+            return sameNumber(desired, live);
         }
         if (desired.equals(live)) {
             return true;
@@ -115,11 +135,30 @@ final class Values {
             if (v == null || v.isNull()) {
                 v = defaults.get(k.getKey());
             }
-            if (v == null || !canonical(v).equals(canonical(k.getValue()))) {
+            if (v == null || !sameScalar(v, k.getValue())) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** {@code canonical(a).equals(canonical(b))}, without building the strings for texts and numbers. */
+    static boolean sameScalar(JsonNode a, JsonNode b) {
+        if (a.isTextual() && b.isTextual()) {
+            return a.textValue().equals(b.textValue());
+        }
+        if (a.isNumber() && b.isNumber()) {
+            return sameNumber(a, b);
+        }
+        return canonical(a).equals(canonical(b));
+    }
+
+    /** Numbers equal by value ({@code 80} and {@code 80.0}); integers without going through BigDecimal. */
+    private static boolean sameNumber(JsonNode a, JsonNode b) {
+        if (a.isIntegralNumber() && b.isIntegralNumber() && a.canConvertToLong() && b.canConvertToLong()) {
+            return a.longValue() == b.longValue();
+        }
+        return a.decimalValue().compareTo(b.decimalValue()) == 0;
     }
 
     static List<String> fieldNames(JsonNode object) {

@@ -46,6 +46,10 @@ class ListSchemaTest {
         assertThat(b.format("", "ResourceQuota", List.of("spec", "hard", "requests.cpu"))).contains(FieldFormat.QUANTITY);
         assertThat(b.format("", "Service", List.of("spec", "ports", "targetPort"))).contains(FieldFormat.INT_OR_STRING);
         assertThat(b.format("", "ConfigMap", List.of("data", "size"))).isEmpty();
+        assertThat(b.format("autoscaling", "HorizontalPodAutoscaler",
+                List.of("spec", "metrics", "resource", "target", "averageValue"))).contains(FieldFormat.QUANTITY);
+        assertThat(b.format("autoscaling", "HorizontalPodAutoscaler",
+                List.of("spec", "metrics", "pods", "target", "value"))).contains(FieldFormat.QUANTITY);
     }
 
     @Test
