@@ -40,8 +40,10 @@ final class IngestApi {
 
     void mount(Router router) {
         for (String kind : HubMetrics.KINDS) {
+            // two routes: Vert.x wants a body handler first on its route, and the token is checked before the body
+            // is read (an unauthenticated client cannot make the hub buffer anything)
+            router.post("/api/v1/clusters/:cluster/" + kind).handler(ctx -> authorize(ctx, kind));
             router.post("/api/v1/clusters/:cluster/" + kind)
-                    .handler(ctx -> authorize(ctx, kind))
                     .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
                     .handler(ctx -> ingest(ctx, kind));
         }

@@ -195,8 +195,9 @@ public final class Protocol {
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw BadRequest.invalid("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            var at = e.getLocation();
+            throw BadRequest.invalid("malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column "
+                    + at.getColumnNr()) + ": " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
             throw BadRequest.invalid("unreadable body: " + e.getMessage());
         }

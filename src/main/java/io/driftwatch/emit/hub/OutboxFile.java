@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * The outbox on disk: one append-only JSON-lines segment. The first line is a header
  * {@code {"stream":..,"nextSeq":..}}; then event lines (the wire JSON of one event, with its {@code seq}) and head
  * markers {@code {"head":N}} (everything up to N was acknowledged or dropped). Appends are cheap; when dead lines
- * outnumber live ones the file is rewritten to a temporary file and atomically renamed over the old one. Loading
+ * outnumber live ones (or nothing is live) the file is rewritten to a temporary file and atomically renamed over the old one. Loading
  * rewrites it too, which also discards a line torn by a crash.
  *
  * <p>Why JSON lines and not SQLite: the agent image needs no native library, each event is written once as the exact
@@ -33,6 +33,7 @@ final class OutboxFile {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxFile.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MIN_DEAD_FOR_COMPACTION = 1000;
+    private static final int MIN_DEAD_WHEN_EMPTY = 100;
 
     record Contents(String stream, long nextSeq, List<Outbox.Entry> entries) {
     }
@@ -109,7 +110,7 @@ final class OutboxFile {
         writer.flush();
         dead += live - remaining.size() + 1;
         live = remaining.size();
-        if (dead >= MIN_DEAD_FOR_COMPACTION && dead > live) {
+        if (dead >= MIN_DEAD_FOR_COMPACTION && dead > live || live == 0 && dead >= MIN_DEAD_WHEN_EMPTY) {
             rewrite(stream, nextSeq, remaining);
         }
     }
