@@ -58,7 +58,8 @@ public final class TestHub implements AutoCloseable {
 
     /** Starts a hub; {@code extraYaml} holds storage and any other settings; clusters get their test tokens. */
     public static TestHub start(String extraYaml, List<String> clusters, int port, Clock clock) {
-        StringBuilder yaml = new StringBuilder("listen: {host: 127.0.0.1, port: " + port + "}\n");
+        StringBuilder yaml = new StringBuilder(extraYaml.contains("listen:") ? ""
+                : "listen: {host: 127.0.0.1, port: " + port + "}\n");
         yaml.append(extraYaml);
         yaml.append("clusters:\n");
         clusters.forEach(c -> yaml.append("- {name: ").append(c).append(", tokenSha256: ")
