@@ -36,6 +36,7 @@ public final class HubServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubServer.class);
     private static final long STREAM_POLL_MS = 500;
+    private static final long STATE_REFRESH_MS = 1000;
 
     private final HubConfig config;
     private final Clock clock;
@@ -43,6 +44,7 @@ public final class HubServer {
     private final HubMetrics metrics;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean refreshRunning = new AtomicBoolean();
+    private final AtomicBoolean stateChanged = new AtomicBoolean();
     private final List<Long> timers = new ArrayList<>();
     private Vertx vertx;
     private WorkerExecutor dbPool;
@@ -89,7 +91,8 @@ public final class HubServer {
     private Future<HttpServer> listen() {
         Router router = Router.router(vertx);
         Tokens tokens = new Tokens(config);
-        IngestApi ingest = new IngestApi(tokens, config.limits(), () -> store, dbPool, metrics, this::refreshSoon);
+        IngestApi ingest = new IngestApi(tokens, config.limits(), () -> store, dbPool, metrics,
+                () -> stateChanged.set(true));
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
         router.get("/readyz").handler(this::readyz);
         router.get("/metrics").handler(this::scrape);
@@ -140,6 +143,12 @@ public final class HubServer {
     private void startTimers() {
         refreshSoon();
         timers.add(vertx.setPeriodic(config.metrics().refreshInterval().toMillis(), id -> refreshSoon()));
+        // after pushes, the gauges follow within a second, at most one refresh per second however busy the hub is
+        timers.add(vertx.setPeriodic(STATE_REFRESH_MS, id -> {
+            if (stateChanged.getAndSet(false)) {
+                refreshSoon();
+            }
+        }));
         timers.add(vertx.setPeriodic(STREAM_POLL_MS, id -> stream.poll()));
         timers.add(vertx.setPeriodic(1000, config.retention().pruneInterval().toMillis(), id -> prune()));
     }

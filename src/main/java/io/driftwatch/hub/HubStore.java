@@ -133,11 +133,18 @@ final class HubStore {
         long total = 0;
         while (true) {
             int deleted = write(c -> {
+                int n;
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE id IN (SELECT id FROM events "
                         + "WHERE received_ms < ? ORDER BY id LIMIT " + PRUNE_CHUNK + ")")) {
                     ps.setLong(1, cutoffMs);
-                    return ps.executeUpdate();
+                    n = ps.executeUpdate();
                 }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE counters SET value = value + ? WHERE name = 'pruned'")) {
+                    ps.setLong(1, n);
+                    ps.executeUpdate();
+                }
+                return n;
             });
             total += deleted;
             if (deleted < PRUNE_CHUNK) {
@@ -416,7 +423,8 @@ final class HubStore {
             Map<String, Long> oldest = new HashMap<>();
             query(c, "SELECT cluster, MIN(onset_ms) FROM open_drifts GROUP BY cluster", List.of(),
                     rs -> oldest.put(rs.getString(1), rs.getLong(2)));
-            long events = query(c, "SELECT COUNT(*) FROM events", List.of(), rs -> rs.getLong(1)).get(0);
+            long events = query(c, "SELECT SUM(CASE WHEN name = 'events' THEN value ELSE -value END) FROM counters "
+                    + "WHERE name IN ('events', 'pruned')", List.of(), rs -> rs.getLong(1)).get(0);
             long size = query(c, db.sizeQuery(), List.of(), rs -> rs.getLong(1)).get(0);
             return new Stats(open, oldest, events, size);
         });
