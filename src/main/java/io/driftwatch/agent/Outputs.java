@@ -6,6 +6,7 @@ import io.driftwatch.drift.DriftStateFile;
 import io.driftwatch.emit.AgentMetrics;
 import io.driftwatch.emit.DriftLog;
 import io.driftwatch.emit.KubeEvents;
+import io.driftwatch.emit.hub.HubReporter;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where drift events go: metrics and the JSON log at once (cheap), Kubernetes Events and the state file on the
- * "driftwatch-emit" thread (API calls and disk), in order.
+ * Where drift events go: metrics, the JSON log and the hub outbox at once (cheap; the outbox assigns sequence
+ * numbers in event order), Kubernetes Events and the state file on the "driftwatch-emit" thread (API calls and disk).
  */
 final class Outputs implements java.util.function.Consumer<List<DriftEvent>> {
 
@@ -30,6 +31,7 @@ final class Outputs implements java.util.function.Consumer<List<DriftEvent>> {
     private final Supplier<List<DriftRecord>> openDrifts;
     private final ExecutorService emitThread;
     private final Clock clock;
+    private HubReporter hub;
 
     Outputs(AgentMetrics metrics, DriftLog log, KubeEvents kubeEvents, DriftStateFile stateFile,
             Supplier<List<DriftRecord>> openDrifts, ExecutorService emitThread, Clock clock) {
@@ -49,12 +51,20 @@ final class Outputs implements java.util.function.Consumer<List<DriftEvent>> {
             metrics.driftEvent(event, now);
             log.log(event, now);
         }
+        if (hub != null) {
+            hub.accept(events);
+        }
         emitThread.execute(() -> {
             if (kubeEvents != null) {
                 events.forEach(e -> kubeEvents.emit(e, e.record().drift().apiVersion()));
             }
             saveState();
         });
+    }
+
+    /** Events from now on also go to the hub (set once, before the first diff). */
+    void reportTo(HubReporter reporter) {
+        this.hub = reporter;
     }
 
     /** Writes the open drifts' onsets; also called at shutdown. */

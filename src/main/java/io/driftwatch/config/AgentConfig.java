@@ -24,7 +24,8 @@ public record AgentConfig(
         Events events,
         Metrics metrics,
         Path stateFile,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Hub hub) {
 
     public AgentConfig {
         clusterLabels = clusterLabels == null ? Map.of() : Map.copyOf(clusterLabels);
@@ -37,6 +38,7 @@ public record AgentConfig(
         events = events == null ? new Events(null, null) : events;
         metrics = metrics == null ? new Metrics(null) : metrics;
         shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
+        hub = hub == null ? Hub.DISABLED : hub;
     }
 
     /** The probe, metrics and webhook listener. */
@@ -145,6 +147,30 @@ public record AgentConfig(
     public record Metrics(Integer maxDriftSeries) {
         public Metrics {
             maxDriftSeries = maxDriftSeries == null ? 1000 : maxDriftSeries;
+        }
+    }
+
+    /**
+     * Reporting to the hub (disabled while {@code url} is unset): drift events through an outbox (on disk when
+     * {@code outboxPath} is set, else in memory), bounded by count and bytes; full snapshots and heartbeats on timers.
+     */
+    public record Hub(String url, Path tokenFile, Path caFile, Boolean insecure, Path outboxPath, Integer outboxMaxEvents,
+                      Long outboxMaxBytes, Duration snapshotInterval, Duration heartbeatInterval, Integer batchSize,
+                      Duration requestTimeout) {
+        static final Hub DISABLED = new Hub(null, null, null, null, null, null, null, null, null, null, null);
+
+        public Hub {
+            insecure = insecure != null && insecure;
+            outboxMaxEvents = outboxMaxEvents == null ? 10_000 : outboxMaxEvents;
+            outboxMaxBytes = outboxMaxBytes == null ? 64L << 20 : outboxMaxBytes;
+            snapshotInterval = snapshotInterval == null ? Duration.ofMinutes(5) : snapshotInterval;
+            heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(30) : heartbeatInterval;
+            batchSize = batchSize == null ? 500 : batchSize;
+            requestTimeout = requestTimeout == null ? Duration.ofSeconds(10) : requestTimeout;
+        }
+
+        public boolean enabled() {
+            return url != null && !url.isBlank();
         }
     }
 }

@@ -47,6 +47,10 @@ public final class ConfigLoader {
         ENV_OVERRIDES.put("DRIFTWATCH_EVENTS_ENABLED", new EnvOverride("events.enabled", ConfigLoader::bool));
         ENV_OVERRIDES.put("DRIFTWATCH_MAX_DRIFT_SERIES", new EnvOverride("metrics.maxDriftSeries", Integer::valueOf));
         ENV_OVERRIDES.put("DRIFTWATCH_STATE_FILE", new EnvOverride("stateFile", v -> v));
+        ENV_OVERRIDES.put("DRIFTWATCH_HUB_URL", new EnvOverride("hub.url", v -> v));
+        ENV_OVERRIDES.put("DRIFTWATCH_HUB_TOKEN_FILE", new EnvOverride("hub.tokenFile", v -> v));
+        ENV_OVERRIDES.put("DRIFTWATCH_HUB_CA_FILE", new EnvOverride("hub.caFile", v -> v));
+        ENV_OVERRIDES.put("DRIFTWATCH_HUB_OUTBOX_PATH", new EnvOverride("hub.outboxPath", v -> v));
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -77,7 +81,7 @@ public final class ConfigLoader {
     /** Binds and validates an already-parsed tree (the environment's overrides applied first). */
     public static AgentConfig bind(ObjectNode tree, Map<String, String> env, String source) {
         List<String> problems = new ArrayList<>();
-        applyOverrides(tree, env, problems);
+        applyOverrides(tree, env, ENV_OVERRIDES, problems);
         if (!problems.isEmpty()) {
             throw ConfigException.of(source, problems);
         }
@@ -115,8 +119,9 @@ public final class ConfigLoader {
         }
     }
 
-    private static void applyOverrides(ObjectNode tree, Map<String, String> env, List<String> problems) {
-        ENV_OVERRIDES.forEach((name, override) -> {
+    static void applyOverrides(ObjectNode tree, Map<String, String> env, Map<String, EnvOverride> overrides,
+            List<String> problems) {
+        overrides.forEach((name, override) -> {
             String value = env.get(name);
             if (value == null || value.isBlank()) {
                 return;
@@ -155,7 +160,7 @@ public final class ConfigLoader {
         return new AgentConfig(config.cluster(), config.clusterLabels(), config.http(), config.scope(), config.diff(),
                 config.resyncInterval(), config.sources(), new AgentConfig.LeaderElection(le.enabled(), le.leaseName(),
                 namespace, le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
-                config.events(), config.metrics(), config.stateFile(), config.shutdownTimeout());
+                config.events(), config.metrics(), config.stateFile(), config.shutdownTimeout(), config.hub());
     }
 
     private static void validate(AgentConfig c, List<String> problems) {
@@ -223,6 +228,7 @@ public final class ConfigLoader {
         if (names.isEmpty() && problems.isEmpty()) {
             problems.add("sources: no application configured (add sources.directories or sources.git.apps)");
         }
+        validateHub(c.hub(), problems);
         for (int i = 0; i < c.diff().ignoreDifferences().size(); i++) {
             var rule = c.diff().ignoreDifferences().get(i);
             if (rule.jsonPointers().isEmpty() && rule.managedFieldsManagers().isEmpty()) {
@@ -231,7 +237,50 @@ public final class ConfigLoader {
         }
     }
 
-    private static String describe(JsonMappingException e) {
+    private static void validateHub(AgentConfig.Hub hub, List<String> problems) {
+        if (!hub.enabled()) {
+            return;
+        }
+        try {
+            java.net.URI uri = java.net.URI.create(hub.url());
+            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                problems.add("hub.url: " + hub.url() + " is not an http(s) URL");
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("hub.url: " + hub.url() + " is not a URL: " + e.getMessage());
+        }
+        if (hub.tokenFile() == null) {
+            problems.add("hub.tokenFile: required when hub.url is set (the cluster's bearer token, read from a file)");
+        } else if (!Files.isReadable(hub.tokenFile())) {
+            problems.add("hub.tokenFile: " + hub.tokenFile() + " is not readable");
+        }
+        if (hub.caFile() != null && !Files.isReadable(hub.caFile())) {
+            problems.add("hub.caFile: " + hub.caFile() + " is not readable");
+        }
+        if (hub.caFile() != null && hub.insecure()) {
+            problems.add("hub.insecure: cannot be combined with hub.caFile (pick one)");
+        }
+        if (hub.outboxMaxEvents() < 1) {
+            problems.add("hub.outboxMaxEvents: must be at least 1");
+        }
+        if (hub.outboxMaxBytes() < 64 << 10) {
+            problems.add("hub.outboxMaxBytes: must be at least 64 KiB");
+        }
+        if (hub.batchSize() < 1 || hub.batchSize() > 10_000) {
+            problems.add("hub.batchSize: must be between 1 and 10000");
+        }
+        if (hub.snapshotInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("hub.snapshotInterval: must be at least 1s");
+        }
+        if (hub.heartbeatInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("hub.heartbeatInterval: must be at least 1s");
+        }
+        if (hub.requestTimeout().compareTo(Duration.ofMillis(100)) < 0) {
+            problems.add("hub.requestTimeout: must be at least 100ms");
+        }
+    }
+
+    static String describe(JsonMappingException e) {
         StringBuilder path = new StringBuilder();
         List<JsonMappingException.Reference> refs = e.getPath();
         if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException && !refs.isEmpty()) {
@@ -253,7 +302,7 @@ public final class ConfigLoader {
         return (path.length() == 0 ? "" : path + ": ") + message;
     }
 
-    private static Map<String, String> labels(String text) {
+    static Map<String, String> labels(String text) {
         Map<String, String> labels = new LinkedHashMap<>();
         for (String pair : text.split(",")) {
             String[] kv = pair.split("=", 2);
@@ -265,7 +314,7 @@ public final class ConfigLoader {
         return labels;
     }
 
-    private static Boolean bool(String text) {
+    static Boolean bool(String text) {
         return switch (text.toLowerCase(java.util.Locale.ROOT)) {
             case "true", "yes", "1" -> true;
             case "false", "no", "0" -> false;

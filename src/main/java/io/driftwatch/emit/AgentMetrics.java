@@ -43,6 +43,11 @@ public final class AgentMetrics {
     public static final String LEADER = "driftwatch.leader";
     public static final String KUBE_EVENTS = "driftwatch.kubernetes.events";
     public static final String CLUSTER_INFO = "driftwatch.cluster.info";
+    public static final String HUB_OUTBOX_EVENTS = "driftwatch.hub.outbox.events";
+    public static final String HUB_OUTBOX_BYTES = "driftwatch.hub.outbox.bytes";
+    public static final String HUB_OUTBOX_DROPPED = "driftwatch.hub.outbox.dropped.events";
+    public static final String HUB_PUSHES = "driftwatch.hub.pushes";
+    public static final String HUB_LAST_SUCCESS = "driftwatch.hub.last.push.success.timestamp.seconds";
 
     private static final Duration[] DURATION_BUCKETS = {Duration.ofSeconds(30), Duration.ofMinutes(1),
         Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3),
@@ -57,6 +62,7 @@ public final class AgentMetrics {
     private final Timer detectionLatency;
     private final Counter seriesDropped;
     private final AtomicLong leader = new AtomicLong();
+    private final AtomicLong hubLastSuccess = new AtomicLong();
     private final Map<Tags, AtomicLong> drifted = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> appDrifted = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> desired = new ConcurrentHashMap<>();
@@ -227,6 +233,43 @@ public final class AgentMetrics {
     public void kubernetesEvent(String result) {
         Counter.builder(KUBE_EVENTS).description("Kubernetes Events about drifts, by result").tags("result", result)
                 .register(registry).increment();
+    }
+
+    /** The hub outbox's size gauges, and every push series at 0 (called once when the hub is configured). */
+    public void hubOutbox(java.util.function.Supplier<Number> events, java.util.function.Supplier<Number> bytes) {
+        Gauge.builder(HUB_OUTBOX_EVENTS, events).description("Drift events waiting for the hub's acknowledgement")
+                .register(registry);
+        Gauge.builder(HUB_OUTBOX_BYTES, bytes).description("Size of the events waiting for the hub")
+                .register(registry);
+        hubDropped(0);
+        Gauge.builder(HUB_LAST_SUCCESS, hubLastSuccess, AtomicLong::get)
+                .description("When a push to the hub last succeeded").register(registry);
+        for (String kind : new String[] {"events", "snapshot", "heartbeat"}) {
+            for (String result : new String[] {"success", "rejected", "error"}) {
+                hubPushCounter(kind, result);
+            }
+        }
+    }
+
+    /** A push to the hub: kind {@code events|snapshot|heartbeat}, result {@code success|rejected|error}. */
+    public void hubPush(String kind, String result) {
+        hubPushCounter(kind, result).increment();
+    }
+
+    /** History events dropped from the full outbox (or refused by the hub); the next snapshot carries the state. */
+    public void hubDropped(long n) {
+        Counter.builder(HUB_OUTBOX_DROPPED)
+                .description("Drift events dropped before the hub stored them (outbox full, or refused)")
+                .register(registry).increment(n);
+    }
+
+    public void hubLastSuccess(Instant when) {
+        hubLastSuccess.set(when.getEpochSecond());
+    }
+
+    private Counter hubPushCounter(String kind, String result) {
+        return Counter.builder(HUB_PUSHES).description("Pushes to the hub by kind and result")
+                .tags("kind", kind, "result", result).register(registry);
     }
 
     private AtomicLong gauge(Map<String, AtomicLong> map, String key, String name, String help, String label) {

@@ -34,4 +34,19 @@ class LayeringTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.driftwatch.cli..")
                 .check(MAIN);
     }
+
+    @Test
+    void theHubDependsOnNeitherTheAgentNorTheAgentsEmitters() {
+        noClasses().that().resideInAPackage("io.driftwatch.hub..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.driftwatch.agent..", "io.driftwatch.emit..",
+                        "io.driftwatch.live..", "io.driftwatch.source..", "io.fabric8..")
+                .check(MAIN);
+    }
+
+    @Test
+    void theAgentsHubReporterDoesNotDependOnTheHubServer() {
+        noClasses().that().resideInAPackage("io.driftwatch.emit.hub..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.driftwatch.hub..", "io.driftwatch.agent..")
+                .check(MAIN);
+    }
 }

@@ -146,4 +146,39 @@ class ConfigLoaderTest {
 
         assertThat(text).contains("cluster: \"prod-eu-1\"").contains("resyncInterval: \"10m\"");
     }
+
+    @Test
+    void hubIsOffUntilAUrlIsSetAndThenHasBoundedDefaults() throws IOException {
+        assertThat(ConfigLoader.load(write(MINIMAL), Map.of()).hub().enabled()).isFalse();
+        Path token = write("t0ken\n");
+        AgentConfig c = ConfigLoader.load(write(MINIMAL + "hub: {url: 'https://hub.example:8443', tokenFile: " + token
+                + "}\n"), Map.of());
+        assertThat(c.hub().enabled()).isTrue();
+        assertThat(c.hub().outboxPath()).as("in memory unless a path is set").isNull();
+        assertThat(c.hub().outboxMaxEvents()).isEqualTo(10_000);
+        assertThat(c.hub().outboxMaxBytes()).isEqualTo(64L << 20);
+        assertThat(c.hub().snapshotInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.hub().heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void hubSettingsAreValidatedByName() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL + """
+                hub:
+                  url: ftp://hub
+                  caFile: /nonexistent/ca.pem
+                  insecure: true
+                  outboxMaxEvents: 0
+                  outboxMaxBytes: 10
+                  snapshotInterval: 0s
+                """), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("hub.url: ftp://hub is not an http(s) URL")
+                .hasMessageContaining("hub.tokenFile: required")
+                .hasMessageContaining("hub.caFile: /nonexistent/ca.pem is not readable")
+                .hasMessageContaining("hub.insecure: cannot be combined with hub.caFile")
+                .hasMessageContaining("hub.outboxMaxEvents")
+                .hasMessageContaining("hub.outboxMaxBytes")
+                .hasMessageContaining("hub.snapshotInterval");
+    }
 }

@@ -1,0 +1,95 @@
+package io.driftwatch.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The hub's whole configuration, parsed once from YAML (plus {@code DRIFTWATCH_HUB_*} overrides) by
+ * {@link HubConfigLoader}. Tokens appear only as SHA-256 hashes ({@code driftwatch hub hash-token}).
+ */
+public record HubConfig(
+        Listen listen,
+        Storage storage,
+        List<ClusterToken> clusters,
+        List<ReadToken> readTokens,
+        Limits limits,
+        Retention retention,
+        Duration agentDownAfter,
+        Metrics metrics,
+        Duration shutdownTimeout) {
+
+    public HubConfig {
+        listen = listen == null ? new Listen(null, null, null, null) : listen;
+        storage = storage == null ? new Storage(null, null, null, null, null, null) : storage;
+        clusters = clusters == null ? List.of() : List.copyOf(clusters);
+        readTokens = readTokens == null ? List.of() : List.copyOf(readTokens);
+        limits = limits == null ? new Limits(null, null, null) : limits;
+        retention = retention == null ? new Retention(null, null) : retention;
+        agentDownAfter = agentDownAfter == null ? Duration.ofMinutes(3) : agentDownAfter;
+        metrics = metrics == null ? new Metrics(null, null) : metrics;
+        shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
+    }
+
+    /** The one HTTP listener (ingest, read API, /metrics, probes); TLS when both PEM files are set. */
+    public record Listen(String host, Integer port, Path tlsCertFile, Path tlsKeyFile) {
+        public Listen {
+            host = host == null ? "0.0.0.0" : host;
+            port = port == null ? 8443 : port;
+        }
+
+        public boolean tls() {
+            return tlsCertFile != null;
+        }
+    }
+
+    /** {@code sqlite} (a file, zero setup) or {@code postgresql} (shared by several hub replicas). */
+    public record Storage(String type, Path sqlitePath, String postgresUrl, String postgresUser,
+                          Path postgresPasswordFile, Integer poolSize) {
+        public Storage {
+            type = type == null ? "sqlite" : type;
+            sqlitePath = sqlitePath == null ? Path.of("driftwatch-hub.db") : sqlitePath;
+            poolSize = poolSize == null ? 4 : poolSize;
+        }
+
+        public boolean postgres() {
+            return "postgresql".equals(type);
+        }
+    }
+
+    /** A cluster allowed to push, and the SHA-256 (hex) of its bearer token. */
+    public record ClusterToken(String name, String tokenSha256) {
+    }
+
+    /** A reader of the API (Grafana, a CLI user), and the SHA-256 (hex) of its bearer token. */
+    public record ReadToken(String name, String tokenSha256) {
+    }
+
+    /** Request limits: bytes per request body, events per batch, drifts per snapshot. */
+    public record Limits(Long maxBodyBytes, Integer maxBatchEvents, Integer maxSnapshotDrifts) {
+        public Limits {
+            maxBodyBytes = maxBodyBytes == null ? 8L << 20 : maxBodyBytes;
+            maxBatchEvents = maxBatchEvents == null ? 1000 : maxBatchEvents;
+            maxSnapshotDrifts = maxSnapshotDrifts == null ? 20_000 : maxSnapshotDrifts;
+        }
+    }
+
+    /** How long history (every event) is kept, and how often old history is pruned. */
+    public record Retention(Duration history, Duration pruneInterval) {
+        public Retention {
+            history = history == null ? Duration.ofDays(30) : history;
+            pruneInterval = pruneInterval == null ? Duration.ofHours(1) : pruneInterval;
+        }
+    }
+
+    /**
+     * Fleet metrics: how often the open-drift gauges are recomputed from the store, and which cluster labels become
+     * labels of {@code driftwatch_hub_cluster_info} (a closed set, so every series has the same label names).
+     */
+    public record Metrics(Duration refreshInterval, List<String> clusterInfoLabels) {
+        public Metrics {
+            refreshInterval = refreshInterval == null ? Duration.ofSeconds(15) : refreshInterval;
+            clusterInfoLabels = clusterInfoLabels == null ? List.of("env", "region") : List.copyOf(clusterInfoLabels);
+        }
+    }
+}

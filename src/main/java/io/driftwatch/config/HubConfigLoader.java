@@ -1,0 +1,206 @@
+package io.driftwatch.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the hub's YAML configuration, applies {@code DRIFTWATCH_HUB_*} environment overrides and validates it, naming
+ * every bad setting at once.
+ */
+public final class HubConfigLoader {
+
+    /** Cluster names travel in URLs, metric labels and SQL keys: keep them DNS-label-like. */
+    public static final Pattern CLUSTER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}");
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+    static final Map<String, ConfigLoader.EnvOverride> ENV_OVERRIDES = new LinkedHashMap<>();
+
+    static {
+        ENV_OVERRIDES.put("DRIFTWATCH_HUB_HOST", new ConfigLoader.EnvOverride("listen.host", v -> v));
+        ENV_OVERRIDES.put("DRIFTWATCH_HUB_PORT", new ConfigLoader.EnvOverride("listen.port", Integer::valueOf));
+        ENV_OVERRIDES.put("DRIFTWATCH_HUB_STORAGE_TYPE", new ConfigLoader.EnvOverride("storage.type", v -> v));
+        ENV_OVERRIDES.put("DRIFTWATCH_HUB_SQLITE_PATH", new ConfigLoader.EnvOverride("storage.sqlitePath", v -> v));
+        ENV_OVERRIDES.put("DRIFTWATCH_HUB_POSTGRES_URL", new ConfigLoader.EnvOverride("storage.postgresUrl", v -> v));
+        ENV_OVERRIDES.put("DRIFTWATCH_HUB_POSTGRES_USER", new ConfigLoader.EnvOverride("storage.postgresUser", v -> v));
+        ENV_OVERRIDES.put("DRIFTWATCH_HUB_POSTGRES_PASSWORD_FILE",
+                new ConfigLoader.EnvOverride("storage.postgresPasswordFile", v -> v));
+        ENV_OVERRIDES.put("DRIFTWATCH_HUB_RETENTION_DAYS",
+                new ConfigLoader.EnvOverride("retention.history", v -> Long.parseLong(v) + "d"));
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .registerModule(new SimpleModule().addDeserializer(Duration.class, new Durations.Deserializer()))
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private HubConfigLoader() {
+    }
+
+    public static HubConfig load(Path file, Map<String, String> env) {
+        if (!Files.isReadable(file)) {
+            throw new ConfigException("config file " + file + " does not exist or is not readable");
+        }
+        ObjectNode tree;
+        try {
+            JsonNode read = YAML.readTree(file.toFile());
+            if (read != null && !read.isMissingNode() && !read.isNull() && !read.isObject()) {
+                throw new ConfigException(file + ": the configuration must be a YAML mapping");
+            }
+            tree = read instanceof ObjectNode o ? o : YAML.createObjectNode();
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot parse YAML: " + e.getMessage());
+        }
+        return bind(tree, env, file.toString());
+    }
+
+    public static HubConfig bind(ObjectNode tree, Map<String, String> env, String source) {
+        List<String> problems = new ArrayList<>();
+        ConfigLoader.applyOverrides(tree, env, ENV_OVERRIDES, problems);
+        if (!problems.isEmpty()) {
+            throw ConfigException.of(source, problems);
+        }
+        HubConfig config;
+        try {
+            config = YAML.treeToValue(tree, HubConfig.class);
+        } catch (JsonMappingException e) {
+            throw ConfigException.of(source, List.of(ConfigLoader.describe(e)));
+        } catch (JsonProcessingException e) {
+            throw ConfigException.of(source, List.of(e.getOriginalMessage()));
+        }
+        validate(config, problems);
+        if (!problems.isEmpty()) {
+            throw ConfigException.of(source, problems);
+        }
+        return config;
+    }
+
+    /** The effective configuration for the start-up log: holds hashes and paths, never a token. */
+    public static String describe(HubConfig config) {
+        return "listen " + config.listen().host() + ":" + config.listen().port()
+                + (config.listen().tls() ? " (TLS)" : " (plain HTTP)")
+                + ", storage " + config.storage().type()
+                + (config.storage().postgres() ? " " + config.storage().postgresUrl() : " " + config.storage().sqlitePath())
+                + ", clusters " + config.clusters().stream().map(HubConfig.ClusterToken::name).toList()
+                + ", read tokens " + config.readTokens().stream().map(HubConfig.ReadToken::name).toList()
+                + ", limits " + config.limits() + ", retention " + Durations.format(config.retention().history())
+                + ", agentDownAfter " + Durations.format(config.agentDownAfter());
+    }
+
+    private static void validate(HubConfig c, List<String> problems) {
+        if (c.listen().port() < 0 || c.listen().port() > 65535) {
+            problems.add("listen.port: " + c.listen().port() + " is not a TCP port (0-65535; 0 picks a free one)");
+        }
+        if ((c.listen().tlsCertFile() == null) != (c.listen().tlsKeyFile() == null)) {
+            problems.add("listen.tlsCertFile, listen.tlsKeyFile: set both (PEM) or neither");
+        }
+        for (Path pem : new Path[] {c.listen().tlsCertFile(), c.listen().tlsKeyFile()}) {
+            if (pem != null && !Files.isReadable(pem)) {
+                problems.add("listen: " + pem + " is not readable");
+            }
+        }
+        validateStorage(c.storage(), problems);
+        Set<String> hashes = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < c.clusters().size(); i++) {
+            HubConfig.ClusterToken t = c.clusters().get(i);
+            String at = "clusters[" + i + "]";
+            if (t.name() == null || !CLUSTER_NAME.matcher(t.name()).matches()) {
+                problems.add(at + ".name: required, letters, digits, '.', '_' or '-' (at most 63)");
+            } else if (!names.add(t.name())) {
+                problems.add(at + ".name: '" + t.name() + "' is listed twice");
+            }
+            checkHash(at, t.tokenSha256(), hashes, problems);
+        }
+        for (int i = 0; i < c.readTokens().size(); i++) {
+            HubConfig.ReadToken t = c.readTokens().get(i);
+            String at = "readTokens[" + i + "]";
+            if (t.name() == null || t.name().isBlank()) {
+                problems.add(at + ".name: required");
+            }
+            checkHash(at, t.tokenSha256(), hashes, problems);
+        }
+        if (c.clusters().isEmpty()) {
+            problems.add("clusters: no cluster may push (add {name, tokenSha256} entries)");
+        }
+        HubConfig.Limits l = c.limits();
+        if (l.maxBodyBytes() < 1024 || l.maxBodyBytes() > 1L << 30) {
+            problems.add("limits.maxBodyBytes: must be between 1 KiB and 1 GiB");
+        }
+        if (l.maxBatchEvents() < 1) {
+            problems.add("limits.maxBatchEvents: must be at least 1");
+        }
+        if (l.maxSnapshotDrifts() < 1) {
+            problems.add("limits.maxSnapshotDrifts: must be at least 1");
+        }
+        if (c.retention().history().compareTo(Duration.ofHours(1)) < 0) {
+            problems.add("retention.history: must be at least 1h");
+        }
+        if (c.retention().pruneInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("retention.pruneInterval: must be at least 1s");
+        }
+        if (c.agentDownAfter().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("agentDownAfter: must be at least 1s");
+        }
+        if (c.metrics().refreshInterval().compareTo(Duration.ofMillis(100)) < 0) {
+            problems.add("metrics.refreshInterval: must be at least 100ms");
+        }
+        for (String label : c.metrics().clusterInfoLabels()) {
+            if (!LABEL_NAME.matcher(label).matches() || label.equals("cluster") || label.startsWith("__")) {
+                problems.add("metrics.clusterInfoLabels: '" + label + "' is not a usable Prometheus label name");
+            }
+        }
+        if (c.shutdownTimeout().isNegative() || c.shutdownTimeout().isZero()) {
+            problems.add("shutdownTimeout: must be positive");
+        }
+    }
+
+    private static void validateStorage(HubConfig.Storage s, List<String> problems) {
+        switch (s.type()) {
+            case "sqlite" -> {
+                Path parent = s.sqlitePath().toAbsolutePath().getParent();
+                if (parent != null && !Files.isDirectory(parent)) {
+                    problems.add("storage.sqlitePath: directory " + parent + " does not exist");
+                }
+            }
+            case "postgresql" -> {
+                if (s.postgresUrl() == null || !s.postgresUrl().startsWith("jdbc:postgresql://")) {
+                    problems.add("storage.postgresUrl: required for postgresql, e.g. jdbc:postgresql://db:5432/driftwatch");
+                }
+                if (s.postgresPasswordFile() != null && !Files.isReadable(s.postgresPasswordFile())) {
+                    problems.add("storage.postgresPasswordFile: " + s.postgresPasswordFile() + " is not readable");
+                }
+            }
+            default -> problems.add("storage.type: '" + s.type() + "' is not sqlite or postgresql");
+        }
+        if (s.poolSize() < 1 || s.poolSize() > 64) {
+            problems.add("storage.poolSize: must be between 1 and 64");
+        }
+    }
+
+    private static void checkHash(String at, String hash, Set<String> seen, List<String> problems) {
+        if (hash == null || !SHA256_HEX.matcher(hash).matches()) {
+            problems.add(at + ".tokenSha256: must be 64 lower-case hex digits (driftwatch hub hash-token, or "
+                    + "printf %s TOKEN | sha256sum)");
+        } else if (!seen.add(hash)) {
+            problems.add(at + ".tokenSha256: the same token is used by another entry; every token must be unique");
+        }
+    }
+}

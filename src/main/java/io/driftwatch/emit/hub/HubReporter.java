@@ -1,0 +1,296 @@
+package io.driftwatch.emit.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.BuildInfo;
+import io.driftwatch.config.AgentConfig;
+import io.driftwatch.diff.ReportJson;
+import io.driftwatch.drift.DriftEvent;
+import io.driftwatch.drift.DriftRecord;
+import io.driftwatch.emit.AgentMetrics;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reports this cluster to the hub (docs/hub-protocol.md). Drift events get the next sequence number and go to the
+ * {@link Outbox} synchronously, on the thread that produced them; one thread ("driftwatch-hub") pushes: a snapshot
+ * when one is due, asked for by the hub, or needed because events were dropped; a heartbeat every interval; then the
+ * outbox in batches, removing what the hub acknowledges. A failed push waits per {@link Backoff}. Snapshots and
+ * heartbeats come only from the leader.
+ */
+public final class HubReporter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubReporter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long TICK_MS = 250;
+    private static final long MAX_BATCH_BYTES = 4L << 20;   // half the hub's default body limit
+
+    /** Open drifts and the seq they reflect, taken together on the thread that produces events. */
+    public record Snapshot(long seq, List<DriftRecord> drifts) {
+    }
+
+    /** What the reporter needs to know about the agent. */
+    public interface AgentState {
+        boolean leading();
+
+        /** A consistent snapshot, or a future of null while there is no complete picture yet. */
+        CompletableFuture<Snapshot> snapshot(Outbox outbox);
+
+        /** Per-app source health: {@code {app: {healthy, revision, error}}}. */
+        JsonNode sources();
+    }
+
+    private final AgentConfig.Hub config;
+    private final String cluster;
+    private final Map<String, String> labels;
+    private final String agentId;
+    private final Outbox outbox;
+    private final HubClient client;
+    private final AgentMetrics metrics;
+    private final Clock clock;
+    private final AgentState state;
+    private final Backoff backoff = new Backoff(Math::random);
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "driftwatch-hub");
+        t.setDaemon(true);
+        return t;
+    });
+    private Instant nextAttempt = Instant.EPOCH;
+    private Instant nextSnapshot = Instant.EPOCH;
+    private Instant nextHeartbeat = Instant.EPOCH;
+    private volatile boolean snapshotWanted = true;
+    private int failuresLogged;
+
+    public HubReporter(AgentConfig.Hub config, String cluster, Map<String, String> labels, String agentId,
+            Outbox outbox, HubClient client, AgentMetrics metrics, Clock clock, AgentState state) {
+        this.config = config;
+        this.cluster = cluster;
+        this.labels = Map.copyOf(labels);
+        this.agentId = agentId;
+        this.outbox = outbox;
+        this.client = client;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.state = state;
+        metrics.hubOutbox(outbox::size, outbox::bytes);
+    }
+
+    public void start() {
+        thread.scheduleWithFixedDelay(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Queues drift events; called on the thread that produced them, so sequence order is event order. */
+    public void accept(List<DriftEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        try {
+            outbox.append(events.size(), (i, seq) -> eventJson(seq, events.get(i)));
+        } catch (IOException e) {
+            LOG.error("hub outbox: cannot write {} events: {}; the next snapshot carries the state", events.size(),
+                    e.toString());
+            metrics.hubDropped(events.size());
+            snapshotWanted = true;
+        }
+    }
+
+    /** One round: snapshot and heartbeat when due, then everything queued. Never throws. */
+    void tick() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextAttempt)) {
+            return;
+        }
+        try {
+            if (outbox.takeDropped()) {
+                snapshotWanted = true;
+            }
+            if (state.leading() && (snapshotWanted || !now.isBefore(nextSnapshot))) {
+                pushSnapshot(now);
+            }
+            if (state.leading() && !now.isBefore(nextHeartbeat)) {
+                pushHeartbeat();
+                nextHeartbeat = now.plus(config.heartbeatInterval());
+            }
+            while (outbox.size() > 0) {
+                pushEvents();
+            }
+            backoff.succeeded();
+            if (failuresLogged > 0) {
+                LOG.info("hub reachable again; outbox drained");
+                failuresLogged = 0;
+            }
+        } catch (PushFailed e) {
+            Duration wait = backoff.failed();
+            nextAttempt = clock.instant().plus(wait);
+            if (failuresLogged++ < 3 || backoff.failures() % 20 == 0) {
+                LOG.warn("hub push failed ({} consecutive): {}; {} events queued, retrying in {} ms",
+                        backoff.failures(), e.getMessage(), outbox.size(), wait.toMillis());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("hub reporter: unexpected failure", e);
+            nextAttempt = clock.instant().plus(backoff.failed());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void pushSnapshot(Instant now) throws PushFailed, InterruptedException {
+        Snapshot snapshot;
+        try {
+            snapshot = state.snapshot(outbox).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("hub: could not take a snapshot: {}", e.toString());
+            return;
+        }
+        if (snapshot == null) {
+            return;   // no complete picture yet (first diff running, or not leading)
+        }
+        ObjectNode body = JSON.createObjectNode().put("stream", outbox.stream()).put("seq", snapshot.seq())
+                .put("takenAt", now.toString());
+        ArrayNode drifts = body.putArray("drifts");
+        for (DriftRecord r : snapshot.drifts()) {
+            drifts.add(driftJson(r));
+        }
+        HubClient.Response response = post("snapshot", body.toString());
+        if (!response.ok()) {
+            metrics.hubPush("snapshot", "rejected");
+            LOG.error("hub refused a snapshot with {}: {}", response.status(), response.body());
+            nextSnapshot = now.plus(config.snapshotInterval());
+            return;
+        }
+        metrics.hubPush("snapshot", "success");
+        metrics.hubLastSuccess(clock.instant());
+        snapshotWanted = false;
+        nextSnapshot = now.plus(config.snapshotInterval());
+    }
+
+    private void pushHeartbeat() throws PushFailed, InterruptedException {
+        ObjectNode body = JSON.createObjectNode().put("agentId", agentId).put("version", BuildInfo.current().version());
+        body.set("labels", JSON.valueToTree(labels));
+        body.set("sources", state.sources());
+        HubClient.Response response = post("heartbeat", body.toString());
+        if (!response.ok()) {
+            metrics.hubPush("heartbeat", "rejected");
+            LOG.error("hub refused a heartbeat with {}: {}", response.status(), response.body());
+            return;
+        }
+        metrics.hubPush("heartbeat", "success");
+        metrics.hubLastSuccess(clock.instant());
+    }
+
+    private void pushEvents() throws PushFailed, InterruptedException {
+        List<Outbox.Entry> batch = outbox.peek(config.batchSize(), MAX_BATCH_BYTES);
+        StringBuilder body = new StringBuilder(64 + batch.stream().mapToInt(Outbox.Entry::bytes).sum());
+        body.append("{\"stream\":\"").append(outbox.stream()).append("\",\"events\":[");
+        for (int i = 0; i < batch.size(); i++) {
+            body.append(i == 0 ? "" : ",").append(batch.get(i).json());
+        }
+        body.append("]}");
+        long last = batch.get(batch.size() - 1).seq();
+        HubClient.Response response = post("events", body.toString());
+        try {
+            if (response.ok()) {
+                JsonNode answer = JSON.readTree(response.body());
+                outbox.ack(answer.path("ack").asLong(last));
+                if (answer.path("snapshotWanted").asBoolean(false)) {
+                    snapshotWanted = true;
+                }
+                metrics.hubPush("events", "success");
+                metrics.hubLastSuccess(clock.instant());
+            } else {
+                // refused for good (malformed or over a limit): never retried, or it would block the outbox forever
+                metrics.hubPush("events", "rejected");
+                LOG.error("hub refused {} events (seq {}..{}) with {}: {}; dropping them", batch.size(),
+                        batch.get(0).seq(), last, response.status(), response.body());
+                outbox.discard(last);
+                snapshotWanted = true;
+            }
+        } catch (IOException e) {
+            throw new PushFailed("hub outbox: " + e);
+        }
+    }
+
+    /** Transport failures, 5xx, 401/403 and 429 are retried; other 4xx are returned to the caller. */
+    private HubClient.Response post(String what, String json) throws PushFailed, InterruptedException {
+        HubClient.Response response;
+        try {
+            response = client.post(cluster, what, json);
+        } catch (IOException e) {
+            metrics.hubPush(what, "error");
+            throw new PushFailed(what + ": " + e);
+        }
+        int s = response.status();
+        if (s >= 500 || s == 401 || s == 403 || s == 429 || s == 408) {
+            metrics.hubPush(what, "error");
+            throw new PushFailed(what + ": hub answered " + s + " " + abbreviate(response.body()));
+        }
+        return response;
+    }
+
+    /** Stops pushing; one last attempt to deliver what is queued, within {@code deadline}. */
+    public void stop(long deadlineNanos) {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()) / 2, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (outbox.size() > 0 && !Thread.currentThread().isInterrupted()) {
+            try {
+                pushEvents();
+            } catch (PushFailed | RuntimeException e) {
+                LOG.info("hub: {} events stay queued{}", outbox.size(), config.outboxPath() == null
+                        ? " and are lost (no outboxPath); the next snapshot carries the state" : " on disk");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        outbox.close();
+    }
+
+    private static String eventJson(long seq, DriftEvent event) {
+        DriftRecord r = event.record();
+        ObjectNode o = JSON.createObjectNode().put("seq", seq).put("type", event.type().label());
+        o.setAll(driftJson(r));
+        o.put("resolvedAt", r.resolvedAt() == null ? null : r.resolvedAt().toString());
+        return o.toString();
+    }
+
+    private static ObjectNode driftJson(DriftRecord r) {
+        ObjectNode o = JSON.createObjectNode().put("driftId", r.id()).put("onset", r.onset().toString())
+                .put("lastSeen", r.lastSeen().toString());
+        o.set("drift", ReportJson.toJson(r.drift()));
+        return o;
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    /** A push that should be retried later. */
+    static final class PushFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PushFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package io.driftwatch.hub;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The agent → hub wire format (docs/hub-protocol.md), parsed and validated strictly: anything malformed, of the wrong
+ * type, out of order or over a limit is a {@link BadRequest} naming the field, before anything is stored.
+ */
+public final class Protocol {
+
+    public static final Set<String> EVENT_TYPES = Set.of("opened", "updated", "resolved");
+    public static final Set<String> DRIFT_TYPES = Set.of("modified", "missing", "extra");
+    private static final int MAX_ID = 128;
+    private static final int MAX_NAME = 253;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
+    }
+
+    /** One drift as the agent knows it: its id, times, and the drift JSON of docs/diff.md (Secret values redacted). */
+    public record DriftState(String driftId, String namespace, String kind, String name, String app, String type,
+                             String summary, Instant onset, Instant lastSeen, String driftJson) {
+    }
+
+    public record Event(long seq, String type, Instant resolvedAt, DriftState drift) {
+    }
+
+    public record EventBatch(String stream, List<Event> events) {
+        public long lastSeq() {
+            return events.get(events.size() - 1).seq();
+        }
+    }
+
+    public record Snapshot(String stream, long seq, Instant takenAt, List<DriftState> drifts) {
+    }
+
+    public record SourceHealth(boolean healthy, String revision, String error) {
+    }
+
+    public record Heartbeat(String agentId, String version, Map<String, String> labels,
+                            Map<String, SourceHealth> sources) {
+    }
+
+    private Protocol() {
+    }
+
+    public static EventBatch events(byte[] body, int maxEvents) {
+        JsonNode root = parse(body);
+        String stream = text(root, "stream", 64, true);
+        JsonNode list = root.get("events");
+        if (list == null || !list.isArray()) {
+            throw BadRequest.invalid("events: required, an array");
+        }
+        if (list.isEmpty()) {
+            throw BadRequest.invalid("events: empty batch");
+        }
+        if (list.size() > maxEvents) {
+            throw new BadRequest(413, "batch_too_large", "events: " + list.size() + " events in one batch, the limit is "
+                    + maxEvents);
+        }
+        List<Event> events = new ArrayList<>(list.size());
+        long previous = 0;
+        for (int i = 0; i < list.size(); i++) {
+            String at = "events[" + i + "]";
+            JsonNode e = list.get(i);
+            if (!e.isObject()) {
+                throw BadRequest.invalid(at + ": must be an object");
+            }
+            long seq = positiveLong(e, at + ".seq");
+            if (seq <= previous) {
+                throw BadRequest.invalid(at + ".seq: " + seq + " does not increase (previous " + previous + ")");
+            }
+            previous = seq;
+            String type = text(e, "type", 16, true);
+            if (!EVENT_TYPES.contains(type)) {
+                throw BadRequest.invalid(at + ".type: '" + type + "' is not one of " + EVENT_TYPES);
+            }
+            Instant resolvedAt = instant(e, "resolvedAt", at, type.equals("resolved"));
+            if (!type.equals("resolved") && resolvedAt != null) {
+                throw BadRequest.invalid(at + ".resolvedAt: only resolved events carry it");
+            }
+            events.add(new Event(seq, type, resolvedAt, drift(e, at)));
+        }
+        return new EventBatch(stream, List.copyOf(events));
+    }
+
+    public static Snapshot snapshot(byte[] body, int maxDrifts) {
+        JsonNode root = parse(body);
+        String stream = text(root, "stream", 64, true);
+        long seq = nonNegativeLong(root, "seq");
+        Instant takenAt = instant(root, "takenAt", "snapshot", true);
+        JsonNode list = root.get("drifts");
+        if (list == null || !list.isArray()) {
+            throw BadRequest.invalid("drifts: required, an array (empty when nothing drifts)");
+        }
+        if (list.size() > maxDrifts) {
+            throw new BadRequest(413, "snapshot_too_large", "drifts: " + list.size() + " drifts, the limit is "
+                    + maxDrifts);
+        }
+        List<DriftState> drifts = new ArrayList<>(list.size());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = "drifts[" + i + "]";
+            if (!list.get(i).isObject()) {
+                throw BadRequest.invalid(at + ": must be an object");
+            }
+            DriftState d = drift(list.get(i), at);
+            if (!ids.add(d.driftId())) {
+                throw BadRequest.invalid(at + ".driftId: '" + d.driftId() + "' appears twice");
+            }
+            drifts.add(d);
+        }
+        return new Snapshot(stream, seq, takenAt, List.copyOf(drifts));
+    }
+
+    public static Heartbeat heartbeat(byte[] body) {
+        JsonNode root = parse(body);
+        String agentId = text(root, "agentId", 200, true);
+        String version = text(root, "version", 100, true);
+        Map<String, String> labels = new LinkedHashMap<>();
+        JsonNode l = root.get("labels");
+        if (l != null && !l.isNull()) {
+            if (!l.isObject() || l.size() > 64) {
+                throw BadRequest.invalid("labels: must be an object of at most 64 string values");
+            }
+            l.fields().forEachRemaining(f -> {
+                if (!f.getValue().isTextual() || f.getKey().length() > 100 || f.getValue().asText().length() > 200) {
+                    throw BadRequest.invalid("labels." + f.getKey() + ": must be a string (key ≤ 100, value ≤ 200)");
+                }
+                labels.put(f.getKey(), f.getValue().asText());
+            });
+        }
+        Map<String, SourceHealth> sources = new LinkedHashMap<>();
+        JsonNode s = root.get("sources");
+        if (s != null && !s.isNull()) {
+            if (!s.isObject() || s.size() > 1000) {
+                throw BadRequest.invalid("sources: must be an object of at most 1000 apps");
+            }
+            s.fields().forEachRemaining(f -> {
+                String at = "sources." + f.getKey();
+                JsonNode v = f.getValue();
+                if (!v.isObject() || !v.path("healthy").isBoolean() || f.getKey().length() > MAX_NAME) {
+                    throw BadRequest.invalid(at + ": must be an object with a boolean 'healthy'");
+                }
+                sources.put(f.getKey(), new SourceHealth(v.get("healthy").asBoolean(), text(v, "revision", 200, false),
+                        text(v, "error", 2000, false)));
+            });
+        }
+        return new Heartbeat(agentId, version, Map.copyOf(labels), sources);
+    }
+
+    private static DriftState drift(JsonNode e, String at) {
+        String id = text(e, "driftId", MAX_ID, true);
+        Instant onset = instant(e, "onset", at, true);
+        Instant lastSeen = instant(e, "lastSeen", at, true);
+        JsonNode d = e.get("drift");
+        if (d == null || !d.isObject()) {
+            throw BadRequest.invalid(at + ".drift: required, the drift object of docs/diff.md");
+        }
+        String where = at + ".drift";
+        String kind = text(d, "kind", 100, true, where);
+        String name = text(d, "name", MAX_NAME, true, where);
+        String namespace = text(d, "namespace", MAX_NAME, false, where);
+        String app = text(d, "app", MAX_NAME, false, where);
+        String type = text(d, "type", 16, true, where);
+        if (!DRIFT_TYPES.contains(type)) {
+            throw BadRequest.invalid(where + ".type: '" + type + "' is not one of " + DRIFT_TYPES);
+        }
+        String summary = text(d, "summary", 4000, false, where);
+        JsonNode changes = d.get("changes");
+        if (changes != null && !changes.isNull() && !changes.isArray()) {
+            throw BadRequest.invalid(where + ".changes: must be an array");
+        }
+        return new DriftState(id, namespace == null ? "" : namespace, kind, name, app == null ? "" : app, type,
+                summary == null ? "" : summary, onset, lastSeen, d.toString());
+    }
+
+    private static JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw BadRequest.invalid("empty body: expected a JSON object");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            var at = e.getLocation();
+            throw BadRequest.invalid("malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column "
+                    + at.getColumnNr()) + ": " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw BadRequest.invalid("unreadable body: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw BadRequest.invalid("expected a JSON object");
+        }
+        return root;
+    }
+
+    private static String text(JsonNode o, String field, int max, boolean required) {
+        return text(o, field, max, required, null);
+    }
+
+    private static String text(JsonNode o, String field, int max, boolean required, String at) {
+        String name = at == null ? field : at + "." + field;
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw BadRequest.invalid(name + ": required");
+            }
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw BadRequest.invalid(name + ": must be a string, not " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        String s = v.asText();
+        if (required && s.isBlank()) {
+            throw BadRequest.invalid(name + ": must not be empty");
+        }
+        if (s.length() > max) {
+            throw BadRequest.invalid(name + ": longer than " + max + " characters");
+        }
+        return s;
+    }
+
+    private static long positiveLong(JsonNode o, String name) {
+        JsonNode v = o.get("seq");
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 1) {
+            throw BadRequest.invalid(name + ": required, an integer ≥ 1");
+        }
+        return v.asLong();
+    }
+
+    private static long nonNegativeLong(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+            throw BadRequest.invalid(field + ": required, an integer ≥ 0");
+        }
+        return v.asLong();
+    }
+
+    private static Instant instant(JsonNode o, String field, String at, boolean required) {
+        String s = text(o, field, 40, required, at);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw BadRequest.invalid(at + "." + field + ": '" + s + "' is not an RFC 3339 UTC time");
+        }
+    }
+}

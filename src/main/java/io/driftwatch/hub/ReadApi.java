@@ -1,0 +1,305 @@
+package io.driftwatch.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.hub.StoreModel.ClusterRow;
+import io.driftwatch.hub.StoreModel.DriftQuery;
+import io.driftwatch.hub.StoreModel.DriftRow;
+import io.driftwatch.hub.StoreModel.EventRow;
+import io.driftwatch.hub.StoreModel.HistoryQuery;
+import io.vertx.core.MultiMap;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read API (read tokens only), described in src/main/openapi/hub-api.yaml: clusters, open drifts with filters and
+ * keyset pagination, one drift with its changes and history, history of events. Queries run on the database pool.
+ */
+final class ReadApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReadApi.class);
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 1000;
+
+    private final Tokens tokens;
+    private final Supplier<HubStore> store;
+    private final WorkerExecutor dbPool;
+    private final Clock clock;
+    private final long downAfterMs;
+
+    ReadApi(Tokens tokens, Supplier<HubStore> store, WorkerExecutor dbPool, Clock clock, long downAfterMs) {
+        this.tokens = tokens;
+        this.store = store;
+        this.dbPool = dbPool;
+        this.clock = clock;
+        this.downAfterMs = downAfterMs;
+    }
+
+    void mount(Router router, EventStream stream) {
+        router.get("/api/v1/*").handler(this::authorize);
+        router.get("/api/v1/clusters").handler(ctx -> answer(ctx, () -> clusters()));
+        router.get("/api/v1/drifts").handler(ctx -> answer(ctx, () -> drifts(ctx.queryParams())));
+        router.get("/api/v1/clusters/:cluster/drifts/:id")
+                .handler(ctx -> answer(ctx, () -> drift(ctx.pathParam("cluster"), ctx.pathParam("id"))));
+        router.get("/api/v1/events/stream").handler(ctx -> stream.subscribe(ctx, clusterFilter(ctx.queryParams())));
+        router.get("/api/v1/events").handler(ctx -> answer(ctx, () -> history(ctx.queryParams())));
+    }
+
+    private void authorize(RoutingContext ctx) {
+        var principal = Http.authenticate(ctx, tokens);
+        if (principal.isEmpty()) {
+            return;
+        }
+        if (!principal.get().mayRead()) {
+            Http.error(ctx, 403, "forbidden", "cluster tokens can only push; use a read token");
+            return;
+        }
+        ctx.next();
+    }
+
+    private void answer(RoutingContext ctx, Callable<JsonNode> query) {
+        HubStore s = store.get();
+        if (s == null) {
+            Http.error(ctx, 503, "starting", "the hub's store is not open yet");
+            return;
+        }
+        Http.blocking(dbPool, query).onComplete(ar -> {
+            if (ar.succeeded()) {
+                Http.json(ctx, ar.result().has("error") ? 404 : 200, ar.result());
+            } else if (ar.cause() instanceof BadRequest e) {
+                Http.error(ctx, e);
+            } else {
+                LOG.error("read API query {} failed: {}", ctx.request().path(), ar.cause().toString(), ar.cause());
+                Http.error(ctx, 500, "query_failed", "the query failed; see the hub's log");
+            }
+        });
+    }
+
+    private JsonNode clusters() throws java.sql.SQLException {
+        ArrayNode items = Http.JSON.createArrayNode();
+        long now = clock.millis();
+        for (ClusterRow c : store.get().clusters()) {
+            ObjectNode o = items.addObject();
+            o.put("name", c.name());
+            o.set("labels", Http.parse(c.labelsJson()));
+            o.put("version", c.version());
+            o.put("agentId", c.agentId());
+            o.put("lastSeen", c.lastSeenMs() == null ? null : Instant.ofEpochMilli(c.lastSeenMs()).toString());
+            o.put("up", c.lastSeenMs() != null && now - c.lastSeenMs() <= downAfterMs);
+            o.set("sources", Http.parse(c.sourcesJson()));
+            o.put("openDrifts", c.openDrifts());
+            o.put("stream", c.stream());
+            o.put("stateSeq", c.stateSeq());
+            o.put("snapshotTakenAt", c.snapshotMs() == 0 ? null : Instant.ofEpochMilli(c.snapshotMs()).toString());
+        }
+        ObjectNode body = Http.JSON.createObjectNode();
+        body.set("clusters", items);
+        return body;
+    }
+
+    private JsonNode drifts(MultiMap q) throws java.sql.SQLException {
+        int limit = limit(q);
+        String[] after = cursor(q.get("cursor"));
+        var page = store.get().drifts(new DriftQuery(clusters(q), q.get("namespace"), q.get("app"), q.get("kind"),
+                q.get("type"), after == null ? null : after[0], after == null ? null : after[1], limit));
+        ArrayNode items = Http.JSON.createArrayNode();
+        long now = clock.millis();
+        page.items().forEach(d -> items.add(driftSummary(d, now)));
+        ObjectNode body = Http.JSON.createObjectNode();
+        body.set("drifts", items);
+        if (page.more()) {
+            DriftRow last = page.items().get(page.items().size() - 1);
+            body.put("nextCursor", encode(last.cluster() + "\n" + last.driftId()));
+        } else {
+            body.putNull("nextCursor");
+        }
+        return body;
+    }
+
+    private JsonNode drift(String cluster, String id) throws java.sql.SQLException {
+        var open = store.get().drift(cluster, id);
+        var events = store.get().history(new HistoryQuery(Set.of(cluster), id, null, null, null, MAX_LIMIT));
+        if (open.isEmpty() && events.items().isEmpty()) {
+            return Http.JSON.createObjectNode().put("error", "not_found")
+                    .put("message", "no drift " + id + " in cluster " + cluster);
+        }
+        ObjectNode body;
+        if (open.isPresent()) {
+            body = driftSummary(open.get(), clock.millis());
+            body.put("open", true);
+            body.set("drift", Http.parse(open.get().driftJson()));
+        } else {
+            EventRow last = events.items().get(0);
+            body = Http.JSON.createObjectNode().put("cluster", cluster).put("id", id)
+                    .put("namespace", last.namespace()).put("kind", last.kind()).put("name", last.name())
+                    .put("app", last.app()).put("type", last.driftType()).put("summary", last.summary())
+                    .put("onset", Instant.ofEpochMilli(last.onsetMs()).toString())
+                    .put("lastSeen", Instant.ofEpochMilli(last.lastSeenMs()).toString())
+                    .put("open", false);
+            body.put("resolvedAt", last.resolvedAtMs() == null ? null
+                    : Instant.ofEpochMilli(last.resolvedAtMs()).toString());
+            body.set("drift", Http.parse(last.driftJson()));
+        }
+        ArrayNode history = body.putArray("events");
+        events.items().forEach(e -> history.add(event(e, false)));
+        return body;
+    }
+
+    private JsonNode history(MultiMap q) throws java.sql.SQLException {
+        int limit = limit(q);
+        Long before = null;
+        if (q.get("cursor") != null) {
+            try {
+                before = Long.parseLong(q.get("cursor"));
+            } catch (NumberFormatException e) {
+                throw BadRequest.invalid("cursor: not a cursor this API returned");
+            }
+        }
+        Long since = null;
+        if (q.get("since") != null) {
+            try {
+                since = Instant.parse(q.get("since")).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                throw BadRequest.invalid("since: '" + q.get("since") + "' is not an RFC 3339 UTC time");
+            }
+        }
+        String type = q.get("type");
+        if (type != null && !Protocol.EVENT_TYPES.contains(type)) {
+            throw BadRequest.invalid("type: one of " + Protocol.EVENT_TYPES);
+        }
+        var page = store.get().history(new HistoryQuery(clusters(q), q.get("driftId"), type, since, before, limit));
+        ArrayNode items = Http.JSON.createArrayNode();
+        page.items().forEach(e -> items.add(event(e, true)));
+        ObjectNode body = Http.JSON.createObjectNode();
+        body.set("events", items);
+        if (page.more()) {
+            body.put("nextCursor", String.valueOf(page.items().get(page.items().size() - 1).id()));
+        } else {
+            body.putNull("nextCursor");
+        }
+        return body;
+    }
+
+    static ObjectNode event(EventRow e, boolean withDrift) {
+        ObjectNode o = Http.JSON.createObjectNode();
+        o.put("id", e.id());
+        o.put("cluster", e.cluster());
+        o.put("stream", e.stream());
+        o.put("seq", e.seq());
+        o.put("type", e.type());
+        o.put("driftId", e.driftId());
+        o.put("namespace", e.namespace());
+        o.put("kind", e.kind());
+        o.put("name", e.name());
+        o.put("app", e.app());
+        o.put("driftType", e.driftType());
+        o.put("summary", e.summary());
+        o.put("onset", Instant.ofEpochMilli(e.onsetMs()).toString());
+        o.put("lastSeen", Instant.ofEpochMilli(e.lastSeenMs()).toString());
+        o.put("resolvedAt", e.resolvedAtMs() == null ? null : Instant.ofEpochMilli(e.resolvedAtMs()).toString());
+        o.put("receivedAt", Instant.ofEpochMilli(e.receivedMs()).toString());
+        if (withDrift) {
+            o.set("drift", Http.parse(e.driftJson()));
+        }
+        return o;
+    }
+
+    private static ObjectNode driftSummary(DriftRow d, long now) {
+        return Http.JSON.createObjectNode().put("cluster", d.cluster()).put("id", d.driftId())
+                .put("namespace", d.namespace()).put("kind", d.kind()).put("name", d.name()).put("app", d.app())
+                .put("type", d.type()).put("summary", d.summary())
+                .put("onset", Instant.ofEpochMilli(d.onsetMs()).toString())
+                .put("lastSeen", Instant.ofEpochMilli(d.lastSeenMs()).toString())
+                .put("ageSeconds", Math.max(0, now - d.onsetMs()) / 1000);
+    }
+
+    /**
+     * The clusters a request asks for: {@code cluster=} (repeatable) and {@code label=key=value} (repeatable, all must
+     * match, resolved against the labels the agents reported); null when neither is given (every cluster).
+     */
+    private Set<String> clusters(MultiMap q) throws java.sql.SQLException {
+        List<String> names = q.getAll("cluster");
+        List<String> labels = q.getAll("label");
+        if (names.isEmpty() && labels.isEmpty()) {
+            return null;
+        }
+        Set<String> out = new LinkedHashSet<>();
+        if (labels.isEmpty()) {
+            out.addAll(names);
+            return out;
+        }
+        Map<String, String> want = new HashMap<>();
+        for (String l : labels) {
+            int eq = l.indexOf('=');
+            if (eq <= 0) {
+                throw BadRequest.invalid("label: '" + l + "' is not key=value");
+            }
+            want.put(l.substring(0, eq), l.substring(eq + 1));
+        }
+        for (ClusterRow c : store.get().clusters()) {
+            JsonNode have = Http.parse(c.labelsJson());
+            boolean all = want.entrySet().stream().allMatch(w -> w.getValue().equals(have.path(w.getKey()).asText(null)));
+            if (all && (names.isEmpty() || names.contains(c.name()))) {
+                out.add(c.name());
+            }
+        }
+        return out;
+    }
+
+    /** The {@code cluster=} filter of the event stream (labels are not resolved for it). */
+    private static Set<String> clusterFilter(MultiMap q) {
+        List<String> names = q.getAll("cluster");
+        return names.isEmpty() ? null : Set.copyOf(names);
+    }
+
+    private static int limit(MultiMap q) {
+        String text = q.get("limit");
+        if (text == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw BadRequest.invalid("limit: an integer from 1 to " + MAX_LIMIT);
+    }
+
+    private static String[] cursor(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\n", 2);
+            if (parts.length == 2) {
+                return parts;
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw BadRequest.invalid("cursor: not a cursor this API returned");
+    }
+
+    private static String encode(String s) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+}

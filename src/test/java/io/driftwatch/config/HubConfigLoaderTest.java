@@ -1,0 +1,77 @@
+package io.driftwatch.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HubConfigLoaderTest {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final String HASH = "a".repeat(64);
+
+    private static HubConfig bind(String yaml, Map<String, String> env) throws Exception {
+        return HubConfigLoader.bind((ObjectNode) YAML.readTree(yaml), env, "hub.yaml");
+    }
+
+    @Test
+    void aMinimalConfigNamesOneClusterAndGetsDefaults() throws Exception {
+        HubConfig c = bind("clusters: [{name: prod-eu-1, tokenSha256: " + HASH + "}]", Map.of());
+        assertThat(c.storage().type()).isEqualTo("sqlite");
+        assertThat(c.retention().history()).isEqualTo(Duration.ofDays(30));
+        assertThat(c.listen().port()).isEqualTo(8443);
+        assertThat(c.limits().maxBatchEvents()).isEqualTo(1000);
+        assertThat(c.metrics().clusterInfoLabels()).containsExactly("env", "region");
+    }
+
+    @Test
+    void everyBadSettingIsNamedAtOnce() {
+        assertThatThrownBy(() -> bind("""
+                clusters:
+                - {name: 'bad name', tokenSha256: secret}
+                - {name: ok, tokenSha256: %1$s}
+                readTokens: [{name: grafana, tokenSha256: %1$s}]
+                storage: {type: mysql}
+                listen: {tlsCertFile: /nonexistent.pem}
+                metrics: {clusterInfoLabels: [cluster]}
+                retention: {history: 5m}
+                """.formatted(HASH), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("clusters[0].name")
+                .hasMessageContaining("clusters[0].tokenSha256: must be 64 lower-case hex digits")
+                .hasMessageContaining("readTokens[0].tokenSha256: the same token is used by another entry")
+                .hasMessageContaining("storage.type: 'mysql'")
+                .hasMessageContaining("listen.tlsCertFile, listen.tlsKeyFile: set both")
+                .hasMessageContaining("metrics.clusterInfoLabels: 'cluster'")
+                .hasMessageContaining("retention.history");
+    }
+
+    @Test
+    void postgresNeedsAJdbcUrlAndEnvironmentOverridesApply() throws Exception {
+        assertThatThrownBy(() -> bind("clusters: [{name: a, tokenSha256: " + HASH + "}]\nstorage: {type: postgresql}",
+                Map.of())).hasMessageContaining("storage.postgresUrl");
+        HubConfig c = bind("clusters: [{name: a, tokenSha256: " + HASH + "}]", Map.of(
+                "DRIFTWATCH_HUB_STORAGE_TYPE", "postgresql",
+                "DRIFTWATCH_HUB_POSTGRES_URL", "jdbc:postgresql://db:5432/dw",
+                "DRIFTWATCH_HUB_RETENTION_DAYS", "7"));
+        assertThat(c.storage().postgres()).isTrue();
+        assertThat(c.retention().history()).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
+    void unknownSettingsAreRefused() {
+        assertThatThrownBy(() -> bind("clusters: [{name: a, tokenSha256: " + HASH + "}]\nclustres: []", Map.of()))
+                .hasMessageContaining("unknown setting 'clustres'");
+    }
+
+    @Test
+    void theDescriptionHoldsNoTokenHash() throws Exception {
+        HubConfig c = bind("clusters: [{name: a, tokenSha256: " + HASH + "}]", Map.of());
+        assertThat(HubConfigLoader.describe(c)).contains("clusters [a]").doesNotContain(HASH);
+    }
+}

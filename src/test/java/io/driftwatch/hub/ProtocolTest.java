@@ -1,0 +1,84 @@
+package io.driftwatch.hub;
+
+import static io.driftwatch.hub.Wire.D;
+import static io.driftwatch.hub.Wire.event;
+import static io.driftwatch.hub.Wire.events;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProtocolTest {
+
+    private static final D A = D.of("a", "shop", "Deployment", "api");
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void rejected(String body, String message) {
+        assertThatThrownBy(() -> Protocol.events(bytes(body), 100)).isInstanceOf(BadRequest.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void parsesABatchWithItsDriftFieldsAndKeepsTheDriftJson() {
+        Protocol.EventBatch batch = Protocol.events(bytes(events("s1", List.of(event(1, "opened", A, "3"),
+                event(2, "resolved", A, "3")))), 100);
+        assertThat(batch.stream()).isEqualTo("s1");
+        assertThat(batch.lastSeq()).isEqualTo(2);
+        Protocol.Event first = batch.events().get(0);
+        assertThat(first.drift().kind()).isEqualTo("Deployment");
+        assertThat(first.drift().namespace()).isEqualTo("shop");
+        assertThat(first.drift().summary()).isEqualTo("Deployment shop/api: 3");
+        assertThat(first.drift().driftJson()).contains("\"changes\"", "\"diff\"");
+        assertThat(first.resolvedAt()).isNull();
+        assertThat(batch.events().get(1).resolvedAt()).isNotNull();
+    }
+
+    @Test
+    void namesTheFieldThatIsWrong() {
+        String good = events("s1", List.of(event(1, "opened", A, "3")));
+        rejected("{", "malformed JSON");
+        rejected("[]", "expected a JSON object");
+        rejected(good.replace("\"stream\":\"s1\"", "\"stream\":7"), "stream: must be a string");
+        rejected(good.replace("\"seq\":1", "\"seq\":0"), "events[0].seq");
+        rejected(good.replace("\"seq\":1", "\"seq\":1.5"), "events[0].seq");
+        rejected(good.replace("\"opened\"", "\"closed\""), "events[0].type");
+        rejected(good.replace("\"kind\":\"Deployment\"", "\"kind\":null"), "events[0].drift.kind: required");
+        rejected(good.replace("\"type\":\"modified\"", "\"type\":\"odd\""), "events[0].drift.type");
+        rejected(good.replace("\"resolvedAt\":null", "\"resolvedAt\":\"2026-11-21T08:02:00Z\""),
+                "only resolved events");
+        rejected(events("s1", List.of(event(1, "resolved", A, "3").putNull("resolvedAt"))),
+                "events[0].resolvedAt: required");
+        rejected(events("s1", List.of(event(3, "opened", A, "3"), event(2, "opened", A, "3"))), "does not increase");
+        rejected("{\"stream\":\"s\",\"events\":[]}", "empty batch");
+    }
+
+    @Test
+    void aBatchOverTheLimitIsTooLarge() {
+        String body = events("s1", List.of(event(1, "opened", A, "1"), event(2, "opened", A, "1")));
+        assertThatThrownBy(() -> Protocol.events(bytes(body), 1)).isInstanceOfSatisfying(BadRequest.class,
+                e -> assertThat(e.status()).isEqualTo(413));
+    }
+
+    @Test
+    void snapshotsRejectDuplicateDriftIds() {
+        String body = Wire.snapshot("s", 3, Wire.T0, List.of(Wire.drift(A, "1"), Wire.drift(A, "2")));
+        assertThatThrownBy(() -> Protocol.snapshot(bytes(body), 100)).hasMessageContaining("appears twice");
+        assertThat(Protocol.snapshot(bytes(Wire.snapshot("s", 3, Wire.T0, List.of(Wire.drift(A, "1")))), 100)
+                .drifts()).hasSize(1);
+    }
+
+    @Test
+    void heartbeatsCarryLabelsAndSourceHealth() {
+        Protocol.Heartbeat hb = Protocol.heartbeat(bytes(Wire.heartbeat("agent-1", "{\"env\":\"prod\"}")));
+        assertThat(hb.labels()).containsEntry("env", "prod");
+        assertThat(hb.sources().get("billing").healthy()).isFalse();
+        assertThat(hb.sources().get("billing").error()).isEqualTo("fetch: timeout");
+        assertThatThrownBy(() -> Protocol.heartbeat(bytes("{\"agentId\":\"a\",\"version\":\"1\",\"sources\":"
+                + "{\"x\":{\"healthy\":\"yes\"}}}"))).hasMessageContaining("sources.x");
+    }
+}

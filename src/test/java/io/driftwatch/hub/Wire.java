@@ -1,0 +1,73 @@
+package io.driftwatch.hub;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.List;
+
+/** Builds protocol bodies (docs/hub-protocol.md) for tests, as an agent would send them. */
+final class Wire {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Instant T0 = Instant.parse("2026-11-21T08:00:00Z");
+
+    /** A drift: id, object and type; the rest derived. */
+    record D(String id, String namespace, String kind, String name, String app, String type) {
+        static D of(String id, String namespace, String kind, String name) {
+            return new D(id, namespace, kind, name, "shop", "modified");
+        }
+
+        D app(String value) {
+            return new D(id, namespace, kind, name, value, type);
+        }
+
+        D type(String value) {
+            return new D(id, namespace, kind, name, app, value);
+        }
+    }
+
+    private Wire() {
+    }
+
+    static ObjectNode drift(D d, String change) {
+        ObjectNode o = JSON.createObjectNode().put("driftId", d.id()).put("onset", T0.toString())
+                .put("lastSeen", T0.plusSeconds(60).toString());
+        ObjectNode drift = o.putObject("drift");
+        drift.put("group", "apps").put("version", "v1").put("kind", d.kind()).put("namespace", d.namespace())
+                .put("name", d.name()).put("app", d.app()).put("type", d.type()).put("cause", "out-of-band")
+                .put("summary", d.kind() + " " + d.namespace() + "/" + d.name() + ": " + change);
+        ArrayNode changes = drift.putArray("changes");
+        changes.addObject().put("field", "spec.replicas").put("path", "/spec/replicas").put("op", "replace")
+                .put("cause", "out-of-band").put("desired", 1).put("live", change).put("manager", "kubectl")
+                .putNull("operation").putNull("subresource").put("time", T0.toString());
+        drift.put("diff", "--- desired\n+++ live\n-  replicas: 1\n+  replicas: " + change + "\n");
+        return o;
+    }
+
+    static ObjectNode event(long seq, String type, D d, String change) {
+        ObjectNode o = JSON.createObjectNode().put("seq", seq).put("type", type);
+        o.setAll(drift(d, change));
+        o.put("resolvedAt", type.equals("resolved") ? T0.plusSeconds(120).toString() : null);
+        return o;
+    }
+
+    static String events(String stream, List<ObjectNode> events) {
+        ObjectNode body = JSON.createObjectNode().put("stream", stream);
+        events.forEach(body.putArray("events")::add);
+        return body.toString();
+    }
+
+    static String snapshot(String stream, long seq, Instant takenAt, List<ObjectNode> drifts) {
+        ObjectNode body = JSON.createObjectNode().put("stream", stream).put("seq", seq)
+                .put("takenAt", takenAt.toString());
+        drifts.forEach(body.putArray("drifts")::add);
+        return body.toString();
+    }
+
+    static String heartbeat(String agentId, String labelsJson) {
+        return "{\"agentId\":\"" + agentId + "\",\"version\":\"0.1.0\",\"labels\":" + labelsJson
+                + ",\"sources\":{\"shop\":{\"healthy\":true,\"revision\":\"abc123\",\"error\":null},"
+                + "\"billing\":{\"healthy\":false,\"revision\":null,\"error\":\"fetch: timeout\"}}}";
+    }
+}
