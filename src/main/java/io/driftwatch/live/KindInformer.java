@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +23,7 @@ final class KindInformer implements AutoCloseable {
 
     private final ApiResource resource;
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+    private volatile java.time.Instant startedAt = java.time.Instant.MAX;
 
     KindInformer(KubernetesClient client, ApiResource resource, List<String> namespaces,
             Consumer<LiveEvent> listener) {
@@ -32,7 +32,7 @@ final class KindInformer implements AutoCloseable {
                 .withGroup(resource.group()).withVersion(resource.version()).withKind(resource.kind())
                 .withPlural(resource.plural()).withNamespaced(resource.namespaced()).build();
         var operation = client.genericKubernetesResources(context);
-        ResourceEventHandler<GenericKubernetesResource> handler = new Handler(resource, listener, this::hasSynced);
+        ResourceEventHandler<GenericKubernetesResource> handler = new Handler(resource, listener, this::isChange);
         if (!resource.namespaced() || namespaces.isEmpty()) {
             informers.add(operation.inAnyNamespace().runnableInformer(0));
         } else {
@@ -55,7 +55,28 @@ final class KindInformer implements AutoCloseable {
     }
 
     void start() {
+        startedAt = java.time.Instant.now();
         informers.forEach(SharedIndexInformer::start);
+    }
+
+    /**
+     * Whether an event is a change someone made rather than part of the initial list. fabric8 reports "synced" once
+     * the list is stored but delivers its ADD notifications afterwards, so an ADD counts only for objects created
+     * after the informer started.
+     */
+    private boolean isChange(GenericKubernetesResource obj, LiveEvent.Type type) {
+        if (!hasSynced()) {
+            return false;
+        }
+        if (type != LiveEvent.Type.ADDED) {
+            return true;
+        }
+        try {
+            String created = obj.getMetadata().getCreationTimestamp();
+            return created != null && !java.time.Instant.parse(created).isBefore(startedAt.minusSeconds(1));
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     boolean hasSynced() {
@@ -92,16 +113,21 @@ final class KindInformer implements AutoCloseable {
         informers.forEach(SharedIndexInformer::stop);
     }
 
+    @FunctionalInterface
+    private interface ChangeTest {
+        boolean test(GenericKubernetesResource obj, LiveEvent.Type type);
+    }
+
     /**
      * Turns informer callbacks into {@link LiveEvent}s; resyncs that change nothing are dropped. Events of the initial
      * list are not changes someone made, so they carry no detection-latency start.
      */
-    private record Handler(ApiResource resource, Consumer<LiveEvent> listener, BooleanSupplier synced)
+    private record Handler(ApiResource resource, Consumer<LiveEvent> listener, ChangeTest isChange)
             implements ResourceEventHandler<GenericKubernetesResource> {
 
         @Override
         public void onAdd(GenericKubernetesResource obj) {
-            listener.accept(LiveEvent.of(resource, obj, LiveEvent.Type.ADDED, synced.getAsBoolean()));
+            listener.accept(LiveEvent.of(resource, obj, LiveEvent.Type.ADDED, isChange.test(obj, LiveEvent.Type.ADDED)));
         }
 
         @Override
@@ -110,12 +136,14 @@ final class KindInformer implements AutoCloseable {
                     newObj.getMetadata().getResourceVersion())) {
                 return;
             }
-            listener.accept(LiveEvent.of(resource, newObj, LiveEvent.Type.UPDATED, synced.getAsBoolean()));
+            listener.accept(LiveEvent.of(resource, newObj, LiveEvent.Type.UPDATED,
+                    isChange.test(newObj, LiveEvent.Type.UPDATED)));
         }
 
         @Override
         public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-            listener.accept(LiveEvent.of(resource, obj, LiveEvent.Type.DELETED, synced.getAsBoolean()));
+            listener.accept(LiveEvent.of(resource, obj, LiveEvent.Type.DELETED,
+                    isChange.test(obj, LiveEvent.Type.DELETED)));
         }
     }
 }
