@@ -44,6 +44,8 @@ public final class AgentMetrics {
     public static final String KUBE_EVENTS = "driftwatch.kubernetes.events";
     public static final String CLUSTER_INFO = "driftwatch.cluster.info";
 
+    /** Every result of {@link #kubernetesEvent}; created at 0 so that rates and alerts see the first failure. */
+    private static final String[] KUBE_EVENT_RESULTS = {"sent", "rate_limited", "failed"};
     private static final Duration[] DURATION_BUCKETS = {Duration.ofSeconds(30), Duration.ofMinutes(1),
         Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3),
         Duration.ofHours(6), Duration.ofHours(12), Duration.ofDays(1), Duration.ofDays(3), Duration.ofDays(7)};
@@ -80,6 +82,9 @@ public final class AgentMetrics {
         seriesDropped = Counter.builder(DRIFT_SERIES_DROPPED)
                 .description("Open drifts not exported as driftwatch_drift_started_timestamp_seconds because the "
                         + "per-drift series cap was reached").register(registry);
+        for (String result : KUBE_EVENT_RESULTS) {
+            kubeEventCounter(result);
+        }
     }
 
     /**
@@ -225,8 +230,12 @@ public final class AgentMetrics {
 
     /** A Kubernetes Event: {@code sent}, {@code rate_limited} or {@code failed}. */
     public void kubernetesEvent(String result) {
-        Counter.builder(KUBE_EVENTS).description("Kubernetes Events about drifts, by result").tags("result", result)
-                .register(registry).increment();
+        kubeEventCounter(result).increment();
+    }
+
+    private Counter kubeEventCounter(String result) {
+        return Counter.builder(KUBE_EVENTS).description("Kubernetes Events about drifts, by result")
+                .tags("result", result).register(registry);
     }
 
     private AtomicLong gauge(Map<String, AtomicLong> map, String key, String name, String help, String label) {
