@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every panel query of every dashboard returns data from a real Prometheus (Debian, scraping every second) that scrapes
  * a real agent with drift present: a directory app with a StatefulSet scaled by kubectl, and a Git app so that the
- * render cache is in use. The variables are resolved from their own {@code label_values} queries, then substituted
- * ($__rate_interval = 1m); an error or an empty result fails the test with the query.
+ * render cache is in use; the drift is made while Prometheus scrapes. The variables are resolved from their own
+ * {@code label_values} queries, then substituted ($__rate_interval = 1m); an error, an empty result or a result of
+ * only NaN fails the test with the query.
  */
 @WithKubeApiServer
 class DashboardQueriesIT {
@@ -73,15 +74,20 @@ class DashboardQueriesIT {
         try (AgentRunner runner = AgentRunner.start(config, cluster.adminConfig())) {
             AgentEndpoint agent = runner.endpoint;
             Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
-            kubectl.run("-n", ns.name(), "scale", "statefulset/postgres", "--replicas=3");
-            Eventually.await("drift reported", WAIT, () -> agent.drifts().size() == 1, () -> agent.drifts().toString());
-            // JvmGcMetrics creates jvm_gc_pause_seconds at the first collection after the agent bound it; make sure
-            // one has happened in this JVM (a running agent collects all the time anyway)
-            System.gc();
-
             String instance = "127.0.0.1:" + runner.agentPort();
             try (PrometheusServer prometheus = PrometheusServer.start(tmp, prometheusConfig(instance))) {
-                Eventually.await("20 scrapes of the agent with the drift", WAIT,
+                // the drift happens while Prometheus watches, so that rates and latency quantiles over the last
+                // minute have something to show
+                Eventually.await("first scrapes", WAIT,
+                        () -> prometheus.value("count_over_time(up{job=\"driftwatch-agent\"}[1m])") >= 3,
+                        prometheus::logTail);
+                kubectl.run("-n", ns.name(), "scale", "statefulset/postgres", "--replicas=3");
+                Eventually.await("drift reported", WAIT, () -> agent.drifts().size() == 1,
+                        () -> agent.drifts().toString());
+                // JvmGcMetrics creates jvm_gc_pause_seconds at the first collection after the agent bound it; make
+                // sure one has happened in this JVM (a running agent collects all the time anyway)
+                System.gc();
+                Eventually.await("20 scrapes, the last ones with the drift", WAIT,
                         () -> prometheus.value("count_over_time(up{job=\"driftwatch-agent\"}[1m])") >= 20
                                 && prometheus.value("count(driftwatch_drift_started_timestamp_seconds{name=\"postgres\"})") == 1,
                         prometheus::logTail);
@@ -100,6 +106,8 @@ class DashboardQueriesIT {
                             failures.add(q + "\n    → error: " + response.path("error").asText());
                         } else if (response.path("data").path("result").isEmpty()) {
                             failures.add(q + "\n    → empty result for " + promql);
+                        } else if (onlyNaN(response.path("data").path("result"))) {
+                            failures.add(q + "\n    → only NaN for " + promql);
                         }
                     }
                 }
@@ -107,6 +115,16 @@ class DashboardQueriesIT {
                 assertThat(failures).as("panel queries without data").isEmpty();
             }
         }
+    }
+
+    /** A result whose every sample is NaN (e.g. a quantile of no observations) draws nothing either. */
+    private static boolean onlyNaN(JsonNode result) {
+        for (JsonNode sample : result) {
+            if (!"NaN".equals(sample.path("value").get(1).asText())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Runs each {@code label_values} variable query in order and picks the test's value among its results. */
