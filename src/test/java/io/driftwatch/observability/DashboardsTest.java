@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class DashboardsTest {
 
     private static final Pattern RANGE = Pattern.compile("\\[([^\\]]*)\\]");
+    private static final Pattern CLUSTER_FILTER = Pattern.compile("cluster=~?\"\\$cluster\"");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)");
 
     @Test
@@ -114,8 +115,8 @@ class DashboardsTest {
                 problems.add(q + ": empty");
                 continue;
             }
-            if (!expr.contains("cluster=\"$cluster\"")) {
-                problems.add(q + ": not filtered by cluster=\"$cluster\"");
+            if (!CLUSTER_FILTER.matcher(expr).find()) {
+                problems.add(q + ": not filtered by cluster=\"$cluster\" (or =~ for a multi-cluster dashboard)");
             }
             Matcher range = RANGE.matcher(expr);
             while (range.find()) {
