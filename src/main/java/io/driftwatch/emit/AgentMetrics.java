@@ -49,6 +49,8 @@ public final class AgentMetrics {
     public static final String HUB_PUSHES = "driftwatch.hub.pushes";
     public static final String HUB_LAST_SUCCESS = "driftwatch.hub.last.push.success.timestamp.seconds";
 
+    /** Every result of {@link #kubernetesEvent}; created at 0 so that rates and alerts see the first failure. */
+    private static final String[] KUBE_EVENT_RESULTS = {"sent", "rate_limited", "failed"};
     private static final Duration[] DURATION_BUCKETS = {Duration.ofSeconds(30), Duration.ofMinutes(1),
         Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3),
         Duration.ofHours(6), Duration.ofHours(12), Duration.ofDays(1), Duration.ofDays(3), Duration.ofDays(7)};
@@ -86,6 +88,9 @@ public final class AgentMetrics {
         seriesDropped = Counter.builder(DRIFT_SERIES_DROPPED)
                 .description("Open drifts not exported as driftwatch_drift_started_timestamp_seconds because the "
                         + "per-drift series cap was reached").register(registry);
+        for (String result : KUBE_EVENT_RESULTS) {
+            kubeEventCounter(result);
+        }
     }
 
     /**
@@ -231,8 +236,12 @@ public final class AgentMetrics {
 
     /** A Kubernetes Event: {@code sent}, {@code rate_limited} or {@code failed}. */
     public void kubernetesEvent(String result) {
-        Counter.builder(KUBE_EVENTS).description("Kubernetes Events about drifts, by result").tags("result", result)
-                .register(registry).increment();
+        kubeEventCounter(result).increment();
+    }
+
+    private Counter kubeEventCounter(String result) {
+        return Counter.builder(KUBE_EVENTS).description("Kubernetes Events about drifts, by result")
+                .tags("result", result).register(registry);
     }
 
     /** The hub outbox's size gauges, and every push series at 0 (called once when the hub is configured). */

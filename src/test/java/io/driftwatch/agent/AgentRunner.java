@@ -11,18 +11,21 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Starts the real agent in this JVM with a YAML configuration, as {@code driftwatch agent} would. */
-final class AgentRunner implements AutoCloseable {
+/**
+ * Starts the real agent in this JVM with a YAML configuration, as {@code driftwatch agent} would. Public for the
+ * observability ITs (io.driftwatch.observability), which scrape it with a real Prometheus.
+ */
+public final class AgentRunner implements AutoCloseable {
 
     final Agent agent;
-    final AgentEndpoint endpoint;
+    public final AgentEndpoint endpoint;
 
     private AgentRunner(Agent agent) {
         this.agent = agent;
         this.endpoint = new AgentEndpoint(agent.httpPort());
     }
 
-    static AgentRunner start(String yaml, Config clientConfig) {
+    public static AgentRunner start(String yaml, Config clientConfig) {
         try {
             Path file = Files.createTempFile("agent-", ".yaml");
             Files.writeString(file, yaml);
@@ -35,6 +38,11 @@ final class AgentRunner implements AutoCloseable {
         } catch (Exception e) {
             throw new AssertionError("agent did not start: " + e, e);
         }
+    }
+
+    /** The agent's HTTP port (metrics, probes, API). */
+    public int agentPort() {
+        return agent.httpPort();
     }
 
     @Override

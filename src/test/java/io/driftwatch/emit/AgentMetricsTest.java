@@ -83,6 +83,19 @@ class AgentMetricsTest {
     }
 
     @Test
+    void kubernetesEventResultsStartAtZeroSoTheFirstFailureIsARateIncrease() {
+        AgentMetrics metrics = new AgentMetrics(registry, 10);
+
+        assertThat(registry.scrape()).contains("driftwatch_kubernetes_events_total{result=\"failed\"} 0.0")
+                .contains("driftwatch_kubernetes_events_total{result=\"rate_limited\"} 0.0")
+                .contains("driftwatch_kubernetes_events_total{result=\"sent\"} 0.0");
+
+        metrics.kubernetesEvent("failed");
+
+        assertThat(registry.scrape()).contains("driftwatch_kubernetes_events_total{result=\"failed\"} 1.0");
+    }
+
+    @Test
     void clusterInfoCarriesPrometheusSafeClusterLabels() {
         new AgentMetrics(registry, 10).clusterInfo(java.util.Map.of("env", "prod", "topology.kubernetes.io/region", "eu"));
 

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every install manifest is accepted by the real API server (server-side dry-run: schema, defaulting, admission), in
- * file order, and the example overlay renders with the real kustomize and is accepted too.
+ * file order, and the example overlay renders with the real kustomize and is accepted too. The ServiceMonitor and
+ * PrometheusRule kinds come from minimal CRDs of our own (src/test/resources/crds), installed first.
  */
 @WithKubeApiServer
 class K8sManifestsIT {
@@ -27,11 +28,20 @@ class K8sManifestsIT {
         }
     }
 
+    /** Installs the test's own ServiceMonitor and PrometheusRule CRDs (idempotent) and waits until they serve. */
+    private static void installMonitoringCrds(Kubectl kubectl) {
+        String dir = Path.of("src", "test", "resources", "crds").toString();
+        kubectl.run("apply", "--server-side", "--field-manager=k8s-manifests-it", "-f", dir);
+        kubectl.run("wait", "--for=condition=Established", "--timeout=60s",
+                "crd/servicemonitors.monitoring.coreos.com", "crd/prometheusrules.monitoring.coreos.com");
+    }
+
     @Test
     void everyBaseManifestPassesServerSideDryRunInOrder(LocalKubeCluster cluster) throws IOException {
         Kubectl kubectl = new Kubectl(cluster);
+        installMonitoringCrds(kubectl);
         List<Path> files = baseFiles();
-        assertThat(files).hasSizeGreaterThanOrEqualTo(11);
+        assertThat(files).hasSizeGreaterThanOrEqualTo(13);
         // the namespace must exist for the namespaced objects' dry-run; it is the first file
         kubectl.run("apply", "--server-side", "--field-manager=k8s-manifests-it", "-f", files.get(0).toString());
         for (Path file : files) {
@@ -54,10 +64,13 @@ class K8sManifestsIT {
         Path out = Files.createTempFile("overlay-", ".yaml");
         Files.writeString(out, rendered);
         Kubectl kubectl = new Kubectl(cluster);
+        installMonitoringCrds(kubectl);
         kubectl.run("apply", "--server-side", "--field-manager=k8s-manifests-it", "-f", "k8s/base/010-Namespace-driftwatch.yaml");
         Kubectl.Result result = kubectl.tryRun("apply", "--server-side", "--dry-run=server",
                 "--field-manager=k8s-manifests-it", "-f", out.toString());
         assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(result.output()).contains("deployment.apps/driftwatch-agent serverside-applied (server dry run)");
+        assertThat(result.output()).contains("deployment.apps/driftwatch-agent serverside-applied (server dry run)")
+                .contains("servicemonitor.monitoring.coreos.com/driftwatch-agent serverside-applied (server dry run)")
+                .contains("prometheusrule.monitoring.coreos.com/driftwatch serverside-applied (server dry run)");
     }
 }
