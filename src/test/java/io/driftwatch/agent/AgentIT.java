@@ -11,6 +11,7 @@ import io.driftwatch.localkube.LocalKubeCluster;
 import io.driftwatch.testing.AgentEndpoint;
 import io.driftwatch.testing.Corpus;
 import io.driftwatch.testing.Eventually;
+import io.driftwatch.testing.GitRepoFixture;
 import io.driftwatch.testing.Kubectl;
 import io.driftwatch.testing.Promtool;
 import io.driftwatch.testing.TestNamespace;
@@ -24,9 +25,13 @@ import java.util.List;
 import java.util.Map;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** The agent end to end on the real API server: drift appears in every output, then resolves. */
+/**
+ * The agent end to end on the real API server with a Git app: drift appears in every output (metrics, Kubernetes Event,
+ * JSON log line), then resolves and its duration is observed.
+ */
 @WithKubeApiServer
 class AgentIT {
 
@@ -45,16 +50,41 @@ class AgentIT {
                 """.formatted(ns.name(), dir);
     }
 
+    /** An agent whose app's manifests are in a real Git repository (file:// URL), rendered as plain YAML. */
+    static String gitConfig(TestNamespace ns, GitRepoFixture repo, Path cache) {
+        return """
+                cluster: it-%1$s
+                clusterLabels: {env: test}
+                http: {host: 127.0.0.1, port: 0}
+                leaderElection: {enabled: false}
+                events: {minInterval: 1s}
+                sources:
+                  git:
+                    cacheDir: %2$s
+                    apps:
+                    - {name: shop, repoUrl: "%3$s", revision: main, path: apps/shop, targetNamespace: %1$s,
+                       pollInterval: 5s}
+                """.formatted(ns.name(), cache, repo.fileUrl());
+    }
+
     @Test
     void scaledStatefulSetIsReportedInEveryOutputAndResolvesWhenScaledBack(LocalKubeCluster cluster,
-            KubernetesClient client, TestNamespace ns) throws Exception {
+            KubernetesClient client, TestNamespace ns, @TempDir Path tmp) throws Exception {
         Path dir = Corpus.materialize(ns, "17-service-postgres.yaml", "18-statefulset-postgres.yaml",
                 "08-configmap-api-config.yaml");
+        GitRepoFixture repo = GitRepoFixture.init(tmp.resolve("repo"));
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (Path file : files.toList()) {
+                repo.write("apps/shop/" + file.getFileName(), java.nio.file.Files.readString(file));
+            }
+        }
+        repo.commit("shop: postgres, its service and the api config");
         Kubectl kubectl = new Kubectl(cluster);
-        kubectl.run("apply", "-n", ns.name(), "-f", dir.toString());
+        kubectl.run("apply", "-n", ns.name(), "-f", repo.dir().resolve("apps/shop").toString());
         ListAppender<ILoggingEvent> log = captureDriftLog();
 
-        try (AgentRunner runner = AgentRunner.start(config(ns, dir), cluster.adminConfig())) {
+        try (AgentRunner runner = AgentRunner.start(gitConfig(ns, repo, tmp.resolve("git-cache")),
+                cluster.adminConfig())) {
             AgentEndpoint agent = runner.endpoint;
             Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
             assertThat(agent.drifts()).isEmpty();
