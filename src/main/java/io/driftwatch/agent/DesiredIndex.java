@@ -26,7 +26,7 @@ final class DesiredIndex {
 
     private static final Logger LOG = LoggerFactory.getLogger(DesiredIndex.class);
 
-    /** One desired object: what the engine compares, at which apiVersion, and its content fingerprint. */
+    /** One desired object: what the engine compares, at which apiVersion, and its content's SHA-256. */
     record Entry(ObjectKey key, String apiVersion, DesiredObject object, String content) {
     }
 
@@ -43,7 +43,9 @@ final class DesiredIndex {
         Map<ObjectKey, Entry> previous = byApp.getOrDefault(state.app(), Map.of());
         Map<ObjectKey, Entry> next = new LinkedHashMap<>();
         for (ObjectNode manifest : state.objects()) {
-            ObjectNode object = manifest.deepCopy();
+            // sources hand out their own copies (Git's render cache copies on the way out), so the index fills in
+            // namespaces in place instead of holding a second copy of every manifest
+            ObjectNode object = manifest;
             String apiVersion = object.path("apiVersion").asText();
             String kind = object.path("kind").asText();
             String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
@@ -66,7 +68,7 @@ final class DesiredIndex {
                 metadata.remove("namespace");
             }
             ObjectKey key = new ObjectKey(group, kind, namespace, metadata.path("name").asText());
-            String content = object.toString();
+            String content = fingerprint(object);
             Entry before = previous.get(key);
             Instant changedAt = before != null && before.content().equals(content)
                     ? before.object().contentChangedAt() : state.revisionTime();
@@ -94,6 +96,16 @@ final class DesiredIndex {
                         other.object().app());
             }
         }));
+    }
+
+    /** A SHA-256 of the manifest: enough to see that content changed, without keeping a second copy as text. */
+    private static String fingerprint(ObjectNode object) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(object.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     Optional<Entry> get(ObjectKey key) {

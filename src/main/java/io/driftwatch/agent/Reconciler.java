@@ -157,9 +157,10 @@ final class Reconciler {
         });
     }
 
-    /** Retries objects whose kind had not synced yet. */
+    /** Retries objects whose kind had not synced yet, and refreshes the watched-object counts (every second). */
     void retryDeferred() {
         diffThread.execute(() -> {
+            metrics.watchedObjects(live.sizes());
             if (deferred.isEmpty()) {
                 return;
             }
@@ -290,7 +291,6 @@ final class Reconciler {
     private void publish() {
         openSnapshot = List.copyOf(tracker.openDrifts());
         metrics.openDrifts(openSnapshot, desired.apps());
-        metrics.watchedObjects(live.sizes());
     }
 
     private void watchDesiredKinds() {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ final class KindInformer implements AutoCloseable {
 
     private final ApiResource resource;
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+    private final List<CompactItemStore> stores = new ArrayList<>();
     private volatile java.time.Instant startedAt = java.time.Instant.MAX;
 
     KindInformer(KubernetesClient client, ApiResource resource, List<String> namespaces,
@@ -41,6 +43,10 @@ final class KindInformer implements AutoCloseable {
             }
         }
         for (var informer : informers) {
+            CompactItemStore store = new CompactItemStore(client.getKubernetesSerialization());
+            stores.add(store);
+            informer.itemStore(store);
+            informer.removeNamespaceIndex();   // lookups are by key only
             informer.addEventHandler(handler);
             informer.exceptionHandler((isStarted, t) -> {
                 LOG.warn("informer for {} failed ({}); retrying", resource.apiVersion() + "/" + resource.kind(),
@@ -88,24 +94,32 @@ final class KindInformer implements AutoCloseable {
     }
 
     int size() {
-        return informers.stream().mapToInt(i -> i.getStore().list().size()).sum();
+        return stores.stream().mapToInt(CompactItemStore::size).sum();
     }
 
-    Optional<GenericKubernetesResource> get(String namespace, String name) {
+    /** The live object as JSON with apiVersion and kind set (list items lack them), or empty. */
+    Optional<ObjectNode> get(String namespace, String name) {
         String key = resource.namespaced() ? namespace + "/" + name : name;
-        for (var informer : informers) {
-            GenericKubernetesResource found = informer.getStore().getByKey(key);
+        for (CompactItemStore store : stores) {
+            ObjectNode found = store.json(key);
             if (found != null) {
-                return Optional.of(found);
+                return Optional.of(typed(found));
             }
         }
         return Optional.empty();
     }
 
-    List<GenericKubernetesResource> list() {
-        List<GenericKubernetesResource> all = new ArrayList<>();
-        informers.forEach(i -> all.addAll(i.getStore().list()));
+    /** Every live object of this kind as JSON. */
+    List<ObjectNode> list() {
+        List<ObjectNode> all = new ArrayList<>();
+        stores.forEach(s -> s.jsonValues().map(this::typed).forEach(all::add));
         return all;
+    }
+
+    private ObjectNode typed(ObjectNode json) {
+        json.put("apiVersion", resource.apiVersion());
+        json.put("kind", resource.kind());
+        return json;
     }
 
     @Override

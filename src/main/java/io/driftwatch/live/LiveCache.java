@@ -2,7 +2,6 @@ package io.driftwatch.live;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ObjectKey;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,7 +64,7 @@ public final class LiveCache implements AutoCloseable {
         if (informer == null) {
             return Optional.empty();
         }
-        return informer.get(key.namespace(), key.name()).map(o -> toJson(informer.resource(), o));
+        return informer.get(key.namespace(), key.name());
     }
 
     /** True once the kind's informers have listed everything; before that, absence proves nothing. */
@@ -83,7 +82,7 @@ public final class LiveCache implements AutoCloseable {
     public synchronized List<ObjectNode> all() {
         List<ObjectNode> out = new ArrayList<>();
         for (KindInformer informer : byGroupKind.values()) {
-            informer.list().forEach(o -> out.add(toJson(informer.resource(), o)));
+            out.addAll(informer.list());
         }
         return out;
     }
@@ -94,9 +93,7 @@ public final class LiveCache implements AutoCloseable {
         if (informer == null) {
             return List.of();
         }
-        List<ObjectNode> out = new ArrayList<>();
-        informer.list().forEach(o -> out.add(toJson(informer.resource(), o)));
-        return out;
+        return informer.list();
     }
 
     /** Watched object counts by kind, for metrics. */
@@ -109,13 +106,6 @@ public final class LiveCache implements AutoCloseable {
     /** Kinds whose watch is currently not connected (for logs and readiness detail). */
     public synchronized List<String> notWatching() {
         return byGroupKind.entrySet().stream().filter(e -> !e.getValue().isWatching()).map(Map.Entry::getKey).toList();
-    }
-
-    private ObjectNode toJson(ApiResource resource, GenericKubernetesResource object) {
-        ObjectNode json = client.getKubernetesSerialization().convertValue(object, ObjectNode.class);
-        json.put("apiVersion", resource.apiVersion());
-        json.put("kind", resource.kind());
-        return json;
     }
 
     private static String groupKind(String group, String kind) {

@@ -170,7 +170,7 @@ public final class LocalKubeCluster implements AutoCloseable {
                 "--tls-private-key-file=" + pki.servingKey(),
                 "--client-ca-file=" + pki.caCert(),
                 "--authorization-mode=RBAC",
-                "--service-cluster-ip-range=10.0.0.0/24",
+                "--service-cluster-ip-range=10.0.0.0/16",   // room for scale tests: 65k Service IPs
                 "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
                 "--service-account-key-file=" + pki.serviceAccountKey(),
                 "--service-account-signing-key-file=" + pki.serviceAccountKey(),

@@ -27,6 +27,8 @@ public final class DirectoryAppSource implements AppSource {
     private final Path dir;
     private final String targetNamespace;
     private final Clock clock;
+    private String lastFingerprint;
+    private DesiredState last;
 
     public DirectoryAppSource(String app, Path dir, String targetNamespace, Clock clock) {
         this.app = app;
@@ -46,9 +48,13 @@ public final class DirectoryAppSource implements AppSource {
     }
 
     @Override
-    public DesiredState load() throws SourceException {
+    public synchronized DesiredState load() throws SourceException {
         if (!Files.isDirectory(dir)) {
             throw new SourceException(SourceException.Reason.FETCH, "app " + app + ": " + dir + " is not a directory");
+        }
+        String fingerprint = fingerprint();
+        if (last != null && fingerprint.equals(lastFingerprint)) {
+            return last;   // nothing on disk changed: no re-parse (a poll over thousands of manifests is not free)
         }
         List<ObjectNode> objects;
         try {
@@ -56,7 +62,24 @@ public final class DirectoryAppSource implements AppSource {
         } catch (ManifestException e) {
             throw new SourceException(SourceException.Reason.PARSE, "app " + app + ": " + e.getMessage(), e);
         }
-        return new DesiredState(app, "sha256:" + hash(objects), newestChange(), objects, clock.instant());
+        last = new DesiredState(app, "sha256:" + hash(objects), newestChange(), objects, clock.instant());
+        lastFingerprint = fingerprint;
+        return last;
+    }
+
+    /** Every file's path, size and modification time: cheap to compute, changes with any edit. */
+    private String fingerprint() throws SourceException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            StringBuilder text = new StringBuilder();
+            for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
+                text.append(p).append('|').append(Files.size(p)).append('|')
+                        .append(Files.getLastModifiedTime(p).toMillis()).append('\n');
+            }
+            return text.toString();
+        } catch (IOException e) {
+            throw new SourceException(SourceException.Reason.FETCH, "app " + app + ": cannot list " + dir + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private Instant newestChange() throws SourceException {

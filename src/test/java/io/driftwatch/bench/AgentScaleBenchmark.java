@@ -53,12 +53,23 @@ public final class AgentScaleBenchmark {
     private static final int APPS = 10;
     private static final int UPDATES_PER_SECOND = 100;
     private static final int LATENCY_SAMPLES = Integer.getInteger("driftwatch.bench.samples", 60);
+    private static final Duration SETTLE = Duration.ofSeconds(Long.getLong("driftwatch.bench.settleSeconds", 30));
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(Long.getLong("driftwatch.bench.idleSeconds", 60));
 
     private AgentScaleBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            measure(args);
+            System.exit(0);
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1);   // the client's Vert.x threads would keep a failed run alive
+        }
+    }
+
+    private static void measure(String[] args) throws Exception {
         int objects = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         Path out = args.length > 1 ? Path.of(args[1]) : null;
         Map<String, Object> result = new LinkedHashMap<>();
@@ -83,6 +94,7 @@ public final class AgentScaleBenchmark {
                 int open = drifts(port).size();
                 result.put("driftsAfterStart", open);
 
+                Thread.sleep(SETTLE.toMillis());   // past JIT warm-up and the first source polls: steady idle
                 long cpuBefore = cpuTicks(agent.pid());
                 Thread.sleep(IDLE_WINDOW.toMillis());
                 long cpuAfter = cpuTicks(agent.pid());
