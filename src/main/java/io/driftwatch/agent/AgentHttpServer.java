@@ -46,7 +46,8 @@ final class AgentHttpServer {
         router.get("/readyz").handler(this::readyz);
         router.get("/metrics").handler(this::metrics);
         router.get("/api/v1/drifts").handler(this::drifts);
-        router.get("/api/v1/status").handler(ctx -> json(ctx, 200, status.get()));
+        router.get("/api/v1/status").handler(ctx -> vertx.executeBlocking(status::get, false)
+                .onSuccess(body -> json(ctx, 200, body)).onFailure(ctx::fail));
     }
 
     /** More routes (e.g. the Git webhook) are added by the parts that own them, before {@link #listen}. */
@@ -66,8 +67,16 @@ final class AgentHttpServer {
         return server == null ? Future.succeededFuture() : server.close();
     }
 
+    /**
+     * Readiness asks the informers whether they synced, which waits on fabric8's lock while an initial list of tens of
+     * thousands of objects is stored: answered from a worker thread so the event loop never waits.
+     */
     private void readyz(RoutingContext ctx) {
-        List<String> reasons = notReadyReasons.get();
+        vertx.executeBlocking(notReadyReasons::get, false).onSuccess(reasons -> answerReadiness(ctx, reasons))
+                .onFailure(ctx::fail);
+    }
+
+    private static void answerReadiness(RoutingContext ctx, List<String> reasons) {
         if (reasons.isEmpty()) {
             ctx.response().putHeader("content-type", "text/plain").end("ok\n");
         } else {

@@ -26,7 +26,19 @@ import java.util.stream.Stream;
 public final class ManifestReader {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final YAMLFactory YAML = new YAMLFactory();
+    /**
+     * Rendered manifests can be large (a Helm chart's or a whole cluster's output in one stream); SnakeYAML's default
+     * 3 MB limit per stream would reject them, so allow up to 256 MB — memory, not an arbitrary cap, is the limit.
+     */
+    static final int MAX_YAML_CODE_POINTS = 256 << 20;
+
+    private static final YAMLFactory YAML = YAMLFactory.builder().loaderOptions(loaderOptions()).build();
+
+    private static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setCodePointLimit(MAX_YAML_CODE_POINTS);
+        return options;
+    }
     private static final JsonFactory JSON = new JsonFactory();
 
     private ManifestReader() {

@@ -25,7 +25,9 @@ public final class LiveCache implements AutoCloseable {
     private final KubernetesClient client;
     private final List<String> namespaces;
     private final Consumer<LiveEvent> listener;
-    private final Map<String, KindInformer> byGroupKind = new HashMap<>();
+    // reads (from the diff thread and from HTTP handlers on the event loop) never wait on a lock: a full resync reading
+    // 50k objects must not hold up /readyz
+    private final Map<String, KindInformer> byGroupKind = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param namespaces namespaces to watch; empty watches all (namespaced kinds cluster-wide)
@@ -59,7 +61,7 @@ public final class LiveCache implements AutoCloseable {
     }
 
     /** The live object as JSON with apiVersion and kind set, as the diff engine wants it. */
-    public synchronized Optional<ObjectNode> get(ObjectKey key) {
+    public Optional<ObjectNode> get(ObjectKey key) {
         KindInformer informer = byGroupKind.get(groupKind(key.group(), key.kind()));
         if (informer == null) {
             return Optional.empty();
@@ -68,18 +70,18 @@ public final class LiveCache implements AutoCloseable {
     }
 
     /** True once the kind's informers have listed everything; before that, absence proves nothing. */
-    public synchronized boolean hasSynced(String group, String kind) {
+    public boolean hasSynced(String group, String kind) {
         KindInformer informer = byGroupKind.get(groupKind(group, kind));
         return informer != null && informer.hasSynced();
     }
 
     /** True when every informer has synced. */
-    public synchronized boolean allSynced() {
+    public boolean allSynced() {
         return byGroupKind.values().stream().allMatch(KindInformer::hasSynced);
     }
 
     /** Every live object of the watched kinds (for full resyncs and extra detection). */
-    public synchronized List<ObjectNode> all() {
+    public List<ObjectNode> all() {
         List<ObjectNode> out = new ArrayList<>();
         for (KindInformer informer : byGroupKind.values()) {
             out.addAll(informer.list());
@@ -88,7 +90,7 @@ public final class LiveCache implements AutoCloseable {
     }
 
     /** Every live object of one kind (e.g. the HorizontalPodAutoscalers). */
-    public synchronized List<ObjectNode> ofKind(String group, String kind) {
+    public List<ObjectNode> ofKind(String group, String kind) {
         KindInformer informer = byGroupKind.get(groupKind(group, kind));
         if (informer == null) {
             return List.of();
@@ -97,14 +99,14 @@ public final class LiveCache implements AutoCloseable {
     }
 
     /** Watched object counts by kind, for metrics. */
-    public synchronized Map<String, Integer> sizes() {
+    public Map<String, Integer> sizes() {
         Map<String, Integer> sizes = new HashMap<>();
         byGroupKind.values().forEach(i -> sizes.merge(i.resource().kind(), i.size(), Integer::sum));
         return sizes;
     }
 
     /** Kinds whose watch is currently not connected (for logs and readiness detail). */
-    public synchronized List<String> notWatching() {
+    public List<String> notWatching() {
         return byGroupKind.entrySet().stream().filter(e -> !e.getValue().isWatching()).map(Map.Entry::getKey).toList();
     }
 

@@ -118,6 +118,12 @@ public final class AgentScaleBenchmark {
                 agent.destroyForcibly();
             }
         } finally {
+            Path log = work.resolve("agent.log");
+            if (Files.exists(log)) {
+                Files.createDirectories(Path.of("bench", "results"));
+                Files.copy(log, Path.of("bench", "results", "agent-scale-" + objects + "-agent.log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             deleteRecursively(work);
         }
         String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result);
@@ -235,7 +241,11 @@ public final class AgentScaleBenchmark {
                 client.configMaps().inNamespace(ns).withName(name).patch(edit, "{\"data\":{\"key-0\":\"edited-" + s + "\"}}");
                 while (drifts(port).stream().noneMatch(d -> d.path("name").asText().equals(name))) {
                     if (System.nanoTime() - t0 > Duration.ofSeconds(30).toNanos()) {
-                        throw new IllegalStateException("drift of " + ns + "/" + name + " not reported within 30 s");
+                        String m = metrics(port).lines().filter(l -> l.startsWith("driftwatch_drift_detection_latency_seconds_count")
+                                || l.startsWith("driftwatch_watched_objects") || l.startsWith("driftwatch_drifted_resources"))
+                                .reduce("", (a, b) -> a + "\n" + b);
+                        throw new IllegalStateException("drift of " + ns + "/" + name + " not reported within 30 s; "
+                                + drifts(port).size() + " open drifts; agent metrics:" + m);
                     }
                     Thread.sleep(2);
                 }

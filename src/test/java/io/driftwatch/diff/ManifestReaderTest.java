@@ -112,4 +112,19 @@ class ManifestReaderTest {
         assertThatThrownBy(() -> ManifestReader.read(dir.resolve("nope"))).isInstanceOf(ManifestException.class)
                 .hasMessageContaining("no such file");
     }
+
+    @Test
+    void readsAManifestStreamLargerThanSnakeYamlsDefaultLimit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        StringBuilder yaml = new StringBuilder();
+        int n = 0;
+        while (yaml.length() < 4 << 20) {   // 4 MiB: above the 3 MiB default code-point limit
+            yaml.append("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-").append(n++)
+                    .append("\ndata:\n  payload: ").append("x".repeat(200)).append('\n');
+        }
+        java.nio.file.Path file = dir.resolve("big.yaml");
+        java.nio.file.Files.writeString(file, yaml);
+
+        org.assertj.core.api.Assertions.assertThat(ManifestReader.read(file)).hasSize(n);
+    }
 }
