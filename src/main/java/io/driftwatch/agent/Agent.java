@@ -317,8 +317,9 @@ public final class Agent {
         }
         sourcePool.execute(() -> {
             try {
-                var state = source.load();
-                if (!state.revision().equals(sourceRevisions.get(source.app()))) {
+                var changed = source.loadIfChanged(sourceRevisions.get(source.app()));
+                if (changed.isPresent()) {
+                    var state = changed.get();
                     LOG.info("app {}: desired state at revision {} ({} objects)", source.app(), state.revision(),
                             state.objects().size());
                     sourceRevisions.put(source.app(), state.revision());

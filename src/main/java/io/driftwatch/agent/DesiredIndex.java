@@ -26,9 +26,23 @@ final class DesiredIndex {
 
     private static final Logger LOG = LoggerFactory.getLogger(DesiredIndex.class);
 
-    /** One desired object: what the engine compares, at which apiVersion, and its content's SHA-256. */
-    record Entry(ObjectKey key, String apiVersion, DesiredObject object, String content) {
+    /**
+     * One desired object, kept as its compact JSON bytes (a Jackson tree costs several times more heap; at 50k objects
+     * that is the difference that matters) and parsed when it is compared; {@code content} is the bytes' SHA-256.
+     */
+    record Entry(ObjectKey key, String apiVersion, String app, Instant contentChangedAt, byte[] json, String content) {
+
+        /** The manifest as the engine compares it (a fresh tree each time: callers may keep parts of it). */
+        DesiredObject object() {
+            try {
+                return new DesiredObject((ObjectNode) JSON.readTree(json), app, contentChangedAt);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read back the desired " + key, e);
+            }
+        }
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Map<String, Map<ObjectKey, Entry>> byApp = new LinkedHashMap<>();
     private final Map<ObjectKey, Entry> byKey = new HashMap<>();
@@ -43,8 +57,8 @@ final class DesiredIndex {
         Map<ObjectKey, Entry> previous = byApp.getOrDefault(state.app(), Map.of());
         Map<ObjectKey, Entry> next = new LinkedHashMap<>();
         for (ObjectNode manifest : state.objects()) {
-            // sources hand out their own copies (Git's render cache copies on the way out), so the index fills in
-            // namespaces in place instead of holding a second copy of every manifest
+            // sources hand out their own copies (Git's render cache copies on the way out): namespaces are filled in
+            // in place, then the tree is kept only as bytes
             ObjectNode object = manifest;
             String apiVersion = object.path("apiVersion").asText();
             String kind = object.path("kind").asText();
@@ -68,11 +82,12 @@ final class DesiredIndex {
                 metadata.remove("namespace");
             }
             ObjectKey key = new ObjectKey(group, kind, namespace, metadata.path("name").asText());
-            String content = fingerprint(object);
+            byte[] json = object.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String content = fingerprint(json);
             Entry before = previous.get(key);
             Instant changedAt = before != null && before.content().equals(content)
-                    ? before.object().contentChangedAt() : state.revisionTime();
-            next.put(key, new Entry(key, apiVersion, new DesiredObject(object, state.app(), changedAt), content));
+                    ? before.contentChangedAt() : state.revisionTime();
+            next.put(key, new Entry(key, apiVersion, state.app(), changedAt, json, content));
         }
         Set<ObjectKey> changed = new HashSet<>();
         previous.forEach((key, entry) -> {
@@ -91,18 +106,16 @@ final class DesiredIndex {
         byKey.clear();
         byApp.forEach((app, entries) -> entries.forEach((key, entry) -> {
             Entry other = byKey.putIfAbsent(key, entry);
-            if (other != null && !other.object().app().equals(app)) {
-                LOG.warn("{} is desired by apps {} and {}; comparing against {}", key, other.object().app(), app,
-                        other.object().app());
+            if (other != null && !other.app().equals(app)) {
+                LOG.warn("{} is desired by apps {} and {}; comparing against {}", key, other.app(), app, other.app());
             }
         }));
     }
 
     /** A SHA-256 of the manifest: enough to see that content changed, without keeping a second copy as text. */
-    private static String fingerprint(ObjectNode object) {
+    private static String fingerprint(byte[] json) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(object.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(json));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

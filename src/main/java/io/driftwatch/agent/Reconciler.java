@@ -316,7 +316,8 @@ final class Reconciler {
     private void refreshHpaTargets() {
         Set<ObjectKey> targets = new HashSet<>();
         live.ofKind(HPA_GROUP, HPA_KIND).forEach(h -> engine.hpaTarget(h).ifPresent(targets::add));
-        desired.all().forEach(e -> engine.hpaTarget(e.object().manifest()).ifPresent(targets::add));
+        desired.all().stream().filter(e -> e.key().kind().equals(HPA_KIND) && e.key().group().equals(HPA_GROUP))
+                .forEach(e -> engine.hpaTarget(e.object().manifest()).ifPresent(targets::add));
         if (!targets.equals(hpaTargets)) {
             Set<ObjectKey> affected = new HashSet<>(targets);
             affected.addAll(hpaTargets);

@@ -27,6 +27,15 @@ public interface AppSource extends AutoCloseable {
     default void requestFetch() {
     }
 
+    /**
+     * Like {@link #load()}, but empty when the revision is still {@code knownRevision}, so a source that can tell
+     * cheaply (a directory's file fingerprint) need not keep or rebuild its objects between polls.
+     */
+    default java.util.Optional<DesiredState> loadIfChanged(String knownRevision) throws SourceException {
+        DesiredState state = load();
+        return state.revision().equals(knownRevision) ? java.util.Optional.empty() : java.util.Optional.of(state);
+    }
+
     /** True if a push to this repository URL (as a webhook reports it) concerns this app. */
     default boolean matchesRepository(String repositoryUrl) {
         return false;

@@ -28,7 +28,7 @@ public final class DirectoryAppSource implements AppSource {
     private final String targetNamespace;
     private final Clock clock;
     private String lastFingerprint;
-    private DesiredState last;
+    private String lastRevision;
 
     public DirectoryAppSource(String app, Path dir, String targetNamespace, Clock clock) {
         this.app = app;
@@ -47,14 +47,25 @@ public final class DirectoryAppSource implements AppSource {
         return targetNamespace;
     }
 
+    /** Unchanged files (same paths, sizes, modification times) at the known revision: no parse, nothing kept. */
+    @Override
+    public synchronized java.util.Optional<DesiredState> loadIfChanged(String knownRevision) throws SourceException {
+        String fingerprint = fingerprint();
+        if (knownRevision != null && knownRevision.equals(lastRevision) && fingerprint.equals(lastFingerprint)) {
+            return java.util.Optional.empty();
+        }
+        DesiredState state = read(fingerprint);
+        return state.revision().equals(knownRevision) ? java.util.Optional.empty() : java.util.Optional.of(state);
+    }
+
     @Override
     public synchronized DesiredState load() throws SourceException {
+        return read(fingerprint());
+    }
+
+    private DesiredState read(String fingerprint) throws SourceException {
         if (!Files.isDirectory(dir)) {
             throw new SourceException(SourceException.Reason.FETCH, "app " + app + ": " + dir + " is not a directory");
-        }
-        String fingerprint = fingerprint();
-        if (last != null && fingerprint.equals(lastFingerprint)) {
-            return last;   // nothing on disk changed: no re-parse (a poll over thousands of manifests is not free)
         }
         List<ObjectNode> objects;
         try {
@@ -62,9 +73,10 @@ public final class DirectoryAppSource implements AppSource {
         } catch (ManifestException e) {
             throw new SourceException(SourceException.Reason.PARSE, "app " + app + ": " + e.getMessage(), e);
         }
-        last = new DesiredState(app, "sha256:" + hash(objects), newestChange(), objects, clock.instant());
+        DesiredState state = new DesiredState(app, "sha256:" + hash(objects), newestChange(), objects, clock.instant());
         lastFingerprint = fingerprint;
-        return last;
+        lastRevision = state.revision();
+        return state;
     }
 
     /** Every file's path, size and modification time: cheap to compute, changes with any edit. */

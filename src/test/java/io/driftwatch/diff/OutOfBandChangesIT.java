@@ -3,7 +3,7 @@ package io.driftwatch.diff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.driftwatch.diff.DiffCorpusIT.DiffRun;
+import io.driftwatch.testing.DiffCli.Run;
 import io.driftwatch.localkube.LocalKubeCluster;
 import io.driftwatch.testing.Corpus;
 import io.driftwatch.testing.Kubectl;
@@ -105,7 +105,7 @@ class OutOfBandChangesIT {
         Path dir = Corpus.materialize(ns, change.files().toArray(String[]::new));
         Kubectl kubectl = new Kubectl(cluster);
         DiffCorpusIT.apply(kubectl, ns, dir);
-        DiffRun before = DiffCorpusIT.diff(cluster, ns, dir);
+        Run before = DiffCorpusIT.diff(cluster, ns, dir);
         assertThat(before.drifts()).as("no drift before the change: " + before.stdout()).isEmpty();
 
         Function<String, String> inNs = a -> a.replace("=NS", "=" + ns.name());
@@ -114,7 +114,7 @@ class OutOfBandChangesIT {
             command.stream().map(inNs).forEach(args::add);
             kubectl.run(args.toArray(String[]::new));
         }
-        DiffRun after = DiffCorpusIT.diff(cluster, ns, dir);
+        Run after = DiffCorpusIT.diff(cluster, ns, dir);
         String context = after.stdout() + after.stderr();
 
         Expect expect = change.expect();

@@ -1,18 +1,15 @@
 package io.driftwatch.source.git;
 
+import io.driftwatch.testing.DiffCli;
+import io.driftwatch.testing.DiffCli.Run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.driftwatch.cli.DriftwatchCommand;
 import io.driftwatch.localkube.LocalKubeCluster;
 import io.driftwatch.testing.GitRepoFixture;
 import io.driftwatch.testing.Kubectl;
 import io.driftwatch.testing.TestNamespace;
 import io.driftwatch.testing.WithKubeApiServer;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,36 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
 @WithKubeApiServer
 class GitDiffIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path tmp;
 
-    record Run(int exitCode, JsonNode report, String stdout, String stderr) {
-        List<JsonNode> drifts() {
-            List<JsonNode> all = new ArrayList<>();
-            report.path("drifts").forEach(all::add);
-            return all;
-        }
-    }
 
     private Run diff(LocalKubeCluster cluster, TestNamespace ns, String url, String path, String... extra) {
         List<String> args = new ArrayList<>(List.of("diff", "--repo", url, "--path", path, "-n", ns.name(),
                 "--kubeconfig", cluster.kubeconfig().toString(), "--app", ns.name(), "-o", "json",
                 "--git-cache-dir", tmp.resolve("git-cache").toString()));
         args.addAll(List.of(extra));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = DriftwatchCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args.toArray(String[]::new));
-        try {
-            JsonNode report = out.toString().isBlank() ? JSON.createObjectNode() : JSON.readTree(out.toString());
-            return new Run(code, report, out.toString(), err.toString());
-        } catch (IOException e) {
-            throw new AssertionError("diff output is not JSON:\n" + out + "\nstderr:\n" + err, e);
-        }
+        return DiffCli.run(args);
     }
 
     private static String deployment(String name, int replicas, String image) {
