@@ -27,6 +27,13 @@ final class KindInformer implements AutoCloseable {
     private final List<CompactItemStore> stores = new ArrayList<>();
     private volatile java.time.Instant startedAt = java.time.Instant.MAX;
 
+    /**
+     * Page size of the informers' (re)lists, as client-go's reflector uses. fabric8 decodes each list page and fills
+     * the store on its HTTP client's event loop; one unpaged list of 30,000 objects held that loop for seconds (and
+     * with it every other kind's watch). Pages of 500 keep each turn short.
+     */
+    static final long LIST_PAGE_SIZE = 500;
+
     KindInformer(KubernetesClient client, ApiResource resource, List<String> namespaces,
             Consumer<LiveEvent> listener) {
         this.resource = resource;
@@ -36,10 +43,10 @@ final class KindInformer implements AutoCloseable {
         var operation = client.genericKubernetesResources(context);
         ResourceEventHandler<GenericKubernetesResource> handler = new Handler(resource, listener, this::isChange);
         if (!resource.namespaced() || namespaces.isEmpty()) {
-            informers.add(operation.inAnyNamespace().runnableInformer(0));
+            informers.add(operation.inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0));
         } else {
             for (String ns : namespaces) {
-                informers.add(operation.inNamespace(ns).runnableInformer(0));
+                informers.add(operation.inNamespace(ns).withLimit(LIST_PAGE_SIZE).runnableInformer(0));
             }
         }
         for (var informer : informers) {
