@@ -117,8 +117,10 @@ public final class Agent {
         LOG.info("starting driftwatch agent {} for cluster {} with configuration:\n{}", identity, config.cluster(),
                 ConfigLoader.describe(config));
         bindJvmMetrics();
-        vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(
-                new MicrometerMetricsOptions().setMicrometerRegistry(registry).setEnabled(true)));
+        // a blocked event loop is a bug: log where it is stuck as soon as it is reported (default: only after 5 s)
+        vertx = Vertx.vertx(new VertxOptions()
+                .setWarningExceptionTime(2).setWarningExceptionTimeUnit(java.util.concurrent.TimeUnit.SECONDS)
+                .setMetricsOptions(new MicrometerMetricsOptions().setMicrometerRegistry(registry).setEnabled(true)));
         metrics = new AgentMetrics(registry, config.metrics().maxDriftSeries());
         metrics.clusterInfo(config.clusterLabels());
         http = new AgentHttpServer(vertx, registry, this::notReadyReasons,
