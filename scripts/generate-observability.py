@@ -8,9 +8,11 @@ Run it after changing this file or the rules file:  scripts/generate-observabili
 `--check` exits 1 when a committed file differs from what it would write.
 
 Conventions (kubernetes-mixin): uid driftwatch-<name>, id null, version 0, tag driftwatch, a $datasource variable and
-no datasource uid anywhere else, $cluster on every query, $__rate_interval in every rate/increase. Queries select
-job="driftwatch-agent" so that the hub's series (its own job) never mix in; a fleet dashboard on hub metrics is one
-more DASHBOARDS entry.
+no datasource uid anywhere else, $cluster on every query, $__rate_interval in every rate/increase. Agent dashboards
+select job="driftwatch-agent" so that the hub's series (its own job) never mix in; the fleet overview selects
+job="driftwatch-hub" with a multi-value $cluster (cluster=~"$cluster"). Hub gauges are computed from the shared store,
+so every hub replica exports the same values: aggregate them with max by (...); hub counters and histograms count what
+each replica received: sum them.
 """
 import json
 import pathlib
@@ -19,6 +21,8 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DS = {"type": "prometheus", "uid": "${datasource}"}
 AGENT = 'job="driftwatch-agent", cluster="$cluster"'
+HUB = 'job="driftwatch-hub", cluster=~"$cluster"'
+HUB_URL_DEFAULT = "http://driftwatch-hub.driftwatch.svc:8443"
 
 
 def datasource_var():
@@ -33,6 +37,12 @@ def query_var(name, label, query, include_all=False):
     if include_all:
         var["allValue"] = ".*"
     return var
+
+
+def textbox_var(name, label, default, description):
+    return {"name": name, "label": label, "type": "textbox", "query": default, "description": description,
+            "current": {"selected": False, "text": default, "value": default}, "hide": 0,
+            "options": [{"selected": True, "text": default, "value": default}]}
 
 
 def target(expr, legend="", ref="A", table=False):
@@ -239,7 +249,118 @@ def agent_internals():
     }
 
 
-DASHBOARDS = {"cluster-detail": cluster_detail, "agent-internals": agent_internals}
+def fleet_overview():
+    open_drifts = 'max by (cluster, namespace, kind, app, type) (driftwatch_hub_open_drifts{%s})' % HUB
+    resolve = 'sum by (le) (rate(driftwatch_hub_drift_time_to_resolve_seconds_bucket{%s}[$__rate_interval]))' % HUB
+    api = "${hub_url}/api/v1"
+    return {
+        "title": "driftwatch / Fleet overview",
+        "description": "Every cluster's drift as the driftwatch hub sees it (hub metrics, job driftwatch-hub).",
+        "variables": [datasource_var(),
+                      query_var("cluster", "Cluster",
+                                'label_values(driftwatch_hub_agent_up{job="driftwatch-hub"}, cluster)', True),
+                      textbox_var("hub_url", "Hub URL", HUB_URL_DEFAULT,
+                                  "Base URL of the hub API for the links (the API wants a read token: open them "
+                                  "through a proxy that adds it, or with curl -H 'Authorization: Bearer ...').")],
+        "links": [{"title": "Hub API: " + what, "type": "link", "url": api + path, "icon": "external link",
+                   "targetBlank": True, "tooltip": tip}
+                  for what, path, tip in [
+                      ("clusters", "/clusters", "Every cluster: labels, agent, last seen, source health"),
+                      ("open drifts", "/drifts", "Open drifts of the fleet, filterable by cluster, app, kind, type"),
+                      ("history", "/events", "Drift events, newest first")]],
+        "panels": [
+            row("Fleet now"),
+            stat("Clusters", 'count(max by (cluster) (driftwatch_hub_cluster_info{%s}))' % HUB,
+                 "Clusters that have reported to the hub."),
+            stat("Agents not reporting", 'count(max by (cluster) (driftwatch_hub_agent_up{%s}) == 0) or vector(0)' % HUB,
+                 "Clusters whose agent has not reached the hub within agentDownAfter "
+                 "(DriftwatchClusterNotReporting).", thresholds=GREEN_RED),
+            stat("Open drifts", 'sum(%s) or vector(0)' % open_drifts,
+                 "Resources that differ from their desired state, over the selected clusters.", thresholds=GREEN_RED),
+            stat("Oldest open drift", 'max(max by (cluster) (driftwatch_hub_oldest_open_drift_age_seconds{%s}))' % HUB,
+                 "Age of the oldest open drift in the selected clusters (0: none).", unit="s"),
+            panel("table", "Clusters and agents",
+                  [target('max by (cluster) (driftwatch_hub_agent_up{%s})' % HUB, ref="A", table=True),
+                   target('time() - max by (cluster) (driftwatch_hub_agent_last_seen_timestamp_seconds{%s})' % HUB,
+                          ref="B", table=True),
+                   target('sum by (cluster) (%s) or max by (cluster) (driftwatch_hub_agent_up{%s}) * 0'
+                          % (open_drifts, HUB), ref="C", table=True),
+                   target('max by (cluster) (driftwatch_hub_oldest_open_drift_age_seconds{%s})' % HUB, ref="D",
+                          table=True)],
+                  "Per cluster: agent reporting (1/0), seconds since its last push, open drifts, oldest drift age. "
+                  "The cluster name links to its open drifts in the hub API.",
+                  transformations=[{"id": "merge", "options": {}},
+                                   {"id": "organize", "options": {
+                                       "excludeByName": {"Time": True},
+                                       "renameByName": {"Value #A": "Agent up", "Value #B": "Since last push (s)",
+                                                        "Value #C": "Open drifts", "Value #D": "Oldest drift (s)"}}}],
+                  fieldConfig={"defaults": {}, "overrides": [
+                      {"matcher": {"id": "byName", "options": "cluster"},
+                       "properties": [{"id": "links", "value": [
+                           {"title": "Open drifts of ${__value.text} (hub API)", "targetBlank": True,
+                            "url": api + "/drifts?cluster=${__value.text}"}]}]}]},
+                  width=24),
+            row("Where the drift is"),
+            panel("timeseries", "Open drifts by cluster",
+                  [target('sum by (cluster) (%s)' % open_drifts, "{{cluster}}")], "Drifted resources per cluster."),
+            panel("timeseries", "Open drifts by app",
+                  [target('sum by (cluster, app) (%s)' % open_drifts, "{{cluster}} {{app}}")],
+                  "Drifted resources per app (an app is named by the agent's configuration)."),
+            panel("timeseries", "Open drifts by kind",
+                  [target('sum by (kind) (%s)' % open_drifts, "{{kind}}")], "Which kinds of objects drift."),
+            panel("timeseries", "Open drifts by type",
+                  [target('sum by (type) (%s)' % open_drifts, "{{type}}")],
+                  "modified (live differs), missing (desired but absent), extra (live but not desired)."),
+            panel("timeseries", "Oldest open drift by cluster",
+                  [target('max by (cluster) (driftwatch_hub_oldest_open_drift_age_seconds{%s})' % HUB, "{{cluster}}")],
+                  "Age of each cluster's oldest open drift (DriftwatchDriftOpenTooLong fires at 1 h).", unit="s",
+                  width=24),
+            row("Drift flow"),
+            panel("timeseries", "Drifts opened and resolved",
+                  [target('sum by (event) (rate(driftwatch_hub_drift_events_total{%s, event=~"opened|resolved"}'
+                          '[$__rate_interval]))' % HUB, "{{event}}")],
+                  "Drift events per second received by the hub (all replicas; re-sent events are not counted).",
+                  unit="ops"),
+            panel("timeseries", "Drifts opened by cluster",
+                  [target('sum by (cluster) (rate(driftwatch_hub_drift_events_total{%s, event="opened"}'
+                          '[$__rate_interval]))' % HUB, "{{cluster}}")],
+                  "Where new drift comes from.", unit="ops"),
+            panel("timeseries", "Time to resolve",
+                  [target('histogram_quantile(0.5, %s)' % resolve, "p50", "A"),
+                   target('histogram_quantile(0.9, %s)' % resolve, "p90", "B"),
+                   target('histogram_quantile(0.99, %s)' % resolve, "p99", "C")],
+                  "How long drifts resolved in the interval had been open (resolvedAt - onset); empty while "
+                  "nothing resolves.", unit="s"),
+            panel("timeseries", "Drifts resolved by cluster",
+                  [target('sum by (cluster) (rate(driftwatch_hub_drift_events_total{%s, event="resolved"}'
+                          '[$__rate_interval]))' % HUB, "{{cluster}}")],
+                  "Reverted by hand, by a GitOps sync, or made desired by a Git change.", unit="ops"),
+            row("Drift list"),
+            panel("table", "Current drifts",
+                  [target('time() - max by (cluster, namespace, kind, name, app, type, manager) '
+                          '(driftwatch_hub_drift_started_timestamp_seconds{%s})' % HUB, table=True)],
+                  "Every open drift of the selected clusters with the field manager that wrote it and its age, from "
+                  "the hub's per-drift series (the oldest metrics.maxDriftSeries drifts; "
+                  "DriftwatchHubDriftSeriesCapReached says when some are left out). Each row links to the hub API.",
+                  unit="s",
+                  transformations=[{"id": "organize", "options": {
+                      "excludeByName": {"Time": True},
+                      "indexByName": {"cluster": 0, "namespace": 1, "kind": 2, "name": 3, "app": 4, "type": 5,
+                                      "manager": 6, "Value": 7},
+                      "renameByName": {"Value": "Age"}}}],
+                  fieldConfig={"defaults": {"unit": "s", "links": [
+                      {"title": "This object's open drifts (hub API)", "targetBlank": True,
+                       "url": api + "/drifts?cluster=${__data.fields.cluster}&namespace=${__data.fields.namespace}"
+                              "&kind=${__data.fields.kind}&app=${__data.fields.app}"},
+                      {"title": "Drift history of the cluster (hub API)", "targetBlank": True,
+                       "url": api + "/events?cluster=${__data.fields.cluster}"}]},
+                      "overrides": []},
+                  width=24, height=10),
+        ],
+    }
+
+
+DASHBOARDS = {"cluster-detail": cluster_detail, "agent-internals": agent_internals, "fleet-overview": fleet_overview}
 
 
 def layout(panels):
@@ -264,7 +385,7 @@ def dashboard(name, spec):
         "schemaVersion": 39, "time": {"from": "now-6h", "to": "now"}, "refresh": "30s", "timezone": "",
         "templating": {"list": spec["variables"]}, "annotations": {"list": []}, "links": [
             {"title": "driftwatch dashboards", "type": "dashboards", "tags": ["driftwatch"], "asDropdown": True,
-             "includeVars": True, "keepTime": True}],
+             "includeVars": True, "keepTime": True}] + spec.get("links", []),
         "panels": layout(spec["panels"]),
     }
 

@@ -27,7 +27,7 @@ public record HubConfig(
         limits = limits == null ? new Limits(null, null, null) : limits;
         retention = retention == null ? new Retention(null, null) : retention;
         agentDownAfter = agentDownAfter == null ? Duration.ofMinutes(3) : agentDownAfter;
-        metrics = metrics == null ? new Metrics(null, null) : metrics;
+        metrics = metrics == null ? new Metrics(null, null, null) : metrics;
         shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
     }
 
@@ -83,13 +83,15 @@ public record HubConfig(
     }
 
     /**
-     * Fleet metrics: how often the open-drift gauges are recomputed from the store, and which cluster labels become
-     * labels of {@code driftwatch_hub_cluster_info} (a closed set, so every series has the same label names).
+     * Fleet metrics: how often the open-drift gauges are recomputed from the store, which cluster labels become
+     * labels of {@code driftwatch_hub_cluster_info} (a closed set, so every series has the same label names), and how
+     * many open drifts (the oldest first) are exported as {@code driftwatch_hub_drift_started_timestamp_seconds}.
      */
-    public record Metrics(Duration refreshInterval, List<String> clusterInfoLabels) {
+    public record Metrics(Duration refreshInterval, List<String> clusterInfoLabels, Integer maxDriftSeries) {
         public Metrics {
             refreshInterval = refreshInterval == null ? Duration.ofSeconds(15) : refreshInterval;
             clusterInfoLabels = clusterInfoLabels == null ? List.of("env", "region") : List.copyOf(clusterInfoLabels);
+            maxDriftSeries = maxDriftSeries == null ? 2000 : maxDriftSeries;
         }
     }
 }

@@ -42,6 +42,8 @@ public final class HubConfigLoader {
         ENV_OVERRIDES.put("DRIFTWATCH_HUB_POSTGRES_USER", new ConfigLoader.EnvOverride("storage.postgresUser", v -> v));
         ENV_OVERRIDES.put("DRIFTWATCH_HUB_POSTGRES_PASSWORD_FILE",
                 new ConfigLoader.EnvOverride("storage.postgresPasswordFile", v -> v));
+        ENV_OVERRIDES.put("DRIFTWATCH_HUB_MAX_DRIFT_SERIES",
+                new ConfigLoader.EnvOverride("metrics.maxDriftSeries", Integer::valueOf));
         ENV_OVERRIDES.put("DRIFTWATCH_HUB_RETENTION_DAYS",
                 new ConfigLoader.EnvOverride("retention.history", v -> Long.parseLong(v) + "d"));
     }
@@ -101,7 +103,8 @@ public final class HubConfigLoader {
                 + ", clusters " + config.clusters().stream().map(HubConfig.ClusterToken::name).toList()
                 + ", read tokens " + config.readTokens().stream().map(HubConfig.ReadToken::name).toList()
                 + ", limits " + config.limits() + ", retention " + Durations.format(config.retention().history())
-                + ", agentDownAfter " + Durations.format(config.agentDownAfter());
+                + ", agentDownAfter " + Durations.format(config.agentDownAfter())
+                + ", maxDriftSeries " + config.metrics().maxDriftSeries();
     }
 
     private static void validate(HubConfig c, List<String> problems) {
@@ -161,6 +164,9 @@ public final class HubConfigLoader {
         }
         if (c.metrics().refreshInterval().compareTo(Duration.ofMillis(100)) < 0) {
             problems.add("metrics.refreshInterval: must be at least 100ms");
+        }
+        if (c.metrics().maxDriftSeries() < 0) {
+            problems.add("metrics.maxDriftSeries: must be 0 or more");
         }
         for (String label : c.metrics().clusterInfoLabels()) {
             if (!LABEL_NAME.matcher(label).matches() || label.equals("cluster") || label.startsWith("__")) {

@@ -2,6 +2,8 @@ package io.driftwatch.hub;
 
 import io.driftwatch.BuildInfo;
 import io.driftwatch.hub.StoreModel.ClusterRow;
+import io.driftwatch.hub.StoreModel.DriftSeries;
+import io.driftwatch.hub.StoreModel.OpenCount;
 import io.driftwatch.hub.StoreModel.Stats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -11,6 +13,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,10 +39,24 @@ public final class HubMetrics {
     public static final String PRUNED_EVENTS = "driftwatch.hub.pruned.events";
     public static final String SSE_CLIENTS = "driftwatch.hub.sse.clients";
     public static final String BUILD_INFO = "driftwatch.hub.build.info";
+    public static final String DRIFT_EVENTS = "driftwatch.hub.drift.events";
+    public static final String TIME_TO_RESOLVE = "driftwatch.hub.drift.time.to.resolve";
+    public static final String DRIFT_STARTED = "driftwatch.hub.drift.started.timestamp.seconds";
+    public static final String DRIFT_SERIES_LIMIT = "driftwatch.hub.drift.series.limit";
+    public static final String DRIFT_SERIES_OMITTED = "driftwatch.hub.drift.series.omitted";
 
     public static final List<String> KINDS = List.of("events", "snapshot", "heartbeat");
     public static final List<String> RESULTS = List.of("ok", "invalid", "too_large", "unauthorized", "forbidden",
             "error");
+    /** Drift events counted by {@link #driftEvents}, and the drift types; created at 0 for every configured cluster. */
+    public static final List<String> DRIFT_EVENT_TYPES = List.of("opened", "updated", "resolved");
+    public static final List<String> DRIFT_TYPES = List.of("modified", "missing", "extra");
+    /** Time to resolve: seconds (a revert by a controller) to days (a change nobody owned). */
+    private static final Duration[] RESOLVE_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5),
+        Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
+        Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofMinutes(30),
+        Duration.ofHours(1), Duration.ofHours(3), Duration.ofHours(6), Duration.ofHours(12), Duration.ofDays(1),
+        Duration.ofDays(2), Duration.ofDays(3), Duration.ofDays(7)};
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2),
         Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
         Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -56,10 +73,19 @@ public final class HubMetrics {
     private final AtomicLong storeSize = new AtomicLong();
     private final AtomicLong sseClients = new AtomicLong();
     private final Counter pruned;
+    private final int maxDriftSeries;
+    private final MultiGauge driftStarted;
+    private final AtomicLong seriesOmitted = new AtomicLong();
 
-    public HubMetrics(MeterRegistry registry, List<String> clusterInfoLabels) {
+    /**
+     * @param clusters the configured clusters: their drift counters and time-to-resolve histograms start at 0
+     * @param maxDriftSeries how many open drifts (the oldest first) {@link #refresh} exports as per-drift series
+     */
+    public HubMetrics(MeterRegistry registry, List<String> clusterInfoLabels, List<String> clusters,
+            int maxDriftSeries) {
         this.registry = registry;
         this.infoLabels = List.copyOf(clusterInfoLabels);
+        this.maxDriftSeries = maxDriftSeries;
         BuildInfo build = BuildInfo.current();
         Gauge.builder(BUILD_INFO, () -> 1).description("driftwatch hub build: version and Java runtime")
                 .tags("version", build.version(), "java_version", build.javaVersion()).register(registry);
@@ -89,6 +115,37 @@ public final class HubMetrics {
         }
         eventCounter("stored");
         eventCounter("duplicate");
+        driftStarted = MultiGauge.builder(DRIFT_STARTED)
+                .description("When each open drift of the fleet started (one series per drift, the oldest "
+                        + "metrics.maxDriftSeries)").register(registry);
+        Gauge.builder(DRIFT_SERIES_LIMIT, () -> maxDriftSeries)
+                .description("metrics.maxDriftSeries: the cap on driftwatch_hub_drift_started_timestamp_seconds")
+                .register(registry);
+        Gauge.builder(DRIFT_SERIES_OMITTED, seriesOmitted, AtomicLong::get)
+                .description("Open drifts not exported as driftwatch_hub_drift_started_timestamp_seconds because "
+                        + "the cap was reached (0 when every open drift has its series)").register(registry);
+        for (String cluster : clusters) {
+            for (String type : DRIFT_TYPES) {
+                for (String event : DRIFT_EVENT_TYPES) {
+                    driftEventCounter(cluster, type, event);
+                }
+            }
+            timeToResolve(cluster);
+        }
+    }
+
+    /**
+     * Counts drift events newly stored for {@code cluster} (never duplicates) and observes, for each resolution, how
+     * long the drift had been open (resolvedAt − onset).
+     */
+    public void driftEvents(String cluster, List<Protocol.Event> stored) {
+        for (Protocol.Event e : stored) {
+            driftEventCounter(cluster, e.drift().type(), e.type()).increment();
+            if (e.resolvedAt() != null) {
+                Duration open = Duration.between(e.drift().onset(), e.resolvedAt());
+                timeToResolve(cluster).record(open.isNegative() ? Duration.ZERO : open);
+            }
+        }
     }
 
     /** One ingest request finished: {@code kind} ∈ {@link #KINDS}, {@code result} ∈ {@link #RESULTS}. */
@@ -110,9 +167,16 @@ public final class HubMetrics {
         sseClients.set(n);
     }
 
-    /** Recomputes the fleet gauges from one read of the store; clusters and series that went away are removed. */
+    public int maxDriftSeries() {
+        return maxDriftSeries;
+    }
+
+    /**
+     * Recomputes the fleet gauges from one read of the store; clusters and series that went away are removed.
+     * {@code series}: the oldest open drifts, at most {@link #maxDriftSeries()}.
+     */
     public void refresh(List<ClusterRow> clusters, Map<String, Map<String, String>> labels, Stats stats,
-            long nowMs, long downAfterMs) {
+            List<DriftSeries> series, long nowMs, long downAfterMs) {
         List<MultiGauge.Row<?>> open = new ArrayList<>();
         stats.open().forEach(o -> open.add(MultiGauge.Row.of(Tags.of("cluster", o.cluster(), "namespace",
                 o.namespace(), "kind", o.kind(), "app", o.app(), "type", o.type()), o.count())));
@@ -143,11 +207,39 @@ public final class HubMetrics {
         oldestAge.register(ages, true);
         storeEvents.set(stats.events());
         storeSize.set(stats.sizeBytes());
+        driftSeries(series, stats.open().stream().mapToLong(OpenCount::count).sum());
+    }
+
+    private void driftSeries(List<DriftSeries> series, long open) {
+        // two drifts of one object (same labels, e.g. two API groups of a kind) share a series: the older onset wins
+        Map<Tags, Double> rows = new LinkedHashMap<>();
+        for (DriftSeries d : series.subList(0, Math.min(series.size(), maxDriftSeries))) {
+            rows.putIfAbsent(Tags.of("cluster", d.cluster(), "namespace", d.namespace(), "kind", d.kind(),
+                    "name", d.name(), "app", d.app(), "type", d.type(), "manager", d.manager()), d.onsetMs() / 1000.0);
+        }
+        List<MultiGauge.Row<?>> out = new ArrayList<>(rows.size());
+        rows.forEach((tags, onset) -> out.add(MultiGauge.Row.of(tags, onset)));
+        driftStarted.register(out, true);
+        seriesOmitted.set(Math.max(0, open - maxDriftSeries));
     }
 
     private Counter requestCounter(String kind, String result) {
         return Counter.builder(INGEST_REQUESTS).description("Ingest requests by kind and result")
                 .tags("kind", kind, "result", result).register(registry);
+    }
+
+    private Counter driftEventCounter(String cluster, String type, String event) {
+        return Counter.builder(DRIFT_EVENTS).description("Drift events received from the agents (duplicates not "
+                + "counted): opened, updated, resolved; by cluster and drift type")
+                .tags("cluster", cluster, "type", type, "event", event).register(registry);
+    }
+
+    private Timer timeToResolve(String cluster) {
+        return Timer.builder(TIME_TO_RESOLVE)
+                .description("How long drifts stayed open (resolvedAt - onset), observed when their resolution arrives")
+                .tags("cluster", cluster).serviceLevelObjectives(RESOLVE_BUCKETS)
+                .minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofDays(7))
+                .register(registry);
     }
 
     private Counter eventCounter(String result) {

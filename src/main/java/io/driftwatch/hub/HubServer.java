@@ -56,7 +56,9 @@ public final class HubServer {
     public HubServer(HubConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.metrics = new HubMetrics(registry, config.metrics().clusterInfoLabels());
+        this.metrics = new HubMetrics(registry, config.metrics().clusterInfoLabels(),
+                config.clusters().stream().map(HubConfig.ClusterToken::name).toList(),
+                config.metrics().maxDriftSeries());
     }
 
     public Future<Void> start() {
@@ -168,7 +170,8 @@ public final class HubServer {
                 node.fields().forEachRemaining(f -> l.put(f.getKey(), f.getValue().asText()));
                 labels.put(c.name(), l);
             }
-            metrics.refresh(clusters, labels, s.stats(), clock.millis(), config.agentDownAfter().toMillis());
+            metrics.refresh(clusters, labels, s.stats(), s.driftSeries(metrics.maxDriftSeries()), clock.millis(),
+                    config.agentDownAfter().toMillis());
             return null;
         }).onComplete(ar -> {
             refreshRunning.set(false);

@@ -5,6 +5,7 @@ import io.driftwatch.hub.Protocol.Event;
 import io.driftwatch.hub.StoreModel.ClusterRow;
 import io.driftwatch.hub.StoreModel.DriftQuery;
 import io.driftwatch.hub.StoreModel.DriftRow;
+import io.driftwatch.hub.StoreModel.DriftSeries;
 import io.driftwatch.hub.StoreModel.EventRow;
 import io.driftwatch.hub.StoreModel.HistoryQuery;
 import io.driftwatch.hub.StoreModel.IngestResult;
@@ -81,7 +82,7 @@ final class HubStore {
                 applyToState(c, cluster, net.values());
                 saveCursor(c, cluster, cursor);
             }
-            return new IngestResult(batch.lastSeq(), fresh.size(), batch.events().size() - fresh.size(), wantSnapshot);
+            return new IngestResult(batch.lastSeq(), fresh, batch.events().size() - fresh.size(), wantSnapshot);
         });
     }
 
@@ -283,10 +284,10 @@ final class HubStore {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO open_drifts (" + DRIFT_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cluster, drift_id) DO UPDATE SET "
+                + ", manager) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cluster, drift_id) DO UPDATE SET "
                 + "namespace = excluded.namespace, kind = excluded.kind, name = excluded.name, app = excluded.app, "
                 + "type = excluded.type, summary = excluded.summary, onset_ms = excluded.onset_ms, "
-                + "last_seen_ms = excluded.last_seen_ms, drift = excluded.drift")) {
+                + "last_seen_ms = excluded.last_seen_ms, drift = excluded.drift, manager = excluded.manager")) {
             for (DriftState d : drifts) {
                 ps.setString(1, cluster);
                 ps.setString(2, d.driftId());
@@ -299,6 +300,7 @@ final class HubStore {
                 ps.setLong(9, d.onset().toEpochMilli());
                 ps.setLong(10, d.lastSeen().toEpochMilli());
                 ps.setString(11, d.driftJson());
+                ps.setString(12, d.manager());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -319,7 +321,8 @@ final class HubStore {
                             : java.time.Instant.ofEpochMilli(r.resolvedAtMs()),
                             new DriftState(r.driftId(), r.namespace(), r.kind(), r.name(), r.app(), r.driftType(),
                                     r.summary(), java.time.Instant.ofEpochMilli(r.onsetMs()),
-                                    java.time.Instant.ofEpochMilli(r.lastSeenMs()), r.driftJson())));
+                                    java.time.Instant.ofEpochMilli(r.lastSeenMs()), r.driftJson(),
+                                    Protocol.manager(r.driftJson()))));
                 }
             }
         }
@@ -428,6 +431,20 @@ final class HubStore {
             long size = query(c, db.sizeQuery(), List.of(), rs -> rs.getLong(1)).get(0);
             return new Stats(open, oldest, events, size);
         });
+    }
+
+    /**
+     * The oldest {@code limit} open drifts of the fleet, for the per-drift series (an index scan on onset_ms; no drift
+     * JSON is read).
+     */
+    List<DriftSeries> driftSeries(int limit) throws SQLException {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return read(c -> query(c, "SELECT cluster, namespace, kind, name, app, type, manager, onset_ms FROM open_drifts "
+                + "ORDER BY onset_ms, cluster, drift_id LIMIT ?", List.of(limit),
+                rs -> new DriftSeries(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8))));
     }
 
     // ---- plumbing -------------------------------------------------------------------------------------------------

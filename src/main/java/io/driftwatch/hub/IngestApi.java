@@ -88,6 +88,7 @@ final class IngestApi {
                 var batch = Protocol.events(body, limits.maxBatchEvents());
                 var r = s.ingest(cluster, batch);
                 metrics.events(r.stored(), r.duplicates());
+                metrics.driftEvents(cluster, r.fresh());
                 return Http.JSON.createObjectNode().put("ack", r.ack()).put("stored", r.stored())
                         .put("duplicates", r.duplicates()).put("snapshotWanted", r.snapshotWanted());
             };

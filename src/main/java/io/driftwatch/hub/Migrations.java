@@ -26,7 +26,8 @@ final class Migrations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
-    static final List<String> ALL = List.of("V1__schema.sql", "V2__events_by_cluster.sql");
+    static final List<String> ALL = List.of("V1__schema.sql", "V2__events_by_cluster.sql",
+            "V3__open_drifts_manager.sql");
 
     private Migrations() {
     }

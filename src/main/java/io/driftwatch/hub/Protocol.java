@@ -22,6 +22,8 @@ public final class Protocol {
     public static final Set<String> DRIFT_TYPES = Set.of("modified", "missing", "extra");
     private static final int MAX_ID = 128;
     private static final int MAX_NAME = 253;
+    /** Field managers are at most 128 characters in Kubernetes; longer values are cut, never refused. */
+    private static final int MAX_MANAGER = 128;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -29,9 +31,12 @@ public final class Protocol {
         JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
     }
 
-    /** One drift as the agent knows it: its id, times, and the drift JSON of docs/diff.md (Secret values redacted). */
+    /**
+     * One drift as the agent knows it: its id, times, and the drift JSON of docs/diff.md (Secret values redacted);
+     * {@code manager} is the field manager of its first change that names one ("" when none does).
+     */
     public record DriftState(String driftId, String namespace, String kind, String name, String app, String type,
-                             String summary, Instant onset, Instant lastSeen, String driftJson) {
+                             String summary, Instant onset, Instant lastSeen, String driftJson, String manager) {
     }
 
     public record Event(long seq, String type, Instant resolvedAt, DriftState drift) {
@@ -184,7 +189,28 @@ public final class Protocol {
             throw BadRequest.invalid(where + ".changes: must be an array");
         }
         return new DriftState(id, namespace == null ? "" : namespace, kind, name, app == null ? "" : app, type,
-                summary == null ? "" : summary, onset, lastSeen, d.toString());
+                summary == null ? "" : summary, onset, lastSeen, d.toString(), manager(d));
+    }
+
+    /** The field manager of the drift's first change that names one, as the agent's per-drift series reports it. */
+    static String manager(JsonNode drift) {
+        for (JsonNode change : drift.path("changes")) {
+            JsonNode m = change.get("manager");
+            if (m != null && m.isTextual() && !m.asText().isEmpty()) {
+                String s = m.asText();
+                return s.length() > MAX_MANAGER ? s.substring(0, MAX_MANAGER) : s;
+            }
+        }
+        return "";
+    }
+
+    /** {@link #manager(JsonNode)} of a stored drift JSON (replayed events). */
+    static String manager(String driftJson) {
+        try {
+            return manager(JSON.readTree(driftJson));
+        } catch (JsonProcessingException e) {
+            return "";
+        }
     }
 
     private static JsonNode parse(byte[] body) {

@@ -10,7 +10,11 @@ public final class StoreModel {
     private StoreModel() {
     }
 
-    public record IngestResult(long ack, int stored, int duplicates, boolean snapshotWanted) {
+    /** {@code fresh}: the events of the batch stored now (not duplicates), in batch order. */
+    public record IngestResult(long ack, List<Protocol.Event> fresh, int duplicates, boolean snapshotWanted) {
+        public int stored() {
+            return fresh.size();
+        }
     }
 
     public record SnapshotResult(long ack, boolean applied, int drifts, int replayed) {
@@ -43,6 +47,11 @@ public final class StoreModel {
     }
 
     public record OpenCount(String cluster, String namespace, String kind, String app, String type, long count) {
+    }
+
+    /** One open drift as a per-drift series: its labels and onset. */
+    public record DriftSeries(String cluster, String namespace, String kind, String name, String app, String type,
+                              String manager, long onsetMs) {
     }
 
     /** Everything the fleet gauges need, read in one pass. */

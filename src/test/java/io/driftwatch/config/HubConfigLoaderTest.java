@@ -27,6 +27,17 @@ class HubConfigLoaderTest {
         assertThat(c.listen().port()).isEqualTo(8443);
         assertThat(c.limits().maxBatchEvents()).isEqualTo(1000);
         assertThat(c.metrics().clusterInfoLabels()).containsExactly("env", "region");
+        assertThat(c.metrics().maxDriftSeries()).isEqualTo(2000);
+    }
+
+    @Test
+    void thePerDriftSeriesCapIsSetByFileOrEnvironmentAndMustNotBeNegative() throws Exception {
+        String clusters = "clusters: [{name: a, tokenSha256: " + HASH + "}]\n";
+        assertThat(bind(clusters + "metrics: {maxDriftSeries: 0}", Map.of()).metrics().maxDriftSeries()).isZero();
+        assertThat(bind(clusters, Map.of("DRIFTWATCH_HUB_MAX_DRIFT_SERIES", "50")).metrics().maxDriftSeries())
+                .isEqualTo(50);
+        assertThatThrownBy(() -> bind(clusters + "metrics: {maxDriftSeries: -1}", Map.of()))
+                .hasMessageContaining("metrics.maxDriftSeries: must be 0 or more");
     }
 
     @Test

@@ -319,6 +319,65 @@ abstract class HubContract {
         }
     }
 
+    @Test
+    void driftEventsTimeToResolveAndCappedPerDriftSeriesFollowPushes() {
+        try (TestHub hub = TestHub.start(storage() + "metrics: {maxDriftSeries: 2}\n", CLUSTERS)) {
+            // at start every configured cluster has its counters and histogram at 0
+            assertThat(hub.metric("driftwatch_hub_drift_events_total",
+                    Map.of("cluster", "staging", "type", "missing", "event", "resolved"))).hasValue(0.0);
+            assertThat(hub.metric("driftwatch_hub_drift_time_to_resolve_seconds_count", Map.of("cluster", "staging")))
+                    .hasValue(0.0);
+            D a = D.of("a", "shop", "Deployment", "api");
+            D b = D.of("b", "shop", "Service", "api").type("extra");
+            D c = D.of("c", "web", "ConfigMap", "settings").app("web");
+            String batch = events("s1", List.of(event(1, "opened", a, "3"), event(2, "opened", b, "2"),
+                    event(3, "opened", c, "2"), event(4, "resolved", b, "2")));
+            assertThat(hub.post("prod-eu", "events", batch).statusCode()).isEqualTo(200);
+            assertThat(hub.post("prod-eu", "events", batch).body()).contains("\"duplicates\":4");
+            assertThat(hub.post("prod-us", "events", events("s2", List.of(event(1, "opened", a, "5"))))
+                    .statusCode()).isEqualTo(200);
+
+            // counted once although sent twice; resolvedAt - onset = 120 s
+            assertThat(hub.metric("driftwatch_hub_drift_events_total",
+                    Map.of("cluster", "prod-eu", "type", "modified", "event", "opened"))).hasValue(2.0);
+            assertThat(hub.metric("driftwatch_hub_drift_events_total",
+                    Map.of("cluster", "prod-eu", "type", "extra", "event", "resolved"))).hasValue(1.0);
+            assertThat(hub.metric("driftwatch_hub_drift_events_total",
+                    Map.of("cluster", "prod-us", "type", "modified", "event", "opened"))).hasValue(1.0);
+            assertThat(hub.metric("driftwatch_hub_drift_time_to_resolve_seconds_bucket",
+                    Map.of("cluster", "prod-eu", "le", "60.0"))).hasValue(0.0);
+            assertThat(hub.metric("driftwatch_hub_drift_time_to_resolve_seconds_bucket",
+                    Map.of("cluster", "prod-eu", "le", "120.0"))).hasValue(1.0);
+            assertThat(hub.metric("driftwatch_hub_drift_time_to_resolve_seconds_sum", Map.of("cluster", "prod-eu")))
+                    .hasValue(120.0);
+
+            // three open drifts, a cap of two: the two oldest (then by cluster, id) are series, one is omitted
+            Eventually.await("per-drift series refreshed", WAIT,
+                    () -> hub.metric("driftwatch_hub_drift_series_omitted", Map.of()).orElse(-1) == 1.0, hub::metrics);
+            String m = hub.metrics();
+            assertThat(m.lines().filter(l -> l.startsWith("driftwatch_hub_drift_started_timestamp_seconds{")))
+                    .hasSize(2);
+            assertThat(hub.metric("driftwatch_hub_drift_started_timestamp_seconds", Map.of("cluster", "prod-eu",
+                    "namespace", "shop", "kind", "Deployment", "name", "api", "app", "shop", "type", "modified",
+                    "manager", "kubectl"))).hasValue((double) T0.getEpochSecond());
+            assertThat(hub.metric("driftwatch_hub_drift_started_timestamp_seconds", Map.of("cluster", "prod-eu",
+                    "namespace", "web", "kind", "ConfigMap", "name", "settings", "app", "web", "type", "modified",
+                    "manager", "kubectl"))).hasValue((double) T0.getEpochSecond());
+            assertThat(hub.metric("driftwatch_hub_drift_series_limit", Map.of())).hasValue(2.0);
+            var lint = Promtool.checkMetrics(m);
+            assertThat(lint.exitCode()).as(lint.output()).isZero();
+
+            // one resolved: everything fits again, and the resolved drift's series is gone
+            hub.post("prod-eu", "events", events("s1", List.of(event(5, "resolved", a, "3"))));
+            Eventually.await("series follow the resolution", WAIT,
+                    () -> hub.metric("driftwatch_hub_drift_series_omitted", Map.of()).orElse(-1) == 0.0
+                            && hub.metric("driftwatch_hub_drift_started_timestamp_seconds",
+                                    Map.of("cluster", "prod-eu", "name", "api")).isEmpty(), hub::metrics);
+            assertThat(hub.metric("driftwatch_hub_drift_started_timestamp_seconds",
+                    Map.of("cluster", "prod-us", "name", "api"))).hasValue((double) T0.getEpochSecond());
+        }
+    }
+
     private static double TestHub_metric(String exposition, String name, String cluster) {
         return io.driftwatch.testing.AgentEndpoint.sample(exposition, name, Map.of("cluster", cluster))
                 .orElseThrow(() -> new AssertionError(name + " missing in\n" + exposition));

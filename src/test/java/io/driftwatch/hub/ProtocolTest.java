@@ -39,6 +39,17 @@ class ProtocolTest {
     }
 
     @Test
+    void theManagerIsTheFirstChangeThatNamesOneAndEmptyWhenNoneDoes() {
+        assertThat(Protocol.events(bytes(events("s1", List.of(event(1, "opened", A, "3")))), 100).events().get(0)
+                .drift().manager()).isEqualTo("kubectl");
+        assertThat(Protocol.manager("{\"changes\":[{\"manager\":null},{\"manager\":\"kubectl-edit\"},"
+                + "{\"manager\":\"helm\"}]}")).isEqualTo("kubectl-edit");
+        assertThat(Protocol.manager("{\"changes\":[{\"field\":\"spec.replicas\"}]}")).isEmpty();
+        assertThat(Protocol.manager("{\"changes\":null}")).isEmpty();
+        assertThat(Protocol.manager("{\"changes\":[{\"manager\":\"" + "m".repeat(300) + "\"}]}")).hasSize(128);
+    }
+
+    @Test
     void namesTheFieldThatIsWrong() {
         String good = events("s1", List.of(event(1, "opened", A, "3")));
         rejected("{", "malformed JSON");

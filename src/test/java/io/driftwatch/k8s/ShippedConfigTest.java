@@ -8,8 +8,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.driftwatch.config.AgentConfig;
 import io.driftwatch.config.ConfigLoader;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,13 +20,19 @@ class ShippedConfigTest {
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
+    @TempDir
+    Path tmp;
+
     @ParameterizedTest
     @ValueSource(strings = {"k8s/base/070-ConfigMap-driftwatch-agent.yaml", "k8s/overlays/example/agent-config.yaml"})
     void shippedAgentConfigurationLoads(String file) throws IOException {
         JsonNode configMap = YAML.readTree(Path.of(file).toFile());
         ObjectNode agentYaml = (ObjectNode) YAML.readTree(configMap.path("data").path("agent.yaml").asText());
+        // the hub token is a file from a Secret in the pod; the loader checks it is readable, so point it here
+        Path token = Files.writeString(tmp.resolve("token"), "token\n");
 
-        AgentConfig config = ConfigLoader.bind(agentYaml, Map.of("POD_NAMESPACE", "driftwatch"), file);
+        AgentConfig config = ConfigLoader.bind(agentYaml, Map.of("POD_NAMESPACE", "driftwatch",
+                "DRIFTWATCH_HUB_TOKEN_FILE", token.toString()), file);
 
         assertThat(config.cluster()).isNotBlank();
         assertThat(config.leaderElection().leaseNamespace()).isEqualTo("driftwatch");

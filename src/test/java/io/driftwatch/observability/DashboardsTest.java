@@ -22,7 +22,55 @@ class DashboardsTest {
     @Test
     void theClusterDetailAndAgentInternalsDashboardsExist() {
         assertThat(Dashboards.files()).extracting(p -> p.getFileName().toString())
-                .contains("cluster-detail.json", "agent-internals.json");
+                .contains("cluster-detail.json", "agent-internals.json", "fleet-overview.json");
+    }
+
+    @Test
+    void theFleetOverviewReadsOnlyHubSeriesOfTheSelectedClusters() {
+        JsonNode d = Dashboards.read(Path.of("dashboards", "fleet-overview.json"));
+        List<String> problems = new ArrayList<>();
+        for (Dashboards.Query q : Dashboards.queries(d)) {
+            if (!q.expr().contains("job=\"driftwatch-hub\", cluster=~\"$cluster\"")
+                    || q.expr().contains("driftwatch-agent")) {
+                problems.add(q + ": not job=\"driftwatch-hub\", cluster=~\"$cluster\"");
+            }
+        }
+        assertThat(problems).isEmpty();
+        JsonNode cluster = find(d.path("templating").path("list"), "cluster");
+        assertThat(cluster.path("multi").asBoolean()).as("$cluster multi-value").isTrue();
+        assertThat(cluster.path("includeAll").asBoolean()).as("$cluster has All").isTrue();
+        assertThat(cluster.path("definition").asText()).contains("driftwatch_hub_agent_up{job=\"driftwatch-hub\"}");
+    }
+
+    @Test
+    void theFleetOverviewHasTheIssuesPanelsAndLinksToTheHubApi() {
+        JsonNode d = Dashboards.read(Path.of("dashboards", "fleet-overview.json"));
+        List<String> exprs = Dashboards.queries(d).stream().map(Dashboards.Query::expr).toList();
+        assertThat(exprs).anyMatch(e -> e.contains("driftwatch_hub_agent_up"))
+                .anyMatch(e -> e.contains("sum by (cluster) (max by (cluster, namespace, kind, app, type)"))
+                .anyMatch(e -> e.contains("sum by (cluster, app) ("))
+                .anyMatch(e -> e.contains("sum by (kind) ("))
+                .anyMatch(e -> e.contains("sum by (type) ("))
+                .anyMatch(e -> e.contains("driftwatch_hub_oldest_open_drift_age_seconds"))
+                .anyMatch(e -> e.contains("event=\"opened\""))
+                .anyMatch(e -> e.contains("event=\"resolved\""))
+                .anyMatch(e -> e.startsWith("histogram_quantile(0.99, ")
+                        && e.contains("driftwatch_hub_drift_time_to_resolve_seconds_bucket"))
+                .anyMatch(e -> e.contains("max by (cluster, namespace, kind, name, app, type, manager) "
+                        + "(driftwatch_hub_drift_started_timestamp_seconds"));
+        JsonNode hubUrl = find(d.path("templating").path("list"), "hub_url");
+        assertThat(hubUrl).isNotNull();
+        assertThat(hubUrl.path("type").asText()).isEqualTo("textbox");
+        List<String> urls = new ArrayList<>();
+        d.path("links").forEach(l -> urls.add(l.path("url").asText()));
+        assertThat(urls).contains("${hub_url}/api/v1/clusters", "${hub_url}/api/v1/drifts", "${hub_url}/api/v1/events");
+        JsonNode table = Dashboards.panels(d).stream()
+                .filter(p -> p.path("title").asText().equals("Current drifts")).findFirst().orElseThrow();
+        assertThat(table.path("fieldConfig").path("defaults").path("links").toString())
+                .contains("${hub_url}/api/v1/drifts?cluster=${__data.fields.cluster}");
+        assertThat(table.path("transformations").toString())
+                .contains("\"cluster\":0", "\"namespace\":1", "\"kind\":2", "\"name\":3", "\"app\":4",
+                        "\"type\":5", "\"manager\":6");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.driftwatch.observability;
 
 import io.driftwatch.emit.AgentMetrics;
+import io.driftwatch.hub.HubMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -13,8 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code driftwatch_*} metric names that exist: the names defined in {@link AgentMetrics} (Micrometer's dotted
- * names, as Prometheus names) and the names in the metric tables of docs/agent.md. Queries in rules and dashboards may
+ * The {@code driftwatch_*} metric names that exist: the names defined in {@link AgentMetrics} and {@link HubMetrics}
+ * (Micrometer's dotted names, as Prometheus names) and the names in the metric tables of docs/agent.md and
+ * docs/hub.md. Queries in rules and dashboards may
  * only use those, plus the suffixes Prometheus adds ({@code _total}, {@code _bucket}, {@code _count}, {@code _sum},
  * {@code _max}) and the {@code _seconds} base unit Micrometer appends to timers.
  */
@@ -33,7 +35,24 @@ final class MetricNames {
 
     static MetricNames load() {
         Set<String> names = new TreeSet<>();
-        for (Field f : AgentMetrics.class.getDeclaredFields()) {
+        addConstants(AgentMetrics.class, names);
+        addConstants(HubMetrics.class, names);
+        for (String doc : new String[] {"agent.md", "hub.md"}) {
+            try {
+                Matcher m = DOC_NAME.matcher(Files.readString(Path.of("docs", doc)));
+                while (m.find()) {
+                    names.add(m.group(1));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new MetricNames(names);
+    }
+
+    /** The public String constants of a metrics class that are metric names ("driftwatch.…"). */
+    private static void addConstants(Class<?> metrics, Set<String> names) {
+        for (Field f : metrics.getDeclaredFields()) {
             if (Modifier.isStatic(f.getModifiers()) && Modifier.isPublic(f.getModifiers())
                     && f.getType() == String.class) {
                 try {
@@ -48,15 +67,6 @@ final class MetricNames {
                 }
             }
         }
-        try {
-            Matcher m = DOC_NAME.matcher(Files.readString(Path.of("docs", "agent.md")));
-            while (m.find()) {
-                names.add(m.group(1));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new MetricNames(names);
     }
 
     Set<String> known() {
