@@ -72,7 +72,7 @@ final class HubCommand implements Callable<Integer> {
     @Command(name = "hash-token", mixinStandardHelpOptions = true,
             description = {"Print the SHA-256 of a bearer token for the hub configuration (clusters[].tokenSha256, "
                     + "readTokens[].tokenSha256). Reads the token from --token-file or stdin; never from arguments, "
-                    + "so it stays out of shell history. Equivalent: printf %s TOKEN | sha256sum"})
+                    + "so it stays out of shell history. Equivalent: printf %%s TOKEN | sha256sum"})
     static final class HashToken implements Callable<Integer> {
 
         @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the token (default: stdin).")
