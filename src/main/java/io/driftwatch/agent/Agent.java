@@ -6,6 +6,7 @@ import io.driftwatch.config.AgentConfig;
 import io.driftwatch.config.ConfigLoader;
 import io.driftwatch.diff.DiffOptions;
 import io.driftwatch.diff.ManagerRules;
+import io.driftwatch.drift.DriftRecord;
 import io.driftwatch.drift.DriftStateFile;
 import io.driftwatch.drift.DriftTracker;
 import io.driftwatch.emit.AgentMetrics;
@@ -148,6 +149,16 @@ public final class Agent {
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** True when the agent is ready ({@code /readyz} answers 200): sources loaded, informers synced, first diff done. */
+    public boolean ready() {
+        return notReadyReasons().isEmpty();
+    }
+
+    /** The drifts open now, as {@code /api/v1/drifts} serves them (embedders such as {@code driftwatch demo}). */
+    public List<DriftRecord> openDrifts() {
+        return reconciler == null ? List.of() : reconciler.openDrifts();
     }
 
     /** True when every informer's watch is connected (tests and diagnostics). */

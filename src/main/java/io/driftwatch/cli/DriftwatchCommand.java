@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DriftwatchCommand.Version.class,
         description = "Detects, attributes and tracks drift between Git and live Kubernetes state.",
-        subcommands = {AgentCommand.class, HubCommand.class, DiffCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {AgentCommand.class, HubCommand.class, DiffCommand.class, DemoCommand.class, VersionCommand.class,
+            CommandLine.HelpCommand.class})
 public final class DriftwatchCommand implements Runnable {
 
     @CommandLine.Spec

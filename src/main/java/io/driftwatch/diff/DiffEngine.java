@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -148,26 +147,7 @@ public final class DiffEngine {
                     .ifPresent(app -> drifts.add(extra(e.getKey(), e.getValue(), app)));
         }
         drifts.sort(Comparator.comparing((Drift d) -> d.key().toString()));
-        return new DriftReport(drifts, summarise(desired.size(), drifts));
-    }
-
-    private DriftReport.Summary summarise(int desiredCount, List<Drift> drifts) {
-        int modified = 0;
-        int missing = 0;
-        int extra = 0;
-        Map<String, Integer> byCause = new TreeMap<>();
-        for (Drift d : drifts) {
-            byCause.merge(d.cause().json(), 1, Integer::sum);
-            if (d.admissionOnly() && !options.countAdmissionAsDrift()) {
-                continue;
-            }
-            switch (d.type()) {
-                case MODIFIED -> modified++;
-                case MISSING -> missing++;
-                case EXTRA -> extra++;
-            }
-        }
-        return new DriftReport.Summary(desiredCount, modified + missing + extra, modified, missing, extra, byCause);
+        return DriftReport.of(desired.size(), drifts, options.countAdmissionAsDrift());
     }
 
     /**

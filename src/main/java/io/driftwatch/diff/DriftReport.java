@@ -2,6 +2,7 @@ package io.driftwatch.diff;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Result of comparing a set of desired objects with the live ones. */
 public record DriftReport(List<Drift> drifts, Summary summary) {
@@ -19,6 +20,30 @@ public record DriftReport(List<Drift> drifts, Summary summary) {
         public Summary {
             byCause = Map.copyOf(byCause);
         }
+    }
+
+    /**
+     * A report over {@code drifts} of {@code desiredCount} desired objects; admission-only objects count as drift only
+     * when {@code countAdmission}.
+     */
+    public static DriftReport of(int desiredCount, List<Drift> drifts, boolean countAdmission) {
+        int modified = 0;
+        int missing = 0;
+        int extra = 0;
+        Map<String, Integer> byCause = new TreeMap<>();
+        for (Drift d : drifts) {
+            byCause.merge(d.cause().json(), 1, Integer::sum);
+            if (d.admissionOnly() && !countAdmission) {
+                continue;
+            }
+            switch (d.type()) {
+                case MODIFIED -> modified++;
+                case MISSING -> missing++;
+                case EXTRA -> extra++;
+            }
+        }
+        return new DriftReport(drifts,
+                new Summary(desiredCount, modified + missing + extra, modified, missing, extra, byCause));
     }
 
     /** True when at least one object counts as drift (CLI exit code 1). */

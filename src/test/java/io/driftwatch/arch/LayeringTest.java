@@ -49,4 +49,12 @@ class LayeringTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.driftwatch.hub..", "io.driftwatch.agent..")
                 .check(MAIN);
     }
+
+    @Test
+    void onlyTheDemoUsesTheInMemoryApiServer() {
+        noClasses().that().resideOutsideOfPackage("io.driftwatch.demo..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.fabric8.kubernetes.client.server.mock..",
+                        "io.fabric8.mockwebserver..")
+                .check(MAIN);
+    }
 }

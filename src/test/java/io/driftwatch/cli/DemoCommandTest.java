@@ -1,0 +1,69 @@
+package io.driftwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftwatch.demo.Demo;
+import io.driftwatch.demo.DemoCluster;
+import io.driftwatch.testing.CliRun;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The options of {@code driftwatch demo}, parsed without starting anything. */
+class DemoCommandTest {
+
+    private static Demo.Settings parse(String... args) {
+        CommandLine cl = DriftwatchCommand.commandLine();
+        CommandLine.ParseResult result = cl.parseArgs(args);
+        DemoCommand command = result.subcommand().commandSpec().commandLine().getCommand();
+        return command.settings();
+    }
+
+    @Test
+    void defaultsToAutomaticBackendAndFreePorts() {
+        assertThat(parse("demo")).isEqualTo(new Demo.Settings(DemoCluster.Backend.AUTO, 0, 0));
+    }
+
+    @Test
+    void acceptsEachBackendInAnyCaseAndFixedPorts() {
+        assertThat(parse("demo", "--backend", "real").backend()).isEqualTo(DemoCluster.Backend.REAL);
+        assertThat(parse("demo", "--backend", "MOCK").backend()).isEqualTo(DemoCluster.Backend.MOCK);
+        assertThat(parse("demo", "--backend=Auto", "--agent-port", "18080", "--hub-port", "18443"))
+                .isEqualTo(new Demo.Settings(DemoCluster.Backend.AUTO, 18080, 18443));
+    }
+
+    @Test
+    void unknownBackendIsAUsageErrorListingTheChoices() {
+        CliRun run = CliRun.of("demo", "--backend", "kind");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+        assertThat(run.stderr()).contains("--backend").contains("'kind' is not one of auto, real, mock");
+    }
+
+    @Test
+    void portOutOfRangeIsAnErrorBeforeAnythingStarts() {
+        CliRun run = CliRun.of("demo", "--agent-port", "70000");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+        assertThat(run.stderr()).contains("ports must be between 0 (any free port) and 65535");
+    }
+
+    @Test
+    void sameFixedPortForAgentAndHubIsAnError() {
+        CliRun run = CliRun.of("demo", "--agent-port", "9000", "--hub-port", "9000");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+        assertThat(run.stderr()).contains("--agent-port and --hub-port must differ (both are 9000)");
+    }
+
+    @Test
+    void nonNumericPortIsAUsageError() {
+        CliRun run = CliRun.of("demo", "--hub-port", "http");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+        assertThat(run.stderr()).contains("--hub-port").contains("http");
+    }
+
+    @Test
+    void helpExplainsTheBackends() {
+        CliRun run = CliRun.of("demo", "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout()).contains("--backend=auto|real|mock").contains("--agent-port=PORT")
+                .contains("--hub-port=PORT").contains("in-memory API server");
+    }
+}
