@@ -191,7 +191,7 @@ run_one() { # id benchmark repeat size command...
   run_started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   run_load_before=$(cut -d' ' -f1 /proc/loadavg)
   run_t0=$(date +%s)
-  say "$current_id: started $(date -u +%H:%M:%S), limit $(( run_limit / 60 )) min, output in $out/output.log"
+  say "$current_id: started $(date -u +%H:%M:%S), limit ${run_limit} s, output in $out/output.log"
   # timeout puts the run in its own process group and signals that whole group when the limit is reached.
   BENCH_OUT=$out BENCH_SKIP_BUILD=1 BENCH_JAVA_OPTS="-Djava.io.tmpdir=$tmp ${extra_java_opts:-}" \
     timeout --kill-after=60 "$run_limit" "$@" >"$out/output.log" 2>&1 </dev/null &
@@ -200,11 +200,11 @@ run_one() { # id benchmark repeat size command...
   stop_current
   clean_tmp
   local seconds=$(( $(date +%s) - run_t0 ))
-  case $rc in
-    0) status=ok ;;
-    124|137) status=timed-out ;;
-    *) status=failed ;;
-  esac
+  # timeout exits 124 when the limit was reached, 137 when the run then needed SIGKILL too (or was killed otherwise)
+  if [[ $rc -eq 0 ]]; then status=ok
+  elif [[ $rc -eq 124 || ( $rc -eq 137 && $seconds -ge $run_limit ) ]]; then status=timed-out
+  else status=failed
+  fi
   if [[ $status == ok && ! -s "$out/figures.jsonl" ]]; then
     status=failed; rc=1
     say "$current_id: exited 0 but wrote no figures"

@@ -106,7 +106,8 @@ public final class AgentScaleBenchmark {
             int port = freePort();
             Path config = writeConfig(work, port);
             t = System.nanoTime();
-            Process agent = new ProcessBuilder(javaBin(), "-XX:+UseSerialGC", "-jar", "target/driftwatch.jar", "agent",
+            Process agent = new ProcessBuilder(javaBin(), "-XX:+UseSerialGC",
+                    "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", "target/driftwatch.jar", "agent",
                     "--config", config.toString(), "--kubeconfig", cluster.kubeconfig().toString())
                     .redirectErrorStream(true).redirectOutput(work.resolve("agent.log").toFile()).start();
             running.set(agent);
