@@ -35,16 +35,20 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The agent at scale on the real kube-apiserver: N objects (ConfigMaps, Secrets, Services, Deployments; realistic
  * sizes; spread over namespaces and apps) are created, the agent (the real jar, its own JVM) is started on their
  * manifests, and this measures time to ready (initial lists + full diff), heap after a full GC and RSS, idle CPU over
  * a minute, and detection latency (a single out-of-band change → the drift visible on /api/v1/drifts) under a
- * background of U updates per second that are not drift. Bounded in time; cleans up after itself.
+ * background of U updates per second that are not drift. Bounded in time; cleans up after itself, also when the JVM is
+ * stopped with SIGTERM (a shutdown hook stops the agent and removes the work directory; the cluster has its own).
  *
- * <pre>java -cp target/test-classes:target/driftwatch.jar io.driftwatch.bench.AgentScaleBenchmark 10000 [out.json]</pre>
- * (bench/run-agent-scale.sh runs it for 10k and 50k objects and writes bench/results/).
+ * <pre>java -cp target/test-classes:target/driftwatch.jar io.driftwatch.bench.AgentScaleBenchmark 10000 [out.json
+ *     [figures.jsonl]]</pre>
+ * (bench/run-agent-scale.sh runs it for 10k and 50k objects and writes bench/results/). The agent's log goes next to
+ * {@code out.json} as {@code out-agent.log}. The figures file holds {@link #FIGURES} as {@code scale.<objects>.<figure>}.
  */
 public final class AgentScaleBenchmark {
 
@@ -55,6 +59,21 @@ public final class AgentScaleBenchmark {
     private static final int LATENCY_SAMPLES = Integer.getInteger("driftwatch.bench.samples", 60);
     private static final Duration SETTLE = Duration.ofSeconds(Long.getLong("driftwatch.bench.settleSeconds", 30));
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(Long.getLong("driftwatch.bench.idleSeconds", 60));
+    /** Result key → figure name and unit. */
+    private static final List<String[]> FIGURES = List.of(
+            new String[] {"createSeconds", "create", "s"},
+            new String[] {"timeToReadySeconds", "time_to_ready", "s"},
+            new String[] {"driftsAfterStart", "drifts_after_start", "drifts"},
+            new String[] {"idleCpuPercentOfOneCore", "idle_cpu", "% of a core"},
+            new String[] {"heapAfterGcMiB", "heap_after_gc", "MiB"},
+            new String[] {"rssMiB", "rss", "MiB"},
+            new String[] {"latencySamples", "detection_samples", "samples"},
+            new String[] {"latencyP50Ms", "detection_p50", "ms"},
+            new String[] {"latencyP99Ms", "detection_p99", "ms"},
+            new String[] {"latencyMaxMs", "detection_max", "ms"},
+            new String[] {"heapAfterGcUnderLoadMiB", "heap_after_gc_under_load", "MiB"},
+            new String[] {"rssUnderLoadMiB", "rss_under_load", "MiB"},
+            new String[] {"agentMetricsDetectionP99Ms", "agent_detection_p99", "ms"});
 
     private AgentScaleBenchmark() {
     }
@@ -72,9 +91,12 @@ public final class AgentScaleBenchmark {
     private static void measure(String[] args) throws Exception {
         int objects = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         Path out = args.length > 1 ? Path.of(args[1]) : null;
+        Path figures = args.length > 2 ? Path.of(args[2]) : null;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("objects", objects);
         Path work = Files.createTempDirectory("driftwatch-scale-");
+        AtomicReference<Process> running = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndDelete(running.get(), work), "scale-cleanup"));
         try (LocalKubeCluster cluster = LocalKubeCluster.start(); KubernetesClient client = cluster.newAdminClient()) {
             long t = System.nanoTime();
             List<HasMetadata> all = create(client, objects, work.resolve("manifests"));
@@ -84,9 +106,11 @@ public final class AgentScaleBenchmark {
             int port = freePort();
             Path config = writeConfig(work, port);
             t = System.nanoTime();
-            Process agent = new ProcessBuilder(javaBin(), "-XX:+UseSerialGC", "-jar", "target/driftwatch.jar", "agent",
+            Process agent = new ProcessBuilder(javaBin(), "-XX:+UseSerialGC",
+                    "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", "target/driftwatch.jar", "agent",
                     "--config", config.toString(), "--kubeconfig", cluster.kubeconfig().toString())
                     .redirectErrorStream(true).redirectOutput(work.resolve("agent.log").toFile()).start();
+            running.set(agent);
             try {
                 awaitReady(port, agent, Duration.ofMinutes(10));
                 result.put("timeToReadySeconds", seconds(t));
@@ -120,9 +144,11 @@ public final class AgentScaleBenchmark {
         } finally {
             Path log = work.resolve("agent.log");
             if (Files.exists(log)) {
-                Files.createDirectories(Path.of("bench", "results"));
-                Files.copy(log, Path.of("bench", "results", "agent-scale-" + objects + "-agent.log"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Path keep = out != null ? out.toAbsolutePath().resolveSibling(
+                        out.getFileName().toString().replaceFirst("\\.json$", "") + "-agent.log")
+                        : Path.of("bench", "results", "agent-scale-" + objects + "-agent.log");
+                Files.createDirectories(keep.getParent());
+                Files.copy(log, keep, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             deleteRecursively(work);
         }
@@ -130,6 +156,32 @@ public final class AgentScaleBenchmark {
         System.out.println(text);
         if (out != null) {
             Files.writeString(out, text);
+        }
+        if (figures != null) {
+            BenchFigures f = new BenchFigures();
+            for (String[] figure : FIGURES) {
+                Object value = result.get(figure[0]);
+                f.add("scale." + objects + "." + figure[1], figure[2],
+                        value instanceof Number n ? n.doubleValue() : Double.NaN);
+            }
+            f.write(figures);
+        }
+    }
+
+    /** At JVM exit (also on SIGTERM): the agent must not outlive the benchmark, nor its work directory. */
+    private static void stopAndDelete(Process agent, Path work) {
+        try {
+            if (agent != null && agent.isAlive()) {
+                agent.destroy();
+                if (!agent.waitFor(10, TimeUnit.SECONDS)) {
+                    agent.destroyForcibly();
+                }
+            }
+            deleteRecursively(work);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("[scale] cleanup of " + work + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -414,7 +466,7 @@ public final class AgentScaleBenchmark {
         System.err.printf("[scale] %s %s%n", Instant.now(), String.format(format, args));
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

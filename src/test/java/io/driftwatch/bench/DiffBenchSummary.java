@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +14,9 @@ import java.util.Map;
 /**
  * Summarises a JMH JSON result of {@link DiffBenchmark} as a Markdown table: per pair set, pairs/s of each benchmark as
  * median (min–max over every measured iteration of every fork), bytes allocated per pair, and the engine's cost relative
- * to parsing both sides (the target is ≤ 3×). Several result files (repeated runs) are pooled. Usage:
- * {@code DiffBenchSummary [--out <summary.md>] <result.json>...}.
+ * to parsing both sides (the target is ≤ 3×). Several result files (repeated runs) are pooled. With
+ * {@code --figures}, also writes the same figures as {@link BenchFigures} (for bench/run-all.sh). Usage:
+ * {@code DiffBenchSummary [--out <summary.md>] [--figures <figures.jsonl>] <result.json>...}.
  */
 public final class DiffBenchSummary {
 
@@ -26,26 +26,21 @@ public final class DiffBenchSummary {
     private DiffBenchSummary() {
     }
 
-    /** min, median, max of some samples. */
-    record Stats(double min, double median, double max, int n) {
-        static Stats of(List<Double> values) {
-            List<Double> sorted = new ArrayList<>(values);
-            Collections.sort(sorted);
-            int n = sorted.size();
-            double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-            return new Stats(sorted.get(0), median, sorted.get(n - 1), n);
-        }
-    }
-
     public static void main(String[] args) throws IOException {
         List<String> files = new ArrayList<>(List.of(args));
         Path out = null;
-        if (files.size() >= 2 && "--out".equals(files.get(0))) {
-            out = Path.of(files.get(1));
+        Path figures = null;
+        while (files.size() >= 2 && List.of("--out", "--figures").contains(files.get(0))) {
+            if (files.get(0).equals("--out")) {
+                out = Path.of(files.get(1));
+            } else {
+                figures = Path.of(files.get(1));
+            }
             files = files.subList(2, files.size());
         }
         if (files.isEmpty()) {
-            System.err.println("usage: DiffBenchSummary [--out <summary.md>] <jmh-result.json>...");
+            System.err.println("usage: DiffBenchSummary [--out <summary.md>] [--figures <figures.jsonl>] "
+                    + "<jmh-result.json>...");
             System.exit(2);
         }
         ObjectMapper json = new ObjectMapper();
@@ -53,14 +48,48 @@ public final class DiffBenchSummary {
         for (String f : files) {
             json.readTree(Path.of(f).toFile()).forEach(results::add);
         }
-        String table = summarise(results, files.size());
+        Map<String, Map<String, Stats[]>> bySet = stats(results);
+        String table = table(bySet, files.size());
         System.out.print(table);
         if (out != null) {
             Files.writeString(out, table);
         }
+        if (figures != null) {
+            figures(bySet).write(figures);
+        }
     }
 
-    static String summarise(List<JsonNode> results, int runs) {
+    /**
+     * Per set: each benchmark's median pairs/s and allocation, and the engine's time per pair relative to parsing both
+     * sides ({@code diff.<SET>.engine_vs_parse}, the figure the ≤ 3× target applies to).
+     */
+    static BenchFigures figures(Map<String, Map<String, Stats[]>> bySet) {
+        BenchFigures figures = new BenchFigures();
+        bySet.forEach((set, m) -> {
+            for (String b : ORDER) {
+                if (m.containsKey(b)) {
+                    figures.add("diff." + set + "." + b, "pairs/s", m.get(b)[0].median());
+                    if (m.get(b)[1] != null) {
+                        figures.add("diff." + set + "." + b + ".alloc", "B/pair", m.get(b)[1].median());
+                    }
+                }
+            }
+            if (m.containsKey("parseBoth")) {
+                double parse = m.get("parseBoth")[0].median();
+                for (String[] ratio : List.of(new String[] {"engine_vs_parse", "engineDiff"},
+                        new String[] {"engine_parse_vs_parse", "engineParseAndDiff"},
+                        new String[] {"jsondiff_vs_parse", "zjsonpatchJsonDiff"})) {
+                    if (m.containsKey(ratio[1])) {
+                        figures.add("diff." + set + "." + ratio[0], "×", parse / m.get(ratio[1])[0].median());
+                    }
+                }
+            }
+        });
+        return figures;
+    }
+
+    /** set → benchmark → {throughput stats, allocation stats or null}. */
+    static Map<String, Map<String, Stats[]>> stats(List<JsonNode> results) {
         // set -> benchmark -> samples of throughput, of allocation
         Map<String, Map<String, List<List<Double>>>> samples = new LinkedHashMap<>();
         for (JsonNode r : results) {
@@ -79,6 +108,10 @@ public final class DiffBenchSummary {
         samples.forEach((set, benchmarks) -> benchmarks.forEach((b, s) -> bySet
                 .computeIfAbsent(set, x -> new LinkedHashMap<>())
                 .put(b, new Stats[] {Stats.of(s.get(0)), s.get(1).isEmpty() ? null : Stats.of(s.get(1))})));
+        return bySet;
+    }
+
+    private static String table(Map<String, Map<String, Stats[]>> bySet, int runs) {
         StringBuilder out = new StringBuilder();
         out.append("Pooled over ").append(runs).append(runs == 1 ? " run" : " runs")
                 .append("; n = measured iterations (all forks, all runs).\n\n");

@@ -29,7 +29,8 @@ import java.util.stream.IntStream;
  * backlog).
  *
  * <p>Arguments: {@code agents=8 batches=150 batch=100 rate=5000 seconds=20 drifts=2000 queries=300
- * backends=sqlite,postgresql}
+ * backends=sqlite,postgresql}, and {@code figures=<file>} to also write the figures as {@link BenchFigures}
+ * ({@code hub.<backend>.<figure>}, for bench/run-all.sh).
  */
 public final class HubBench {
 
@@ -47,26 +48,45 @@ public final class HubBench {
         int queries = arg(args, "queries", 300);
         int rate = arg(args, "rate", 5000);
         int seconds = arg(args, "seconds", 20);
-        String backends = Arrays.stream(args).filter(a -> a.startsWith("backends=")).map(a -> a.substring(9))
-                .findFirst().orElse("sqlite,postgresql");
+        String backends = arg(args, "backends", "sqlite,postgresql");
+        String figuresFile = arg(args, "figures", "");
+        BenchFigures figures = new BenchFigures();
         System.out.printf("hub bench: %d agents × %d batches × %d events (%d events), %d drift ids per cluster, "
                 + "%d cores%n", agents, batches, batch, agents * batches * batch, drifts,
                 Runtime.getRuntime().availableProcessors());
         for (String backend : backends.split(",")) {
-            run(backend, agents, batches, batch, drifts, queries, rate, seconds);
+            run(backend, agents, batches, batch, drifts, queries, rate, seconds, figures);
+        }
+        if (!figuresFile.isEmpty()) {
+            figures.write(Path.of(figuresFile));
         }
         System.exit(0);
     }
 
     private static void run(String backend, int agents, int batches, int batch, int drifts, int queries, int rate,
-            int seconds) throws Exception {
+            int seconds, BenchFigures figures) throws Exception {
         String storage;
+        Path sqliteDir = null;
         if (backend.equals("postgresql")) {
             PostgresServer pg = PostgresServer.shared();
             storage = TestHub.postgres(pg.newDatabase("bench"), pg.user());
+        } else if (backend.equals("sqlite")) {
+            sqliteDir = Files.createTempDirectory("hub-bench");
+            storage = TestHub.sqlite(sqliteDir.resolve("hub.db"));
         } else {
-            storage = TestHub.sqlite(Files.createTempDirectory("hub-bench").resolve("hub.db"));
+            throw new IllegalArgumentException("unknown backend '" + backend + "': use sqlite or postgresql");
         }
+        try {
+            measure(backend, storage, agents, batches, batch, drifts, queries, rate, seconds, figures);
+        } finally {
+            if (sqliteDir != null) {
+                AgentScaleBenchmark.deleteRecursively(sqliteDir);
+            }
+        }
+    }
+
+    private static void measure(String backend, String storage, int agents, int batches, int batch, int drifts,
+            int queries, int rate, int seconds, BenchFigures figures) throws Exception {
         List<String> clusters = IntStream.range(0, agents).mapToObj(i -> "bench-" + i).toList();
         try (TestHub hub = TestHub.start(storage + "limits: {maxBatchEvents: 1000}\n", clusters)) {
             // warm-up: JIT, connection pools, page cache
@@ -91,6 +111,10 @@ public final class HubBench {
             System.out.printf("%-10s saturation: %,d events in %.1f s = %,.0f events/s; per-request (%d events) "
                     + "latency p50 %.1f ms, p99 %.1f ms%n", backend, events, elapsed, events / elapsed, batch,
                     pct(latencies, 50), pct(latencies, 99));
+            String prefix = "hub." + backend + ".";
+            figures.add(prefix + "saturation_throughput", "events/s", events / elapsed)
+                    .add(prefix + "saturation_p50", "ms", pct(latencies, 50))
+                    .add(prefix + "saturation_p99", "ms", pct(latencies, 99));
 
             long intervalNanos = (long) (1e9 * batch * agents / rate);
             int pacedBatches = (int) Math.max(1, (long) seconds * 1_000_000_000L / intervalNanos);
@@ -116,6 +140,11 @@ public final class HubBench {
                     + "per-request (%d events) latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", backend, rate,
                     pacedEvents, pacedSeconds, pacedEvents / pacedSeconds, batch, pct(pacedLatencies, 50),
                     pct(pacedLatencies, 99), pct(pacedLatencies, 100));
+            figures.add(prefix + "paced_offered", "events/s", rate)
+                    .add(prefix + "paced_throughput", "events/s", pacedEvents / pacedSeconds)
+                    .add(prefix + "paced_p50", "ms", pct(pacedLatencies, 50))
+                    .add(prefix + "paced_p99", "ms", pct(pacedLatencies, 99))
+                    .add(prefix + "paced_max", "ms", pct(pacedLatencies, 100));
 
             long stored = hub.read("/api/v1/events?limit=1").path("events").get(0).path("id").asLong();
             List<Long> list = new ArrayList<>();
@@ -133,6 +162,12 @@ public final class HubBench {
                     + " filtered list p50 %.1f ms p99 %.1f ms; history page p50 %.1f ms p99 %.1f ms%n", backend,
                     stored, open, pct(list, 50), pct(list, 99), pct(filtered, 50), pct(filtered, 99),
                     pct(history, 50), pct(history, 99));
+            figures.add(prefix + "stored_events", "events", stored).add(prefix + "open_drifts", "drifts", open)
+                    .add(prefix + "query_list_p50", "ms", pct(list, 50)).add(prefix + "query_list_p99", "ms", pct(list, 99))
+                    .add(prefix + "query_filtered_p50", "ms", pct(filtered, 50))
+                    .add(prefix + "query_filtered_p99", "ms", pct(filtered, 99))
+                    .add(prefix + "query_history_p50", "ms", pct(history, 50))
+                    .add(prefix + "query_history_p99", "ms", pct(history, 99));
         }
     }
 
@@ -219,7 +254,16 @@ public final class HubBench {
     }
 
     private static int arg(String[] args, String name, int fallback) {
-        return Arrays.stream(args).filter(a -> a.startsWith(name + "=")).map(a -> Integer.parseInt(a.substring(
-                name.length() + 1))).findFirst().orElse(fallback);
+        String value = arg(args, name, Integer.toString(fallback));
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + "=" + value + " is not a whole number", e);
+        }
+    }
+
+    private static String arg(String[] args, String name, String fallback) {
+        return Arrays.stream(args).filter(a -> a.startsWith(name + "=")).map(a -> a.substring(name.length() + 1))
+                .findFirst().orElse(fallback);
     }
 }
