@@ -36,8 +36,10 @@ public final class HubMetrics {
     public static final String PRUNED_EVENTS = "driftwatch.hub.pruned.events";
     public static final String SSE_CLIENTS = "driftwatch.hub.sse.clients";
     public static final String BUILD_INFO = "driftwatch.hub.build.info";
+    public static final String RELAY_SERIES = "driftwatch.hub.relay.series";
+    public static final String RELAY_DROPPED = "driftwatch.hub.relay.dropped.series";
 
-    public static final List<String> KINDS = List.of("events", "snapshot", "heartbeat");
+    public static final List<String> KINDS = List.of("events", "snapshot", "heartbeat", "metrics");
     public static final List<String> RESULTS = List.of("ok", "invalid", "too_large", "unauthorized", "forbidden",
             "error");
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2),
@@ -56,6 +58,7 @@ public final class HubMetrics {
     private final AtomicLong storeSize = new AtomicLong();
     private final AtomicLong sseClients = new AtomicLong();
     private final Counter pruned;
+    private final MultiGauge relaySeries;
 
     public HubMetrics(MeterRegistry registry, List<String> clusterInfoLabels) {
         this.registry = registry;
@@ -80,6 +83,8 @@ public final class HubMetrics {
                 .register(registry);
         Gauge.builder(SSE_CLIENTS, sseClients, AtomicLong::get).description("Connected event-stream clients")
                 .register(registry);
+        relaySeries = MultiGauge.builder(RELAY_SERIES)
+                .description("Agent series the hub relays on /metrics/agents, by cluster").register(registry);
         pruned = Counter.builder(PRUNED_EVENTS).description("History events deleted by retention").register(registry);
         for (String kind : KINDS) {
             for (String result : RESULTS) {
@@ -104,6 +109,20 @@ public final class HubMetrics {
 
     public void pruned(long n) {
         pruned.increment(n);
+    }
+
+    /** The relayed series per cluster (clusters gone are removed). */
+    public void relaySeries(Map<String, Integer> byCluster) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        byCluster.forEach((cluster, n) -> rows.add(MultiGauge.Row.of(Tags.of("cluster", cluster), n)));
+        relaySeries.register(rows, true);
+    }
+
+    /** A metrics push brought more series than the cluster's cap allowed; {@code n} were dropped. */
+    public void relayDropped(String cluster, int n) {
+        Counter.builder(RELAY_DROPPED).description("Agent series dropped at the hub's per-cluster cap "
+                + "(metrics.relayMaxSeriesPerCluster), counted at every push").tags("cluster", cluster)
+                .register(registry).increment(n);
     }
 
     public void sseClients(int n) {
