@@ -46,6 +46,15 @@ build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 
+# The path of a module version's published go.mod (downloaded through the module proxy into the module cache).
+published_gomod() { # module@version workdir
+  local info gomod
+  info=$(cd "$2" && go mod download -json "$1" 2>&1) || true
+  gomod=$(sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' <<<"$info")
+  [[ -n "$gomod" && -f "$gomod" ]] || die "could not download $1 through the Go module proxy: $info"
+  echo "$gomod"
+}
+
 # kube-apiserver and kubectl: k8s.io/kubernetes cannot be `go install`ed (its go.mod replaces its staging modules
 # with local paths), so build inside a throw-away wrapper module that replaces each staging module with its
 # published v0.X.Y tag. The list of staging modules is read from the published go.mod, so it cannot drift.
@@ -57,10 +66,7 @@ build_kubernetes() {
   say "building kube-apiserver + kubectl v$K8S_VERSION (cold: 10-20 min on 2 cores) ..."
   local work; work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN
-  local info gomod
-  info=$(cd "$work" && go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" 2>&1) || true
-  gomod=$(sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' <<<"$info")
-  [[ -n "$gomod" && -f "$gomod" ]] || die "could not download k8s.io/kubernetes@v$K8S_VERSION through the Go module proxy: $info"
+  local gomod; gomod=$(published_gomod "k8s.io/kubernetes@v$K8S_VERSION" "$work")
   local minor="${K8S_VERSION#*.}"; minor="${minor%%.*}"
   local staging_version="v0.${K8S_VERSION#*.}"
   {
@@ -132,10 +138,7 @@ build_prometheus() {
   say "building prometheus v$PROMETHEUS_OTLP_VERSION (module $modversion; cold: 5-15 min on 2 cores) ..."
   local work; work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN
-  local info gomod
-  info=$(cd "$work" && go mod download -json "github.com/prometheus/prometheus@$modversion" 2>&1) || true
-  gomod=$(sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' <<<"$info")
-  [[ -n "$gomod" && -f "$gomod" ]] || die "could not download github.com/prometheus/prometheus@$modversion through the Go module proxy: $info"
+  local gomod; gomod=$(published_gomod "github.com/prometheus/prometheus@$modversion" "$work")
   {
     echo "module driftwatch.local/prometheusbuild"
     grep -E '^go [0-9]' "$gomod"

@@ -85,6 +85,7 @@ public final class Agent {
     private final PrometheusMeterRegistry registry;
     /** Where meters are registered: the Prometheus registry, plus the OTLP push when metrics.otlp is set. */
     private final MeterRegistry meters;
+    private final MeterRegistry otlp;
     private final ExecutorService diffThread = Executors.newSingleThreadExecutor(named("driftwatch-diff"));
     private final ExecutorService emitThread = Executors.newSingleThreadExecutor(named("driftwatch-emit"));
     private final ExecutorService sourcePool = Executors.newFixedThreadPool(2, named("driftwatch-source"));
@@ -116,12 +117,11 @@ public final class Agent {
         this.identity = host + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.registry = configure(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config.cluster());
         if (config.metrics().otlp() == null) {
+            this.otlp = null;
             this.meters = registry;
         } else {
-            CompositeMeterRegistry composite = new CompositeMeterRegistry();
-            composite.add(registry);
-            composite.add(configure(OtlpMetrics.registry(config.metrics().otlp(), identity), config.cluster()));
-            this.meters = composite;
+            this.otlp = configure(OtlpMetrics.registry(config.metrics().otlp(), identity), config.cluster());
+            this.meters = new CompositeMeterRegistry().add(registry).add(otlp);
         }
     }
 
@@ -131,7 +131,10 @@ public final class Agent {
                 ConfigLoader.describe(config));
         bindJvmMetrics();
         vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(
-                new MicrometerMetricsOptions().setMicrometerRegistry(meters).setEnabled(true)));
+                new MicrometerMetricsOptions().setMicrometerRegistry(meters).setEnabled(true)
+                        // Vert.x shares one metrics backend per registry name in a JVM: without a name of its own, a
+                        // second agent in the same JVM (tests) would count its HTTP server in the first one's registry
+                        .setRegistryName(identity)));
         metrics = new AgentMetrics(meters, config.metrics().maxDriftSeries());
         metrics.clusterInfo(config.clusterLabels());
         http = new AgentHttpServer(vertx, registry, this::notReadyReasons,
@@ -457,7 +460,10 @@ public final class Agent {
             await(http.close(), deadline, "HTTP listener");
             await(vertx.close(), deadline, "Vert.x");
         }
-        meters.close();   // the OTLP registry publishes once more on close
+        if (otlp != null) {
+            otlp.close();   // publishes once more
+        }
+        meters.close();
         registry.close();
         LOG.info("driftwatch agent {} stopped", identity);
     }

@@ -236,7 +236,8 @@ public final class HubServer {
         var writer = formats.findWriter(ctx.request().getHeader("accept"));
         Http.blocking(relayPool, () -> {
             var out = new java.io.ByteArrayOutputStream(64 << 10);
-            writer.write(out, agentMetrics.scrape());
+            writer.write(out, agentMetrics.scrape());   // forgets silent processes first
+            metrics.relaySeries(relay.seriesByCluster());
             return io.vertx.core.buffer.Buffer.buffer(out.toByteArray());
         }).onComplete(ar -> {
             if (ar.succeeded()) {

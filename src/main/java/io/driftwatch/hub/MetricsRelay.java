@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -180,6 +181,7 @@ final class MetricsRelay implements MultiCollector {
                 case "gauge" -> GaugeSnapshot.GaugeDataPointSnapshot.builder().value(p.value()).labels(labels).build();
                 case "summary" -> SummarySnapshot.SummaryDataPointSnapshot.builder().count(p.count()).sum(p.sum())
                         .labels(labels).build();
+                case "info" -> InfoSnapshot.InfoDataPointSnapshot.builder().labels(labels).build();
                 default -> HistogramSnapshot.HistogramDataPointSnapshot.builder().classicHistogramBuckets(
                         buckets(p)).sum(p.sum()).labels(labels).build();
             });
@@ -205,6 +207,11 @@ final class MetricsRelay implements MultiCollector {
                 case "gauge" -> {
                     var b = GaugeSnapshot.builder().name(name).help(help);
                     points.forEach(p -> b.dataPoint((GaugeSnapshot.GaugeDataPointSnapshot) p));
+                    yield b.build();
+                }
+                case "info" -> {
+                    var b = InfoSnapshot.builder().name(name).help(help);
+                    points.forEach(p -> b.dataPoint((InfoSnapshot.InfoDataPointSnapshot) p));
                     yield b.build();
                 }
                 case "summary" -> {

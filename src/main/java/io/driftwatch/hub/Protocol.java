@@ -53,8 +53,11 @@ public final class Protocol {
                             Map<String, SourceHealth> sources) {
     }
 
-    /** The relayed metric types: the agent's Prometheus types (classic histograms; summaries without quantiles). */
-    public static final Set<String> METRIC_TYPES = Set.of("counter", "gauge", "histogram", "summary");
+    /**
+     * The relayed metric types: the agent's Prometheus types (classic histograms; summaries without quantiles; info
+     * metrics, named without their {@code _info} suffix).
+     */
+    public static final Set<String> METRIC_TYPES = Set.of("counter", "gauge", "histogram", "summary", "info");
     private static final java.util.regex.Pattern METRIC_NAME = java.util.regex.Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final java.util.regex.Pattern LABEL_NAME = java.util.regex.Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     /** Labels the hub sets itself (or that would change what a sample means); an agent's values are ignored. */
@@ -152,6 +155,9 @@ public final class Protocol {
                     labels.put(e.getKey(), e.getValue().asText());
                 }
             });
+        }
+        if (type.equals("info")) {
+            return new MetricPoint(Map.copyOf(labels), 1, null, null, 0, 0);
         }
         if (type.equals("counter") || type.equals("gauge")) {
             double value = number(p, "value", at);

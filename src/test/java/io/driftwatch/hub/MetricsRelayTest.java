@@ -59,6 +59,7 @@ class MetricsRelayTest {
         latency.record(Duration.ofMillis(50));
         latency.record(Duration.ofSeconds(1));
         Counter.builder("http.unrelated").register(agent).increment();
+        Gauge.builder("driftwatch.build.info", () -> 1).tags("version", "1.2.3").register(agent);
         MetricsRelay relay = new MetricsRelay(60_000, 1000, now::get);
 
         MetricsRelay.Result r = relay.accept("prod-eu-1", push(agent, "agent-a", false));
@@ -72,7 +73,9 @@ class MetricsRelayTest {
                 "driftwatch_drift_detection_latency_seconds_bucket{cluster=\"prod-eu-1\",instance=\"agent-a\",le=\"0.01\"} 1",
                 "driftwatch_drift_detection_latency_seconds_bucket{cluster=\"prod-eu-1\",instance=\"agent-a\",le=\"0.1\"} 2",
                 "driftwatch_drift_detection_latency_seconds_bucket{cluster=\"prod-eu-1\",instance=\"agent-a\",le=\"+Inf\"} 3",
-                "driftwatch_drift_detection_latency_seconds_count{cluster=\"prod-eu-1\",instance=\"agent-a\"} 3")
+                "driftwatch_drift_detection_latency_seconds_count{cluster=\"prod-eu-1\",instance=\"agent-a\"} 3",
+                "# TYPE driftwatch_build_info gauge",
+                "driftwatch_build_info{cluster=\"prod-eu-1\",instance=\"agent-a\",version=\"1.2.3\"} 1")
                 .doesNotContain("what-the-agent-claims", "http_unrelated");
         assertThat(r.dropped()).isZero();
         assertThat(relay.seriesByCluster()).isEqualTo(Map.of("prod-eu-1", r.series()));

@@ -9,6 +9,7 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Label;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
@@ -22,7 +23,7 @@ import java.util.Set;
  * The agent's key metrics as one compact JSON document for the hub (docs/hub-protocol.md, "Metrics"): the families
  * of {@link #RELAYED} read from the agent's Prometheus registry model, values as the agent's own {@code /metrics}
  * shows them. Counters and gauges carry a value, classic histograms their cumulative bucket counts, count and sum,
- * summaries their count and sum. The per-drift family goes last, so a hub at its series cap drops it first.
+ * summaries their count and sum, info metrics only their labels. The per-drift family goes last, so a hub at its series cap drops it first.
  */
 public final class MetricsSnapshot {
 
@@ -91,8 +92,10 @@ public final class MetricsSnapshot {
             return "histogram";
         } else if (s instanceof SummarySnapshot) {
             return "summary";
+        } else if (s instanceof InfoSnapshot) {
+            return "info";   // Micrometer gauges named *.info, e.g. driftwatch_build_info: labels only, value 1
         }
-        return null;   // info, state sets, unknown: none of the relayed families
+        return null;   // state sets, unknown: none of the relayed families
     }
 
     /** One data point, or null when it has no finite value. */
