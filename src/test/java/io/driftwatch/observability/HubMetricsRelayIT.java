@@ -86,7 +86,25 @@ class HubMetricsRelayIT {
                 assertThat(prometheus.query("driftwatch_drift_started_timestamp_seconds{cluster=\"" + b + "\"}")
                         .path("data").path("result").get(0).path("metric").path("namespace").asText())
                         .isEqualTo(nsB.name());
-                var lint = Promtool.checkMetrics(hub.get("/metrics/agents", null).body());
+                // the agent rules evaluate on the relayed series: no rule errors, the recording rules per cluster
+                List<String> unhealthy = new java.util.ArrayList<>();
+                for (JsonNode group : prometheus.rules().path("data").path("groups")) {
+                    for (JsonNode rule : group.path("rules")) {
+                        if (!"ok".equals(rule.path("health").asText())) {
+                            unhealthy.add(rule.path("name").asText() + ": " + rule.path("health").asText() + " "
+                                    + rule.path("lastError").asText());
+                        }
+                    }
+                }
+                assertThat(unhealthy).as("rules not evaluating cleanly").isEmpty();
+                assertThat(byCluster(prometheus, "cluster:driftwatch_drifted_resources:sum"))
+                        .isEqualTo(Map.of(a, "1", b, "1"));
+                String relayed = hub.get("/metrics/agents", null).body();
+                System.out.printf("relay: /metrics/agents holds %d series, %d bytes; per cluster %s + %s series%n",
+                        relayed.lines().filter(l -> !l.startsWith("#")).count(), relayed.length(),
+                        hub.metric("driftwatch_hub_relay_series", Map.of("cluster", a)),
+                        hub.metric("driftwatch_hub_relay_series", Map.of("cluster", b)));
+                var lint = Promtool.checkMetrics(relayed);
                 assertThat(lint.exitCode()).as("promtool check metrics on /metrics/agents: " + lint.output()).isZero();
 
                 // the dashboards, from the hub alone, for each cluster
@@ -176,12 +194,14 @@ class HubMetricsRelayIT {
                   scrape_interval: 1s
                   scrape_timeout: 1s
                   evaluation_interval: 1s
+                rule_files:
+                  - %s
                 scrape_configs:
                   - job_name: driftwatch-agent
                     honor_labels: true
                     metrics_path: /metrics/agents
                     static_configs:
                       - targets: ['127.0.0.1:%d']
-                """.formatted(hubPort);
+                """.formatted(AlertRules.RULES.toAbsolutePath(), hubPort);
     }
 }

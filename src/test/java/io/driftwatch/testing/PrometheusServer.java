@@ -83,6 +83,11 @@ public final class PrometheusServer implements AutoCloseable {
         return result.isEmpty() ? Double.NaN : Double.parseDouble(result.get(0).path("value").get(1).asText());
     }
 
+    /** {@code GET /api/v1/rules}: every rule group with each rule's health and last error. */
+    public JsonNode rules() {
+        return get("/api/v1/rules");
+    }
+
     /** {@code GET /api/v1/alerts}: pending and firing alerts. */
     public JsonNode alerts() {
         return get("/api/v1/alerts");

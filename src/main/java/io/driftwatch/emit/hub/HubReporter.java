@@ -76,6 +76,7 @@ public final class HubReporter implements AutoCloseable {
     private Instant nextHeartbeat = Instant.EPOCH;
     private Instant nextMetrics = Instant.EPOCH;
     private volatile boolean snapshotWanted = true;
+    private volatile boolean metricsRelayed = true;
     private int failuresLogged;
 
     public HubReporter(AgentConfig.Hub config, String cluster, Map<String, String> labels, String agentId,
@@ -131,7 +132,7 @@ public final class HubReporter implements AutoCloseable {
                 pushHeartbeat();
                 nextHeartbeat = now.plus(config.heartbeatInterval());
             }
-            if (config.metricsEnabled() && !now.isBefore(nextMetrics)) {
+            if (config.metricsEnabled() && metricsRelayed && !now.isBefore(nextMetrics)) {
                 pushMetrics(false);
                 nextMetrics = now.plus(config.metricsInterval());
             }
@@ -206,6 +207,12 @@ public final class HubReporter implements AutoCloseable {
     private void pushMetrics(boolean last) throws PushFailed, InterruptedException {
         String body = MetricsSnapshot.json(metricsSource, agentId, startedAt, last).toString();
         HubClient.Response response = post("metrics", body);
+        if (response.status() == 404) {
+            metrics.hubPush("metrics", "rejected");
+            LOG.warn("the hub does not relay agent metrics (an older hub: 404); this replica stops pushing them");
+            metricsRelayed = false;
+            return;
+        }
         if (!response.ok()) {
             metrics.hubPush("metrics", "rejected");
             LOG.error("hub refused the metrics push with {}: {}", response.status(), abbreviate(response.body()));
@@ -272,7 +279,7 @@ public final class HubReporter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (config.metricsEnabled() && !Thread.currentThread().isInterrupted()) {
+        if (config.metricsEnabled() && metricsRelayed && !Thread.currentThread().isInterrupted()) {
             try {
                 pushMetrics(true);
             } catch (PushFailed | RuntimeException e) {
