@@ -101,8 +101,10 @@ public final class Protocol {
                 throw BadRequest.invalid(at + ": must be an object");
             }
             String name = text(f, "name", 200, true, at);
-            if (!METRIC_NAME.matcher(name).matches() || name.startsWith("__")) {
-                throw BadRequest.invalid(at + ".name: '" + name + "' is not a Prometheus metric name");
+            if (!METRIC_NAME.matcher(name).matches() || name.startsWith("__")
+                    || io.prometheus.metrics.model.snapshots.PrometheusNaming.validateMetricName(name) != null) {
+                throw BadRequest.invalid(at + ".name: '" + name + "' is not a Prometheus metric name without type "
+                        + "suffix (a counter x is sent as x, exported as x_total)");
             }
             if (!names.add(name)) {
                 throw BadRequest.invalid(at + ".name: '" + name + "' appears twice");

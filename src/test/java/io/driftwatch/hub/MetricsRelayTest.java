@@ -156,5 +156,9 @@ class MetricsRelayTest {
                 + "\"families\":[{\"name\":\"x\",\"type\":\"gauge\",\"series\":[{\"labels\":{\"a\":\"1\"},\"value\":1},"
                 + "{\"labels\":{\"a\":\"1\"},\"value\":2}]}]}").getBytes(StandardCharsets.UTF_8), 10))
                 .isInstanceOf(BadRequest.class).hasMessageContaining("appears twice");
+        assertThatThrownBy(() -> Protocol.metrics(("{\"instance\":\"a\",\"startedAt\":\"2026-11-21T10:00:00Z\","
+                + "\"families\":[{\"name\":\"x_total\",\"type\":\"gauge\",\"series\":[]}]}")
+                .getBytes(StandardCharsets.UTF_8), 10)).isInstanceOf(BadRequest.class)
+                .hasMessageContaining("families[0].name: 'x_total'");
     }
 }
