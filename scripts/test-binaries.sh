@@ -12,12 +12,16 @@ K8S_VERSION="${DRIFTWATCH_K8S_VERSION:-1.36.3}"
 ETCD_VERSION="${DRIFTWATCH_ETCD_VERSION:-3.6.8}"
 KUSTOMIZE_VERSION="${DRIFTWATCH_KUSTOMIZE_VERSION:-5.8.1}"
 HELM_VERSION="${DRIFTWATCH_HELM_VERSION:-4.2.1}"
+# A Prometheus with an OTLP receiver (Debian's 2.42 has none) for the OTLP push test. Prometheus 3.X.Y is published
+# as Go module version v0.3XX.Y.
+PROMETHEUS_OTLP_VERSION="${DRIFTWATCH_PROMETHEUS_OTLP_VERSION:-3.15.0}"
 CACHE_ROOT="${DRIFTWATCH_CACHE:-$HOME/.cache/driftwatch}"
 
 K8S_DIR="$CACHE_ROOT/k8s-v$K8S_VERSION"
 ETCD_DIR="$CACHE_ROOT/etcd-v$ETCD_VERSION"
 KUSTOMIZE_DIR="$CACHE_ROOT/kustomize-v$KUSTOMIZE_VERSION"
 HELM_DIR="$CACHE_ROOT/helm-v$HELM_VERSION"
+PROMETHEUS_DIR="$CACHE_ROOT/prometheus-v$PROMETHEUS_OTLP_VERSION"
 
 say() { printf '[test-binaries] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -29,6 +33,7 @@ if [[ "${1:-}" == "--print" ]]; then
   echo "DRIFTWATCH_ETCD=$ETCD_DIR/etcd"
   echo "DRIFTWATCH_KUSTOMIZE=$KUSTOMIZE_DIR/kustomize"
   echo "DRIFTWATCH_HELM=$HELM_DIR/helm"
+  echo "DRIFTWATCH_PROMETHEUS_OTLP=$PROMETHEUS_DIR/prometheus"
   exit 0
 fi
 
@@ -41,6 +46,15 @@ build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 
+# The path of a module version's published go.mod (downloaded through the module proxy into the module cache).
+published_gomod() { # module@version workdir
+  local info gomod
+  info=$(cd "$2" && go mod download -json "$1" 2>&1) || true
+  gomod=$(sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' <<<"$info")
+  [[ -n "$gomod" && -f "$gomod" ]] || die "could not download $1 through the Go module proxy: $info"
+  echo "$gomod"
+}
+
 # kube-apiserver and kubectl: k8s.io/kubernetes cannot be `go install`ed (its go.mod replaces its staging modules
 # with local paths), so build inside a throw-away wrapper module that replaces each staging module with its
 # published v0.X.Y tag. The list of staging modules is read from the published go.mod, so it cannot drift.
@@ -52,10 +66,7 @@ build_kubernetes() {
   say "building kube-apiserver + kubectl v$K8S_VERSION (cold: 10-20 min on 2 cores) ..."
   local work; work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN
-  local info gomod
-  info=$(cd "$work" && go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" 2>&1) || true
-  gomod=$(sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' <<<"$info")
-  [[ -n "$gomod" && -f "$gomod" ]] || die "could not download k8s.io/kubernetes@v$K8S_VERSION through the Go module proxy: $info"
+  local gomod; gomod=$(published_gomod "k8s.io/kubernetes@v$K8S_VERSION" "$work")
   local minor="${K8S_VERSION#*.}"; minor="${minor%%.*}"
   local staging_version="v0.${K8S_VERSION#*.}"
   {
@@ -112,6 +123,38 @@ build_plain() { # name dir module version [ldflags]
   say "built $name v$version in $(elapsed "$start") -> $dir"
 }
 
+# prometheus: `go install` is refused (its go.mod has a replace directive), so build from a wrapper module that
+# copies the published go.mod's replace and exclude directives. Tag remove_all_sd leaves out the cloud service
+# discovery plugins (static and file discovery remain); without tag builtinassets the web UI is absent, the API works.
+build_prometheus() {
+  if [[ -x "$PROMETHEUS_DIR/prometheus" ]]; then
+    say "prometheus v$PROMETHEUS_OTLP_VERSION: cached in $PROMETHEUS_DIR"; return
+  fi
+  local start; start=$(date +%s)
+  local major=${PROMETHEUS_OTLP_VERSION%%.*} rest=${PROMETHEUS_OTLP_VERSION#*.}
+  local minor=${rest%%.*} patch=${rest#*.}
+  [[ "$major" == 3 ]] || die "only Prometheus 3.x is supported here (got $PROMETHEUS_OTLP_VERSION)"
+  local modversion="v0.$((300 + minor)).$patch"
+  say "building prometheus v$PROMETHEUS_OTLP_VERSION (module $modversion; cold: 5-15 min on 2 cores) ..."
+  local work; work=$(mktemp -d)
+  trap 'rm -rf "$work"' RETURN
+  local gomod; gomod=$(published_gomod "github.com/prometheus/prometheus@$modversion" "$work")
+  {
+    echo "module driftwatch.local/prometheusbuild"
+    grep -E '^go [0-9]' "$gomod"
+    echo "require github.com/prometheus/prometheus $modversion"
+    grep -E '^replace ' "$gomod" || true
+    awk '/^exclude \(/{p=1} p{print} p&&/^\)/{p=0}' "$gomod"
+  } >"$work/go.mod"
+  local v=github.com/prometheus/common/version
+  local ldflags="-X $v.Version=$PROMETHEUS_OTLP_VERSION -X $v.Branch=HEAD -X $v.BuildDate=$build_date"
+  mkdir -p "$PROMETHEUS_DIR.tmp"
+  (cd "$work" && go build -trimpath -buildvcs=false -tags remove_all_sd -ldflags "$ldflags" \
+      -o "$PROMETHEUS_DIR.tmp/prometheus" github.com/prometheus/prometheus/cmd/prometheus)
+  rm -rf "$PROMETHEUS_DIR"; mv "$PROMETHEUS_DIR.tmp" "$PROMETHEUS_DIR"
+  say "built prometheus v$PROMETHEUS_OTLP_VERSION in $(elapsed "$start") -> $PROMETHEUS_DIR"
+}
+
 total_start=$(date +%s)
 mkdir -p "$CACHE_ROOT"
 build_etcd
@@ -119,4 +162,5 @@ build_kubernetes
 build_plain kustomize "$KUSTOMIZE_DIR" sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION"
 build_plain helm "$HELM_DIR" helm.sh/helm/v4/cmd/helm "$HELM_VERSION" \
   "-X helm.sh/helm/v4/internal/version.version=v$HELM_VERSION"   # else `helm version` says v4.2
+build_prometheus
 say "all test binaries ready in $(elapsed "$total_start")"

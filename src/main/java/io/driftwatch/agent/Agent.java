@@ -12,6 +12,7 @@ import io.driftwatch.drift.DriftTracker;
 import io.driftwatch.emit.AgentMetrics;
 import io.driftwatch.emit.DriftLog;
 import io.driftwatch.emit.KubeEvents;
+import io.driftwatch.emit.OtlpMetrics;
 import io.driftwatch.emit.hub.HubClient;
 import io.driftwatch.emit.hub.HubReporter;
 import io.driftwatch.emit.hub.Outbox;
@@ -33,6 +34,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -81,6 +84,9 @@ public final class Agent {
     private final Clock clock;
     private final String identity;
     private final PrometheusMeterRegistry registry;
+    /** Where meters are registered: the Prometheus registry, plus the OTLP push when metrics.otlp is set. */
+    private final MeterRegistry meters;
+    private final MeterRegistry otlp;
     private final ExecutorService diffThread = Executors.newSingleThreadExecutor(named("driftwatch-diff"));
     private final ExecutorService emitThread = Executors.newSingleThreadExecutor(named("driftwatch-emit"));
     private final ExecutorService sourcePool = Executors.newFixedThreadPool(2, named("driftwatch-source"));
@@ -110,7 +116,14 @@ public final class Agent {
         this.clock = clock;
         String host = System.getenv().getOrDefault("HOSTNAME", "agent");
         this.identity = host + "-" + UUID.randomUUID().toString().substring(0, 8);
-        this.registry = newRegistry(config.cluster());
+        this.registry = configure(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config.cluster());
+        if (config.metrics().otlp() == null) {
+            this.otlp = null;
+            this.meters = registry;
+        } else {
+            this.otlp = configure(OtlpMetrics.registry(config.metrics().otlp(), identity), config.cluster());
+            this.meters = new CompositeMeterRegistry().add(registry).add(otlp);
+        }
     }
 
     /** Starts everything; the future completes when the agent runs (not when it is ready). */
@@ -121,8 +134,11 @@ public final class Agent {
         // a blocked event loop is a bug: log where it is stuck as soon as it is reported (default: only after 5 s)
         vertx = Vertx.vertx(new VertxOptions()
                 .setWarningExceptionTime(2).setWarningExceptionTimeUnit(java.util.concurrent.TimeUnit.SECONDS)
-                .setMetricsOptions(new MicrometerMetricsOptions().setMicrometerRegistry(registry).setEnabled(true)));
-        metrics = new AgentMetrics(registry, config.metrics().maxDriftSeries());
+                .setMetricsOptions(new MicrometerMetricsOptions().setMicrometerRegistry(meters).setEnabled(true)
+                        // Vert.x shares one metrics backend per registry name in a JVM: without a name of its own, a
+                        // second agent in the same JVM (tests) would count its HTTP server in the first one's registry
+                        .setRegistryName(identity)));
+        metrics = new AgentMetrics(meters, config.metrics().maxDriftSeries());
         metrics.clusterInfo(config.clusterLabels());
         http = new AgentHttpServer(vertx, registry, this::notReadyReasons,
                 () -> reconciler == null ? List.of() : reconciler.openDrifts(), this::status, clock);
@@ -216,7 +232,8 @@ public final class Agent {
                     ? Outbox.inMemory(h.outboxMaxEvents(), h.outboxMaxBytes(), metrics::hubDropped)
                     : Outbox.onDisk(h.outboxPath(), h.outboxMaxEvents(), h.outboxMaxBytes(), metrics::hubDropped);
             return new HubReporter(h, config.cluster(), config.clusterLabels(), identity, outbox, new HubClient(h),
-                    metrics, clock, new HubAgentState(() -> reconciler, diffThread, () -> status().path("apps")));
+                    metrics, clock, new HubAgentState(() -> reconciler, diffThread, () -> status().path("apps")),
+                    registry.getPrometheusRegistry());
         } catch (IOException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("hub: " + e.getMessage(), e);
         }
@@ -265,7 +282,7 @@ public final class Agent {
         repositories = new GitRepositories(GitRepositories.Settings.defaults().withCacheDir(git.cacheDir())
                 .withMinFetchInterval(git.minFetchInterval()), clock);
         RenderCache renderCache = new RenderCache(git.renderCacheBytes());
-        CaffeineCacheMetrics.monitor(registry, renderCache.cache(), "driftwatch_render");
+        CaffeineCacheMetrics.monitor(meters, renderCache.cache(), "driftwatch_render");
         Map<ToolBinaries.Tool, java.nio.file.Path> tools = new java.util.EnumMap<>(ToolBinaries.Tool.class);
         if (git.kustomizeBinary() != null) {
             tools.put(ToolBinaries.Tool.KUSTOMIZE, git.kustomizeBinary());
@@ -456,6 +473,10 @@ public final class Agent {
             await(http.close(), deadline, "HTTP listener");
             await(vertx.close(), deadline, "Vert.x");
         }
+        if (otlp != null) {
+            otlp.close();   // publishes once more
+        }
+        meters.close();
         registry.close();
         LOG.info("driftwatch agent {} stopped", identity);
     }
@@ -494,8 +515,7 @@ public final class Agent {
         return Future.fromCompletionStage(result, vertx.getOrCreateContext());
     }
 
-    private static PrometheusMeterRegistry newRegistry(String cluster) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private static <R extends MeterRegistry> R configure(R registry, String cluster) {
         // every series names its cluster, so one Prometheus (or the hub) can hold many clusters' agents
         registry.config().commonTags("cluster", cluster);
         // two ProcessorMetrics names fail `promtool check metrics` (an abbreviated unit, a non-histogram _count);
@@ -506,12 +526,12 @@ public final class Agent {
     }
 
     private void bindJvmMetrics() {
-        new ClassLoaderMetrics().bindTo(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(meters);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
     }
 
     private static ThreadFactory named(String name) {

@@ -36,7 +36,7 @@ public record AgentConfig(
         sources = sources == null ? new Sources(null, null) : sources;
         leaderElection = leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
         events = events == null ? new Events(null, null) : events;
-        metrics = metrics == null ? new Metrics(null) : metrics;
+        metrics = metrics == null ? new Metrics(null, null) : metrics;
         shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
         hub = hub == null ? Hub.DISABLED : hub;
     }
@@ -143,21 +143,36 @@ public record AgentConfig(
         }
     }
 
-    /** Metric settings. */
-    public record Metrics(Integer maxDriftSeries) {
+    /** Metric settings: the per-drift series cap, and an optional OTLP push of every meter. */
+    public record Metrics(Integer maxDriftSeries, Otlp otlp) {
         public Metrics {
             maxDriftSeries = maxDriftSeries == null ? 1000 : maxDriftSeries;
         }
     }
 
     /**
+     * OTLP/HTTP metrics push (Micrometer's OTLP registry) to a Prometheus OTLP receiver, an OpenTelemetry Collector,
+     * Mimir, ...: every meter, cumulative, every {@code step}. Header values (e.g. {@code Authorization}) are read
+     * from files on every push; {@code resourceAttributes} are added to {@code service.name=driftwatch-agent} and
+     * {@code service.instance.id=<agent id>}.
+     */
+    public record Otlp(String url, Map<String, Path> headers, Duration step, Map<String, String> resourceAttributes) {
+        public Otlp {
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+            step = step == null ? Duration.ofSeconds(30) : step;
+            resourceAttributes = resourceAttributes == null ? Map.of() : Map.copyOf(resourceAttributes);
+        }
+    }
+
+    /**
      * Reporting to the hub (disabled while {@code url} is unset): drift events through an outbox (on disk when
-     * {@code outboxPath} is set, else in memory), bounded by count and bytes; full snapshots and heartbeats on timers.
+     * {@code outboxPath} is set, else in memory), bounded by count and bytes; full snapshots, heartbeats and the
+     * agent's metrics on timers.
      */
     public record Hub(String url, Path tokenFile, Path caFile, Boolean insecure, Path outboxPath, Integer outboxMaxEvents,
                       Long outboxMaxBytes, Duration snapshotInterval, Duration heartbeatInterval, Integer batchSize,
-                      Duration requestTimeout) {
-        static final Hub DISABLED = new Hub(null, null, null, null, null, null, null, null, null, null, null);
+                      Duration requestTimeout, Duration metricsInterval) {
+        static final Hub DISABLED = new Hub(null, null, null, null, null, null, null, null, null, null, null, null);
 
         public Hub {
             insecure = insecure != null && insecure;
@@ -167,6 +182,12 @@ public record AgentConfig(
             heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(30) : heartbeatInterval;
             batchSize = batchSize == null ? 500 : batchSize;
             requestTimeout = requestTimeout == null ? Duration.ofSeconds(10) : requestTimeout;
+            metricsInterval = metricsInterval == null ? Duration.ofSeconds(30) : metricsInterval;
+        }
+
+        /** Whether every replica pushes its metrics to the hub ({@code metricsInterval: 0} turns it off). */
+        public boolean metricsEnabled() {
+            return !metricsInterval.isZero();
         }
 
         public boolean enabled() {

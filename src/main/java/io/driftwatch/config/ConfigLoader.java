@@ -229,11 +229,39 @@ public final class ConfigLoader {
             problems.add("sources: no application configured (add sources.directories or sources.git.apps)");
         }
         validateHub(c.hub(), problems);
+        validateOtlp(c.metrics().otlp(), problems);
         for (int i = 0; i < c.diff().ignoreDifferences().size(); i++) {
             var rule = c.diff().ignoreDifferences().get(i);
             if (rule.jsonPointers().isEmpty() && rule.managedFieldsManagers().isEmpty()) {
                 problems.add("diff.ignoreDifferences[" + i + "]: needs jsonPointers or managedFieldsManagers");
             }
+        }
+    }
+
+    private static void validateOtlp(AgentConfig.Otlp otlp, List<String> problems) {
+        if (otlp == null) {
+            return;
+        }
+        try {
+            java.net.URI uri = otlp.url() == null ? null : java.net.URI.create(otlp.url());
+            if (uri == null || !"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())
+                    || uri.getHost() == null) {
+                problems.add("metrics.otlp.url: required, the http(s) URL of an OTLP/HTTP metrics endpoint "
+                        + "(e.g. http://otel-collector:4318/v1/metrics)");
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("metrics.otlp.url: " + otlp.url() + " is not a URL: " + e.getMessage());
+        }
+        otlp.headers().forEach((name, file) -> {
+            if (name.isBlank() || !name.chars().allMatch(ch -> ch > 32 && ch < 127 && ch != ':')) {
+                problems.add("metrics.otlp.headers: '" + name + "' is not an HTTP header name");
+            } else if (file == null || !Files.isReadable(file)) {
+                problems.add("metrics.otlp.headers." + name + ": " + file + " is not readable (the header value is "
+                        + "read from this file)");
+            }
+        });
+        if (otlp.step().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("metrics.otlp.step: must be at least 1s");
         }
     }
 
@@ -274,6 +302,9 @@ public final class ConfigLoader {
         }
         if (hub.heartbeatInterval().compareTo(Duration.ofSeconds(1)) < 0) {
             problems.add("hub.heartbeatInterval: must be at least 1s");
+        }
+        if (hub.metricsEnabled() && hub.metricsInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("hub.metricsInterval: must be at least 1s (or 0 to push no metrics)");
         }
         if (hub.requestTimeout().compareTo(Duration.ofMillis(100)) < 0) {
             problems.add("hub.requestTimeout: must be at least 100ms");

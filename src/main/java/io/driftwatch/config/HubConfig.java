@@ -27,7 +27,7 @@ public record HubConfig(
         limits = limits == null ? new Limits(null, null, null) : limits;
         retention = retention == null ? new Retention(null, null) : retention;
         agentDownAfter = agentDownAfter == null ? Duration.ofMinutes(3) : agentDownAfter;
-        metrics = metrics == null ? new Metrics(null, null, null) : metrics;
+        metrics = metrics == null ? new Metrics(null, null, null, null, null) : metrics;
         shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
     }
 
@@ -84,14 +84,19 @@ public record HubConfig(
 
     /**
      * Fleet metrics: how often the open-drift gauges are recomputed from the store, which cluster labels become
-     * labels of {@code driftwatch_hub_cluster_info} (a closed set, so every series has the same label names), and how
-     * many open drifts (the oldest first) are exported as {@code driftwatch_hub_drift_started_timestamp_seconds}.
+     * labels of {@code driftwatch_hub_cluster_info} (a closed set, so every series has the same label names), how
+     * many open drifts (the oldest first) are exported as {@code driftwatch_hub_drift_started_timestamp_seconds};
+     * and the relay of the agents' own metrics ({@code /metrics/agents}): when an agent process that stopped pushing
+     * is forgotten, and how many series one cluster's agents may have relayed.
      */
-    public record Metrics(Duration refreshInterval, List<String> clusterInfoLabels, Integer maxDriftSeries) {
+    public record Metrics(Duration refreshInterval, List<String> clusterInfoLabels, Integer maxDriftSeries,
+                          Duration relayStaleAfter, Integer relayMaxSeriesPerCluster) {
         public Metrics {
             refreshInterval = refreshInterval == null ? Duration.ofSeconds(15) : refreshInterval;
             clusterInfoLabels = clusterInfoLabels == null ? List.of("env", "region") : List.copyOf(clusterInfoLabels);
             maxDriftSeries = maxDriftSeries == null ? 2000 : maxDriftSeries;
+            relayStaleAfter = relayStaleAfter == null ? Duration.ofMinutes(2) : relayStaleAfter;
+            relayMaxSeriesPerCluster = relayMaxSeriesPerCluster == null ? 10_000 : relayMaxSeriesPerCluster;
         }
     }
 }

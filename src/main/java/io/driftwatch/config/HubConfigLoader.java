@@ -173,6 +173,12 @@ public final class HubConfigLoader {
                 problems.add("metrics.clusterInfoLabels: '" + label + "' is not a usable Prometheus label name");
             }
         }
+        if (c.metrics().relayStaleAfter().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("metrics.relayStaleAfter: must be at least 1s (longer than the agents' hub.metricsInterval)");
+        }
+        if (c.metrics().relayMaxSeriesPerCluster() < 1 || c.metrics().relayMaxSeriesPerCluster() > 1_000_000) {
+            problems.add("metrics.relayMaxSeriesPerCluster: must be between 1 and 1000000");
+        }
         if (c.shutdownTimeout().isNegative() || c.shutdownTimeout().isZero()) {
             problems.add("shutdownTimeout: must be positive");
         }

@@ -253,14 +253,14 @@ public final class AgentMetrics {
         hubDropped(0);
         Gauge.builder(HUB_LAST_SUCCESS, hubLastSuccess, AtomicLong::get)
                 .description("When a push to the hub last succeeded").register(registry);
-        for (String kind : new String[] {"events", "snapshot", "heartbeat"}) {
+        for (String kind : new String[] {"events", "snapshot", "heartbeat", "metrics"}) {
             for (String result : new String[] {"success", "rejected", "error"}) {
                 hubPushCounter(kind, result);
             }
         }
     }
 
-    /** A push to the hub: kind {@code events|snapshot|heartbeat}, result {@code success|rejected|error}. */
+    /** A push to the hub: kind {@code events|snapshot|heartbeat|metrics}, result {@code success|rejected|error}. */
     public void hubPush(String kind, String result) {
         hubPushCounter(kind, result).increment();
     }

@@ -44,8 +44,10 @@ public final class HubMetrics {
     public static final String DRIFT_STARTED = "driftwatch.hub.drift.started.timestamp.seconds";
     public static final String DRIFT_SERIES_LIMIT = "driftwatch.hub.drift.series.limit";
     public static final String DRIFT_SERIES_OMITTED = "driftwatch.hub.drift.series.omitted";
+    public static final String RELAY_SERIES = "driftwatch.hub.relay.series";
+    public static final String RELAY_DROPPED = "driftwatch.hub.relay.dropped.series";
 
-    public static final List<String> KINDS = List.of("events", "snapshot", "heartbeat");
+    public static final List<String> KINDS = List.of("events", "snapshot", "heartbeat", "metrics");
     public static final List<String> RESULTS = List.of("ok", "invalid", "too_large", "unauthorized", "forbidden",
             "error");
     /** Drift events counted by {@link #driftEvents}, and the drift types; created at 0 for every configured cluster. */
@@ -76,6 +78,7 @@ public final class HubMetrics {
     private final int maxDriftSeries;
     private final MultiGauge driftStarted;
     private final AtomicLong seriesOmitted = new AtomicLong();
+    private final MultiGauge relaySeries;
 
     /**
      * @param clusters the configured clusters: their drift counters and time-to-resolve histograms start at 0
@@ -106,6 +109,8 @@ public final class HubMetrics {
                 .register(registry);
         Gauge.builder(SSE_CLIENTS, sseClients, AtomicLong::get).description("Connected event-stream clients")
                 .register(registry);
+        relaySeries = MultiGauge.builder(RELAY_SERIES)
+                .description("Agent series the hub relays on /metrics/agents, by cluster").register(registry);
         pruned = Counter.builder(PRUNED_EVENTS).description("History events deleted by retention").register(registry);
         for (String kind : KINDS) {
             for (String result : RESULTS) {
@@ -161,6 +166,20 @@ public final class HubMetrics {
 
     public void pruned(long n) {
         pruned.increment(n);
+    }
+
+    /** The relayed series per cluster (clusters gone are removed). */
+    public void relaySeries(Map<String, Integer> byCluster) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        byCluster.forEach((cluster, n) -> rows.add(MultiGauge.Row.of(Tags.of("cluster", cluster), n)));
+        relaySeries.register(rows, true);
+    }
+
+    /** A metrics push brought more series than the cluster's cap allowed; {@code n} were dropped. */
+    public void relayDropped(String cluster, int n) {
+        Counter.builder(RELAY_DROPPED).description("Agent series dropped at the hub's per-cluster cap "
+                + "(metrics.relayMaxSeriesPerCluster), counted at every push").tags("cluster", cluster)
+                .register(registry).increment(n);
     }
 
     public void sseClients(int n) {

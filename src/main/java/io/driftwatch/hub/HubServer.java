@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -42,12 +44,16 @@ public final class HubServer {
     private final Clock clock;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HubMetrics metrics;
+    private final MetricsRelay relay;
+    private final PrometheusRegistry agentMetrics = new PrometheusRegistry();
+    private final ExpositionFormats formats = ExpositionFormats.init();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean refreshRunning = new AtomicBoolean();
     private final AtomicBoolean stateChanged = new AtomicBoolean();
     private final List<Long> timers = new ArrayList<>();
     private Vertx vertx;
     private WorkerExecutor dbPool;
+    private WorkerExecutor relayPool;
     private HttpServer server;
     private EventStream stream;
     private volatile Database database;
@@ -59,6 +65,9 @@ public final class HubServer {
         this.metrics = new HubMetrics(registry, config.metrics().clusterInfoLabels(),
                 config.clusters().stream().map(HubConfig.ClusterToken::name).toList(),
                 config.metrics().maxDriftSeries());
+        this.relay = new MetricsRelay(config.metrics().relayStaleAfter().toMillis(),
+                config.metrics().relayMaxSeriesPerCluster(), clock::millis);
+        agentMetrics.register(relay);
     }
 
     public Future<Void> start() {
@@ -70,6 +79,7 @@ public final class HubServer {
         vertx = Vertx.vertx();
         dbPool = vertx.createSharedWorkerExecutor("driftwatch-hub-db", config.storage().poolSize(), 60,
                 TimeUnit.SECONDS);
+        relayPool = vertx.createSharedWorkerExecutor("driftwatch-hub-relay", 2, 60, TimeUnit.SECONDS);
         stream = new EventStream(vertx, dbPool, () -> store, metrics);
         return listen()
                 .compose(s -> Http.blocking(dbPool, () -> Database.open(config.storage())))
@@ -94,10 +104,11 @@ public final class HubServer {
         Router router = Router.router(vertx);
         Tokens tokens = new Tokens(config);
         IngestApi ingest = new IngestApi(tokens, config.limits(), () -> store, dbPool, metrics,
-                () -> stateChanged.set(true));
+                () -> stateChanged.set(true), relay, relayPool);
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
         router.get("/readyz").handler(this::readyz);
         router.get("/metrics").handler(this::scrape);
+        router.get("/metrics/agents").handler(this::scrapeAgents);
         ingest.mount(router);
         new ReadApi(tokens, () -> store, dbPool, clock, config.agentDownAfter().toMillis()).mount(router, stream);
         router.route().last().handler(ctx -> Http.error(ctx, 404, "not_found", "no such endpoint: "
@@ -155,8 +166,13 @@ public final class HubServer {
         timers.add(vertx.setPeriodic(1000, config.retention().pruneInterval().toMillis(), id -> prune()));
     }
 
-    /** Recomputes the fleet gauges from the store (at most one refresh at a time). */
+    /** Recomputes the fleet gauges from the store (at most one refresh at a time); forgets silent agent processes. */
     private void refreshSoon() {
+        relayPool.executeBlocking(() -> {
+            relay.sweep(clock.millis());
+            metrics.relaySeries(relay.seriesByCluster());
+            return null;
+        }, false);
         HubStore s = store;
         if (s == null || stopping.get() || !refreshRunning.compareAndSet(false, true)) {
             return;
@@ -215,6 +231,27 @@ public final class HubServer {
         ctx.response().putHeader("content-type", contentType).end(registry.scrape(contentType));
     }
 
+    /**
+     * {@code GET /metrics/agents}: the relayed agent metrics (text format, or OpenMetrics when asked), written by the
+     * client library off the event loop.
+     */
+    private void scrapeAgents(RoutingContext ctx) {
+        var writer = formats.findWriter(ctx.request().getHeader("accept"));
+        Http.blocking(relayPool, () -> {
+            var out = new java.io.ByteArrayOutputStream(64 << 10);
+            writer.write(out, agentMetrics.scrape());   // forgets silent processes first
+            metrics.relaySeries(relay.seriesByCluster());
+            return io.vertx.core.buffer.Buffer.buffer(out.toByteArray());
+        }).onComplete(ar -> {
+            if (ar.succeeded()) {
+                ctx.response().putHeader("content-type", writer.getContentType()).end(ar.result());
+            } else {
+                LOG.error("writing /metrics/agents failed", ar.cause());
+                Http.error(ctx, 500, "internal", "internal error; see the hub's log");
+            }
+        });
+    }
+
     /** Stops within the configured timeout: not ready, timers and streams stopped, listener, pool and store closed. */
     public void stop() {
         if (!stopping.compareAndSet(false, true)) {
@@ -229,6 +266,7 @@ public final class HubServer {
                 await(server.close(), deadline, "HTTP listener");
             }
             await(dbPool.close(), deadline, "database pool");
+            await(relayPool.close(), deadline, "relay pool");
         }
         if (database != null) {
             database.close();

@@ -12,14 +12,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /api/v1/clusters/{cluster}/events|snapshot|heartbeat}: authenticated by the cluster's own token before
- * the body is read, size-limited, parsed and stored on the database pool; the event loop only routes.
+ * {@code POST /api/v1/clusters/{cluster}/events|snapshot|heartbeat|metrics}: authenticated by the cluster's own token
+ * before the body is read, size-limited, parsed and stored on the database pool (metrics: parsed and kept in memory by
+ * the {@link MetricsRelay}, on the relay pool); the event loop only routes.
  */
 final class IngestApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestApi.class);
     static final String KIND = "driftwatch.kind";
     static final String STARTED = "driftwatch.started";
+    /** Data points one metrics push may hold (the body limit bounds it too); beyond the cluster's cap they are dropped. */
+    private static final int MAX_PUSH_POINTS = 200_000;
 
     private final Tokens tokens;
     private final HubConfig.Limits limits;
@@ -27,15 +30,19 @@ final class IngestApi {
     private final WorkerExecutor dbPool;
     private final HubMetrics metrics;
     private final Runnable stored;
+    private final MetricsRelay relay;
+    private final WorkerExecutor relayPool;
 
     IngestApi(Tokens tokens, HubConfig.Limits limits, Supplier<HubStore> store, WorkerExecutor dbPool,
-            HubMetrics metrics, Runnable stored) {
+            HubMetrics metrics, Runnable stored, MetricsRelay relay, WorkerExecutor relayPool) {
         this.tokens = tokens;
         this.limits = limits;
         this.store = store;
         this.dbPool = dbPool;
         this.metrics = metrics;
         this.stored = stored;
+        this.relay = relay;
+        this.relayPool = relayPool;
     }
 
     void mount(Router router) {
@@ -75,6 +82,10 @@ final class IngestApi {
     }
 
     private void ingest(RoutingContext ctx, String kind) {
+        if (kind.equals("metrics")) {
+            relay(ctx);
+            return;
+        }
         HubStore s = store.get();
         if (s == null) {
             Http.error(ctx, 503, "starting", "the hub's store is not open yet");
@@ -115,15 +126,43 @@ final class IngestApi {
                 if (!kind.equals("heartbeat")) {
                     stored.run();
                 }
-            } else if (ar.cause() instanceof BadRequest e) {
-                Http.error(ctx, e);
-                finish(ctx, e.status() == 413 ? "too_large" : "invalid");
             } else {
-                LOG.error("cluster {}: storing a {} push failed: {}", cluster, kind, ar.cause().toString(), ar.cause());
-                Http.error(ctx, 500, "store_failed", "the hub could not store this push; retry later");
-                finish(ctx, "error");
+                failed(ctx, cluster, kind, ar.cause());
             }
         });
+    }
+
+    /** A metrics push: validated and handed to the relay; nothing is stored. */
+    private void relay(RoutingContext ctx) {
+        String cluster = ctx.pathParam("cluster");
+        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        Http.blocking(relayPool, () -> {
+            var push = Protocol.metrics(body, MAX_PUSH_POINTS);
+            var r = relay.accept(cluster, push);
+            if (r.dropped() > 0) {
+                metrics.relayDropped(cluster, r.dropped());
+            }
+            metrics.relaySeries(relay.seriesByCluster());
+            return Http.JSON.createObjectNode().put("series", r.series()).put("dropped", r.dropped());
+        }).onComplete(ar -> {
+            if (ar.succeeded()) {
+                Http.json(ctx, 200, ar.result());
+                finish(ctx, "ok");
+            } else {
+                failed(ctx, cluster, "metrics", ar.cause());
+            }
+        });
+    }
+
+    private void failed(RoutingContext ctx, String cluster, String kind, Throwable cause) {
+        if (cause instanceof BadRequest e) {
+            Http.error(ctx, e);
+            finish(ctx, e.status() == 413 ? "too_large" : "invalid");
+        } else {
+            LOG.error("cluster {}: storing a {} push failed: {}", cluster, kind, cause.toString(), cause);
+            Http.error(ctx, 500, "store_failed", "the hub could not store this push; retry later");
+            finish(ctx, "error");
+        }
     }
 
     /** Counts and times a finished ingest request (also called by the router's failure handler). */

@@ -58,7 +58,158 @@ public final class Protocol {
                             Map<String, SourceHealth> sources) {
     }
 
+    /**
+     * The relayed metric types: the agent's Prometheus types (classic histograms; summaries without quantiles; info
+     * metrics, named without their {@code _info} suffix).
+     */
+    public static final Set<String> METRIC_TYPES = Set.of("counter", "gauge", "histogram", "summary", "info");
+    private static final java.util.regex.Pattern METRIC_NAME = java.util.regex.Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    private static final java.util.regex.Pattern LABEL_NAME = java.util.regex.Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+    /** Labels the hub sets itself (or that would change what a sample means); an agent's values are ignored. */
+    public static final Set<String> RESERVED_LABELS = Set.of("cluster", "instance", "job", "le", "quantile");
+
+    /** One series of a relayed family: a value, or a classic histogram/summary (cumulative bucket counts). */
+    public record MetricPoint(Map<String, String> labels, double value, double[] bounds, long[] cumulative,
+                              long count, double sum) {
+    }
+
+    public record MetricFamily(String name, String type, String help, List<MetricPoint> points) {
+    }
+
+    /** An agent process's metrics; {@code last}: the process stops, drop its series now. */
+    public record MetricsPush(String instance, Instant startedAt, boolean last, List<MetricFamily> families) {
+        public int series() {
+            return families.stream().mapToInt(f -> f.points().size()).sum();
+        }
+    }
+
     private Protocol() {
+    }
+
+    /** A metrics push; at most {@code maxSeries} data points in all (more is a 413, not silently cut). */
+    public static MetricsPush metrics(byte[] body, int maxSeries) {
+        JsonNode root = parse(body);
+        String instance = text(root, "instance", MAX_ID, true);
+        Instant startedAt = instant(root, "startedAt", "metrics", true);
+        boolean last = root.path("final").asBoolean(false);
+        JsonNode list = root.get("families");
+        if (list == null || !list.isArray()) {
+            throw BadRequest.invalid("families: required, an array");
+        }
+        List<MetricFamily> families = new ArrayList<>(list.size());
+        Set<String> names = new java.util.HashSet<>();
+        int total = 0;
+        for (int i = 0; i < list.size(); i++) {
+            String at = "families[" + i + "]";
+            JsonNode f = list.get(i);
+            if (!f.isObject()) {
+                throw BadRequest.invalid(at + ": must be an object");
+            }
+            String name = text(f, "name", 200, true, at);
+            if (!METRIC_NAME.matcher(name).matches() || name.startsWith("__")
+                    || io.prometheus.metrics.model.snapshots.PrometheusNaming.validateMetricName(name) != null) {
+                throw BadRequest.invalid(at + ".name: '" + name + "' is not a Prometheus metric name without type "
+                        + "suffix (a counter x is sent as x, exported as x_total)");
+            }
+            if (!names.add(name)) {
+                throw BadRequest.invalid(at + ".name: '" + name + "' appears twice");
+            }
+            String type = text(f, "type", 16, true, at);
+            if (!METRIC_TYPES.contains(type)) {
+                throw BadRequest.invalid(at + ".type: '" + type + "' is not one of " + METRIC_TYPES);
+            }
+            String help = text(f, "help", 1000, false, at);
+            JsonNode series = f.get("series");
+            if (series == null || !series.isArray()) {
+                throw BadRequest.invalid(at + ".series: required, an array");
+            }
+            total += series.size();
+            if (total > maxSeries) {
+                throw new BadRequest(413, "too_many_series", "families: more than " + maxSeries + " series in one "
+                        + "push");
+            }
+            List<MetricPoint> points = new ArrayList<>(series.size());
+            Set<Map<String, String>> labelSets = new java.util.HashSet<>();
+            for (int j = 0; j < series.size(); j++) {
+                MetricPoint point = point(series.get(j), type, at + ".series[" + j + "]");
+                if (!labelSets.add(point.labels())) {
+                    throw BadRequest.invalid(at + ".series[" + j + "].labels: " + point.labels() + " appears twice");
+                }
+                points.add(point);
+            }
+            families.add(new MetricFamily(name, type, help == null ? "" : help, List.copyOf(points)));
+        }
+        return new MetricsPush(instance, startedAt, last, List.copyOf(families));
+    }
+
+    private static MetricPoint point(JsonNode p, String type, String at) {
+        if (!p.isObject()) {
+            throw BadRequest.invalid(at + ": must be an object");
+        }
+        Map<String, String> labels = new java.util.TreeMap<>();
+        JsonNode l = p.get("labels");
+        if (l != null && !l.isNull()) {
+            if (!l.isObject() || l.size() > 32) {
+                throw BadRequest.invalid(at + ".labels: must be an object of at most 32 string values");
+            }
+            l.fields().forEachRemaining(e -> {
+                if (!LABEL_NAME.matcher(e.getKey()).matches() || e.getKey().startsWith("__") || e.getKey().length() > 100
+                        || !e.getValue().isTextual() || e.getValue().asText().length() > 1024) {
+                    throw BadRequest.invalid(at + ".labels." + e.getKey() + ": a Prometheus label name with a "
+                            + "string value of at most 1024 characters");
+                }
+                if (!RESERVED_LABELS.contains(e.getKey())) {
+                    labels.put(e.getKey(), e.getValue().asText());
+                }
+            });
+        }
+        if (type.equals("info")) {
+            return new MetricPoint(Map.copyOf(labels), 1, null, null, 0, 0);
+        }
+        if (type.equals("counter") || type.equals("gauge")) {
+            double value = number(p, "value", at);
+            if (type.equals("counter") && !(value >= 0)) {
+                throw BadRequest.invalid(at + ".value: a counter is a number ≥ 0");
+            }
+            return new MetricPoint(Map.copyOf(labels), value, null, null, 0, 0);
+        }
+        long count = (long) number(p, "count", at);
+        double sum = number(p, "sum", at);
+        if (count < 0) {
+            throw BadRequest.invalid(at + ".count: must be ≥ 0");
+        }
+        if (type.equals("summary")) {
+            return new MetricPoint(Map.copyOf(labels), 0, null, null, count, sum);
+        }
+        JsonNode b = p.get("buckets");
+        if (b == null || !b.isArray() || b.size() > 200) {
+            throw BadRequest.invalid(at + ".buckets: required, an array of at most 200 [upperBound, cumulativeCount]");
+        }
+        double[] bounds = new double[b.size()];
+        long[] cumulative = new long[b.size()];
+        for (int i = 0; i < b.size(); i++) {
+            JsonNode pair = b.get(i);
+            if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isNumber() || !pair.get(1).canConvertToLong()) {
+                throw BadRequest.invalid(at + ".buckets[" + i + "]: must be [upperBound, cumulativeCount]");
+            }
+            bounds[i] = pair.get(0).asDouble();
+            cumulative[i] = pair.get(1).asLong();
+            if (i > 0 && (bounds[i] <= bounds[i - 1] || cumulative[i] < cumulative[i - 1])) {
+                throw BadRequest.invalid(at + ".buckets[" + i + "]: bounds must increase, counts must not decrease");
+            }
+            if (Double.isInfinite(bounds[i]) || Double.isNaN(bounds[i]) || cumulative[i] < 0 || cumulative[i] > count) {
+                throw BadRequest.invalid(at + ".buckets[" + i + "]: a finite bound and a count between 0 and count");
+            }
+        }
+        return new MetricPoint(Map.copyOf(labels), 0, bounds, cumulative, count, sum);
+    }
+
+    private static double number(JsonNode o, String field, String at) {
+        JsonNode v = o.get(field);
+        if (v == null || !v.isNumber()) {
+            throw BadRequest.invalid(at + "." + field + ": required, a number");
+        }
+        return v.asDouble();
     }
 
     public static EventBatch events(byte[] body, int maxEvents) {

@@ -171,6 +171,12 @@ class ConfigLoaderTest {
                   outboxMaxEvents: 0
                   outboxMaxBytes: 10
                   snapshotInterval: 0s
+                  metricsInterval: 500ms
+                metrics:
+                  otlp:
+                    url: otel-collector:4318
+                    headers: {Authorization: /nonexistent/otlp-token, "bad:name": /etc/hosts}
+                    step: 0s
                 """), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("hub.url: ftp://hub is not an http(s) URL")
@@ -179,6 +185,11 @@ class ConfigLoaderTest {
                 .hasMessageContaining("hub.insecure: cannot be combined with hub.caFile")
                 .hasMessageContaining("hub.outboxMaxEvents")
                 .hasMessageContaining("hub.outboxMaxBytes")
-                .hasMessageContaining("hub.snapshotInterval");
+                .hasMessageContaining("hub.snapshotInterval")
+                .hasMessageContaining("hub.metricsInterval: must be at least 1s (or 0 to push no metrics)")
+                .hasMessageContaining("metrics.otlp.url: required, the http(s) URL")
+                .hasMessageContaining("metrics.otlp.headers.Authorization: /nonexistent/otlp-token is not readable")
+                .hasMessageContaining("metrics.otlp.headers: 'bad:name' is not an HTTP header name")
+                .hasMessageContaining("metrics.otlp.step: must be at least 1s");
     }
 }

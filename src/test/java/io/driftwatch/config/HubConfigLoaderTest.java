@@ -49,7 +49,7 @@ class HubConfigLoaderTest {
                 readTokens: [{name: grafana, tokenSha256: %1$s}]
                 storage: {type: mysql}
                 listen: {tlsCertFile: /nonexistent.pem}
-                metrics: {clusterInfoLabels: [cluster]}
+                metrics: {clusterInfoLabels: [cluster], relayStaleAfter: 0s, relayMaxSeriesPerCluster: 0}
                 retention: {history: 5m}
                 """.formatted(HASH), Map.of()))
                 .isInstanceOf(ConfigException.class)
@@ -59,6 +59,8 @@ class HubConfigLoaderTest {
                 .hasMessageContaining("storage.type: 'mysql'")
                 .hasMessageContaining("listen.tlsCertFile, listen.tlsKeyFile: set both")
                 .hasMessageContaining("metrics.clusterInfoLabels: 'cluster'")
+                .hasMessageContaining("metrics.relayStaleAfter: must be at least 1s")
+                .hasMessageContaining("metrics.relayMaxSeriesPerCluster: must be between 1 and 1000000")
                 .hasMessageContaining("retention.history");
     }
 

@@ -20,6 +20,7 @@ class OpenApiDocumentTest {
         doc.path("paths").fieldNames().forEachRemaining(paths::add);
         List<String> served = new ArrayList<>(List.of("/api/v1/clusters", "/api/v1/drifts",
                 "/api/v1/clusters/{cluster}/drifts/{id}", "/api/v1/events", "/api/v1/events/stream", "/metrics",
+                "/metrics/agents",
                 "/healthz", "/readyz"));
         HubMetrics.KINDS.forEach(kind -> served.add("/api/v1/clusters/{cluster}/" + kind));
         assertThat(paths).containsExactlyInAnyOrderElementsOf(served);

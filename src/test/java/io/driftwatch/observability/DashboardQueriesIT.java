@@ -2,13 +2,10 @@ package io.driftwatch.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.driftwatch.agent.AgentRunner;
 import io.driftwatch.localkube.LocalKubeCluster;
 import io.driftwatch.testing.AgentEndpoint;
-import io.driftwatch.testing.Corpus;
 import io.driftwatch.testing.Eventually;
-import io.driftwatch.testing.GitRepoFixture;
 import io.driftwatch.testing.Kubectl;
 import io.driftwatch.testing.PrometheusServer;
 import io.driftwatch.testing.TestHub;
@@ -17,12 +14,9 @@ import io.driftwatch.testing.WithKubeApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,37 +40,14 @@ class DashboardQueriesIT {
     @Test
     void everyPanelQueryReturnsDataFromPrometheusScrapingAnAgentWithDrift(LocalKubeCluster cluster, TestNamespace ns)
             throws Exception {
-        Path dir = Corpus.materialize(ns, "17-service-postgres.yaml", "18-statefulset-postgres.yaml",
-                "08-configmap-api-config.yaml");
-        GitRepoFixture repo = GitRepoFixture.init(tmp.resolve("repo"));
-        repo.write("apps/web/configmap.yaml", """
-                apiVersion: v1
-                kind: ConfigMap
-                metadata: {name: web-settings}
-                data: {greeting: hello}
-                """).commit("web settings");
         Kubectl kubectl = new Kubectl(cluster);
-        kubectl.run("apply", "-n", ns.name(), "-f", dir.toString());
-        kubectl.run("apply", "-n", ns.name(), "-f", repo.dir().resolve("apps/web/configmap.yaml").toString());
         String clusterName = "dash-" + ns.name();
         TestHub hub = TestHub.start(TestHub.sqlite(tmp.resolve("hub.db")), List.of(clusterName));
         Path token = Files.writeString(tmp.resolve("hub-token"), TestHub.token(clusterName) + "\n");
-        String config = """
-                cluster: %1$s
-                clusterLabels: {env: test, region: local}
-                http: {host: 127.0.0.1, port: 0}
-                leaderElection: {enabled: false}
-                events: {minInterval: 1s}
-                sources:
-                  directories:
-                  - {name: shop, path: %2$s, targetNamespace: %3$s, pollInterval: 2s}
-                  git:
-                    cacheDir: %4$s
-                    minFetchInterval: 1s
-                    apps:
-                    - {name: web, repoUrl: "%5$s", revision: main, path: apps/web, targetNamespace: %3$s, pollInterval: 2s}
-                hub: {url: "%6$s", tokenFile: %7$s, heartbeatInterval: 2s, requestTimeout: 2s}
-                """.formatted(clusterName, dir, ns.name(), tmp.resolve("git-cache"), repo.fileUrl(), hub.url(), token);
+        String config = DashboardAgent.config(clusterName, ns, kubectl, DashboardAgent.webRepo(tmp.resolve("repo")),
+                tmp.resolve("git-cache"))
+                + "hub: {url: \"%s\", tokenFile: %s, heartbeatInterval: 2s, requestTimeout: 2s}\n"
+                        .formatted(hub.url(), token);
 
         try (hub; AgentRunner runner = AgentRunner.start(config, cluster.adminConfig())) {
             AgentEndpoint agent = runner.endpoint;
@@ -114,57 +85,12 @@ class DashboardQueriesIT {
                         prometheus::logTail);
 
                 Map<String, String> chosen = Map.of("cluster", clusterName, "app", "shop", "instance", instance);
-                List<String> failures = new ArrayList<>();
-                int checked = 0;
-                for (Path file : Dashboards.files()) {
-                    JsonNode dashboard = Dashboards.read(file);
-                    Map<String, String> values = resolveVariables(prometheus, dashboard, chosen, failures);
-                    for (Dashboards.Query q : Dashboards.queries(dashboard)) {
-                        String promql = Dashboards.substitute(q.expr(), values);
-                        JsonNode response = prometheus.query(promql);
-                        checked++;
-                        if (!"success".equals(response.path("status").asText())) {
-                            failures.add(q + "\n    → error: " + response.path("error").asText());
-                        } else if (response.path("data").path("result").isEmpty()) {
-                            failures.add(q + "\n    → empty result for " + promql);
-                        } else if (onlyNaN(response.path("data").path("result"))) {
-                            failures.add(q + "\n    → only NaN for " + promql);
-                        }
-                    }
-                }
-                assertThat(checked).as("panel queries checked").isGreaterThanOrEqualTo(60);
+                AtomicInteger checked = new AtomicInteger();
+                List<String> failures = Dashboards.queriesWithoutData(prometheus, Dashboards.files(), chosen, checked);
+                assertThat(checked.get()).as("panel queries checked").isGreaterThanOrEqualTo(60);
                 assertThat(failures).as("panel queries without data").isEmpty();
             }
         }
-    }
-
-    /** A result whose every sample is NaN (e.g. a quantile of no observations) draws nothing either. */
-    private static boolean onlyNaN(JsonNode result) {
-        for (JsonNode sample : result) {
-            if (!"NaN".equals(sample.path("value").get(1).asText())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Runs each {@code label_values} variable query in order and picks the test's value among its results. */
-    private static Map<String, String> resolveVariables(PrometheusServer prometheus, JsonNode dashboard,
-            Map<String, String> chosen, List<String> failures) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (Dashboards.LabelValues v : Dashboards.labelValueVariables(dashboard)) {
-            String promql = Dashboards.substitute(v.expr(), values);
-            Set<String> found = new LinkedHashSet<>();
-            prometheus.query(promql).path("data").path("result")
-                    .forEach(s -> found.add(s.path("metric").path(v.label()).asText()));
-            String want = chosen.get(v.variable());
-            if (want == null || !found.contains(want)) {
-                failures.add(dashboard.path("uid").asText() + " variable $" + v.variable() + ": " + promql
-                        + " gave " + found + ", expected it to contain " + want);
-            }
-            values.put(v.variable(), want);
-        }
-        return values;
     }
 
     private static String prometheusConfig(String agentTarget, String hubTarget) {

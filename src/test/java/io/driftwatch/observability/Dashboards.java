@@ -2,6 +2,7 @@ package io.driftwatch.observability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftwatch.testing.PrometheusServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,6 +42,11 @@ final class Dashboards {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The dashboards on agent metrics (job driftwatch-agent): every one but the fleet overview, which reads the hub's. */
+    static List<Path> agentFiles() {
+        return files().stream().filter(p -> !p.getFileName().toString().equals("fleet-overview.json")).toList();
     }
 
     static JsonNode read(Path file) {
@@ -88,6 +94,62 @@ final class Dashboards {
             out.add(new LabelValues(variable.path("name").asText(), m.group(1).trim(), m.group(2)));
         }
         return out;
+    }
+
+    /**
+     * Runs every panel query of every dashboard against {@code prometheus}, variables resolved from their own
+     * {@code label_values} queries and set to {@code chosen}; returns what failed (an error, an empty result, a result
+     * of only NaN, a variable without the chosen value) and adds the number of queries run to {@code checked}.
+     */
+    static List<String> queriesWithoutData(PrometheusServer prometheus, List<Path> dashboards,
+            Map<String, String> chosen, java.util.concurrent.atomic.AtomicInteger checked) {
+        List<String> failures = new ArrayList<>();
+        for (Path file : dashboards) {
+            JsonNode dashboard = read(file);
+            Map<String, String> values = resolveVariables(prometheus, dashboard, chosen, failures);
+            for (Query q : queries(dashboard)) {
+                String promql = substitute(q.expr(), values);
+                JsonNode response = prometheus.query(promql);
+                checked.incrementAndGet();
+                if (!"success".equals(response.path("status").asText())) {
+                    failures.add(q + "\n    → error: " + response.path("error").asText());
+                } else if (response.path("data").path("result").isEmpty()) {
+                    failures.add(q + "\n    → empty result for " + promql);
+                } else if (onlyNaN(response.path("data").path("result"))) {
+                    failures.add(q + "\n    → only NaN for " + promql);
+                }
+            }
+        }
+        return failures;
+    }
+
+    /** A result whose every sample is NaN (e.g. a quantile of no observations) draws nothing either. */
+    private static boolean onlyNaN(JsonNode result) {
+        for (JsonNode sample : result) {
+            if (!"NaN".equals(sample.path("value").get(1).asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs each {@code label_values} variable query in order and picks the test's value among its results. */
+    private static Map<String, String> resolveVariables(PrometheusServer prometheus, JsonNode dashboard,
+            Map<String, String> chosen, List<String> failures) {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (LabelValues v : labelValueVariables(dashboard)) {
+            String promql = substitute(v.expr(), values);
+            java.util.Set<String> found = new java.util.LinkedHashSet<>();
+            prometheus.query(promql).path("data").path("result")
+                    .forEach(s -> found.add(s.path("metric").path(v.label()).asText()));
+            String want = chosen.get(v.variable());
+            if (want == null || !found.contains(want)) {
+                failures.add(dashboard.path("uid").asText() + " variable $" + v.variable() + ": " + promql
+                        + " gave " + found + ", expected it to contain " + want);
+            }
+            values.put(v.variable(), want);
+        }
+        return values;
     }
 
     /**

@@ -33,16 +33,35 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Writes {@code configYaml} to {@code workDir}/prometheus.yml and starts Prometheus with it. */
     public static PrometheusServer start(Path workDir, String configYaml) {
+        return start(workDir, configYaml, ServerProcess.binary("prometheus", "prometheus"), List.of());
+    }
+
+    /**
+     * A Prometheus 3.x that accepts OTLP metrics on {@code /api/v1/otlp/v1/metrics} (Debian's 2.42 cannot): the build
+     * of scripts/test-binaries.sh, named by {@code DRIFTWATCH_PROMETHEUS_OTLP}.
+     */
+    public static PrometheusServer startWithOtlpReceiver(Path workDir, String configYaml) {
+        String path = System.getenv("DRIFTWATCH_PROMETHEUS_OTLP");
+        if (path == null || !Files.isExecutable(Path.of(path))) {
+            throw new AssertionError("DRIFTWATCH_PROMETHEUS_OTLP=" + path + " is not an executable Prometheus 3.x: "
+                    + "run scripts/test-binaries.sh and export the lines of scripts/test-binaries.sh --print");
+        }
+        return start(workDir, configYaml, Path.of(path), List.of("--web.enable-otlp-receiver"));
+    }
+
+    private static PrometheusServer start(Path workDir, String configYaml, Path binary, List<String> extraFlags) {
         try {
             Path config = Files.writeString(workDir.resolve("prometheus.yml"), configYaml);
             Path storage = Files.createDirectories(workDir.resolve("data"));
             int port = ServerProcess.freePort();
             String url = "http://127.0.0.1:" + port;
-            ServerProcess process = ServerProcess.start("prometheus", List.of(
-                    ServerProcess.binary("prometheus", "prometheus").toString(),
+            List<String> command = new java.util.ArrayList<>(List.of(binary.toString(),
                     "--config.file=" + config, "--storage.tsdb.path=" + storage,
                     "--web.listen-address=127.0.0.1:" + port, "--web.enable-lifecycle",
-                    "--storage.tsdb.retention.time=1h"), workDir, url + "/-/ready", Duration.ofSeconds(60));
+                    "--storage.tsdb.retention.time=1h"));
+            command.addAll(extraFlags);
+            ServerProcess process = ServerProcess.start("prometheus", command, workDir, url + "/-/ready",
+                    Duration.ofSeconds(60));
             return new PrometheusServer(process, url);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -62,6 +81,11 @@ public final class PrometheusServer implements AutoCloseable {
     public double value(String promql) {
         JsonNode result = query(promql).path("data").path("result");
         return result.isEmpty() ? Double.NaN : Double.parseDouble(result.get(0).path("value").get(1).asText());
+    }
+
+    /** {@code GET /api/v1/rules}: every rule group with each rule's health and last error. */
+    public JsonNode rules() {
+        return get("/api/v1/rules");
     }
 
     /** {@code GET /api/v1/alerts}: pending and firing alerts. */

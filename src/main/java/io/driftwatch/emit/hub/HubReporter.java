@@ -10,6 +10,7 @@ import io.driftwatch.diff.ReportJson;
 import io.driftwatch.drift.DriftEvent;
 import io.driftwatch.drift.DriftRecord;
 import io.driftwatch.emit.AgentMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@link Outbox} synchronously, on the thread that produced them; one thread ("driftwatch-hub") pushes: a snapshot
  * when one is due, asked for by the hub, or needed because events were dropped; a heartbeat every interval; then the
  * outbox in batches, removing what the hub acknowledges. A failed push waits per {@link Backoff}. Snapshots and
- * heartbeats come only from the leader.
+ * heartbeats come only from the leader; every replica pushes its own metrics ({@link MetricsSnapshot}) every
+ * {@code hub.metricsInterval}, and a last, empty one when it stops, so that the hub drops its series at once.
  */
 public final class HubReporter implements AutoCloseable {
 
@@ -61,6 +63,8 @@ public final class HubReporter implements AutoCloseable {
     private final AgentMetrics metrics;
     private final Clock clock;
     private final AgentState state;
+    private final PrometheusRegistry metricsSource;
+    private final Instant startedAt;
     private final Backoff backoff = new Backoff(Math::random);
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "driftwatch-hub");
@@ -70,11 +74,14 @@ public final class HubReporter implements AutoCloseable {
     private Instant nextAttempt = Instant.EPOCH;
     private Instant nextSnapshot = Instant.EPOCH;
     private Instant nextHeartbeat = Instant.EPOCH;
+    private Instant nextMetrics = Instant.EPOCH;
     private volatile boolean snapshotWanted = true;
+    private volatile boolean metricsRelayed = true;
     private int failuresLogged;
 
     public HubReporter(AgentConfig.Hub config, String cluster, Map<String, String> labels, String agentId,
-            Outbox outbox, HubClient client, AgentMetrics metrics, Clock clock, AgentState state) {
+            Outbox outbox, HubClient client, AgentMetrics metrics, Clock clock, AgentState state,
+            PrometheusRegistry metricsSource) {
         this.config = config;
         this.cluster = cluster;
         this.labels = Map.copyOf(labels);
@@ -84,6 +91,8 @@ public final class HubReporter implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.state = state;
+        this.metricsSource = metricsSource;
+        this.startedAt = clock.instant();
         metrics.hubOutbox(outbox::size, outbox::bytes);
     }
 
@@ -122,6 +131,10 @@ public final class HubReporter implements AutoCloseable {
             if (state.leading() && !now.isBefore(nextHeartbeat)) {
                 pushHeartbeat();
                 nextHeartbeat = now.plus(config.heartbeatInterval());
+            }
+            if (config.metricsEnabled() && metricsRelayed && !now.isBefore(nextMetrics)) {
+                pushMetrics(false);
+                nextMetrics = now.plus(config.metricsInterval());
             }
             while (outbox.size() > 0) {
                 pushEvents();
@@ -190,6 +203,25 @@ public final class HubReporter implements AutoCloseable {
         metrics.hubLastSuccess(clock.instant());
     }
 
+    /** This replica's metrics; {@code last}: an empty push saying this process stops (its series go at once). */
+    private void pushMetrics(boolean last) throws PushFailed, InterruptedException {
+        String body = MetricsSnapshot.json(metricsSource, agentId, startedAt, last).toString();
+        HubClient.Response response = post("metrics", body);
+        if (response.status() == 404) {
+            metrics.hubPush("metrics", "rejected");
+            LOG.warn("the hub does not relay agent metrics (an older hub: 404); this replica stops pushing them");
+            metricsRelayed = false;
+            return;
+        }
+        if (!response.ok()) {
+            metrics.hubPush("metrics", "rejected");
+            LOG.error("hub refused the metrics push with {}: {}", response.status(), abbreviate(response.body()));
+            return;
+        }
+        metrics.hubPush("metrics", "success");
+        metrics.hubLastSuccess(clock.instant());
+    }
+
     private void pushEvents() throws PushFailed, InterruptedException {
         List<Outbox.Entry> batch = outbox.peek(config.batchSize(), MAX_BATCH_BYTES);
         StringBuilder body = new StringBuilder(64 + batch.stream().mapToInt(Outbox.Entry::bytes).sum());
@@ -246,6 +278,15 @@ public final class HubReporter implements AutoCloseable {
             thread.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()) / 2, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (config.metricsEnabled() && metricsRelayed && !Thread.currentThread().isInterrupted()) {
+            try {
+                pushMetrics(true);
+            } catch (PushFailed | RuntimeException e) {
+                LOG.info("hub: could not say goodbye ({}); this replica's series go stale at the hub", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (outbox.size() > 0 && !Thread.currentThread().isInterrupted()) {
             try {
