@@ -90,8 +90,15 @@ public final class ArgoCdServer implements AutoCloseable {
                 "-f", crds.resolve("application-crd.yaml").toString(),
                 "-f", crds.resolve("appproject-crd.yaml").toString(),
                 "-f", crds.resolve("applicationset-crd.yaml").toString());
-        kubectl.run("wait", "--for=condition=Established", "--timeout=60s",
-                "crd/applications.argoproj.io", "crd/appprojects.argoproj.io", "crd/applicationsets.argoproj.io");
+        for (String crd : List.of("applications.argoproj.io", "appprojects.argoproj.io",
+                "applicationsets.argoproj.io")) {
+            Eventually.await("CRD " + crd + " established", Duration.ofSeconds(60), () -> {
+                var found = cluster.adminClient().apiextensions().v1().customResourceDefinitions().withName(crd).get();
+                return found != null && found.getStatus() != null && found.getStatus().getConditions() != null
+                        && found.getStatus().getConditions().stream().anyMatch(c ->
+                        c.getType().equals("Established") && c.getStatus().equals("True"));
+            });
+        }
         cluster.adminClient().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
                 .endMetadata().build()).serverSideApply();
         kubectl.run("apply", "--server-side", "--force-conflicts", "--field-manager=driftwatch-test",
@@ -119,7 +126,7 @@ public final class ArgoCdServer implements AutoCloseable {
             started.add(ServerProcess.start("argocd-repo-server", List.of(binary.toString(),
                             "--address", "127.0.0.1", "--port", String.valueOf(repoPort),
                             "--metrics-address", "127.0.0.1", "--metrics-port", String.valueOf(repoMetrics),
-                            "--redis", redis, "--disable-tls", "--loglevel", "info"),
+                            "--redis", redis, "--disable-tls", "--client-ca-path=", "--loglevel", "info"),
                     env(cluster, workDir, "argocd-repo-server"), workDir, "healthy",
                     () -> ServerProcess.status("http://127.0.0.1:" + repoMetrics + "/healthz?full=true") == 200,
                     START_TIMEOUT));
@@ -165,8 +172,16 @@ public final class ArgoCdServer implements AutoCloseable {
         env.put("ARGOCD_SSH_DATA_PATH", Files.createDirectories(workDir.resolve("ssh")).toString());
         env.put("ARGOCD_ASK_PASS_SOCK", workDir.resolve(role + "-askpass.sock").toString());
         env.put("HOME", Files.createDirectories(workDir.resolve("home-" + role)).toString());
-        // the repo-server runs git, helm and kustomize from PATH: put the test builds first
+        // the repo-server runs git, helm, kustomize and Argo CD's git-verify-wrapper.sh (called for every Git
+        // source in v3.5, GPG enabled or not; the module cache holds it without its executable bit) from PATH
         List<String> path = new ArrayList<>();
+        Path tools = Files.createDirectories(workDir.resolve("bin"));
+        Path wrapper = tools.resolve("git-verify-wrapper.sh");
+        if (!Files.exists(wrapper)) {
+            Files.copy(moduleDir().resolve("hack").resolve("git-verify-wrapper.sh"), wrapper);
+            wrapper.toFile().setExecutable(true);
+        }
+        path.add(tools.toString());
         for (String tool : List.of("DRIFTWATCH_HELM", "DRIFTWATCH_KUSTOMIZE")) {
             String bin = System.getenv(tool);
             if (bin != null && !bin.isBlank()) {

@@ -78,8 +78,12 @@ public final class ServerProcess implements AutoCloseable {
         }
         ServerProcess server = new ServerProcess(name, process, log);
         try {
-            Eventually.await(name + " " + readiness, timeout,
-                    () -> process.isAlive() && ready.getAsBoolean(), server::logTail);
+            Eventually.await(name + " " + readiness, timeout, () -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError(name + " exited " + process.exitValue() + ":\n" + server.logTail());
+                }
+                return ready.getAsBoolean();
+            }, server::logTail);
             if (!process.isAlive()) {
                 throw new AssertionError(name + " exited " + process.exitValue() + ":\n" + server.logTail());
             }

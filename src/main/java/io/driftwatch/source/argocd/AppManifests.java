@@ -51,9 +51,12 @@ public final class AppManifests {
         return rules;
     }
 
-    /** The desired state of {@code app} from its manifests at {@code manifests.revision}. */
-    public static DesiredState desiredState(Application app, ManifestResponse manifests, List<IgnoreRule> rules,
-            Instant now) throws SourceException {
+    /**
+     * The desired state of {@code app} from its manifests, at {@code manifests.revision} when the server says (the
+     * API server leaves it empty in v3.5), else at {@code requested}: the revision(s) asked for.
+     */
+    public static DesiredState desiredState(Application app, ManifestResponse manifests, String requested,
+            List<IgnoreRule> rules, Instant now) throws SourceException {
         String name = name(app);
         List<ObjectNode> objects = new ArrayList<>();
         List<String> texts = manifests.getManifests() == null ? List.of() : manifests.getManifests();
@@ -66,7 +69,7 @@ public final class AppManifests {
             objects.add(object);
         }
         String revision = manifests.getRevision() == null || manifests.getRevision().isBlank()
-                ? "unknown" : manifests.getRevision();
+                ? requested : manifests.getRevision();
         return new DesiredState(name, revision, null, objects, now);
     }
 

@@ -115,11 +115,28 @@ public final class ArgoCdAppSource implements AppSource {
         List<IgnoreRule> rules = new ArrayList<>(server.settings().ignoreRules());
         rules.addAll(AppManifests.appRules(app, unsupported));
         unsupported.forEach(u -> LOG.warn("{}", u));
-        DesiredState state = AppManifests.desiredState(app, manifests, rules, clock.instant());
+        DesiredState state = AppManifests.desiredState(app, manifests, requested(spec, revision, revisions), rules,
+                clock.instant());
         LOG.debug("app {}: {} objects from Argo CD at {} ({})", name, state.objects().size(), state.revision(),
                 revision == null && revisions.isEmpty() ? "target revision: not compared by a controller yet"
                         : "synced revision");
         return state;
+    }
+
+    /** What was asked for: the synced revision(s), else the target revision(s) as the app names them. */
+    private static String requested(ApplicationSpec spec, String revision, List<String> revisions) {
+        if (revision != null) {
+            return revision;
+        }
+        if (!revisions.isEmpty()) {
+            return String.join(",", revisions);
+        }
+        List<io.driftwatch.source.argocd.rest.model.ApplicationSource> sources = spec.getSources() != null
+                && !spec.getSources().isEmpty() ? spec.getSources()
+                : spec.getSource() == null ? List.of() : List.of(spec.getSource());
+        String targets = String.join(",", sources.stream().map(s -> s.getTargetRevision() == null
+                || s.getTargetRevision().isBlank() ? "HEAD" : s.getTargetRevision()).toList());
+        return "target:" + (targets.isEmpty() ? "HEAD" : targets);
     }
 
     @Override

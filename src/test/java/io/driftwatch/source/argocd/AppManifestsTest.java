@@ -68,7 +68,7 @@ class AppManifestsTest {
                 "{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"metadata\":{\"name\":\"migrate\","
                         + "\"annotations\":{\"argocd.argoproj.io/hook\":\"PreSync\"}}}",
                 "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"test\","
-                        + "\"annotations\":{\"helm.sh/hook\":\"test\"}}}"), List.of(), NOW);
+                        + "\"annotations\":{\"helm.sh/hook\":\"test\"}}}"), "0123", List.of(), NOW);
 
         assertThat(state.app()).isEqualTo("shop");
         assertThat(state.revision()).isEqualTo("0123456789abcdef0123456789abcdef01234567");
@@ -87,7 +87,7 @@ class AppManifestsTest {
         DesiredState state = AppManifests.desiredState(app(), manifests(
                 "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\"},\"data\":{\"password\":\"++++++++\"}}",
                 "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\"},\"spec\":{\"replicas\":2}}",
-                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"other\"}}"), rules, NOW);
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"other\"}}"), "0123", rules, NOW);
 
         ObjectNode secret = state.objects().get(0);
         assertThat(secret.at("/metadata/annotations").path(DesiredHints.SECRET_VALUES_ANNOTATION).asText())
@@ -97,6 +97,13 @@ class AppManifestsTest {
                 .contains("/spec/replicas").contains("\"group\":\"apps\"");
         assertThat(state.objects().get(2).path("metadata").has("annotations")).isFalse();
         assertThat(unsupported).singleElement().asString().contains("jqPathExpressions");
+    }
+
+    @Test
+    void theRevisionAskedForStandsInWhenTheServerLeavesItEmpty() throws Exception {
+        ManifestResponse empty = new ManifestResponse().manifests(List.of());
+        assertThat(AppManifests.desiredState(app(), empty, "target:main", List.of(), NOW).revision())
+                .isEqualTo("target:main");
     }
 
     @Test
@@ -110,10 +117,10 @@ class AppManifestsTest {
     @Test
     void aManifestThatIsNotJsonNamesTheAppAndItsPosition() {
         assertThatThrownBy(() -> AppManifests.desiredState(app(), manifests("{\"kind\":\"Service\"", "x"),
-                List.of(), NOW))
+                "0123", List.of(), NOW))
                 .isInstanceOf(SourceException.class)
                 .hasMessageContaining("app shop: manifest #1 from Argo CD is not JSON");
-        assertThatThrownBy(() -> AppManifests.desiredState(app(), manifests("[1]"), List.of(), NOW))
+        assertThatThrownBy(() -> AppManifests.desiredState(app(), manifests("[1]"), "0123", List.of(), NOW))
                 .hasMessageContaining("manifest #1 from Argo CD is not a Kubernetes object");
     }
 
