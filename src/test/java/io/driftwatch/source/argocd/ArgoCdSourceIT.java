@@ -8,6 +8,8 @@ import io.driftwatch.localkube.LocalKubeCluster;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.argocd.rest.model.Application;
+import io.driftwatch.agent.AgentRunner;
+import io.driftwatch.testing.AgentEndpoint;
 import io.driftwatch.testing.ArgoCdServer;
 import io.driftwatch.testing.DiffCli;
 import io.driftwatch.testing.DiffCli.Run;
@@ -287,6 +289,62 @@ class ArgoCdSourceIT {
         assertThat(synced.objects()).filteredOn(o -> o.path("kind").asText().equals("ConfigMap"))
                 .singleElement().satisfies(o -> assertThat(o.at("/data/mode").asText()).isEqualTo("staging"));
         assertThat(events).noneMatch(e -> e.startsWith("FAILED"));
+    }
+
+    @Test
+    void theAgentFollowsTheAppsOfItsProjectAndSelector(LocalKubeCluster cluster, TestNamespace ns) throws Exception {
+        String project = "p-" + ns.name();
+        String app = ns.name() + "-web";
+        GitRepoFixture repo = GitRepoFixture.init(tmp.resolve(ns.name() + "-repo"));
+        String first = repo.write("apps/web/deployment.yaml", deployment("web", 2))
+                .write("apps/web/settings.yaml", configMap("prod")).commit("web");
+        project(cluster, project);
+        application(cluster, app, project, repo.fileUrl(), ns.name(), first);
+        applyAsArgoCd(cluster, app, ns.name(), deployment("web", 2), configMap("prod"));
+        Path reader = tokenFile(ns.name() + "-reader", argocd.projectRoleToken("", adminToken, project, "reader"));
+        String config = """
+                cluster: it-argocd
+                http: {host: 127.0.0.1, port: 0}
+                leaderElection: {enabled: false}
+                scope:
+                  namespaces: {include: [%s]}
+                sources:
+                  argocd:
+                    server: %s
+                    tokenFile: %s
+                    projects: [%s]
+                    selector: team=shop
+                    pollInterval: 1h
+                    relistInterval: 1h
+                """.formatted(ns.name(), argocd.url(), reader, project);
+        Kubectl kubectl = new Kubectl(cluster);
+        Duration wait = Duration.ofSeconds(90);
+
+        try (AgentRunner runner = AgentRunner.start(config, cluster.adminConfig())) {
+            AgentEndpoint agent = runner.endpoint;
+            Eventually.await("app loaded at its synced revision", wait,
+                    () -> first.equals(agent.status().path("apps").path(app).path("revision").asText())
+                            && agent.ready(), () -> agent.status() + " " + agent.readiness());
+            assertThat(agent.drifts()).isEmpty();
+
+            kubectl.run("patch", "-n", ns.name(), "configmap/settings", "--type=merge", "-p",
+                    "{\"data\":{\"mode\":\"debug\"}}");
+            Eventually.await("out-of-band change reported", wait, () -> agent.drifts().size() == 1, () -> agent.status().toString());
+            JsonNode change = agent.drifts().get(0).path("changes").get(0);
+            assertThat(change.path("field").asText()).isEqualTo("data.mode");
+            assertThat(change.path("manager").asText()).isEqualTo("kubectl-patch");
+
+            String second = repo.write("apps/web/settings.yaml", configMap("debug")).commit("debug mode");
+            int[] attempt = {0};
+            Eventually.await("the synced commit picked up through the stream", wait, () -> {
+                kubectl.run("patch", "-n", ArgoCdServer.NAMESPACE, "applications.argoproj.io/" + app, "--type=merge",
+                        "-p", "{\"metadata\":{\"annotations\":{\"test/attempt\":\"" + attempt[0]++ + "\"}},"
+                                + "\"status\":{\"sync\":{\"revision\":\"" + second + "\"}}}");
+                return second.equals(agent.status().path("apps").path(app).path("revision").asText());
+            }, () -> agent.status().toString());
+            Eventually.await("the drift resolved by the new desired state", wait, () -> agent.drifts().isEmpty(),
+                    () -> agent.drifts().toString());
+        }
     }
 
     @Test
