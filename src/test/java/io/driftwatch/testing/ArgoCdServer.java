@@ -43,11 +43,21 @@ public final class ArgoCdServer implements AutoCloseable {
     private final List<ServerProcess> processes;
     private final LocalKubeCluster cluster;
     private final String url;
+    private final Restart apiServer;
 
-    private ArgoCdServer(List<ServerProcess> processes, LocalKubeCluster cluster, String url) {
+    /** How to start the API server again (same port, same arguments). */
+    private record Restart(List<String> command, Map<String, String> env, Path workDir, String readyUrl) {
+        ServerProcess start() {
+            return ServerProcess.start("argocd-server", command, env, workDir, "healthy",
+                    () -> ServerProcess.status(readyUrl) == 200, START_TIMEOUT);
+        }
+    }
+
+    private ArgoCdServer(List<ServerProcess> processes, LocalKubeCluster cluster, String url, Restart apiServer) {
         this.processes = processes;
         this.cluster = cluster;
         this.url = url;
+        this.apiServer = apiServer;
     }
 
     /** The argocd binary: {@code DRIFTWATCH_ARGOCD}, else the cache scripts/test-binaries.sh builds into. */
@@ -141,9 +151,10 @@ public final class ArgoCdServer implements AutoCloseable {
             command.addAll(List.of(extraArgs));
             String url = "http://127.0.0.1:" + port;
             String root = rootPath(extraArgs);
-            started.add(ServerProcess.start("argocd-server", command, env(cluster, workDir, "argocd-server"), workDir,
-                    "healthy", () -> ServerProcess.status(url + root + "/healthz") == 200, START_TIMEOUT));
-            return new ArgoCdServer(started, cluster, url);
+            Restart apiServer = new Restart(command, env(cluster, workDir, "argocd-server"), workDir,
+                    url + root + "/healthz");
+            started.add(apiServer.start());
+            return new ArgoCdServer(started, cluster, url, apiServer);
         } catch (IOException e) {
             started.forEach(ServerProcess::close);
             throw new UncheckedIOException(e);
@@ -250,6 +261,12 @@ public final class ArgoCdServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Stops the API server (open streams break) and starts it again on the same port. */
+    public synchronized void restartApiServer() {
+        processes.get(processes.size() - 1).close();
+        processes.set(processes.size() - 1, apiServer.start());
     }
 
     /** The log tails of all three processes, for failure messages. */

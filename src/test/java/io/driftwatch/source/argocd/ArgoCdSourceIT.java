@@ -267,7 +267,7 @@ class ArgoCdSourceIT {
 
             @Override
             public void failed(SourceException error) {
-                events.add("FAILED " + error.getMessage());
+                events.add("FAILED " + error.reason() + " " + error.getMessage());
             }
         };
         try (ApplicationStream stream = new ApplicationStream(source, listener).start()) {
@@ -283,12 +283,28 @@ class ArgoCdSourceIT {
                 return events.contains("MODIFIED " + app + " " + second);
             }, events::toString);
             assertThat(stream.connections()).isPositive();
+
+            assertThat(events).noneMatch(e -> e.startsWith("FAILED"));
+
+            // the API server goes away: the stream backs off, lists again once it is back, and follows changes again
+            int connected = stream.connections();
+            int listed = lists.size();
+            argocd.restartApiServer();
+            Eventually.await("listed again after the restart", Duration.ofSeconds(90),
+                    () -> lists.size() > listed, events::toString);
+            Eventually.await("following changes again", Duration.ofSeconds(90), () -> {
+                kubectl.run("patch", "-n", ArgoCdServer.NAMESPACE, "applications.argoproj.io/" + app, "--type=merge",
+                        "-p", "{\"metadata\":{\"annotations\":{\"test/attempt\":\"" + attempt[0]++ + "\"}}}");
+                return stream.connections() > connected;
+            }, events::toString);
         }
         DesiredState synced = appSource.load();
         assertThat(synced.revision()).isEqualTo(second);
         assertThat(synced.objects()).filteredOn(o -> o.path("kind").asText().equals("ConfigMap"))
                 .singleElement().satisfies(o -> assertThat(o.at("/data/mode").asText()).isEqualTo("staging"));
-        assertThat(events).noneMatch(e -> e.startsWith("FAILED"));
+        // while the server was down: connection failures only, no other reason
+        assertThat(events).filteredOn(e -> e.startsWith("FAILED")).isNotEmpty()
+                .allMatch(e -> e.startsWith("FAILED FETCH"));
     }
 
     @Test
