@@ -95,11 +95,22 @@ public final class ArgoCdClient {
         return call("GET /api/v1/settings", null, settings::getSettings);
     }
 
-    /** {@code GET /api/v1/applications} filtered by projects (empty: all) and a label selector (null: none). */
+    /**
+     * The fields a list keeps ({@code fields} query parameter, as Argo CD's UI uses it): the list's resource version
+     * and each app's identity, not the whole Applications (their specs, statuses and managed fields).
+     */
+    static final String LIST_FIELDS = "metadata.resourceVersion,items.metadata.name,items.metadata.namespace,"
+            + "items.metadata.resourceVersion";
+
+    /**
+     * {@code GET /api/v1/applications} filtered by projects (empty: all) and a label selector (null: none), narrowed
+     * to {@link #LIST_FIELDS}.
+     */
     public ApplicationList listApplications(List<String> projects, String selector, String appNamespace)
             throws SourceException {
         return call("GET /api/v1/applications", null, () -> applications.listApplications(
-                projects.isEmpty() ? null : projects, blankToNull(selector), blankToNull(appNamespace), null, null));
+                projects.isEmpty() ? null : projects, blankToNull(selector), blankToNull(appNamespace), null,
+                LIST_FIELDS));
     }
 
     /** {@code GET /api/v1/applications/{name}}. */

@@ -389,5 +389,12 @@ class ArgoCdSourceIT {
                 .satisfies(e -> assertThat(((SourceException) e).reason()).isEqualTo(SourceException.Reason.AUTH));
         assertThatThrownBy(appSource::load).hasMessageContaining("next attempt in");
         assertThat(source(nobody, project).list().getItems()).isNullOrEmpty();
+        Path admin = tokenFile(ns.name() + "-admin", adminToken);
+        var listed = source(admin, project).list();
+        assertThat(listed.getMetadata().getResourceVersion()).isNotBlank();
+        assertThat(listed.getItems()).singleElement().satisfies(a -> {
+            assertThat(a.getMetadata().getName()).isEqualTo(app);
+            assertThat(a.getSpec()).as("narrowed by the fields parameter").isNull();
+        });
     }
 }
