@@ -99,6 +99,7 @@ public final class Agent {
     private final List<AppSource> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Long> sourceTimers = new ConcurrentHashMap<>();
     private ApplicationStream argocdStream;
+    private volatile boolean argocdListed;
     private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Vertx vertx;
     private KubernetesClient client;
@@ -350,6 +351,7 @@ public final class Agent {
                 for (Application app : apps) {
                     changed("ADDED", app);
                 }
+                argocdListed = true;
             }
 
             @Override
@@ -463,6 +465,9 @@ public final class Agent {
         if (!started) {
             reasons.add("starting");
             return reasons;
+        }
+        if (argocdStream != null && !argocdListed) {
+            reasons.add("Argo CD apps not listed yet");
         }
         sourceAttempted.forEach((app, attempted) -> {
             if (!attempted) {

@@ -67,7 +67,7 @@ public final class ArgoCdServer implements AutoCloseable {
                 : Path.of(System.getProperty("user.home"), ".cache", "driftwatch", "argocd-v" + VERSION, "argocd");
         if (!Files.isExecutable(path)) {
             throw new AssertionError("the Argo CD binary is missing (" + path + "): run scripts/test-binaries.sh "
-                    + "(builds Argo CD v" + VERSION + " from its Go module, 15-25 min cold) or set DRIFTWATCH_ARGOCD");
+                    + "(builds Argo CD v" + VERSION + " from its Go module, about 30 min cold on 2 cores) or set DRIFTWATCH_ARGOCD");
         }
         return path;
     }
