@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real Argo CD for one test class: Debian's redis-server, the repo-server and the API server (one multi-call binary
@@ -36,9 +37,10 @@ public final class ArgoCdServer implements AutoCloseable {
     public static final String VERSION = "3.5.1";
     public static final String NAMESPACE = "argocd";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = trustingClient();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static volatile LocalKubeCluster installedIn;
+    private static final AtomicInteger SOCKETS = new AtomicInteger();
 
     private final List<ServerProcess> processes;
     private final LocalKubeCluster cluster;
@@ -46,10 +48,13 @@ public final class ArgoCdServer implements AutoCloseable {
     private final Restart apiServer;
 
     /** How to start the API server again (same port, same arguments). */
-    private record Restart(List<String> command, Map<String, String> env, Path workDir, String readyUrl) {
+    private record Restart(List<String> command, Map<String, String> env, Path workDir, String readyUrl,
+                           boolean tls) {
         ServerProcess start() {
-            return ServerProcess.start("argocd-server", command, env, workDir, "healthy",
-                    () -> ServerProcess.status(readyUrl) == 200, START_TIMEOUT);
+            return ServerProcess.start("argocd-server", command, env, workDir, "healthy", () -> {
+                int status = ServerProcess.status(readyUrl);
+                return status == 200 || tls && status / 100 == 3;
+            }, START_TIMEOUT);
         }
     }
 
@@ -58,6 +63,16 @@ public final class ArgoCdServer implements AutoCloseable {
         this.cluster = cluster;
         this.url = url;
         this.apiServer = apiServer;
+    }
+
+    /** For the admin calls only: the test server's certificate is self-signed. */
+    private static HttpClient trustingClient() {
+        try {
+            return io.driftwatch.net.Tls.trust(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)), null,
+                    true, "").build();
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The argocd binary: {@code DRIFTWATCH_ARGOCD}, else the cache scripts/test-binaries.sh builds into. */
@@ -121,6 +136,14 @@ public final class ArgoCdServer implements AutoCloseable {
      * the API server (e.g. {@code --rootpath}).
      */
     public static ArgoCdServer start(LocalKubeCluster cluster, Path workDir, String... extraArgs) {
+        return start(cluster, workDir, false, extraArgs);
+    }
+
+    /**
+     * Like {@link #start(LocalKubeCluster, Path, String...)}; with {@code tls} the API server serves HTTPS with the
+     * self-signed certificate it generates (no {@code --insecure}), and {@link #url()} is https.
+     */
+    public static ArgoCdServer start(LocalKubeCluster cluster, Path workDir, boolean tls, String... extraArgs) {
         Path binary = binary();
         install(cluster);
         List<ServerProcess> started = new ArrayList<>();
@@ -142,17 +165,21 @@ public final class ArgoCdServer implements AutoCloseable {
                     START_TIMEOUT));
             int port = ServerProcess.freePort();
             int metrics = ServerProcess.freePort();
-            List<String> command = new ArrayList<>(List.of(binary.toString(), "--namespace", NAMESPACE, "--insecure",
+            List<String> command = new ArrayList<>(List.of(binary.toString(), "--namespace", NAMESPACE,
                     "--address", "127.0.0.1", "--port", String.valueOf(port),
                     "--metrics-address", "127.0.0.1", "--metrics-port", String.valueOf(metrics),
                     "--redis", redis, "--repo-server", "127.0.0.1:" + repoPort, "--repo-server-plaintext",
                     "--staticassets", Files.createDirectories(workDir.resolve("static")).toString(),
                     "--loglevel", "info"));
+            if (!tls) {
+                command.add("--insecure");
+            }
             command.addAll(List.of(extraArgs));
-            String url = "http://127.0.0.1:" + port;
+            String url = (tls ? "https" : "http") + "://127.0.0.1:" + port;
             String root = rootPath(extraArgs);
+            // with TLS, plain HTTP is answered with a redirect to HTTPS: that answer is enough to know it serves
             Restart apiServer = new Restart(command, env(cluster, workDir, "argocd-server"), workDir,
-                    url + root + "/healthz");
+                    "http://127.0.0.1:" + port + root + "/healthz", tls);
             started.add(apiServer.start());
             return new ArgoCdServer(started, cluster, url, apiServer);
         } catch (IOException e) {
@@ -181,7 +208,11 @@ public final class ArgoCdServer implements AutoCloseable {
         env.put("ARGOCD_GPG_ENABLED", "false");
         env.put("ARGOCD_TLS_DATA_PATH", Files.createDirectories(workDir.resolve("tls")).toString());
         env.put("ARGOCD_SSH_DATA_PATH", Files.createDirectories(workDir.resolve("ssh")).toString());
-        env.put("ARGOCD_ASK_PASS_SOCK", workDir.resolve(role + "-askpass.sock").toString());
+        // a Unix socket path must stay under ~108 bytes: the JUnit work directory can be longer
+        Path socket = Path.of(System.getProperty("java.io.tmpdir"), "dw-argocd-" + ProcessHandle.current().pid() + "-"
+                + SOCKETS.incrementAndGet() + ".sock");
+        socket.toFile().deleteOnExit();
+        env.put("ARGOCD_ASK_PASS_SOCK", socket.toString());
         env.put("HOME", Files.createDirectories(workDir.resolve("home-" + role)).toString());
         // the repo-server runs git, helm, kustomize and Argo CD's git-verify-wrapper.sh (called for every Git
         // source in v3.5, GPG enabled or not; the module cache holds it without its executable bit) from PATH

@@ -364,6 +364,38 @@ class ArgoCdSourceIT {
     }
 
     @Test
+    void aServerWithTlsUnderARootPathIsReachedWithTheMatchingOptions(LocalKubeCluster cluster, TestNamespace ns)
+            throws Exception {
+        String project = "p-" + ns.name();
+        String app = ns.name() + "-web";
+        GitRepoFixture repo = GitRepoFixture.init(tmp.resolve(ns.name() + "-repo"));
+        String first = repo.write("apps/web/settings.yaml", configMap("prod")).commit("settings");
+        project(cluster, project);
+        application(cluster, app, project, repo.fileUrl(), ns.name(), first);
+        applyAsArgoCd(cluster, app, ns.name(), configMap("prod"));
+        try (ArgoCdServer tls = ArgoCdServer.start(cluster, dir(ns.name() + "-argocd"), true, "--rootpath", "/argocd")) {
+            String root = "/argocd";
+            Path reader = tokenFile(ns.name() + "-tls-reader",
+                    tls.projectRoleToken(root, tls.adminToken(root), project, "reader"));
+            List<String> base = List.of("diff", "--argocd-server", tls.url(), "--argocd-app", app,
+                    "--argocd-token-file", reader.toString(), "--kubeconfig", cluster.kubeconfig().toString(),
+                    "-o", "json");
+
+            List<String> args = new java.util.ArrayList<>(base);
+            args.addAll(List.of("--argocd-rootpath", root, "--argocd-insecure"));
+            Run clean = DiffCli.run(args);
+            assertThat(clean.exitCode()).as(clean.stdout() + clean.stderr()).isZero();
+            assertThat(clean.report().path("summary").path("desired").asInt()).isEqualTo(1);
+
+            List<String> untrusted = new java.util.ArrayList<>(base);
+            untrusted.addAll(List.of("--argocd-rootpath", root));
+            Run refused = DiffCli.run(untrusted);
+            assertThat(refused.exitCode()).isEqualTo(2);
+            assertThat(refused.stderr()).contains("cannot connect").contains("SSLHandshakeException");
+        }
+    }
+
+    @Test
     void aTokenWithoutPermissionGetsAClearErrorPerAppAndNothingCrashes(LocalKubeCluster cluster, TestNamespace ns)
             throws Exception {
         String project = "p-" + ns.name();
