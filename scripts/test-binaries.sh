@@ -15,6 +15,10 @@ HELM_VERSION="${DRIFTWATCH_HELM_VERSION:-4.2.1}"
 # A Prometheus with an OTLP receiver (Debian's 2.42 has none) for the OTLP push test. Prometheus 3.X.Y is published
 # as Go module version v0.3XX.Y.
 PROMETHEUS_OTLP_VERSION="${DRIFTWATCH_PROMETHEUS_OTLP_VERSION:-3.15.0}"
+ARGOCD_VERSION="${DRIFTWATCH_ARGOCD_VERSION:-3.5.1}"
+ARGOCD_COMMIT="${DRIFTWATCH_ARGOCD_COMMIT:-109ca7ca71139e514114499d294a492e7910a965}"   # the v3.5.1 tag
+# gitops-engine pseudo-version used when the module proxy will not resolve the tag's commit (see build_argocd)
+ARGOCD_GITOPS_ENGINE_FALLBACK="${DRIFTWATCH_ARGOCD_GITOPS_ENGINE:-v0.0.0-20260914071520-c9c369efcc5b}"
 CACHE_ROOT="${DRIFTWATCH_CACHE:-$HOME/.cache/driftwatch}"
 
 K8S_DIR="$CACHE_ROOT/k8s-v$K8S_VERSION"
@@ -22,6 +26,7 @@ ETCD_DIR="$CACHE_ROOT/etcd-v$ETCD_VERSION"
 KUSTOMIZE_DIR="$CACHE_ROOT/kustomize-v$KUSTOMIZE_VERSION"
 HELM_DIR="$CACHE_ROOT/helm-v$HELM_VERSION"
 PROMETHEUS_DIR="$CACHE_ROOT/prometheus-v$PROMETHEUS_OTLP_VERSION"
+ARGOCD_DIR="$CACHE_ROOT/argocd-v$ARGOCD_VERSION"
 
 say() { printf '[test-binaries] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -34,6 +39,7 @@ if [[ "${1:-}" == "--print" ]]; then
   echo "DRIFTWATCH_KUSTOMIZE=$KUSTOMIZE_DIR/kustomize"
   echo "DRIFTWATCH_HELM=$HELM_DIR/helm"
   echo "DRIFTWATCH_PROMETHEUS_OTLP=$PROMETHEUS_DIR/prometheus"
+  echo "DRIFTWATCH_ARGOCD=$ARGOCD_DIR/argocd"
   exit 0
 fi
 
@@ -155,6 +161,46 @@ build_prometheus() {
   say "built prometheus v$PROMETHEUS_OTLP_VERSION in $(elapsed "$start") -> $PROMETHEUS_DIR"
 }
 
+# Argo CD (API server, repo-server, application controller: one multi-call binary that picks its role from
+# ARGOCD_BINARY_NAME). Its go.mod replaces gitops-engine with the local ./gitops-engine, which a module zip does not
+# contain, so build inside a wrapper module that copies the published go.mod's non-local replaces and points
+# gitops-engine at the pseudo-version of the same commit.
+build_argocd() {
+  local module=github.com/argoproj/argo-cd/v3 engine=github.com/argoproj/argo-cd/gitops-engine
+  if [[ -x "$ARGOCD_DIR/argocd" ]]; then say "argocd v$ARGOCD_VERSION: cached in $ARGOCD_DIR"; return; fi
+  local start; start=$(date +%s)
+  say "building argocd v$ARGOCD_VERSION (cold: about 30 min on 2 cores) ..."
+  local work; work=$(mktemp -d)
+  trap 'rm -rf "$work"' RETURN
+  local gomod; gomod=$(published_gomod "$module@v$ARGOCD_VERSION" "$work")
+  local engine_version
+  if ! engine_version=$(cd "$work" && go list -m -f '{{.Version}}' "$engine@$ARGOCD_COMMIT" 2>/dev/null); then
+    # Some module proxies refuse queries by commit; use the pinned pseudo-version instead.
+    engine_version=$ARGOCD_GITOPS_ENGINE_FALLBACK
+    say "the module proxy does not resolve $engine@${ARGOCD_COMMIT:0:12}; using $engine_version"
+  fi
+  {
+    echo "module driftwatch.local/argocdbuild"
+    grep -E '^go [0-9]' "$gomod"
+    grep -E '^godebug ' "$gomod" || true
+    echo "require $module v$ARGOCD_VERSION"
+    echo "replace ("
+    # every replace whose target is a module (not a ./local path), from blocks and single-line statements alike
+    sed -E 's://.*$::; s/^replace[[:space:]]+//' "$gomod" | awk '$2 == "=>" && $3 !~ /^\./ && NF == 4 {print "\t" $1 " => " $3 " " $4}'
+    printf '\t%s => %s %s\n' "$engine" "$engine" "$engine_version"
+    echo ")"
+  } >"$work/go.mod"
+  local n; n=$(grep -c ' => ' "$work/go.mod" || true)
+  say "wrapper module has $n replaces (gitops-engine at $engine_version)"
+  local p=$module/common ldflags
+  ldflags="-X $p.version=$ARGOCD_VERSION -X $p.buildDate=$build_date -X $p.gitCommit=$ARGOCD_COMMIT"
+  ldflags+=" -X $p.gitTag=v$ARGOCD_VERSION -X $p.gitTreeState=clean"
+  mkdir -p "$ARGOCD_DIR.tmp"
+  (cd "$work" && go build -trimpath -buildvcs=false -ldflags "$ldflags" -o "$ARGOCD_DIR.tmp/argocd" "$module/cmd")
+  rm -rf "$ARGOCD_DIR"; mv "$ARGOCD_DIR.tmp" "$ARGOCD_DIR"
+  say "built argocd v$ARGOCD_VERSION in $(elapsed "$start") -> $ARGOCD_DIR"
+}
+
 total_start=$(date +%s)
 mkdir -p "$CACHE_ROOT"
 build_etcd
@@ -163,4 +209,5 @@ build_plain kustomize "$KUSTOMIZE_DIR" sigs.k8s.io/kustomize/kustomize/v5 "$KUST
 build_plain helm "$HELM_DIR" helm.sh/helm/v4/cmd/helm "$HELM_VERSION" \
   "-X helm.sh/helm/v4/internal/version.version=v$HELM_VERSION"   # else `helm version` says v4.2
 build_prometheus
+build_argocd
 say "all test binaries ready in $(elapsed "$total_start")"

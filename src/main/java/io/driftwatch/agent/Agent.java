@@ -20,6 +20,10 @@ import io.driftwatch.live.ApiDiscovery;
 import io.driftwatch.live.LiveCache;
 import io.driftwatch.source.AppSource;
 import io.driftwatch.source.DirectoryAppSource;
+import io.driftwatch.source.argocd.ApplicationStream;
+import io.driftwatch.source.argocd.ArgoCdClient;
+import io.driftwatch.source.argocd.ArgoCdSource;
+import io.driftwatch.source.argocd.rest.model.Application;
 import io.driftwatch.source.git.GitAppSource;
 import io.driftwatch.source.git.GitAppSpec;
 import io.driftwatch.source.git.GitRepositories;
@@ -92,13 +96,18 @@ public final class Agent {
     private final ExecutorService sourcePool = Executors.newFixedThreadPool(2, named("driftwatch-source"));
     private final ExecutorService renderPool = Executors.newFixedThreadPool(2, named("driftwatch-render"));
     private GitRepositories repositories;
+    private ArgoCdSource argocd;
+    private io.driftwatch.diff.Tracking argocdTracking;
     private GitWebhook webhook;
     private final Map<String, Boolean> sourceAttempted = new ConcurrentHashMap<>();
     private final Map<String, String> sourceErrors = new ConcurrentHashMap<>();
     private final Map<String, String> sourceRevisions = new ConcurrentHashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final List<AppSource> sources = new ArrayList<>();
-    private final List<Long> timers = new ArrayList<>();
+    private final List<AppSource> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, Long> sourceTimers = new ConcurrentHashMap<>();
+    private ApplicationStream argocdStream;
+    private volatile boolean argocdListed;
+    private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Vertx vertx;
     private KubernetesClient client;
     private AgentHttpServer http;
@@ -209,6 +218,7 @@ public final class Agent {
                 ? new KubeEvents(client, metrics, config.events().minInterval(), identity, clock) : null;
         DriftLog log = new DriftLog(config.cluster());
         outputs = new Outputs(metrics, log, events, stateFile, () -> reconciler.openDrifts(), emitThread, clock);
+        argocd = config.sources().argocd() != null && config.sources().argocd().enabled() ? newArgoCdSource() : null;
         reconciler = new Reconciler(client, diffThread, null, tracker, metrics, diffOptions(), discovery, scope,
                 outputs, clock);
         live = new LiveCache(client, scope.informerNamespaces(config.scope().namespaces().include()),
@@ -239,6 +249,28 @@ public final class Agent {
         }
     }
 
+    /**
+     * The Argo CD source, and Argo CD's tracking method for the diff engine (read here, on the diff thread: it calls
+     * the server). When the server cannot be reached yet, the configured tracking stays and the apps report why.
+     */
+    private ArgoCdSource newArgoCdSource() {
+        AgentConfig.ArgoCd a = config.sources().argocd();
+        try {
+            ArgoCdSource source = new ArgoCdSource(new ArgoCdClient(a.connection()), a.projects(), a.selector(),
+                    a.appNamespace(), clock);
+            try {
+                argocdTracking = source.settings().tracking();
+                LOG.info("Argo CD {} ({}): tracking live objects by {}", source.client().base(),
+                        source.client().version(), argocdTracking);
+            } catch (io.driftwatch.source.SourceException e) {
+                LOG.warn("Argo CD settings not read, keeping the configured tracking: {}", e.getMessage());
+            }
+            return source;
+        } catch (io.driftwatch.source.SourceException e) {
+            throw new IllegalStateException("sources.argocd: " + e.getMessage(), e);
+        }
+    }
+
     private DiffOptions diffOptions() {
         AgentConfig.Diff d = config.diff();
         ManagerRules defaults = ManagerRules.defaults();
@@ -249,7 +281,7 @@ public final class Agent {
         return DiffOptions.defaults()
                 .withManagers(new ManagerRules(appliers, outOfBand))
                 .withIgnoreRules(d.ignoreDifferences())
-                .withTracking(d.tracking())
+                .withTracking(argocdTracking != null ? argocdTracking : d.tracking())
                 .withCountAdmissionAsDrift(d.countAdmission())
                 .withIgnoreHpaReplicas(d.ignoreHpaReplicas())
                 .withIncludeYamlDiff(config.hub().enabled())   // the hub serves each drift's YAML diff
@@ -274,6 +306,9 @@ public final class Agent {
         for (AgentConfig.DirectoryApp app : config.sources().directories()) {
             String namespace = app.targetNamespace() != null ? app.targetNamespace() : "default";
             addSource(new DirectoryAppSource(app.name(), app.path(), namespace, clock), app.pollInterval().toMillis());
+        }
+        if (argocd != null) {
+            startArgoCd(config.sources().argocd());
         }
         AgentConfig.Git git = config.sources().git();
         if (git.apps().isEmpty()) {
@@ -332,13 +367,77 @@ public final class Agent {
         });
     }
 
+    /**
+     * Argo CD's apps: found by listing (at start, after every reconnect of the application stream, and every
+     * relistInterval), each loaded every pollInterval and at once when the stream reports a change; an app the stream
+     * reports deleted is dropped. An app that only vanishes from a list (the token lost access) keeps its last
+     * desired state and reports its load errors.
+     */
+    private void startArgoCd(AgentConfig.ArgoCd settings) {
+        long poll = settings.pollInterval().toMillis();
+        argocdStream = new ApplicationStream(argocd, new ApplicationStream.Listener() {
+            @Override
+            public void listed(List<Application> apps) {
+                for (Application app : apps) {
+                    changed("ADDED", app);
+                }
+                argocdListed = true;
+            }
+
+            @Override
+            public void changed(String type, Application app) {
+                String name = app.getMetadata() == null ? null : app.getMetadata().getName();
+                if (name == null || stopping.get()) {
+                    return;
+                }
+                AppSource known = sources.stream().filter(s -> s.app().equals(name)).findFirst().orElse(null);
+                if ("DELETED".equals(type)) {
+                    if (known != null) {
+                        removeSource(known);
+                    }
+                } else if (known == null) {
+                    addSource(argocd.appSource(app), poll);
+                } else if ("MODIFIED".equals(type)) {
+                    loadSource(known);
+                }
+            }
+
+            @Override
+            public void failed(io.driftwatch.source.SourceException error) {
+                LOG.warn("argo cd: {}", error.getMessage());
+            }
+        }).start();
+        timers.add(vertx.setPeriodic(settings.relistInterval().toMillis(),
+                id -> sourcePool.execute(argocdStream::relist)));
+    }
+
     /** Registers a source: loads it now and every {@code pollMillis}. */
-    void addSource(AppSource source, long pollMillis) {
+    synchronized void addSource(AppSource source, long pollMillis) {
+        if (sources.stream().anyMatch(s -> s.app().equals(source.app()))) {
+            return;
+        }
         sources.add(source);
         sourceAttempted.put(source.app(), false);
         metrics.knownApp(source.app());
         loadSource(source);
-        timers.add(vertx.setPeriodic(pollMillis, id -> loadSource(source)));
+        long timer = vertx.setPeriodic(pollMillis, id -> loadSource(source));
+        timers.add(timer);
+        sourceTimers.put(source.app(), timer);
+    }
+
+    /** Drops a source (its app was deleted): no more loads, and its desired objects are no longer desired. */
+    private synchronized void removeSource(AppSource source) {
+        sources.remove(source);
+        Long timer = sourceTimers.remove(source.app());
+        if (timer != null) {
+            vertx.cancelTimer(timer);
+        }
+        sourceAttempted.remove(source.app());
+        sourceErrors.remove(source.app());
+        sourceRevisions.remove(source.app());
+        reconciler.desiredLoaded(new io.driftwatch.source.DesiredState(source.app(), "deleted", null, List.of(),
+                clock.instant()), source.targetNamespace());
+        LOG.info("app {}: deleted in its source; no longer compared", source.app());
     }
 
     private void loadSource(AppSource source) {
@@ -397,6 +496,9 @@ public final class Agent {
             reasons.add("starting");
             return reasons;
         }
+        if (argocdStream != null && !argocdListed) {
+            reasons.add("Argo CD apps not listed yet");
+        }
         sourceAttempted.forEach((app, attempted) -> {
             if (!attempted) {
                 reasons.add("app " + app + ": desired state not loaded yet");
@@ -449,6 +551,9 @@ public final class Agent {
         }
         if (live != null) {
             live.close();
+        }
+        if (argocdStream != null) {
+            argocdStream.close();
         }
         sources.forEach(AppSource::close);
         shutdown(sourcePool, deadline);

@@ -21,6 +21,7 @@ import io.driftwatch.live.ApiDiscovery;
 import io.driftwatch.live.ClusterOpenApi;
 import io.driftwatch.live.LiveReader;
 import io.driftwatch.source.SourceException;
+import io.driftwatch.source.argocd.ArgoCdConnection;
 import io.driftwatch.source.git.GitAppSpec;
 import io.driftwatch.source.git.RepoUrls;
 import io.fabric8.kubernetes.client.Config;
@@ -42,7 +43,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code driftwatch diff}: one-shot drift report for people and CI. Compares the manifests of a directory, or of a
- * Git repository rendered as Argo CD renders it (plain, Kustomize, Helm), with the live cluster, or two files offline. Exit 0 no drift, 1 drift, 2 error, as {@code kubectl diff}.
+ * Git repository rendered as Argo CD renders it (plain, Kustomize, Helm), or of an Argo CD app as its repo-server
+ * renders it, with the live cluster, or two files offline. Exit 0 no drift, 1 drift, 2 error, as {@code kubectl diff}.
  */
 @Command(name = "diff", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare desired manifests with live objects and report drift: which objects, which fields, "
@@ -64,6 +66,43 @@ final class DiffCommand implements Callable<Integer> {
 
         @ArgGroup(exclusive = false, heading = "%nDesired state from Git (instead of --dir):%n")
         GitInput git;
+
+        @ArgGroup(exclusive = false, heading = "%nDesired state from Argo CD (instead of --dir):%n")
+        ArgoCdInput argocd;
+    }
+
+    static final class ArgoCdInput {
+        @Option(names = "--argocd-server", paramLabel = "URL", required = true,
+                description = "Argo CD API server (https://argocd.example.com); the app's rendered manifests at its "
+                        + "synced revision are compared with the live cluster.")
+        String server;
+
+        @Option(names = "--argocd-app", paramLabel = "NAME", required = true, description = "The Argo CD application.")
+        String app;
+
+        @Option(names = "--argocd-app-namespace", paramLabel = "NS",
+                description = "The application's namespace (apps in any namespace; default: Argo CD's own).")
+        String appNamespace;
+
+        @Option(names = "--argocd-token-file", paramLabel = "FILE",
+                description = "File holding an Argo CD API token (a project-role token with 'applications, get' is "
+                        + "enough).")
+        Path tokenFile;
+
+        @Option(names = "--argocd-ca-file", paramLabel = "FILE",
+                description = "PEM CA certificate(s) to trust for the Argo CD server (default: the JVM's CAs).")
+        Path caFile;
+
+        @Option(names = "--argocd-insecure", description = "Accept any TLS certificate from the Argo CD server.")
+        boolean insecure;
+
+        @Option(names = "--argocd-rootpath", paramLabel = "PATH",
+                description = "Path prefix Argo CD is served under (argocd-server --rootpath).")
+        String rootPath;
+
+        ArgoCdConnection connection() {
+            return new ArgoCdConnection(server, tokenFile, caFile, insecure, rootPath, null);
+        }
     }
 
     static final class Offline {
@@ -168,6 +207,8 @@ final class DiffCommand implements Callable<Integer> {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private String server;
+    /** How live objects are tracked, when the desired state's source says (Argo CD's settings); else the options'. */
+    private io.driftwatch.diff.Tracking tracking;
 
     @Override
     public Integer call() throws Exception {
@@ -177,6 +218,15 @@ final class DiffCommand implements Callable<Integer> {
             DriftReport report;
             if (input.dir != null) {
                 report = diffAgainstCluster(settings.app(input.dir), ns -> readDirectory(input.dir));
+            } else if (input.argocd != null) {
+                ArgoCdDesiredState.Loaded loaded = ArgoCdDesiredState.load(input.argocd.connection(),
+                        input.argocd.app, input.argocd.appNamespace, err);
+                if (namespace == null) {
+                    namespace = loaded.namespace();
+                }
+                tracking = loaded.tracking();
+                report = diffAgainstCluster(settings.app != null ? settings.app : input.argocd.app,
+                        ns -> loaded.objects());
             } else if (input.git != null) {
                 String app = gitAppName(input.git);
                 report = diffAgainstCluster(app, ns -> GitDesiredState.load(gitSpec(input.git, app, ns),
@@ -274,7 +324,11 @@ final class DiffCommand implements Callable<Integer> {
 
     private DriftReport run(String app, List<ObjectNode> desired, List<JsonNode> live, String ns, ResourceScope scope,
             ListSchema schema) {
-        DiffOptions options = settings.toOptions().withTargetNamespace(ns)
+        DiffOptions options = settings.toOptions().withTargetNamespace(ns);
+        if (tracking != null) {
+            options = options.withTracking(tracking);
+        }
+        options = options
                 .withIncludeYamlDiff(showDiff || output == OutputFormat.text);
         List<DesiredObject> objects = desired.stream().map(m -> new DesiredObject(m, app, null)).toList();
         // one shot: nothing was seen before, so a missing object is reported as not yet applied

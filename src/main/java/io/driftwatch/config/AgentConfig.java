@@ -33,7 +33,7 @@ public record AgentConfig(
         scope = scope == null ? new Scope(null, null) : scope;
         diff = diff == null ? new Diff(null, null, null, null, null, null) : diff;
         resyncInterval = resyncInterval == null ? Duration.ofMinutes(10) : resyncInterval;
-        sources = sources == null ? new Sources(null, null) : sources;
+        sources = sources == null ? new Sources(null, null, null) : sources;
         leaderElection = leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
         events = events == null ? new Events(null, null) : events;
         metrics = metrics == null ? new Metrics(null, null) : metrics;
@@ -94,10 +94,36 @@ public record AgentConfig(
     }
 
     /** Where desired state comes from. */
-    public record Sources(List<DirectoryApp> directories, Git git) {
+    public record Sources(List<DirectoryApp> directories, Git git, ArgoCd argocd) {
         public Sources {
             directories = directories == null ? List.of() : List.copyOf(directories);
             git = git == null ? new Git(null, null, null, null, null, null, null, null) : git;
+        }
+    }
+
+    /**
+     * Apps whose desired state Argo CD renders (disabled while {@code server} is unset): the apps of {@code projects}
+     * (empty: all the token may see) matching the label {@code selector}, found by listing and followed through
+     * Argo CD's application stream; each app's manifests are read at its synced revision every {@code pollInterval}
+     * and whenever the stream reports a change; the list is read again every {@code relistInterval}.
+     */
+    public record ArgoCd(String server, Path tokenFile, Path caFile, Boolean insecure, String rootPath,
+                         Duration requestTimeout, List<String> projects, String selector, String appNamespace,
+                         Duration pollInterval, Duration relistInterval) {
+        public ArgoCd {
+            projects = projects == null ? List.of() : List.copyOf(projects);
+            pollInterval = pollInterval == null ? Duration.ofMinutes(3) : pollInterval;
+            relistInterval = relistInterval == null ? Duration.ofMinutes(5) : relistInterval;
+        }
+
+        public boolean enabled() {
+            return server != null && !server.isBlank();
+        }
+
+        /** The connection settings. */
+        public io.driftwatch.source.argocd.ArgoCdConnection connection() {
+            return new io.driftwatch.source.argocd.ArgoCdConnection(server, tokenFile, caFile, insecure, rootPath,
+                    requestTimeout);
         }
     }
 

@@ -225,8 +225,25 @@ public final class ConfigLoader {
         if (c.sources().git().renderCacheBytes() < (1 << 20)) {
             problems.add("sources.git.renderCacheBytes: must be at least 1 MiB");
         }
-        if (names.isEmpty() && problems.isEmpty()) {
-            problems.add("sources: no application configured (add sources.directories or sources.git.apps)");
+        AgentConfig.ArgoCd argocd = c.sources().argocd();
+        if (argocd != null) {
+            if (argocd.enabled() || argocd.tokenFile() != null) {
+                problems.addAll(argocd.connection().problems("sources.argocd"));
+            }
+            if (argocd.pollInterval().compareTo(Duration.ofSeconds(10)) < 0) {
+                problems.add("sources.argocd.pollInterval: must be at least 10s");
+            }
+            if (argocd.relistInterval().compareTo(Duration.ofSeconds(30)) < 0) {
+                problems.add("sources.argocd.relistInterval: must be at least 30s");
+            }
+            if (argocd.projects().stream().anyMatch(p -> p == null || p.isBlank())) {
+                problems.add("sources.argocd.projects: entries must be project names, not empty");
+            }
+        }
+        boolean argocdApps = argocd != null && argocd.enabled();
+        if (names.isEmpty() && !argocdApps && problems.isEmpty()) {
+            problems.add("sources: no application configured (add sources.directories, sources.git.apps or "
+                    + "sources.argocd)");
         }
         validateHub(c.hub(), problems);
         validateOtlp(c.metrics().otlp(), problems);

@@ -84,6 +84,12 @@ public final class DiffEngine {
 
     /** Compares one object; {@code hpaTargeted} says a HorizontalPodAutoscaler scales it. */
     public Optional<Drift> diff(DesiredObject desired, JsonNode live, boolean seenLiveBefore, boolean hpaTargeted) {
+        DesiredHints hints = DesiredHints.NONE;
+        if (DesiredHints.present(desired.manifest())) {
+            hints = DesiredHints.read(desired.manifest());
+            desired = new DesiredObject(DesiredHints.strip(desired.manifest()), desired.app(),
+                    desired.contentChangedAt());
+        }
         ObjectKey key = keyOf(desired.manifest());
         String apiVersion = desired.manifest().path("apiVersion").asText("");
         if (live == null || live.isNull() || live.isMissingNode()) {
@@ -93,7 +99,7 @@ public final class DiffEngine {
             return Optional.of(new Drift(key, apiVersion, desired.app(), DriftType.MISSING, cause,
                     Summaries.missing(key, cause), List.of(), yaml));
         }
-        List<Attributed> changes = compare(key, desired, live, hpaTargeted);
+        List<Attributed> changes = compare(key, desired, live, hpaTargeted, hints);
         if (changes.isEmpty()) {
             return Optional.empty();
         }
@@ -229,9 +235,11 @@ public final class DiffEngine {
     private record Attributed(Comparer.RawChange raw, ManagedFields.Entry owner, Cause cause) {
     }
 
-    private List<Attributed> compare(ObjectKey key, DesiredObject desiredObject, JsonNode live, boolean hpaTargeted) {
+    private List<Attributed> compare(ObjectKey key, DesiredObject desiredObject, JsonNode live, boolean hpaTargeted,
+            DesiredHints hints) {
         ManagedFields managed = ManagedFields.of(live);
-        List<IgnoreRule> rules = options.ignoreRules().stream().filter(r -> r.appliesTo(key)).toList();
+        List<IgnoreRule> rules = java.util.stream.Stream.concat(options.ignoreRules().stream(),
+                hints.ignoreRules().stream()).filter(r -> r.appliesTo(key)).toList();
 
         List<String> ignoredPointers = new ArrayList<>();
         rules.forEach(r -> ignoredPointers.addAll(r.jsonPointers()));
@@ -245,9 +253,13 @@ public final class DiffEngine {
             d = Normalizer.comparable(desiredObject.manifest(), true);
         }
         // live is only read below, unless ignored fields must be cut out of it: then it needs its own copy
-        ObjectNode l = Normalizer.comparable(live, !ignoredPointers.isEmpty());
+        boolean maskedSecret = secret && hints.maskedSecret();
+        ObjectNode l = Normalizer.comparable(live, !ignoredPointers.isEmpty() || maskedSecret);
         if (secret) {
             Normalizer.foldStringData(d);
+        }
+        if (maskedSecret) {
+            Normalizer.maskValuesLike(l, d);
         }
         for (String pointer : ignoredPointers) {
             JsonPaths.remove(d, pointer);

@@ -111,4 +111,20 @@ final class Normalizer {
         }
         secret.remove("stringData");
     }
+
+    /**
+     * For a Secret whose desired values are masked: gives every live {@code data} key that is also desired the desired
+     * (masked) value, so that only added and removed keys differ. {@code live} must be a copy.
+     */
+    static void maskValuesLike(ObjectNode live, ObjectNode desired) {
+        foldStringData(live);
+        if (!(live.get("data") instanceof ObjectNode liveData) || !(desired.get("data") instanceof ObjectNode data)) {
+            return;
+        }
+        for (String name : Values.fieldNames(data)) {
+            if (liveData.has(name)) {
+                liveData.set(name, data.get(name));
+            }
+        }
+    }
 }

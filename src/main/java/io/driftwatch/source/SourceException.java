@@ -5,8 +5,8 @@ public final class SourceException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    /** What failed, small closed set usable as a metric label. */
-    public enum Reason { FETCH, PARSE, RENDER, CONFIG }
+    /** What failed, small closed set usable as a metric label (AUTH: the server refused the credentials). */
+    public enum Reason { FETCH, PARSE, RENDER, CONFIG, AUTH }
 
     private final Reason reason;
 

@@ -104,6 +104,41 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anArgoCdSourceIsEnoughAndGetsDefaults() throws IOException {
+        Path token = Files.writeString(tmp.resolve("argocd-token"), "t\n");
+        AgentConfig c = ConfigLoader.load(write("""
+                cluster: a
+                leaderElection: {enabled: false}
+                sources:
+                  argocd: {server: "https://argocd.example.com", tokenFile: %s, projects: [shop], selector: team=shop}
+                """.formatted(token)), Map.of());
+
+        AgentConfig.ArgoCd argocd = c.sources().argocd();
+        assertThat(argocd.enabled()).isTrue();
+        assertThat(argocd.projects()).containsExactly("shop");
+        assertThat(argocd.pollInterval()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(argocd.relistInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(argocd.connection().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aWrongArgoCdSourceIsNamedSettingBySetting() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write("""
+                cluster: a
+                leaderElection: {enabled: false}
+                sources:
+                  argocd: {server: "argocd.example.com", caFile: /nonexistent/ca.pem, insecure: true, pollInterval: 1s,
+                           projects: [""]}
+                """), Map.of()))
+                .hasMessageContaining("sources.argocd.server: argocd.example.com is not an http(s) URL")
+                .hasMessageContaining("sources.argocd.tokenFile: required")
+                .hasMessageContaining("sources.argocd.caFile: /nonexistent/ca.pem is not readable")
+                .hasMessageContaining("sources.argocd.insecure: cannot be combined with sources.argocd.caFile")
+                .hasMessageContaining("sources.argocd.pollInterval: must be at least 10s")
+                .hasMessageContaining("sources.argocd.projects: entries must be project names");
+    }
+
+    @Test
     void noApplicationIsAnError() throws IOException {
         assertThatThrownBy(() -> ConfigLoader.load(write("cluster: a\nleaderElection: {enabled: false}\n"), Map.of()))
                 .hasMessageContaining("sources: no application configured");

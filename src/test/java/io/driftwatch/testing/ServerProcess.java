@@ -59,18 +59,31 @@ public final class ServerProcess implements AutoCloseable {
     /** Starts {@code command} in {@code workDir} and waits until {@code readyUrl} answers 200. */
     public static ServerProcess start(String name, List<String> command, Path workDir, String readyUrl,
             Duration timeout) {
+        return start(name, command, java.util.Map.of(), workDir, "ready at " + readyUrl,
+                () -> status(readyUrl) == 200, timeout);
+    }
+
+    /** Starts {@code command} with extra {@code env} in {@code workDir} and waits until {@code ready} is true. */
+    public static ServerProcess start(String name, List<String> command, java.util.Map<String, String> env,
+            Path workDir, String readiness, java.util.function.BooleanSupplier ready, Duration timeout) {
         Path log = workDir.resolve(name + ".log");
         Process process;
         try {
-            process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(env);
+            process = builder.start();
         } catch (IOException e) {
             throw new AssertionError("cannot start " + name + ": " + e.getMessage(), e);
         }
         ServerProcess server = new ServerProcess(name, process, log);
         try {
-            Eventually.await(name + " ready at " + readyUrl, timeout,
-                    () -> process.isAlive() && status(readyUrl) == 200, server::logTail);
+            Eventually.await(name + " " + readiness, timeout, () -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError(name + " exited " + process.exitValue() + ":\n" + server.logTail());
+                }
+                return ready.getAsBoolean();
+            }, server::logTail);
             if (!process.isAlive()) {
                 throw new AssertionError(name + " exited " + process.exitValue() + ":\n" + server.logTail());
             }
@@ -81,7 +94,8 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private static int status(String url) {
+    /** The HTTP status {@code url} answers with, -1 when it does not answer. */
+    public static int status(String url) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -1,9 +1,8 @@
 package io.driftwatch.emit.hub;
 
 import io.driftwatch.config.AgentConfig;
+import io.driftwatch.net.Tls;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,16 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * POSTs JSON to the hub (JDK HttpClient, HTTP/1.1) with the cluster's bearer token, read from its file on every
@@ -50,12 +40,7 @@ public final class HubClient {
         this.timeout = config.requestTimeout();
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout);
-        if (config.insecure()) {
-            builder.sslContext(sslContext(new TrustManager[] {new TrustAll()}));
-        } else if (config.caFile() != null) {
-            builder.sslContext(sslContext(trustOnly(config.caFile()).getTrustManagers()));
-        }
-        this.http = builder.build();
+        this.http = Tls.trust(builder, config.caFile(), config.insecure(), "hub.caFile").build();
     }
 
     /** POST {@code /api/v1/clusters/{cluster}/{what}}. */
@@ -70,60 +55,5 @@ public final class HubClient {
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.body());
-    }
-
-    private static SSLContext sslContext(TrustManager[] trust) throws GeneralSecurityException {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, trust, null);
-        return ctx;
-    }
-
-    private static TrustManagerFactory trustOnly(Path caFile) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(caFile)) {
-            int i = 0;
-            for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                store.setCertificateEntry("hub-ca-" + i++, cert);
-            }
-            if (i == 0) {
-                throw new GeneralSecurityException("hub.caFile " + caFile + " holds no PEM certificate");
-            }
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        return tmf;
-    }
-
-    /** {@code hub.insecure: true}: accepts any certificate and any host name. For tests and emergencies only. */
-    private static final class TrustAll extends X509ExtendedTrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

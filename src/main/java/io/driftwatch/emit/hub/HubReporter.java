@@ -1,5 +1,6 @@
 package io.driftwatch.emit.hub;
 
+import io.driftwatch.net.Backoff;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package io.driftwatch.emit.hub;
+package io.driftwatch.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,12 +1,12 @@
-package io.driftwatch.emit.hub;
+package io.driftwatch.net;
 
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * Bounded exponential backoff with jitter for pushes to the hub; every constant lives here. The n-th consecutive
- * failure waits {@code min(MAX, INITIAL * MULTIPLIER^(n-1))}, scaled by a random factor in
- * {@code [1 - JITTER, 1 + JITTER]} so a fleet of agents does not retry in lockstep after a hub outage.
+ * Bounded exponential backoff with jitter for retries (pushes to the hub, calls to Argo CD); every constant lives
+ * here. The n-th consecutive failure waits {@code min(MAX, INITIAL * MULTIPLIER^(n-1))}, scaled by a random factor in
+ * {@code [1 - JITTER, 1 + JITTER]} so a fleet of agents does not retry in lockstep after an outage.
  */
 public final class Backoff {
 
