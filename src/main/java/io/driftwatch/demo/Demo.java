@@ -143,6 +143,10 @@ public final class Demo implements AutoCloseable {
         drift = awaitValue("the agent to detect the drift", this::deploymentDrift, () -> "open drifts: " + agent.openDrifts());
         awaitTrue("the hub to list the drift", () -> hubListsDrift(drift.id()), () -> "not yet in " + hubUrl()
                 + "/api/v1/drifts");
+        // the hub's fleet gauges follow its store within its refresh interval: wait for them, so that the printed
+        // /metrics URL shows the drift and the agent as up
+        awaitTrue("the hub's fleet metrics to show the drift", this::hubMetricsShowDrift,
+                () -> "not yet in " + hubUrl() + "/metrics");
         printDrift(applied.size());
         printUrls();
     }
@@ -225,6 +229,22 @@ public final class Demo implements AutoCloseable {
                 .filter(r -> r.drift().changes().stream().anyMatch(c -> c.field().equals("spec.replicas")))
                 .filter(r -> !attributable || r.drift().changes().stream().anyMatch(c -> c.field().contains("LOG_LEVEL")))
                 .findFirst().orElse(null);
+    }
+
+    private boolean hubMetricsShowDrift() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(hubUrl() + "/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            String body = response.body();
+            return response.statusCode() == 200
+                    && body.contains("driftwatch_hub_agent_up{cluster=\"" + CLUSTER + "\"} 1")
+                    && body.contains("driftwatch_hub_drift_started_timestamp_seconds{");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private boolean hubListsDrift(String id) {
