@@ -63,7 +63,9 @@ class OtlpPushIT {
                 String sel = "{job=\"driftwatch-agent\", cluster=\"" + name + "\"}";
                 Eventually.await("the pushed drift is queryable", WAIT, () -> prometheus.value(
                         "sum(driftwatch_drift_events_total{job=\"driftwatch-agent\", cluster=\"" + name
-                                + "\", event=\"opened\"})") >= 1, prometheus::logTail);
+                                + "\", event=\"opened\"})") >= 1
+                        // the drift gauges follow on the agent's 1 s gauge refresh, so maybe one push later
+                        && prometheus.value("sum(driftwatch_drifted_resources" + sel + ")") == 1, prometheus::logTail);
 
                 String identity = agent.endpoint.status().path("identity").asText();
                 JsonNode info = prometheus.query("driftwatch_build_info" + sel).path("data").path("result");
