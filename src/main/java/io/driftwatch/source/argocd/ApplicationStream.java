@@ -45,6 +45,8 @@ public final class ApplicationStream implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ApplicationStream.class);
+    /** A stream that ends sooner than this after connecting counts as failed (backoff before the next attempt). */
+    private static final Duration SHORTEST_HEALTHY_STREAM = Duration.ofSeconds(5);
 
     private final ArgoCdSource source;
     private final Listener listener;
@@ -89,10 +91,22 @@ public final class ApplicationStream implements AutoCloseable {
     private void run() {
         while (!closed) {
             relist();
+            long started = System.nanoTime();
             try {
                 follow();
-                backoff.succeeded();
-                LOG.info("Argo CD {}: the application stream ended; reconnecting", source.client().base());
+                if (closed) {
+                    return;
+                }
+                if (System.nanoTime() - started < SHORTEST_HEALTHY_STREAM.toNanos()) {
+                    // a stream the server ends at once is a failure too: never relist and reconnect in a tight loop
+                    Duration wait = backoff.failed();
+                    LOG.warn("Argo CD {}: the application stream ended at once; reconnecting in {} ms",
+                            source.client().base(), wait.toMillis());
+                    sleep(wait);
+                } else {
+                    backoff.succeeded();
+                    LOG.info("Argo CD {}: the application stream ended; reconnecting", source.client().base());
+                }
             } catch (SourceException e) {
                 if (closed) {
                     return;
