@@ -106,9 +106,16 @@ public final class AgentScaleBenchmark {
             int port = freePort();
             Path config = writeConfig(work, port);
             t = System.nanoTime();
-            Process agent = new ProcessBuilder(javaBin(), "-XX:+UseSerialGC",
-                    "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", "target/driftwatch.jar", "agent",
-                    "--config", config.toString(), "--kubeconfig", cluster.kubeconfig().toString())
+            List<String> command = new ArrayList<>(List.of(javaBin(), "-XX:+UseSerialGC",
+                    "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+            // e.g. -Ddriftwatch.bench.agentJvmArgs=-XX:StartFlightRecording=filename=idle.jfr to profile the agent
+            String extra = System.getProperty("driftwatch.bench.agentJvmArgs", "").strip();
+            if (!extra.isEmpty()) {
+                command.addAll(List.of(extra.split("\\s+")));
+            }
+            command.addAll(List.of("-jar", "target/driftwatch.jar", "agent",
+                    "--config", config.toString(), "--kubeconfig", cluster.kubeconfig().toString()));
+            Process agent = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(work.resolve("agent.log").toFile()).start();
             running.set(agent);
             try {
