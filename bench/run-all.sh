@@ -251,7 +251,7 @@ for r in $(seq "$repeat"); do
   if selected scale; then
     for n in "${size_list[@]}"; do
       if $quick; then
-        extra_java_opts="-Ddriftwatch.bench.samples=5 -Ddriftwatch.bench.settleSeconds=3 -Ddriftwatch.bench.idleSeconds=5" \
+        extra_java_opts="-Ddriftwatch.bench.samples=5 -Ddriftwatch.bench.settleSeconds=3 -Ddriftwatch.bench.idleSeconds=5 -Ddriftwatch.bench.idleWindows=2" \
           run_one "scale-$n-$r" scale "$r" "$n" bench/run-agent-scale.sh "$n" 1
       else
         run_one "scale-$n-$r" scale "$r" "$n" bench/run-agent-scale.sh "$n" 1
