@@ -173,7 +173,7 @@ build_argocd() {
   local module=github.com/argoproj/argo-cd/v3 engine=github.com/argoproj/argo-cd/gitops-engine
   if [[ -x "$ARGOCD_DIR/argocd" ]]; then say "argocd v$ARGOCD_VERSION: cached in $ARGOCD_DIR"; return; fi
   local start; start=$(date +%s)
-  say "building argocd v$ARGOCD_VERSION, API server + repo-server (cold: about 30 min on 2 cores) ..."
+  say "building argocd v$ARGOCD_VERSION, API server + repo-server (cold: about 7 min on 2 cores) ..."
   local work; work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN
   local gomod; gomod=$(published_gomod "$module@v$ARGOCD_VERSION" "$work")

@@ -83,7 +83,8 @@ public final class ArgoCdServer implements AutoCloseable {
                         "argocd");
         if (!Files.isExecutable(path)) {
             throw new AssertionError("the Argo CD binary is missing (" + path + "): run scripts/test-binaries.sh "
-                    + "(builds Argo CD v" + VERSION + " from its Go module, about 30 min cold on 2 cores) or set DRIFTWATCH_ARGOCD");
+                    + "(builds Argo CD v" + VERSION + "'s API server and repo-server from its Go module, about 7 min "
+                    + "cold on 2 cores) or set DRIFTWATCH_ARGOCD");
         }
         return path;
     }
