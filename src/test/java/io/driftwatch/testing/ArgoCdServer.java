@@ -25,12 +25,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real Argo CD for one test class: Debian's redis-server, the repo-server and the API server (one multi-call binary
- * built by scripts/test-binaries.sh, its role picked by {@code ARGOCD_BINARY_NAME}) on free 127.0.0.1 ports, against
- * the test kube-apiserver. Argo CD's CRDs and the {@code argocd} namespace's ConfigMaps/Secret are applied
- * server-side from the Go module cache's {@code manifests/} at test time, never from a copy in this repository. The
- * application controller is not run: tests that need {@code status.sync} write it as the controller would. A missing
- * binary or module fails the test with what to run.
+ * A real Argo CD for one test class: Debian's redis-server, the repo-server and the API server (one binary holding
+ * just these roles, built by scripts/test-binaries.sh, its role picked by {@code ARGOCD_BINARY_NAME}) on free
+ * 127.0.0.1 ports, against the test kube-apiserver. Argo CD's CRDs and the {@code argocd} namespace's
+ * ConfigMaps/Secret are applied server-side from the Go module cache's {@code manifests/} at test time, never from a
+ * copy in this repository. The application controller is not run: tests that need {@code status.sync} write it as
+ * the controller would. A missing binary or module fails the test with what to run.
  */
 public final class ArgoCdServer implements AutoCloseable {
 
@@ -79,10 +79,12 @@ public final class ArgoCdServer implements AutoCloseable {
     public static Path binary() {
         String explicit = System.getenv("DRIFTWATCH_ARGOCD");
         Path path = explicit != null && !explicit.isBlank() ? Path.of(explicit)
-                : Path.of(System.getProperty("user.home"), ".cache", "driftwatch", "argocd-v" + VERSION, "argocd");
+                : Path.of(System.getProperty("user.home"), ".cache", "driftwatch", "argocd-v" + VERSION + "-server",
+                        "argocd");
         if (!Files.isExecutable(path)) {
             throw new AssertionError("the Argo CD binary is missing (" + path + "): run scripts/test-binaries.sh "
-                    + "(builds Argo CD v" + VERSION + " from its Go module, about 30 min cold on 2 cores) or set DRIFTWATCH_ARGOCD");
+                    + "(builds Argo CD v" + VERSION + "'s API server and repo-server from its Go module, about 7 min "
+                    + "cold on 2 cores) or set DRIFTWATCH_ARGOCD");
         }
         return path;
     }
