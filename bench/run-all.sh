@@ -85,7 +85,8 @@ limit_for() { # benchmark [size]
 expected_for() { # benchmark [size]
   case "$1:$mode" in
     diff:full) echo 600 ;; diff:quick) echo 90 ;;
-    scale:*) echo $(( 100 + $2 * 65 / 10000 )) ;;
+    scale:full) echo $(( 300 + $2 * 55 / 10000 )) ;;   # 4 idle minutes: ≈ 6 min at 10k, ≈ 9½ at 50k
+    scale:quick) echo $(( 100 + $2 * 65 / 10000 )) ;;
     hub:full) echo 90 ;; hub:quick) echo 45 ;;
   esac
 }
