@@ -70,7 +70,7 @@ build_kubernetes() {
     say "kube-apiserver + kubectl v$K8S_VERSION: cached in $K8S_DIR"; return
   fi
   local start; start=$(date +%s)
-  say "building kube-apiserver + kubectl v$K8S_VERSION (cold: 10-20 min on 2 cores) ..."
+  say "building kube-apiserver + kubectl v$K8S_VERSION (cold: 6-10 min on 2 cores) ..."
   local work; work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN
   local gomod; gomod=$(published_gomod "k8s.io/kubernetes@v$K8S_VERSION" "$work")
@@ -142,7 +142,7 @@ build_prometheus() {
   local minor=${rest%%.*} patch=${rest#*.}
   [[ "$major" == 3 ]] || die "only Prometheus 3.x is supported here (got $PROMETHEUS_OTLP_VERSION)"
   local modversion="v0.$((300 + minor)).$patch"
-  say "building prometheus v$PROMETHEUS_OTLP_VERSION (module $modversion; cold: 5-15 min on 2 cores) ..."
+  say "building prometheus v$PROMETHEUS_OTLP_VERSION (module $modversion; cold: 3-15 min on 2 cores) ..."
   local work; work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN
   local gomod; gomod=$(published_gomod "github.com/prometheus/prometheus@$modversion" "$work")
@@ -173,7 +173,7 @@ build_argocd() {
   local module=github.com/argoproj/argo-cd/v3 engine=github.com/argoproj/argo-cd/gitops-engine
   if [[ -x "$ARGOCD_DIR/argocd" ]]; then say "argocd v$ARGOCD_VERSION: cached in $ARGOCD_DIR"; return; fi
   local start; start=$(date +%s)
-  say "building argocd v$ARGOCD_VERSION, API server + repo-server (cold: about 7 min on 2 cores) ..."
+  say "building argocd v$ARGOCD_VERSION, API server + repo-server (cold: 5-7 min on 2 cores) ..."
   local work; work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN
   local gomod; gomod=$(published_gomod "$module@v$ARGOCD_VERSION" "$work")
