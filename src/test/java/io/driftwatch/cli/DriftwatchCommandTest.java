@@ -2,47 +2,38 @@ package io.driftwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.driftwatch.testing.CliRun;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class DriftwatchCommandTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cl = DriftwatchCommand.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
-
     @Test
     void versionPrintsTheProjectVersion() {
-        assertThat(run("version")).isZero();
-        assertThat(out.toString()).startsWith("driftwatch ").doesNotContain("${project.version}").contains("Java 17");
+        CliRun run = CliRun.of("version");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout()).startsWith("driftwatch ").doesNotContain("${project.version}").contains("Java 17");
     }
 
     @Test
     void helpListsCommands() {
-        assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("Usage: driftwatch").contains("version");
+        CliRun run = CliRun.of("--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout()).contains("Usage: driftwatch").contains("version");
     }
 
     @Test
     void everySubcommandHasHelp() {
         for (String sub : DriftwatchCommand.commandLine().getSubcommands().keySet()) {
-            out.getBuffer().setLength(0);
-            assertThat(run(sub, "--help")).as(sub).isZero();
-            assertThat(out.toString()).as(sub).contains("Usage:");
+            CliRun run = CliRun.of(sub, "--help");
+            assertThat(run.exitCode()).as(sub).isZero();
+            assertThat(run.stdout()).as(sub).contains("Usage:");
         }
     }
 
     @Test
     void unknownCommandExitsWithTwo() {
-        assertThat(run("frobnicate")).isEqualTo(ExitCodes.ERROR);
-        assertThat(err.toString()).contains("frobnicate");
+        CliRun run = CliRun.of("frobnicate");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+        assertThat(run.stderr()).contains("frobnicate");
     }
 }
