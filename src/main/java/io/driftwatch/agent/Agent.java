@@ -139,7 +139,6 @@ public final class Agent {
     public Future<Void> start() {
         LOG.info("starting driftwatch agent {} for cluster {} with configuration:\n{}", identity, config.cluster(),
                 ConfigLoader.describe(config));
-        bindJvmMetrics();
         // a blocked event loop is a bug: log where it is stuck as soon as it is reported (default: only after 5 s)
         vertx = Vertx.vertx(new VertxOptions()
                 .setWarningExceptionTime(2).setWarningExceptionTimeUnit(java.util.concurrent.TimeUnit.SECONDS)
@@ -147,6 +146,9 @@ public final class Agent {
                         // Vert.x shares one metrics backend per registry name in a JVM: without a name of its own, a
                         // second agent in the same JVM (tests) would count its HTTP server in the first one's registry
                         .setRegistryName(identity)));
+        // after Vert.x, which adds its meter filter (dropping the labels it has disabled) to the registry: a filter
+        // added once meters exist does not apply to them, and Micrometer warns about it at every start
+        bindJvmMetrics();
         metrics = new AgentMetrics(meters, config.metrics().maxDriftSeries());
         metrics.clusterInfo(config.clusterLabels());
         http = new AgentHttpServer(vertx, registry, this::notReadyReasons,
