@@ -163,6 +163,27 @@ public final class ConfigLoader {
                 config.events(), config.metrics(), config.stateFile(), config.shutdownTimeout(), config.hub());
     }
 
+    /**
+     * Label names Vert.x's Micrometer metrics strip from every meter of the registry they share with the agent: the
+     * labels Vert.x leaves disabled by default (local, remote, path, ...).
+     */
+    private static final Set<String> VERTX_DROPPED_LABELS = java.util.EnumSet.complementOf(
+            java.util.EnumSet.copyOf(new io.vertx.micrometer.MicrometerMetricsOptions().getLabels())).stream()
+            .map(io.vertx.micrometer.Label::toString).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    private static final Set<String> UNUSABLE_CLUSTER_LABELS;
+
+    static {
+        Set<String> unusable = new HashSet<>(VERTX_DROPPED_LABELS);
+        unusable.add("cluster");
+        UNUSABLE_CLUSTER_LABELS = Set.copyOf(unusable);
+    }
+
+    /** A cluster label's name as a Prometheus label (what {@code driftwatch_cluster_info} carries). */
+    public static String metricLabelName(String key) {
+        String name = key.replaceAll("[^a-zA-Z0-9_]", "_");
+        return !name.isEmpty() && Character.isDigit(name.charAt(0)) ? "_" + name : name;
+    }
+
     private static void validate(AgentConfig c, List<String> problems) {
         if (c.cluster() == null || c.cluster().isBlank()) {
             problems.add("cluster: required (a name for this cluster, e.g. prod-eu-1; or DRIFTWATCH_CLUSTER)");
@@ -172,6 +193,14 @@ public final class ConfigLoader {
         }
         if (c.resyncInterval().compareTo(Duration.ofSeconds(10)) < 0) {
             problems.add("resyncInterval: " + Durations.format(c.resyncInterval()) + " is below the minimum of 10s");
+        }
+        for (String key : c.clusterLabels().keySet()) {
+            String name = metricLabelName(key);
+            if (UNUSABLE_CLUSTER_LABELS.contains(name) || name.startsWith("__")) {
+                problems.add("clusterLabels." + key + ": the agent's metrics cannot carry a label named " + name
+                        + " (cluster is the agent's own; Vert.x's metrics drop " + String.join(", ",
+                        new java.util.TreeSet<>(VERTX_DROPPED_LABELS)) + " from every series); choose another name");
+            }
         }
         if (c.metrics().maxDriftSeries() < 0) {
             problems.add("metrics.maxDriftSeries: must be 0 or more");

@@ -100,10 +100,7 @@ public final class AgentMetrics {
     public void clusterInfo(Map<String, String> clusterLabels) {
         Tags tags = Tags.empty();
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(clusterLabels).entrySet()) {
-            String name = e.getKey().replaceAll("[^a-zA-Z0-9_]", "_");
-            if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
-                name = "_" + name;
-            }
+            String name = io.driftwatch.config.ConfigLoader.metricLabelName(e.getKey());
             if (!name.equals("cluster") && !name.startsWith("__")) {
                 tags = tags.and(name, e.getValue());
             }

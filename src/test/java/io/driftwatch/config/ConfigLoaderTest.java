@@ -84,6 +84,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void clusterLabelsTheMetricsWouldDropAreErrors() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write("""
+                cluster: c
+                clusterLabels: {env: prod, path: /eu, cluster: other, team-name: a}
+                """), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("clusterLabels.path: the agent's metrics cannot carry a label named path")
+                .hasMessageContaining("remote")
+                .hasMessageContaining("clusterLabels.cluster:")
+                .hasMessageNotContaining("clusterLabels.env")
+                .hasMessageNotContaining("clusterLabels.team-name");
+    }
+
+    @Test
     void everyProblemIsListedAtOnce() throws IOException {
         assertThatThrownBy(() -> ConfigLoader.load(write("""
                 http: {port: 70000}
