@@ -170,13 +170,6 @@ public final class ConfigLoader {
     private static final Set<String> VERTX_DROPPED_LABELS = java.util.EnumSet.complementOf(
             java.util.EnumSet.copyOf(new io.vertx.micrometer.MicrometerMetricsOptions().getLabels())).stream()
             .map(io.vertx.micrometer.Label::toString).collect(java.util.stream.Collectors.toUnmodifiableSet());
-    private static final Set<String> UNUSABLE_CLUSTER_LABELS;
-
-    static {
-        Set<String> unusable = new HashSet<>(VERTX_DROPPED_LABELS);
-        unusable.add("cluster");
-        UNUSABLE_CLUSTER_LABELS = Set.copyOf(unusable);
-    }
 
     /** A cluster label's name as a Prometheus label (what {@code driftwatch_cluster_info} carries). */
     public static String metricLabelName(String key) {
@@ -196,10 +189,13 @@ public final class ConfigLoader {
         }
         for (String key : c.clusterLabels().keySet()) {
             String name = metricLabelName(key);
-            if (UNUSABLE_CLUSTER_LABELS.contains(name) || name.startsWith("__")) {
+            String why = name.equals("cluster") ? "it is the agent's own label"
+                    : name.startsWith("__") ? "names starting with __ are reserved by Prometheus"
+                    : VERTX_DROPPED_LABELS.contains(name) ? "Vert.x's metrics drop " + String.join(", ",
+                            new java.util.TreeSet<>(VERTX_DROPPED_LABELS)) + " from every series" : null;
+            if (why != null) {
                 problems.add("clusterLabels." + key + ": the agent's metrics cannot carry a label named " + name
-                        + " (cluster is the agent's own; Vert.x's metrics drop " + String.join(", ",
-                        new java.util.TreeSet<>(VERTX_DROPPED_LABELS)) + " from every series); choose another name");
+                        + " (" + why + "); choose another name");
             }
         }
         if (c.metrics().maxDriftSeries() < 0) {
