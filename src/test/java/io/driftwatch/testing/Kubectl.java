@@ -31,12 +31,19 @@ public final class Kubectl {
     }
 
     public Result tryRun(String... args) {
+        return tryRun(java.util.Map.of(), args);
+    }
+
+    /** Runs {@code kubectl ARGS} with extra environment variables (e.g. {@code KUBE_EDITOR} for {@code kubectl edit}). */
+    public Result tryRun(java.util.Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
         command.add(LocalKubeBinaries.find().kubectl().toString());
         command.add("--kubeconfig=" + cluster.kubeconfig());
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(env);
+            Process process = builder.start();
             process.getOutputStream().close();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
