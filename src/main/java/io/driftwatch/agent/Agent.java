@@ -281,7 +281,8 @@ public final class Agent {
         List<String> outOfBand = new ArrayList<>(defaults.outOfBand());
         outOfBand.addAll(d.managers().outOfBand());
         return DiffOptions.defaults()
-                .withManagers(new ManagerRules(appliers, outOfBand))
+                .withManagers(new ManagerRules(appliers, outOfBand, d.managers().controllers(),
+                        ManagerRules.UnknownManagers.parse(d.managers().unknown())))
                 .withIgnoreRules(d.ignoreDifferences())
                 .withTracking(argocdTracking != null ? argocdTracking : d.tracking())
                 .withCountAdmissionAsDrift(d.countAdmission())

@@ -39,8 +39,21 @@ final class DiffSettings {
     List<String> appliers = new ArrayList<>();
 
     @Option(names = "--out-of-band-manager", paramLabel = "GLOB", split = ",",
-            description = "Extra field manager(s) counted as out-of-band people or tools (added to kubectl*, k9s, ...).")
+            description = "Extra field manager(s) counted as out-of-band people or tools (added to kubectl, "
+                    + "kubectl-* (every kubectl verb but kubectl-client-side-apply, an applier), k9s, Mozilla, "
+                    + "Go-http-client, dashboard).")
     List<String> outOfBand = new ArrayList<>();
+
+    @Option(names = "--controller", paramLabel = "GLOB", split = ",",
+            description = "Extra field manager(s) counted as controllers (added to the known controllers of "
+                    + "docs/diff.md: kube-controller-manager, cert-manager-*, ...): what they write is not drift "
+                    + "unless it changes a field Git sets.")
+    List<String> controllers = new ArrayList<>();
+
+    @Option(names = "--unknown-managers", paramLabel = "drift|controller", defaultValue = "drift",
+            description = "What a field manager in no group is taken for: drift (default; cause unknown-manager, "
+                    + "reported with the setting that would classify it) or controller (the old rule: not drift).")
+    String unknownManagers;
 
     @Option(names = "--tracking-annotation", paramLabel = "KEY", defaultValue = Tracking.DEFAULT_ANNOTATION,
             description = "Annotation whose value `<app>:...` marks a live object as the app's (default: ${DEFAULT-VALUE}).")
@@ -65,8 +78,21 @@ final class DiffSettings {
 
     DiffOptions toOptions() {
         ManagerRules defaults = ManagerRules.defaults();
+        ManagerRules.UnknownManagers unknown = ManagerRules.UnknownManagers.parse(unknownManagers);
+        if (unknown == null) {
+            throw new SettingsException("--unknown-managers: '" + unknownManagers + "' is not one of drift, controller");
+        }
+        List<String> problems = new ArrayList<>();
+        checkGlobs("--applier", appliers, problems);
+        checkGlobs("--out-of-band-manager", outOfBand, problems);
+        checkGlobs("--controller", controllers, problems);
+        if (!problems.isEmpty()) {
+            throw new SettingsException(String.join("; ", problems));
+        }
         ManagerRules managers = defaults.withAppliers(concat(defaults.appliers(), appliers))
-                .withOutOfBand(concat(defaults.outOfBand(), outOfBand));
+                .withOutOfBand(concat(defaults.outOfBand(), outOfBand))
+                .withControllers(controllers.stream().filter(c -> !c.isBlank()).distinct().toList())
+                .withUnknown(unknown);
         return DiffOptions.defaults()
                 .withManagers(managers)
                 .withIgnoreRules(ignoreRules())
@@ -128,6 +154,15 @@ final class DiffSettings {
             return key;
         } catch (IOException e) {
             throw new SettingsException("--redaction-key-file " + redactionKeyFile + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static void checkGlobs(String option, List<String> globs, List<String> problems) {
+        for (String glob : globs) {
+            if (glob.length() > 128) {
+                problems.add(option + ": '" + glob.substring(0, 20) + "...' is longer than a field manager can be "
+                        + "(128 characters)");
+            }
         }
     }
 

@@ -78,18 +78,23 @@ public record AgentConfig(
                        Boolean countAdmission, Boolean ignoreHpaReplicas, Path redactionKeyFile) {
         public Diff {
             ignoreDifferences = ignoreDifferences == null ? List.of() : List.copyOf(ignoreDifferences);
-            managers = managers == null ? new Managers(null, null) : managers;
+            managers = managers == null ? new Managers(null, null, null, null) : managers;
             tracking = tracking == null ? Tracking.defaults() : tracking;
             countAdmission = countAdmission != null && countAdmission;
             ignoreHpaReplicas = ignoreHpaReplicas == null || ignoreHpaReplicas;
         }
     }
 
-    /** Extra field managers added to the built-in appliers and out-of-band groups. */
-    public record Managers(List<String> appliers, List<String> outOfBand) {
+    /**
+     * Extra field managers (globs) added to the built-in appliers, out-of-band and controller groups, and what a manager
+     * in none of them is taken for: {@code drift} (default, cause {@code unknown-manager}) or {@code controller}.
+     */
+    public record Managers(List<String> appliers, List<String> outOfBand, List<String> controllers, String unknown) {
         public Managers {
             appliers = appliers == null ? List.of() : List.copyOf(appliers);
             outOfBand = outOfBand == null ? List.of() : List.copyOf(outOfBand);
+            controllers = controllers == null ? List.of() : List.copyOf(controllers);
+            unknown = unknown == null ? "drift" : unknown;
         }
     }
 

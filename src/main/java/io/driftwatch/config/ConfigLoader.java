@@ -272,11 +272,42 @@ public final class ConfigLoader {
         }
         validateHub(c.hub(), problems);
         validateOtlp(c.metrics().otlp(), problems);
+        validateManagers(c.diff().managers(), problems);
         for (int i = 0; i < c.diff().ignoreDifferences().size(); i++) {
             var rule = c.diff().ignoreDifferences().get(i);
             if (rule.jsonPointers().isEmpty() && rule.managedFieldsManagers().isEmpty()) {
                 problems.add("diff.ignoreDifferences[" + i + "]: needs jsonPointers or managedFieldsManagers");
             }
+        }
+    }
+
+    /** Manager globs must be non-empty names; one glob in two groups is ambiguous; unknown is drift or controller. */
+    private static void validateManagers(AgentConfig.Managers m, List<String> problems) {
+        Map<String, String> groupOf = new LinkedHashMap<>();
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        groups.put("appliers", m.appliers());
+        groups.put("outOfBand", m.outOfBand());
+        groups.put("controllers", m.controllers());
+        groups.forEach((group, globs) -> {
+            for (int i = 0; i < globs.size(); i++) {
+                String glob = globs.get(i);
+                String at = "diff.managers." + group + "[" + i + "]";
+                if (glob == null || glob.isBlank()) {
+                    problems.add(at + ": must be a field manager name or glob, not empty");
+                } else if (glob.length() > 128) {
+                    problems.add(at + ": '" + glob.substring(0, 20) + "...' is longer than a field manager can be "
+                            + "(128 characters)");
+                } else {
+                    String other = groupOf.putIfAbsent(glob, group);
+                    if (other != null && !other.equals(group)) {
+                        problems.add(at + ": '" + glob + "' is also in diff.managers." + other
+                                + " (a manager belongs to one group)");
+                    }
+                }
+            }
+        });
+        if (io.driftwatch.diff.ManagerRules.UnknownManagers.parse(m.unknown()) == null) {
+            problems.add("diff.managers.unknown: '" + m.unknown() + "' is not one of drift, controller");
         }
     }
 

@@ -12,6 +12,11 @@ public enum Cause {
     ADMISSION,
     /** A desired field changed by a manager of the controllers group. */
     CONTROLLER,
+    /**
+     * Written by a field manager that is neither an applier, nor out-of-band, nor a known or configured controller:
+     * counted as drift, reported with the configuration line that would classify the manager.
+     */
+    UNKNOWN_MANAGER,
     /** The evidence does not decide. */
     UNKNOWN,
     /** Missing and seen live before. */

@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 /**
  * Decides the cause of one change from the evidence on the live object.
  * <ol>
- *   <li>owned by an out-of-band manager → {@code out-of-band} (always so for {@code added});</li>
+ *   <li>owned by an out-of-band manager → {@code out-of-band}; by an unknown manager → {@code unknown-manager};</li>
+ *   <li>a removed field has no owner (managedFields cannot say who removed it): only the evidence below decides;</li>
  *   <li>with a {@code last-applied-configuration} annotation: the applier last applied something else than desired
  *       → {@code pending-sync}; it applied exactly desired and still owns the field → {@code admission};</li>
  *   <li>without it: the applier's last write is older than the desired content → {@code pending-sync}; the applier owns
@@ -41,8 +42,14 @@ final class CauseClassifier {
 
     Cause classify(Comparer.RawChange change, Optional<ManagedFields.Entry> owner) {
         ManagerGroup ownerGroup = owner.map(e -> rules.classify(e.manager())).orElse(null);
-        if (ownerGroup == ManagerGroup.OUT_OF_BAND || change.op() == Op.ADDED) {
-            return ownerGroup == ManagerGroup.OUT_OF_BAND ? Cause.OUT_OF_BAND : Cause.UNKNOWN;
+        if (ownerGroup == ManagerGroup.OUT_OF_BAND) {
+            return Cause.OUT_OF_BAND;
+        }
+        if (ownerGroup == ManagerGroup.UNKNOWN) {
+            return Cause.UNKNOWN_MANAGER;
+        }
+        if (change.op() == Op.ADDED) {
+            return Cause.UNKNOWN;
         }
         JsonNode lastAppliedObject = lastApplied.get();
         if (lastAppliedObject != null) {

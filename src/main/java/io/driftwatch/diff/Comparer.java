@@ -14,8 +14,16 @@ import java.util.function.Consumer;
  */
 final class Comparer {
 
-    /** A difference before attribution. */
-    record RawChange(FieldPath path, Op op, JsonNode desired, JsonNode live) {
+    /**
+     * A difference before attribution.
+     *
+     * @param duplicate an {@code added} live element that repeats the merge key of a desired element: managedFields
+     *                  cannot tell elements with the same key apart
+     */
+    record RawChange(FieldPath path, Op op, JsonNode desired, JsonNode live, boolean duplicate) {
+        RawChange(FieldPath path, Op op, JsonNode desired, JsonNode live) {
+            this(path, op, desired, live, false);
+        }
     }
 
     private final String group;
@@ -100,7 +108,12 @@ final class Comparer {
         }
     }
 
-    /** Returns false (and reports nothing) when a desired element lacks a key field, so the list is compared atomically. */
+    /**
+     * Returns false (and reports nothing) when a desired element lacks a key field, so the list is compared atomically.
+     * Elements that share a key (the API server accepts some, e.g. two container ports 80/TCP) pair up in order: the
+     * n-th desired element with a key against the n-th live one; a live element beyond the desired ones with its key is
+     * reported {@code added}, never merged into the desired element.
+     */
     private boolean compareKeyed(FieldPath path, ListType type, JsonNode d, JsonNode l, Consumer<RawChange> out) {
         List<Map<String, JsonNode>> keys = new ArrayList<>();
         for (JsonNode element : d) {
@@ -110,13 +123,49 @@ final class Comparer {
             }
             keys.add(key);
         }
+        Map<String, JsonNode> defaults = type.keyDefaults();
         for (int i = 0; i < d.size(); i++) {
             Map<String, JsonNode> key = keys.get(i);
-            int liveIndex = indexOfKey(l, key, type.keyDefaults());
+            int liveIndex = indexOfKey(l, key, defaults, occurrence(keys, i));
             if (liveIndex < 0) {
                 out.accept(new RawChange(path.key(key, -1), Op.REMOVED, d.get(i), null));
             } else {
                 compare(path.key(key, liveIndex), d.get(i), l.get(liveIndex), out);
+            }
+        }
+        for (int i = 0; i < d.size(); i++) {
+            if (occurrence(keys, i) > 0) {
+                continue;
+            }
+            Map<String, JsonNode> key = keys.get(i);
+            int wanted = 0;
+            for (Map<String, JsonNode> other : keys) {
+                wanted += sameKey(other, key) ? 1 : 0;
+            }
+            int seen = 0;
+            for (int j = 0; j < l.size(); j++) {
+                if (l.get(j).isObject() && Values.keyMatches(l.get(j), key, defaults) && ++seen > wanted) {
+                    out.accept(new RawChange(path.key(key, j), Op.ADDED, null, l.get(j), true));
+                }
+            }
+        }
+        return true;
+    }
+
+    /** How many desired elements before {@code i} have the same key as element {@code i}. */
+    private static int occurrence(List<Map<String, JsonNode>> keys, int i) {
+        int n = 0;
+        for (int j = 0; j < i; j++) {
+            n += sameKey(keys.get(j), keys.get(i)) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static boolean sameKey(Map<String, JsonNode> a, Map<String, JsonNode> b) {
+        for (Map.Entry<String, JsonNode> e : a.entrySet()) {
+            JsonNode other = b.get(e.getKey());
+            if (other == null || !Values.sameScalar(e.getValue(), other)) {
+                return false;
             }
         }
         return true;
@@ -152,8 +201,14 @@ final class Comparer {
     }
 
     static int indexOfKey(JsonNode list, Map<String, JsonNode> key, Map<String, JsonNode> defaults) {
+        return indexOfKey(list, key, defaults, 0);
+    }
+
+    /** Index of the element with {@code key} after skipping {@code skip} earlier ones with it; -1 when none. */
+    static int indexOfKey(JsonNode list, Map<String, JsonNode> key, Map<String, JsonNode> defaults, int skip) {
+        int seen = 0;
         for (int i = 0; i < list.size(); i++) {
-            if (list.get(i).isObject() && Values.keyMatches(list.get(i), key, defaults)) {
+            if (list.get(i).isObject() && Values.keyMatches(list.get(i), key, defaults) && seen++ == skip) {
                 return i;
             }
         }

@@ -27,7 +27,8 @@ public final class DiffEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HPA_CONTROLLER = "kube-controller-manager";
     private static final List<Cause> CAUSE_PRIORITY = List.of(
-            Cause.OUT_OF_BAND, Cause.UNKNOWN, Cause.CONTROLLER, Cause.PENDING_SYNC, Cause.ADMISSION);
+            Cause.OUT_OF_BAND, Cause.UNKNOWN_MANAGER, Cause.UNKNOWN, Cause.CONTROLLER, Cause.PENDING_SYNC,
+            Cause.ADMISSION);
 
     private final DiffOptions options;
     private final ResourceScope scope;
@@ -112,7 +113,8 @@ public final class DiffEngine {
             JsonNode l = secret ? redactor.redactAt(raw.path(), raw.live()) : raw.live();
             out.add(new Change(raw.path().readable(), raw.path().pointer(), raw.op(), a.cause(), d, l,
                     owner == null ? null : owner.manager(), owner == null ? null : owner.operation(),
-                    owner == null ? null : owner.subresource(), owner == null ? null : owner.time()));
+                    owner == null ? null : owner.subresource(), owner == null ? null : owner.time(),
+                    note(raw, a.cause(), owner)));
         }
         Cause cause = driftCause(out);
         String yaml = options.includeYamlDiff() ? yamlDiff(live, changes) : null;
@@ -173,8 +175,13 @@ public final class DiffEngine {
                 .anyMatch(e -> options.managers().classify(e.manager()) == ManagerGroup.APPLIER);
         if (applierOwns) {
             cause = Cause.PENDING_SYNC;
-        } else if (first.isPresent() && options.managers().classify(first.get().manager()) == ManagerGroup.OUT_OF_BAND) {
-            cause = Cause.OUT_OF_BAND;
+        } else if (first.isPresent()) {
+            ManagerGroup creator = options.managers().classify(first.get().manager());
+            if (creator == ManagerGroup.OUT_OF_BAND) {
+                cause = Cause.OUT_OF_BAND;
+            } else if (creator == ManagerGroup.UNKNOWN) {
+                cause = Cause.UNKNOWN_MANAGER;
+            }
         }
         String yaml = options.includeYamlDiff() ? YamlDiff.unified(null, redactor.redact(display(live))) : null;
         return new Drift(key, live.path("apiVersion").asText(""), app, DriftType.EXTRA, cause,
@@ -287,7 +294,9 @@ public final class DiffEngine {
         List<Attributed> out = new ArrayList<>();
         Set<String> reported = new HashSet<>();
         for (Comparer.RawChange raw : comparer.compare(d, l)) {
-            Optional<ManagedFields.Entry> owner = managed.owner(raw.path().elements());
+            // a removed field is in nobody's managedFields: who removed it is not recorded, so no owner is guessed
+            Optional<ManagedFields.Entry> owner = raw.op() == Op.REMOVED
+                    ? Optional.empty() : managed.owner(raw.path().elements());
             if (owner.isPresent() && ignoredManager.test(owner.get().manager())) {
                 continue;
             }
@@ -296,15 +305,17 @@ public final class DiffEngine {
         }
         AddedFieldFinder finder = new AddedFieldFinder(comparer);
         for (ManagedFields.Entry entry : managed.entries()) {
-            if (options.managers().classify(entry.manager()) != ManagerGroup.OUT_OF_BAND
+            ManagerGroup group = options.managers().classify(entry.manager());
+            if (group != ManagerGroup.OUT_OF_BAND && group != ManagerGroup.UNKNOWN
                     || ignoredManager.test(entry.manager())) {
                 continue;
             }
+            Cause cause = group == ManagerGroup.OUT_OF_BAND ? Cause.OUT_OF_BAND : Cause.UNKNOWN_MANAGER;
             finder.find(entry.fields(), d, l, raw -> {
                 String pointer = raw.path().pointer();
                 if (reported.stream().noneMatch(p -> pointer.equals(p) || pointer.startsWith(p + "/"))) {
                     reported.add(pointer);
-                    out.add(new Attributed(raw, entry, Cause.OUT_OF_BAND));
+                    out.add(new Attributed(raw, entry, cause));
                 }
             });
         }
@@ -350,6 +361,17 @@ public final class DiffEngine {
         } catch (JsonProcessingException e) {
             return null;
         }
+    }
+
+    private static String note(Comparer.RawChange raw, Cause cause, ManagedFields.Entry owner) {
+        if (raw.op() == Op.REMOVED) {
+            return Change.REMOVAL_NOTE;
+        }
+        String hint = cause == Cause.UNKNOWN_MANAGER && owner != null ? ManagerRules.hint(owner.manager()) : null;
+        if (raw.duplicate()) {
+            return Change.DUPLICATE_NOTE + (hint == null ? "" : "; " + hint);
+        }
+        return hint;
     }
 
     private static Cause driftCause(List<Change> changes) {

@@ -19,9 +19,12 @@ import java.util.stream.Stream;
 
 /**
  * Reads manifests from a file or a directory (recursively, in path order, skipping hidden entries): YAML
- * ({@code .yaml}, {@code .yml}) and JSON ({@code .json}), multi-document, {@code kind: List} expanded, empty documents
- * skipped. Documents without {@code apiVersion}, {@code kind} or {@code metadata.name} are rejected naming the file,
- * line and document number.
+ * ({@code .yaml}, {@code .yml}) and JSON ({@code .json}), multi-document, lists expanded ({@code kind: List} and every
+ * typed list such as {@code ConfigMapList} or {@code RoleList}: a kind ending in {@code List} with an {@code items} array,
+ * as kubectl and Argo CD accept them; lists inside lists too), empty documents skipped. An empty YAML value
+ * ({@code metrics:}) is null, as for kubectl; a quoted {@code ""} stays an empty string. Objects without
+ * {@code apiVersion}, {@code kind} or {@code metadata.name} are rejected naming the file, line, document number, and the
+ * list and item index for list items; every such problem of a file is reported at once.
  */
 public final class ManifestReader {
 
@@ -32,7 +35,8 @@ public final class ManifestReader {
      */
     static final int MAX_YAML_CODE_POINTS = 256 << 20;
 
-    private static final YAMLFactory YAML = YAMLFactory.builder().loaderOptions(loaderOptions()).build();
+    private static final YAMLFactory YAML = YAMLFactory.builder().loaderOptions(loaderOptions())
+            .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
 
     private static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
         org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
@@ -85,6 +89,8 @@ public final class ManifestReader {
 
     private static void readFile(Path file, List<ObjectNode> out) throws ManifestException {
         boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+        List<String> problems = new ArrayList<>();
+        int firstProblemLine = 0;
         try (JsonParser parser = (json ? JSON : YAML).createParser(file.toFile())) {
             int document = 0;
             while (true) {
@@ -99,21 +105,19 @@ public final class ManifestReader {
                         || (node.isTextual() && node.textValue().isEmpty())) {
                     continue;
                 }
-                if (!(node instanceof ObjectNode object)) {
-                    throw new ManifestException(file, line, "document " + document + " is not a mapping");
-                }
-                if ("List".equals(object.path("kind").asText()) && object.path("items").isArray()) {
-                    int item = 0;
-                    for (JsonNode element : object.get("items")) {
-                        item++;
-                        String where = "document " + document + " item " + item;
-                        if (!(element instanceof ObjectNode o)) {
-                            throw new ManifestException(file, line, where + " is not a mapping");
-                        }
-                        out.add(validate(o, file, line, where));
-                    }
+                List<String> found = new ArrayList<>();
+                if (node instanceof ObjectNode object) {
+                    flatten(object, "document " + document, out, found);
                 } else {
-                    out.add(validate(object, file, line, "document " + document));
+                    found.add("document " + document + " is not a mapping");
+                }
+                if (!found.isEmpty()) {
+                    if (problems.isEmpty()) {
+                        firstProblemLine = line;
+                        problems.addAll(found);
+                    } else {
+                        found.forEach(f -> problems.add(f + " (line " + line + ")"));
+                    }
                 }
             }
         } catch (JsonProcessingException e) {
@@ -123,9 +127,49 @@ public final class ManifestReader {
         } catch (IOException e) {
             throw new ManifestException(file, 0, "cannot read: " + e.getMessage(), e);
         }
+        if (!problems.isEmpty()) {
+            throw new ManifestException(file, firstProblemLine, String.join("; ", problems));
+        }
     }
 
-    private static ObjectNode validate(ObjectNode object, Path file, int line, String where) throws ManifestException {
+    /** A list as kubectl reads it: a kind ending in {@code List} ({@code List}, {@code ConfigMapList}, ...) with items. */
+    public static boolean isList(JsonNode object) {
+        if (!object.path("kind").asText("").endsWith("List")) {
+            return false;
+        }
+        JsonNode items = object.path("items");
+        return items.isArray() || (items.isNull() || items.isMissingNode()) && !object.path("metadata").has("name");
+    }
+
+    /**
+     * Adds {@code object}, or the items of a list (recursively), to {@code out}; adds to {@code problems} what is wrong
+     * with each object that cannot be one, named from {@code where} ("document 1"), e.g.
+     * "document 1 (RoleList) item 2 lacks metadata.name".
+     */
+    public static void flatten(ObjectNode object, String where, List<ObjectNode> out, List<String> problems) {
+        if (!isList(object)) {
+            List<String> missing = missingFields(object);
+            if (missing.isEmpty()) {
+                out.add(object);
+            } else {
+                problems.add(where + " lacks " + String.join(", ", missing));
+            }
+            return;
+        }
+        String list = where + " (" + object.path("kind").asText() + ")";
+        int item = 0;
+        for (JsonNode element : object.path("items")) {
+            item++;
+            String at = list + " item " + item;
+            if (element instanceof ObjectNode o) {
+                flatten(o, at, out, problems);
+            } else if (element != null && !element.isNull()) {
+                problems.add(at + " is not a mapping");
+            }
+        }
+    }
+
+    private static List<String> missingFields(ObjectNode object) {
         List<String> missing = new ArrayList<>();
         if (object.path("apiVersion").asText("").isEmpty()) {
             missing.add("apiVersion");
@@ -136,9 +180,6 @@ public final class ManifestReader {
         if (!object.path("metadata").path("name").isTextual() || object.path("metadata").path("name").asText().isEmpty()) {
             missing.add("metadata.name");
         }
-        if (!missing.isEmpty()) {
-            throw new ManifestException(file, line, where + " lacks " + String.join(", ", missing));
-        }
-        return object;
+        return missing;
     }
 }

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {"summary": {"desired", "drifted", "modified", "missing", "extra", "byCause": {cause: n}},
  *  "drifts": [{"group", "version", "kind", "namespace", "name", "app", "type", "cause", "summary",
  *              "changes": [{"field", "path", "op", "cause", "desired", "live", "manager", "operation",
- *                           "subresource", "time"}],
+ *                           "subresource", "time", "note"}],
  *              "diff"  (only when a YAML diff was requested)}]}
  * </pre>
  * Every listed key is always present ({@code null} when unknown); values of Secrets are already redacted.
@@ -65,6 +65,7 @@ public final class ReportJson {
             ch.put("operation", c.operation());
             ch.put("subresource", c.subresource());
             ch.put("time", c.time() == null ? null : c.time().toString());
+            ch.put("note", c.note());
         }
         if (d.yamlDiff() != null) {
             o.put("diff", d.yamlDiff());

@@ -26,7 +26,7 @@ public final class ReportText {
                 switch (c.op()) {
                     case CHANGED -> sb.append(Summaries.value(c.desired())).append(" → ").append(Summaries.value(c.live()));
                     case ADDED -> sb.append("added ").append(Summaries.value(c.live()));
-                    case REMOVED -> sb.append("removed, desired ").append(Summaries.value(c.desired()));
+                    case REMOVED -> sb.append("removed (desired ").append(Summaries.value(c.desired())).append(')');
                 }
                 sb.append("  [").append(c.cause().json());
                 if (c.manager() != null) {
@@ -39,6 +39,9 @@ public final class ReportText {
                     }
                 }
                 sb.append("]\n");
+                if (c.note() != null) {
+                    sb.append("      ").append(c.note()).append('\n');
+                }
             }
             if (d.yamlDiff() != null) {
                 for (String line : d.yamlDiff().split("\n")) {

@@ -28,6 +28,11 @@ final class Summaries {
         if (changes.size() > MAX_CHANGES) {
             text += "; and " + (changes.size() - MAX_CHANGES) + " more";
         }
+        String unknown = changes.stream().filter(c -> c.cause() == Cause.UNKNOWN_MANAGER && c.manager() != null)
+                .map(Change::manager).findFirst().orElse(null);
+        if (unknown != null) {
+            text += ". " + ManagerRules.hint(unknown);
+        }
         return text;
     }
 
@@ -42,6 +47,8 @@ final class Summaries {
         }
         if (cause == Cause.PENDING_SYNC) {
             text += ", pending prune";
+        } else if (cause == Cause.UNKNOWN_MANAGER && creator != null) {
+            text += "; " + ManagerRules.hint(creator);
         }
         return text;
     }
@@ -57,8 +64,10 @@ final class Summaries {
             case ADDED -> field + " added (" + value(c.live()) + ")";
             case REMOVED -> field + " removed (desired " + value(c.desired()) + ")";
         };
-        if (c.manager() != null) {
-            text += (c.op() == Op.REMOVED ? ", last written by " : ", set by ") + c.manager();
+        if (c.op() == Op.REMOVED) {
+            text += "; not recorded in the object who removed it";
+        } else if (c.manager() != null) {
+            text += ", set by " + c.manager();
             if (c.time() != null) {
                 text += " at " + time(c.time());
             }
@@ -81,6 +90,9 @@ final class Summaries {
     static String value(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return "null";
+        }
+        if (node.isTextual() && node.textValue().isEmpty()) {
+            return "\"\"";
         }
         String text = node.isValueNode() ? node.asText() : node.toString();
         return text.length() > MAX_VALUE ? text.substring(0, MAX_VALUE - 1) + "…" : text;

@@ -96,10 +96,10 @@ class DiffEngineTest {
     }
 
     @Test
-    void doesNotReportFieldsAddedByControllers() {
-        set(live, "/metadata/labels/injected-by", "\"policy-operator\"");
+    void doesNotReportFieldsAddedByKnownControllers() {
+        set(live, "/metadata/labels/injected-by", "\"kyverno\"");
         set(live, WEB + "/env/-", "{\"name\":\"OTEL_ENDPOINT\",\"value\":\"collector:4317\"}");
-        addManager(live, "policy-operator", "Update", null, "2026-11-21T10:00:00Z",
+        addManager(live, "Kyverno", "Update", null, "2026-11-21T10:00:00Z",
                 "{\"f:metadata\":{\"f:labels\":{\"f:injected-by\":{}}},\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":"
                         + "{\"k:{\\\"name\\\":\\\"web\\\"}\":{\"f:env\":{\"k:{\\\"name\\\":\\\"OTEL_ENDPOINT\\\"}\":{\".\":{},\"f:name\":{},\"f:value\":{}}}}}}}}}");
         assertThat(engine.diff(desired(deployment), live, true)).isEmpty();
@@ -346,8 +346,11 @@ class DiffEngineTest {
         remove(live, CSA + "/f:metadata/f:labels/f:app.kubernetes.io~1name");
         addManager(live, "label-operator", "Update", null, "2026-11-21T10:00:00Z",
                 "{\"f:metadata\":{\"f:labels\":{\"f:app.kubernetes.io/name\":{}}}}");
-        Change c = onlyChange(drift(engine, deployment, live));
+        DiffEngine configured = DiffEngine.withDefaults(DiffOptions.defaults().withManagers(
+                ManagerRules.defaults().withControllers(List.of("label-*"))));
+        Change c = onlyChange(drift(configured, deployment, live));
         assertThat(c.cause()).isEqualTo(Cause.CONTROLLER);
+        assertThat(c.note()).isNull();
         assertThat(c.field()).isEqualTo("metadata.labels[\"app.kubernetes.io/name\"]");
     }
 
@@ -514,10 +517,10 @@ class DiffEngineTest {
         Drift leftover = report.drifts().get(0);
         assertThat(leftover.type()).isEqualTo(DriftType.EXTRA);
         assertThat(leftover.app()).isEqualTo("shop");
-        assertThat(leftover.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(leftover.cause()).as("kubectl create is a person's").isEqualTo(Cause.OUT_OF_BAND);
         assertThat(report.drifts().get(1).cause()).as("applier created it: Git dropped it, prune pending")
                 .isEqualTo(Cause.PENDING_SYNC);
-        assertThat(report.summary()).isEqualTo(new DriftReport.Summary(1, 2, 0, 0, 2, java.util.Map.of("unknown", 1, "pending-sync", 1)));
+        assertThat(report.summary()).isEqualTo(new DriftReport.Summary(1, 2, 0, 0, 2, java.util.Map.of("out-of-band", 1, "pending-sync", 1)));
     }
 
     @Test

@@ -17,7 +17,10 @@ class ManagerRulesTest {
         assertThat(rules.classify("kubectl")).isEqualTo(ManagerGroup.OUT_OF_BAND);
         assertThat(rules.classify("Mozilla")).isEqualTo(ManagerGroup.OUT_OF_BAND);
         assertThat(rules.classify("kube-controller-manager")).isEqualTo(ManagerGroup.CONTROLLER);
-        assertThat(rules.classify("kubectl-create")).isEqualTo(ManagerGroup.CONTROLLER);
+        assertThat(rules.classify("kubectl-create")).as("every kubectl verb is a person's").isEqualTo(ManagerGroup.OUT_OF_BAND);
+        assertThat(rules.classify("kubectl-replace")).isEqualTo(ManagerGroup.OUT_OF_BAND);
+        assertThat(rules.classify("kubectl-client-side-apply")).as("appliers win").isEqualTo(ManagerGroup.APPLIER);
+        assertThat(rules.classify("python-requests")).isEqualTo(ManagerGroup.UNKNOWN);
     }
 
     @Test
@@ -26,7 +29,8 @@ class ManagerRulesTest {
         assertThat(rules.classify("flux-kustomize")).isEqualTo(ManagerGroup.APPLIER);
         assertThat(rules.classify("kubectl")).isEqualTo(ManagerGroup.APPLIER);
         assertThat(rules.classify("kubectl-edit")).isEqualTo(ManagerGroup.OUT_OF_BAND);
-        assertThat(rules.classify("argocd-controller")).isEqualTo(ManagerGroup.CONTROLLER);
+        assertThat(rules.classify("argocd-controller")).as("neither applier, out-of-band nor controller")
+                .isEqualTo(ManagerGroup.UNKNOWN);
     }
 
     @Test

@@ -104,7 +104,7 @@ class ManifestReaderTest {
         Path scalar = write("scalar.yaml", "just text\n");
         assertThatThrownBy(() -> ManifestReader.read(scalar)).hasMessageContaining("document 1 is not a mapping");
         Path list = write("list.yaml", "apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, metadata: {name: a}}\n");
-        assertThatThrownBy(() -> ManifestReader.read(list)).hasMessageContaining("document 1 item 1 lacks kind");
+        assertThatThrownBy(() -> ManifestReader.read(list)).hasMessageContaining("document 1 (List) item 1 lacks kind");
     }
 
     @Test
@@ -126,5 +126,62 @@ class ManifestReaderTest {
         java.nio.file.Files.writeString(file, yaml);
 
         org.assertj.core.api.Assertions.assertThat(ManifestReader.read(file)).hasSize(n);
+    }
+
+    @Test
+    void expandsTypedListsAndListsInsideLists() throws Exception {
+        Path file = write("typed.yaml", """
+                apiVersion: v1
+                kind: ConfigMapList
+                items:
+                  - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleList
+                metadata: {resourceVersion: ""}
+                items:
+                  - {apiVersion: rbac.authorization.k8s.io/v1, kind: Role, metadata: {name: r}}
+                ---
+                apiVersion: v1
+                kind: List
+                items:
+                  - apiVersion: rbac.authorization.k8s.io/v1
+                    kind: RoleBindingList
+                    items:
+                      - {apiVersion: rbac.authorization.k8s.io/v1, kind: RoleBinding, metadata: {name: rb}}
+                  - {apiVersion: v1, kind: Secret, metadata: {name: s}}
+                ---
+                apiVersion: v1
+                kind: ServiceList
+                items:
+                """);
+        assertThat(names(ManifestReader.read(file))).containsExactly("ConfigMap/a", "Role/r", "RoleBinding/rb", "Secret/s");
+    }
+
+    @Test
+    void namesTheListAndItemOfEveryBadItemAtOnce() throws Exception {
+        Path file = write("bad-items.yaml", """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleList
+                items:
+                  - {apiVersion: rbac.authorization.k8s.io/v1, kind: Role, metadata: {name: ok}}
+                  - {apiVersion: rbac.authorization.k8s.io/v1, kind: Role, metadata: {}}
+                  - just text
+                ---
+                apiVersion: v1
+                kind: List
+                items:
+                  - {kind: ConfigMapList, apiVersion: v1, items: [{apiVersion: v1, metadata: {name: c}}]}
+                """);
+        assertThatThrownBy(() -> ManifestReader.read(file)).isInstanceOf(ManifestException.class)
+                .hasMessage(file + ":1: document 1 (RoleList) item 2 lacks metadata.name; "
+                        + "document 1 (RoleList) item 3 is not a mapping; "
+                        + "document 2 (List) item 1 (ConfigMapList) item 1 lacks kind (line 8)");
+    }
+
+    @Test
+    void aKindEndingInListWithoutItemsIsAnObject() throws Exception {
+        Path file = write("cr.yaml", "apiVersion: example.com/v1\nkind: AccessList\nmetadata: {name: a}\nspec: {}\n");
+        assertThat(names(ManifestReader.read(file))).containsExactly("AccessList/a");
     }
 }

@@ -41,7 +41,7 @@ class ReportRenderingTest {
         assertThat(d.get("diff").asText()).contains("+  replicas: 5");
         assertThat(d.get("changes").get(0)).isEqualTo(Fixtures.json("""
                 {"field":"spec.replicas","path":"/spec/replicas","op":"changed","cause":"out-of-band","desired":3,"live":5,
-                 "manager":"kubectl-scale","operation":"Update","subresource":"scale","time":"2026-11-21T10:42:00Z"}"""));
+                 "manager":"kubectl-scale","operation":"Update","subresource":"scale","time":"2026-11-21T10:42:00Z","note":null}"""));
         JsonNode m = json.get("drifts").get(1);
         assertThat(m.get("version").asText()).isEqualTo("v1");
         assertThat(m.get("group").asText()).isEmpty();
@@ -99,6 +99,6 @@ class ReportRenderingTest {
         String s = Summaries.modified(WEB, List.of(scaled, pending, removed, scaled));
         assertThat(s).isEqualTo("Deployment shop/web: replicas 3 → 5, set by kubectl-scale at 10:42Z; "
                 + "containers[name=web].image a:2 → a:1, set by argocd-controller at 09:00Z (pending sync); "
-                + "paused removed (desired true) (unknown); and 1 more");
+                + "paused removed (desired true); not recorded in the object who removed it (unknown); and 1 more");
     }
 }

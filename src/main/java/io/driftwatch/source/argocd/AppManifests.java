@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.DesiredHints;
 import io.driftwatch.diff.Glob;
 import io.driftwatch.diff.IgnoreRule;
+import io.driftwatch.diff.ManifestReader;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.SourceException.Reason;
@@ -60,13 +61,20 @@ public final class AppManifests {
         String name = name(app);
         List<ObjectNode> objects = new ArrayList<>();
         List<String> texts = manifests.getManifests() == null ? List.of() : manifests.getManifests();
+        List<String> problems = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            ObjectNode object = parse(name, i, texts.get(i));
-            if (isHook(object)) {
-                continue;
+            List<ObjectNode> flat = new ArrayList<>();
+            ManifestReader.flatten(parse(name, i, texts.get(i)), "manifest #" + (i + 1), flat, problems);
+            for (ObjectNode object : flat) {
+                if (isHook(object)) {
+                    continue;
+                }
+                DesiredHints.attach(object, rulesFor(object, rules), isSecret(object));
+                objects.add(object);
             }
-            DesiredHints.attach(object, rulesFor(object, rules), isSecret(object));
-            objects.add(object);
+        }
+        if (!problems.isEmpty()) {
+            throw new SourceException(Reason.PARSE, "app " + name + " from Argo CD: " + String.join("; ", problems));
         }
         String revision = manifests.getRevision() == null || manifests.getRevision().isBlank()
                 ? requested : manifests.getRevision();
