@@ -209,9 +209,11 @@ public final class Agent {
         ScopeFilter scope = new ScopeFilter(config.scope());
         DriftTracker tracker = new DriftTracker(config.cluster());
         DriftStateFile stateFile = config.stateFile() == null ? null : new DriftStateFile(config.stateFile());
+        Map<String, java.util.Set<String>> appKinds = Map.of();
         if (stateFile != null) {
             try {
                 tracker.remember(stateFile.load());
+                appKinds = stateFile.loadAppKinds();
             } catch (IOException e) {
                 LOG.warn("ignoring the unreadable drift state file {}: {}", stateFile.path(), e.getMessage());
             }
@@ -223,6 +225,9 @@ public final class Agent {
         argocd = config.sources().argocd() != null && config.sources().argocd().enabled() ? newArgoCdSource() : null;
         reconciler = new Reconciler(client, diffThread, null, tracker, metrics, diffOptions(), discovery, scope,
                 outputs, clock);
+        reconciler.rememberKinds(appKinds);
+        reconciler.onKindsChanged(outputs::saveStateSoon);
+        outputs.rememberKindsFrom(reconciler::kindsEverHad);
         live = new LiveCache(client, scope.informerNamespaces(config.scope().namespaces().include()),
                 reconciler::liveChanged);
         reconciler.attach(live);
@@ -523,6 +528,9 @@ public final class Agent {
         status.put("identity", identity);
         status.put("leader", reconciler != null && reconciler.isLeader());
         status.put("ready", notReadyReasons().isEmpty());
+        if (live != null) {
+            status.set("unreadableKinds", JSON.valueToTree(live.unreadable()));
+        }
         ObjectNode apps = status.putObject("apps");
         for (AppSource s : sources) {
             ObjectNode app = apps.putObject(s.app());

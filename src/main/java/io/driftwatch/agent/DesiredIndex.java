@@ -46,6 +46,8 @@ final class DesiredIndex {
 
     private final Map<String, Map<ObjectKey, Entry>> byApp = new LinkedHashMap<>();
     private final Map<ObjectKey, Entry> byKey = new HashMap<>();
+    /** Per app, every kind ("group/Kind") its desired state has ever had, as of this and earlier runs. */
+    private final Map<String, Set<String>> kindsEverHad = new java.util.TreeMap<>();
 
     /**
      * Replaces one app's desired state. Objects of kinds the cluster does not serve are left out and named in
@@ -97,6 +99,8 @@ final class DesiredIndex {
             }
         });
         next.keySet().stream().filter(k -> !previous.containsKey(k)).forEach(changed::add);
+        next.keySet().forEach(k -> kindsEverHad.computeIfAbsent(state.app(), a -> new java.util.TreeSet<>())
+                .add(groupKind(k.group(), k.kind())));
         byApp.put(state.app(), next);
         rebuildByKey();
         return changed;
@@ -135,6 +139,23 @@ final class DesiredIndex {
 
     int size(String app) {
         return byApp.getOrDefault(app, Map.of()).size();
+    }
+
+    /** Adds kinds apps had in an earlier run (from the state file), as "group/Kind" per app. */
+    void rememberKinds(Map<String, Set<String>> kinds) {
+        kinds.forEach((app, groupKinds) -> kindsEverHad.computeIfAbsent(app, a -> new java.util.TreeSet<>())
+                .addAll(groupKinds));
+    }
+
+    /** Per app, every kind ("group/Kind") it has ever had: a copy. */
+    Map<String, Set<String>> kindsEverHad() {
+        Map<String, Set<String>> copy = new java.util.TreeMap<>();
+        kindsEverHad.forEach((app, kinds) -> copy.put(app, Set.copyOf(kinds)));
+        return copy;
+    }
+
+    static String groupKind(String group, String kind) {
+        return group + "/" + kind;
     }
 
     /** (apiVersion, kind) pairs in use, to start informers for. */

@@ -32,6 +32,7 @@ final class Outputs implements java.util.function.Consumer<List<DriftEvent>> {
     private final ExecutorService emitThread;
     private final Clock clock;
     private HubReporter hub;
+    private Supplier<java.util.Map<String, java.util.Set<String>>> appKinds = java.util.Map::of;
 
     Outputs(AgentMetrics metrics, DriftLog log, KubeEvents kubeEvents, DriftStateFile stateFile,
             Supplier<List<DriftRecord>> openDrifts, ExecutorService emitThread, Clock clock) {
@@ -67,13 +68,23 @@ final class Outputs implements java.util.function.Consumer<List<DriftEvent>> {
         this.hub = reporter;
     }
 
-    /** Writes the open drifts' onsets; also called at shutdown. */
+    /** Where the state file learns every kind each app has ever had (set once, before the first diff). */
+    void rememberKindsFrom(Supplier<java.util.Map<String, java.util.Set<String>>> kinds) {
+        this.appKinds = kinds;
+    }
+
+    /** Writes the state file soon, on the emit thread (an app gained a kind). */
+    void saveStateSoon() {
+        emitThread.execute(this::saveState);
+    }
+
+    /** Writes the open drifts' onsets and the apps' kinds; also called at shutdown. */
     void saveState() {
         if (stateFile == null) {
             return;
         }
         try {
-            stateFile.save(openDrifts.get());
+            stateFile.save(openDrifts.get(), appKinds.get());
         } catch (IOException e) {
             LOG.warn("cannot write the drift state file {}: {}", stateFile.path(), e.toString());
         }

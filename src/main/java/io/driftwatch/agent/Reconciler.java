@@ -68,6 +68,8 @@ final class Reconciler {
     private DiffEngine engine;
     private Set<String> schemaVersions = Set.of();
     private Set<ObjectKey> hpaTargets = Set.of();
+    private volatile Map<String, Set<String>> kindsEverHad = Map.of();
+    private Runnable kindsChanged = () -> { };
 
     Reconciler(KubernetesClient client, ExecutorService diffThread, LiveCache live, DriftTracker tracker,
             AgentMetrics metrics, DiffOptions options, ApiDiscovery discovery, ScopeFilter scope,
@@ -169,6 +171,21 @@ final class Reconciler {
             deferredCount = 0;
             retry.forEach(k -> enqueue(k, 0));
         });
+    }
+
+    /** Kinds apps had in an earlier run (from the state file): watched for extra objects from the start. */
+    void rememberKinds(Map<String, Set<String>> kinds) {
+        diffThread.execute(() -> desired.rememberKinds(kinds));
+    }
+
+    /** Per app, every kind ("group/Kind") it has ever had, for the state file (any thread). */
+    Map<String, Set<String>> kindsEverHad() {
+        return kindsEverHad;
+    }
+
+    /** Called on the diff thread when an app gains a kind it never had (the state file should be written). */
+    void onKindsChanged(Runnable listener) {
+        this.kindsChanged = listener;
     }
 
     /** Where a new leader learns the onsets of drifts its predecessor had open (null: nowhere). */
@@ -293,6 +310,11 @@ final class Reconciler {
         metrics.openDrifts(openSnapshot, desired.apps());
     }
 
+    /**
+     * Watches the kinds desired state has (readiness waits for them) and, to find what Git dropped, every other kind an
+     * app has ever had (it does not): a kind no longer desired keeps its informer, and the kinds are persisted so a
+     * restart keeps looking.
+     */
     private void watchDesiredKinds() {
         Set<ApiResource> kinds = new HashSet<>();
         Set<String> versions = new TreeSet<>();
@@ -305,7 +327,21 @@ final class Reconciler {
             }
         }
         discovery.find(HPA_GROUP, HPA_KIND).ifPresent(kinds::add);
-        live.ensureKinds(kinds);
+        Map<String, Set<String>> everHad = desired.kindsEverHad();
+        Set<ApiResource> formerKinds = new HashSet<>();
+        everHad.values().stream().flatMap(Set::stream).distinct().forEach(groupKind -> {
+            int slash = groupKind.indexOf('/');
+            String group = groupKind.substring(0, slash);
+            String kind = groupKind.substring(slash + 1);
+            if (scope.kindAllowed(group, kind)) {
+                discovery.find(group, kind).ifPresent(formerKinds::add);   // a CRD deleted since: nothing to find
+            }
+        });
+        live.ensureKinds(kinds, formerKinds);
+        if (!everHad.equals(kindsEverHad)) {
+            kindsEverHad = everHad;
+            kindsChanged.run();
+        }
         if (!versions.equals(schemaVersions)) {
             ListSchema schema = ClusterOpenApi.load(client, versions);
             engine = new DiffEngine(options, discovery, schema);

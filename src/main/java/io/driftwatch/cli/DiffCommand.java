@@ -34,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -205,6 +206,9 @@ final class DiffCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** A valid label value (what a label selector can match). */
+    private static final java.util.regex.Pattern LABEL_VALUE =
+            java.util.regex.Pattern.compile("(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
     private String server;
     /** How live objects are tracked, when the desired state's source says (Argo CD's settings); else the options'. */
@@ -251,8 +255,8 @@ final class DiffCommand implements Callable<Integer> {
         List<ObjectNode> desired = ManifestReader.read(files.desired);
         List<JsonNode> live = List.copyOf(ManifestReader.read(files.live));
         String ns = namespace != null ? namespace : "default";
-        return run(settings.app(files.desired), desired, live, ns, BuiltinResourceScope.INSTANCE,
-                new BuiltinListSchema());
+        return run(settings.app(files.desired), desired, live,
+                engine(ns, BuiltinResourceScope.INSTANCE, new BuiltinListSchema()));
     }
 
     /** Where the desired manifests of a cluster diff come from, given the namespace for objects that set none. */
@@ -277,11 +281,38 @@ final class DiffCommand implements Callable<Integer> {
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
             ApiDiscovery discovery = ApiDiscovery.discover(client);
             LiveReader reader = new LiveReader(client, discovery);
-            List<JsonNode> live = reader.list(reader.scopesFor(desired, ns));
+            Set<LiveReader.Scope> scopes = reader.scopesFor(desired, ns);
+            List<JsonNode> live = new ArrayList<>(reader.list(scopes));
             ListSchema schema = ClusterOpenApi.load(client,
                     desired.stream().map(m -> m.path("apiVersion").asText()).toList());
-            return run(app, desired, live, ns, discovery, schema);
+            DiffEngine engine = engine(ns, discovery, schema);
+            live.addAll(strays(reader, engine, app, scopes, ns));
+            return run(app, desired, live, engine);
         }
+    }
+
+    /**
+     * The app's live objects of kinds desired state does not have in its namespaces (Git dropped them, or someone
+     * created them): every other listable kind is searched by metadata, label-selected when tracking is by label only.
+     * Kinds the credentials may not list are named on stderr; the diff goes on without them.
+     */
+    private List<JsonNode> strays(LiveReader reader, DiffEngine engine, String app, Set<LiveReader.Scope> scopes,
+            String ns) {
+        Set<String> namespaces = new java.util.TreeSet<>();
+        namespaces.add(ns);
+        scopes.stream().map(LiveReader.Scope::namespace).filter(n -> !n.isEmpty()).forEach(namespaces::add);
+        io.driftwatch.diff.Tracking tracking = engine.options().tracking();
+        boolean labelOnly = (tracking.annotation() == null || tracking.annotation().isEmpty())
+                && tracking.label() != null && !tracking.label().isEmpty() && LABEL_VALUE.matcher(app).matches();
+        LiveReader.Tracked found = reader.tracked(scopes, namespaces, labelOnly ? tracking.label() + "=" + app : null,
+                object -> engine.trackedApp(engine.keyOf(object), object).filter(app::equals).isPresent());
+        if (!found.unreadable().isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("warning: extra objects not looked for in " + found.unreadable().size() + " kind(s) the "
+                    + "credentials cannot list: " + String.join(", ", found.unreadable()));
+            err.flush();
+        }
+        return found.objects();
     }
 
     /** --app, else the last segment of --path, else the repository's name. */
@@ -322,17 +353,20 @@ final class DiffCommand implements Callable<Integer> {
         return new GitAppSpec(app, git.repo, git.revision, git.path, ns, renderer, helm, auth, null).validate();
     }
 
-    private DriftReport run(String app, List<ObjectNode> desired, List<JsonNode> live, String ns, ResourceScope scope,
-            ListSchema schema) {
+    private DiffEngine engine(String ns, ResourceScope scope, ListSchema schema) {
         DiffOptions options = settings.toOptions().withTargetNamespace(ns);
         if (tracking != null) {
             options = options.withTracking(tracking);
         }
         options = options
                 .withIncludeYamlDiff(showDiff || output == OutputFormat.text);
+        return new DiffEngine(options, scope, schema);
+    }
+
+    private static DriftReport run(String app, List<ObjectNode> desired, List<JsonNode> live, DiffEngine engine) {
         List<DesiredObject> objects = desired.stream().map(m -> new DesiredObject(m, app, null)).toList();
         // one shot: nothing was seen before, so a missing object is reported as not yet applied
-        return new DiffEngine(options, scope, schema).diffAll(objects, live, key -> false);
+        return engine.diffAll(objects, live, key -> false);
     }
 
     private String render(DriftReport report) throws Exception {

@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 public final class DiffEngine {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The cluster's controllers (HPA, StatefulSet, ...) write as this manager. */
     private static final String HPA_CONTROLLER = "kube-controller-manager";
     private static final List<Cause> CAUSE_PRIORITY = List.of(
             Cause.OUT_OF_BAND, Cause.UNKNOWN_MANAGER, Cause.UNKNOWN, Cause.CONTROLLER, Cause.PENDING_SYNC,
@@ -83,8 +84,14 @@ public final class DiffEngine {
         return diff(desired, live, seenLiveBefore, false);
     }
 
-    /** Compares one object; {@code hpaTargeted} says a HorizontalPodAutoscaler scales it. */
+    /**
+     * Compares one object; {@code hpaTargeted} says a HorizontalPodAutoscaler scales it. Hooks and objects marked
+     * {@code Skip} are not compared (see {@link Hooks}).
+     */
     public Optional<Drift> diff(DesiredObject desired, JsonNode live, boolean seenLiveBefore, boolean hpaTargeted) {
+        if (Hooks.notCompared(desired.manifest())) {
+            return Optional.empty();
+        }
         DesiredHints hints = DesiredHints.NONE;
         if (DesiredHints.present(desired.manifest())) {
             hints = DesiredHints.read(desired.manifest());
@@ -124,8 +131,8 @@ public final class DiffEngine {
 
     /**
      * Compares every desired object with the live ones: modified and missing objects, extra objects (live, tracked as
-     * belonging to one of the desired objects' apps, not desired, not owned by a controller), and HPA targets (from live
-     * and desired HorizontalPodAutoscalers) for {@code spec.replicas}.
+     * belonging to one of the desired objects' apps, not desired; see {@link #trackedApp}), and HPA targets (from
+     * live and desired HorizontalPodAutoscalers) for {@code spec.replicas}.
      */
     public DriftReport diffAll(List<DesiredObject> desired, List<JsonNode> live, Predicate<ObjectKey> seenLiveBefore) {
         Map<ObjectKey, JsonNode> liveByKey = new LinkedHashMap<>();
@@ -188,12 +195,15 @@ public final class DiffEngine {
                 Summaries.extra(key, app, cause, first.map(ManagedFields.Entry::manager).orElse(null)), List.of(), yaml);
     }
 
-    /** The app a live object is tracked as belonging to, unless a controller owns it (e.g. a ReplicaSet copying labels). */
+    /**
+     * The app a live object is tracked as belonging to, unless it can never be an app's extra object, as Argo CD decides
+     * it: it has an owner (gitops-engine's cluster cache takes only objects without {@code ownerReferences} as an
+     * app's: a ReplicaSet or PVC copying labels is garbage-collected with its owner), or it is a hook or says
+     * {@code IgnoreExtraneous} ({@link Hooks#neverExtra}).
+     */
     public Optional<String> trackedApp(ObjectKey key, JsonNode live) {
-        for (JsonNode ref : live.path("metadata").path("ownerReferences")) {
-            if (ref.path("controller").asBoolean(false)) {
-                return Optional.empty();
-            }
+        if (!live.path("metadata").path("ownerReferences").isEmpty() || Hooks.neverExtra(live)) {
+            return Optional.empty();
         }
         Tracking tracking = options.tracking();
         if (tracking.annotation() != null && !tracking.annotation().isEmpty()) {
@@ -205,11 +215,29 @@ public final class DiffEngine {
         }
         if (tracking.label() != null && !tracking.label().isEmpty()) {
             String app = live.path("metadata").path("labels").path(tracking.label()).asText("");
-            if (!app.isEmpty()) {
+            if (!app.isEmpty() && !writtenOnlyByClusterControllers(live)) {
                 return Optional.of(app);
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Labels are copied by the cluster's own controllers (the StatefulSet controller gives the PersistentVolumeClaims
+     * it creates the set's selector labels, without an owner reference): an object that only kube-controller-manager
+     * ever wrote is not one someone left behind, whatever label it carries.
+     */
+    private static boolean writtenOnlyByClusterControllers(JsonNode live) {
+        JsonNode managed = live.path("metadata").path("managedFields");
+        if (managed.isEmpty()) {
+            return false;
+        }
+        for (JsonNode entry : managed) {
+            if (!HPA_CONTROLLER.equals(entry.path("manager").asText())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Argo CD tracking id {@code <app>:<group>/<kind>:<namespace>/<name>}; only honoured when it names this object. */

@@ -14,11 +14,15 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A small JSON file with the onset of every open drift, so a restarted agent keeps onsets it cannot derive from the
- * live objects (missing objects). Written atomically (temp file + rename); a corrupt file is reported and ignored.
- * Blocking: call it on a worker thread.
+ * live objects (missing objects), and every kind each app has ever had ("group/Kind"), so a restarted agent still
+ * looks for the objects of a kind Git has dropped since. Written atomically (temp file + rename); a corrupt file is
+ * reported and ignored. Blocking: call it on a worker thread.
  */
 public final class DriftStateFile {
 
@@ -34,7 +38,8 @@ public final class DriftStateFile {
         return file;
     }
 
-    public void save(Collection<DriftRecord> open) throws IOException {
+    public void save(Collection<DriftRecord> open, Map<String, ? extends Collection<String>> appKinds)
+            throws IOException {
         ArrayNode drifts = JSON.createArrayNode();
         for (DriftRecord r : open) {
             ObjectNode d = drifts.addObject();
@@ -43,6 +48,9 @@ public final class DriftStateFile {
         }
         ObjectNode root = JSON.createObjectNode().put("version", 1);
         root.set("openDrifts", drifts);
+        ObjectNode kinds = root.putObject("appKinds");
+        new java.util.TreeMap<>(appKinds).forEach((app, groupKinds) ->
+                groupKinds.stream().sorted().forEach(kinds.withArray(app)::add));
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, ".driftwatch-state", ".tmp");
@@ -52,6 +60,27 @@ public final class DriftStateFile {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** The remembered kinds per app ("group/Kind"); empty when there is no file yet or it predates them. */
+    public Map<String, Set<String>> loadAppKinds() throws IOException {
+        Map<String, Set<String>> kinds = new TreeMap<>();
+        if (!Files.exists(file)) {
+            return kinds;
+        }
+        JsonNode root = JSON.readTree(file.toFile());
+        for (var app : (Iterable<Map.Entry<String, JsonNode>>) root.path("appKinds")::fields) {
+            Set<String> groupKinds = new TreeSet<>();
+            for (JsonNode groupKind : app.getValue()) {
+                if (!groupKind.isTextual() || !groupKind.asText().contains("/")) {
+                    throw new IOException(file + ": bad kind " + groupKind + " of app " + app.getKey()
+                            + " (expected \"group/Kind\")");
+                }
+                groupKinds.add(groupKind.asText());
+            }
+            kinds.put(app.getKey(), groupKinds);
+        }
+        return kinds;
     }
 
     /** The remembered onsets; empty when there is no file yet. */

@@ -7,8 +7,11 @@ import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the API server serves, from its discovery endpoints: each (group, kind) at the group's preferred version, with
@@ -20,22 +23,27 @@ public final class ApiDiscovery implements ResourceScope {
     private final Map<String, ApiResource> byGroupKind;
     /** Every served version, keyed apiVersion/kind. */
     private final Map<String, ApiResource> byApiVersionKind;
+    /** group/kind of the kinds that can be listed and watched. */
+    private final Set<String> listable;
 
-    private ApiDiscovery(Map<String, ApiResource> byGroupKind, Map<String, ApiResource> byApiVersionKind) {
+    private ApiDiscovery(Map<String, ApiResource> byGroupKind, Map<String, ApiResource> byApiVersionKind,
+            Set<String> listable) {
         this.byGroupKind = byGroupKind;
         this.byApiVersionKind = byApiVersionKind;
+        this.listable = listable;
     }
 
     public static ApiDiscovery discover(KubernetesClient client) {
         Map<String, ApiResource> preferred = new HashMap<>();
         Map<String, ApiResource> all = new HashMap<>();
-        add(preferred, all, "", "v1", client.getApiResources("v1"), true);
+        Set<String> listable = new HashSet<>();
+        add(preferred, all, listable, "", "v1", client.getApiResources("v1"), true);
         for (APIGroup group : client.getApiGroups().getGroups()) {
             String preferredVersion = group.getPreferredVersion() != null
                     ? group.getPreferredVersion().getVersion() : group.getVersions().get(0).getVersion();
             for (GroupVersionForDiscovery version : group.getVersions()) {
                 try {
-                    add(preferred, all, group.getName(), version.getVersion(),
+                    add(preferred, all, listable, group.getName(), version.getVersion(),
                             client.getApiResources(version.getGroupVersion()), version.getVersion().equals(preferredVersion));
                 } catch (KubernetesClientException e) {
                     // an aggregated API that is down (e.g. metrics.k8s.io) must not hide the rest of the cluster
@@ -45,11 +53,11 @@ public final class ApiDiscovery implements ResourceScope {
                 }
             }
         }
-        return new ApiDiscovery(preferred, all);
+        return new ApiDiscovery(preferred, all, listable);
     }
 
-    private static void add(Map<String, ApiResource> preferred, Map<String, ApiResource> all, String group,
-            String version, APIResourceList list, boolean isPreferred) {
+    private static void add(Map<String, ApiResource> preferred, Map<String, ApiResource> all, Set<String> listable,
+            String group, String version, APIResourceList list, boolean isPreferred) {
         if (list == null) {
             return;
         }
@@ -63,7 +71,17 @@ public final class ApiDiscovery implements ResourceScope {
             if (isPreferred) {
                 preferred.putIfAbsent(key(group, resource.getKind()), r);
             }
+            if (resource.getVerbs() != null && resource.getVerbs().containsAll(List.of("list", "watch"))) {
+                listable.add(key(group, resource.getKind()));
+            }
         }
+    }
+
+    /** Every kind that can be listed and watched, at its preferred version (subresources excluded). */
+    public List<ApiResource> listable() {
+        return byGroupKind.entrySet().stream().filter(e -> listable.contains(e.getKey())).map(Map.Entry::getValue)
+                .sorted(java.util.Comparator.comparing(ApiResource::apiVersion).thenComparing(ApiResource::kind))
+                .toList();
     }
 
     /** The resource for a group and kind, if the server serves it. */

@@ -26,6 +26,7 @@ final class KindInformer implements AutoCloseable {
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
     private final List<CompactItemStore> stores = new ArrayList<>();
     private volatile java.time.Instant startedAt = java.time.Instant.MAX;
+    private volatile String lastFailure;
 
     /**
      * Page size of the informers' (re)lists, as client-go's reflector uses. fabric8 decodes each list page and fills
@@ -58,6 +59,8 @@ final class KindInformer implements AutoCloseable {
             informer.exceptionHandler((isStarted, t) -> {
                 LOG.warn("informer for {} failed ({}); retrying", resource.apiVersion() + "/" + resource.kind(),
                         t.toString());
+                lastFailure = t instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() > 0
+                        ? (k.getCode() == 403 ? "forbidden" : "HTTP " + k.getCode()) : t.getClass().getSimpleName();
                 return true;
             });
         }
@@ -94,6 +97,11 @@ final class KindInformer implements AutoCloseable {
 
     boolean hasSynced() {
         return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    /** Why the kind has not been listed yet (e.g. "forbidden"), if a list or watch failed; empty once synced. */
+    Optional<String> failure() {
+        return hasSynced() ? Optional.empty() : Optional.ofNullable(lastFailure);
     }
 
     boolean isWatching() {

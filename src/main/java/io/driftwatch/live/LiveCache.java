@@ -14,9 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live state, from informers for exactly the kinds desired state uses (and HorizontalPodAutoscalers): new kinds start
- * informers, kinds no longer desired stop theirs. Thread-safe; {@link #ensureKinds} blocks on nothing but starts
- * informers, whose initial lists run on the client's threads.
+ * Live state, from informers for exactly the kinds asked for: the kinds desired state uses (and
+ * HorizontalPodAutoscalers), which readiness waits for, and optional kinds (those apps had before, searched for extra
+ * objects), which it does not: a kind the agent may not list is reported ({@link #unreadable}), not waited for. New
+ * kinds start informers, kinds no longer asked for stop theirs. Thread-safe; {@link #ensureKinds} blocks on nothing
+ * but starts informers, whose initial lists run on the client's threads.
  */
 public final class LiveCache implements AutoCloseable {
 
@@ -28,6 +30,7 @@ public final class LiveCache implements AutoCloseable {
     // reads (from the diff thread and from HTTP handlers on the event loop) never wait on a lock: a full resync reading
     // 50k objects must not hold up /readyz
     private final Map<String, KindInformer> byGroupKind = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Set<String> optionalKinds = Set.of();
 
     /**
      * @param namespaces namespaces to watch; empty watches all (namespaced kinds cluster-wide)
@@ -39,10 +42,24 @@ public final class LiveCache implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** Watches exactly these kinds: starts informers for new ones, stops the rest. */
-    public synchronized void ensureKinds(Set<ApiResource> wanted) {
+    /** Watches exactly these kinds, all required: starts informers for new ones, stops the rest. */
+    public void ensureKinds(Set<ApiResource> wanted) {
+        ensureKinds(wanted, Set.of());
+    }
+
+    /**
+     * Watches exactly these kinds: starts informers for new ones, stops the rest. Readiness waits for the required
+     * kinds only; an optional kind of the same group and kind as a required one is watched once, as required.
+     */
+    public synchronized void ensureKinds(Set<ApiResource> required, Set<ApiResource> optional) {
         Map<String, ApiResource> want = new HashMap<>();
-        wanted.forEach(r -> want.put(groupKind(r.group(), r.kind()), r));
+        optional.forEach(r -> want.put(groupKind(r.group(), r.kind()), r));
+        Set<String> optionalOnly = new java.util.HashSet<>(want.keySet());
+        required.forEach(r -> {
+            want.put(groupKind(r.group(), r.kind()), r);
+            optionalOnly.remove(groupKind(r.group(), r.kind()));
+        });
+        optionalKinds = Set.copyOf(optionalOnly);
         for (var it = byGroupKind.entrySet().iterator(); it.hasNext();) {
             var entry = it.next();
             ApiResource wantedResource = want.get(entry.getKey());
@@ -75,9 +92,16 @@ public final class LiveCache implements AutoCloseable {
         return informer != null && informer.hasSynced();
     }
 
-    /** True when every informer has synced. */
+    /** True when every required kind's informer has synced. */
     public boolean allSynced() {
-        return byGroupKind.values().stream().allMatch(KindInformer::hasSynced);
+        return byGroupKind.entrySet().stream().filter(e -> !optionalKinds.contains(e.getKey()))
+                .allMatch(e -> e.getValue().hasSynced());
+    }
+
+    /** Watched kinds that could not be listed yet, with the reason ("apps/Deployment: forbidden"), sorted. */
+    public List<String> unreadable() {
+        return byGroupKind.entrySet().stream()
+                .flatMap(e -> e.getValue().failure().map(f -> e.getKey() + ": " + f).stream()).sorted().toList();
     }
 
     /** Every live object of the watched kinds (for full resyncs and extra detection). */

@@ -5,17 +5,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Reads the live objects a one-shot diff needs: every object of the desired kinds in the namespaces desired objects
  * live in (cluster-wide for cluster-scoped kinds), so that missing and extra objects are found too, plus the
- * HorizontalPodAutoscalers of those namespaces, whose targets' replicas are not drift. Blocking.
+ * HorizontalPodAutoscalers of those namespaces, whose targets' replicas are not drift; and, searched by metadata, the
+ * app's objects of every other kind ({@link #tracked}). Blocking.
  */
 public final class LiveReader {
 
@@ -57,21 +62,84 @@ public final class LiveReader {
         Map<String, JsonNode> byUid = new LinkedHashMap<>();
         for (Scope scope : scopes) {
             ApiResource r = scope.resource();
-            ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
-                    .withGroup(r.group()).withVersion(r.version()).withKind(r.kind()).withPlural(r.plural())
-                    .withNamespaced(r.namespaced()).build();
-            var operation = client.genericKubernetesResources(context);
+            var operation = client.genericKubernetesResources(context(r));
             List<GenericKubernetesResource> items = r.namespaced()
                     ? operation.inNamespace(scope.namespace()).list().getItems()
                     : operation.list().getItems();
             for (GenericKubernetesResource item : items) {
-                ObjectNode json = client.getKubernetesSerialization().convertValue(item, ObjectNode.class);
-                // list responses do not repeat apiVersion and kind in their items
-                json.put("apiVersion", r.apiVersion());
-                json.put("kind", r.kind());
-                byUid.putIfAbsent(item.getMetadata().getUid(), json);
+                byUid.putIfAbsent(item.getMetadata().getUid(), typed(item, r));
             }
         }
         return new ArrayList<>(byUid.values());
+    }
+
+    /**
+     * Objects found outside the listed scopes, and the kinds that could not be searched (the credentials may not list
+     * them), named with the reason.
+     */
+    public record Tracked(List<JsonNode> objects, List<String> unreadable) {
+    }
+
+    /**
+     * The live objects {@code tracked} accepts among every other kind ({@link ExtraKinds}): namespaced kinds in the
+     * given namespaces, cluster-scoped kinds cluster-wide, skipping the scopes already listed. Searched by metadata
+     * only (label-selected when {@code labelSelector} is set); only the objects accepted are read whole.
+     */
+    public Tracked tracked(Set<Scope> listed, Collection<String> namespaces, String labelSelector,
+            Predicate<JsonNode> tracked) {
+        MetadataLister lister = new MetadataLister(client);
+        List<JsonNode> found = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        for (ApiResource r : ExtraKinds.of(discovery)) {
+            for (String namespace : r.namespaced() ? namespaces : List.of("")) {
+                if (listed.contains(new Scope(r, namespace))) {
+                    continue;
+                }
+                try {
+                    for (ObjectNode meta : lister.list(r, namespace, labelSelector)) {
+                        if (tracked.test(meta)) {
+                            readWhole(r, meta).ifPresent(found::add);
+                        }
+                    }
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 404 && e.getCode() != 405) {   // a kind removed since discovery, no list
+                        unreadable.add(r.apiVersion() + "/" + r.kind()
+                                + (namespace.isEmpty() ? "" : " in " + namespace) + " (" + reason(e) + ")");
+                    }
+                }
+            }
+        }
+        return new Tracked(found, unreadable);
+    }
+
+    private Optional<JsonNode> readWhole(ApiResource r, ObjectNode meta) {
+        String name = meta.path("metadata").path("name").asText();
+        var operation = client.genericKubernetesResources(context(r));
+        GenericKubernetesResource item = r.namespaced()
+                ? operation.inNamespace(meta.path("metadata").path("namespace").asText()).withName(name).get()
+                : operation.withName(name).get();
+        return Optional.ofNullable(item).map(i -> typed(i, r));   // gone since the list: nothing left behind
+    }
+
+    private static String reason(KubernetesClientException e) {
+        return switch (e.getCode()) {
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            default -> "HTTP " + e.getCode();
+        };
+    }
+
+    private static ResourceDefinitionContext context(ApiResource r) {
+        return new ResourceDefinitionContext.Builder()
+                .withGroup(r.group()).withVersion(r.version()).withKind(r.kind()).withPlural(r.plural())
+                .withNamespaced(r.namespaced()).build();
+    }
+
+    private ObjectNode typed(GenericKubernetesResource item, ApiResource r) {
+        ObjectNode json = client.getKubernetesSerialization().convertValue(item, ObjectNode.class);
+        // list responses do not repeat apiVersion and kind in their items
+        json.put("apiVersion", r.apiVersion());
+        json.put("kind", r.kind());
+        return json;
     }
 }

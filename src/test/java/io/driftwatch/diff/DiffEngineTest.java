@@ -524,6 +524,53 @@ class DiffEngineTest {
     }
 
     @Test
+    void hooksOwnedObjectsControllerCopiesAndIgnoreExtraneousAreNeverExtra() {
+        String template = """
+                apiVersion: %s
+                kind: %s
+                metadata:
+                  name: %s
+                  namespace: shop
+                  labels: {app.kubernetes.io/instance: shop}
+                  %s
+                  managedFields:
+                    - {manager: %s, operation: Update, apiVersion: v1, time: "2026-11-21T09:00:00Z", fieldsType: FieldsV1, fieldsV1: {f:metadata: {}}}
+                """;
+        List<com.fasterxml.jackson.databind.JsonNode> liveObjects = List.of(live,
+                Fixtures.yaml(template.formatted("v1", "ServiceAccount", "helm-hook", "annotations: {helm.sh/hook: post-install}", "helm")),
+                Fixtures.yaml(template.formatted("batch/v1", "Job", "argo-hook", "annotations: {argocd.argoproj.io/hook: PostSync}", "argocd-controller")),
+                Fixtures.yaml(template.formatted("v1", "ConfigMap", "ignored", "annotations: {argocd.argoproj.io/compare-options: 'ServerSideDiff=true, IgnoreExtraneous'}", "kubectl-create")),
+                Fixtures.yaml(template.formatted("v1", "ConfigMap", "owned", "ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: x, uid: y}]", "kubectl-create")),
+                Fixtures.yaml(template.formatted("v1", "PersistentVolumeClaim", "data-db-0", "annotations: {}", "kube-controller-manager")),
+                Fixtures.yaml(template.formatted("v1", "ConfigMap", "skip-only", "annotations: {argocd.argoproj.io/hook: Skip}", "kubectl-create")),
+                Fixtures.yaml(template.formatted("v1", "ConfigMap", "crd-marker", "annotations: {helm.sh/hook: crd-install}", "kubectl-create")));
+
+        DriftReport report = engine.diffAll(List.of(desired(deployment)), liveObjects, k -> true);
+
+        assertThat(report.drifts()).as("a Skip-only or crd-install annotation makes no hook, as in Argo CD")
+                .extracting(d -> d.key().name()).containsExactly("crd-marker", "skip-only");
+        assertThat(report.drifts()).extracting(Drift::type).containsOnly(DriftType.EXTRA);
+    }
+
+    @Test
+    void desiredHooksAndSkippedObjectsAreNotCompared() {
+        ObjectNode hook = Fixtures.yaml("""
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: migrate, annotations: {helm.sh/hook: "pre-install,pre-upgrade"}}
+                spec: {template: {spec: {containers: [{name: m, image: m}], restartPolicy: Never}}}
+                """);
+        ObjectNode skipped = Fixtures.yaml("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: not-applied, annotations: {argocd.argoproj.io/hook: Skip}}
+                """);
+        assertThat(engine.diff(desired(hook), null, true)).isEmpty();
+        assertThat(engine.diff(desired(skipped), null, true)).isEmpty();
+        assertThat(engine.diffAll(List.of(desired(hook), desired(skipped)), List.of(), k -> true).hasDrift()).isFalse();
+    }
+
+    @Test
     void countsDriftsInTheSummary() {
         ObjectNode cm = Fixtures.yaml("""
                 apiVersion: v1

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,14 +29,33 @@ class DriftStateFileTest {
         Drift drift = new Drift(key, "v1", "shop", DriftType.MISSING, Cause.DELETED, "gone", List.of(), null);
         DriftStateFile file = new DriftStateFile(tmp.resolve("state/drifts.json"));
 
-        file.save(List.of(new DriftRecord("id-1", drift, onset, onset, null)));
+        file.save(List.of(new DriftRecord("id-1", drift, onset, onset, null)),
+                Map.of("shop", List.of("apps/Deployment", "/Service"), "billing", Set.of("/ConfigMap")));
 
-        assertThat(file.load()).containsExactly(java.util.Map.entry(key, onset));
+        assertThat(file.load()).containsExactly(Map.entry(key, onset));
+        assertThat(file.loadAppKinds()).isEqualTo(Map.of("shop", Set.of("apps/Deployment", "/Service"),
+                "billing", Set.of("/ConfigMap")));
     }
 
     @Test
     void noFileMeansNothingRemembered() throws IOException {
         assertThat(new DriftStateFile(tmp.resolve("none.json")).load()).isEmpty();
+        assertThat(new DriftStateFile(tmp.resolve("none.json")).loadAppKinds()).isEmpty();
+    }
+
+    @Test
+    void aFileWithoutKindsRemembersNoKinds() throws IOException {
+        Path path = Files.writeString(tmp.resolve("drifts.json"), "{\"version\":1,\"openDrifts\":[]}");
+
+        assertThat(new DriftStateFile(path).loadAppKinds()).isEmpty();
+    }
+
+    @Test
+    void aBadKindIsReportedWithTheFileAndApp() throws IOException {
+        Path path = Files.writeString(tmp.resolve("drifts.json"), "{\"appKinds\":{\"shop\":[\"Service\"]}}");
+
+        assertThatThrownBy(() -> new DriftStateFile(path).loadAppKinds()).isInstanceOf(IOException.class)
+                .hasMessageContaining("drifts.json").hasMessageContaining("shop").hasMessageContaining("Service");
     }
 
     @Test
