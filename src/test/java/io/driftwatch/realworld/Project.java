@@ -38,7 +38,7 @@ record Project(String name, Renderer renderer, String chart, String namespace, L
             helm("podinfo-helm", "podinfo", "podinfo-helm",
                     "hpa.enabled=true", "serviceMonitor.enabled=true", "redis.enabled=true"),
             helm("sealed-secrets", "sealed-secrets", "sealed-secrets"),
-            helm("external-dns", "external-dns", "external-dns"),
+            helm("external-dns", "external-dns", "external-dns", "policy=upsert-only"),   // the chart requires a choice
             helm("reloader", "reloader", "reloader"),
             new Project("gatekeeper", Renderer.PLAIN, null, "gatekeeper-system", List.of(), List.of(
                     new Dropped("ValidatingWebhookConfiguration", "gatekeeper-validating-webhook-configuration",

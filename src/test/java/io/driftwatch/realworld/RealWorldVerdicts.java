@@ -77,7 +77,7 @@ abstract class RealWorldVerdicts {
     @TestFactory
     @Order(2)
     Stream<DynamicTest> outOfBandChangesAreReportedWithTypeFieldAndManager() throws IOException {
-        List<Change> changes = OutOfBandChanges.all();
+        List<Change> changes = OutOfBandChanges.all(mode());
         assertThat(changes).hasSizeGreaterThanOrEqualTo(25);
         OutOfBandChanges.Context context = new OutOfBandChanges.Context(installation,
                 Files.createTempDirectory("realworld-changes-"));
