@@ -178,4 +178,34 @@ class DiffCommandTest {
         assertThat(code).isEqualTo(ExitCodes.ERROR);
         assertThat(err.toString()).contains("--kubeconfig").contains("nope");
     }
+
+    @Test
+    void anUnknownManagerIsDriftUnlessConfiguredAsAController() throws IOException {
+        Path live = tmp.resolve("service-live.yaml");
+        Files.writeString(live, Files.readString(Path.of(fixture("service-live.yaml"))).replace("kubectl-patch", "netbox-sync"));
+        int code = run("diff", "--desired", fixture("service-desired.yaml"), "--live", live.toString(), "-n", "shop", "-o", "json");
+        assertThat(code).isEqualTo(ExitCodes.DRIFT);
+        JsonNode change = json().path("drifts").get(0).path("changes").get(0);
+        assertThat(change.path("cause").asText()).isEqualTo("unknown-manager");
+        assertThat(change.path("note").asText()).contains("--controller netbox-sync");
+
+        out.getBuffer().setLength(0);
+        assertThat(run("diff", "--desired", fixture("service-desired.yaml"), "--live", live.toString(), "-n", "shop",
+                "--controller", "netbox-*")).isEqualTo(ExitCodes.OK);
+        assertThat(run("diff", "--desired", fixture("service-desired.yaml"), "--live", live.toString(), "-n", "shop",
+                "--unknown-managers", "controller")).isEqualTo(ExitCodes.OK);
+        assertThat(run("diff", "--desired", fixture("service-desired.yaml"), "--live", live.toString(), "-n", "shop",
+                "--unknown-managers", "ignore")).isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString()).contains("--unknown-managers: 'ignore' is not one of drift, controller");
+    }
+
+    @Test
+    void helpNamesTheRealDefaultOutOfBandManagers() {
+        run("diff", "--help");
+        String help = out.toString().replaceAll("\\s+", " ");
+        for (String manager : io.driftwatch.diff.ManagerRules.DEFAULT_OUT_OF_BAND) {
+            assertThat(help).contains(manager);
+        }
+        assertThat(help).doesNotContain("kubectl*,").contains("--controller").contains("--unknown-managers");
+    }
 }

@@ -241,4 +241,24 @@ class ConfigLoaderTest {
                 .hasMessageContaining("metrics.otlp.headers: 'bad:name' is not an HTTP header name")
                 .hasMessageContaining("metrics.otlp.step: must be at least 1s");
     }
+
+    @Test
+    void managerGroupsAreReadAndTheirProblemsNamed() throws IOException {
+        AgentConfig c = ConfigLoader.load(write(MINIMAL + """
+                diff:
+                  managers: {controllers: [my-operator, "team-*"], unknown: controller}
+                """), Map.of());
+        assertThat(c.diff().managers().controllers()).containsExactly("my-operator", "team-*");
+        assertThat(c.diff().managers().unknown()).isEqualTo("controller");
+        assertThat(ConfigLoader.load(write(MINIMAL), Map.of()).diff().managers().unknown()).isEqualTo("drift");
+
+        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL + """
+                diff:
+                  managers: {appliers: [ci-bot], controllers: [ci-bot, ""], unknown: ignore}
+                """), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("diff.managers.controllers[0]: 'ci-bot' is also in diff.managers.appliers")
+                .hasMessageContaining("diff.managers.controllers[1]: must be a field manager name or glob, not empty")
+                .hasMessageContaining("diff.managers.unknown: 'ignore' is not one of drift, controller");
+    }
 }

@@ -92,4 +92,13 @@ class ProtocolTest {
         assertThatThrownBy(() -> Protocol.heartbeat(bytes("{\"agentId\":\"a\",\"version\":\"1\",\"sources\":"
                 + "{\"x\":{\"healthy\":\"yes\"}}}"))).hasMessageContaining("sources.x");
     }
+
+    @Test
+    void acceptsEveryCauseTheEngineReportsIncludingUnknownManager() {
+        for (io.driftwatch.diff.Cause cause : io.driftwatch.diff.Cause.values()) {
+            String body = events("s1", List.of(event(1, "opened", A, "3"))).replace("out-of-band", cause.json());
+            assertThat(Protocol.events(bytes(body), 100).events().get(0).drift().driftJson())
+                    .contains("\"cause\":\"" + cause.json() + "\"");
+        }
+    }
 }

@@ -163,4 +163,17 @@ class AppManifestsTest {
         assertThat(new ArgoCdConnection("https://cd.example.com/", null, null, null, "argocd/", null).baseUri())
                 .hasToString("https://cd.example.com/argocd");
     }
+
+    @Test
+    void typedListsFromArgoCdAreExpandedAndABadItemIsNamed() throws Exception {
+        DesiredState state = AppManifests.desiredState(app(), manifests(
+                "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"RoleList\",\"items\":["
+                        + "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"Role\",\"metadata\":{\"name\":\"r\"}}]}"),
+                "0123", List.of(), NOW);
+        assertThat(state.objects()).extracting(o -> o.path("metadata").path("name").asText()).containsExactly("r");
+        assertThatThrownBy(() -> AppManifests.desiredState(app(), manifests(
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMapList\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\"}]}"),
+                "0123", List.of(), NOW))
+                .hasMessageContaining("manifest #1 (ConfigMapList) item 1 lacks metadata.name");
+    }
 }
