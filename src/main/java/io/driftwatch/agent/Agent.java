@@ -95,6 +95,9 @@ public final class Agent {
     private final ExecutorService emitThread = Executors.newSingleThreadExecutor(named("driftwatch-emit"));
     private final ExecutorService sourcePool = Executors.newFixedThreadPool(2, named("driftwatch-source"));
     private final ExecutorService renderPool = Executors.newFixedThreadPool(2, named("driftwatch-render"));
+    private final ExecutorService sweepThread = Executors.newSingleThreadExecutor(named("driftwatch-sweep"));
+    private final AtomicBoolean firstSweepDone = new AtomicBoolean();
+    private StraySweep sweep;
     private GitRepositories repositories;
     private ArgoCdSource argocd;
     private io.driftwatch.diff.Tracking argocdTracking;
@@ -228,9 +231,10 @@ public final class Agent {
         reconciler.rememberKinds(appKinds);
         reconciler.onKindsChanged(outputs::saveStateSoon);
         outputs.rememberKindsFrom(reconciler::kindsEverHad);
-        live = new LiveCache(client, scope.informerNamespaces(config.scope().namespaces().include()),
-                reconciler::liveChanged);
+        List<String> informerNamespaces = scope.informerNamespaces(config.scope().namespaces().include());
+        live = new LiveCache(client, informerNamespaces, reconciler::liveChanged);
         reconciler.attach(live);
+        sweep = new StraySweep(client, reconciler, live, scope, informerNamespaces);
         if (config.hub().enabled()) {
             hub = newHubReporter();
             outputs.reportTo(hub);
@@ -488,9 +492,31 @@ public final class Agent {
         election.start();
     }
 
+    /**
+     * Full resyncs, each with a search for apps' objects in kinds not watched (the first one as soon as the first full
+     * diff is done), and retries of deferred objects.
+     */
     private void startTimers() {
-        timers.add(vertx.setPeriodic(config.resyncInterval().toMillis(), id -> reconciler.fullResync()));
-        timers.add(vertx.setPeriodic(1000, id -> reconciler.retryDeferred()));
+        timers.add(vertx.setPeriodic(config.resyncInterval().toMillis(), id -> {
+            reconciler.fullResync();
+            sweepSoon();
+        }));
+        timers.add(vertx.setPeriodic(1000, id -> {
+            reconciler.retryDeferred();
+            if (reconciler.initialDiffDone() && firstSweepDone.compareAndSet(false, true)) {
+                sweepSoon();
+            }
+        }));
+    }
+
+    private void sweepSoon() {
+        sweepThread.execute(() -> {
+            try {
+                sweep.run();
+            } catch (RuntimeException e) {
+                LOG.warn("searching kinds not watched for apps' objects failed: {}", e.toString());
+            }
+        });
     }
 
     /** Why the agent is not ready; empty when it is. Honest on followers too: they are ready to take over. */
@@ -569,6 +595,7 @@ public final class Agent {
         sources.forEach(AppSource::close);
         shutdown(sourcePool, deadline);
         shutdown(renderPool, deadline);
+        shutdown(sweepThread, deadline);
         if (repositories != null) {
             repositories.close();
         }

@@ -64,8 +64,8 @@ final class Reconciler {
     private volatile boolean initialDiffDone;
     private java.util.function.Supplier<Map<ObjectKey, java.time.Instant>> onsetRecovery;
     private volatile List<DriftRecord> openSnapshot = List.of();
-    private ApiDiscovery discovery;
-    private DiffEngine engine;
+    private volatile ApiDiscovery discovery;
+    private volatile DiffEngine engine;
     private Set<String> schemaVersions = Set.of();
     private Set<ObjectKey> hpaTargets = Set.of();
     private volatile Map<String, Set<String>> kindsEverHad = Map.of();
@@ -170,6 +170,29 @@ final class Reconciler {
             deferred.clear();
             deferredCount = 0;
             retry.forEach(k -> enqueue(k, 0));
+        });
+    }
+
+    /** The app an indexed app's live object is tracked as (any thread). */
+    Optional<String> trackedApp(JsonNode object) {
+        DiffEngine current = engine;
+        try {
+            return current.trackedApp(current.keyOf(object), object).filter(indexedApps::contains);
+        } catch (ApiDiscovery.UnknownKindException e) {
+            return Optional.empty();   // a kind served since the last discovery
+        }
+    }
+
+    /** What the API server serves, as last discovered (any thread). */
+    ApiDiscovery discovery() {
+        return discovery;
+    }
+
+    /** Kinds found holding apps' objects (the stray sweep): watched from now on, like kinds the apps had. */
+    void kindsFound(Map<String, Set<String>> kinds) {
+        diffThread.execute(() -> {
+            desired.rememberKinds(kinds);
+            watchDesiredKinds();
         });
     }
 

@@ -304,7 +304,7 @@ final class DiffCommand implements Callable<Integer> {
         io.driftwatch.diff.Tracking tracking = engine.options().tracking();
         boolean labelOnly = (tracking.annotation() == null || tracking.annotation().isEmpty())
                 && tracking.label() != null && !tracking.label().isEmpty() && LABEL_VALUE.matcher(app).matches();
-        LiveReader.Tracked found = reader.tracked(scopes, namespaces, labelOnly ? tracking.label() + "=" + app : null,
+        LiveReader.Tracked found = reader.tracked(scopes::contains, namespaces, labelOnly ? tracking.label() + "=" + app : null,
                 object -> engine.trackedApp(engine.keyOf(object), object).filter(app::equals).isPresent());
         if (!found.unreadable().isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();

@@ -59,11 +59,20 @@ final class KindInformer implements AutoCloseable {
             informer.exceptionHandler((isStarted, t) -> {
                 LOG.warn("informer for {} failed ({}); retrying", resource.apiVersion() + "/" + resource.kind(),
                         t.toString());
-                lastFailure = t instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() > 0
-                        ? (k.getCode() == 403 ? "forbidden" : "HTTP " + k.getCode()) : t.getClass().getSimpleName();
+                lastFailure = describe(t);
                 return true;
             });
         }
+    }
+
+    /** "forbidden", "HTTP 500", or the failure's type: the API server's answer, however deep it is wrapped. */
+    private static String describe(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() > 0) {
+                return k.getCode() == 403 ? "forbidden" : "HTTP " + k.getCode();
+            }
+        }
+        return failure.getClass().getSimpleName();
     }
 
     ApiResource resource() {

@@ -122,6 +122,11 @@ public final class LiveCache implements AutoCloseable {
         return informer.list();
     }
 
+    /** The kinds watched now, as "group/Kind". */
+    public Set<String> watchedKinds() {
+        return Set.copyOf(byGroupKind.keySet());
+    }
+
     /** Watched object counts by kind, for metrics. */
     public Map<String, Integer> sizes() {
         Map<String, Integer> sizes = new HashMap<>();

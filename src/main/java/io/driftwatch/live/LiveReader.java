@@ -82,17 +82,18 @@ public final class LiveReader {
 
     /**
      * The live objects {@code tracked} accepts among every other kind ({@link ExtraKinds}): namespaced kinds in the
-     * given namespaces, cluster-scoped kinds cluster-wide, skipping the scopes already listed. Searched by metadata
-     * only (label-selected when {@code labelSelector} is set); only the objects accepted are read whole.
+     * given namespaces ("" for every namespace), cluster-scoped kinds cluster-wide, skipping the scopes already read.
+     * Searched by metadata only (label-selected when {@code labelSelector} is set); only the objects accepted are read
+     * whole.
      */
-    public Tracked tracked(Set<Scope> listed, Collection<String> namespaces, String labelSelector,
+    public Tracked tracked(Predicate<Scope> alreadyRead, Collection<String> namespaces, String labelSelector,
             Predicate<JsonNode> tracked) {
         MetadataLister lister = new MetadataLister(client);
         List<JsonNode> found = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
         for (ApiResource r : ExtraKinds.of(discovery)) {
             for (String namespace : r.namespaced() ? namespaces : List.of("")) {
-                if (listed.contains(new Scope(r, namespace))) {
+                if (alreadyRead.test(new Scope(r, namespace))) {
                     continue;
                 }
                 try {

@@ -34,7 +34,8 @@ final class MetadataLister {
     }
 
     /**
-     * The objects of one kind in one namespace ("" for cluster-scoped kinds), with apiVersion and kind set.
+     * The objects of one kind in one namespace ("": cluster-scoped kinds, or a namespaced kind in every namespace),
+     * with apiVersion and kind set.
      *
      * @param labelSelector a label selector, or null for all objects
      * @throws KubernetesClientException with the API server's status code when it refuses (403 and others)
@@ -42,7 +43,8 @@ final class MetadataLister {
     List<ObjectNode> list(ApiResource resource, String namespace, String labelSelector) {
         String base = client.getMasterUrl().toString().replaceAll("/+$", "")
                 + (resource.group().isEmpty() ? "/api/v1" : "/apis/" + resource.group() + "/" + resource.version())
-                + (resource.namespaced() ? "/namespaces/" + encode(namespace) : "") + "/" + resource.plural()
+                + (resource.namespaced() && !namespace.isEmpty() ? "/namespaces/" + encode(namespace) : "")
+                + "/" + resource.plural()
                 + "?limit=" + PAGE + (labelSelector == null ? "" : "&labelSelector=" + encode(labelSelector));
         List<ObjectNode> items = new ArrayList<>();
         String next = "";

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent keeps looking for an app's objects of every kind the app has ever had: when Git drops a kind (a Service,
- * a ClusterRole), the live objects left behind are extra, also after a restart (the kinds are in the state file); a
- * remembered kind the agent may not list is reported, and the agent is ready without it.
+ * a ClusterRole), the live objects left behind are extra, also after a restart (the kinds are in the state file); an
+ * object of a kind the app never had, carrying its tracking label, is found at the next resync; a remembered kind the
+ * agent may not list is reported, and the agent is ready without it.
  */
 @WithKubeApiServer
 class AgentExtrasIT {
@@ -54,16 +55,25 @@ class AgentExtrasIT {
                 Eventually.await("the Service and ClusterRole Git dropped reported extra", WAIT,
                         () -> extras(agent).size() == 2, () -> agent.drifts().toString());
                 assertThat(extras(agent)).containsExactlyInAnyOrder("Service web", "ClusterRole " + app + "-reader");
+
+                kubectl.run("-n", ns.name(), "create", "serviceaccount", "stray");
+                kubectl.run("-n", ns.name(), "label", "serviceaccount", "stray", "app.kubernetes.io/instance=" + app);
+                kubectl.run("-n", ns.name(), "create", "serviceaccount", "theirs");
+                kubectl.run("-n", ns.name(), "label", "serviceaccount", "theirs", "app.kubernetes.io/instance=other");
+                Eventually.await("a kind the app never had, found by the search at the next resync", WAIT,
+                        () -> extras(agent).size() == 3, () -> agent.drifts().toString());
+                assertThat(extras(agent)).contains("ServiceAccount stray");
             }
             assertThat(Files.readString(state)).as("kinds remembered").contains("/Service")
-                    .contains("rbac.authorization.k8s.io/ClusterRole");
+                    .contains("rbac.authorization.k8s.io/ClusterRole").contains("/ServiceAccount");
 
             try (AgentRunner restarted = AgentRunner.start(config, cluster.adminConfig())) {
                 AgentEndpoint agent = restarted.endpoint;
                 Eventually.await("restarted agent ready", WAIT, agent::ready, agent::readiness);
                 Eventually.await("the extras found again by the restarted agent", WAIT,
-                        () -> extras(agent).size() == 2, () -> agent.drifts().toString());
-                assertThat(extras(agent)).containsExactlyInAnyOrder("Service web", "ClusterRole " + app + "-reader");
+                        () -> extras(agent).size() == 3, () -> agent.drifts().toString());
+                assertThat(extras(agent)).containsExactlyInAnyOrder("Service web", "ClusterRole " + app + "-reader",
+                        "ServiceAccount stray");
             }
         } finally {
             kubectl.tryRun("delete", "clusterrole", app + "-reader", "--ignore-not-found");
@@ -123,7 +133,8 @@ class AgentExtrasIT {
     }
 
     private static String config(TestNamespace ns, Path dir, Path state) {
-        return AgentIT.config(ns, dir).replace("name: shop", "name: " + ns.name()) + "stateFile: " + state + "\n";
+        return AgentIT.config(ns, dir).replace("name: shop", "name: " + ns.name()) + "stateFile: " + state + "\n"
+                + "resyncInterval: 10s\n";
     }
 
     private static List<String> extras(AgentEndpoint agent) {

@@ -80,7 +80,7 @@ class DiffExtrasIT {
     void helmHooksInstalledByHelmAreNotExtraAStrayObjectIs(LocalKubeCluster cluster, TestNamespace ns)
             throws Exception {
         Kubectl kubectl = new Kubectl(cluster);
-        String release = ns.name();
+        String release = "web-hooks";   // a Helm release name is at most 53 characters
         GitRepoFixture repo = GitRepoFixture.init(tmp.resolve("repo"));
         repo.write("chart/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
                 .write("chart/templates/configmap.yaml", """
@@ -92,9 +92,9 @@ class DiffExtrasIT {
                         data: {a: "1"}
                         """)
                 .write("chart/templates/hooks.yaml", """
-                        {{- range $kind := list "ServiceAccount" "Role" "RoleBinding" }}
+                        {{- range $kind := list "ServiceAccount" "Role" "RoleBinding" "ConfigMap" }}
                         ---
-                        apiVersion: {{ if eq $kind "ServiceAccount" }}v1{{ else }}rbac.authorization.k8s.io/v1{{ end }}
+                        apiVersion: {{ if has $kind (list "ServiceAccount" "ConfigMap") }}v1{{ else }}rbac.authorization.k8s.io/v1{{ end }}
                         kind: {{ $kind }}
                         metadata:
                           name: {{ $.Release.Name }}-migrate
@@ -113,8 +113,9 @@ class DiffExtrasIT {
                         """);
         repo.commit("chart with post-install hooks");
         helm(cluster, "install", release, repo.dir().resolve("chart").toString(), "--namespace", ns.name());
-        assertThat(kubectl.run("-n", ns.name(), "get", "serviceaccount,role,rolebinding", "-o", "name"))
+        assertThat(kubectl.run("-n", ns.name(), "get", "serviceaccount,role,rolebinding,configmap", "-o", "name"))
                 .as("helm ran the hooks").contains("serviceaccount/" + release + "-migrate")
+                .contains("configmap/" + release + "-migrate")
                 .contains("role.rbac.authorization.k8s.io/" + release + "-migrate")
                 .contains("rolebinding.rbac.authorization.k8s.io/" + release + "-migrate");
         kubectl.run("-n", ns.name(), "create", "configmap", "stray", "--from-literal=b=2");
