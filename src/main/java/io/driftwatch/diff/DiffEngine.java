@@ -25,7 +25,8 @@ import java.util.function.Supplier;
 public final class DiffEngine {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String HPA_CONTROLLER = "kube-controller-manager";
+    /** The manager every controller of kube-controller-manager writes with (its per-controller credentials too). */
+    private static final String CLUSTER_CONTROLLERS = "kube-controller-manager";
     private static final List<Cause> CAUSE_PRIORITY = List.of(
             Cause.OUT_OF_BAND, Cause.UNKNOWN, Cause.CONTROLLER, Cause.PENDING_SYNC, Cause.ADMISSION);
 
@@ -181,7 +182,13 @@ public final class DiffEngine {
                 Summaries.extra(key, app, cause, first.map(ManagedFields.Entry::manager).orElse(null)), List.of(), yaml);
     }
 
-    /** The app a live object is tracked as belonging to, unless a controller owns it (e.g. a ReplicaSet copying labels). */
+    /**
+     * The app a live object is tracked as belonging to, unless it is the cluster's own product: a controller owns it
+     * (e.g. a ReplicaSet copying labels), or kube-controller-manager, not the app or a person, wrote the tracking label
+     * or annotation (the PersistentVolumeClaims the StatefulSet controller makes from {@code volumeClaimTemplates}
+     * have no owner reference but the template's labels, copied by {@value #CLUSTER_CONTROLLERS}). Only that manager
+     * name: it is the cluster's own, and every one of its controllers writes under it.
+     */
     public Optional<String> trackedApp(ObjectKey key, JsonNode live) {
         for (JsonNode ref : live.path("metadata").path("ownerReferences")) {
             if (ref.path("controller").asBoolean(false)) {
@@ -193,16 +200,24 @@ public final class DiffEngine {
             String id = live.path("metadata").path("annotations").path(tracking.annotation()).asText("");
             Optional<String> app = appFromTrackingId(id, key);
             if (app.isPresent()) {
-                return app;
+                return writtenByController(live, "annotations", tracking.annotation()) ? Optional.empty() : app;
             }
         }
         if (tracking.label() != null && !tracking.label().isEmpty()) {
             String app = live.path("metadata").path("labels").path(tracking.label()).asText("");
             if (!app.isEmpty()) {
-                return Optional.of(app);
+                return writtenByController(live, "labels", tracking.label()) ? Optional.empty() : Optional.of(app);
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether managedFields record kube-controller-manager as the writer of {@code metadata.<map>.<key>}. */
+    private static boolean writtenByController(JsonNode live, String map, String key) {
+        return ManagedFields.of(live).owner(List.of(new PathElement.Field("metadata"), new PathElement.Field(map),
+                        new PathElement.Field(key)))
+                .filter(e -> e.manager().equals(CLUSTER_CONTROLLERS))
+                .isPresent();
     }
 
     /** Argo CD tracking id {@code <app>:<group>/<kind>:<namespace>/<name>}; only honoured when it names this object. */
@@ -313,11 +328,11 @@ public final class DiffEngine {
 
     private static boolean replicasScaledByHpa(ManagedFields managed) {
         if (managed.entries().stream()
-                .noneMatch(e -> HPA_CONTROLLER.equals(e.manager()) && "scale".equals(e.subresource()))) {
+                .noneMatch(e -> CLUSTER_CONTROLLERS.equals(e.manager()) && "scale".equals(e.subresource()))) {
             return false;
         }
         return managed.owner(List.of(new PathElement.Field("spec"), new PathElement.Field("replicas")))
-                .filter(e -> HPA_CONTROLLER.equals(e.manager()) && "scale".equals(e.subresource()))
+                .filter(e -> CLUSTER_CONTROLLERS.equals(e.manager()) && "scale".equals(e.subresource()))
                 .isPresent();
     }
 
