@@ -28,7 +28,8 @@ import java.util.Optional;
 import java.util.Queue;
 
 /**
- * The demo's Kubernetes API server: a real etcd + kube-apiserver ({@link LocalKubeCluster}, the binaries the tests
+ * The demo's Kubernetes API server: a real etcd + kube-apiserver with the cluster's own controllers
+ * (kube-controller-manager, kube-scheduler) reconciling ({@link LocalKubeCluster}, the binaries the tests
  * use) or fabric8's in-memory API server in CRUD mode. What each backend can show differs and is said to the user:
  * the in-memory server keeps no managedFields (no field-manager attribution, no out-of-band added fields), has no
  * server-side apply (objects are created instead), no defaulting, admission, OpenAPI or RBAC.
@@ -77,15 +78,16 @@ public final class DemoCluster implements AutoCloseable {
         return switch (backend) {
             case REAL -> real(binaries.orElseGet(LocalKubeBinaries::find));
             case MOCK -> mock("--backend mock");
-            case AUTO -> binaries.map(DemoCluster::real).orElseGet(() -> mock("the etcd/kube-apiserver binaries are "
-                    + "not built (scripts/test-binaries.sh builds them; needs Go >= 1.24)"));
+            case AUTO -> binaries.map(DemoCluster::real).orElseGet(() -> mock("the local control plane's binaries "
+                    + "are not built (scripts/test-binaries.sh builds them; needs Go >= 1.24)"));
         };
     }
 
     private static DemoCluster real(LocalKubeBinaries binaries) {
         LocalKubeCluster cluster = LocalKubeCluster.start(binaries);
         return new DemoCluster(Backend.REAL, "a real kube-apiserver " + cluster.version() + " + etcd on " + cluster.url()
-                + " (binaries: " + binaries.kubeApiserver().getParent() + ")", List.of(), cluster.adminConfig(),
+                + " with kube-controller-manager and kube-scheduler (binaries: " + binaries.kubeApiserver().getParent()
+                + ")", List.of(), cluster.adminConfig(),
                 binaries.kubectl() + " --kubeconfig " + cluster.kubeconfig(), cluster);
     }
 

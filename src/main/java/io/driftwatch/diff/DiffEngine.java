@@ -25,8 +25,8 @@ import java.util.function.Supplier;
 public final class DiffEngine {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The cluster's controllers (HPA, StatefulSet, ...) write as this manager. */
-    private static final String HPA_CONTROLLER = "kube-controller-manager";
+    /** The manager every controller of kube-controller-manager writes with (its per-controller credentials too). */
+    private static final String CLUSTER_CONTROLLERS = "kube-controller-manager";
     private static final List<Cause> CAUSE_PRIORITY = List.of(
             Cause.OUT_OF_BAND, Cause.UNKNOWN_MANAGER, Cause.UNKNOWN, Cause.CONTROLLER, Cause.PENDING_SYNC,
             Cause.ADMISSION);
@@ -198,8 +198,10 @@ public final class DiffEngine {
     /**
      * The app a live object is tracked as belonging to, unless it can never be an app's extra object, as Argo CD decides
      * it: it has an owner (gitops-engine's cluster cache takes only objects without {@code ownerReferences} as an
-     * app's: a ReplicaSet or PVC copying labels is garbage-collected with its owner), or it is a hook or says
-     * {@code IgnoreExtraneous} ({@link Hooks#neverExtra}).
+     * app's: a ReplicaSet copying labels is garbage-collected with its owner), it is a hook or says
+     * {@code IgnoreExtraneous} ({@link Hooks#neverExtra}), or kube-controller-manager, not the app or a person, wrote
+     * the tracking label (the PersistentVolumeClaims the StatefulSet controller makes from {@code volumeClaimTemplates}
+     * have no owner reference but the template's labels, copied by {@value #CLUSTER_CONTROLLERS}).
      */
     public Optional<String> trackedApp(ObjectKey key, JsonNode live) {
         if (!live.path("metadata").path("ownerReferences").isEmpty() || Hooks.neverExtra(live)) {
@@ -210,34 +212,24 @@ public final class DiffEngine {
             String id = live.path("metadata").path("annotations").path(tracking.annotation()).asText("");
             Optional<String> app = appFromTrackingId(id, key);
             if (app.isPresent()) {
-                return app;
+                return writtenByController(live, "annotations", tracking.annotation()) ? Optional.empty() : app;
             }
         }
         if (tracking.label() != null && !tracking.label().isEmpty()) {
             String app = live.path("metadata").path("labels").path(tracking.label()).asText("");
-            if (!app.isEmpty() && !writtenOnlyByClusterControllers(live)) {
-                return Optional.of(app);
+            if (!app.isEmpty()) {
+                return writtenByController(live, "labels", tracking.label()) ? Optional.empty() : Optional.of(app);
             }
         }
         return Optional.empty();
     }
 
-    /**
-     * Labels are copied by the cluster's own controllers (the StatefulSet controller gives the PersistentVolumeClaims
-     * it creates the set's selector labels, without an owner reference): an object that only kube-controller-manager
-     * ever wrote is not one someone left behind, whatever label it carries.
-     */
-    private static boolean writtenOnlyByClusterControllers(JsonNode live) {
-        JsonNode managed = live.path("metadata").path("managedFields");
-        if (managed.isEmpty()) {
-            return false;
-        }
-        for (JsonNode entry : managed) {
-            if (!HPA_CONTROLLER.equals(entry.path("manager").asText())) {
-                return false;
-            }
-        }
-        return true;
+    /** Whether managedFields record kube-controller-manager as the writer of {@code metadata.<map>.<key>}. */
+    private static boolean writtenByController(JsonNode live, String map, String key) {
+        return ManagedFields.of(live).owner(List.of(new PathElement.Field("metadata"), new PathElement.Field(map),
+                        new PathElement.Field(key)))
+                .filter(e -> e.manager().equals(CLUSTER_CONTROLLERS))
+                .isPresent();
     }
 
     /** Argo CD tracking id {@code <app>:<group>/<kind>:<namespace>/<name>}; only honoured when it names this object. */
@@ -352,11 +344,11 @@ public final class DiffEngine {
 
     private static boolean replicasScaledByHpa(ManagedFields managed) {
         if (managed.entries().stream()
-                .noneMatch(e -> HPA_CONTROLLER.equals(e.manager()) && "scale".equals(e.subresource()))) {
+                .noneMatch(e -> CLUSTER_CONTROLLERS.equals(e.manager()) && "scale".equals(e.subresource()))) {
             return false;
         }
         return managed.owner(List.of(new PathElement.Field("spec"), new PathElement.Field("replicas")))
-                .filter(e -> HPA_CONTROLLER.equals(e.manager()) && "scale".equals(e.subresource()))
+                .filter(e -> CLUSTER_CONTROLLERS.equals(e.manager()) && "scale".equals(e.subresource()))
                 .isPresent();
     }
 

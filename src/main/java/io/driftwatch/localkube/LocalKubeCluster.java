@@ -8,36 +8,40 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real etcd + kube-apiserver on free loopback ports, with RBAC on, the way controller-runtime's envtest runs them.
- * No controllers run: Deployments make no ReplicaSets, namespaces never finish terminating. Defaulting, validation,
- * admission, managedFields, server-side apply, watches, CRDs and RBAC with TokenRequest are all real.
+ * A real control plane on free loopback ports: etcd, kube-apiserver (RBAC and Node authorization, front-proxy
+ * request-header authentication), kube-controller-manager running every default controller and kube-scheduler, each
+ * with its own client certificate. What the cluster's own controllers write into objects is real: Deployments get
+ * ReplicaSets and {@code deployment.kubernetes.io/revision}, namespaces their {@code default} ServiceAccount and
+ * {@code kube-root-ca.crt}, Services their EndpointSlices, HPAs their status; deleted namespaces finish terminating and
+ * the garbage collector deletes dependents. No kubelet runs: Pods stay Pending. Defaulting, validation, admission,
+ * managedFields, server-side apply, watches, CRDs and RBAC with TokenRequest are all real.
  *
- * <p>{@link #close()} stops both processes and deletes their data; a JVM that dies without closing is cleaned up by the
- * next {@link #start()} (see {@link RunDirectory}).
+ * <p>{@link #start()} returns once the API server is ready and the controllers work (see {@link ClusterControllers}).
+ * {@link #close()} stops every process and deletes their data and logs; a JVM that dies without closing is cleaned
+ * up by the next {@link #start()} (see {@link RunDirectory}). While running, each process logs to
+ * {@code <name>.log} in {@link #runDirectory()}.
  */
 public final class LocalKubeCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalKubeCluster.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    private static final String API_SERVER = "kube-apiserver";
 
     private final RunDirectory run;
     private final LocalPki.Files pki;
     private final int apiPort;
     private final Path kubeconfig;
-    private final List<Process> processes = new ArrayList<>();
+    private final ControlPlaneProcesses processes;
     private final Thread shutdownHook;
     private KubernetesClient adminClient;
     private String version;
@@ -48,10 +52,11 @@ public final class LocalKubeCluster implements AutoCloseable {
         this.pki = pki;
         this.apiPort = apiPort;
         this.kubeconfig = run.resolve("kubeconfig");
-        this.shutdownHook = new Thread(this::stopProcesses, "localkube-shutdown");
+        this.processes = new ControlPlaneProcesses(run);
+        this.shutdownHook = new Thread(processes::stopAll, "localkube-shutdown");
     }
 
-    /** Starts etcd and kube-apiserver with the binaries from {@link LocalKubeBinaries#find()} and waits until ready. */
+    /** Starts the control plane with the binaries from {@link LocalKubeBinaries#find()} and waits until it works. */
     public static LocalKubeCluster start() {
         return start(LocalKubeBinaries.find());
     }
@@ -60,20 +65,35 @@ public final class LocalKubeCluster implements AutoCloseable {
         RunDirectory.reapOrphans();
         long started = System.nanoTime();
         RunDirectory run = RunDirectory.create();
-        LocalKubeCluster cluster = new LocalKubeCluster(run, LocalPki.create(run.resolve("pki")), freePort());
+        LocalKubeCluster cluster = new LocalKubeCluster(run, LocalPki.create(run.resolve("pki")), Ports.free());
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             String etcdUrl = cluster.startEtcd(binaries.etcd());
             cluster.startApiServer(binaries.kubeApiserver(), etcdUrl);
-            cluster.writeKubeconfig();
+            Kubeconfig.write(cluster.kubeconfig, cluster.url(), cluster.pki.caCert(), cluster.pki.admin());
             cluster.awaitReady();
+            long apiReady = System.nanoTime();
+            ClusterControllers controllers = ClusterControllers.start(cluster.processes, binaries, run, cluster.pki,
+                    cluster.url());
+            cluster.await("kube-controller-manager and kube-scheduler working", controllers::problem);
+            LOG.info("local kube-apiserver {} ready on {} in {} ms, its controllers working {} ms later (run dir {})",
+                    cluster.version, cluster.url(), (apiReady - started) / 1_000_000,
+                    (System.nanoTime() - apiReady) / 1_000_000, run.path());
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
         }
-        LOG.info("local kube-apiserver {} ready on {} in {} ms (run dir {})", cluster.version, cluster.url(),
-                (System.nanoTime() - started) / 1_000_000, run.path());
         return cluster;
+    }
+
+    /** The directory with this cluster's data, certificates, kubeconfigs and process logs; deleted on close. */
+    public Path runDirectory() {
+        return run.path();
+    }
+
+    /** The processes of the control plane while it runs; empty after {@link #close()}. */
+    public List<ProcessHandle> processes() {
+        return processes.handles();
     }
 
     public String url() {
@@ -133,7 +153,7 @@ public final class LocalKubeCluster implements AutoCloseable {
             adminClient.close();
             adminClient = null;
         }
-        stopProcesses();
+        processes.stopAll();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
@@ -143,9 +163,9 @@ public final class LocalKubeCluster implements AutoCloseable {
     }
 
     private String startEtcd(Path etcd) {
-        int client = freePort();
-        int peer = freePort();
-        start("etcd", List.of(etcd.toString(),
+        int client = Ports.free();
+        int peer = Ports.free();
+        processes.start("etcd", List.of(etcd.toString(),
                 "--name=default",
                 "--data-dir=" + run.resolve("etcd-data"),
                 "--listen-client-urls=http://127.0.0.1:" + client,
@@ -153,7 +173,7 @@ public final class LocalKubeCluster implements AutoCloseable {
                 "--listen-peer-urls=http://127.0.0.1:" + peer,
                 "--initial-advertise-peer-urls=http://127.0.0.1:" + peer,
                 "--initial-cluster=default=http://127.0.0.1:" + peer,
-                "--listen-metrics-urls=http://127.0.0.1:" + freePort(),
+                "--listen-metrics-urls=http://127.0.0.1:" + Ports.free(),
                 "--unsafe-no-fsync=true",
                 "--quota-backend-bytes=" + (4L << 30)));
         return "http://127.0.0.1:" + client;
@@ -169,7 +189,14 @@ public final class LocalKubeCluster implements AutoCloseable {
                 "--tls-cert-file=" + pki.servingCert(),
                 "--tls-private-key-file=" + pki.servingKey(),
                 "--client-ca-file=" + pki.caCert(),
-                "--authorization-mode=RBAC",
+                "--authorization-mode=Node,RBAC",
+                "--requestheader-client-ca-file=" + pki.frontProxyCaCert(),
+                "--requestheader-allowed-names=" + LocalPki.FRONT_PROXY_CLIENT,
+                "--requestheader-username-headers=X-Remote-User",
+                "--requestheader-group-headers=X-Remote-Group",
+                "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+                "--proxy-client-cert-file=" + pki.frontProxy().cert(),
+                "--proxy-client-key-file=" + pki.frontProxy().key(),
                 "--service-cluster-ip-range=10.0.0.0/16",   // room for scale tests: 65k Service IPs
                 "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
                 "--service-account-key-file=" + pki.serviceAccountKey(),
@@ -178,7 +205,7 @@ public final class LocalKubeCluster implements AutoCloseable {
                 "--allow-privileged=true",
                 "--enable-priority-and-fairness=false",
                 "--profiling=false");
-        start("kube-apiserver", apiServerCommand);
+        processes.start(API_SERVER, apiServerCommand);
     }
 
     /**
@@ -186,130 +213,46 @@ public final class LocalKubeCluster implements AutoCloseable {
      * break and must reconnect (and relist when its resourceVersion is gone). Blocks until ready again.
      */
     public synchronized void restartApiServer() {
-        Process apiserver = processes.remove(processes.size() - 1);
-        apiserver.destroy();
-        try {
-            if (!apiserver.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                apiserver.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while stopping kube-apiserver", e);
-        }
-        start("kube-apiserver", apiServerCommand);
+        processes.stop(API_SERVER);
+        processes.start(API_SERVER, apiServerCommand);
         awaitReady();
         LOG.info("local kube-apiserver restarted on {}", url());
     }
 
-    private void start(String name, List<String> command) {
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(run.resolve(name + ".log").toFile()));
-        try {
-            Process process = builder.start();
-            run.recordChild(process);
-            processes.add(process);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
-        }
-    }
-
-    private void writeKubeconfig() {
-        String text = """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: local
-                  cluster:
-                    server: %s
-                    certificate-authority-data: %s
-                users:
-                - name: admin
-                  user:
-                    client-certificate-data: %s
-                    client-key-data: %s
-                contexts:
-                - name: local
-                  context:
-                    cluster: local
-                    user: admin
-                    namespace: default
-                current-context: local
-                """.formatted(url(), LocalPki.base64(pki.caCert()), LocalPki.base64(pki.adminCert()),
-                LocalPki.base64(pki.adminKey()));
-        try {
-            Files.writeString(kubeconfig, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + kubeconfig, e);
-        }
-    }
-
     /** Ready when {@code /readyz} answers ok to the admin and namespace {@code default} exists. */
     private void awaitReady() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        String lastProblem = "not contacted yet";
-        while (System.nanoTime() < deadline) {
-            for (Process process : processes) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("local cluster process exited with " + process.exitValue()
-                            + " while starting; last log lines:\n" + logTails());
-                }
+        await("kube-apiserver ready", client -> {
+            String readyz = client.raw("/readyz");
+            if (!"ok".equals(readyz)) {
+                return Optional.of("/readyz answered " + readyz);
             }
+            if (client.namespaces().withName("default").get() == null) {
+                return Optional.of("namespace default not created yet");
+            }
+            version = client.getKubernetesVersion().getGitVersion();
+            return Optional.empty();
+        });
+    }
+
+    /** Polls {@code problem} until it finds none; fails at once when a process exits, else after a generous timeout. */
+    private void await(String what, Function<KubernetesClient, Optional<String>> problem) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String lastProblem = "not checked yet";
+        while (System.nanoTime() < deadline) {
+            processes.requireAlive();
             try {
-                KubernetesClient client = adminClient();
-                String readyz = client.raw("/readyz");
-                if ("ok".equals(readyz) && client.namespaces().withName("default").get() != null) {
-                    version = client.getKubernetesVersion().getGitVersion();
+                Optional<String> found = problem.apply(adminClient());
+                if (found.isEmpty()) {
                     return;
                 }
-                lastProblem = "/readyz answered " + readyz;
+                lastProblem = found.get();
             } catch (RuntimeException e) {
                 lastProblem = e.getMessage();
             }
             sleep(Duration.ofMillis(500));
         }
-        throw new IllegalStateException("local kube-apiserver not ready within " + READY_TIMEOUT.toSeconds() + " s ("
-                + lastProblem + "); last log lines:\n" + logTails());
-    }
-
-    private String logTails() {
-        StringBuilder out = new StringBuilder();
-        for (String name : List.of("etcd", "kube-apiserver")) {
-            Path log = run.resolve(name + ".log");
-            try {
-                List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-                out.append("--- ").append(name).append('\n');
-                lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> out.append(l).append('\n'));
-            } catch (IOException e) {
-                out.append("--- ").append(name).append(": ").append(e.getMessage()).append('\n');
-            }
-        }
-        return out.toString();
-    }
-
-    /** API server first (it holds etcd connections), then etcd; SIGTERM, then SIGKILL after a grace period. */
-    private synchronized void stopProcesses() {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            Process process = processes.get(i);
-            process.destroy();
-            try {
-                if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-        processes.clear();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
+        throw new IllegalStateException("local cluster: " + what + " not reached within " + READY_TIMEOUT.toSeconds()
+                + " s (" + lastProblem + "); last log lines:\n" + processes.logTails());
     }
 
     private static void sleep(Duration duration) {

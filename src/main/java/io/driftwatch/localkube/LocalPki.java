@@ -31,15 +31,25 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The certificates a throw-away API server needs: a CA, a serving certificate for 127.0.0.1, an admin client
- * certificate in {@code system:masters}, and the service-account signing key. RSA keys, because fabric8 reads PKCS#8
- * EC keys only when told the algorithm. Written as PEM files into one directory.
+ * The certificates a throw-away control plane needs: a CA (its key signs the certificates kube-controller-manager
+ * issues), a serving certificate for 127.0.0.1, client certificates for the admin ({@code system:masters}),
+ * kube-controller-manager and kube-scheduler, a separate front-proxy CA with the API server's front-proxy client
+ * certificate, and the service-account signing key. RSA keys, because fabric8 reads PKCS#8 EC keys only when told the
+ * algorithm. Written as PEM files into one directory.
  */
 final class LocalPki {
 
-    /** The PEM files of one PKI. */
-    record Files(Path caCert, Path servingCert, Path servingKey, Path adminCert, Path adminKey, Path serviceAccountKey) {
+    /** A client certificate and its key. */
+    record Client(Path cert, Path key) {
     }
+
+    /** The PEM files of one PKI. */
+    record Files(Path caCert, Path caKey, Path servingCert, Path servingKey, Client admin, Client controllerManager,
+            Client scheduler, Path frontProxyCaCert, Client frontProxy, Path serviceAccountKey) {
+    }
+
+    /** The common name the API server accepts front-proxy (request header) client certificates from. */
+    static final String FRONT_PROXY_CLIENT = "front-proxy-client";
 
     private static final Duration VALIDITY = Duration.ofDays(7);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -64,25 +74,37 @@ final class LocalPki {
                         builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
                     });
 
-            KeyPair admin = rsa();
-            X509Certificate adminCert = sign(caName, ca, new X500Name("CN=driftwatch-admin,O=system:masters"),
-                    admin.getPublic(),
-                    builder -> builder.addExtension(Extension.extendedKeyUsage, false,
-                            new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)));
+            KeyPair frontProxyCa = rsa();
+            X500Name frontProxyCaName = new X500Name("CN=driftwatch-local-front-proxy-ca");
+            X509Certificate frontProxyCaCert = sign(frontProxyCaName, frontProxyCa, frontProxyCaName,
+                    frontProxyCa.getPublic(), certificateAuthority());
 
             KeyPair serviceAccount = rsa();
             return new Files(
                     write(dir.resolve("ca.crt"), caCert),
+                    write(dir.resolve("ca.key"), ca.getPrivate()),
                     write(dir.resolve("apiserver.crt"), servingCert),
                     write(dir.resolve("apiserver.key"), serving.getPrivate()),
-                    write(dir.resolve("admin.crt"), adminCert),
-                    write(dir.resolve("admin.key"), admin.getPrivate()),
+                    client(dir, "admin", caName, ca, "CN=driftwatch-admin,O=system:masters"),
+                    client(dir, "kube-controller-manager", caName, ca, "CN=system:kube-controller-manager"),
+                    client(dir, "kube-scheduler", caName, ca, "CN=system:kube-scheduler"),
+                    write(dir.resolve("front-proxy-ca.crt"), frontProxyCaCert),
+                    client(dir, "front-proxy-client", frontProxyCaName, frontProxyCa, "CN=" + FRONT_PROXY_CLIENT),
                     write(dir.resolve("service-account.key"), serviceAccount.getPrivate()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the local API server's certificates to " + dir, e);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot create the local API server's certificates", e);
         }
+    }
+
+    private static Client client(Path dir, String name, X500Name issuer, KeyPair issuerKeys, String subject)
+            throws GeneralSecurityException, OperatorCreationException, IOException {
+        KeyPair keys = rsa();
+        X509Certificate cert = sign(issuer, issuerKeys, new X500Name(subject), keys.getPublic(),
+                builder -> builder.addExtension(Extension.extendedKeyUsage, false,
+                        new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)));
+        return new Client(write(dir.resolve(name + ".crt"), cert), write(dir.resolve(name + ".key"), keys.getPrivate()));
     }
 
     private interface Extensions {

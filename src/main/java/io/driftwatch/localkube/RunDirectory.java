@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * The directory that holds one local cluster's data, certificates and logs, plus the pids of the processes it started
  * and the pid of the JVM that owns it. Before a new cluster starts, {@link #reapOrphans} kills the processes of every
  * run whose owning JVM is gone (killed with SIGKILL, say) and deletes its directory, so a crashed test run never leaves
- * an etcd or kube-apiserver behind for the next one.
+ * a control-plane process (etcd, kube-apiserver, kube-controller-manager, kube-scheduler) behind for the next one.
  */
 final class RunDirectory {
 

@@ -571,6 +571,32 @@ class DiffEngineTest {
     }
 
     @Test
+    void aClaimTheStatefulSetControllerMadeIsNotExtraButOneLabelledByHandIs() {
+        String claim = """
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata:
+                  name: data-postgres-0
+                  namespace: shop
+                  labels: {app.kubernetes.io/instance: shop, app.kubernetes.io/name: postgres}
+                  managedFields:
+                    - {manager: kube-controller-manager, operation: Update, apiVersion: v1, time: "2026-12-03T10:22:00Z", fieldsType: FieldsV1, fieldsV1: {f:metadata: {f:labels: {.: {}, f:app.kubernetes.io/instance: {}, f:app.kubernetes.io/name: {}}}, f:spec: {f:accessModes: {}}}}
+                spec: {accessModes: [ReadWriteOnce]}
+                """;
+        ObjectNode madeByTheController = Fixtures.yaml(claim);
+        ObjectNode labelledByHand = Fixtures.yaml(claim.replace("data-postgres-0", "data-postgres-9")
+                .replace("f:app.kubernetes.io/instance: {}, ", ""));
+        addManager(labelledByHand, "kubectl-label", "Update", "", "2026-12-03T10:30:00Z",
+                "{\"f:metadata\":{\"f:labels\":{\"f:app.kubernetes.io/instance\":{}}}}");
+
+        DriftReport report = engine.diffAll(List.of(desired(deployment)),
+                List.of(live, madeByTheController, labelledByHand), k -> true);
+
+        assertThat(report.drifts()).extracting(d -> d.key().name() + " " + d.type())
+                .containsExactly("data-postgres-9 EXTRA");
+    }
+
+    @Test
     void countsDriftsInTheSummary() {
         ObjectNode cm = Fixtures.yaml("""
                 apiVersion: v1

@@ -31,7 +31,10 @@ class LiveCachePagingIT {
                 .resource(new ConfigMapBuilder().withNewMetadata().withName("cm-" + i).endMetadata()
                         .withData(Map.of("index", Integer.toString(i))).build())
                 .create());
-        int expected = count;   // no kube-root-ca.crt: no controller manager runs beside the test API server
+        // the root-CA publisher of kube-controller-manager adds kube-root-ca.crt to every namespace
+        Eventually.await("kube-root-ca.crt published", WAIT,
+                () -> client.configMaps().inNamespace(ns.name()).withName("kube-root-ca.crt").get() != null);
+        int expected = count + 1;
 
         List<LiveEvent> events = new CopyOnWriteArrayList<>();
         try (LiveCache cache = new LiveCache(client, List.of(ns.name()), events::add)) {

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A test JVM killed with SIGKILL leaves etcd and kube-apiserver running; the next start must reap them. */
+/** A test JVM killed with SIGKILL leaves the control plane running; the next start must reap them. */
 class OrphanReapingIT {
 
     @Test
@@ -28,8 +28,9 @@ class OrphanReapingIT {
         }
         List<ProcessHandle> children = Files.readAllLines(runDir.resolve("children.pid")).stream()
                 .filter(l -> !l.isBlank()).map(l -> ProcessHandle.of(Long.parseLong(l.trim())).orElseThrow()).toList();
-        assertThat(children).hasSize(2);
-        assertThat(children).as("etcd and kube-apiserver outlive the killed JVM").allMatch(ProcessHandle::isAlive);
+        assertThat(children).hasSize(4);
+        assertThat(children).as("etcd, kube-apiserver, kube-controller-manager and kube-scheduler outlive the killed JVM")
+                .allMatch(ProcessHandle::isAlive);
 
         int reaped = RunDirectory.reapOrphans();
 

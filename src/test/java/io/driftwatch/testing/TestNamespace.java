@@ -1,6 +1,6 @@
 package io.driftwatch.testing;
 
-/** A namespace created for one test only. Without controllers it never finishes terminating, so it is never reused. */
+/** A namespace created for one test only and never reused (tests leave it behind; the cluster is thrown away). */
 public record TestNamespace(String name) {
 
     @Override
