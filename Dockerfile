@@ -4,22 +4,28 @@
 #   docker run --rm driftwatch --help
 # Three stages: kustomize and helm built from their Go modules at the versions Argo CD v3.5 bundles, the jar built
 # with Maven, and a small JRE 17 runtime that runs as a non-root user.
+# The base images are build arguments (defaults: the published images); scripts/build-image.sh builds local ones
+# from Debian packages and builds this file with buildah, without a Docker engine.
+ARG GOLANG_IMAGE=golang:1.26-bookworm
+ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:17-jre-jammy
 
-FROM golang:1.26-bookworm AS tools
+FROM ${GOLANG_IMAGE} AS tools
 ARG KUSTOMIZE_VERSION=5.8.1
 ARG HELM_VERSION=4.2.1
 ENV CGO_ENABLED=0 GOFLAGS=-trimpath GOBIN=/out
 RUN go install "sigs.k8s.io/kustomize/kustomize/v5@v${KUSTOMIZE_VERSION}" \
  && go install -ldflags "-X helm.sh/helm/v4/internal/version.version=v${HELM_VERSION}" "helm.sh/helm/v4/cmd/helm@v${HELM_VERSION}"
 
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM ${MAVEN_IMAGE} AS build
 WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
-RUN mvn -B -q package -DskipTests
+# the tests are not in the build context (.dockerignore): they run in CI, not in the image build
+RUN mvn -B -q package -Dmaven.test.skip=true -DskipUnitTests=true
 
-FROM eclipse-temurin:17-jre-jammy
+FROM ${RUNTIME_IMAGE}
 LABEL org.opencontainers.image.title="driftwatch" \
       org.opencontainers.image.description="Detects, attributes and tracks drift between Git and live Kubernetes state" \
       org.opencontainers.image.licenses="Apache-2.0"

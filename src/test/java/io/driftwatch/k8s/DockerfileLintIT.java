@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * No Docker engine runs here, so the image cannot be built in CI; the Dockerfile is linted with hadolint (installed by
- * scripts/test.sh) instead. A missing hadolint fails the test.
+ * The Dockerfile is linted with hadolint (installed by scripts/test.sh); ImageIT builds and runs it. A missing hadolint
+ * fails the test.
  */
 class DockerfileLintIT {
 

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -25,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every install manifest is accepted by the real API server (server-side dry-run: schema, defaulting, admission), in
- * file order, and the example overlays (agent + SQLite hub; hub on PostgreSQL) render with the real kustomize and are
- * accepted too. The ServiceMonitor and PrometheusRule kinds come from minimal CRDs of our own
- * (src/test/resources/crds), installed first. The rendered hub is checked for what the API server cannot know: the
+ * file order, and the example overlays (agent + SQLite hub, with and without monitoring; hub on PostgreSQL) render with
+ * the real kustomize and are accepted too. The ServiceMonitor and PrometheusRule kinds of the opt-in monitoring
+ * components come from minimal CRDs of our own (src/test/resources/crds), installed first; without monitoring no
+ * overlay renders any monitoring.coreos.com object (InstallIT applies them to a cluster without those CRDs). The rendered hub is checked for what the API server cannot know: the
  * security context, probes on the hub's health endpoints, the database volume at the configured path, and a
  * configuration the hub's own loader accepts.
  */
@@ -96,8 +98,12 @@ class K8sManifestsIT {
     @Test
     void everyBaseManifestPassesServerSideDryRunInOrder(LocalKubeCluster cluster) throws IOException {
         Kubectl kubectl = prepared(cluster);
-        List<Path> files = numberedFiles("k8s/base");
-        assertThat(files).hasSizeGreaterThanOrEqualTo(13);
+        List<Path> files = new ArrayList<>(numberedFiles("k8s/base"));
+        assertThat(files).hasSizeGreaterThanOrEqualTo(11);
+        files.addAll(numberedFiles("k8s/monitoring"));
+        assertThat(files).extracting(p -> p.getFileName().toString()).contains(
+                "120-ServiceMonitor-driftwatch-agent.yaml", "130-PrometheusRule-driftwatch.yaml",
+                "140-ConfigMap-driftwatch-dashboards.yaml");
         for (Path file : files) {
             Kubectl.Result result = dryRun(kubectl, file);
             assertThat(result.exitCode()).as(file + ": " + result.output()).isZero();
@@ -109,6 +115,7 @@ class K8sManifestsIT {
         Kubectl kubectl = prepared(cluster);
         List<Path> files = new ArrayList<>(numberedFiles("k8s/hub"));
         files.addAll(numberedFiles("k8s/hub-postgresql"));
+        files.addAll(numberedFiles("k8s/hub-monitoring"));
         assertThat(files).extracting(p -> p.getFileName().toString()).contains(
                 "210-ServiceAccount-driftwatch-hub.yaml", "220-ConfigMap-driftwatch-hub.yaml",
                 "230-PersistentVolumeClaim-driftwatch-hub.yaml", "240-Deployment-driftwatch-hub.yaml",
@@ -125,10 +132,10 @@ class K8sManifestsIT {
             throws Exception {
         Kubectl kubectl = prepared(cluster);
         List<JsonNode> objects = renderAndDryRun(kubectl, "k8s/overlays/example",
-                "deployment.apps/driftwatch-agent", "servicemonitor.monitoring.coreos.com/driftwatch-agent",
-                "prometheusrule.monitoring.coreos.com/driftwatch", "deployment.apps/driftwatch-hub",
-                "persistentvolumeclaim/driftwatch-hub", "service/driftwatch-hub",
-                "servicemonitor.monitoring.coreos.com/driftwatch-hub");
+                "deployment.apps/driftwatch-agent", "deployment.apps/driftwatch-hub",
+                "persistentvolumeclaim/driftwatch-hub", "service/driftwatch-hub");
+        assertThat(objects).as("no Prometheus Operator object without the monitoring components")
+                .noneMatch(o -> o.path("apiVersion").asText().startsWith("monitoring.coreos.com/"));
         String agentConfig = find(objects, "ConfigMap", "driftwatch-agent").path("data").path("agent.yaml").asText();
         assertThat(agentConfig).contains("cluster: prod-eu-1").contains("url: http://driftwatch-hub.driftwatch.svc:8443");
         assertThat(find(objects, "Deployment", "driftwatch-agent").toString())
@@ -148,11 +155,39 @@ class K8sManifestsIT {
     }
 
     @Test
+    void monitoringOverlayAddsServiceMonitorsRulesAndDashboards(LocalKubeCluster cluster) throws Exception {
+        Kubectl kubectl = prepared(cluster);
+        List<JsonNode> objects = renderAndDryRun(kubectl, "k8s/overlays/example-monitoring",
+                "deployment.apps/driftwatch-agent", "servicemonitor.monitoring.coreos.com/driftwatch-agent",
+                "prometheusrule.monitoring.coreos.com/driftwatch", "deployment.apps/driftwatch-hub",
+                "servicemonitor.monitoring.coreos.com/driftwatch-hub",
+                "configmap/driftwatch-dashboard-fleet-overview", "configmap/driftwatch-dashboard-cluster-detail",
+                "configmap/driftwatch-dashboard-agent-internals");
+        JsonNode dashboard = find(objects, "ConfigMap", "driftwatch-dashboard-fleet-overview");
+        assertThat(dashboard.path("metadata").path("labels").path("grafana_dashboard").asText()).isEqualTo("1");
+        assertThat(YAML.readTree(dashboard.path("data").path("fleet-overview.json").asText()))
+                .isEqualTo(YAML.readTree(Path.of("dashboards", "fleet-overview.json").toFile()));
+        assertThat(objects).as("the monitoring overlay is the example plus monitoring objects only")
+                .filteredOn(o -> !o.path("apiVersion").asText().startsWith("monitoring.coreos.com/")
+                        && !o.path("metadata").path("name").asText().startsWith("driftwatch-dashboard-"))
+                .containsExactlyInAnyOrderElementsOf(YAML.readValues(YAML.getFactory().createParser(
+                        render("k8s/overlays/example")), JsonNode.class).readAll());
+
+        JsonNode endpoints = find(objects, "ServiceMonitor", "driftwatch-hub").path("spec").path("endpoints");
+        assertThat(endpoints).hasSize(2);
+        assertThat(endpoints.get(0).path("path").asText()).isEqualTo("/metrics");
+        assertThat(endpoints.get(0).has("relabelings")).as("own metrics keep job driftwatch-hub").isFalse();
+        assertThat(endpoints.get(1).path("path").asText()).isEqualTo("/metrics/agents");
+        assertThat(endpoints.get(1).path("honorLabels").asBoolean()).isTrue();
+        assertThat(endpoints.get(1).path("relabelings").toString())
+                .isEqualTo("[{\"action\":\"replace\",\"replacement\":\"driftwatch-agent\",\"targetLabel\":\"job\"}]");
+    }
+
+    @Test
     void postgresqlHubOverlayRendersAndPassesServerSideDryRun(LocalKubeCluster cluster) throws Exception {
         Kubectl kubectl = prepared(cluster);
         List<JsonNode> objects = renderAndDryRun(kubectl, "k8s/overlays/hub-postgresql",
-                "deployment.apps/driftwatch-hub", "poddisruptionbudget.policy/driftwatch-hub",
-                "servicemonitor.monitoring.coreos.com/driftwatch-hub");
+                "deployment.apps/driftwatch-hub", "poddisruptionbudget.policy/driftwatch-hub");
         assertThat(objects).noneMatch(o -> o.path("kind").asText().equals("PersistentVolumeClaim"));
         JsonNode deployment = find(objects, "Deployment", "driftwatch-hub");
         JsonNode storage = checkHub(objects, deployment);
@@ -197,7 +232,19 @@ class K8sManifestsIT {
 
         JsonNode configMap = find(objects, "ConfigMap", "driftwatch-hub");
         ObjectNode tree = (ObjectNode) YAML.readTree(configMap.path("data").path("hub.yaml").asText());
-        // the hub's own loader validates it, with the pod's paths (which do not exist here) pointed at this machine
+        // the hub's own loader validates it, with the pod's paths (which do not exist here) pointed at this machine:
+        // each token hash is a key of the Secret driftwatch-hub-token-hashes mounted where tokenSha256File points
+        for (String list : new String[] {"clusters", "readTokens"}) {
+            for (JsonNode entry : tree.path(list)) {
+                Path file = Path.of(entry.path("tokenSha256File").asText());
+                String volume = volumeMountedAt(deployment, file.getParent().toString());
+                assertThat(podVolume(deployment, volume).path("secret").path("secretName").asText())
+                        .isEqualTo("driftwatch-hub-token-hashes");
+                Path local = Files.writeString(Files.createTempFile(tmp, "hash-", ""),
+                        UUID.randomUUID().toString().replace("-", "").repeat(2));
+                ((ObjectNode) entry).put("tokenSha256File", local.toString());
+            }
+        }
         Path password = Files.writeString(tmp.resolve("password"), "secret");
         HubConfig config = HubConfigLoader.bind(tree.deepCopy(), Map.of(
                 "DRIFTWATCH_HUB_SQLITE_PATH", tmp.resolve("hub.db").toString(),
@@ -215,14 +262,6 @@ class K8sManifestsIT {
         JsonNode policy = find(objects, "NetworkPolicy", "driftwatch-hub");
         assertThat(policy.path("spec").path("ingress").get(0).path("ports").get(0).path("port").asInt()).isEqualTo(port);
 
-        JsonNode endpoints = find(objects, "ServiceMonitor", "driftwatch-hub").path("spec").path("endpoints");
-        assertThat(endpoints).hasSize(2);
-        assertThat(endpoints.get(0).path("path").asText()).isEqualTo("/metrics");
-        assertThat(endpoints.get(0).has("relabelings")).as("own metrics keep job driftwatch-hub").isFalse();
-        assertThat(endpoints.get(1).path("path").asText()).isEqualTo("/metrics/agents");
-        assertThat(endpoints.get(1).path("honorLabels").asBoolean()).isTrue();
-        assertThat(endpoints.get(1).path("relabelings").toString())
-                .isEqualTo("[{\"action\":\"replace\",\"replacement\":\"driftwatch-agent\",\"targetLabel\":\"job\"}]");
         return tree.path("storage");
     }
 

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The PrometheusRule shipped in k8s/base carries exactly the groups of the plain rules file that promtool tests. */
+/** The PrometheusRule shipped in k8s/monitoring carries exactly the groups of the plain rules file that promtool tests. */
 class PrometheusRuleSyncTest {
 
     @Test
     void prometheusRuleGroupsEqualTheRulesFile() {
-        JsonNode prometheusRule = AlertRules.yaml(Path.of("k8s", "base", "130-PrometheusRule-driftwatch.yaml"));
+        JsonNode prometheusRule = AlertRules.yaml(Path.of("k8s", "monitoring", "130-PrometheusRule-driftwatch.yaml"));
         JsonNode rules = AlertRules.yaml(AlertRules.RULES);
 
         assertThat(prometheusRule.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
