@@ -185,7 +185,9 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
     Path kubeconfig;
 
-    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context to use.")
+    @Option(names = "--context", paramLabel = "NAME",
+            description = "Kubeconfig context to use (default: its current-context); an unknown name is an error "
+                    + "naming the available ones.")
     String context;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
@@ -238,7 +240,7 @@ final class DiffCommand implements Callable<Integer> {
             out.flush();
             return report.hasDrift() ? ExitCodes.DRIFT : ExitCodes.OK;
         } catch (ManifestException | ApiDiscovery.UnknownKindException | DiffSettings.SettingsException
-                 | SourceException e) {
+                 | SourceException | ClusterConnection.ConnectionException e) {
             err.println("error: " + e.getMessage());
             return ExitCodes.ERROR;
         } catch (KubernetesClientException e) {
@@ -348,13 +350,7 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     private Config clientConfig() {
-        if (kubeconfig != null) {
-            if (!Files.isReadable(kubeconfig)) {
-                throw new DiffSettings.SettingsException("--kubeconfig " + kubeconfig + " is not a readable file");
-            }
-            return Config.fromKubeconfig(context, kubeconfig.toFile());
-        }
-        return Config.autoConfigure(context);
+        return ClusterConnection.resolve(kubeconfig, context);
     }
 
     private String describe(KubernetesClientException e) {
