@@ -200,6 +200,11 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--no-color", description = "Never colour text output (also: NO_COLOR set).")
     boolean noColor;
 
+    @Option(names = "--allow-empty",
+            description = "Accept desired state with no objects (default: an empty directory, render or Argo CD app is "
+                    + "an error, exit 2, so a wrong path cannot pass a CI gate).")
+    boolean allowEmpty;
+
     @Mixin
     DiffSettings settings;
 
@@ -219,7 +224,9 @@ final class DiffCommand implements Callable<Integer> {
         try {
             DriftReport report;
             if (input.dir != null) {
-                report = diffAgainstCluster(settings.app(input.dir), ns -> readDirectory(input.dir));
+                report = diffAgainstCluster(settings.app(input.dir),
+                        ns -> nonEmpty(readDirectory(input.dir), "--dir " + input.dir + " holds no Kubernetes objects "
+                                + "(no .yaml, .yml or .json manifests, or only empty documents)"));
             } else if (input.argocd != null) {
                 ArgoCdDesiredState.Loaded loaded = ArgoCdDesiredState.load(input.argocd.connection(),
                         input.argocd.app, input.argocd.appNamespace, err);
@@ -228,11 +235,13 @@ final class DiffCommand implements Callable<Integer> {
                 }
                 tracking = loaded.tracking();
                 report = diffAgainstCluster(settings.app != null ? settings.app : input.argocd.app,
-                        ns -> loaded.objects());
+                        ns -> nonEmpty(loaded.objects(), "Argo CD app " + input.argocd.app + " has no manifests at its "
+                                + "synced revision"));
             } else if (input.git != null) {
                 String app = gitAppName(input.git);
-                report = diffAgainstCluster(app, ns -> GitDesiredState.load(gitSpec(input.git, app, ns),
-                        input.git.cacheDir, err));
+                report = diffAgainstCluster(app, ns -> nonEmpty(GitDesiredState.load(gitSpec(input.git, app, ns),
+                        input.git.cacheDir, err), "--repo " + RepoUrls.redact(input.git.repo) + " --path "
+                        + input.git.path + " renders no Kubernetes objects"));
             } else {
                 report = diffOffline(input.offline);
             }
@@ -250,7 +259,12 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     private DriftReport diffOffline(Offline files) throws ManifestException {
-        List<ObjectNode> desired = ManifestReader.read(files.desired);
+        if (Files.isDirectory(files.live)) {
+            throw new DiffSettings.SettingsException("--live " + files.live + " is a directory; it takes one file of "
+                    + "live objects (kubectl get -o yaml --show-managed-fields ... > live.yaml)");
+        }
+        List<ObjectNode> desired = nonEmpty(ManifestReader.read(files.desired), "--desired " + files.desired
+                + " holds no Kubernetes objects");
         List<JsonNode> live = List.copyOf(ManifestReader.read(files.live));
         String ns = namespace != null ? namespace : "default";
         return run(settings.app(files.desired), desired, live, ns, BuiltinResourceScope.INSTANCE,
@@ -261,6 +275,15 @@ final class DiffCommand implements Callable<Integer> {
     @FunctionalInterface
     interface DesiredLoader {
         List<ObjectNode> load(String namespace) throws ManifestException, SourceException;
+    }
+
+    /** The objects, unless there are none and --allow-empty is not set: nothing to compare is a wrong path. */
+    private List<ObjectNode> nonEmpty(List<ObjectNode> objects, String why) {
+        if (objects.isEmpty() && !allowEmpty) {
+            throw new DiffSettings.SettingsException(why + "; nothing to compare (pass --allow-empty if that is "
+                    + "intended)");
+        }
+        return objects;
     }
 
     private static List<ObjectNode> readDirectory(Path dir) throws ManifestException {

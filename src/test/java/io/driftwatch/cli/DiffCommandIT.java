@@ -97,4 +97,23 @@ class DiffCommandIT {
                 + " (available: dead, local)");
         assertThat(unknown.stdout()).isEmpty();
     }
+
+    @Test
+    void emptyDesiredStateIsAnErrorUnlessAllowedForDirectoriesAndGitRenders(LocalKubeCluster cluster,
+            TestNamespace ns) throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        io.driftwatch.testing.GitRepoFixture repo = io.driftwatch.testing.GitRepoFixture.init(dir.resolve("repo"));
+        repo.write("apps/shop/README.md", "manifests moved to apps/store\n").commit("docs only");
+        String kubeconfig = cluster.kubeconfig().toString();
+
+        CliRun allowed = CliRun.of("diff", "--dir", empty.toString(), "-n", ns.name(), "--kubeconfig", kubeconfig,
+                "--allow-empty");
+        CliRun git = CliRun.of("diff", "--repo", repo.fileUrl(), "--path", "apps/shop", "-n", ns.name(),
+                "--kubeconfig", kubeconfig, "--git-cache-dir", dir.resolve("cache").toString());
+
+        assertThat(allowed.exitCode()).as(allowed.stderr()).isEqualTo(ExitCodes.OK);
+        assertThat(git.exitCode()).isEqualTo(ExitCodes.ERROR);
+        assertThat(git.stderr()).contains("--path apps/shop renders no Kubernetes objects").contains("--allow-empty");
+        assertThat(git.stdout()).isEmpty();
+    }
 }
