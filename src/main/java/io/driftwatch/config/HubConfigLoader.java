@@ -1,8 +1,6 @@
 package io.driftwatch.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -68,7 +66,7 @@ public final class HubConfigLoader {
             }
             tree = read instanceof ObjectNode o ? o : YAML.createObjectNode();
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot parse YAML: " + e.getMessage());
+            throw new ConfigException(file + ": cannot parse YAML: " + ConfigBinding.parseError(e));
         }
         return bind(tree, env, file.toString());
     }
@@ -79,15 +77,13 @@ public final class HubConfigLoader {
         if (!problems.isEmpty()) {
             throw ConfigException.of(source, problems);
         }
-        HubConfig config;
-        try {
-            config = YAML.treeToValue(tree, HubConfig.class);
-        } catch (JsonMappingException e) {
-            throw ConfigException.of(source, List.of(ConfigLoader.describe(e)));
-        } catch (JsonProcessingException e) {
-            throw ConfigException.of(source, List.of(e.getOriginalMessage()));
-        }
-        validate(config, problems);
+        ConfigBinding<HubConfig> binding = ConfigBinding.bind(YAML, tree, HubConfig.class);
+        problems.addAll(binding.problems());
+        HubConfig config = binding.value() != null ? binding.value()
+                : new HubConfig(null, null, null, null, null, null, null, null, null);
+        List<String> invalid = new ArrayList<>();
+        validate(config, invalid);
+        invalid.stream().filter(p -> !binding.alreadyReported(p)).forEach(problems::add);
         if (!problems.isEmpty()) {
             throw ConfigException.of(source, problems);
         }
@@ -115,8 +111,8 @@ public final class HubConfigLoader {
             problems.add("listen.tlsCertFile, listen.tlsKeyFile: set both (PEM) or neither");
         }
         for (Path pem : new Path[] {c.listen().tlsCertFile(), c.listen().tlsKeyFile()}) {
-            if (pem != null && !Files.isReadable(pem)) {
-                problems.add("listen: " + pem + " is not readable");
+            if (pem != null && ConfigBinding.unreadableFile(pem) != null) {
+                problems.add("listen: " + ConfigBinding.unreadableFile(pem));
             }
         }
         validateStorage(c.storage(), problems);
@@ -196,8 +192,8 @@ public final class HubConfigLoader {
                 if (s.postgresUrl() == null || !s.postgresUrl().startsWith("jdbc:postgresql://")) {
                     problems.add("storage.postgresUrl: required for postgresql, e.g. jdbc:postgresql://db:5432/driftwatch");
                 }
-                if (s.postgresPasswordFile() != null && !Files.isReadable(s.postgresPasswordFile())) {
-                    problems.add("storage.postgresPasswordFile: " + s.postgresPasswordFile() + " is not readable");
+                if (s.postgresPasswordFile() != null && ConfigBinding.unreadableFile(s.postgresPasswordFile()) != null) {
+                    problems.add("storage.postgresPasswordFile: " + ConfigBinding.unreadableFile(s.postgresPasswordFile()));
                 }
             }
             default -> problems.add("storage.type: '" + s.type() + "' is not sqlite or postgresql");
