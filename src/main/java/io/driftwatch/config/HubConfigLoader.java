@@ -115,6 +115,16 @@ public final class HubConfigLoader {
                 problems.add("listen: " + ConfigBinding.unreadableFile(pem));
             }
         }
+        HubConfig.Listen l0 = c.listen();
+        for (var t : List.of(Map.entry("idleTimeout", l0.idleTimeout()), Map.entry("headerTimeout", l0.headerTimeout()),
+                Map.entry("requestTimeout", l0.requestTimeout()))) {
+            if (t.getValue().compareTo(Duration.ofMillis(100)) < 0) {
+                problems.add("listen." + t.getKey() + ": must be at least 100ms");
+            }
+        }
+        if (l0.maxHeaderBytes() < 1024 || l0.maxHeaderBytes() > 1 << 20) {
+            problems.add("listen.maxHeaderBytes: must be between 1 KiB and 1 MiB");
+        }
         validateStorage(c.storage(), problems);
         Set<String> hashes = new HashSet<>();
         Set<String> names = new HashSet<>();
@@ -148,6 +158,9 @@ public final class HubConfigLoader {
         }
         if (l.maxSnapshotDrifts() < 1) {
             problems.add("limits.maxSnapshotDrifts: must be at least 1");
+        }
+        if (l.maxClockSkew().isNegative() || l.maxClockSkew().compareTo(Duration.ofDays(7)) > 0) {
+            problems.add("limits.maxClockSkew: must be between 0s and 7d");
         }
         if (c.retention().history().compareTo(Duration.ofHours(1)) < 0) {
             problems.add("retention.history: must be at least 1h");

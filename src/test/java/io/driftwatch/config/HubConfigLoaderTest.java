@@ -103,7 +103,8 @@ class HubConfigLoaderTest {
         assertThatThrownBy(() -> bind(yaml, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("listen.port: \"x\" is not a whole number")
-                .hasMessageContaining("listen.tls: unknown setting (known: host, port, tlsCertFile, tlsKeyFile)")
+                .hasMessageContaining("listen.tls: unknown setting (known: headerTimeout, host, idleTimeout, maxHeaderBytes, port, "
+                        + "requestTimeout, tlsCertFile, tlsKeyFile)")
                 .hasMessageContaining("storage.poolSize: expected a whole number, got a list")
                 .hasMessageContaining("clusters[0].extra: unknown setting")
                 .hasMessageContaining("clusters[1].name: required, letters, digits")
