@@ -12,6 +12,7 @@ import io.driftwatch.diff.DiffOptions;
 import io.driftwatch.diff.DriftReport;
 import io.driftwatch.diff.ListSchema;
 import io.driftwatch.diff.ManifestException;
+import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.diff.ManifestReader;
 import io.driftwatch.diff.ReportJson;
 import io.driftwatch.diff.ReportText;
@@ -205,6 +206,19 @@ final class DiffCommand implements Callable<Integer> {
                     + "an error, exit 2, so a wrong path cannot pass a CI gate).")
     boolean allowEmpty;
 
+    @Option(names = "--max-document-bytes", paramLabel = "BYTES", defaultValue = "3145728",
+            description = "Largest manifest document read (default: ${DEFAULT-VALUE}, 3 MiB; Kubernetes refuses objects "
+                    + "over ~1.5 MiB).")
+    long maxDocumentBytes;
+
+    @Option(names = "--max-total-bytes", paramLabel = "BYTES", defaultValue = "268435456",
+            description = "Most manifest bytes read from --dir/--desired/--live (default: ${DEFAULT-VALUE}, 256 MiB).")
+    long maxTotalBytes;
+
+    @Option(names = "--max-documents", paramLabel = "N", defaultValue = "50000",
+            description = "Most objects read from one input (default: ${DEFAULT-VALUE}).")
+    int maxDocuments;
+
     @Mixin
     DiffSettings settings;
 
@@ -263,9 +277,9 @@ final class DiffCommand implements Callable<Integer> {
             throw new DiffSettings.SettingsException("--live " + files.live + " is a directory; it takes one file of "
                     + "live objects (kubectl get -o yaml --show-managed-fields ... > live.yaml)");
         }
-        List<ObjectNode> desired = nonEmpty(ManifestReader.read(files.desired), "--desired " + files.desired
+        List<ObjectNode> desired = nonEmpty(ManifestReader.read(files.desired, limits()), "--desired " + files.desired
                 + " holds no Kubernetes objects");
-        List<JsonNode> live = List.copyOf(ManifestReader.read(files.live));
+        List<JsonNode> live = List.copyOf(ManifestReader.read(files.live, limits()));
         String ns = namespace != null ? namespace : "default";
         return run(settings.app(files.desired), desired, live, ns, BuiltinResourceScope.INSTANCE,
                 new BuiltinListSchema());
@@ -286,11 +300,20 @@ final class DiffCommand implements Callable<Integer> {
         return objects;
     }
 
-    private static List<ObjectNode> readDirectory(Path dir) throws ManifestException {
+    private ManifestLimits limits() {
+        try {
+            return new ManifestLimits(maxDocumentBytes, maxTotalBytes, maxDocuments);
+        } catch (IllegalArgumentException e) {
+            throw new DiffSettings.SettingsException("--max-document-bytes, --max-total-bytes, --max-documents: "
+                    + e.getMessage());
+        }
+    }
+
+    private List<ObjectNode> readDirectory(Path dir) throws ManifestException {
         if (!Files.isDirectory(dir)) {
             throw new ManifestException(dir, 0, "not a directory");
         }
-        return ManifestReader.read(dir);
+        return ManifestReader.read(dir, limits());
     }
 
     private DriftReport diffAgainstCluster(String app, DesiredLoader loader) throws ManifestException, SourceException {

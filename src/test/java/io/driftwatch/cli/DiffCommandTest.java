@@ -236,4 +236,16 @@ class DiffCommandTest {
         assertThat(err.toString()).contains("--desired");
         assertThat(out.toString()).isEmpty();
     }
+
+    @Test
+    void manifestLimitsAreFlags() throws IOException {
+        Path big = Files.writeString(tmp.resolve("big.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n"
+                + "data: {a: \"" + "z".repeat(5000) + "\"}\n");
+
+        assertThat(run("diff", "--desired", big.toString(), "--live", fixture("service-live.yaml"),
+                "--max-document-bytes", "2048")).isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString()).contains(big.toString())
+                .contains("a YAML document exceeds the limit of 2048 bytes (--max-document-bytes)");
+        assertThat(out.toString()).isEmpty();
+    }
 }
