@@ -461,6 +461,11 @@ public final class Agent {
                 var changed = source.loadIfChanged(sourceRevisions.get(source.app()));
                 if (changed.isPresent()) {
                     var state = changed.get();
+                    if (state.objects().isEmpty() && !config.sources().emptyAllowed(source.app())) {
+                        throw new io.driftwatch.source.SourceException(io.driftwatch.source.SourceException.Reason.EMPTY,
+                                "revision " + state.revision() + " yields no objects (a wrong path? list the app in "
+                                        + "sources.allowEmpty if it is meant to be empty)");
+                    }
                     LOG.info("app {}: desired state at revision {} ({} objects)", source.app(), state.revision(),
                             state.objects().size());
                     sourceRevisions.put(source.app(), state.revision());

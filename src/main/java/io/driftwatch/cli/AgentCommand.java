@@ -5,7 +5,6 @@ import io.driftwatch.config.AgentConfig;
 import io.driftwatch.config.ConfigException;
 import io.driftwatch.config.ConfigLoader;
 import io.fabric8.kubernetes.client.Config;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -30,10 +29,11 @@ final class AgentCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
-            description = "Kubeconfig (default: in-cluster service account, else $KUBECONFIG or ~/.kube/config).")
+            description = "Kubeconfig (default: $KUBECONFIG or ~/.kube/config, else the pod's service account).")
     Path kubeconfig;
 
-    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context.")
+    @Option(names = "--context", paramLabel = "NAME",
+            description = "Kubeconfig context (default: its current-context); an unknown name is an error.")
     String context;
 
     @CommandLine.Spec
@@ -48,12 +48,13 @@ final class AgentCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return ExitCodes.ERROR;
         }
-        if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
-            spec.commandLine().getErr().println("error: --kubeconfig " + kubeconfig + " is not a readable file");
+        Config clientConfig;
+        try {
+            clientConfig = ClusterConnection.resolve(kubeconfig, context);
+        } catch (ClusterConnection.ConnectionException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
             return ExitCodes.ERROR;
         }
-        Config clientConfig = kubeconfig != null ? Config.fromKubeconfig(context, kubeconfig.toFile())
-                : Config.autoConfigure(context);
         Agent agent = new Agent(settings, clientConfig, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

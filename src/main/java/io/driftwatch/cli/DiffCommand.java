@@ -12,6 +12,7 @@ import io.driftwatch.diff.DiffOptions;
 import io.driftwatch.diff.DriftReport;
 import io.driftwatch.diff.ListSchema;
 import io.driftwatch.diff.ManifestException;
+import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.diff.ManifestReader;
 import io.driftwatch.diff.ReportJson;
 import io.driftwatch.diff.ReportText;
@@ -186,7 +187,9 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
     Path kubeconfig;
 
-    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context to use.")
+    @Option(names = "--context", paramLabel = "NAME",
+            description = "Kubeconfig context to use (default: its current-context); an unknown name is an error "
+                    + "naming the available ones.")
     String context;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
@@ -198,6 +201,24 @@ final class DiffCommand implements Callable<Integer> {
 
     @Option(names = "--no-color", description = "Never colour text output (also: NO_COLOR set).")
     boolean noColor;
+
+    @Option(names = "--allow-empty",
+            description = "Accept desired state with no objects (default: an empty directory, render or Argo CD app is "
+                    + "an error, exit 2, so a wrong path cannot pass a CI gate).")
+    boolean allowEmpty;
+
+    @Option(names = "--max-document-bytes", paramLabel = "BYTES", defaultValue = "3145728",
+            description = "Largest manifest document read (default: ${DEFAULT-VALUE}, 3 MiB; Kubernetes refuses objects "
+                    + "over ~1.5 MiB).")
+    long maxDocumentBytes;
+
+    @Option(names = "--max-total-bytes", paramLabel = "BYTES", defaultValue = "268435456",
+            description = "Most manifest bytes read from --dir/--desired/--live (default: ${DEFAULT-VALUE}, 256 MiB).")
+    long maxTotalBytes;
+
+    @Option(names = "--max-documents", paramLabel = "N", defaultValue = "50000",
+            description = "Most objects read from one input (default: ${DEFAULT-VALUE}).")
+    int maxDocuments;
 
     @Mixin
     DiffSettings settings;
@@ -221,7 +242,9 @@ final class DiffCommand implements Callable<Integer> {
         try {
             DriftReport report;
             if (input.dir != null) {
-                report = diffAgainstCluster(settings.app(input.dir), ns -> readDirectory(input.dir));
+                report = diffAgainstCluster(settings.app(input.dir),
+                        ns -> nonEmpty(readDirectory(input.dir), "--dir " + input.dir + " holds no Kubernetes objects "
+                                + "(no .yaml, .yml or .json manifests, or only empty documents)"));
             } else if (input.argocd != null) {
                 ArgoCdDesiredState.Loaded loaded = ArgoCdDesiredState.load(input.argocd.connection(),
                         input.argocd.app, input.argocd.appNamespace, err);
@@ -230,11 +253,13 @@ final class DiffCommand implements Callable<Integer> {
                 }
                 tracking = loaded.tracking();
                 report = diffAgainstCluster(settings.app != null ? settings.app : input.argocd.app,
-                        ns -> loaded.objects());
+                        ns -> nonEmpty(loaded.objects(), "Argo CD app " + input.argocd.app + " has no manifests at its "
+                                + "synced revision"));
             } else if (input.git != null) {
                 String app = gitAppName(input.git);
-                report = diffAgainstCluster(app, ns -> GitDesiredState.load(gitSpec(input.git, app, ns),
-                        input.git.cacheDir, err));
+                report = diffAgainstCluster(app, ns -> nonEmpty(GitDesiredState.load(gitSpec(input.git, app, ns),
+                        input.git.cacheDir, err), "--repo " + RepoUrls.redact(input.git.repo) + " --path "
+                        + input.git.path + " renders no Kubernetes objects"));
             } else {
                 report = diffOffline(input.offline);
             }
@@ -242,7 +267,7 @@ final class DiffCommand implements Callable<Integer> {
             out.flush();
             return report.hasDrift() ? ExitCodes.DRIFT : ExitCodes.OK;
         } catch (ManifestException | ApiDiscovery.UnknownKindException | DiffSettings.SettingsException
-                 | SourceException e) {
+                 | SourceException | ClusterConnection.ConnectionException e) {
             err.println("error: " + e.getMessage());
             return ExitCodes.ERROR;
         } catch (KubernetesClientException e) {
@@ -252,8 +277,13 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     private DriftReport diffOffline(Offline files) throws ManifestException {
-        List<ObjectNode> desired = ManifestReader.read(files.desired);
-        List<JsonNode> live = List.copyOf(ManifestReader.read(files.live));
+        if (Files.isDirectory(files.live)) {
+            throw new DiffSettings.SettingsException("--live " + files.live + " is a directory; it takes one file of "
+                    + "live objects (kubectl get -o yaml --show-managed-fields ... > live.yaml)");
+        }
+        List<ObjectNode> desired = nonEmpty(ManifestReader.read(files.desired, limits()), "--desired " + files.desired
+                + " holds no Kubernetes objects");
+        List<JsonNode> live = List.copyOf(ManifestReader.read(files.live, limits()));
         String ns = namespace != null ? namespace : "default";
         return run(settings.app(files.desired), desired, live,
                 engine(ns, BuiltinResourceScope.INSTANCE, new BuiltinListSchema()));
@@ -265,11 +295,29 @@ final class DiffCommand implements Callable<Integer> {
         List<ObjectNode> load(String namespace) throws ManifestException, SourceException;
     }
 
-    private static List<ObjectNode> readDirectory(Path dir) throws ManifestException {
+    /** The objects, unless there are none and --allow-empty is not set: nothing to compare is a wrong path. */
+    private List<ObjectNode> nonEmpty(List<ObjectNode> objects, String why) {
+        if (objects.isEmpty() && !allowEmpty) {
+            throw new DiffSettings.SettingsException(why + "; nothing to compare (pass --allow-empty if that is "
+                    + "intended)");
+        }
+        return objects;
+    }
+
+    private ManifestLimits limits() {
+        try {
+            return new ManifestLimits(maxDocumentBytes, maxTotalBytes, maxDocuments);
+        } catch (IllegalArgumentException e) {
+            throw new DiffSettings.SettingsException("--max-document-bytes, --max-total-bytes, --max-documents: "
+                    + e.getMessage());
+        }
+    }
+
+    private List<ObjectNode> readDirectory(Path dir) throws ManifestException {
         if (!Files.isDirectory(dir)) {
             throw new ManifestException(dir, 0, "not a directory");
         }
-        return ManifestReader.read(dir);
+        return ManifestReader.read(dir, limits());
     }
 
     private DriftReport diffAgainstCluster(String app, DesiredLoader loader) throws ManifestException, SourceException {
@@ -382,13 +430,7 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     private Config clientConfig() {
-        if (kubeconfig != null) {
-            if (!Files.isReadable(kubeconfig)) {
-                throw new DiffSettings.SettingsException("--kubeconfig " + kubeconfig + " is not a readable file");
-            }
-            return Config.fromKubeconfig(context, kubeconfig.toFile());
-        }
-        return Config.autoConfigure(context);
+        return ClusterConnection.resolve(kubeconfig, context);
     }
 
     private String describe(KubernetesClientException e) {

@@ -33,7 +33,7 @@ public record AgentConfig(
         scope = scope == null ? new Scope(null, null) : scope;
         diff = diff == null ? new Diff(null, null, null, null, null, null) : diff;
         resyncInterval = resyncInterval == null ? Duration.ofMinutes(10) : resyncInterval;
-        sources = sources == null ? new Sources(null, null, null) : sources;
+        sources = sources == null ? new Sources(null, null, null, null) : sources;
         leaderElection = leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
         events = events == null ? new Events(null, null) : events;
         metrics = metrics == null ? new Metrics(null, null) : metrics;
@@ -98,11 +98,21 @@ public record AgentConfig(
         }
     }
 
-    /** Where desired state comes from. */
-    public record Sources(List<DirectoryApp> directories, Git git, ArgoCd argocd) {
+    /**
+     * Where desired state comes from. {@code allowEmpty} lists the apps (names or globs) that may render to no objects;
+     * for any other app an empty render is a source error (a wrong path, like Argo CD's automated sync refusing to
+     * prune an app to nothing without {@code allowEmpty}).
+     */
+    public record Sources(List<DirectoryApp> directories, Git git, ArgoCd argocd, List<String> allowEmpty) {
         public Sources {
             directories = directories == null ? List.of() : List.copyOf(directories);
             git = git == null ? new Git(null, null, null, null, null, null, null, null) : git;
+            allowEmpty = allowEmpty == null ? List.of() : List.copyOf(allowEmpty);
+        }
+
+        /** Whether the app may render to no objects. */
+        public boolean emptyAllowed(String app) {
+            return allowEmpty.stream().anyMatch(glob -> io.driftwatch.diff.Glob.matches(glob, app));
         }
     }
 

@@ -2,7 +2,6 @@ package io.driftwatch.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -73,7 +72,7 @@ public final class ConfigLoader {
                 throw new ConfigException(file + ": the configuration must be a YAML mapping");
             }
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot parse YAML: " + e.getMessage());
+            throw new ConfigException(file + ": cannot parse YAML: " + ConfigBinding.parseError(e));
         }
         return bind(tree, env, file.toString());
     }
@@ -85,16 +84,14 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw ConfigException.of(source, problems);
         }
-        AgentConfig config;
-        try {
-            config = YAML.treeToValue(tree, AgentConfig.class);
-        } catch (JsonMappingException e) {
-            throw ConfigException.of(source, List.of(describe(e)));
-        } catch (JsonProcessingException e) {
-            throw ConfigException.of(source, List.of(e.getOriginalMessage()));
-        }
+        ConfigBinding<AgentConfig> binding = ConfigBinding.bind(YAML, tree, AgentConfig.class);
+        problems.addAll(binding.problems());
+        AgentConfig config = binding.value() != null ? binding.value() : new AgentConfig(null, null, null, null, null,
+                null, null, null, null, null, null, null, null);
         config = withLeaseNamespace(config, env);
-        validate(config, problems);
+        List<String> invalid = new ArrayList<>();
+        validate(config, invalid);
+        invalid.stream().filter(p -> !binding.alreadyReported(p)).forEach(problems::add);
         if (!problems.isEmpty()) {
             throw ConfigException.of(source, problems);
         }
@@ -244,8 +241,9 @@ public final class ConfigLoader {
                 problems.add("sources.git.apps[" + i + "].name: '" + app.name() + "' is used by another app");
             }
         }
-        if (c.sources().git().webhookSecretFile() != null && !Files.isReadable(c.sources().git().webhookSecretFile())) {
-            problems.add("sources.git.webhookSecretFile: " + c.sources().git().webhookSecretFile() + " is not readable");
+        Path webhookSecret = c.sources().git().webhookSecretFile();
+        if (webhookSecret != null && ConfigBinding.unreadableFile(webhookSecret) != null) {
+            problems.add("sources.git.webhookSecretFile: " + ConfigBinding.unreadableFile(webhookSecret));
         }
         if (c.sources().git().renderCacheBytes() < (1 << 20)) {
             problems.add("sources.git.renderCacheBytes: must be at least 1 MiB");
@@ -328,7 +326,7 @@ public final class ConfigLoader {
         otlp.headers().forEach((name, file) -> {
             if (name.isBlank() || !name.chars().allMatch(ch -> ch > 32 && ch < 127 && ch != ':')) {
                 problems.add("metrics.otlp.headers: '" + name + "' is not an HTTP header name");
-            } else if (file == null || !Files.isReadable(file)) {
+            } else if (file == null || ConfigBinding.unreadableFile(file) != null) {
                 problems.add("metrics.otlp.headers." + name + ": " + file + " is not readable (the header value is "
                         + "read from this file)");
             }
@@ -352,11 +350,11 @@ public final class ConfigLoader {
         }
         if (hub.tokenFile() == null) {
             problems.add("hub.tokenFile: required when hub.url is set (the cluster's bearer token, read from a file)");
-        } else if (!Files.isReadable(hub.tokenFile())) {
-            problems.add("hub.tokenFile: " + hub.tokenFile() + " is not readable");
+        } else if (ConfigBinding.unreadableFile(hub.tokenFile()) != null) {
+            problems.add("hub.tokenFile: " + ConfigBinding.unreadableFile(hub.tokenFile()));
         }
-        if (hub.caFile() != null && !Files.isReadable(hub.caFile())) {
-            problems.add("hub.caFile: " + hub.caFile() + " is not readable");
+        if (hub.caFile() != null && ConfigBinding.unreadableFile(hub.caFile()) != null) {
+            problems.add("hub.caFile: " + ConfigBinding.unreadableFile(hub.caFile()));
         }
         if (hub.caFile() != null && hub.insecure()) {
             problems.add("hub.insecure: cannot be combined with hub.caFile (pick one)");
@@ -382,28 +380,6 @@ public final class ConfigLoader {
         if (hub.requestTimeout().compareTo(Duration.ofMillis(100)) < 0) {
             problems.add("hub.requestTimeout: must be at least 100ms");
         }
-    }
-
-    static String describe(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        List<JsonMappingException.Reference> refs = e.getPath();
-        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException && !refs.isEmpty()) {
-            refs = refs.subList(0, refs.size() - 1);   // the unknown key itself is named in the message
-        }
-        for (JsonMappingException.Reference ref : refs) {
-            if (ref.getFieldName() != null) {
-                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        String message = e.getOriginalMessage();
-        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
-            message = "unknown setting '" + u.getPropertyName() + "' (known: "
-                    + u.getKnownPropertyIds().stream().map(Object::toString).sorted().reduce((a, b) -> a + ", " + b)
-                    .orElse("none") + ")";
-        }
-        return (path.length() == 0 ? "" : path + ": ") + message;
     }
 
     static Map<String, String> labels(String text) {

@@ -20,22 +20,33 @@ public record HubConfig(
         Duration shutdownTimeout) {
 
     public HubConfig {
-        listen = listen == null ? new Listen(null, null, null, null) : listen;
+        listen = listen == null ? new Listen(null, null, null, null, null, null, null, null) : listen;
         storage = storage == null ? new Storage(null, null, null, null, null, null) : storage;
         clusters = clusters == null ? List.of() : List.copyOf(clusters);
         readTokens = readTokens == null ? List.of() : List.copyOf(readTokens);
-        limits = limits == null ? new Limits(null, null, null) : limits;
+        limits = limits == null ? new Limits(null, null, null, null) : limits;
         retention = retention == null ? new Retention(null, null) : retention;
         agentDownAfter = agentDownAfter == null ? Duration.ofMinutes(3) : agentDownAfter;
         metrics = metrics == null ? new Metrics(null, null, null, null, null) : metrics;
         shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
     }
 
-    /** The one HTTP listener (ingest, read API, /metrics, probes); TLS when both PEM files are set. */
-    public record Listen(String host, Integer port, Path tlsCertFile, Path tlsKeyFile) {
+    /**
+     * The one HTTP listener (ingest, read API, /metrics, probes); TLS when both PEM files are set. A connection that
+     * sends nothing for {@code idleTimeout} is closed; one that has not sent a whole request head within
+     * {@code headerTimeout} of connecting is closed; a request (body included, the event stream excepted) not answered
+     * within {@code requestTimeout} gets 503 and its connection is closed; request heads are at most
+     * {@code maxHeaderBytes}.
+     */
+    public record Listen(String host, Integer port, Path tlsCertFile, Path tlsKeyFile, Duration idleTimeout,
+                         Duration headerTimeout, Duration requestTimeout, Integer maxHeaderBytes) {
         public Listen {
             host = host == null ? "0.0.0.0" : host;
             port = port == null ? 8443 : port;
+            idleTimeout = idleTimeout == null ? Duration.ofSeconds(60) : idleTimeout;
+            headerTimeout = headerTimeout == null ? Duration.ofSeconds(10) : headerTimeout;
+            requestTimeout = requestTimeout == null ? Duration.ofSeconds(30) : requestTimeout;
+            maxHeaderBytes = maxHeaderBytes == null ? 16 * 1024 : maxHeaderBytes;
         }
 
         public boolean tls() {
@@ -65,12 +76,16 @@ public record HubConfig(
     public record ReadToken(String name, String tokenSha256) {
     }
 
-    /** Request limits: bytes per request body, events per batch, drifts per snapshot. */
-    public record Limits(Long maxBodyBytes, Integer maxBatchEvents, Integer maxSnapshotDrifts) {
+    /**
+     * Request limits: bytes per request body, events per batch, drifts per snapshot, and how far in the future an
+     * agent's timestamps (onsets, snapshot times) may be ({@code maxClockSkew}); times before 2000 are always refused.
+     */
+    public record Limits(Long maxBodyBytes, Integer maxBatchEvents, Integer maxSnapshotDrifts, Duration maxClockSkew) {
         public Limits {
             maxBodyBytes = maxBodyBytes == null ? 8L << 20 : maxBodyBytes;
             maxBatchEvents = maxBatchEvents == null ? 1000 : maxBatchEvents;
             maxSnapshotDrifts = maxSnapshotDrifts == null ? 20_000 : maxSnapshotDrifts;
+            maxClockSkew = maxClockSkew == null ? Duration.ofHours(1) : maxClockSkew;
         }
     }
 

@@ -1,8 +1,6 @@
 package io.driftwatch.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -67,7 +65,7 @@ public final class HubConfigLoader {
             }
             tree = read instanceof ObjectNode o ? o : YAML.createObjectNode();
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot parse YAML: " + e.getMessage());
+            throw new ConfigException(file + ": cannot parse YAML: " + ConfigBinding.parseError(e));
         }
         return bind(tree, env, file.toString());
     }
@@ -79,15 +77,13 @@ public final class HubConfigLoader {
         if (!problems.isEmpty()) {
             throw ConfigException.of(source, problems);
         }
-        HubConfig config;
-        try {
-            config = YAML.treeToValue(tree, HubConfig.class);
-        } catch (JsonMappingException e) {
-            throw ConfigException.of(source, List.of(ConfigLoader.describe(e)));
-        } catch (JsonProcessingException e) {
-            throw ConfigException.of(source, List.of(e.getOriginalMessage()));
-        }
-        validate(config, problems);
+        ConfigBinding<HubConfig> binding = ConfigBinding.bind(YAML, tree, HubConfig.class);
+        problems.addAll(binding.problems());
+        HubConfig config = binding.value() != null ? binding.value()
+                : new HubConfig(null, null, null, null, null, null, null, null, null);
+        List<String> invalid = new ArrayList<>();
+        validate(config, invalid);
+        invalid.stream().filter(p -> !binding.alreadyReported(p)).forEach(problems::add);
         if (!problems.isEmpty()) {
             throw ConfigException.of(source, problems);
         }
@@ -115,9 +111,19 @@ public final class HubConfigLoader {
             problems.add("listen.tlsCertFile, listen.tlsKeyFile: set both (PEM) or neither");
         }
         for (Path pem : new Path[] {c.listen().tlsCertFile(), c.listen().tlsKeyFile()}) {
-            if (pem != null && !Files.isReadable(pem)) {
-                problems.add("listen: " + pem + " is not readable");
+            if (pem != null && ConfigBinding.unreadableFile(pem) != null) {
+                problems.add("listen: " + ConfigBinding.unreadableFile(pem));
             }
+        }
+        HubConfig.Listen l0 = c.listen();
+        for (var t : List.of(Map.entry("idleTimeout", l0.idleTimeout()), Map.entry("headerTimeout", l0.headerTimeout()),
+                Map.entry("requestTimeout", l0.requestTimeout()))) {
+            if (t.getValue().compareTo(Duration.ofMillis(100)) < 0) {
+                problems.add("listen." + t.getKey() + ": must be at least 100ms");
+            }
+        }
+        if (l0.maxHeaderBytes() < 1024 || l0.maxHeaderBytes() > 1 << 20) {
+            problems.add("listen.maxHeaderBytes: must be between 1 KiB and 1 MiB");
         }
         validateStorage(c.storage(), problems);
         Set<String> hashes = new HashSet<>();
@@ -152,6 +158,9 @@ public final class HubConfigLoader {
         }
         if (l.maxSnapshotDrifts() < 1) {
             problems.add("limits.maxSnapshotDrifts: must be at least 1");
+        }
+        if (l.maxClockSkew().isNegative() || l.maxClockSkew().compareTo(Duration.ofDays(7)) > 0) {
+            problems.add("limits.maxClockSkew: must be between 0s and 7d");
         }
         if (c.retention().history().compareTo(Duration.ofHours(1)) < 0) {
             problems.add("retention.history: must be at least 1h");
@@ -196,8 +205,8 @@ public final class HubConfigLoader {
                 if (s.postgresUrl() == null || !s.postgresUrl().startsWith("jdbc:postgresql://")) {
                     problems.add("storage.postgresUrl: required for postgresql, e.g. jdbc:postgresql://db:5432/driftwatch");
                 }
-                if (s.postgresPasswordFile() != null && !Files.isReadable(s.postgresPasswordFile())) {
-                    problems.add("storage.postgresPasswordFile: " + s.postgresPasswordFile() + " is not readable");
+                if (s.postgresPasswordFile() != null && ConfigBinding.unreadableFile(s.postgresPasswordFile()) != null) {
+                    problems.add("storage.postgresPasswordFile: " + ConfigBinding.unreadableFile(s.postgresPasswordFile()));
                 }
             }
             default -> problems.add("storage.type: '" + s.type() + "' is not sqlite or postgresql");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,38 +30,59 @@ import java.util.stream.Stream;
 public final class ManifestReader {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /**
-     * Rendered manifests can be large (a Helm chart's or a whole cluster's output in one stream); SnakeYAML's default
-     * 3 MB limit per stream would reject them, so allow up to 256 MB — memory, not an arbitrary cap, is the limit.
-     */
-    static final int MAX_YAML_CODE_POINTS = 256 << 20;
 
-    private static final YAMLFactory YAML = YAMLFactory.builder().loaderOptions(loaderOptions())
-            .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
+    private final ManifestLimits limits;
+    private final YAMLFactory yaml;
+    private final JsonFactory json;
 
-    private static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
+    private ManifestReader(ManifestLimits limits) {
+        this.limits = limits;
+        StreamReadConstraints constraints = StreamReadConstraints.builder()
+                .maxStringLength((int) Math.min(Integer.MAX_VALUE, limits.maxDocumentBytes()))
+                .maxNestingDepth(ManifestLimits.MAX_NESTING_DEPTH)
+                .maxNumberLength(ManifestLimits.MAX_NUMBER_LENGTH)
+                .build();
         org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
-        options.setCodePointLimit(MAX_YAML_CODE_POINTS);
-        return options;
+        options.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, limits.maxDocumentBytes()));   // per document
+        options.setNestingDepthLimit(ManifestLimits.MAX_NESTING_DEPTH);
+        this.yaml = YAMLFactory.builder().loaderOptions(options).streamReadConstraints(constraints)
+                .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
+        this.json = JsonFactory.builder().streamReadConstraints(constraints).build();
     }
-    private static final JsonFactory JSON = new JsonFactory();
 
-    private ManifestReader() {
-    }
-
+    /** Reads with the default {@link ManifestLimits}. */
     public static List<ObjectNode> read(Path fileOrDir) throws ManifestException {
+        return read(fileOrDir, ManifestLimits.DEFAULT);
+    }
+
+    /** Reads within {@code limits}; input beyond them is an error naming the file and the limit, read no further. */
+    public static List<ObjectNode> read(Path fileOrDir, ManifestLimits limits) throws ManifestException {
         if (!Files.exists(fileOrDir)) {
             throw new ManifestException(fileOrDir, 0, "no such file or directory");
         }
+        ManifestReader reader = new ManifestReader(limits);
+        List<Path> files = Files.isDirectory(fileOrDir) ? manifestFiles(fileOrDir) : List.of(fileOrDir);
+        reader.checkTotal(fileOrDir, files);
         List<ObjectNode> out = new ArrayList<>();
-        if (Files.isDirectory(fileOrDir)) {
-            for (Path file : manifestFiles(fileOrDir)) {
-                readFile(file, out);
-            }
-        } else {
-            readFile(fileOrDir, out);
+        for (Path file : files) {
+            reader.readFile(file, out);
         }
         return out;
+    }
+
+    private void checkTotal(Path root, List<Path> files) throws ManifestException {
+        long total = 0;
+        for (Path file : files) {
+            try {
+                total += Files.size(file);
+            } catch (IOException e) {
+                throw new ManifestException(file, 0, "cannot read: " + e.getMessage(), e);
+            }
+        }
+        if (total > limits.maxTotalBytes()) {
+            throw new ManifestException(root, 0, total + " bytes of manifests exceed the limit of "
+                    + limits.maxTotalBytes() + " bytes (" + ManifestLimits.TOTAL + ")");
+        }
     }
 
     private static List<Path> manifestFiles(Path dir) throws ManifestException {
@@ -87,11 +109,47 @@ public final class ManifestReader {
         return false;
     }
 
-    private static void readFile(Path file, List<ObjectNode> out) throws ManifestException {
+    /**
+     * Measures each document (bytes between {@code ---} lines; a JSON file is one) in one linear pass before parsing:
+     * SnakeYAML's own code point limit is checked only after work that grows with the square of a long scalar's length.
+     */
+    private void checkDocumentSizes(Path file, boolean json) throws ManifestException {
+        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            long size = 0;
+            int line = 1;
+            int column = 0;   // bytes since the line started, up to 4
+            int marker = 0;   // how many of "---" the line starts with
+            for (int b = in.read(); b != -1; b = in.read()) {
+                size++;
+                if (b == '\n') {
+                    line++;
+                    column = 0;
+                    marker = 0;
+                    continue;
+                }
+                if (column < 3 && b == '-' && marker == column) {
+                    marker++;
+                    if (marker == 3 && !json) {
+                        size = 0;   // a new document starts on this line
+                    }
+                }
+                column++;
+                if (size > limits.maxDocumentBytes()) {
+                    throw new ManifestException(file, line, "a " + (json ? "JSON" : "YAML") + " document exceeds the "
+                            + "limit of " + limits.maxDocumentBytes() + " bytes (" + ManifestLimits.DOCUMENT + ")");
+                }
+            }
+        } catch (IOException e) {
+            throw new ManifestException(file, 0, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private void readFile(Path file, List<ObjectNode> out) throws ManifestException {
         boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+        checkDocumentSizes(file, json);
         List<String> problems = new ArrayList<>();
         int firstProblemLine = 0;
-        try (JsonParser parser = (json ? JSON : YAML).createParser(file.toFile())) {
+        try (JsonParser parser = (json ? this.json : yaml).createParser(file.toFile())) {
             int document = 0;
             while (true) {
                 JsonToken token = parser.nextToken();
@@ -99,6 +157,10 @@ public final class ManifestReader {
                     break;
                 }
                 document++;
+                if (out.size() >= limits.maxDocuments()) {
+                    throw new ManifestException(file, parser.currentTokenLocation().getLineNr(), "more than "
+                            + limits.maxDocuments() + " objects (" + ManifestLimits.DOCUMENTS + ")");
+                }
                 int line = parser.currentTokenLocation().getLineNr();
                 JsonNode node = MAPPER.readTree(parser);
                 if (node == null || node.isNull() || node.isMissingNode()
@@ -123,7 +185,8 @@ public final class ManifestReader {
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             throw new ManifestException(file, loc == null ? 0 : loc.getLineNr(),
-                    "cannot parse " + (json ? "JSON" : "YAML") + ": " + e.getOriginalMessage(), e);
+                    limits.explain(e.getOriginalMessage()).orElse("cannot parse " + (json ? "JSON" : "YAML") + ": "
+                            + e.getOriginalMessage()), e);
         } catch (IOException e) {
             throw new ManifestException(file, 0, "cannot read: " + e.getMessage(), e);
         }

@@ -22,7 +22,8 @@ final class EventStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
     private static final int BATCH = 500;
-    private static final long KEEPALIVE_MS = 15_000;
+    /** A comment line at least this often, and at least twice per idle timeout, so the listener never drops a client. */
+    private static final long MAX_KEEPALIVE_MS = 15_000;
 
     private record Subscriber(HttpServerResponse response, Set<String> clusters) {
     }
@@ -36,7 +37,10 @@ final class EventStream {
     private boolean polling;
     private long lastWriteMs = System.currentTimeMillis();
 
-    EventStream(Vertx vertx, WorkerExecutor dbPool, Supplier<HubStore> store, HubMetrics metrics) {
+    private final long keepaliveMs;
+
+    EventStream(Vertx vertx, WorkerExecutor dbPool, Supplier<HubStore> store, HubMetrics metrics, long idleTimeoutMs) {
+        this.keepaliveMs = Math.min(MAX_KEEPALIVE_MS, Math.max(50, idleTimeoutMs / 2));
         this.vertx = vertx;
         this.dbPool = dbPool;
         this.store = store;
@@ -89,7 +93,7 @@ final class EventStream {
     private void send(List<EventRow> events) {
         long now = System.currentTimeMillis();
         if (events.isEmpty()) {
-            if (now - lastWriteMs > KEEPALIVE_MS) {
+            if (now - lastWriteMs > keepaliveMs) {
                 subscribers.forEach(s -> write(s, ": keepalive\n\n"));
                 lastWriteMs = now;
             }

@@ -80,7 +80,7 @@ public final class HubServer {
         dbPool = vertx.createSharedWorkerExecutor("driftwatch-hub-db", config.storage().poolSize(), 60,
                 TimeUnit.SECONDS);
         relayPool = vertx.createSharedWorkerExecutor("driftwatch-hub-relay", 2, 60, TimeUnit.SECONDS);
-        stream = new EventStream(vertx, dbPool, () -> store, metrics);
+        stream = new EventStream(vertx, dbPool, () -> store, metrics, config.listen().idleTimeout().toMillis());
         return listen()
                 .compose(s -> Http.blocking(dbPool, () -> Database.open(config.storage())))
                 .compose(this::useStore)
@@ -103,16 +103,23 @@ public final class HubServer {
     private Future<HttpServer> listen() {
         Router router = Router.router(vertx);
         Tokens tokens = new Tokens(config);
+        ConnectionTimeouts timeouts = new ConnectionTimeouts(vertx, config.listen());
+        router.route().order(-1).handler(timeouts::requestDeadline);
         IngestApi ingest = new IngestApi(tokens, config.limits(), () -> store, dbPool, metrics,
-                () -> stateChanged.set(true), relay, relayPool);
+                () -> stateChanged.set(true), relay, relayPool, clock);
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
         router.get("/readyz").handler(this::readyz);
         router.get("/metrics").handler(this::scrape);
         router.get("/metrics/agents").handler(this::scrapeAgents);
         ingest.mount(router);
         new ReadApi(tokens, () -> store, dbPool, clock, config.agentDownAfter().toMillis()).mount(router, stream);
-        router.route().last().handler(ctx -> Http.error(ctx, 404, "not_found", "no such endpoint: "
+        router.errorHandler(404, ctx -> Http.error(ctx, 404, "not_found", "no such endpoint: "
                 + ctx.request().method() + " " + ctx.request().path()));
+        router.errorHandler(405, ctx -> {
+            ctx.response().putHeader("allow", String.join(", ", Routes.allowed(router, ctx.request().path())));
+            Http.error(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on "
+                    + ctx.request().path());
+        });
         router.route().failureHandler(ctx -> {
             int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
             if (status == 413) {
@@ -129,14 +136,19 @@ public final class HubServer {
             }
         });
         HttpServerOptions options = new HttpServerOptions().setHost(config.listen().host())
-                .setPort(config.listen().port()).setMaxHeaderSize(16 * 1024).setIdleTimeout(120)
+                .setPort(config.listen().port()).setMaxHeaderSize(config.listen().maxHeaderBytes())
+                .setIdleTimeout((int) config.listen().idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setCompressionSupported(true);
         if (config.listen().tls()) {
             options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(config.listen().tlsCertFile().toString())
                     .setKeyPath(config.listen().tlsKeyFile().toString()));
         }
-        return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> {
+        return vertx.createHttpServer(options).connectionHandler(timeouts::connected)
+                .requestHandler(request -> {
+                    timeouts.requestHeadReceived(request);
+                    router.handle(request);
+                }).listen().onSuccess(s -> {
             server = s;
             LOG.info("listening on {}:{} ({})", config.listen().host(), s.actualPort(),
                     config.listen().tls() ? "TLS" : "plain HTTP; terminate TLS in front of it");

@@ -32,9 +32,11 @@ final class IngestApi {
     private final Runnable stored;
     private final MetricsRelay relay;
     private final WorkerExecutor relayPool;
+    private final java.time.Clock clock;
 
     IngestApi(Tokens tokens, HubConfig.Limits limits, Supplier<HubStore> store, WorkerExecutor dbPool,
-            HubMetrics metrics, Runnable stored, MetricsRelay relay, WorkerExecutor relayPool) {
+            HubMetrics metrics, Runnable stored, MetricsRelay relay, WorkerExecutor relayPool, java.time.Clock clock) {
+        this.clock = clock;
         this.tokens = tokens;
         this.limits = limits;
         this.store = store;
@@ -43,6 +45,11 @@ final class IngestApi {
         this.stored = stored;
         this.relay = relay;
         this.relayPool = relayPool;
+    }
+
+    /** The times a push may carry, from the hub's clock now. */
+    private Protocol.TimeBounds bounds() {
+        return Protocol.TimeBounds.around(clock.instant(), limits.maxClockSkew());
     }
 
     void mount(Router router) {
@@ -96,7 +103,7 @@ final class IngestApi {
         byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
         Callable<ObjectNode> work = switch (kind) {
             case "events" -> () -> {
-                var batch = Protocol.events(body, limits.maxBatchEvents());
+                var batch = Protocol.events(body, limits.maxBatchEvents(), bounds());
                 var r = s.ingest(cluster, batch);
                 metrics.events(r.stored(), r.duplicates());
                 metrics.driftEvents(cluster, r.fresh());
@@ -104,7 +111,7 @@ final class IngestApi {
                         .put("duplicates", r.duplicates()).put("snapshotWanted", r.snapshotWanted());
             };
             case "snapshot" -> () -> {
-                var snapshot = Protocol.snapshot(body, limits.maxSnapshotDrifts());
+                var snapshot = Protocol.snapshot(body, limits.maxSnapshotDrifts(), bounds());
                 var r = s.snapshot(cluster, snapshot);
                 if (r.applied()) {
                     LOG.info("cluster {}: snapshot of {} open drifts at seq {} applied ({} later events replayed)",

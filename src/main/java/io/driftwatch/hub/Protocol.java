@@ -83,6 +83,22 @@ public final class Protocol {
         }
     }
 
+    /** Stream ids are UUIDs (each outbox makes one); anything else (a path, a query) is refused before it is stored. */
+    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /**
+     * The times an agent may report (onsets, last-seen, resolved and snapshot times): not before {@link #EARLIEST}, not
+     * after the hub's clock plus the allowed skew, so a year-9999 onset cannot pin a drift at the top of every list.
+     */
+    public record TimeBounds(Instant earliest, Instant latest) {
+        public static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+
+        public static TimeBounds around(Instant now, java.time.Duration maxSkew) {
+            return new TimeBounds(EARLIEST, now.plus(maxSkew));
+        }
+    }
+
     private Protocol() {
     }
 
@@ -212,9 +228,14 @@ public final class Protocol {
         return v.asDouble();
     }
 
+    /** {@link #events(byte[], int, TimeBounds)} with the hub's default bounds around the system clock. */
     public static EventBatch events(byte[] body, int maxEvents) {
+        return events(body, maxEvents, TimeBounds.around(Instant.now(), java.time.Duration.ofHours(1)));
+    }
+
+    public static EventBatch events(byte[] body, int maxEvents, TimeBounds bounds) {
         JsonNode root = parse(body);
-        String stream = text(root, "stream", 64, true);
+        String stream = stream(root);
         JsonNode list = root.get("events");
         if (list == null || !list.isArray()) {
             throw BadRequest.invalid("events: required, an array");
@@ -243,20 +264,25 @@ public final class Protocol {
             if (!EVENT_TYPES.contains(type)) {
                 throw BadRequest.invalid(at + ".type: '" + type + "' is not one of " + EVENT_TYPES);
             }
-            Instant resolvedAt = instant(e, "resolvedAt", at, type.equals("resolved"));
+            Instant resolvedAt = instant(e, "resolvedAt", at, type.equals("resolved"), bounds);
             if (!type.equals("resolved") && resolvedAt != null) {
                 throw BadRequest.invalid(at + ".resolvedAt: only resolved events carry it");
             }
-            events.add(new Event(seq, type, resolvedAt, drift(e, at)));
+            events.add(new Event(seq, type, resolvedAt, drift(e, at, bounds)));
         }
         return new EventBatch(stream, List.copyOf(events));
     }
 
+    /** {@link #snapshot(byte[], int, TimeBounds)} with the hub's default bounds around the system clock. */
     public static Snapshot snapshot(byte[] body, int maxDrifts) {
+        return snapshot(body, maxDrifts, TimeBounds.around(Instant.now(), java.time.Duration.ofHours(1)));
+    }
+
+    public static Snapshot snapshot(byte[] body, int maxDrifts, TimeBounds bounds) {
         JsonNode root = parse(body);
-        String stream = text(root, "stream", 64, true);
+        String stream = stream(root);
         long seq = nonNegativeLong(root, "seq");
-        Instant takenAt = instant(root, "takenAt", "snapshot", true);
+        Instant takenAt = instant(root, "takenAt", "snapshot", true, bounds);
         JsonNode list = root.get("drifts");
         if (list == null || !list.isArray()) {
             throw BadRequest.invalid("drifts: required, an array (empty when nothing drifts)");
@@ -272,7 +298,7 @@ public final class Protocol {
             if (!list.get(i).isObject()) {
                 throw BadRequest.invalid(at + ": must be an object");
             }
-            DriftState d = drift(list.get(i), at);
+            DriftState d = drift(list.get(i), at, bounds);
             if (!ids.add(d.driftId())) {
                 throw BadRequest.invalid(at + ".driftId: '" + d.driftId() + "' appears twice");
             }
@@ -317,10 +343,10 @@ public final class Protocol {
         return new Heartbeat(agentId, version, Map.copyOf(labels), sources);
     }
 
-    private static DriftState drift(JsonNode e, String at) {
+    private static DriftState drift(JsonNode e, String at, TimeBounds bounds) {
         String id = text(e, "driftId", MAX_ID, true);
-        Instant onset = instant(e, "onset", at, true);
-        Instant lastSeen = instant(e, "lastSeen", at, true);
+        Instant onset = instant(e, "onset", at, true, bounds);
+        Instant lastSeen = instant(e, "lastSeen", at, true, bounds);
         JsonNode d = e.get("drift");
         if (d == null || !d.isObject()) {
             throw BadRequest.invalid(at + ".drift: required, the drift object of docs/diff.md");
@@ -424,6 +450,23 @@ public final class Protocol {
             throw BadRequest.invalid(field + ": required, an integer ≥ 0");
         }
         return v.asLong();
+    }
+
+    private static String stream(JsonNode root) {
+        String stream = text(root, "stream", 64, true);
+        if (!UUID.matcher(stream).matches()) {
+            throw BadRequest.invalid("stream: '" + stream + "' is not a UUID (each outbox's stream id is one)");
+        }
+        return stream;
+    }
+
+    private static Instant instant(JsonNode o, String field, String at, boolean required, TimeBounds bounds) {
+        Instant t = instant(o, field, at, required);
+        if (t != null && (t.isBefore(bounds.earliest()) || t.isAfter(bounds.latest()))) {
+            throw BadRequest.invalid(at + "." + field + ": " + t + " is outside " + bounds.earliest() + " .. "
+                    + bounds.latest() + " (the hub's clock plus limits.maxClockSkew)");
+        }
+        return t;
     }
 
     private static Instant instant(JsonNode o, String field, String at, boolean required) {

@@ -175,4 +175,35 @@ class AgentIT {
         encoder.start();
         return new ObjectMapper().readTree(new String(encoder.encode(event), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void anAppThatRendersToNothingIsASourceErrorUnlessAllowedEmpty(LocalKubeCluster cluster, TestNamespace ns,
+            @TempDir Path tmp) throws Exception {
+        Path shop = java.nio.file.Files.createDirectories(tmp.resolve("shop"));
+        Path scratch = java.nio.file.Files.createDirectories(tmp.resolve("scratch"));
+        java.nio.file.Files.writeString(shop.resolve("cm.yaml"),
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata: {a: \"1\"}\n");
+        new Kubectl(cluster).run("apply", "-n", ns.name(), "-f", shop.toString());
+        String config = config(ns, shop) + """
+                  - {name: scratch, path: %s, targetNamespace: %s, pollInterval: 2s}
+                  allowEmpty: [scratch]
+                """.formatted(scratch, ns.name());
+
+        try (AgentRunner runner = AgentRunner.start(config, cluster.adminConfig())) {
+            AgentEndpoint agent = runner.endpoint;
+            Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
+            assertThat(agent.status().path("apps").path("scratch").path("healthy").asBoolean()).isTrue();
+
+            java.nio.file.Files.delete(shop.resolve("cm.yaml"));
+
+            Eventually.await("empty render reported", WAIT,
+                    () -> agent.status().path("apps").path("shop").path("error").asText().startsWith("empty: "),
+                    () -> agent.status().toString());
+            JsonNode app = agent.status().path("apps").path("shop");
+            assertThat(app.path("healthy").asBoolean()).isFalse();
+            assertThat(app.path("stale").asBoolean()).isTrue();
+            assertThat(app.path("error").asText()).contains("sources.allowEmpty");
+            assertThat(agent.drifts()).as("the last good desired state is kept").isEmpty();
+        }
+    }
 }

@@ -189,7 +189,7 @@ public final class HubBench {
         long seq = seqBase;
         List<String> bodies = new ArrayList<>(batches);   // built before the clock starts: measure the hub, not JSON
         for (int b = 0; b < batches; b++) {
-            ObjectNode body = JSON.createObjectNode().put("stream", "bench-" + seqBase);
+            ObjectNode body = JSON.createObjectNode().put("stream", java.util.UUID.nameUUIDFromBytes(("bench-" + seqBase).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
             ArrayNode events = body.putArray("events");
             for (int e = 0; e < batch; e++) {
                 int d = random.nextInt(drifts);

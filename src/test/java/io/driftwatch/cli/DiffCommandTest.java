@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -207,5 +208,74 @@ class DiffCommandTest {
             assertThat(help).contains(manager);
         }
         assertThat(help).doesNotContain("kubectl*,").contains("--controller").contains("--unknown-managers");
+    }
+
+    /** A kubeconfig whose server nothing answers: the checks below must fail before any connection. */
+    private String deadKubeconfig() throws IOException {
+        return Files.writeString(tmp.resolve("kubeconfig"), """
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+                users: [{name: u, user: {token: t}}]
+                contexts: [{name: c, context: {cluster: c, user: u}}]
+                current-context: c
+                """).toString();
+    }
+
+    @Test
+    void anEmptyDirectoryIsAnErrorNotNoDrift() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Path readmeOnly = Files.createDirectories(tmp.resolve("docs-only"));
+        Files.writeString(readmeOnly.resolve("README.md"), "# not a manifest\n");
+        Files.writeString(readmeOnly.resolve("blank.yaml"), "---\n---\n");
+
+        for (Path dir : List.of(empty, readmeOnly)) {
+            err.getBuffer().setLength(0);
+            assertThat(run("diff", "--dir", dir.toString(), "--kubeconfig", deadKubeconfig())).isEqualTo(ExitCodes.ERROR);
+            assertThat(err.toString()).contains("--dir " + dir + " holds no Kubernetes objects")
+                    .contains("--allow-empty").doesNotContain("cannot reach");
+        }
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void allowEmptyGoesOnToTheCluster() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+
+        assertThat(run("diff", "--dir", empty.toString(), "--kubeconfig", deadKubeconfig(), "--allow-empty"))
+                .isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString()).contains("cannot reach the cluster at https://127.0.0.1:1");
+    }
+
+    @Test
+    void emptyDesiredFileOfflineIsAnErrorUnlessAllowed() throws IOException {
+        Path empty = Files.writeString(tmp.resolve("desired.yaml"), "# nothing\n");
+
+        assertThat(run("diff", "--desired", empty.toString(), "--live", fixture("service-live.yaml")))
+                .isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString()).contains("--desired " + empty + " holds no Kubernetes objects");
+        assertThat(run("diff", "--desired", empty.toString(), "--live", fixture("service-live.yaml"), "--allow-empty",
+                "-o", "json")).isEqualTo(ExitCodes.OK);
+    }
+
+    @Test
+    void liveMustBeAFileAndNeedsDesired() {
+        assertThat(run("diff", "--desired", fixture("service-desired.yaml"), "--live", tmp.toString()))
+                .isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString()).contains("--live " + tmp + " is a directory; it takes one file of live objects");
+        err.getBuffer().setLength(0);
+        assertThat(run("diff", "--live", fixture("service-live.yaml"))).isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString()).contains("--desired");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void manifestLimitsAreFlags() throws IOException {
+        Path big = Files.writeString(tmp.resolve("big.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n"
+                + "data: {a: \"" + "z".repeat(5000) + "\"}\n");
+
+        assertThat(run("diff", "--desired", big.toString(), "--live", fixture("service-live.yaml"),
+                "--max-document-bytes", "2048")).isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString()).contains(big.toString())
+                .contains("a YAML document exceeds the limit of 2048 bytes (--max-document-bytes)");
+        assertThat(out.toString()).isEmpty();
     }
 }

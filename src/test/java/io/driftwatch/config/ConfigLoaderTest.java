@@ -73,7 +73,7 @@ class ConfigLoaderTest {
     void unknownSettingIsNamedWithItsPath() throws IOException {
         assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL + "scope:\n  namespace: {include: [a]}\n"), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("scope: unknown setting 'namespace'");
+                .hasMessageContaining("scope.namespace: unknown setting (known: kinds, namespaces)");
     }
 
     @Test
@@ -230,7 +230,7 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("hub.url: ftp://hub is not an http(s) URL")
                 .hasMessageContaining("hub.tokenFile: required")
-                .hasMessageContaining("hub.caFile: /nonexistent/ca.pem is not readable")
+                .hasMessageContaining("hub.caFile: /nonexistent/ca.pem does not exist or is not readable")
                 .hasMessageContaining("hub.insecure: cannot be combined with hub.caFile")
                 .hasMessageContaining("hub.outboxMaxEvents")
                 .hasMessageContaining("hub.outboxMaxBytes")
@@ -260,5 +260,58 @@ class ConfigLoaderTest {
                 .hasMessageContaining("diff.managers.controllers[0]: 'ci-bot' is also in diff.managers.appliers")
                 .hasMessageContaining("diff.managers.controllers[1]: must be a field manager name or glob, not empty")
                 .hasMessageContaining("diff.managers.unknown: 'ignore' is not one of drift, controller");
+    }
+
+    @Test
+    void unknownKeysTypeErrorsAndBadValuesAreListedAtOnceWithTheirPathsAndNoJavaNames() throws IOException {
+        Path tokenDir = Files.createDirectories(tmp.resolve("token-dir"));
+        String yaml = """
+                cluster: c
+                colour: blue
+                http: {port: eighty}
+                clusterLabels: "env=prod"
+                resyncInterval: 5x
+                leaderElection: {enabled: maybe, leaseNamespace: ns}
+                sources:
+                  directories:
+                  - {name: a, path: /m, pollInterval: 5x, extra: 1}
+                  git:
+                    apps: {name: x}
+                metrics: {maxDriftSeries: -1}
+                hub: {url: "http://hub:8443", tokenFile: %s}
+                """.formatted(tokenDir);
+
+        assertThatThrownBy(() -> ConfigLoader.load(write(yaml), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("colour: unknown setting (known: cluster, clusterLabels, diff, events, http, hub,")
+                .hasMessageContaining("http.port: \"eighty\" is not a whole number")
+                .hasMessageContaining("clusterLabels: expected a mapping, got \"env=prod\"")
+                .hasMessageContaining("resyncInterval: \"5x\" is not a duration (e.g. 30s, 10m, 1h30m)")
+                .hasMessageContaining("leaderElection.enabled: \"maybe\" is not true or false")
+                .hasMessageContaining("sources.directories[0].pollInterval: \"5x\" is not a duration")
+                .hasMessageContaining("sources.directories[0].extra: unknown setting")
+                .hasMessageContaining("sources.git.apps: expected a list, got a mapping")
+                .hasMessageContaining("metrics.maxDriftSeries: must be 0 or more")
+                .hasMessageContaining("hub.tokenFile: " + tokenDir + " is a directory, not a file")
+                .hasMessageNotContaining("java.").hasMessageNotContaining("`")
+                .hasMessageNotContaining("Cannot construct").hasMessageNotContaining("LinkedHashMap")
+                .satisfies(e -> assertThat(e.getMessage().lines().filter(l -> l.startsWith("  - ")))
+                        .as("one line per problem, and a removed bad setting is not reported again as missing")
+                        .hasSize(10));
+    }
+
+    @Test
+    void hubTokenFileMustBeAReadableFile() throws IOException {
+        String hub = "hub: {url: \"http://hub:8443\", tokenFile: " + tmp.resolve("absent") + "}\n";
+
+        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL + hub), Map.of()))
+                .hasMessageContaining("hub.tokenFile: " + tmp.resolve("absent") + " does not exist or is not readable");
+    }
+
+    @Test
+    void brokenYamlNamesLineAndColumn() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write("cluster: c\nsources: [\n  a: b\n"), Map.of()))
+                .hasMessageStartingWith(tmp.resolve("agent.yaml") + ": cannot parse YAML: line ")
+                .hasMessageNotContaining("Source:");
     }
 }

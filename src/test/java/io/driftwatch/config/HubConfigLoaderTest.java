@@ -79,12 +79,38 @@ class HubConfigLoaderTest {
     @Test
     void unknownSettingsAreRefused() {
         assertThatThrownBy(() -> bind("clusters: [{name: a, tokenSha256: " + HASH + "}]\nclustres: []", Map.of()))
-                .hasMessageContaining("unknown setting 'clustres'");
+                .hasMessageContaining("clustres: unknown setting (known: ");
     }
 
     @Test
     void theDescriptionHoldsNoTokenHash() throws Exception {
         HubConfig c = bind("clusters: [{name: a, tokenSha256: " + HASH + "}]", Map.of());
         assertThat(HubConfigLoader.describe(c)).contains("clusters [a]").doesNotContain(HASH);
+    }
+
+    @Test
+    void everyUnknownKeyTypeErrorAndBadValueIsListedAtOnce() {
+        String yaml = """
+                listen: {port: x, tls: true}
+                storage: {type: sqlite, poolSize: [1]}
+                clusters:
+                - {name: a, tokenSha256: %s, extra: 1}
+                - {name: "bad name", tokenSha256: short}
+                limits: {maxBodyBytes: 10KB}
+                retention: {history: forever}
+                """.formatted(HASH);
+
+        assertThatThrownBy(() -> bind(yaml, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("listen.port: \"x\" is not a whole number")
+                .hasMessageContaining("listen.tls: unknown setting (known: headerTimeout, host, idleTimeout, maxHeaderBytes, port, "
+                        + "requestTimeout, tlsCertFile, tlsKeyFile)")
+                .hasMessageContaining("storage.poolSize: expected a whole number, got a list")
+                .hasMessageContaining("clusters[0].extra: unknown setting")
+                .hasMessageContaining("clusters[1].name: required, letters, digits")
+                .hasMessageContaining("clusters[1].tokenSha256: must be 64 lower-case hex digits")
+                .hasMessageContaining("limits.maxBodyBytes: \"10KB\" is not a whole number")
+                .hasMessageContaining("retention.history: \"forever\" is not a duration")
+                .hasMessageNotContaining("java.").hasMessageNotContaining("`");
     }
 }

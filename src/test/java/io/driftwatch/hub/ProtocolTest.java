@@ -27,7 +27,7 @@ class ProtocolTest {
     void parsesABatchWithItsDriftFieldsAndKeepsTheDriftJson() {
         Protocol.EventBatch batch = Protocol.events(bytes(events("s1", List.of(event(1, "opened", A, "3"),
                 event(2, "resolved", A, "3")))), 100);
-        assertThat(batch.stream()).isEqualTo("s1");
+        assertThat(batch.stream()).isEqualTo(Wire.streamId("s1"));
         assertThat(batch.lastSeq()).isEqualTo(2);
         Protocol.Event first = batch.events().get(0);
         assertThat(first.drift().kind()).isEqualTo("Deployment");
@@ -54,7 +54,7 @@ class ProtocolTest {
         String good = events("s1", List.of(event(1, "opened", A, "3")));
         rejected("{", "malformed JSON");
         rejected("[]", "expected a JSON object");
-        rejected(good.replace("\"stream\":\"s1\"", "\"stream\":7"), "stream: must be a string");
+        rejected(good.replace("\"stream\":\"" + Wire.streamId("s1") + "\"", "\"stream\":7"), "stream: must be a string");
         rejected(good.replace("\"seq\":1", "\"seq\":0"), "events[0].seq");
         rejected(good.replace("\"seq\":1", "\"seq\":1.5"), "events[0].seq");
         rejected(good.replace("\"opened\"", "\"closed\""), "events[0].type");
@@ -65,7 +65,11 @@ class ProtocolTest {
         rejected(events("s1", List.of(event(1, "resolved", A, "3").putNull("resolvedAt"))),
                 "events[0].resolvedAt: required");
         rejected(events("s1", List.of(event(3, "opened", A, "3"), event(2, "opened", A, "3"))), "does not increase");
-        rejected("{\"stream\":\"s\",\"events\":[]}", "empty batch");
+        rejected("{\"stream\":\"" + Wire.streamId("s") + "\",\"events\":[]}", "empty batch");
+        rejected("{\"stream\":\"../../etc/passwd\",\"events\":[]}", "stream: '../../etc/passwd' is not a UUID");
+        rejected(good.replace("\"onset\":\"2026", "\"onset\":\"9999"), "events[0].onset: 9999-11-21T08:00:00Z is outside "
+                + "2000-01-01T00:00:00Z .. ");
+        rejected(good.replace("\"lastSeen\":\"2026", "\"lastSeen\":\"1999"), "events[0].lastSeen: 1999-");
     }
 
     @Test

@@ -52,14 +52,19 @@ final class Wire {
         return o;
     }
 
+    /** The stream id (a UUID, as every outbox makes) a test names {@code name}: the same name, the same stream. */
+    static String streamId(String name) {
+        return java.util.UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
     static String events(String stream, List<ObjectNode> events) {
-        ObjectNode body = JSON.createObjectNode().put("stream", stream);
+        ObjectNode body = JSON.createObjectNode().put("stream", streamId(stream));
         events.forEach(body.putArray("events")::add);
         return body.toString();
     }
 
     static String snapshot(String stream, long seq, Instant takenAt, List<ObjectNode> drifts) {
-        ObjectNode body = JSON.createObjectNode().put("stream", stream).put("seq", seq)
+        ObjectNode body = JSON.createObjectNode().put("stream", streamId(stream)).put("seq", seq)
                 .put("takenAt", takenAt.toString());
         drifts.forEach(body.putArray("drifts")::add);
         return body.toString();

@@ -1,0 +1,48 @@
+package io.driftwatch.diff;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * How much manifest input is read before giving up with an error: bytes per document (measured in one linear pass
+ * before parsing, so no scalar is ever scanned beyond it), bytes in all files together, and objects in all; nesting
+ * depth and number length are bounded by the parser. YAML aliases are not expanded by the reader (an alias bomb stays
+ * small). Kubernetes itself refuses objects over ~1.5 MiB, so the defaults leave room for any real object while a 50 MB
+ * scalar is refused after reading its first 3 MiB.
+ *
+ * @param maxDocumentBytes per document (a value can be no longer)
+ * @param maxTotalBytes    all files read for one input together
+ * @param maxDocuments     objects in one input
+ */
+public record ManifestLimits(long maxDocumentBytes, long maxTotalBytes, int maxDocuments) {
+
+    public static final int MAX_NESTING_DEPTH = 100;
+    public static final int MAX_NUMBER_LENGTH = 1000;
+    public static final ManifestLimits DEFAULT = new ManifestLimits(3L << 20, 256L << 20, 50_000);
+
+    /** The names the limits go by (command-line flags; the agent uses the same defaults). */
+    static final String DOCUMENT = "--max-document-bytes";
+    static final String TOTAL = "--max-total-bytes";
+    static final String DOCUMENTS = "--max-documents";
+
+    public ManifestLimits {
+        if (maxDocumentBytes < 1024 || maxTotalBytes < 1024 || maxDocuments < 1) {
+            throw new IllegalArgumentException("manifest limits must be at least 1 KiB (and 1 object)");
+        }
+    }
+
+    /** A parser's message about one of the limits, said in terms of the limit; empty for other parse errors. */
+    Optional<String> explain(String parserMessage) {
+        String m = parserMessage == null ? "" : parserMessage.toLowerCase(Locale.ROOT);
+        if (m.contains("exceeds the limit") && m.contains("code points")) {
+            return Optional.of("a YAML document exceeds the limit of " + maxDocumentBytes + " bytes (" + DOCUMENT + ")");
+        }
+        if (m.contains("nesting depth")) {
+            return Optional.of("nested deeper than " + MAX_NESTING_DEPTH + " levels");
+        }
+        if (m.contains("number value length") || m.contains("number length")) {
+            return Optional.of("a number longer than " + MAX_NUMBER_LENGTH + " digits");
+        }
+        return Optional.empty();
+    }
+}
