@@ -73,7 +73,7 @@ final class HubTokenHashes {
     /** Adds a problem naming {@code at} when the hash is malformed, a placeholder, guessable or used twice. */
     static void check(String at, String hash, Set<String> seen, List<String> problems) {
         String how = "make a random token (openssl rand -hex 32 > FILE) and put the output of "
-                + "`driftwatch hub hash-token --token-file FILE` here";
+                + "'driftwatch hub hash-token --token-file FILE' here";
         if (hash != null && PLACEHOLDER.matcher(hash).matches()) {
             problems.add(at + ".tokenSha256: '" + hash + "' is a placeholder, not a token hash; " + how);
         } else if (hash == null || !SHA256_HEX.matcher(hash).matches()) {

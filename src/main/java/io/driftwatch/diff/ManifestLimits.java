@@ -35,7 +35,7 @@ public record ManifestLimits(long maxDocumentBytes, long maxTotalBytes, int maxD
     Optional<String> explain(String parserMessage) {
         String m = parserMessage == null ? "" : parserMessage.toLowerCase(Locale.ROOT);
         if (m.contains("exceeds the limit") && m.contains("code points")) {
-            return Optional.of("a YAML document exceeds the limit of " + maxDocumentBytes + " bytes (" + DOCUMENT + ")");
+            return Optional.of("a YAML stream exceeds the limit of " + maxTotalBytes + " bytes (" + TOTAL + ")");
         }
         if (m.contains("nesting depth")) {
             return Optional.of("nested deeper than " + MAX_NESTING_DEPTH + " levels");

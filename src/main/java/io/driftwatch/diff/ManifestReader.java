@@ -43,7 +43,9 @@ public final class ManifestReader {
                 .maxNumberLength(ManifestLimits.MAX_NUMBER_LENGTH)
                 .build();
         org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
-        options.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, limits.maxDocumentBytes()));   // per document
+        // SnakeYAML counts code points over the whole stream as Jackson reads it (not per document): a rendered chart of many
+        // small documents may exceed a per-document figure. Documents are bounded by the linear pre-scan instead.
+        options.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, limits.maxTotalBytes()));
         options.setNestingDepthLimit(ManifestLimits.MAX_NESTING_DEPTH);
         this.yaml = YAMLFactory.builder().loaderOptions(options).streamReadConstraints(constraints)
                 .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
