@@ -331,14 +331,21 @@ public final class DiffEngine {
                 continue;
             }
             Cause cause = group == ManagerGroup.OUT_OF_BAND ? Cause.OUT_OF_BAND : Cause.UNKNOWN_MANAGER;
+            boolean tookOver = ClientSideMigration.tookOver(entry);
             finder.find(entry.fields(), d, l, raw -> {
                 String pointer = raw.path().pointer();
+                if (tookOver && ClientSideMigration.inherited(raw, lastApplied.get(), comparer)) {
+                    return;
+                }
                 if (reported.stream().noneMatch(p -> pointer.equals(p) || pointer.startsWith(p + "/"))) {
                     reported.add(pointer);
                     out.add(new Attributed(raw, entry, cause));
                 }
             });
         }
+        UnrecordedScale.find(key, d, l, managed)
+                .filter(raw -> !reported.contains(raw.path().pointer()))
+                .ifPresent(raw -> out.add(new Attributed(raw, null, classifier.classify(raw, Optional.empty()))));
         return out;
     }
 
@@ -386,6 +393,9 @@ public final class DiffEngine {
     private static String note(Comparer.RawChange raw, Cause cause, ManagedFields.Entry owner) {
         if (raw.op() == Op.REMOVED) {
             return Change.REMOVAL_NOTE;
+        }
+        if (owner == null && raw.op() == Op.ADDED) {
+            return Change.UNRECORDED_SCALE_NOTE;
         }
         String hint = cause == Cause.UNKNOWN_MANAGER && owner != null ? ManagerRules.hint(owner.manager()) : null;
         if (raw.duplicate()) {

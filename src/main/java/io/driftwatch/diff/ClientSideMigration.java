@@ -1,0 +1,45 @@
+package io.driftwatch.diff;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Recognises a managedFields entry that kubectl's client-side → server-side migration produced. {@code kubectl apply
+ * --server-side --field-manager=X} on an object last applied client-side runs client-go's {@code csaupgrade}: every
+ * field the client-side applier's Update entry owned — which, since that applier created the object, includes server
+ * defaults and the {@code last-applied-configuration} annotation itself — is merged into X's Apply entry and the
+ * client-side entry is dropped. No server-side apply sends that annotation (the API server keeps it up to date only
+ * for manager {@code kubectl}, under {@code kubectl-last-applied}), so an Apply entry owning it has taken the
+ * client-side applier's fields over.
+ *
+ * <p>Within such an entry, a field the last-applied configuration sets with the live value is the client-side
+ * applier's, not X's; a field last-applied does not set is a server default the applier's create recorded — or an
+ * addition by X, which the object no longer tells apart: neither is reported as X's. A field whose live value differs
+ * from last-applied is X's change and is reported with X.
+ */
+final class ClientSideMigration {
+
+    private ClientSideMigration() {
+    }
+
+    /** Whether {@code entry} is an Apply entry that owns the last-applied annotation (took over client-side fields). */
+    static boolean tookOver(ManagedFields.Entry entry) {
+        if (!"Apply".equals(entry.operation())) {
+            return false;
+        }
+        FieldSet metadata = entry.fields().child(new PathElement.Field("metadata"));
+        FieldSet annotations = metadata == null ? null : metadata.child(new PathElement.Field("annotations"));
+        return annotations != null && annotations.child(new PathElement.Field(Normalizer.LAST_APPLIED)) != null;
+    }
+
+    /**
+     * Whether an added field of a taken-over entry is the client-side applier's (or indistinguishable from it): the
+     * last-applied configuration (normalised like live; null when unreadable) does not set it or sets the live value.
+     */
+    static boolean inherited(Comparer.RawChange added, JsonNode lastApplied, Comparer comparer) {
+        if (lastApplied == null) {
+            return true;
+        }
+        JsonNode applied = JsonPaths.valueAt(lastApplied, added.path(), comparer);
+        return Values.isEmpty(applied) || comparer.satisfies(added.path(), applied, added.live());
+    }
+}
