@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * --server-side --field-manager=X} on an object last applied client-side runs client-go's {@code csaupgrade}: every
  * field the client-side applier's Update entry owned — which, since that applier created the object, includes server
  * defaults and the {@code last-applied-configuration} annotation itself — is merged into X's Apply entry and the
- * client-side entry is dropped. No server-side apply sends that annotation (the API server keeps it up to date only
- * for manager {@code kubectl}, under {@code kubectl-last-applied}), so an Apply entry owning it has taken the
- * client-side applier's fields over.
+ * client-side entry is dropped. kubectl's server-side apply does not send that annotation (the API server keeps it up
+ * to date only for manager {@code kubectl}), so an Apply entry owning it has taken the client-side applier's fields
+ * over. Limit: a manifest that literally carries the annotation, applied server-side, looks the same.
  *
  * <p>Within such an entry, a field the last-applied configuration sets with the live value is the client-side
  * applier's, not X's; a field last-applied does not set is a server default the applier's create recorded — or an
