@@ -14,7 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * <p>Within such an entry, a field the last-applied configuration sets with the live value is the client-side
  * applier's, not X's; a field last-applied does not set is a server default the applier's create recorded — or an
  * addition by X, which the object no longer tells apart: neither is reported as X's. A field whose live value differs
- * from last-applied is X's change and is reported with X.
+ * from last-applied is X's change and is reported with X. A value desired sets differently that still is the
+ * last-applied value (Git changed since the client-side apply) is not X's either: it is reported with no manager and
+ * classified from last-applied ({@code pending-sync}).
  */
 final class ClientSideMigration {
 
@@ -39,7 +41,16 @@ final class ClientSideMigration {
         if (lastApplied == null) {
             return true;
         }
-        JsonNode applied = JsonPaths.valueAt(lastApplied, added.path(), comparer);
-        return Values.isEmpty(applied) || comparer.satisfies(added.path(), applied, added.live());
+        return Values.isEmpty(JsonPaths.valueAt(lastApplied, added.path(), comparer))
+                || applied(added, lastApplied, comparer);
+    }
+
+    /** Whether the live value of {@code change} is the one the last-applied configuration (null: none) sets. */
+    static boolean applied(Comparer.RawChange change, JsonNode lastApplied, Comparer comparer) {
+        if (lastApplied == null || change.live() == null) {
+            return false;
+        }
+        JsonNode applied = JsonPaths.valueAt(lastApplied, change.path(), comparer);
+        return !Values.isEmpty(applied) && comparer.satisfies(change.path(), applied, change.live());
     }
 }

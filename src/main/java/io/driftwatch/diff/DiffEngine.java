@@ -317,6 +317,12 @@ public final class DiffEngine {
             // a removed field is in nobody's managedFields: who removed it is not recorded, so no owner is guessed
             Optional<ManagedFields.Entry> owner = raw.op() == Op.REMOVED
                     ? Optional.empty() : managed.owner(raw.path().elements());
+            // a value the client-side applier left, handed to another manager by kubectl's migration: not that
+            // manager's write; classified by last-applied like any value nobody recorded
+            if (owner.isPresent() && ClientSideMigration.tookOver(owner.get())
+                    && ClientSideMigration.applied(raw, lastApplied.get(), comparer)) {
+                owner = Optional.empty();
+            }
             if (owner.isPresent() && ignoredManager.test(owner.get().manager())) {
                 continue;
             }

@@ -105,6 +105,20 @@ class UnrecordedWritesTest {
     }
 
     @Test
+    void afterMigrationAValueGitChangedSinceTheClientSideApplyIsPendingSyncNotTheManagers() {
+        ObjectNode desired = load("csa-migrated-desired.yaml");
+        ((ObjectNode) desired.at("/spec/template/spec/containers/0")).put("image", "nginx:2");
+        Optional<Drift> drift = engine.diff(desired(desired), load("csa-migrated-live.json"), true);
+        assertThat(drift).isPresent();
+        Change image = drift.get().changes().stream().filter(ch -> ch.field().endsWith(".image")).findFirst()
+                .orElseThrow();
+        assertThat(image.manager()).isNull();
+        assertThat(image.cause()).isEqualTo(Cause.PENDING_SYNC);
+        assertThat(drift.get().changes()).filteredOn(ch -> ch.field().endsWith(".memory"))
+                .singleElement().extracting(Change::manager).isEqualTo("hotfix-bot");
+    }
+
+    @Test
     void afterMigrationAnAdditionLastAppliedDoesNotSetCannotBeToldFromADefault() {
         ObjectNode live = load("csa-migrated-label-live.json");
         assertThat(live.at("/metadata/labels/hotfix").asText()).isEqualTo("true");
