@@ -15,13 +15,16 @@ import java.time.Instant;
  * @param subresource subresource of that entry ("" or e.g. "scale"), null when no owner
  * @param time time of that entry, null when unknown
  * @param note plain-English note for the reader, null when none: for a removal that managedFields cannot attribute
- *             ({@link #REMOVAL_NOTE}), for an unknown manager the configuration that would classify it
+ *             ({@link #REMOVAL_NOTE}), for replicas scaled with no owner ({@link #UNRECORDED_SCALE_NOTE}), for an unknown manager the configuration that would classify it
  */
 public record Change(String field, String path, Op op, Cause cause, JsonNode desired, JsonNode live,
                      String manager, String operation, String subresource, Instant time, String note) {
 
     /** What every output says about a removed field: the object does not record who removed it. */
     public static final String REMOVAL_NOTE = "removed; not recorded in the object who removed it";
+    /** What every output says about {@code spec.replicas} set through {@code scale} with no owner ({@link UnrecordedScale}). */
+    public static final String UNRECORDED_SCALE_NOTE = "added; not recorded in the object who set it "
+            + "(a write through the scale subresource to a field no one owned records no manager)";
     /** What every output says about a live list element that repeats a desired element's merge key. */
     public static final String DUPLICATE_NOTE = "a second element with the same merge key as a desired element; "
             + "managedFields cannot tell elements with the same key apart: the manager is the latest writer of that key";

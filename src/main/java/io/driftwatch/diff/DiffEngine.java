@@ -317,6 +317,12 @@ public final class DiffEngine {
             // a removed field is in nobody's managedFields: who removed it is not recorded, so no owner is guessed
             Optional<ManagedFields.Entry> owner = raw.op() == Op.REMOVED
                     ? Optional.empty() : managed.owner(raw.path().elements());
+            // a value the client-side applier left, handed to another manager by kubectl's migration: not that
+            // manager's write; classified by last-applied like any value nobody recorded
+            if (owner.isPresent() && ClientSideMigration.tookOver(owner.get())
+                    && ClientSideMigration.applied(raw, lastApplied.get(), comparer)) {
+                owner = Optional.empty();
+            }
             if (owner.isPresent() && ignoredManager.test(owner.get().manager())) {
                 continue;
             }
@@ -331,14 +337,21 @@ public final class DiffEngine {
                 continue;
             }
             Cause cause = group == ManagerGroup.OUT_OF_BAND ? Cause.OUT_OF_BAND : Cause.UNKNOWN_MANAGER;
+            boolean tookOver = ClientSideMigration.tookOver(entry);
             finder.find(entry.fields(), d, l, raw -> {
                 String pointer = raw.path().pointer();
+                if (tookOver && ClientSideMigration.inherited(raw, lastApplied.get(), comparer)) {
+                    return;
+                }
                 if (reported.stream().noneMatch(p -> pointer.equals(p) || pointer.startsWith(p + "/"))) {
                     reported.add(pointer);
                     out.add(new Attributed(raw, entry, cause));
                 }
             });
         }
+        UnrecordedScale.find(key, d, l, managed)
+                .filter(raw -> !reported.contains(raw.path().pointer()))
+                .ifPresent(raw -> out.add(new Attributed(raw, null, classifier.classify(raw, Optional.empty()))));
         return out;
     }
 
@@ -386,6 +399,9 @@ public final class DiffEngine {
     private static String note(Comparer.RawChange raw, Cause cause, ManagedFields.Entry owner) {
         if (raw.op() == Op.REMOVED) {
             return Change.REMOVAL_NOTE;
+        }
+        if (owner == null && raw.op() == Op.ADDED) {
+            return Change.UNRECORDED_SCALE_NOTE;
         }
         String hint = cause == Cause.UNKNOWN_MANAGER && owner != null ? ManagerRules.hint(owner.manager()) : null;
         if (raw.duplicate()) {

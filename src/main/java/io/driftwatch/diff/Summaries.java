@@ -66,6 +66,8 @@ final class Summaries {
         };
         if (c.op() == Op.REMOVED) {
             text += "; not recorded in the object who removed it";
+        } else if (c.op() == Op.ADDED && c.manager() == null) {
+            text += "; not recorded in the object who set it";
         } else if (c.manager() != null) {
             text += ", set by " + c.manager();
             if (c.time() != null) {
