@@ -2,6 +2,8 @@ package io.driftwatch.diff;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,10 +114,11 @@ final class Comparer {
      * Returns false (and reports nothing) when a desired element lacks a key field, so the list is compared atomically.
      * Elements that share a key (the API server accepts some, e.g. two container ports 80/TCP) pair up in order: the
      * n-th desired element with a key against the n-th live one; a live element beyond the desired ones with its key is
-     * reported {@code added}, never merged into the desired element.
+     * reported {@code added}, never merged into the desired element. One pass over live: each live element takes the
+     * first unpaired desired element with its key.
      */
     private boolean compareKeyed(FieldPath path, ListType type, JsonNode d, JsonNode l, Consumer<RawChange> out) {
-        List<Map<String, JsonNode>> keys = new ArrayList<>();
+        List<Map<String, JsonNode>> keys = new ArrayList<>(d.size());
         for (JsonNode element : d) {
             Map<String, JsonNode> key = keyOf(element, type);
             if (key == null) {
@@ -124,48 +127,41 @@ final class Comparer {
             keys.add(key);
         }
         Map<String, JsonNode> defaults = type.keyDefaults();
-        for (int i = 0; i < d.size(); i++) {
-            Map<String, JsonNode> key = keys.get(i);
-            int liveIndex = indexOfKey(l, key, defaults, occurrence(keys, i));
-            if (liveIndex < 0) {
-                out.accept(new RawChange(path.key(key, -1), Op.REMOVED, d.get(i), null));
-            } else {
-                compare(path.key(key, liveIndex), d.get(i), l.get(liveIndex), out);
-            }
-        }
-        for (int i = 0; i < d.size(); i++) {
-            if (occurrence(keys, i) > 0) {
+        int[] pairedLive = new int[d.size()];
+        Arrays.fill(pairedLive, -1);
+        List<int[]> duplicates = null;
+        for (int j = 0; j < l.size(); j++) {
+            JsonNode element = l.get(j);
+            if (!element.isObject()) {
                 continue;
             }
-            Map<String, JsonNode> key = keys.get(i);
-            int wanted = 0;
-            for (Map<String, JsonNode> other : keys) {
-                wanted += sameKey(other, key) ? 1 : 0;
-            }
-            int seen = 0;
-            for (int j = 0; j < l.size(); j++) {
-                if (l.get(j).isObject() && Values.keyMatches(l.get(j), key, defaults) && ++seen > wanted) {
-                    out.accept(new RawChange(path.key(key, j), Op.ADDED, null, l.get(j), true));
+            int firstWithKey = -1;
+            for (int i = 0; i < keys.size(); i++) {
+                if (Values.keyMatches(element, keys.get(i), defaults)) {
+                    firstWithKey = firstWithKey < 0 ? i : firstWithKey;
+                    if (pairedLive[i] < 0) {
+                        pairedLive[i] = j;
+                        firstWithKey = -2;
+                        break;
+                    }
                 }
             }
+            if (firstWithKey >= 0) {
+                duplicates = duplicates == null ? new ArrayList<>() : duplicates;
+                duplicates.add(new int[] {firstWithKey, j});
+            }
         }
-        return true;
-    }
-
-    /** How many desired elements before {@code i} have the same key as element {@code i}. */
-    private static int occurrence(List<Map<String, JsonNode>> keys, int i) {
-        int n = 0;
-        for (int j = 0; j < i; j++) {
-            n += sameKey(keys.get(j), keys.get(i)) ? 1 : 0;
+        for (int i = 0; i < d.size(); i++) {
+            if (pairedLive[i] < 0) {
+                out.accept(new RawChange(path.key(keys.get(i), -1), Op.REMOVED, d.get(i), null));
+            } else {
+                compare(path.key(keys.get(i), pairedLive[i]), d.get(i), l.get(pairedLive[i]), out);
+            }
         }
-        return n;
-    }
-
-    private static boolean sameKey(Map<String, JsonNode> a, Map<String, JsonNode> b) {
-        for (Map.Entry<String, JsonNode> e : a.entrySet()) {
-            JsonNode other = b.get(e.getKey());
-            if (other == null || !Values.sameScalar(e.getValue(), other)) {
-                return false;
+        if (duplicates != null) {
+            duplicates.sort(Comparator.<int[]>comparingInt(x -> x[0]).thenComparingInt(x -> x[1]));
+            for (int[] dup : duplicates) {
+                out.accept(new RawChange(path.key(keys.get(dup[0]), dup[1]), Op.ADDED, null, l.get(dup[1]), true));
             }
         }
         return true;
@@ -201,14 +197,8 @@ final class Comparer {
     }
 
     static int indexOfKey(JsonNode list, Map<String, JsonNode> key, Map<String, JsonNode> defaults) {
-        return indexOfKey(list, key, defaults, 0);
-    }
-
-    /** Index of the element with {@code key} after skipping {@code skip} earlier ones with it; -1 when none. */
-    static int indexOfKey(JsonNode list, Map<String, JsonNode> key, Map<String, JsonNode> defaults, int skip) {
-        int seen = 0;
         for (int i = 0; i < list.size(); i++) {
-            if (list.get(i).isObject() && Values.keyMatches(list.get(i), key, defaults) && seen++ == skip) {
+            if (list.get(i).isObject() && Values.keyMatches(list.get(i), key, defaults)) {
                 return i;
             }
         }
