@@ -15,10 +15,10 @@ class TokensTest {
 
     @Test
     void hashIsTheHexSha256OfTheTrimmedTokenAsSha256sumPrintsIt() {
-        // printf %s secret | sha256sum
-        assertThat(TokenHash.sha256Hex("secret"))
-                .isEqualTo("2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b");
-        assertThat(TokenHash.sha256Hex("secret\n")).isEqualTo(TokenHash.sha256Hex("secret"));
+        // printf %s driftwatch-hub | sha256sum
+        assertThat(TokenHash.sha256Hex("driftwatch-hub"))
+                .isEqualTo("6f660645601398d745c60da0931352a1ee3c98afd48559d8ce291def134b64df");
+        assertThat(TokenHash.sha256Hex("driftwatch-hub\n")).isEqualTo(TokenHash.sha256Hex("driftwatch-hub"));
     }
 
     @Test
