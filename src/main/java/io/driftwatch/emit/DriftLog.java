@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One JSON log line per drift event, with the structured changes (already redacted by the engine), for log pipelines:
- * {@code {"message":"drift opened: Deployment shop/web: replicas 3 → 5 ...","event":"opened","drift":{...}}}.
+ * {@code {"message":"drift opened: Deployment shop/web: replicas 3 → 5 ...","event":"opened","cause":"out-of-band",
+ * "drift":{...}}} ({@code cause} is also in {@code drift}; at the top it is one field to filter and route on).
  * The fields ride as structured arguments, so the JSON encoder emits them as fields, not inside the message.
  */
 public final class DriftLog {
@@ -32,6 +33,7 @@ public final class DriftLog {
         fields.put("event", event.type().label());
         fields.put("cluster", cluster);
         fields.put("driftId", r.id());
+        fields.put("cause", r.drift().cause().json());
         fields.put("onset", r.onset().toString());
         if (r.resolvedAt() != null) {
             fields.put("resolvedAt", r.resolvedAt().toString());

@@ -29,6 +29,8 @@ public final class KubeEvents {
     /** On every Event: which drift it is about and when that drift started, so a new leader can recover onsets. */
     public static final String DRIFT_ID = "driftwatch.io/drift-id";
     public static final String ONSET = "driftwatch.io/onset";
+    /** On every Event: the drift's cause (out-of-band, unknown-manager, ...), for event exporters to route on. */
+    public static final String CAUSE = "driftwatch.io/cause";
 
     private final KubernetesClient client;
     private final AgentMetrics metrics;
@@ -60,18 +62,28 @@ public final class KubeEvents {
         if (resolved) {
             lastSent.remove(r.key() + "|DriftDetected");
         }
-        String message = resolved
-                ? "Drift resolved after " + human(r.age(now)) + ": " + r.drift().summary()
-                : r.drift().summary();
         try {
-            Event built = build(r.key(), apiVersion, reason, resolved ? "Normal" : "Warning", message, now);
-            built.getMetadata().setAnnotations(Map.of(DRIFT_ID, r.id(), ONSET, r.onset().toString()));
+            Event built = build(r.key(), apiVersion, reason, resolved ? "Normal" : "Warning", message(event, now), now);
+            built.getMetadata().setAnnotations(Map.of(DRIFT_ID, r.id(), ONSET, r.onset().toString(),
+                    CAUSE, r.drift().cause().json()));
             client.resource(built).create();
             metrics.kubernetesEvent("sent");
         } catch (RuntimeException e) {
             metrics.kubernetesEvent("failed");
             LOG.warn("cannot create Event {} for {}: {}", reason, r.key(), e.getMessage());
         }
+    }
+
+    /**
+     * The Event's message: the cause first (messages are cut at {@value #MAX_MESSAGE} characters), then the summary;
+     * "Cause out-of-band: Deployment shop/web: replicas 3 → 5, set by kubectl-scale at 10:42Z".
+     */
+    static String message(DriftEvent event, Instant now) {
+        DriftRecord r = event.record();
+        String cause = r.drift().cause().json();
+        return event.type() == DriftEvent.Type.RESOLVED
+                ? "Drift resolved after " + human(r.age(now)) + " (cause " + cause + "): " + r.drift().summary()
+                : "Cause " + cause + ": " + r.drift().summary();
     }
 
     private Event build(ObjectKey key, String apiVersion, String reason, String type, String message, Instant now) {

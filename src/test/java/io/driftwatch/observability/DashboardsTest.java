@@ -47,16 +47,17 @@ class DashboardsTest {
         JsonNode d = Dashboards.read(Path.of("dashboards", "fleet-overview.json"));
         List<String> exprs = Dashboards.queries(d).stream().map(Dashboards.Query::expr).toList();
         assertThat(exprs).anyMatch(e -> e.contains("driftwatch_hub_agent_up"))
-                .anyMatch(e -> e.contains("sum by (cluster) (max by (cluster, namespace, kind, app, type)"))
+                .anyMatch(e -> e.contains("sum by (cluster) (max by (cluster, namespace, kind, app, type, cause)"))
                 .anyMatch(e -> e.contains("sum by (cluster, app) ("))
                 .anyMatch(e -> e.contains("sum by (kind) ("))
                 .anyMatch(e -> e.contains("sum by (type) ("))
+                .anyMatch(e -> e.contains("sum by (cause) ("))
                 .anyMatch(e -> e.contains("driftwatch_hub_oldest_open_drift_age_seconds"))
                 .anyMatch(e -> e.contains("event=\"opened\""))
                 .anyMatch(e -> e.contains("event=\"resolved\""))
                 .anyMatch(e -> e.startsWith("histogram_quantile(0.99, ")
                         && e.contains("driftwatch_hub_drift_time_to_resolve_seconds_bucket"))
-                .anyMatch(e -> e.contains("max by (cluster, namespace, kind, name, app, type, manager) "
+                .anyMatch(e -> e.contains("max by (cluster, namespace, kind, name, app, type, cause, manager) "
                         + "(driftwatch_hub_drift_started_timestamp_seconds"));
         JsonNode hubUrl = find(d.path("templating").path("list"), "hub_url");
         assertThat(hubUrl).isNotNull();
@@ -70,7 +71,7 @@ class DashboardsTest {
                 .contains("${hub_url}/api/v1/drifts?cluster=${__data.fields.cluster}");
         assertThat(table.path("transformations").toString())
                 .contains("\"cluster\":0", "\"namespace\":1", "\"kind\":2", "\"name\":3", "\"app\":4",
-                        "\"type\":5", "\"manager\":6");
+                        "\"type\":5", "\"cause\":6", "\"manager\":7");
     }
 
     @Test

@@ -1,0 +1,64 @@
+package io.driftwatch.emit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftwatch.diff.Cause;
+import io.driftwatch.diff.Drift;
+import io.driftwatch.diff.DriftType;
+import io.driftwatch.diff.ObjectKey;
+import io.driftwatch.drift.DriftEvent;
+import io.driftwatch.drift.DriftRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import net.logstash.logback.encoder.LogstashEncoder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class DriftLogTest {
+
+    private static final Instant ONSET = Instant.parse("2026-11-21T10:00:00Z");
+    private final Logger logger = (Logger) LoggerFactory.getLogger("io.driftwatch.drift");
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    @BeforeEach
+    void capture() {
+        appender.start();
+        logger.addAppender(appender);
+    }
+
+    @AfterEach
+    void release() {
+        logger.detachAppender(appender);
+    }
+
+    @Test
+    void everyLineStatesTheCauseAtTheTopAndInTheDrift() throws Exception {
+        ObjectKey key = new ObjectKey("", "ConfigMap", "shop", "settings");
+        DriftRecord r = new DriftRecord("id-1", new Drift(key, "v1", "shop", DriftType.MISSING, Cause.DELETED,
+                "ConfigMap shop/settings: missing (deleted)", List.of(), null), ONSET, ONSET, null);
+
+        new DriftLog("prod-eu-1").log(new DriftEvent(DriftEvent.Type.OPENED, r), ONSET);
+
+        JsonNode line = json(appender.list.get(0));
+        assertThat(line.path("message").asText()).isEqualTo("drift opened: ConfigMap shop/settings: missing (deleted)");
+        assertThat(line.path("event").asText()).isEqualTo("opened");
+        assertThat(line.path("cause").asText()).isEqualTo("deleted");
+        assertThat(line.path("drift").path("cause").asText()).isEqualTo("deleted");
+    }
+
+    /** The line as the production JSON encoder writes it. */
+    private JsonNode json(ILoggingEvent event) throws Exception {
+        LogstashEncoder encoder = new LogstashEncoder();
+        encoder.setContext(logger.getLoggerContext());
+        encoder.start();
+        return new ObjectMapper().readTree(new String(encoder.encode(event), StandardCharsets.UTF_8));
+    }
+}
