@@ -20,10 +20,10 @@ public record BuildInfo(String version, String gitCommit, String gitTreeState, S
 
     /** The build's facts from the filtered properties; a value Maven left as {@code ${...}} was not known. */
     static BuildInfo of(Properties props, String javaVersion) {
-        String dirty = value(props, "gitDirty");
+        String commit = value(props, "gitCommit");
+        String dirty = commit.equals(UNKNOWN) ? UNKNOWN : value(props, "gitDirty");
         String treeState = dirty.equals("true") ? "dirty" : dirty.equals("false") ? "clean" : UNKNOWN;
-        return new BuildInfo(value(props, "version"), value(props, "gitCommit"), treeState, value(props, "buildTime"),
-                javaVersion);
+        return new BuildInfo(value(props, "version"), commit, treeState, value(props, "buildTime"), javaVersion);
     }
 
     private static String value(Properties props, String key) {

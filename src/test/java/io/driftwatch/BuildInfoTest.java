@@ -22,16 +22,21 @@ class BuildInfoTest {
                 "gitDirty", "false", "buildTime", "2026-12-03T12:57:22Z"), "17.0.15");
         assertThat(info).isEqualTo(new BuildInfo("0.1.0", "51f9957f4fb60c017ac1752991d3d2cfb6f4acdc", "clean",
                 "2026-12-03T12:57:22Z", "17.0.15"));
-        assertThat(BuildInfo.of(props("gitDirty", "true"), "17").gitTreeState()).isEqualTo("dirty");
+        assertThat(BuildInfo.of(props("gitCommit", "51f9957f4fb60c017ac1752991d3d2cfb6f4acdc", "gitDirty", "true"), "17")
+                .gitTreeState()).isEqualTo("dirty");
     }
 
     @Test
     void propertiesMavenCouldNotFillAreUnknownNotPlaceholders() {
-        // outside a Git checkout the commit plugin sets nothing and the placeholders stay as written
+        // without git nothing is set and the placeholders stay as written
         BuildInfo info = BuildInfo.of(props("version", "0.1.0", "gitCommit", "${git.commit.id}", "gitDirty",
                 "${git.dirty}", "buildTime", "2026-12-03T12:59:21Z"), "17");
         assertThat(info.gitCommit()).isEqualTo(BuildInfo.UNKNOWN);
         assertThat(info.gitTreeState()).isEqualTo(BuildInfo.UNKNOWN);
+        // outside a Git checkout git answers nothing (and the tree state of no commit is not "clean")
+        BuildInfo outside = BuildInfo.of(props("version", "0.1.0", "gitCommit", "", "gitDirty", "false"), "17");
+        assertThat(outside.gitCommit()).isEqualTo(BuildInfo.UNKNOWN);
+        assertThat(outside.gitTreeState()).isEqualTo(BuildInfo.UNKNOWN);
         assertThat(BuildInfo.of(new Properties(), "17").version()).isEqualTo(BuildInfo.UNKNOWN);
     }
 
