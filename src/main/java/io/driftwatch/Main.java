@@ -10,6 +10,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(DriftwatchCommand.commandLine().execute(args));
+        System.exit(DriftwatchCommand.execute(args));
     }
 }

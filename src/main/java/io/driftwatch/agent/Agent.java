@@ -315,9 +315,11 @@ public final class Agent {
     }
 
     private void startSources() {
+        io.driftwatch.diff.ManifestLimits limits = config.sources().limits().toLimits();
         for (AgentConfig.DirectoryApp app : config.sources().directories()) {
             String namespace = app.targetNamespace() != null ? app.targetNamespace() : "default";
-            addSource(new DirectoryAppSource(app.name(), app.path(), namespace, clock), app.pollInterval().toMillis());
+            addSource(new DirectoryAppSource(app.name(), app.path(), namespace, clock, limits),
+                    app.pollInterval().toMillis());
         }
         if (argocd != null) {
             startArgoCd(config.sources().argocd());
@@ -337,7 +339,8 @@ public final class Agent {
         if (git.helmBinary() != null) {
             tools.put(ToolBinaries.Tool.HELM, git.helmBinary());
         }
-        Renderers renderers = new Renderers(new ToolBinaries(tools, System.getenv()), renderPool, git.renderTimeout());
+        Renderers renderers = new Renderers(new ToolBinaries(tools, System.getenv()), renderPool, git.renderTimeout(),
+                limits);
         for (GitAppSpec spec : git.apps()) {
             addSource(new GitAppSource(spec, repositories, renderCache, renderers, clock),
                     spec.pollInterval().toMillis());

@@ -36,6 +36,12 @@ final class AgentCommand implements Callable<Integer> {
             description = "Kubeconfig context (default: its current-context); an unknown name is an error.")
     String context;
 
+    @Option(names = "--check-config",
+            description = "Validate the configuration (file and DRIFTWATCH_* variables), print it with every default "
+                    + "filled in and secrets omitted, and exit: 0 valid, 2 invalid (every problem listed). Nothing "
+                    + "starts and the cluster is not contacted.")
+    boolean checkConfig;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -47,6 +53,9 @@ final class AgentCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return ExitCodes.ERROR;
+        }
+        if (checkConfig) {
+            return CheckConfig.print(spec.commandLine().getOut(), config, settings);
         }
         Config clientConfig;
         try {

@@ -39,7 +39,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "Port of the hub's API and /metrics on 127.0.0.1 (default: a free port).")
     int hubPort;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show the agent's and hub's INFO logs (default: warnings only).")
+    @Option(names = {"-v", "--verbose"},
+            description = "Show the agent's and hub's INFO logs (default: warnings only; also --log-level).")
     boolean verbose;
 
     @CommandLine.Spec
@@ -54,11 +55,22 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** The settings, with fixed ports checked free before anything starts. */
+    private Demo.Settings settingsWithFreePorts() {
+        Demo.Settings settings = settings();
+        try {
+            settings.requireFreePorts();
+            return settings;
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        Demo.Settings settings = settings();
-        if (!verbose && System.getenv("DRIFTWATCH_LOG_LEVEL") == null) {
-            quietLogs();
+        Demo.Settings settings = settingsWithFreePorts();
+        if (!verbose) {
+            quietMicrometer();
         }
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 StandardCharsets.UTF_8);
@@ -66,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
         try {
             demo = Demo.start(settings, out);
         } catch (Exception e) {
-            LOG.error("demo failed: {}", e.toString(), e);
+            LOG.debug("demo failed", e);   // the stack trace with --log-level debug
             spec.commandLine().getErr().println("error: demo failed: " + e.getMessage());
             return 1;
         }
@@ -81,10 +93,9 @@ final class DemoCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** Warnings only (drift opened/resolved lines included); Micrometer's duplicate-gauge notice is not for users. */
-    private static void quietLogs() {
+    /** Micrometer's duplicate-gauge notice is not for users (the level otherwise is --log-level's, warn by default). */
+    private static void quietMicrometer() {
         if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
-            root.setLevel(Level.WARN);
             root.getLoggerContext().getLogger("io.micrometer").setLevel(Level.ERROR);
         }
     }

@@ -34,6 +34,12 @@ final class HubCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Hub configuration (YAML).")
     Path config;
 
+    @Option(names = "--check-config",
+            description = "Validate the configuration (file and DRIFTWATCH_HUB_* variables), print it with every "
+                    + "default filled in and token hashes omitted, and exit: 0 valid, 2 invalid (every problem listed). "
+                    + "Nothing starts and the database is not contacted.")
+    boolean checkConfig;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -49,6 +55,9 @@ final class HubCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return ExitCodes.ERROR;
+        }
+        if (checkConfig) {
+            return CheckConfig.print(spec.commandLine().getOut(), config, settings);
         }
         HubServer hub = new HubServer(settings, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);

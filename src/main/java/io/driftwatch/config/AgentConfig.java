@@ -33,7 +33,7 @@ public record AgentConfig(
         scope = scope == null ? new Scope(null, null) : scope;
         diff = diff == null ? new Diff(null, null, null, null, null, null) : diff;
         resyncInterval = resyncInterval == null ? Duration.ofMinutes(10) : resyncInterval;
-        sources = sources == null ? new Sources(null, null, null, null) : sources;
+        sources = sources == null ? new Sources(null, null, null, null, null) : sources;
         leaderElection = leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
         events = events == null ? new Events(null, null) : events;
         metrics = metrics == null ? new Metrics(null, null) : metrics;
@@ -101,10 +101,13 @@ public record AgentConfig(
     /**
      * Where desired state comes from. {@code allowEmpty} lists the apps (names or globs) that may render to no objects;
      * for any other app an empty render is a source error (a wrong path, like Argo CD's automated sync refusing to
-     * prune an app to nothing without {@code allowEmpty}).
+     * prune an app to nothing without {@code allowEmpty}). {@code limits} bound what one directory or Git app's
+     * manifests may hold.
      */
-    public record Sources(List<DirectoryApp> directories, Git git, ArgoCd argocd, List<String> allowEmpty) {
+    public record Sources(List<DirectoryApp> directories, Git git, ArgoCd argocd, List<String> allowEmpty,
+                          ManifestLimits limits) {
         public Sources {
+            limits = limits == null ? new ManifestLimits(null, null, null) : limits;
             directories = directories == null ? List.of() : List.copyOf(directories);
             git = git == null ? new Git(null, null, null, null, null, null, null, null) : git;
             allowEmpty = allowEmpty == null ? List.of() : List.copyOf(allowEmpty);
@@ -113,6 +116,26 @@ public record AgentConfig(
         /** Whether the app may render to no objects. */
         public boolean emptyAllowed(String app) {
             return allowEmpty.stream().anyMatch(glob -> io.driftwatch.diff.Glob.matches(glob, app));
+        }
+    }
+
+    /**
+     * How much manifest input one directory or Git app may have each time it is read (for Git: each render): bytes
+     * per document, bytes in all its files (or the tool's output), and objects; the defaults are {@code diff}'s.
+     */
+    public record ManifestLimits(Long maxDocumentBytes, Long maxTotalBytes, Integer maxDocuments) {
+        public ManifestLimits {
+            io.driftwatch.diff.ManifestLimits d = io.driftwatch.diff.ManifestLimits.DEFAULT;
+            maxDocumentBytes = maxDocumentBytes == null ? d.maxDocumentBytes() : maxDocumentBytes;
+            maxTotalBytes = maxTotalBytes == null ? d.maxTotalBytes() : maxTotalBytes;
+            maxDocuments = maxDocuments == null ? d.maxDocuments() : maxDocuments;
+        }
+
+        /** The reader's limits, named by their keys in error messages; call on a validated configuration. */
+        public io.driftwatch.diff.ManifestLimits toLimits() {
+            return new io.driftwatch.diff.ManifestLimits(maxDocumentBytes, maxTotalBytes, maxDocuments,
+                    new io.driftwatch.diff.ManifestLimits.Names("sources.limits.maxDocumentBytes",
+                            "sources.limits.maxTotalBytes", "sources.limits.maxDocuments"));
         }
     }
 

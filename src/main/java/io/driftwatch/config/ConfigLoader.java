@@ -245,6 +245,7 @@ public final class ConfigLoader {
         if (webhookSecret != null && ConfigBinding.unreadableFile(webhookSecret) != null) {
             problems.add("sources.git.webhookSecretFile: " + ConfigBinding.unreadableFile(webhookSecret));
         }
+        validateLimits(c.sources().limits(), problems);
         if (c.sources().git().renderCacheBytes() < (1 << 20)) {
             problems.add("sources.git.renderCacheBytes: must be at least 1 MiB");
         }
@@ -306,6 +307,21 @@ public final class ConfigLoader {
         });
         if (io.driftwatch.diff.ManagerRules.UnknownManagers.parse(m.unknown()) == null) {
             problems.add("diff.managers.unknown: '" + m.unknown() + "' is not one of drift, controller");
+        }
+    }
+
+    private static void validateLimits(AgentConfig.ManifestLimits l, List<String> problems) {
+        if (l.maxDocumentBytes() < 1024) {
+            problems.add("sources.limits.maxDocumentBytes: must be at least 1024 (1 KiB)");
+        }
+        if (l.maxTotalBytes() < 1024) {
+            problems.add("sources.limits.maxTotalBytes: must be at least 1024 (1 KiB)");
+        } else if (l.maxTotalBytes() < l.maxDocumentBytes()) {
+            problems.add("sources.limits.maxTotalBytes: " + l.maxTotalBytes() + " is below maxDocumentBytes ("
+                    + l.maxDocumentBytes() + ")");
+        }
+        if (l.maxDocuments() < 1) {
+            problems.add("sources.limits.maxDocuments: must be at least 1");
         }
     }
 

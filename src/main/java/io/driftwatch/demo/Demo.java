@@ -77,6 +77,34 @@ public final class Demo implements AutoCloseable {
                 throw new IllegalArgumentException("--agent-port and --hub-port must differ (both are " + agentPort + ")");
             }
         }
+
+        /**
+         * Fails at once, naming the option and the listener, when a fixed port is taken on 127.0.0.1 (rather than
+         * when that listener starts, after the API server).
+         */
+        public void requireFreePorts() {
+            List<String> busy = new java.util.ArrayList<>();
+            if (hubPort != 0 && !free(hubPort)) {
+                busy.add("--hub-port " + hubPort + ": 127.0.0.1:" + hubPort + " is already in use (the hub's listener "
+                        + "needs it)");
+            }
+            if (agentPort != 0 && !free(agentPort)) {
+                busy.add("--agent-port " + agentPort + ": 127.0.0.1:" + agentPort + " is already in use (the agent's "
+                        + "/metrics and API listener needs it)");
+            }
+            if (!busy.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", busy) + "; pick another port or 0 for a free one");
+            }
+        }
+
+        private static boolean free(int port) {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+                return true;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
     }
 
     private final PrintStream out;

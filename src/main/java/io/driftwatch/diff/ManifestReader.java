@@ -83,7 +83,7 @@ public final class ManifestReader {
         }
         if (total > limits.maxTotalBytes()) {
             throw new ManifestException(root, 0, total + " bytes of manifests exceed the limit of "
-                    + limits.maxTotalBytes() + " bytes (" + ManifestLimits.TOTAL + ")");
+                    + limits.maxTotalBytes() + " bytes (" + limits.names().total() + ")");
         }
     }
 
@@ -138,7 +138,7 @@ public final class ManifestReader {
                 column++;
                 if (size > limits.maxDocumentBytes()) {
                     throw new ManifestException(file, line, "a " + (json ? "JSON" : "YAML") + " document exceeds the "
-                            + "limit of " + limits.maxDocumentBytes() + " bytes (" + ManifestLimits.DOCUMENT + ")");
+                            + "limit of " + limits.maxDocumentBytes() + " bytes (" + limits.names().document() + ")");
                 }
             }
         } catch (IOException e) {
@@ -161,7 +161,7 @@ public final class ManifestReader {
                 document++;
                 if (out.size() >= limits.maxDocuments()) {
                     throw new ManifestException(file, parser.currentTokenLocation().getLineNr(), "more than "
-                            + limits.maxDocuments() + " objects (" + ManifestLimits.DOCUMENTS + ")");
+                            + limits.maxDocuments() + " objects (" + limits.names().documents() + ")");
                 }
                 int line = parser.currentTokenLocation().getLineNr();
                 JsonNode node = MAPPER.readTree(parser);

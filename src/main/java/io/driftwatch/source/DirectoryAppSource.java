@@ -3,6 +3,7 @@ package io.driftwatch.source;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ManifestException;
+import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.diff.ManifestReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,10 +28,17 @@ public final class DirectoryAppSource implements AppSource {
     private final Path dir;
     private final String targetNamespace;
     private final Clock clock;
+    private final ManifestLimits limits;
     private String lastFingerprint;
     private String lastRevision;
 
     public DirectoryAppSource(String app, Path dir, String targetNamespace, Clock clock) {
+        this(app, dir, targetNamespace, clock, ManifestLimits.DEFAULT);
+    }
+
+    /** A source reading at most {@code limits} of manifests each time. */
+    public DirectoryAppSource(String app, Path dir, String targetNamespace, Clock clock, ManifestLimits limits) {
+        this.limits = limits;
         this.app = app;
         this.dir = dir;
         this.targetNamespace = targetNamespace;
@@ -69,7 +77,7 @@ public final class DirectoryAppSource implements AppSource {
         }
         List<ObjectNode> objects;
         try {
-            objects = ManifestReader.read(dir);
+            objects = ManifestReader.read(dir, limits);
         } catch (ManifestException e) {
             throw new SourceException(SourceException.Reason.PARSE, "app " + app + ": " + e.getMessage(), e);
         }

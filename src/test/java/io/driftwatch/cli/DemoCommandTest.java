@@ -53,6 +53,23 @@ class DemoCommandTest {
     }
 
     @Test
+    void aBusyPortFailsBeforeAnythingStartsNamingThePortAndTheListener() throws Exception {
+        try (java.net.ServerSocket held = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            int port = held.getLocalPort();
+
+            CliRun hub = CliRun.of("demo", "--backend", "mock", "--hub-port", String.valueOf(port));
+            CliRun agent = CliRun.of("demo", "--backend", "mock", "--agent-port", String.valueOf(port));
+
+            assertThat(hub.exitCode()).isEqualTo(ExitCodes.ERROR);
+            assertThat(hub.stderr()).contains("--hub-port " + port + ": 127.0.0.1:" + port + " is already in use "
+                    + "(the hub's listener needs it)").doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(agent.exitCode()).isEqualTo(ExitCodes.ERROR);
+            assertThat(agent.stderr()).contains("--agent-port " + port + ": 127.0.0.1:" + port + " is already in use "
+                    + "(the agent's /metrics and API listener needs it)");
+        }
+    }
+
+    @Test
     void nonNumericPortIsAUsageError() {
         CliRun run = CliRun.of("demo", "--hub-port", "http");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);

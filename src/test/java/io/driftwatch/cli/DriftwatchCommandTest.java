@@ -15,6 +15,27 @@ class DriftwatchCommandTest {
     }
 
     @Test
+    void versionAsJsonAndYamlHasCommitBuildTimeAndJava() throws Exception {
+        CliRun json = CliRun.of("version", "-o", "json");
+        assertThat(json.exitCode()).isZero();
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.stdout());
+        assertThat(node.fieldNames()).toIterable()
+                .containsExactly("version", "gitCommit", "gitTreeState", "buildTime", "javaVersion");
+        assertThat(node.get("version").asText()).doesNotContain("${").isNotEqualTo("unknown");
+        // built by Maven from a Git checkout here; a build outside one says unknown (BuildInfoTest)
+        assertThat(node.get("gitCommit").asText()).matches("[0-9a-f]{40}|unknown");
+        assertThat(node.get("gitTreeState").asText()).isIn("clean", "dirty", "unknown");
+        assertThat(java.time.Instant.parse(node.get("buildTime").asText())).isBefore(java.time.Instant.now());
+        assertThat(node.get("javaVersion").asText()).isEqualTo(System.getProperty("java.version"));
+
+        CliRun yaml = CliRun.of("version", "--output=yaml");
+        assertThat(yaml.exitCode()).isZero();
+        var fromYaml = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml.stdout());
+        assertThat(fromYaml).isEqualTo(node);
+    }
+
+    @Test
     void helpListsCommands() {
         CliRun run = CliRun.of("--help");
         assertThat(run.exitCode()).isZero();

@@ -314,4 +314,33 @@ class ConfigLoaderTest {
                 .hasMessageStartingWith(tmp.resolve("agent.yaml") + ": cannot parse YAML: line ")
                 .hasMessageNotContaining("Source:");
     }
+
+    @Test
+    void manifestLimitsDefaultToDiffsAndAreValidatedTogether() throws IOException {
+        AgentConfig defaults = ConfigLoader.load(write(MINIMAL), Map.of());
+        assertThat(defaults.sources().limits().toLimits().maxDocumentBytes())
+                .isEqualTo(io.driftwatch.diff.ManifestLimits.DEFAULT.maxDocumentBytes());
+        assertThat(defaults.sources().limits().maxTotalBytes()).isEqualTo(256L << 20);
+        assertThat(defaults.sources().limits().maxDocuments()).isEqualTo(50_000);
+
+        AgentConfig set = ConfigLoader.load(write(MINIMAL.replace("sources:\n",
+                "sources:\n  limits: {maxDocumentBytes: 1048576, maxTotalBytes: 8388608, maxDocuments: 500}\n")), Map.of());
+        assertThat(set.sources().limits().toLimits()).satisfies(l -> {
+            assertThat(l.maxDocumentBytes()).isEqualTo(1L << 20);
+            assertThat(l.maxTotalBytes()).isEqualTo(8L << 20);
+            assertThat(l.maxDocuments()).isEqualTo(500);
+            assertThat(l.names().document()).isEqualTo("sources.limits.maxDocumentBytes");
+        });
+
+        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL.replace("sources:\n",
+                "sources:\n  limits: {maxDocumentBytes: 4096, maxTotalBytes: 2048, maxDocuments: 0, maxScalar: 1}\n")),
+                Map.of()))
+                .hasMessageContaining("sources.limits.maxScalar: unknown setting (known: maxDocumentBytes, "
+                        + "maxDocuments, maxTotalBytes)")
+                .hasMessageContaining("sources.limits.maxTotalBytes: 2048 is below maxDocumentBytes (4096)")
+                .hasMessageContaining("sources.limits.maxDocuments: must be at least 1");
+        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL.replace("sources:\n",
+                "sources:\n  limits: {maxDocumentBytes: big}\n")), Map.of()))
+                .hasMessageContaining("sources.limits.maxDocumentBytes: \"big\" is not a whole number");
+    }
 }

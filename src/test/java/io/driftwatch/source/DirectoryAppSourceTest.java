@@ -55,4 +55,20 @@ class DirectoryAppSourceTest {
             assertThat(e.getMessage()).contains("bad.yaml:");
         });
     }
+
+    @Test
+    void theConfiguredLimitsBoundWhatIsReadAndAreNamedByTheirKeys() throws Exception {
+        Files.writeString(dir.resolve("cm.yaml"), CM.formatted("x".repeat(4096)));
+        io.driftwatch.config.AgentConfig.ManifestLimits configured =
+                new io.driftwatch.config.AgentConfig.ManifestLimits(2048L, null, null);
+        DirectoryAppSource source = new DirectoryAppSource("shop", dir, "shop", Clock.systemUTC(), configured.toLimits());
+
+        assertThatThrownBy(source::load).isInstanceOfSatisfying(SourceException.class, e -> {
+            assertThat(e.reason()).isEqualTo(SourceException.Reason.PARSE);
+            assertThat(e.getMessage()).contains("cm.yaml").contains("exceeds the limit of 2048 bytes")
+                    .contains("(sources.limits.maxDocumentBytes)");
+        });
+        // the default limits read it
+        assertThat(new DirectoryAppSource("shop", dir, "shop", Clock.systemUTC()).load().objects()).hasSize(1);
+    }
 }

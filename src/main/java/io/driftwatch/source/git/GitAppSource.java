@@ -119,7 +119,8 @@ public final class GitAppSource implements AppSource {
             Path scratch = Files.createDirectory(work.resolve("scratch"));
             repositories.export(spec.repoUrl(), commit, checkout);
             long start = System.nanoTime();
-            List<ObjectNode> objects = renderer.render(new RenderInput(checkout, spec, commit, scratch));
+            List<ObjectNode> objects = renderer.render(new RenderInput(checkout, spec, commit, scratch,
+                    renderers.limits()));
             LOG.info("app {}: rendered {} objects from {} {} at {} with {} in {} ms", spec.name(), objects.size(),
                     RepoUrls.redact(spec.repoUrl()), spec.path(), commit, type.name().toLowerCase(java.util.Locale.ROOT),
                     (System.nanoTime() - start) / 1_000_000);

@@ -42,7 +42,8 @@ final class HelmRenderer implements ManifestRenderer {
         Path helm = binaries.find(ToolBinaries.Tool.HELM);
         Path out = input.scratch().resolve("helm-output.yaml");
         runner.run(command(helm, input), input.checkout(), helmEnvironment(input.scratch()), out);
-        List<ObjectNode> objects = RenderedManifests.read(out, input.scratch(), "helm output of " + input.spec().path());
+        List<ObjectNode> objects = RenderedManifests.read(out, input.scratch(), "helm output of " + input.spec().path(),
+                input.limits());
         return objects.stream().filter(o -> !o.path("metadata").path("annotations").has(HOOK_ANNOTATION)).toList();
     }
 

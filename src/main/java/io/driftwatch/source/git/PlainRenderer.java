@@ -9,7 +9,7 @@ final class PlainRenderer implements ManifestRenderer {
 
     @Override
     public List<ObjectNode> render(RenderInput input) throws SourceException {
-        return RenderedManifests.read(input.dir(), input.checkout(), null);
+        return RenderedManifests.read(input.dir(), input.checkout(), null, input.limits());
     }
 
     @Override

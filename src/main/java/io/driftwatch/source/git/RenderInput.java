@@ -1,5 +1,6 @@
 package io.driftwatch.source.git;
 
+import io.driftwatch.diff.ManifestLimits;
 import java.nio.file.Path;
 
 /**
@@ -10,8 +11,9 @@ import java.nio.file.Path;
  * @param spec     the app (path, namespace, helm settings)
  * @param commit   the commit SHA, for messages
  * @param scratch  an empty directory for output files
+ * @param limits   how much manifest input the render may yield
  */
-record RenderInput(Path checkout, GitAppSpec spec, String commit, Path scratch) {
+record RenderInput(Path checkout, GitAppSpec spec, String commit, Path scratch, ManifestLimits limits) {
 
     /** The app's directory in the checkout. */
     Path dir() {

@@ -2,6 +2,7 @@ package io.driftwatch.source.git;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ManifestException;
+import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.diff.ManifestReader;
 import io.driftwatch.source.SourceException;
 import java.nio.file.Path;
@@ -15,11 +16,12 @@ final class RenderedManifests {
 
     /**
      * Reads {@code fileOrDir}; a parse error becomes {@code PARSE} naming the file relative to {@code root} (or as
-     * {@code displayName} when it is a tool's output) with the line.
+     * {@code displayName} when it is a tool's output) with the line; so does input beyond {@code limits}.
      */
-    static List<ObjectNode> read(Path fileOrDir, Path root, String displayName) throws SourceException {
+    static List<ObjectNode> read(Path fileOrDir, Path root, String displayName, ManifestLimits limits)
+            throws SourceException {
         try {
-            return ManifestReader.read(fileOrDir);
+            return ManifestReader.read(fileOrDir, limits);
         } catch (ManifestException e) {
             String name = displayName != null ? displayName
                     : e.file() != null && e.file().toAbsolutePath().startsWith(root.toAbsolutePath())

@@ -74,6 +74,20 @@ class GitSourceIT {
     }
 
     @Test
+    void aRenderBeyondTheConfiguredLimitsIsAParseErrorNamingTheKey() throws Exception {
+        repo.write("apps/web/a.yaml", configMap("a", "1") + "---\n" + configMap("b", "2") + "---\n" + configMap("c", "3"));
+        repo.commit("three objects");
+        renderers = new Renderers(ToolBinaries.fromEnvironment(), pool, Duration.ofSeconds(60),
+                new io.driftwatch.config.AgentConfig.ManifestLimits(null, null, 2).toLimits());
+
+        assertThatThrownBy(() -> source("web", "apps/web").load()).isInstanceOfSatisfying(SourceException.class, e -> {
+            assertThat(e.reason()).isEqualTo(SourceException.Reason.PARSE);
+            assertThat(e.getMessage()).contains("apps/web/a.yaml").contains("more than 2 objects")
+                    .contains("(sources.limits.maxDocuments)");
+        });
+    }
+
+    @Test
     void loadsAPlainDirectoryOverFileUrlWithTheCommitShaAndTime() throws Exception {
         repo.write("apps/web/a.yaml", configMap("a", "1")).write("apps/web/sub/b.yml", configMap("b", "2") + "---\n"
                 + configMap("c", "3")).write("apps/web/README.md", "not a manifest").write("other/x.yaml", configMap("x", "0"));
