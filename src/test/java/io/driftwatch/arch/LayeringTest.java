@@ -1,6 +1,7 @@
 package io.driftwatch.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -13,6 +14,19 @@ class LayeringTest {
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.driftwatch");
+
+    @Test
+    void noCyclesBetweenTopLevelPackages() {
+        slices().matching("io.driftwatch.(*)..").should().beFreeOfCycles().check(MAIN);
+    }
+
+    @Test
+    void configurationDependsOnNeitherVertxNorFabric8NorTheSources() {
+        noClasses().that().resideInAPackage("io.driftwatch.config..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.fabric8..",
+                        "io.driftwatch.source..")
+                .check(MAIN);
+    }
 
     @Test
     void liveStateReadingDoesNotDependOnTheCommandLine() {
