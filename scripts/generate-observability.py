@@ -108,6 +108,11 @@ def cluster_detail():
             panel("timeseries", "Drifted resources by namespace and kind",
                   [target('sum by (namespace, kind) (driftwatch_drifted_resources{%s})' % sel, "{{namespace}} {{kind}}")],
                   "Where the drift is."),
+            panel("timeseries", "Drifted resources by cause",
+                  [target('sum by (cause) (driftwatch_drifted_resources{%s})' % sel, "{{cause}}")],
+                  "Why resources drifted: out-of-band, unknown-manager (a client nobody classified), pending-sync, "
+                  "controller, admission, unknown; deleted or not-yet-applied for missing objects (docs/runbook.md "
+                  "says what to do with each)."),
             panel("timeseries", "Drift lifecycle events",
                   [target('sum by (event) (rate(driftwatch_drift_events_total{%s}[$__rate_interval]))' % sel, "{{event}}")],
                   "Drifts opened, updated and resolved per second.", unit="ops"),
@@ -125,7 +130,8 @@ def cluster_detail():
                                        "excludeByName": {"Time": True},
                                        "renameByName": {"Value #A": "Drifted", "Value #B": "Drifted resources",
                                                         "Value #C": "Desired objects", "Value #D": "Source healthy",
-                                                        "Value #E": "Since last load (s)"}}}]),
+                                                        "Value #E": "Since last load (s)"}}}],
+                  width=24),
             row("Desired state"),
             panel("timeseries", "Source loads by result",
                   [target('sum by (app, result) (rate(driftwatch_source_sync_total{%s}[$__rate_interval]))' % sel,
@@ -142,14 +148,14 @@ def cluster_detail():
                    target('histogram_quantile(0.99, sum by (le) (rate(driftwatch_drift_detection_latency_seconds_bucket{%s}[$__rate_interval])))' % AGENT, "p99", "B")],
                   "Live change received → drift verdict.", unit="s"),
             panel("table", "Current drifts",
-                  [target('time() - max by (namespace, kind, name, app, type, manager) '
+                  [target('time() - max by (namespace, kind, name, app, type, cause, manager) '
                           '(driftwatch_drift_started_timestamp_seconds{%s})' % sel, table=True)],
-                  "Every open drift exported as a per-drift series (capped by metrics.maxDriftSeries), with the "
-                  "field manager that wrote it and its age.", unit="s",
+                  "Every open drift exported as a per-drift series (capped by metrics.maxDriftSeries), with its "
+                  "cause, the field manager that wrote it and its age.", unit="s",
                   transformations=[{"id": "organize", "options": {
                       "excludeByName": {"Time": True},
-                      "indexByName": {"namespace": 0, "kind": 1, "name": 2, "app": 3, "type": 4, "manager": 5,
-                                      "Value": 6},
+                      "indexByName": {"namespace": 0, "kind": 1, "name": 2, "app": 3, "type": 4, "cause": 5,
+                                      "manager": 6, "Value": 7},
                       "renameByName": {"Value": "Age"}}}],
                   width=24),
         ],
@@ -253,7 +259,7 @@ def agent_internals():
 
 
 def fleet_overview():
-    open_drifts = 'max by (cluster, namespace, kind, app, type) (driftwatch_hub_open_drifts{%s})' % HUB
+    open_drifts = 'max by (cluster, namespace, kind, app, type, cause) (driftwatch_hub_open_drifts{%s})' % HUB
     resolve = 'sum by (le) (rate(driftwatch_hub_drift_time_to_resolve_seconds_bucket{%s}[$__rate_interval]))' % HUB
     api = "${hub_url}/api/v1"
     return {
@@ -314,10 +320,14 @@ def fleet_overview():
             panel("timeseries", "Open drifts by type",
                   [target('sum by (type) (%s)' % open_drifts, "{{type}}")],
                   "modified (live differs), missing (desired but absent), extra (live but not desired)."),
+            panel("timeseries", "Open drifts by cause",
+                  [target('sum by (cause) (%s)' % open_drifts, "{{cause}}")],
+                  "Why: out-of-band, unknown-manager (a client nobody classified), pending-sync, controller, "
+                  "admission, unknown; deleted or not-yet-applied for missing objects (empty: opened before the hub "
+                  "stored causes, until the drift's next event)."),
             panel("timeseries", "Oldest open drift by cluster",
                   [target('max by (cluster) (driftwatch_hub_oldest_open_drift_age_seconds{%s})' % HUB, "{{cluster}}")],
-                  "Age of each cluster's oldest open drift (DriftwatchDriftOpenTooLong fires at 1 h).", unit="s",
-                  width=24),
+                  "Age of each cluster's oldest open drift (DriftwatchDriftOpenTooLong fires at 1 h).", unit="s"),
             row("Drift flow"),
             panel("timeseries", "Drifts opened and resolved",
                   [target('sum by (event) (rate(driftwatch_hub_drift_events_total{%s, event=~"opened|resolved"}'
@@ -340,16 +350,17 @@ def fleet_overview():
                   "Reverted by hand, by a GitOps sync, or made desired by a Git change.", unit="ops"),
             row("Drift list"),
             panel("table", "Current drifts",
-                  [target('time() - max by (cluster, namespace, kind, name, app, type, manager) '
+                  [target('time() - max by (cluster, namespace, kind, name, app, type, cause, manager) '
                           '(driftwatch_hub_drift_started_timestamp_seconds{%s})' % HUB, table=True)],
-                  "Every open drift of the selected clusters with the field manager that wrote it and its age, from "
+                  "Every open drift of the selected clusters with its cause, the field manager that wrote it and its "
+                  "age, from "
                   "the hub's per-drift series (the oldest metrics.maxDriftSeries drifts; "
                   "DriftwatchHubDriftSeriesCapReached says when some are left out). Each row links to the hub API.",
                   unit="s",
                   transformations=[{"id": "organize", "options": {
                       "excludeByName": {"Time": True},
                       "indexByName": {"cluster": 0, "namespace": 1, "kind": 2, "name": 3, "app": 4, "type": 5,
-                                      "manager": 6, "Value": 7},
+                                      "cause": 6, "manager": 7, "Value": 8},
                       "renameByName": {"Value": "Age"}}}],
                   fieldConfig={"defaults": {"unit": "s", "links": [
                       {"title": "This object's open drifts (hub API)", "targetBlank": True,

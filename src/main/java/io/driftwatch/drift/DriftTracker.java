@@ -121,8 +121,9 @@ public final class DriftTracker {
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
+    /** Same changes and same overall cause (an extra object's cause can change with no changes to compare). */
     private static boolean sameChanges(Drift a, Drift b) {
-        if (a.changes().size() != b.changes().size()) {
+        if (a.cause() != b.cause() || a.changes().size() != b.changes().size()) {
             return false;
         }
         for (int i = 0; i < a.changes().size(); i++) {

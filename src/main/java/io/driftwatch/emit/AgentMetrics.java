@@ -1,6 +1,8 @@
 package io.driftwatch.emit;
 
 import io.driftwatch.BuildInfo;
+import io.driftwatch.diff.Cause;
+import io.driftwatch.diff.DriftType;
 import io.driftwatch.diff.ObjectKey;
 import io.driftwatch.drift.DriftEvent;
 import io.driftwatch.drift.DriftRecord;
@@ -27,7 +29,8 @@ import java.util.stream.Collectors;
 
 /**
  * Every metric the agent exports: names, help, labels and buckets live here and nowhere else. Labels are small closed
- * sets except in {@code driftwatch_drift_started_timestamp_seconds}, one series per open drift, capped.
+ * sets (drift {@code type} and {@code cause} among them: {@link DriftType#causes()}) except in
+ * {@code driftwatch_drift_started_timestamp_seconds}, one series per open drift, capped.
  */
 public final class AgentMetrics {
 
@@ -134,12 +137,12 @@ public final class AgentMetrics {
     public void driftEvent(DriftEvent event, Instant now) {
         DriftRecord r = event.record();
         String app = nullToEmpty(r.drift().app());
-        String type = r.drift().type().name().toLowerCase(java.util.Locale.ROOT);
-        Counter.builder(DRIFT_EVENTS).description("Drift lifecycle events")
-                .tags("app", app, "type", type, "event", event.type().label()).register(registry).increment();
+        String type = r.drift().type().json();
+        String cause = r.drift().cause().json();
+        driftEventCounter(app, type, cause, event.type().label()).increment();
         if (event.type() == DriftEvent.Type.RESOLVED) {
             Timer.builder(DRIFT_DURATION).description("How long drifts lasted, observed when they resolve")
-                    .tags("app", app, "type", type).serviceLevelObjectives(DURATION_BUCKETS)
+                    .tags("app", app, "type", type, "cause", cause).serviceLevelObjectives(DURATION_BUCKETS)
                     .minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofDays(7))
                     .register(registry).record(r.age(now));
         }
@@ -152,7 +155,7 @@ public final class AgentMetrics {
         for (DriftRecord r : open) {
             String app = nullToEmpty(r.drift().app());
             Tags tags = Tags.of("namespace", r.key().namespace(), "kind", r.key().kind(), "app", app,
-                    "type", r.drift().type().name().toLowerCase(java.util.Locale.ROOT));
+                    "type", r.drift().type().json(), "cause", r.drift().cause().json());
             counts.merge(tags, 1L, Long::sum);
             perApp.merge(app, 1L, Long::sum);
         }
@@ -167,11 +170,16 @@ public final class AgentMetrics {
         driftSeries(open);
     }
 
+    /**
+     * One series per open drift; a drift whose labels changed (its cause or manager, while it stays open) gets a new
+     * series in place of its old one.
+     */
     private void driftSeries(Collection<DriftRecord> open) {
         Set<ObjectKey> keep = new HashSet<>();
         int dropped = 0;
         for (DriftRecord r : open) {
-            if (startedSeries.containsKey(r.key())) {
+            Gauge existing = startedSeries.get(r.key());
+            if (existing != null && Tags.of(existing.getId().getTags()).equals(startedTags(r))) {
                 keep.add(r.key());
             }
         }
@@ -193,16 +201,18 @@ public final class AgentMetrics {
             double onset = r.onset().toEpochMilli() / 1000.0;
             Gauge g = Gauge.builder(DRIFT_STARTED, () -> onset)
                     .description("When each open drift started (one series per drift, capped)")
-                    .tags("namespace", r.key().namespace(), "kind", r.key().kind(), "name", r.key().name(),
-                            "app", nullToEmpty(r.drift().app()),
-                            "type", r.drift().type().name().toLowerCase(java.util.Locale.ROOT),
-                            "manager", nullToEmpty(r.manager()))
-                    .register(registry);
+                    .tags(startedTags(r)).register(registry);
             startedSeries.put(r.key(), g);
         }
         if (dropped > 0) {
             seriesDropped.increment(dropped);
         }
+    }
+
+    private static Tags startedTags(DriftRecord r) {
+        return Tags.of("namespace", r.key().namespace(), "kind", r.key().kind(), "name", r.key().name(),
+                "app", nullToEmpty(r.drift().app()), "type", r.drift().type().json(),
+                "cause", r.drift().cause().json(), "manager", nullToEmpty(r.manager()));
     }
 
     public void desiredResources(String app, int count) {
@@ -234,14 +244,20 @@ public final class AgentMetrics {
             Counter.builder(SOURCE_SYNC).description("Desired-state loads by result").tags("app", app, "result", result)
                     .register(registry);
         }
-        for (String type : new String[] {"modified", "missing", "extra"}) {
-            for (String event : new String[] {"opened", "updated", "resolved"}) {
-                Counter.builder(DRIFT_EVENTS).description("Drift lifecycle events")
-                        .tags("app", app, "type", type, "event", event).register(registry);
+        for (DriftType type : DriftType.values()) {
+            for (Cause cause : type.causes()) {
+                for (DriftEvent.Type event : DriftEvent.Type.values()) {
+                    driftEventCounter(app, type.json(), cause.json(), event.label());
+                }
             }
         }
         gauge(appDrifted, app, APP_DRIFTED, "1 when the app has at least one drifted resource", "app");
         gauge(lastSuccess, app, SOURCE_LAST_SUCCESS, "When the app's desired state last loaded successfully", "app");
+    }
+
+    private Counter driftEventCounter(String app, String type, String cause, String event) {
+        return Counter.builder(DRIFT_EVENTS).description("Drift lifecycle events")
+                .tags("app", app, "type", type, "cause", cause, "event", event).register(registry);
     }
 
     /** A Kubernetes Event: {@code sent}, {@code rate_limited} or {@code failed}. */

@@ -1,6 +1,8 @@
 package io.driftwatch.hub;
 
 import io.driftwatch.BuildInfo;
+import io.driftwatch.diff.Cause;
+import io.driftwatch.diff.DriftType;
 import io.driftwatch.hub.StoreModel.ClusterRow;
 import io.driftwatch.hub.StoreModel.DriftSeries;
 import io.driftwatch.hub.StoreModel.OpenCount;
@@ -50,9 +52,11 @@ public final class HubMetrics {
     public static final List<String> KINDS = List.of("events", "snapshot", "heartbeat", "metrics");
     public static final List<String> RESULTS = List.of("ok", "invalid", "too_large", "unauthorized", "forbidden",
             "error");
-    /** Drift events counted by {@link #driftEvents}, and the drift types; created at 0 for every configured cluster. */
+    /**
+     * Drift events counted by {@link #driftEvents}; created at 0 for every configured cluster, drift type and each cause
+     * that type can have ({@link DriftType#causes()}).
+     */
     public static final List<String> DRIFT_EVENT_TYPES = List.of("opened", "updated", "resolved");
-    public static final List<String> DRIFT_TYPES = List.of("modified", "missing", "extra");
     /** Time to resolve: seconds (a revert by a controller) to days (a change nobody owned). */
     private static final Duration[] RESOLVE_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5),
         Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
@@ -93,7 +97,8 @@ public final class HubMetrics {
         Gauge.builder(BUILD_INFO, () -> 1).description("driftwatch hub build: version and Java runtime")
                 .tags("version", build.version(), "java_version", build.javaVersion()).register(registry);
         openDrifts = MultiGauge.builder(OPEN_DRIFTS)
-                .description("Open drifts in the fleet by cluster, namespace, kind, app and type").register(registry);
+                .description("Open drifts in the fleet by cluster, namespace, kind, app, type and cause")
+                .register(registry);
         lastSeen = MultiGauge.builder(AGENT_LAST_SEEN)
                 .description("When the cluster's agent last reached the hub (any push)").register(registry);
         up = MultiGauge.builder(AGENT_UP)
@@ -130,9 +135,11 @@ public final class HubMetrics {
                 .description("Open drifts not exported as driftwatch_hub_drift_started_timestamp_seconds because "
                         + "the cap was reached (0 when every open drift has its series)").register(registry);
         for (String cluster : clusters) {
-            for (String type : DRIFT_TYPES) {
-                for (String event : DRIFT_EVENT_TYPES) {
-                    driftEventCounter(cluster, type, event);
+            for (DriftType type : DriftType.values()) {
+                for (Cause cause : type.causes()) {
+                    for (String event : DRIFT_EVENT_TYPES) {
+                        driftEventCounter(cluster, type.json(), cause.json(), event);
+                    }
                 }
             }
             timeToResolve(cluster);
@@ -145,7 +152,7 @@ public final class HubMetrics {
      */
     public void driftEvents(String cluster, List<Protocol.Event> stored) {
         for (Protocol.Event e : stored) {
-            driftEventCounter(cluster, e.drift().type(), e.type()).increment();
+            driftEventCounter(cluster, e.drift().type(), e.drift().cause(), e.type()).increment();
             if (e.resolvedAt() != null) {
                 Duration open = Duration.between(e.drift().onset(), e.resolvedAt());
                 timeToResolve(cluster).record(open.isNegative() ? Duration.ZERO : open);
@@ -198,7 +205,7 @@ public final class HubMetrics {
             List<DriftSeries> series, long nowMs, long downAfterMs) {
         List<MultiGauge.Row<?>> open = new ArrayList<>();
         stats.open().forEach(o -> open.add(MultiGauge.Row.of(Tags.of("cluster", o.cluster(), "namespace",
-                o.namespace(), "kind", o.kind(), "app", o.app(), "type", o.type()), o.count())));
+                o.namespace(), "kind", o.kind(), "app", o.app(), "type", o.type(), "cause", o.cause()), o.count())));
         openDrifts.register(open, true);
         List<MultiGauge.Row<?>> seen = new ArrayList<>();
         List<MultiGauge.Row<?>> ups = new ArrayList<>();
@@ -234,7 +241,8 @@ public final class HubMetrics {
         Map<Tags, Double> rows = new LinkedHashMap<>();
         for (DriftSeries d : series.subList(0, Math.min(series.size(), maxDriftSeries))) {
             rows.putIfAbsent(Tags.of("cluster", d.cluster(), "namespace", d.namespace(), "kind", d.kind(),
-                    "name", d.name(), "app", d.app(), "type", d.type(), "manager", d.manager()), d.onsetMs() / 1000.0);
+                    "name", d.name(), "app", d.app(), "type", d.type(), "cause", d.cause(), "manager", d.manager()),
+                    d.onsetMs() / 1000.0);
         }
         List<MultiGauge.Row<?>> out = new ArrayList<>(rows.size());
         rows.forEach((tags, onset) -> out.add(MultiGauge.Row.of(tags, onset)));
@@ -247,10 +255,10 @@ public final class HubMetrics {
                 .tags("kind", kind, "result", result).register(registry);
     }
 
-    private Counter driftEventCounter(String cluster, String type, String event) {
+    private Counter driftEventCounter(String cluster, String type, String cause, String event) {
         return Counter.builder(DRIFT_EVENTS).description("Drift events received from the agents (duplicates not "
-                + "counted): opened, updated, resolved; by cluster and drift type")
-                .tags("cluster", cluster, "type", type, "event", event).register(registry);
+                + "counted): opened, updated, resolved; by cluster, drift type and cause")
+                .tags("cluster", cluster, "type", type, "cause", cause, "event", event).register(registry);
     }
 
     private Timer timeToResolve(String cluster) {

@@ -41,7 +41,7 @@ final class HubStore {
     private static final String EVENT_COLUMNS = "id, cluster, stream, seq, type, drift_id, namespace, kind, name, app, "
             + "drift_type, summary, onset_ms, last_seen_ms, resolved_at_ms, received_ms, drift";
     private static final String DRIFT_COLUMNS = "cluster, drift_id, namespace, kind, name, app, type, summary, "
-            + "onset_ms, last_seen_ms, drift";
+            + "onset_ms, last_seen_ms, drift, cause";
     private static final int PRUNE_CHUNK = 5000;
 
     private final Database db;
@@ -284,10 +284,11 @@ final class HubStore {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO open_drifts (" + DRIFT_COLUMNS
-                + ", manager) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cluster, drift_id) DO UPDATE SET "
+                + ", manager) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cluster, drift_id) DO UPDATE SET "
                 + "namespace = excluded.namespace, kind = excluded.kind, name = excluded.name, app = excluded.app, "
                 + "type = excluded.type, summary = excluded.summary, onset_ms = excluded.onset_ms, "
-                + "last_seen_ms = excluded.last_seen_ms, drift = excluded.drift, manager = excluded.manager")) {
+                + "last_seen_ms = excluded.last_seen_ms, drift = excluded.drift, cause = excluded.cause, "
+                + "manager = excluded.manager")) {
             for (DriftState d : drifts) {
                 ps.setString(1, cluster);
                 ps.setString(2, d.driftId());
@@ -300,7 +301,8 @@ final class HubStore {
                 ps.setLong(9, d.onset().toEpochMilli());
                 ps.setLong(10, d.lastSeen().toEpochMilli());
                 ps.setString(11, d.driftJson());
-                ps.setString(12, d.manager());
+                ps.setString(12, d.cause());
+                ps.setString(13, d.manager());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -322,7 +324,7 @@ final class HubStore {
                             new DriftState(r.driftId(), r.namespace(), r.kind(), r.name(), r.app(), r.driftType(),
                                     r.summary(), java.time.Instant.ofEpochMilli(r.onsetMs()),
                                     java.time.Instant.ofEpochMilli(r.lastSeenMs()), r.driftJson(),
-                                    Protocol.manager(r.driftJson()))));
+                                    Protocol.manager(r.driftJson()), Protocol.cause(r.driftJson()))));
                 }
             }
         }
@@ -362,6 +364,7 @@ final class HubStore {
             eq(sql, args, "app", q.app());
             eq(sql, args, "kind", q.kind());
             eq(sql, args, "type", q.type());
+            eq(sql, args, "cause", q.cause());
             if (q.afterCluster() != null) {
                 sql.append(" AND (cluster > ? OR (cluster = ? AND drift_id > ?))");
                 args.add(q.afterCluster());
@@ -420,10 +423,10 @@ final class HubStore {
 
     Stats stats() throws SQLException {
         return read(c -> {
-            List<OpenCount> open = query(c, "SELECT cluster, namespace, kind, app, type, COUNT(*) AS drifts "
-                    + "FROM open_drifts GROUP BY cluster, namespace, kind, app, type", List.of(),
+            List<OpenCount> open = query(c, "SELECT cluster, namespace, kind, app, type, cause, COUNT(*) AS drifts "
+                    + "FROM open_drifts GROUP BY cluster, namespace, kind, app, type, cause", List.of(),
                     rs -> new OpenCount(rs.getString("cluster"), rs.getString("namespace"), rs.getString("kind"),
-                            rs.getString("app"), rs.getString("type"), rs.getLong("drifts")));
+                            rs.getString("app"), rs.getString("type"), rs.getString("cause"), rs.getLong("drifts")));
             Map<String, Long> oldest = new HashMap<>();
             query(c, "SELECT cluster, MIN(onset_ms) AS oldest_onset_ms FROM open_drifts GROUP BY cluster", List.of(),
                     rs -> oldest.put(rs.getString("cluster"), rs.getLong("oldest_onset_ms")));
@@ -442,11 +445,11 @@ final class HubStore {
         if (limit <= 0) {
             return List.of();
         }
-        return read(c -> query(c, "SELECT cluster, namespace, kind, name, app, type, manager, onset_ms FROM open_drifts "
-                + "ORDER BY onset_ms, cluster, drift_id LIMIT ?", List.of(limit),
+        return read(c -> query(c, "SELECT cluster, namespace, kind, name, app, type, cause, manager, onset_ms FROM "
+                + "open_drifts ORDER BY onset_ms, cluster, drift_id LIMIT ?", List.of(limit),
                 rs -> new DriftSeries(rs.getString("cluster"), rs.getString("namespace"), rs.getString("kind"),
-                        rs.getString("name"), rs.getString("app"), rs.getString("type"), rs.getString("manager"),
-                        rs.getLong("onset_ms"))));
+                        rs.getString("name"), rs.getString("app"), rs.getString("type"), rs.getString("cause"),
+                        rs.getString("manager"), rs.getLong("onset_ms"))));
     }
 
     // ---- plumbing -------------------------------------------------------------------------------------------------
@@ -489,7 +492,8 @@ final class HubStore {
     private static DriftRow driftRow(ResultSet rs) throws SQLException {
         return new DriftRow(rs.getString("cluster"), rs.getString("drift_id"), rs.getString("namespace"),
                 rs.getString("kind"), rs.getString("name"), rs.getString("app"), rs.getString("type"),
-                rs.getString("summary"), rs.getLong("onset_ms"), rs.getLong("last_seen_ms"), rs.getString("drift"));
+                rs.getString("summary"), rs.getLong("onset_ms"), rs.getLong("last_seen_ms"), rs.getString("drift"),
+                rs.getString("cause"));
     }
 
     private static EventRow eventRow(ResultSet rs) throws SQLException {

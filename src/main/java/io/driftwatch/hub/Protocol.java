@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftwatch.diff.Cause;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -20,10 +21,13 @@ public final class Protocol {
 
     public static final Set<String> EVENT_TYPES = Set.of("opened", "updated", "resolved");
     public static final Set<String> DRIFT_TYPES = Set.of("modified", "missing", "extra");
+    /** The drift causes this version knows (docs/diff.md, {@link Cause#json()}), in declaration order. */
+    public static final List<String> CAUSES = java.util.Arrays.stream(Cause.values()).map(Cause::json).toList();
     private static final int MAX_ID = 128;
     private static final int MAX_NAME = 253;
     /** Field managers are at most 128 characters in Kubernetes; longer values are cut, never refused. */
     private static final int MAX_MANAGER = 128;
+    private static final int MAX_CAUSE = 32;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,10 +37,12 @@ public final class Protocol {
 
     /**
      * One drift as the agent knows it: its id, times, and the drift JSON of docs/diff.md (Secret values redacted);
-     * {@code manager} is the field manager of its first change that names one ("" when none does).
+     * {@code manager} is the field manager of its first change that names one ("" when none does); {@code cause} is the
+     * drift's cause ("" when the drift states none).
      */
     public record DriftState(String driftId, String namespace, String kind, String name, String app, String type,
-                             String summary, Instant onset, Instant lastSeen, String driftJson, String manager) {
+                             String summary, Instant onset, Instant lastSeen, String driftJson, String manager,
+                             String cause) {
     }
 
     public record Event(long seq, String type, Instant resolvedAt, DriftState drift) {
@@ -360,13 +366,24 @@ public final class Protocol {
         if (!DRIFT_TYPES.contains(type)) {
             throw BadRequest.invalid(where + ".type: '" + type + "' is not one of " + DRIFT_TYPES);
         }
+        // any cause is stored as sent (a newer agent's cause must not cost it its events); its length is bounded
+        String cause = text(d, "cause", MAX_CAUSE, false, where);
         String summary = text(d, "summary", 4000, false, where);
         JsonNode changes = d.get("changes");
         if (changes != null && !changes.isNull() && !changes.isArray()) {
             throw BadRequest.invalid(where + ".changes: must be an array");
         }
         return new DriftState(id, namespace == null ? "" : namespace, kind, name, app == null ? "" : app, type,
-                summary == null ? "" : summary, onset, lastSeen, d.toString(), manager(d));
+                summary == null ? "" : summary, onset, lastSeen, d.toString(), manager(d), cause == null ? "" : cause);
+    }
+
+    /** The cause of a stored drift JSON (replayed events; it was validated when it arrived), "" when it has none. */
+    static String cause(String driftJson) {
+        try {
+            return JSON.readTree(driftJson).path("cause").asText("");
+        } catch (JsonProcessingException e) {
+            return "";
+        }
     }
 
     /** The field manager of the drift's first change that names one, as the agent's per-drift series reports it. */

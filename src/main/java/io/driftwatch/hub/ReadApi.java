@@ -116,8 +116,14 @@ final class ReadApi {
     private JsonNode drifts(MultiMap q) throws java.sql.SQLException {
         int limit = limit(q);
         String[] after = cursor(q.get("cursor"));
+        List<String> problems = new java.util.ArrayList<>();
+        String type = oneOf(q, "type", Protocol.DRIFT_TYPES.stream().sorted().toList(), problems);
+        String cause = oneOf(q, "cause", Protocol.CAUSES, problems);
+        if (!problems.isEmpty()) {
+            throw BadRequest.invalid(String.join("; ", problems));
+        }
         var page = store.get().drifts(new DriftQuery(clusters(q), q.get("namespace"), q.get("app"), q.get("kind"),
-                q.get("type"), after == null ? null : after[0], after == null ? null : after[1], limit));
+                type, cause, after == null ? null : after[0], after == null ? null : after[1], limit));
         ArrayNode items = Http.JSON.createArrayNode();
         long now = clock.millis();
         page.items().forEach(d -> items.add(driftSummary(d, now)));
@@ -130,6 +136,15 @@ final class ReadApi {
             body.putNull("nextCursor");
         }
         return body;
+    }
+
+    /** The query parameter {@code name} if it is one of {@code allowed} (or absent); otherwise a problem is added. */
+    private static String oneOf(MultiMap q, String name, List<String> allowed, List<String> problems) {
+        String value = q.get(name);
+        if (value != null && !allowed.contains(value)) {
+            problems.add(name + ": '" + value + "' is not one of " + allowed);
+        }
+        return value;
     }
 
     private JsonNode drift(String cluster, String id) throws java.sql.SQLException {
@@ -223,7 +238,7 @@ final class ReadApi {
     private static ObjectNode driftSummary(DriftRow d, long now) {
         return Http.JSON.createObjectNode().put("cluster", d.cluster()).put("id", d.driftId())
                 .put("namespace", d.namespace()).put("kind", d.kind()).put("name", d.name()).put("app", d.app())
-                .put("type", d.type()).put("summary", d.summary())
+                .put("type", d.type()).put("cause", d.cause()).put("summary", d.summary())
                 .put("onset", Instant.ofEpochMilli(d.onsetMs()).toString())
                 .put("lastSeen", Instant.ofEpochMilli(d.lastSeenMs()).toString())
                 .put("ageSeconds", Math.max(0, now - d.onsetMs()) / 1000);

@@ -25,7 +25,8 @@ public final class StoreModel {
     }
 
     public record DriftRow(String cluster, String driftId, String namespace, String kind, String name, String app,
-                           String type, String summary, long onsetMs, long lastSeenMs, String driftJson) {
+                           String type, String summary, long onsetMs, long lastSeenMs, String driftJson,
+                           String cause) {
     }
 
     public record EventRow(long id, String cluster, String stream, long seq, String type, String driftId,
@@ -35,7 +36,7 @@ public final class StoreModel {
 
     /** Filters for the open-drift list; null means any. {@code clusters} null = every cluster, empty = none. */
     public record DriftQuery(Set<String> clusters, String namespace, String app, String kind, String type,
-                             String afterCluster, String afterDriftId, int limit) {
+                             String cause, String afterCluster, String afterDriftId, int limit) {
     }
 
     /** Filters for history, newest first; {@code beforeId} pages back. */
@@ -46,12 +47,13 @@ public final class StoreModel {
     public record Page<T>(List<T> items, boolean more) {
     }
 
-    public record OpenCount(String cluster, String namespace, String kind, String app, String type, long count) {
+    public record OpenCount(String cluster, String namespace, String kind, String app, String type, String cause,
+                            long count) {
     }
 
     /** One open drift as a per-drift series: its labels and onset. */
     public record DriftSeries(String cluster, String namespace, String kind, String name, String app, String type,
-                              String manager, long onsetMs) {
+                              String cause, String manager, long onsetMs) {
     }
 
     /** Everything the fleet gauges need, read in one pass. */

@@ -121,6 +121,26 @@ class DriftTrackerTest {
     }
 
     @Test
+    void anExtraObjectWhoseCauseChangesIsAnUpdate() {
+        DriftTracker tracker = new DriftTracker("prod");
+        JsonNode live = live();
+        tracker.observe(WEB, Optional.of(extra(Cause.UNKNOWN_MANAGER)), live, T0);
+
+        assertThat(tracker.observe(WEB, Optional.of(extra(Cause.UNKNOWN_MANAGER)), live, T0.plusSeconds(5))).isEmpty();
+        List<DriftEvent> updated = tracker.observe(WEB, Optional.of(extra(Cause.PENDING_SYNC)), live,
+                T0.plusSeconds(10));
+
+        assertThat(updated).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(DriftEvent.Type.UPDATED);
+            assertThat(e.record().drift().cause()).isEqualTo(Cause.PENDING_SYNC);
+        });
+    }
+
+    private static Drift extra(Cause cause) {
+        return new Drift(WEB, "apps/v1", "shop", DriftType.EXTRA, cause, "extra", List.of(), null);
+    }
+
+    @Test
     void clearForgetsWithoutResolving() {
         DriftTracker tracker = new DriftTracker("prod");
         tracker.observe(WEB, Optional.of(modified("web:2", WRITTEN)), live(), T0);

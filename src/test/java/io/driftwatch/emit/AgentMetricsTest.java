@@ -2,10 +2,13 @@ package io.driftwatch.emit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.driftwatch.diff.Cause;
+import io.driftwatch.diff.Change;
 import io.driftwatch.diff.Drift;
 import io.driftwatch.diff.DriftType;
 import io.driftwatch.diff.ObjectKey;
+import io.driftwatch.diff.Op;
 import io.driftwatch.drift.DriftEvent;
 import io.driftwatch.drift.DriftRecord;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -40,8 +43,8 @@ class AgentMetricsTest {
         String text = registry.scrape();
         assertThat(text.lines().filter(l -> l.startsWith("driftwatch_drift_started_timestamp_seconds{"))).hasSize(2);
         assertThat(text).contains("driftwatch_drift_series_dropped_total 3.0");
-        assertThat(text).contains("driftwatch_drifted_resources{app=\"shop\",kind=\"ConfigMap\",namespace=\"shop\","
-                + "type=\"missing\"} 5.0");
+        assertThat(text).contains("driftwatch_drifted_resources{app=\"shop\",cause=\"deleted\",kind=\"ConfigMap\","
+                + "namespace=\"shop\",type=\"missing\"} 5.0");
         assertThat(text).contains("driftwatch_app_drifted{app=\"shop\"} 1.0");
     }
 
@@ -54,8 +57,8 @@ class AgentMetricsTest {
 
         String text = registry.scrape();
         assertThat(text).doesNotContain("driftwatch_drift_started_timestamp_seconds{");
-        assertThat(text).contains("driftwatch_drifted_resources{app=\"shop\",kind=\"ConfigMap\",namespace=\"shop\","
-                + "type=\"missing\"} 0.0");
+        assertThat(text).contains("driftwatch_drifted_resources{app=\"shop\",cause=\"deleted\",kind=\"ConfigMap\","
+                + "namespace=\"shop\",type=\"missing\"} 0.0");
         assertThat(text).contains("driftwatch_app_drifted{app=\"shop\"} 0.0");
     }
 
@@ -67,9 +70,12 @@ class AgentMetricsTest {
         metrics.driftEvent(new DriftEvent(DriftEvent.Type.RESOLVED, resolved), ONSET.plusSeconds(600));
 
         String text = registry.scrape();
-        assertThat(text).contains("driftwatch_drift_duration_seconds_bucket{app=\"shop\",type=\"missing\",le=\"900.0\"} 1");
-        assertThat(text).contains("driftwatch_drift_duration_seconds_bucket{app=\"shop\",type=\"missing\",le=\"300.0\"} 0");
-        assertThat(text).contains("driftwatch_drift_events_total{app=\"shop\",event=\"resolved\",type=\"missing\"} 1.0");
+        assertThat(text).contains("driftwatch_drift_duration_seconds_bucket{app=\"shop\",cause=\"deleted\",type=\"missing\","
+                + "le=\"900.0\"} 1");
+        assertThat(text).contains("driftwatch_drift_duration_seconds_bucket{app=\"shop\",cause=\"deleted\",type=\"missing\","
+                + "le=\"300.0\"} 0");
+        assertThat(text).contains("driftwatch_drift_events_total{app=\"shop\",cause=\"deleted\",event=\"resolved\","
+                + "type=\"missing\"} 1.0");
     }
 
     @Test
@@ -78,8 +84,50 @@ class AgentMetricsTest {
 
         String text = registry.scrape();
         assertThat(text).contains("driftwatch_source_sync_total{app=\"shop\",result=\"error\"} 0.0");
-        assertThat(text).contains("driftwatch_drift_events_total{app=\"shop\",event=\"opened\",type=\"modified\"} 0.0");
+        assertThat(text).contains("driftwatch_drift_events_total{app=\"shop\",cause=\"unknown-manager\",event=\"opened\","
+                + "type=\"modified\"} 0.0");
+        assertThat(text).contains("driftwatch_drift_events_total{app=\"shop\",cause=\"not-yet-applied\",event=\"resolved\","
+                + "type=\"missing\"} 0.0");
+        assertThat(text).as("only the causes a type can have").doesNotContain("cause=\"deleted\",event=\"opened\","
+                + "type=\"modified\"");
+        assertThat(text.lines().filter(l -> l.startsWith("driftwatch_drift_events_total{"))).hasSize(12 * 3);
         assertThat(text).contains("driftwatch_build_info{");
+    }
+
+    @Test
+    void aDriftsCauseLabelsItsSeriesAndAChangedCauseReplacesItsSeries() {
+        AgentMetrics metrics = new AgentMetrics(registry, 10);
+        DriftRecord viaScript = modified(Cause.UNKNOWN_MANAGER, "python-requests");
+        metrics.knownApp("shop");
+        metrics.driftEvent(new DriftEvent(DriftEvent.Type.OPENED, viaScript), ONSET);
+        metrics.openDrifts(List.of(viaScript), Set.of("shop"));
+
+        String text = registry.scrape();
+        assertThat(text).contains("driftwatch_drift_events_total{app=\"shop\",cause=\"unknown-manager\",event=\"opened\","
+                + "type=\"modified\"} 1.0");
+        assertThat(text).contains("driftwatch_drifted_resources{app=\"shop\",cause=\"unknown-manager\",kind=\"ConfigMap\","
+                + "namespace=\"shop\",type=\"modified\"} 1.0");
+        assertThat(text).contains("driftwatch_drift_started_timestamp_seconds{app=\"shop\",cause=\"unknown-manager\","
+                + "kind=\"ConfigMap\",manager=\"python-requests\",name=\"settings\",namespace=\"shop\","
+                + "type=\"modified\"}");
+
+        metrics.openDrifts(List.of(modified(Cause.OUT_OF_BAND, "kubectl-edit")), Set.of("shop"));
+
+        text = registry.scrape();
+        assertThat(text.lines().filter(l -> l.startsWith("driftwatch_drift_started_timestamp_seconds{")))
+                .singleElement().asString().contains("cause=\"out-of-band\"").contains("manager=\"kubectl-edit\"");
+        assertThat(text).contains("driftwatch_drifted_resources{app=\"shop\",cause=\"unknown-manager\",kind=\"ConfigMap\","
+                + "namespace=\"shop\",type=\"modified\"} 0.0");
+        assertThat(text).contains("driftwatch_drifted_resources{app=\"shop\",cause=\"out-of-band\",kind=\"ConfigMap\","
+                + "namespace=\"shop\",type=\"modified\"} 1.0");
+    }
+
+    private static DriftRecord modified(Cause cause, String manager) {
+        ObjectKey key = new ObjectKey("", "ConfigMap", "shop", "settings");
+        Change change = new Change("data.admin", "/data/admin", Op.ADDED, cause, null, TextNode.valueOf("true"), manager,
+                "Update", null, ONSET, null);
+        return new DriftRecord("id-settings", new Drift(key, "v1", "shop", DriftType.MODIFIED, cause, "added",
+                List.of(change), null), ONSET, ONSET, null);
     }
 
     @Test

@@ -45,6 +45,9 @@ abstract class HubContract {
     /** Storage settings of the database used by the previous {@link #storage()} call (restart tests). */
     abstract String sameStorage();
 
+    /** A JDBC connection to the database of the previous {@link #storage()} call. */
+    abstract java.sql.Connection connect() throws java.sql.SQLException;
+
     TestHub hub() {
         return TestHub.start(storage(), CLUSTERS);
     }
@@ -157,7 +160,7 @@ abstract class HubContract {
     }
 
     @Test
-    void driftListFiltersByClusterLabelNamespaceAppKindAndTypeAndPagesWithoutGapsOrRepeats() {
+    void driftListFiltersByClusterLabelNamespaceAppKindTypeAndCauseAndPagesWithoutGapsOrRepeats() {
         try (TestHub hub = hub()) {
             hub.post("prod-eu", "heartbeat", Wire.heartbeat("a1", "{\"env\":\"prod\",\"region\":\"eu\"}"));
             hub.post("prod-us", "heartbeat", Wire.heartbeat("a2", "{\"env\":\"prod\",\"region\":\"us\"}"));
@@ -167,7 +170,8 @@ abstract class HubContract {
                 List<com.fasterxml.jackson.databind.node.ObjectNode> list = new ArrayList<>();
                 for (int i = 0; i < 25; i++) {
                     D d = new D(cluster + "-" + i, i % 2 == 0 ? "shop" : "web", i % 3 == 0 ? "Service" : "Deployment",
-                            "obj-" + i, i % 5 == 0 ? "billing" : "shop", i % 4 == 0 ? "missing" : "modified");
+                            "obj-" + i, i % 5 == 0 ? "billing" : "shop", i % 4 == 0 ? "missing" : "modified",
+                            i % 4 == 0 ? "deleted" : i % 3 == 1 ? "unknown-manager" : "out-of-band");
                     list.add(event(i + 1, "opened", d, "x"));
                     n++;
                 }
@@ -192,8 +196,18 @@ abstract class HubContract {
             assertThat(hub.openDrifts("app=billing")).hasSize(15);
             assertThat(hub.openDrifts("kind=Service&cluster=prod-eu")).hasSize(9);
             assertThat(hub.openDrifts("type=missing")).hasSize(21);
+            assertThat(hub.openDrifts("cause=unknown-manager")).hasSize(18)
+                    .allMatch(d -> d.path("cause").asText().equals("unknown-manager"));
+            assertThat(hub.openDrifts("cause=deleted&type=missing")).hasSize(21);
+            assertThat(hub.openDrifts("cause=pending-sync")).isEmpty();
             JsonNode first = hub.openDrifts("cluster=prod-eu&kind=Service&type=missing&app=billing").get(0);
             assertThat(first.path("summary").asText()).contains("Service");
+            assertThat(first.path("cause").asText()).isEqualTo("deleted");
+            HttpResponse<String> bad = hub.get("/api/v1/drifts?cause=manual&type=odd", TestHub.READ_TOKEN);
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("type: 'odd' is not one of [extra, missing, modified]",
+                    "cause: 'manual' is not one of [out-of-band, pending-sync, admission, controller, unknown-manager, "
+                            + "unknown, deleted, not-yet-applied]");
             assertThat(first.path("onset").asText()).isEqualTo(T0.toString());
 
             assertThat(hub.get("/api/v1/drifts?limit=0", TestHub.READ_TOKEN).statusCode()).isEqualTo(400);
@@ -300,9 +314,14 @@ abstract class HubContract {
             hub.post("prod-eu", "heartbeat", Wire.heartbeat("a1", "{\"env\":\"prod\",\"region\":\"eu\",\"team\":\"x\"}"));
             D a = D.of("a", "shop", "Deployment", "api");
             D b = D.of("b", "shop", "Deployment", "web");
-            hub.post("prod-eu", "events", events("s", List.of(event(1, "opened", a, "1"), event(2, "opened", b, "1"))));
+            D c = D.of("c", "shop", "Deployment", "worker").cause("unknown-manager");
+            hub.post("prod-eu", "events", events("s", List.of(event(1, "opened", a, "1"), event(2, "opened", b, "1"),
+                    event(3, "opened", c, "1"))));
             Eventually.await("gauges refreshed", WAIT, () -> hub.metric("driftwatch_hub_open_drifts",
-                    Map.of("cluster", "prod-eu", "kind", "Deployment")).orElse(0) == 2.0, hub::metrics);
+                    Map.of("cluster", "prod-eu", "kind", "Deployment", "cause", "out-of-band")).orElse(0) == 2.0,
+                    hub::metrics);
+            assertThat(hub.metric("driftwatch_hub_open_drifts", Map.of("cluster", "prod-eu", "namespace", "shop",
+                    "kind", "Deployment", "app", "shop", "type", "modified", "cause", "unknown-manager"))).hasValue(1.0);
             String m = hub.metrics();
             assertThat(m).contains("driftwatch_hub_cluster_info{cluster=\"prod-eu\",env=\"prod\",region=\"eu\"} 1");
             assertThat(TestHub_metric(m, "driftwatch_hub_agent_up", "prod-eu")).isEqualTo(1.0);
@@ -312,7 +331,7 @@ abstract class HubContract {
                     .isGreaterThan(60.0);
             assertThat(m).contains("driftwatch_hub_ingest_requests_total{kind=\"events\",result=\"ok\"} 1.0");
             assertThat(m).contains("driftwatch_hub_ingest_duration_seconds_bucket{kind=\"events\",le=\"0.05\"}");
-            assertThat(m).contains("driftwatch_hub_store_events 2.0");
+            assertThat(m).contains("driftwatch_hub_store_events 3.0");
             assertThat(m).containsPattern("driftwatch_hub_store_size_bytes [1-9]");
             var lint = Promtool.checkMetrics(m);
             assertThat(lint.exitCode()).as(lint.output()).isZero();
@@ -322,13 +341,18 @@ abstract class HubContract {
     @Test
     void driftEventsTimeToResolveAndCappedPerDriftSeriesFollowPushes() {
         try (TestHub hub = TestHub.start(storage() + "metrics: {maxDriftSeries: 2}\n", CLUSTERS)) {
-            // at start every configured cluster has its counters and histogram at 0
+            // at start every configured cluster has its counters (each cause its type can have) and histogram at 0
             assertThat(hub.metric("driftwatch_hub_drift_events_total",
-                    Map.of("cluster", "staging", "type", "missing", "event", "resolved"))).hasValue(0.0);
+                    Map.of("cluster", "staging", "type", "missing", "cause", "deleted", "event", "resolved"))).hasValue(0.0);
+            assertThat(hub.metric("driftwatch_hub_drift_events_total",
+                    Map.of("cluster", "staging", "type", "modified", "cause", "unknown-manager", "event", "opened")))
+                    .hasValue(0.0);
+            assertThat(hub.metric("driftwatch_hub_drift_events_total",
+                    Map.of("cluster", "staging", "type", "missing", "cause", "out-of-band"))).isEmpty();
             assertThat(hub.metric("driftwatch_hub_drift_time_to_resolve_seconds_count", Map.of("cluster", "staging")))
                     .hasValue(0.0);
             D a = D.of("a", "shop", "Deployment", "api");
-            D b = D.of("b", "shop", "Service", "api").type("extra");
+            D b = D.of("b", "shop", "Service", "api").type("extra").cause("unknown-manager");
             D c = D.of("c", "web", "ConfigMap", "settings").app("web");
             String batch = events("s1", List.of(event(1, "opened", a, "3"), event(2, "opened", b, "2"),
                     event(3, "opened", c, "2"), event(4, "resolved", b, "2")));
@@ -339,11 +363,14 @@ abstract class HubContract {
 
             // counted once although sent twice; resolvedAt - onset = 120 s
             assertThat(hub.metric("driftwatch_hub_drift_events_total",
-                    Map.of("cluster", "prod-eu", "type", "modified", "event", "opened"))).hasValue(2.0);
+                    Map.of("cluster", "prod-eu", "type", "modified", "cause", "out-of-band", "event", "opened")))
+                    .hasValue(2.0);
             assertThat(hub.metric("driftwatch_hub_drift_events_total",
-                    Map.of("cluster", "prod-eu", "type", "extra", "event", "resolved"))).hasValue(1.0);
+                    Map.of("cluster", "prod-eu", "type", "extra", "cause", "unknown-manager", "event", "resolved")))
+                    .hasValue(1.0);
             assertThat(hub.metric("driftwatch_hub_drift_events_total",
-                    Map.of("cluster", "prod-us", "type", "modified", "event", "opened"))).hasValue(1.0);
+                    Map.of("cluster", "prod-us", "type", "modified", "cause", "out-of-band", "event", "opened")))
+                    .hasValue(1.0);
             assertThat(hub.metric("driftwatch_hub_drift_time_to_resolve_seconds_bucket",
                     Map.of("cluster", "prod-eu", "le", "60.0"))).hasValue(0.0);
             assertThat(hub.metric("driftwatch_hub_drift_time_to_resolve_seconds_bucket",
@@ -359,7 +386,7 @@ abstract class HubContract {
                     .hasSize(2);
             assertThat(hub.metric("driftwatch_hub_drift_started_timestamp_seconds", Map.of("cluster", "prod-eu",
                     "namespace", "shop", "kind", "Deployment", "name", "api", "app", "shop", "type", "modified",
-                    "manager", "kubectl"))).hasValue((double) T0.getEpochSecond());
+                    "cause", "out-of-band", "manager", "kubectl"))).hasValue((double) T0.getEpochSecond());
             assertThat(hub.metric("driftwatch_hub_drift_started_timestamp_seconds", Map.of("cluster", "prod-eu",
                     "namespace", "web", "kind", "ConfigMap", "name", "settings", "app", "web", "type", "modified",
                     "manager", "kubectl"))).hasValue((double) T0.getEpochSecond());
@@ -428,6 +455,30 @@ abstract class HubContract {
             assertThat(hub.post("prod-eu", "events", events("s", List.of(event(1, "opened", a, "1")))).body())
                     .contains("\"duplicates\":1");
             assertThat(hub.history("")).hasSize(1);
+        }
+    }
+
+    @Test
+    void driftsOpenedBeforeMigrationFourHaveAnEmptyCauseUntilTheirNextEvent() throws Exception {
+        D a = D.of("a", "shop", "Deployment", "api").cause("unknown-manager");
+        D b = D.of("b", "shop", "Deployment", "web").cause("unknown-manager");
+        try (TestHub hub = hub()) {
+            hub.post("prod-eu", "events", events("s", List.of(event(1, "opened", a, "1"), event(2, "opened", b, "1"))));
+        }
+        // the database as a hub from before migration 4 left it
+        try (java.sql.Connection c = connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE open_drifts DROP COLUMN cause");
+            s.execute("DELETE FROM schema_migrations WHERE version = 4");
+        }
+        try (TestHub hub = TestHub.start(sameStorage(), CLUSTERS)) {
+            assertThat(hub.openDrifts("")).extracting(d -> d.path("cause").asText()).containsExactly("", "");
+            assertThat(hub.post("prod-eu", "events", events("s", List.of(event(3, "updated", a, "2")))).statusCode())
+                    .isEqualTo(200);
+            assertThat(ids(hub.openDrifts("cause=unknown-manager"))).containsExactly("a");
+            Eventually.await("gauges refreshed", WAIT, () -> hub.metric("driftwatch_hub_open_drifts",
+                    Map.of("cluster", "prod-eu", "cause", "unknown-manager")).orElse(0) == 1.0, hub::metrics);
+            assertThat(hub.metric("driftwatch_hub_open_drifts", Map.of("cluster", "prod-eu", "cause", "")))
+                    .hasValue(1.0);
         }
     }
 

@@ -19,4 +19,9 @@ class PostgresHubIT extends HubContract {
     String sameStorage() {
         return TestHub.postgres(url, PostgresServer.shared().user());
     }
+
+    @Override
+    java.sql.Connection connect() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(url, PostgresServer.shared().user(), null);
+    }
 }

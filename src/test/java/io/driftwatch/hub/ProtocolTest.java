@@ -101,8 +101,23 @@ class ProtocolTest {
     void acceptsEveryCauseTheEngineReportsIncludingUnknownManager() {
         for (io.driftwatch.diff.Cause cause : io.driftwatch.diff.Cause.values()) {
             String body = events("s1", List.of(event(1, "opened", A, "3"))).replace("out-of-band", cause.json());
-            assertThat(Protocol.events(bytes(body), 100).events().get(0).drift().driftJson())
-                    .contains("\"cause\":\"" + cause.json() + "\"");
+            Protocol.DriftState drift = Protocol.events(bytes(body), 100).events().get(0).drift();
+            assertThat(drift.driftJson()).contains("\"cause\":\"" + cause.json() + "\"");
+            assertThat(drift.cause()).isEqualTo(cause.json());
+            assertThat(Protocol.cause(drift.driftJson())).as("replayed from the stored JSON").isEqualTo(cause.json());
         }
+    }
+
+    @Test
+    void aNewerAgentsCauseIsKeptAMissingOneIsEmptyAndAnOverlongOneIsRefused() {
+        String good = events("s1", List.of(event(1, "opened", A, "3")));
+        String newer = good.replace("\"cause\":\"out-of-band\",\"summary\"", "\"cause\":\"cosmic-ray\",\"summary\"");
+        assertThat(Protocol.events(bytes(newer), 100).events().get(0).drift().cause()).isEqualTo("cosmic-ray");
+        String none = good.replace("\"cause\":\"out-of-band\",\"summary\"", "\"summary\"");
+        assertThat(Protocol.events(bytes(none), 100).events().get(0).drift().cause()).isEmpty();
+        rejected(good.replace("\"cause\":\"out-of-band\",\"summary\"", "\"cause\":\"" + "x".repeat(33) + "\",\"summary\""),
+                "events[0].drift.cause: longer than 32 characters");
+        rejected(good.replace("\"cause\":\"out-of-band\",\"summary\"", "\"cause\":7,\"summary\""),
+                "events[0].drift.cause: must be a string");
     }
 }

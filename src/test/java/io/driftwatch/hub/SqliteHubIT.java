@@ -25,4 +25,9 @@ class SqliteHubIT extends HubContract {
     String sameStorage() {
         return TestHub.sqlite(file);
     }
+
+    @Override
+    java.sql.Connection connect() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+    }
 }

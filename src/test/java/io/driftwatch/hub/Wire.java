@@ -12,18 +12,26 @@ final class Wire {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Instant T0 = Instant.parse("2026-11-21T08:00:00Z");
 
-    /** A drift: id, object and type; the rest derived. */
-    record D(String id, String namespace, String kind, String name, String app, String type) {
+    /** A drift: id, object, type and cause (out-of-band unless given); the rest derived. */
+    record D(String id, String namespace, String kind, String name, String app, String type, String cause) {
+        D(String id, String namespace, String kind, String name, String app, String type) {
+            this(id, namespace, kind, name, app, type, "out-of-band");
+        }
+
         static D of(String id, String namespace, String kind, String name) {
             return new D(id, namespace, kind, name, "shop", "modified");
         }
 
         D app(String value) {
-            return new D(id, namespace, kind, name, value, type);
+            return new D(id, namespace, kind, name, value, type, cause);
         }
 
         D type(String value) {
-            return new D(id, namespace, kind, name, app, value);
+            return new D(id, namespace, kind, name, app, value, cause);
+        }
+
+        D cause(String value) {
+            return new D(id, namespace, kind, name, app, type, value);
         }
     }
 
@@ -35,7 +43,7 @@ final class Wire {
                 .put("lastSeen", T0.plusSeconds(60).toString());
         ObjectNode drift = o.putObject("drift");
         drift.put("group", "apps").put("version", "v1").put("kind", d.kind()).put("namespace", d.namespace())
-                .put("name", d.name()).put("app", d.app()).put("type", d.type()).put("cause", "out-of-band")
+                .put("name", d.name()).put("app", d.app()).put("type", d.type()).put("cause", d.cause())
                 .put("summary", d.kind() + " " + d.namespace() + "/" + d.name() + ": " + change);
         ArrayNode changes = drift.putArray("changes");
         changes.addObject().put("field", "spec.replicas").put("path", "/spec/replicas").put("op", "replace")

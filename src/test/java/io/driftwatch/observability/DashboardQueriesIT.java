@@ -73,7 +73,7 @@ class DashboardQueriesIT {
                         "-p", "[{\"op\":\"remove\",\"path\":\"/data/dashboard-test\"}]");
                 Eventually.await("the hub received the resolution", WAIT, () -> hub.metric(
                         "driftwatch_hub_drift_events_total", Map.of("cluster", clusterName, "type", "modified",
-                                "event", "resolved")).orElse(0) >= 1, hub::metrics);
+                                "cause", "out-of-band", "event", "resolved")).orElse(0) >= 1, hub::metrics);
                 // JvmGcMetrics creates jvm_gc_pause_seconds at the first collection after the agent bound it; make
                 // sure one has happened in this JVM (a running agent collects all the time anyway)
                 System.gc();
