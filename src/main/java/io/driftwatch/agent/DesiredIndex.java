@@ -64,7 +64,7 @@ final class DesiredIndex {
             ObjectNode object = manifest;
             String apiVersion = object.path("apiVersion").asText();
             String kind = object.path("kind").asText();
-            String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+            String group = ObjectKey.groupOf(apiVersion);
             ObjectNode metadata = object.with("metadata");
             String namespace = "";
             boolean namespaced;

@@ -1,6 +1,7 @@
 package io.driftwatch.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.driftwatch.diff.ObjectKey;
 import io.driftwatch.live.LiveCache;
 import io.driftwatch.live.LiveReader;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -55,7 +56,7 @@ final class StraySweep {
         Map<String, Set<String>> kinds = new TreeMap<>();
         for (JsonNode object : found.objects()) {
             reconciler.trackedApp(object).ifPresent(app -> kinds.computeIfAbsent(app, a -> new TreeSet<>())
-                    .add(DesiredIndex.groupKind(groupOf(object.path("apiVersion").asText()),
+                    .add(DesiredIndex.groupKind(ObjectKey.groupOf(object.path("apiVersion").asText()),
                             object.path("kind").asText())));
         }
         if (!kinds.isEmpty()) {
@@ -69,10 +70,5 @@ final class StraySweep {
                         unreadable);
             }
         }
-    }
-
-    private static String groupOf(String apiVersion) {
-        int slash = apiVersion.indexOf('/');
-        return slash < 0 ? "" : apiVersion.substring(0, slash);
     }
 }

@@ -4,6 +4,7 @@ import io.driftwatch.agent.Agent;
 import io.driftwatch.config.AgentConfig;
 import io.driftwatch.config.ConfigException;
 import io.driftwatch.config.ConfigLoader;
+import io.driftwatch.emit.AgentMetrics;
 import io.fabric8.kubernetes.client.Config;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,7 +50,7 @@ final class AgentCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         AgentConfig settings;
         try {
-            settings = ConfigLoader.load(config, System.getenv());
+            settings = ConfigLoader.load(config, System.getenv(), AgentMetrics.VERTX_DROPPED_LABELS);
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return ExitCodes.ERROR;

@@ -1,12 +1,12 @@
 package io.driftwatch.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.config.ArgoCdConnection;
 import io.driftwatch.diff.Tracking;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.argocd.ArgoCdAppSource;
 import io.driftwatch.source.argocd.ArgoCdClient;
-import io.driftwatch.source.argocd.ArgoCdConnection;
 import io.driftwatch.source.argocd.ArgoCdSource;
 import java.io.PrintWriter;
 import java.time.Clock;

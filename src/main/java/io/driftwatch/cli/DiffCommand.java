@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.driftwatch.config.ArgoCdConnection;
+import io.driftwatch.config.GitAppSpec;
+import io.driftwatch.config.RepoUrls;
 import io.driftwatch.diff.BuiltinListSchema;
 import io.driftwatch.diff.BuiltinResourceScope;
 import io.driftwatch.diff.DesiredObject;
@@ -22,9 +25,7 @@ import io.driftwatch.live.ApiDiscovery;
 import io.driftwatch.live.ClusterOpenApi;
 import io.driftwatch.live.LiveReader;
 import io.driftwatch.source.SourceException;
-import io.driftwatch.source.argocd.ArgoCdConnection;
-import io.driftwatch.source.git.GitAppSpec;
-import io.driftwatch.source.git.RepoUrls;
+import io.driftwatch.source.git.GitAppSource;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -398,7 +399,8 @@ final class DiffCommand implements Callable<Integer> {
                 : new GitAppSpec.Helm(git.helmRelease, git.helmValues, inline, git.kubeVersion);
         GitAppSpec.Auth auth = new GitAppSpec.Auth(git.tokenFile, scheme, git.usernameFile, git.passwordFile,
                 git.sshKeyFile, git.knownHostsFile);
-        return new GitAppSpec(app, git.repo, git.revision, git.path, ns, renderer, helm, auth, null).validate();
+        return GitAppSource.validated(
+                new GitAppSpec(app, git.repo, git.revision, git.path, ns, renderer, helm, auth, null));
     }
 
     private DiffEngine engine(String ns, ResourceScope scope, ListSchema schema) {

@@ -1,14 +1,14 @@
 package io.driftwatch.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.config.GitAppSpec;
+import io.driftwatch.config.RepoUrls;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.git.GitAppSource;
-import io.driftwatch.source.git.GitAppSpec;
 import io.driftwatch.source.git.GitRepositories;
 import io.driftwatch.source.git.RenderCache;
 import io.driftwatch.source.git.Renderers;
-import io.driftwatch.source.git.RepoUrls;
 import io.driftwatch.source.git.ToolBinaries;
 import java.io.PrintWriter;
 import java.nio.file.Path;

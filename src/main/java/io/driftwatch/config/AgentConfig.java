@@ -2,7 +2,6 @@ package io.driftwatch.config;
 
 import io.driftwatch.diff.IgnoreRule;
 import io.driftwatch.diff.Tracking;
-import io.driftwatch.source.git.GitAppSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -159,8 +158,8 @@ public record AgentConfig(
         }
 
         /** The connection settings. */
-        public io.driftwatch.source.argocd.ArgoCdConnection connection() {
-            return new io.driftwatch.source.argocd.ArgoCdConnection(server, tokenFile, caFile, insecure, rootPath,
+        public ArgoCdConnection connection() {
+            return new ArgoCdConnection(server, tokenFile, caFile, insecure, rootPath,
                     requestTimeout);
         }
     }

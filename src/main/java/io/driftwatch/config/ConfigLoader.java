@@ -60,7 +60,12 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    public static AgentConfig load(Path file, Map<String, String> env) {
+    /**
+     * Reads, binds and validates {@code file}. {@code droppedMetricLabels}: the label names the agent's meter registry
+     * strips from every series (Vert.x's disabled labels, see {@code AgentMetrics.VERTX_DROPPED_LABELS}), which a
+     * cluster label therefore cannot be called.
+     */
+    public static AgentConfig load(Path file, Map<String, String> env, Set<String> droppedMetricLabels) {
         if (!Files.isReadable(file)) {
             throw new ConfigException("config file " + file + " does not exist or is not readable");
         }
@@ -74,11 +79,12 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot parse YAML: " + ConfigBinding.parseError(e));
         }
-        return bind(tree, env, file.toString());
+        return bind(tree, env, file.toString(), droppedMetricLabels);
     }
 
     /** Binds and validates an already-parsed tree (the environment's overrides applied first). */
-    public static AgentConfig bind(ObjectNode tree, Map<String, String> env, String source) {
+    public static AgentConfig bind(ObjectNode tree, Map<String, String> env, String source,
+            Set<String> droppedMetricLabels) {
         List<String> problems = new ArrayList<>();
         applyOverrides(tree, env, ENV_OVERRIDES, problems);
         if (!problems.isEmpty()) {
@@ -90,7 +96,7 @@ public final class ConfigLoader {
                 null, null, null, null, null, null, null, null);
         config = withLeaseNamespace(config, env);
         List<String> invalid = new ArrayList<>();
-        validate(config, invalid);
+        validate(config, droppedMetricLabels, invalid);
         invalid.stream().filter(p -> !binding.alreadyReported(p)).forEach(problems::add);
         if (!problems.isEmpty()) {
             throw ConfigException.of(source, problems);
@@ -160,21 +166,13 @@ public final class ConfigLoader {
                 config.events(), config.metrics(), config.stateFile(), config.shutdownTimeout(), config.hub());
     }
 
-    /**
-     * Label names Vert.x's Micrometer metrics strip from every meter of the registry they share with the agent: the
-     * labels Vert.x leaves disabled by default (local, remote, path, ...).
-     */
-    private static final Set<String> VERTX_DROPPED_LABELS = java.util.EnumSet.complementOf(
-            java.util.EnumSet.copyOf(new io.vertx.micrometer.MicrometerMetricsOptions().getLabels())).stream()
-            .map(io.vertx.micrometer.Label::toString).collect(java.util.stream.Collectors.toUnmodifiableSet());
-
     /** A cluster label's name as a Prometheus label (what {@code driftwatch_cluster_info} carries). */
     public static String metricLabelName(String key) {
         String name = key.replaceAll("[^a-zA-Z0-9_]", "_");
         return !name.isEmpty() && Character.isDigit(name.charAt(0)) ? "_" + name : name;
     }
 
-    private static void validate(AgentConfig c, List<String> problems) {
+    private static void validate(AgentConfig c, Set<String> droppedMetricLabels, List<String> problems) {
         if (c.cluster() == null || c.cluster().isBlank()) {
             problems.add("cluster: required (a name for this cluster, e.g. prod-eu-1; or DRIFTWATCH_CLUSTER)");
         }
@@ -188,8 +186,8 @@ public final class ConfigLoader {
             String name = metricLabelName(key);
             String why = name.equals("cluster") ? "it is the agent's own label"
                     : name.startsWith("__") ? "names starting with __ are reserved by Prometheus"
-                    : VERTX_DROPPED_LABELS.contains(name) ? "Vert.x's metrics drop " + String.join(", ",
-                            new java.util.TreeSet<>(VERTX_DROPPED_LABELS)) + " from every series" : null;
+                    : droppedMetricLabels.contains(name) ? "Vert.x's metrics drop " + String.join(", ",
+                            new java.util.TreeSet<>(droppedMetricLabels)) + " from every series" : null;
             if (why != null) {
                 problems.add("clusterLabels." + key + ": the agent's metrics cannot carry a label named " + name
                         + " (" + why + "); choose another name");
@@ -231,7 +229,7 @@ public final class ConfigLoader {
                 problems.add(at + ".pollInterval: must be at least 1s");
             }
         }
-        List<io.driftwatch.source.git.GitAppSpec> git = c.sources().git().apps();
+        List<GitAppSpec> git = c.sources().git().apps();
         for (int i = 0; i < git.size(); i++) {
             var app = git.get(i);
             for (String problem : app.problems()) {

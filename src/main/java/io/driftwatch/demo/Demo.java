@@ -8,6 +8,7 @@ import io.driftwatch.config.HubConfigLoader;
 import io.driftwatch.diff.Drift;
 import io.driftwatch.diff.DriftReport;
 import io.driftwatch.diff.ReportText;
+import io.driftwatch.emit.AgentMetrics;
 import io.driftwatch.drift.DriftRecord;
 import io.driftwatch.hub.HubServer;
 import io.driftwatch.hub.TokenHash;
@@ -237,7 +238,8 @@ public final class Demo implements AutoCloseable {
                   snapshotInterval: 30s
                 """.formatted(CLUSTER, port, workDir.resolve("git-cache"), ExampleRepo.APP, repo.url(),
                 ExampleRepo.BRANCH, ExampleRepo.APP_PATH, NAMESPACE, hubUrl(), tokenFile));
-        Agent started = new Agent(ConfigLoader.load(file, Map.of()), cluster.config(), Clock.systemUTC());
+        Agent started = new Agent(ConfigLoader.load(file, Map.of(), AgentMetrics.VERTX_DROPPED_LABELS), cluster.config(),
+                Clock.systemUTC());
         running.push(started::stop);
         started.start().toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         return started;

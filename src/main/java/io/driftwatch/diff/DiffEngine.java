@@ -61,7 +61,7 @@ public final class DiffEngine {
     /** Identity of a manifest: the target namespace for namespaced objects without one, "" for cluster-scoped kinds. */
     public ObjectKey keyOf(JsonNode manifest) {
         String apiVersion = manifest.path("apiVersion").asText("");
-        String group = groupOf(apiVersion);
+        String group = ObjectKey.groupOf(apiVersion);
         String kind = manifest.path("kind").asText("");
         String name = manifest.path("metadata").path("name").asText("");
         String namespace = "";
@@ -72,11 +72,6 @@ public final class DiffEngine {
             }
         }
         return new ObjectKey(group, kind, namespace, name);
-    }
-
-    static String groupOf(String apiVersion) {
-        int slash = apiVersion.indexOf('/');
-        return slash < 0 ? "" : apiVersion.substring(0, slash);
     }
 
     /** Compares one object; {@code live} null means missing. HPA targets are not known here (see {@link #diffAll}). */
@@ -246,7 +241,7 @@ public final class DiffEngine {
     /** The object a HorizontalPodAutoscaler scales, if {@code object} is one. */
     public Optional<ObjectKey> hpaTarget(JsonNode object) {
         if (!"HorizontalPodAutoscaler".equals(object.path("kind").asText())
-                || !"autoscaling".equals(groupOf(object.path("apiVersion").asText("")))) {
+                || !"autoscaling".equals(ObjectKey.groupOf(object.path("apiVersion").asText("")))) {
             return Optional.empty();
         }
         JsonNode ref = object.path("spec").path("scaleTargetRef");
@@ -254,7 +249,7 @@ public final class DiffEngine {
             return Optional.empty();
         }
         String namespace = keyOf(object).namespace();
-        return Optional.of(new ObjectKey(groupOf(ref.path("apiVersion").asText("")), ref.get("kind").asText(),
+        return Optional.of(new ObjectKey(ObjectKey.groupOf(ref.path("apiVersion").asText("")), ref.get("kind").asText(),
                 namespace, ref.get("name").asText()));
     }
 

@@ -18,6 +18,12 @@ public record ObjectKey(String group, String kind, String namespace, String name
         return group + "/" + kind + " " + namespace + "/" + name;
     }
 
+    /** The API group of an {@code apiVersion}: "apps" for "apps/v1", "" for the core group's "v1". */
+    public static String groupOf(String apiVersion) {
+        int slash = apiVersion.indexOf('/');
+        return slash < 0 ? "" : apiVersion.substring(0, slash);
+    }
+
     /** "shop/web", or "web" for cluster-scoped objects. */
     public String displayName() {
         return namespace.isEmpty() ? name : namespace + "/" + name;

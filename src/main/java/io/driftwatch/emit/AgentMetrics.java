@@ -11,9 +11,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Every metric the agent exports: names, help, labels and buckets live here and nowhere else. Labels are small closed
@@ -29,6 +33,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code driftwatch_drift_started_timestamp_seconds}, one series per open drift, capped.
  */
 public final class AgentMetrics {
+
+    /**
+     * Label names Vert.x's Micrometer metrics strip from every meter of the registry they share with the agent: the
+     * labels Vert.x leaves disabled by default (local, remote, path, ...). A cluster label cannot be called so.
+     */
+    public static final Set<String> VERTX_DROPPED_LABELS = EnumSet.complementOf(
+            EnumSet.copyOf(new MicrometerMetricsOptions().getLabels())).stream()
+            .map(Label::toString).collect(Collectors.toUnmodifiableSet());
+
 
     public static final String DRIFTED_RESOURCES = "driftwatch.drifted.resources";
     public static final String DRIFT_EVENTS = "driftwatch.drift.events";

@@ -149,7 +149,7 @@ public final class KubeEvents {
     private static ObjectKey keyOf(Event event) {
         var ref = event.getInvolvedObject();
         String apiVersion = ref.getApiVersion() == null ? "" : ref.getApiVersion();
-        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        String group = ObjectKey.groupOf(apiVersion);
         return new ObjectKey(group, ref.getKind(), ref.getNamespace() == null ? "" : ref.getNamespace(), ref.getName());
     }
 

@@ -76,11 +76,11 @@ final class Database implements AutoCloseable {
         return dialect;
     }
 
-    /** Bytes the database occupies on disk: the only query that differs between the dialects. */
+    /** Bytes the database occupies on disk, as column size_bytes: the only query that differs between the dialects. */
     String sizeQuery() {
         return dialect == Dialect.SQLITE
-                ? "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
-                : "SELECT pg_database_size(current_database())";
+                ? "SELECT page_count * page_size AS size_bytes FROM pragma_page_count(), pragma_page_size()"
+                : "SELECT pg_database_size(current_database()) AS size_bytes";
     }
 
     static List<String> describe(HubConfig.Storage storage) {

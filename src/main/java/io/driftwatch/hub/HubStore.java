@@ -170,8 +170,8 @@ final class HubStore {
             ps.setString(1, cluster);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getString(1) == null ? StreamCursor.NONE
-                        : new StreamCursor(rs.getString(1), rs.getLong(2), rs.getLong(3));
+                return rs.getString("stream") == null ? StreamCursor.NONE
+                        : new StreamCursor(rs.getString("stream"), rs.getLong("state_seq"), rs.getLong("snapshot_ms"));
             }
         }
     }
@@ -198,7 +198,7 @@ final class HubStore {
             ps.setLong(4, to);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    seqs.add(rs.getLong(1));
+                    seqs.add(rs.getLong("seq"));
                 }
             }
         }
@@ -214,7 +214,7 @@ final class HubStore {
         try (PreparedStatement ps = c.prepareStatement("SELECT value FROM counters WHERE name = 'events'");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return rs.getLong(1);
+            return rs.getLong("value");
         }
     }
 
@@ -338,13 +338,14 @@ final class HubStore {
             List<ClusterRow> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT c.name, c.agent_id, c.version, c.labels, c.sources, "
                     + "c.last_seen_ms, c.stream, c.state_seq, c.snapshot_ms, "
-                    + "(SELECT COUNT(*) FROM open_drifts o WHERE o.cluster = c.name) FROM clusters c ORDER BY c.name");
+                    + "(SELECT COUNT(*) FROM open_drifts o WHERE o.cluster = c.name) AS open_drifts FROM clusters c "
+                    + "ORDER BY c.name");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long lastSeen = rs.getLong(6);
-                    out.add(new ClusterRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.wasNull() ? null : lastSeen, rs.getString(7), rs.getLong(8),
-                            rs.getLong(9), rs.getLong(10)));
+                    out.add(new ClusterRow(rs.getString("name"), rs.getString("agent_id"), rs.getString("version"),
+                            rs.getString("labels"), rs.getString("sources"), nullableLong(rs, "last_seen_ms"),
+                            rs.getString("stream"), rs.getLong("state_seq"), rs.getLong("snapshot_ms"),
+                            rs.getLong("open_drifts")));
                 }
             }
             return out;
@@ -417,21 +418,21 @@ final class HubStore {
 
     long lastEventId() throws SQLException {
         return read(c -> query(c, "SELECT value FROM counters WHERE name = 'events'", List.of(),
-                rs -> rs.getLong(1)).get(0));
+                rs -> rs.getLong("value")).get(0));
     }
 
     Stats stats() throws SQLException {
         return read(c -> {
-            List<OpenCount> open = query(c, "SELECT cluster, namespace, kind, app, type, cause, COUNT(*) FROM "
-                    + "open_drifts GROUP BY cluster, namespace, kind, app, type, cause", List.of(),
-                    rs -> new OpenCount(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getLong(7)));
+            List<OpenCount> open = query(c, "SELECT cluster, namespace, kind, app, type, cause, COUNT(*) AS drifts "
+                    + "FROM open_drifts GROUP BY cluster, namespace, kind, app, type, cause", List.of(),
+                    rs -> new OpenCount(rs.getString("cluster"), rs.getString("namespace"), rs.getString("kind"),
+                            rs.getString("app"), rs.getString("type"), rs.getString("cause"), rs.getLong("drifts")));
             Map<String, Long> oldest = new HashMap<>();
-            query(c, "SELECT cluster, MIN(onset_ms) FROM open_drifts GROUP BY cluster", List.of(),
-                    rs -> oldest.put(rs.getString(1), rs.getLong(2)));
-            long events = query(c, "SELECT SUM(CASE WHEN name = 'events' THEN value ELSE -value END) FROM counters "
-                    + "WHERE name IN ('events', 'pruned')", List.of(), rs -> rs.getLong(1)).get(0);
-            long size = query(c, db.sizeQuery(), List.of(), rs -> rs.getLong(1)).get(0);
+            query(c, "SELECT cluster, MIN(onset_ms) AS oldest_onset_ms FROM open_drifts GROUP BY cluster", List.of(),
+                    rs -> oldest.put(rs.getString("cluster"), rs.getLong("oldest_onset_ms")));
+            long events = query(c, "SELECT SUM(CASE WHEN name = 'events' THEN value ELSE -value END) AS kept "
+                    + "FROM counters WHERE name IN ('events', 'pruned')", List.of(), rs -> rs.getLong("kept")).get(0);
+            long size = query(c, db.sizeQuery(), List.of(), rs -> rs.getLong("size_bytes")).get(0);
             return new Stats(open, oldest, events, size);
         });
     }
@@ -446,8 +447,9 @@ final class HubStore {
         }
         return read(c -> query(c, "SELECT cluster, namespace, kind, name, app, type, cause, manager, onset_ms FROM "
                 + "open_drifts ORDER BY onset_ms, cluster, drift_id LIMIT ?", List.of(limit),
-                rs -> new DriftSeries(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getLong(9))));
+                rs -> new DriftSeries(rs.getString("cluster"), rs.getString("namespace"), rs.getString("kind"),
+                        rs.getString("name"), rs.getString("app"), rs.getString("type"), rs.getString("cause"),
+                        rs.getString("manager"), rs.getLong("onset_ms"))));
     }
 
     // ---- plumbing -------------------------------------------------------------------------------------------------
@@ -488,17 +490,24 @@ final class HubStore {
     }
 
     private static DriftRow driftRow(ResultSet rs) throws SQLException {
-        return new DriftRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getLong(9), rs.getLong(10), rs.getString(11),
-                rs.getString(12));
+        return new DriftRow(rs.getString("cluster"), rs.getString("drift_id"), rs.getString("namespace"),
+                rs.getString("kind"), rs.getString("name"), rs.getString("app"), rs.getString("type"),
+                rs.getString("summary"), rs.getLong("onset_ms"), rs.getLong("last_seen_ms"), rs.getString("drift"),
+                rs.getString("cause"));
     }
 
     private static EventRow eventRow(ResultSet rs) throws SQLException {
-        long resolved = rs.getLong(15);
-        Long resolvedAt = rs.wasNull() ? null : resolved;
-        return new EventRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                rs.getString(12), rs.getLong(13), rs.getLong(14), resolvedAt, rs.getLong(16), rs.getString(17));
+        return new EventRow(rs.getLong("id"), rs.getString("cluster"), rs.getString("stream"), rs.getLong("seq"),
+                rs.getString("type"), rs.getString("drift_id"), rs.getString("namespace"), rs.getString("kind"),
+                rs.getString("name"), rs.getString("app"), rs.getString("drift_type"), rs.getString("summary"),
+                rs.getLong("onset_ms"), rs.getLong("last_seen_ms"), nullableLong(rs, "resolved_at_ms"),
+                rs.getLong("received_ms"), rs.getString("drift"));
+    }
+
+    /** A nullable integer column (JDBC's getLong answers 0 for NULL). */
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
     }
 
     private <T> T read(Work<T> work) throws SQLException {

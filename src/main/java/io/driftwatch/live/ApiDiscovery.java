@@ -1,5 +1,6 @@
 package io.driftwatch.live;
 
+import io.driftwatch.diff.ObjectKey;
 import io.driftwatch.diff.ResourceScope;
 import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.APIResourceList;
@@ -98,7 +99,7 @@ public final class ApiDiscovery implements ResourceScope {
         if (exact != null) {
             return exact;
         }
-        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        String group = ObjectKey.groupOf(apiVersion);
         String served = byApiVersionKind.values().stream()
                 .filter(r -> r.group().equals(group) && r.kind().equals(kind)).map(ApiResource::apiVersion)
                 .sorted().reduce((a, b) -> a + ", " + b).orElse(null);

@@ -2,6 +2,7 @@ package io.driftwatch.agent;
 
 import io.driftwatch.config.AgentConfig;
 import io.driftwatch.config.ConfigLoader;
+import io.driftwatch.emit.AgentMetrics;
 import io.driftwatch.testing.AgentEndpoint;
 import io.fabric8.kubernetes.client.Config;
 import java.io.IOException;
@@ -29,7 +30,7 @@ public final class AgentRunner implements AutoCloseable {
         try {
             Path file = Files.createTempFile("agent-", ".yaml");
             Files.writeString(file, yaml);
-            AgentConfig config = ConfigLoader.load(file, Map.of());
+            AgentConfig config = ConfigLoader.load(file, Map.of(), AgentMetrics.VERTX_DROPPED_LABELS);
             Agent agent = new Agent(config, clientConfig, Clock.systemUTC());
             agent.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
             return new AgentRunner(agent);

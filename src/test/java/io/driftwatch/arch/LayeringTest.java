@@ -1,10 +1,17 @@
 package io.driftwatch.arch;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 
 /** Package rules across the code base; the diff package's own purity is checked by DiffPackageLayeringTest. */
@@ -13,6 +20,19 @@ class LayeringTest {
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.driftwatch");
+
+    @Test
+    void noCyclesBetweenTopLevelPackages() {
+        slices().matching("io.driftwatch.(*)..").should().beFreeOfCycles().check(MAIN);
+    }
+
+    @Test
+    void configurationDependsOnNeitherVertxNorFabric8NorTheSources() {
+        noClasses().that().resideInAPackage("io.driftwatch.config..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.fabric8..",
+                        "io.driftwatch.source..")
+                .check(MAIN);
+    }
 
     @Test
     void liveStateReadingDoesNotDependOnTheCommandLine() {
@@ -47,6 +67,16 @@ class LayeringTest {
     void theAgentsHubReporterDoesNotDependOnTheHubServer() {
         noClasses().that().resideInAPackage("io.driftwatch.emit.hub..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.driftwatch.hub..", "io.driftwatch.agent..")
+                .check(MAIN);
+    }
+
+    @Test
+    void theHubRunsBlockingWorkOnlyOnItsNamedPools() {
+        noClasses().that().resideInAPackage("io.driftwatch.hub..")
+                .should().callMethodWhere(target(name("executeBlocking"))
+                        .and(target(owner(assignableTo(Vertx.class).or(assignableTo(Context.class))))))
+                .because("Vert.x's unnamed default worker pool is shared and unbounded by us; the hub's blocking calls "
+                        + "go to its named WorkerExecutors (driftwatch-hub-db, driftwatch-hub-relay)")
                 .check(MAIN);
     }
 

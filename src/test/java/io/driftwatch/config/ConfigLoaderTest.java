@@ -3,6 +3,7 @@ package io.driftwatch.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.driftwatch.emit.AgentMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,11 @@ class ConfigLoaderTest {
         return file;
     }
 
+    /** The loader as the agent calls it, with the label names the agent's metrics drop. */
+    private static AgentConfig load(Path file, Map<String, String> env) {
+        return ConfigLoader.load(file, env, AgentMetrics.VERTX_DROPPED_LABELS);
+    }
+
     private static final String MINIMAL = """
             cluster: prod-eu-1
             leaderElection: {leaseNamespace: driftwatch}
@@ -32,7 +38,7 @@ class ConfigLoaderTest {
 
     @Test
     void minimalFileGetsDefaultsForEverythingElse() throws IOException {
-        AgentConfig c = ConfigLoader.load(write(MINIMAL), Map.of());
+        AgentConfig c = load(write(MINIMAL), Map.of());
 
         assertThat(c.cluster()).isEqualTo("prod-eu-1");
         assertThat(c.http().port()).isEqualTo(8080);
@@ -48,7 +54,7 @@ class ConfigLoaderTest {
 
     @Test
     void environmentOverridesSingleSettings() throws IOException {
-        AgentConfig c = ConfigLoader.load(write(MINIMAL), Map.of("DRIFTWATCH_CLUSTER", "edge-7",
+        AgentConfig c = load(write(MINIMAL), Map.of("DRIFTWATCH_CLUSTER", "edge-7",
                 "DRIFTWATCH_HTTP_PORT", "9090", "DRIFTWATCH_RESYNC_INTERVAL_SECONDS", "120",
                 "DRIFTWATCH_CLUSTER_LABELS", "env=prod,region=eu", "DRIFTWATCH_LEADER_ELECTION_ENABLED", "false"));
 
@@ -61,7 +67,7 @@ class ConfigLoaderTest {
 
     @Test
     void leaseNamespaceComesFromPodNamespaceWhenNotSet() throws IOException {
-        AgentConfig c = ConfigLoader.load(write("""
+        AgentConfig c = load(write("""
                 cluster: a
                 sources: {directories: [{name: shop, path: /m}]}
                 """), Map.of("POD_NAMESPACE", "driftwatch-system"));
@@ -71,21 +77,21 @@ class ConfigLoaderTest {
 
     @Test
     void unknownSettingIsNamedWithItsPath() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL + "scope:\n  namespace: {include: [a]}\n"), Map.of()))
+        assertThatThrownBy(() -> load(write(MINIMAL + "scope:\n  namespace: {include: [a]}\n"), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("scope.namespace: unknown setting (known: kinds, namespaces)");
     }
 
     @Test
     void badDurationIsNamedWithItsPath() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL + "resyncInterval: ten minutes\n"), Map.of()))
+        assertThatThrownBy(() -> load(write(MINIMAL + "resyncInterval: ten minutes\n"), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("resyncInterval").hasMessageContaining("not a duration");
     }
 
     @Test
     void clusterLabelsTheMetricsWouldDropAreErrors() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(write("""
+        assertThatThrownBy(() -> load(write("""
                 cluster: c
                 clusterLabels: {env: prod, path: /eu, cluster: other, team-name: a}
                 """), Map.of()))
@@ -99,7 +105,7 @@ class ConfigLoaderTest {
 
     @Test
     void everyProblemIsListedAtOnce() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(write("""
+        assertThatThrownBy(() -> load(write("""
                 http: {port: 70000}
                 resyncInterval: 1s
                 leaderElection: {leaseNamespace: x, renewDeadline: 20s}
@@ -120,7 +126,7 @@ class ConfigLoaderTest {
     @Test
     void anArgoCdSourceIsEnoughAndGetsDefaults() throws IOException {
         Path token = Files.writeString(tmp.resolve("argocd-token"), "t\n");
-        AgentConfig c = ConfigLoader.load(write("""
+        AgentConfig c = load(write("""
                 cluster: a
                 leaderElection: {enabled: false}
                 sources:
@@ -137,7 +143,7 @@ class ConfigLoaderTest {
 
     @Test
     void aWrongArgoCdSourceIsNamedSettingBySetting() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(write("""
+        assertThatThrownBy(() -> load(write("""
                 cluster: a
                 leaderElection: {enabled: false}
                 sources:
@@ -154,31 +160,31 @@ class ConfigLoaderTest {
 
     @Test
     void noApplicationIsAnError() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(write("cluster: a\nleaderElection: {enabled: false}\n"), Map.of()))
+        assertThatThrownBy(() -> load(write("cluster: a\nleaderElection: {enabled: false}\n"), Map.of()))
                 .hasMessageContaining("sources: no application configured");
     }
 
     @Test
     void leaderElectionWithoutNamespaceAnywhereIsAnError() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(write("cluster: a\nsources: {directories: [{name: s, path: /m}]}\n"),
+        assertThatThrownBy(() -> load(write("cluster: a\nsources: {directories: [{name: s, path: /m}]}\n"),
                 Map.of())).hasMessageContaining("leaderElection.leaseNamespace: required");
     }
 
     @Test
     void badEnvironmentValueIsNamed() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL), Map.of("DRIFTWATCH_HTTP_PORT", "eighty")))
+        assertThatThrownBy(() -> load(write(MINIMAL), Map.of("DRIFTWATCH_HTTP_PORT", "eighty")))
                 .hasMessageContaining("DRIFTWATCH_HTTP_PORT=eighty");
     }
 
     @Test
     void missingFileIsNamed() {
-        assertThatThrownBy(() -> ConfigLoader.load(tmp.resolve("nope.yaml"), Map.of()))
+        assertThatThrownBy(() -> load(tmp.resolve("nope.yaml"), Map.of()))
                 .hasMessageContaining("nope.yaml");
     }
 
     @Test
     void ignoreRulesInArgoCdShapeAreRead() throws IOException {
-        AgentConfig c = ConfigLoader.load(write(MINIMAL + """
+        AgentConfig c = load(write(MINIMAL + """
                 diff:
                   ignoreDifferences:
                   - {group: apps, kind: Deployment, jsonPointers: [/spec/replicas]}
@@ -191,16 +197,16 @@ class ConfigLoaderTest {
 
     @Test
     void effectiveConfigurationDescribesDurationsReadably() throws IOException {
-        String text = ConfigLoader.describe(ConfigLoader.load(write(MINIMAL), Map.of()));
+        String text = ConfigLoader.describe(load(write(MINIMAL), Map.of()));
 
         assertThat(text).contains("cluster: \"prod-eu-1\"").contains("resyncInterval: \"10m\"");
     }
 
     @Test
     void hubIsOffUntilAUrlIsSetAndThenHasBoundedDefaults() throws IOException {
-        assertThat(ConfigLoader.load(write(MINIMAL), Map.of()).hub().enabled()).isFalse();
+        assertThat(load(write(MINIMAL), Map.of()).hub().enabled()).isFalse();
         Path token = write("t0ken\n");
-        AgentConfig c = ConfigLoader.load(write(MINIMAL + "hub: {url: 'https://hub.example:8443', tokenFile: " + token
+        AgentConfig c = load(write(MINIMAL + "hub: {url: 'https://hub.example:8443', tokenFile: " + token
                 + "}\n"), Map.of());
         assertThat(c.hub().enabled()).isTrue();
         assertThat(c.hub().outboxPath()).as("in memory unless a path is set").isNull();
@@ -212,7 +218,7 @@ class ConfigLoaderTest {
 
     @Test
     void hubSettingsAreValidatedByName() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL + """
+        assertThatThrownBy(() -> load(write(MINIMAL + """
                 hub:
                   url: ftp://hub
                   caFile: /nonexistent/ca.pem
@@ -244,15 +250,15 @@ class ConfigLoaderTest {
 
     @Test
     void managerGroupsAreReadAndTheirProblemsNamed() throws IOException {
-        AgentConfig c = ConfigLoader.load(write(MINIMAL + """
+        AgentConfig c = load(write(MINIMAL + """
                 diff:
                   managers: {controllers: [my-operator, "team-*"], unknown: controller}
                 """), Map.of());
         assertThat(c.diff().managers().controllers()).containsExactly("my-operator", "team-*");
         assertThat(c.diff().managers().unknown()).isEqualTo("controller");
-        assertThat(ConfigLoader.load(write(MINIMAL), Map.of()).diff().managers().unknown()).isEqualTo("drift");
+        assertThat(load(write(MINIMAL), Map.of()).diff().managers().unknown()).isEqualTo("drift");
 
-        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL + """
+        assertThatThrownBy(() -> load(write(MINIMAL + """
                 diff:
                   managers: {appliers: [ci-bot], controllers: [ci-bot, ""], unknown: ignore}
                 """), Map.of()))
@@ -281,7 +287,7 @@ class ConfigLoaderTest {
                 hub: {url: "http://hub:8443", tokenFile: %s}
                 """.formatted(tokenDir);
 
-        assertThatThrownBy(() -> ConfigLoader.load(write(yaml), Map.of()))
+        assertThatThrownBy(() -> load(write(yaml), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("colour: unknown setting (known: cluster, clusterLabels, diff, events, http, hub,")
                 .hasMessageContaining("http.port: \"eighty\" is not a whole number")
@@ -304,26 +310,26 @@ class ConfigLoaderTest {
     void hubTokenFileMustBeAReadableFile() throws IOException {
         String hub = "hub: {url: \"http://hub:8443\", tokenFile: " + tmp.resolve("absent") + "}\n";
 
-        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL + hub), Map.of()))
+        assertThatThrownBy(() -> load(write(MINIMAL + hub), Map.of()))
                 .hasMessageContaining("hub.tokenFile: " + tmp.resolve("absent") + " does not exist or is not readable");
     }
 
     @Test
     void brokenYamlNamesLineAndColumn() throws IOException {
-        assertThatThrownBy(() -> ConfigLoader.load(write("cluster: c\nsources: [\n  a: b\n"), Map.of()))
+        assertThatThrownBy(() -> load(write("cluster: c\nsources: [\n  a: b\n"), Map.of()))
                 .hasMessageStartingWith(tmp.resolve("agent.yaml") + ": cannot parse YAML: line ")
                 .hasMessageNotContaining("Source:");
     }
 
     @Test
     void manifestLimitsDefaultToDiffsAndAreValidatedTogether() throws IOException {
-        AgentConfig defaults = ConfigLoader.load(write(MINIMAL), Map.of());
+        AgentConfig defaults = load(write(MINIMAL), Map.of());
         assertThat(defaults.sources().limits().toLimits().maxDocumentBytes())
                 .isEqualTo(io.driftwatch.diff.ManifestLimits.DEFAULT.maxDocumentBytes());
         assertThat(defaults.sources().limits().maxTotalBytes()).isEqualTo(256L << 20);
         assertThat(defaults.sources().limits().maxDocuments()).isEqualTo(50_000);
 
-        AgentConfig set = ConfigLoader.load(write(MINIMAL.replace("sources:\n",
+        AgentConfig set = load(write(MINIMAL.replace("sources:\n",
                 "sources:\n  limits: {maxDocumentBytes: 1048576, maxTotalBytes: 8388608, maxDocuments: 500}\n")), Map.of());
         assertThat(set.sources().limits().toLimits()).satisfies(l -> {
             assertThat(l.maxDocumentBytes()).isEqualTo(1L << 20);
@@ -332,14 +338,14 @@ class ConfigLoaderTest {
             assertThat(l.names().document()).isEqualTo("sources.limits.maxDocumentBytes");
         });
 
-        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL.replace("sources:\n",
+        assertThatThrownBy(() -> load(write(MINIMAL.replace("sources:\n",
                 "sources:\n  limits: {maxDocumentBytes: 4096, maxTotalBytes: 2048, maxDocuments: 0, maxScalar: 1}\n")),
                 Map.of()))
                 .hasMessageContaining("sources.limits.maxScalar: unknown setting (known: maxDocumentBytes, "
                         + "maxDocuments, maxTotalBytes)")
                 .hasMessageContaining("sources.limits.maxTotalBytes: 2048 is below maxDocumentBytes (4096)")
                 .hasMessageContaining("sources.limits.maxDocuments: must be at least 1");
-        assertThatThrownBy(() -> ConfigLoader.load(write(MINIMAL.replace("sources:\n",
+        assertThatThrownBy(() -> load(write(MINIMAL.replace("sources:\n",
                 "sources:\n  limits: {maxDocumentBytes: big}\n")), Map.of()))
                 .hasMessageContaining("sources.limits.maxDocumentBytes: \"big\" is not a whole number");
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.driftwatch.config.AgentConfig;
 import io.driftwatch.config.ConfigLoader;
+import io.driftwatch.emit.AgentMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class ShippedConfigTest {
         Path token = Files.writeString(tmp.resolve("token"), "token\n");
 
         AgentConfig config = ConfigLoader.bind(agentYaml, Map.of("POD_NAMESPACE", "driftwatch",
-                "DRIFTWATCH_HUB_TOKEN_FILE", token.toString()), file);
+                "DRIFTWATCH_HUB_TOKEN_FILE", token.toString()), file, AgentMetrics.VERTX_DROPPED_LABELS);
 
         assertThat(config.cluster()).isNotBlank();
         assertThat(config.leaderElection().leaseNamespace()).isEqualTo("driftwatch");

@@ -7,6 +7,7 @@ import io.driftwatch.diff.DesiredHints;
 import io.driftwatch.diff.Glob;
 import io.driftwatch.diff.IgnoreRule;
 import io.driftwatch.diff.ManifestReader;
+import io.driftwatch.diff.ObjectKey;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.SourceException.Reason;
@@ -111,7 +112,7 @@ public final class AppManifests {
     /** The rules that may concern this object: group, kind and name match; the namespace is checked when diffing. */
     static List<IgnoreRule> rulesFor(JsonNode object, List<IgnoreRule> rules) {
         String apiVersion = object.path("apiVersion").asText();
-        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        String group = ObjectKey.groupOf(apiVersion);
         String kind = object.path("kind").asText();
         String objectName = object.path("metadata").path("name").asText();
         return rules.stream().filter(r -> Glob.matches(r.group(), group) && Glob.matches(r.kind(), kind)

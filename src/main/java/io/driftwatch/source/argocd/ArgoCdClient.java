@@ -3,6 +3,7 @@ package io.driftwatch.source.argocd;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftwatch.config.ArgoCdConnection;
 import io.driftwatch.net.Tls;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.SourceException.Reason;

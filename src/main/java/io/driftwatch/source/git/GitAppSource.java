@@ -1,6 +1,8 @@
 package io.driftwatch.source.git;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.config.GitAppSpec;
+import io.driftwatch.config.RepoUrls;
 import io.driftwatch.source.AppSource;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
@@ -33,7 +35,7 @@ public final class GitAppSource implements AppSource {
     private final Clock clock;
     private final String normalizedUrl;
 
-    /** {@code spec} must be {@linkplain GitAppSpec#validate() valid}. */
+    /** {@code spec} must be {@linkplain #validated(GitAppSpec) valid}. */
     public GitAppSource(GitAppSpec spec, GitRepositories repositories, RenderCache cache, Renderers renderers,
             Clock clock) {
         this.spec = spec;
@@ -42,6 +44,18 @@ public final class GitAppSource implements AppSource {
         this.renderers = renderers;
         this.clock = clock;
         this.normalizedUrl = RepoUrls.normalize(spec.repoUrl());
+    }
+
+    /**
+     * {@code spec} when it has no {@linkplain GitAppSpec#problems() problems}, else one {@link SourceException}
+     * ({@code CONFIG}) listing each as {@code apps[NAME].SETTING: problem}.
+     */
+    public static GitAppSpec validated(GitAppSpec spec) throws SourceException {
+        List<String> problems = spec.problems();
+        if (!problems.isEmpty()) {
+            throw new SourceException(Reason.CONFIG, String.join("; ", problems));
+        }
+        return spec;
     }
 
     public GitAppSpec spec() {

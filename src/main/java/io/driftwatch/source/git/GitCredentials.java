@@ -1,5 +1,6 @@
 package io.driftwatch.source.git;
 
+import io.driftwatch.config.GitAppSpec;
 import io.driftwatch.source.SourceException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

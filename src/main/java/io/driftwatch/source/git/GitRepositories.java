@@ -1,5 +1,7 @@
 package io.driftwatch.source.git;
 
+import io.driftwatch.config.GitAppSpec;
+import io.driftwatch.config.RepoUrls;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.SourceException.Reason;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.config.GitAppSpec;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.SourceException.Reason;
 import java.io.IOException;

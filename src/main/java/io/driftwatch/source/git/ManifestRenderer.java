@@ -1,6 +1,7 @@
 package io.driftwatch.source.git;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.config.GitAppSpec;
 import io.driftwatch.source.SourceException;
 import java.util.List;
 

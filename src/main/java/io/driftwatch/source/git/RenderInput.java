@@ -1,5 +1,6 @@
 package io.driftwatch.source.git;
 
+import io.driftwatch.config.GitAppSpec;
 import io.driftwatch.diff.ManifestLimits;
 import java.nio.file.Path;
 

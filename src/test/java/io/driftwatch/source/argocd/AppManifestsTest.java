@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.config.ArgoCdConnection;
 import io.driftwatch.diff.DesiredHints;
 import io.driftwatch.diff.IgnoreRule;
 import io.driftwatch.diff.Tracking;

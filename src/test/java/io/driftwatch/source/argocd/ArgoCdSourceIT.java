@@ -9,6 +9,7 @@ import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.argocd.rest.model.Application;
 import io.driftwatch.agent.AgentRunner;
+import io.driftwatch.config.ArgoCdConnection;
 import io.driftwatch.testing.AgentEndpoint;
 import io.driftwatch.testing.ArgoCdServer;
 import io.driftwatch.testing.DiffCli;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.driftwatch.config.GitAppSpec;
 import io.driftwatch.source.SourceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class GitAppSpecTest {
                   targetNamespace: default
                 """.formatted(token), new TypeReference<>() { });
 
-        GitAppSpec shop = apps.get(0).validate();
+        GitAppSpec shop = GitAppSource.validated(apps.get(0));
         assertThat(shop.path()).isEqualTo("apps/shop/overlays/prod");
         assertThat(shop.renderer()).isEqualTo(GitAppSpec.Renderer.HELM);
         assertThat(shop.releaseName()).isEqualTo("shop-prod");
@@ -60,7 +61,7 @@ class GitAppSpecTest {
         assertThat(shop.auth().tokenScheme()).isEqualTo(GitAppSpec.TokenScheme.BEARER);
         assertThat(shop.pollInterval()).isEqualTo(Duration.ofSeconds(90));
 
-        GitAppSpec minimal = apps.get(1).validate();
+        GitAppSpec minimal = GitAppSource.validated(apps.get(1));
         assertThat(minimal.revision()).isEqualTo("HEAD");
         assertThat(minimal.path()).isEqualTo(".");
         assertThat(minimal.renderer()).isEqualTo(GitAppSpec.Renderer.AUTO);
@@ -88,7 +89,7 @@ class GitAppSpecTest {
 
     @Test
     void missingRequiredSettingsAreNamedPerApp() {
-        assertThatThrownBy(() -> spec("shop", null, null, null).validate())
+        assertThatThrownBy(() -> GitAppSource.validated(spec("shop", null, null, null)))
                 .isInstanceOf(SourceException.class)
                 .hasMessage("apps[shop].repoUrl: required; apps[shop].targetNamespace: required")
                 .extracting(e -> ((SourceException) e).reason()).isEqualTo(SourceException.Reason.CONFIG);

@@ -3,6 +3,7 @@ package io.driftwatch.source.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.driftwatch.config.GitAppSpec;
 import io.driftwatch.source.SourceException;
 import java.io.File;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.config.GitAppSpec;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.testing.GitHttpServer;
@@ -58,7 +59,7 @@ class GitSourceIT {
 
     private GitAppSource source(String name, String url, String revision, String path, GitAppSpec.Auth auth) {
         try {
-            GitAppSpec spec = new GitAppSpec(name, url, revision, path, "default", null, null, auth, null).validate();
+            GitAppSpec spec = GitAppSource.validated(new GitAppSpec(name, url, revision, path, "default", null, null, auth, null));
             return new GitAppSource(spec, repositories, cache, renderers, Clock.systemUTC());
         } catch (SourceException e) {
             throw new AssertionError(e.getMessage(), e);

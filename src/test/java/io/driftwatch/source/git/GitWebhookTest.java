@@ -2,6 +2,7 @@ package io.driftwatch.source.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftwatch.config.RepoUrls;
 import io.driftwatch.source.AppSource;
 import io.driftwatch.source.DesiredState;
 import java.nio.charset.StandardCharsets;

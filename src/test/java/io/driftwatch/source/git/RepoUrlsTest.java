@@ -2,6 +2,7 @@ package io.driftwatch.source.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftwatch.config.RepoUrls;
 import org.junit.jupiter.api.Test;
 
 class RepoUrlsTest {

@@ -1,4 +1,4 @@
-package io.driftwatch.source.argocd;
+package io.driftwatch.config;
 
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,10 +1,8 @@
-package io.driftwatch.source.git;
+package io.driftwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import io.driftwatch.config.Durations;
-import io.driftwatch.source.SourceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +42,7 @@ import java.util.regex.Pattern;
  *         pollInterval: 60s                # how often the agent loads; default 60s (90s, 5m, PT1M also accepted)
  * }</pre>
  *
- * Missing optional settings take their defaults in the constructor; {@link #validate()} checks the rest and names the
+ * Missing optional settings take their defaults in the constructor; {@link #problems()} checks the rest and names the
  * setting that is wrong, e.g. {@code apps[shop].repoUrl: required}.
  */
 public record GitAppSpec(String name, String repoUrl, String revision, String path, String targetNamespace,
@@ -140,18 +138,6 @@ public record GitAppSpec(String name, String repoUrl, String revision, String pa
     /** The same app with other credentials. */
     public GitAppSpec withAuth(Auth newAuth) {
         return new GitAppSpec(name, repoUrl, revision, path, targetNamespace, renderer, helm, newAuth, pollInterval);
-    }
-
-    /**
-     * Checks every setting and throws one {@link SourceException} ({@code CONFIG}) listing each problem as
-     * {@code apps[NAME].SETTING: problem}.
-     */
-    public GitAppSpec validate() throws SourceException {
-        List<String> problems = problems();
-        if (!problems.isEmpty()) {
-            throw new SourceException(SourceException.Reason.CONFIG, String.join("; ", problems));
-        }
-        return this;
     }
 
     /** Each problem with these settings, empty when they are valid. */

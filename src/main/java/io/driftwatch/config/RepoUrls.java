@@ -1,4 +1,4 @@
-package io.driftwatch.source.git;
+package io.driftwatch.config;
 
 import java.net.URISyntaxException;
 import java.util.Locale;
