@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,12 +39,16 @@ final class Installation {
     static final String APPLIER = "argocd-controller";
     static final String TRACKING_ANNOTATION = "argocd.argoproj.io/tracking-id";
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(4);
+    /** The API server's limit on all annotations of an object, less room for the others. */
+    private static final int MAX_LAST_APPLIED_BYTES = 256 * 1024 - 4096;
 
     final LocalKubeCluster cluster;
     final Kubectl kubectl;
     final Mode mode;
     private final Path scratch;
     private final Map<Project, List<ObjectNode>> rendered = new LinkedHashMap<>();
+    /** group/kind of the custom resources the corpus's CRDs declare cluster-scoped. */
+    private final Set<String> clusterScopedCustomKinds = new TreeSet<>();
 
     private Installation(LocalKubeCluster cluster, Mode mode, Path scratch) {
         this.cluster = cluster;
@@ -58,6 +63,12 @@ final class Installation {
             Installation installation = new Installation(cluster, mode, Files.createTempDirectory("realworld-"));
             for (Project p : projects) {
                 installation.rendered.put(p, Rendering.render(p, installation.scratch.resolve(p.name())));
+            }
+            installation.rendered.values().forEach(objects -> objects.stream().filter(Installation::isCrd)
+                    .filter(crd -> "Cluster".equals(crd.path("spec").path("scope").asText()))
+                    .forEach(crd -> installation.clusterScopedCustomKinds.add(crd.path("spec").path("group").asText()
+                            + "/" + crd.path("spec").path("names").path("kind").asText())));
+            for (Project p : projects) {
                 installation.writeFiles(p);
             }
             installation.applyAll();
@@ -115,7 +126,7 @@ final class Installation {
             ObjectNode metadata = (ObjectNode) copy.path("metadata");
             String group = group(copy);
             String namespace = "";
-            if (BuiltinResourceScope.INSTANCE.isNamespaced(group, copy.path("kind").asText())) {
+            if (namespaced(copy)) {
                 namespace = metadata.path("namespace").asText("");
                 if (namespace.isEmpty()) {
                     namespace = p.namespace();
@@ -129,12 +140,35 @@ final class Installation {
             applied.add(copy);
         }
         Files.writeString(appliedFile(p), Rendering.toYaml(applied));
-        Files.writeString(crdFile(p), Rendering.toYaml(applied.stream().filter(Installation::isCrd).toList()));
+        Files.writeString(crdFile(p), Rendering.toYaml(applied.stream().filter(Installation::isCrd)
+                .filter(o -> !appliedServerSideAlways(o)).toList()));
+        Files.writeString(largeCrdFile(p), Rendering.toYaml(applied.stream().filter(Installation::isCrd)
+                .filter(this::appliedServerSideAlways).toList()));
         Files.writeString(restFile(p), Rendering.toYaml(applied.stream().filter(o -> !isCrd(o)).toList()));
     }
 
     private Path crdFile(Project p) {
         return scratch.resolve(p.name()).resolve("crds.yaml");
+    }
+
+    /** CRDs applied server-side even in a client-side install: see {@link #appliedServerSideAlways}. */
+    private Path largeCrdFile(Project p) {
+        return scratch.resolve(p.name()).resolve("crds-server-side.yaml");
+    }
+
+    /**
+     * Client-side apply stores the whole object in the last-applied-configuration annotation, and the API server
+     * refuses annotations over 256 KiB: a large CRD cannot be applied client-side at all. Argo CD users apply such
+     * objects with the {@code ServerSideApply=true} sync option, and so does the client-side install here (server-side
+     * installs apply everything server-side anyway).
+     */
+    private boolean appliedServerSideAlways(JsonNode o) {
+        return mode == Mode.CLIENT_SIDE && isCrd(o) && o.toString().getBytes(StandardCharsets.UTF_8).length
+                > MAX_LAST_APPLIED_BYTES;
+    }
+
+    long serverSideCrds() {
+        return rendered.values().stream().flatMap(List::stream).filter(this::appliedServerSideAlways).count();
     }
 
     private Path restFile(Project p) {
@@ -162,8 +196,8 @@ final class Installation {
         }
         for (Project p : rendered.keySet()) {
             if (rendered.get(p).stream().anyMatch(Installation::isCrd)) {
-                apply(crdFile(p));
-                kubectl.run("wait", "--for=condition=Established", "--timeout=120s", "-f", crdFile(p).toString());
+                applyCrds(crdFile(p), mode);
+                applyCrds(largeCrdFile(p), Mode.SERVER_SIDE);
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -185,10 +219,22 @@ final class Installation {
         }
     }
 
-    /** {@code kubectl apply} as Argo CD runs it; retried while kubectl's discovery has not seen new CRDs yet. */
+    /** Applies a file of CRDs, if it has any, and waits until they are established. */
+    private void applyCrds(Path file, Mode how) {
+        if (!Rendering.parse(readString(file), file.toString()).isEmpty()) {
+            apply(file, how);
+            kubectl.run("wait", "--for=condition=Established", "--timeout=120s", "-f", file.toString());
+        }
+    }
+
     void apply(Path file) {
+        apply(file, mode);
+    }
+
+    /** {@code kubectl apply} as Argo CD runs it; retried while kubectl's discovery has not seen new CRDs yet. */
+    private void apply(Path file, Mode how) {
         List<String> args = new ArrayList<>(List.of("apply", "-f", file.toString()));
-        if (mode == Mode.SERVER_SIDE) {
+        if (how == Mode.SERVER_SIDE) {
             args.addAll(List.of("--server-side", "--field-manager=" + APPLIER, "--force-conflicts"));
         }
         for (int attempt = 1; ; attempt++) {
@@ -269,12 +315,26 @@ final class Installation {
                 + (behind ? " not-observed" : "");
     }
 
+    private boolean namespaced(JsonNode o) {
+        String kind = o.path("kind").asText();
+        return BuiltinResourceScope.INSTANCE.isNamespaced(group(o), kind)
+                && !clusterScopedCustomKinds.contains(group(o) + "/" + kind);
+    }
+
     String namespaceOf(JsonNode o, Project p) {
-        if (!BuiltinResourceScope.INSTANCE.isNamespaced(group(o), o.path("kind").asText())) {
+        if (!namespaced(o)) {
             return "";
         }
         String ns = o.path("metadata").path("namespace").asText("");
         return ns.isEmpty() ? p.namespace() : ns;
+    }
+
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static void sleep(Duration d) {

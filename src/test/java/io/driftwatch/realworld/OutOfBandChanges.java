@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -104,7 +105,14 @@ final class OutOfBandChanges {
         return c -> c.kubectl(args);
     }
 
+    /** Every change: those to the first ten projects, then those to the operator projects. */
     static List<Change> all(Installation.Mode mode) {
+        List<Change> all = new ArrayList<>(firstProjects(mode));
+        all.addAll(OperatorProjectChanges.all());
+        return all;
+    }
+
+    private static List<Change> firstProjects(Installation.Mode mode) {
         String nginx = "ingress-nginx";
         String ksm = "kube-system";
         String po = "podinfo";

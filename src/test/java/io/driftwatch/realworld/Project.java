@@ -10,12 +10,14 @@ import java.util.List;
  *
  * @param name       directory, Argo CD app name and Helm release name
  * @param renderer   plain YAML files, {@code kustomize build}, or {@code helm template} of the chart in {@code chart}
- * @param chart      the chart's directory inside the project (helm only)
+ * @param path       helm: the chart's directory inside the project; kustomize: the kustomization's directory inside the
+ *                   project, the plain YAML files beside it then added as they are (null: the project's directory is
+ *                   the kustomization)
  * @param namespace  the destination namespace: objects that set none are installed there (Argo CD's destination)
  * @param helmValues {@code --set} values (helm only)
  * @param dropped    objects left out because they cannot exist without a kubelet or a cloud (see the README)
  */
-record Project(String name, Renderer renderer, String chart, String namespace, List<String> helmValues,
+record Project(String name, Renderer renderer, String path, String namespace, List<String> helmValues,
                List<Dropped> dropped) {
 
     enum Renderer { PLAIN, KUSTOMIZE, HELM }
@@ -44,7 +46,22 @@ record Project(String name, Renderer renderer, String chart, String namespace, L
                     new Dropped("ValidatingWebhookConfiguration", "gatekeeper-validating-webhook-configuration",
                             "its backend Pod cannot run without a kubelet, and its check-ignore-label webhook "
                                     + "(failurePolicy: Fail) would then refuse every Namespace write in the cluster"))),
-            plain("prometheus-operator", "prometheus-examples"));
+            plain("prometheus-operator", "prometheus-examples"),
+            helm("cert-manager", "cert-manager", "cert-manager", List.of(
+                    new Dropped("ValidatingWebhookConfiguration", "cert-manager-webhook", "its backend Pod cannot run "
+                            + "without a kubelet, and with failurePolicy: Fail on every cert-manager.io and "
+                            + "acme.cert-manager.io resource it would refuse every write of an Issuer or Certificate")),
+                    "crds.enabled=true"),   // the chart installs its CRDs only when asked
+            new Project("argo-rollouts", Renderer.KUSTOMIZE, "manifests/cluster-install", "argo-rollouts", List.of(),
+                    List.of()),
+            helm("keda", "keda", "keda", List.of(
+                    new Dropped("APIService", "v1beta1.external.metrics.k8s.io", "its backend Pod cannot run without "
+                            + "a kubelet, and an aggregated API that never answers makes API discovery fail for every "
+                            + "client"))),
+            helm("trivy-operator", "trivy-operator", "trivy-system"),
+            plain("argo-cd", "argocd"),
+            helm("istio-base", "base", "istio-system"),
+            plain("bookinfo", "bookinfo"));
 
     private static Project plain(String name, String namespace) {
         return new Project(name, Renderer.PLAIN, null, namespace, List.of(), List.of());
@@ -55,7 +72,12 @@ record Project(String name, Renderer renderer, String chart, String namespace, L
     }
 
     private static Project helm(String name, String chart, String namespace, String... values) {
-        return new Project(name, Renderer.HELM, chart, namespace, List.of(values), List.of());
+        return helm(name, chart, namespace, List.of(), values);
+    }
+
+    private static Project helm(String name, String chart, String namespace, List<Dropped> dropped,
+                                String... values) {
+        return new Project(name, Renderer.HELM, chart, namespace, List.of(values), dropped);
     }
 
     static Project named(String name) {

@@ -105,7 +105,7 @@ class RealWorldAgentIT {
     private String config(GitRepoFixture repo, List<Project> projects) {
         StringBuilder apps = new StringBuilder();
         for (Project p : projects) {
-            String path = "realworld/" + p.name() + (p.chart() == null ? "" : "/" + p.chart());
+            String path = "realworld/" + p.name() + (p.path() == null ? "" : "/" + p.path());
             apps.append("    - {name: ").append(p.name()).append(", repoUrl: \"").append(repo.fileUrl())
                     .append("\", revision: main, path: ").append(path).append(", targetNamespace: ")
                     .append(p.namespace()).append(", pollInterval: 20s}\n");

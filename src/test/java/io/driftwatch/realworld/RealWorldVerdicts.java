@@ -54,6 +54,10 @@ abstract class RealWorldVerdicts {
             cluster.close();
         }
         StringBuilder text = new StringBuilder("Real-world corpus, " + mode() + ": driftwatch diff and kubectl diff\n");
+        if (installation != null) {
+            text.append(installation.objectCount()).append(" objects; CRDs too large for client-side apply, applied "
+                    + "server-side: ").append(installation.serverSideCrds()).append('\n');
+        }
         survey.forEach((p, line) -> text.append(p.name()).append(": ").append(line).append('\n'));
         Path out = Path.of("target", "realworld", "kubectl-diff-" + mode().name().toLowerCase() + ".txt");
         Files.createDirectories(out.getParent());
@@ -64,7 +68,7 @@ abstract class RealWorldVerdicts {
     @TestFactory
     @Order(1)
     Stream<DynamicTest> untouchedProjectsShowNoDrift() {
-        assertThat(installation.objectCount()).as("objects installed").isGreaterThanOrEqualTo(100);
+        assertThat(installation.objectCount()).as("objects installed").isGreaterThanOrEqualTo(300);
         return installation.projects().stream().map(p -> DynamicTest.dynamicTest(p.name() + ": no drift", () -> {
             DiffCli.Run run = installation.diff(p);
             survey.put(p, "untouched: driftwatch " + run.drifts().size() + " drift(s) in " + objects(p)
@@ -78,7 +82,7 @@ abstract class RealWorldVerdicts {
     @Order(2)
     Stream<DynamicTest> outOfBandChangesAreReportedWithTypeFieldAndManager() throws IOException {
         List<Change> changes = OutOfBandChanges.all(mode());
-        assertThat(changes).hasSizeGreaterThanOrEqualTo(25);
+        assertThat(changes).hasSizeGreaterThanOrEqualTo(50);
         OutOfBandChanges.Context context = new OutOfBandChanges.Context(installation,
                 Files.createTempDirectory("realworld-changes-"));
         for (Change c : changes) {

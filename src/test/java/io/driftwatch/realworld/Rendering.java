@@ -22,9 +22,10 @@ import java.util.stream.Stream;
 
 /**
  * Renders a {@link Project} with the real tools, as Argo CD's repo-server does: plain files as they are,
- * {@code kustomize build}, or {@code helm template <release> <chart> --namespace <ns> --include-crds}; Helm hooks
- * (tests included) are left out, as Argo CD and Helm do not keep them as the app's objects. Then the project's dropped
- * objects are removed (each one must be found, so the list stays true).
+ * {@code kustomize build} (plus the plain files beside a kustomization kept in a subdirectory), or
+ * {@code helm template <release> <chart> --namespace <ns> --include-crds} (plus the plain files beside the chart); Helm
+ * hooks (tests included) are left out, as Argo CD and Helm do not keep them as the app's objects. Then the project's
+ * dropped objects are removed (each one must be found, so the list stays true).
  */
 final class Rendering {
 
@@ -41,8 +42,8 @@ final class Rendering {
     static List<ObjectNode> render(Project project, Path scratch) {
         String text = switch (project.renderer()) {
             case PLAIN -> plainFiles(project.dir());
-            case KUSTOMIZE -> run(List.of(tool(ToolBinaries.Tool.KUSTOMIZE), "build", project.dir().toString()),
-                    Map.of());
+            case KUSTOMIZE -> project.path() == null ? kustomize(project.dir())
+                    : kustomize(project.dir().resolve(project.path())) + "\n---\n" + plainFiles(project.dir());
             case HELM -> helm(project, scratch) + "\n---\n" + plainFiles(project.dir());
         };
         List<ObjectNode> objects = new ArrayList<>();
@@ -106,9 +107,13 @@ final class Rendering {
         }
     }
 
+    private static String kustomize(Path dir) {
+        return run(List.of(tool(ToolBinaries.Tool.KUSTOMIZE), "build", dir.toString()), Map.of());
+    }
+
     private static String helm(Project project, Path scratch) {
         List<String> command = new ArrayList<>(List.of(tool(ToolBinaries.Tool.HELM), "template", project.name(),
-                project.dir().resolve(project.chart()).toString(), "--namespace", project.namespace(),
+                project.dir().resolve(project.path()).toString(), "--namespace", project.namespace(),
                 "--include-crds"));
         project.helmValues().forEach(v -> command.addAll(List.of("--set", v)));
         Path home = scratch.resolve("helm-home");
