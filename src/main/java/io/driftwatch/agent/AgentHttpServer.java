@@ -13,18 +13,20 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /**
  * The agent's one HTTP listener: {@code /healthz} (liveness), {@code /readyz} (readiness, with reasons when not
  * ready), {@code /metrics} (Prometheus text), {@code /api/v1/drifts} (open drifts as JSON). Handlers only read
- * snapshots, so the event loop never blocks.
+ * snapshots, so the event loop never blocks; what may wait (readiness, status) runs on the "driftwatch-http" pool.
  */
 final class AgentHttpServer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Vertx vertx;
+    private final ExecutorService blocking;
     private final PrometheusMeterRegistry registry;
     private final Supplier<List<String>> notReadyReasons;
     private final Supplier<List<DriftRecord>> openDrifts;
@@ -33,9 +35,11 @@ final class AgentHttpServer {
     private final Router router;
     private HttpServer server;
 
-    AgentHttpServer(Vertx vertx, PrometheusMeterRegistry registry, Supplier<List<String>> notReadyReasons,
-            Supplier<List<DriftRecord>> openDrifts, Supplier<ObjectNode> status, Clock clock) {
+    AgentHttpServer(Vertx vertx, ExecutorService blocking, PrometheusMeterRegistry registry,
+            Supplier<List<String>> notReadyReasons, Supplier<List<DriftRecord>> openDrifts, Supplier<ObjectNode> status,
+            Clock clock) {
         this.vertx = vertx;
+        this.blocking = blocking;
         this.registry = registry;
         this.notReadyReasons = notReadyReasons;
         this.openDrifts = openDrifts;
@@ -46,7 +50,7 @@ final class AgentHttpServer {
         router.get("/readyz").handler(this::readyz);
         router.get("/metrics").handler(this::metrics);
         router.get("/api/v1/drifts").handler(this::drifts);
-        router.get("/api/v1/status").handler(ctx -> vertx.executeBlocking(status::get, false)
+        router.get("/api/v1/status").handler(ctx -> AgentPools.call(blocking, vertx.getOrCreateContext(), status::get)
                 .onSuccess(body -> json(ctx, 200, body)).onFailure(ctx::fail));
     }
 
@@ -69,11 +73,11 @@ final class AgentHttpServer {
 
     /**
      * Readiness asks the informers whether they synced, which waits on fabric8's lock while an initial list of tens of
-     * thousands of objects is stored: answered from a worker thread so the event loop never waits.
+     * thousands of objects is stored: answered from the "driftwatch-http" pool so the event loop never waits.
      */
     private void readyz(RoutingContext ctx) {
-        vertx.executeBlocking(notReadyReasons::get, false).onSuccess(reasons -> answerReadiness(ctx, reasons))
-                .onFailure(ctx::fail);
+        AgentPools.call(blocking, vertx.getOrCreateContext(), notReadyReasons::get)
+                .onSuccess(reasons -> answerReadiness(ctx, reasons)).onFailure(ctx::fail);
     }
 
     private static void answerReadiness(RoutingContext ctx, List<String> reasons) {

@@ -1,7 +1,6 @@
 package io.driftwatch.agent;
 
 import io.driftwatch.drift.DriftEvent;
-import io.driftwatch.drift.DriftRecord;
 import io.driftwatch.drift.DriftStateFile;
 import io.driftwatch.emit.AgentMetrics;
 import io.driftwatch.emit.DriftLog;
@@ -12,7 +11,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,19 +26,18 @@ final class Outputs implements java.util.function.Consumer<List<DriftEvent>> {
     private final DriftLog log;
     private final KubeEvents kubeEvents;
     private final DriftStateFile stateFile;
-    private final Supplier<List<DriftRecord>> openDrifts;
+    private final Published published;
     private final ExecutorService emitThread;
     private final Clock clock;
     private HubReporter hub;
-    private Supplier<java.util.Map<String, java.util.Set<String>>> appKinds = java.util.Map::of;
 
     Outputs(AgentMetrics metrics, DriftLog log, KubeEvents kubeEvents, DriftStateFile stateFile,
-            Supplier<List<DriftRecord>> openDrifts, ExecutorService emitThread, Clock clock) {
+            Published published, ExecutorService emitThread, Clock clock) {
         this.metrics = metrics;
         this.log = log;
         this.kubeEvents = kubeEvents;
         this.stateFile = stateFile;
-        this.openDrifts = openDrifts;
+        this.published = published;
         this.emitThread = emitThread;
         this.clock = clock;
     }
@@ -68,11 +65,6 @@ final class Outputs implements java.util.function.Consumer<List<DriftEvent>> {
         this.hub = reporter;
     }
 
-    /** Where the state file learns every kind each app has ever had (set once, before the first diff). */
-    void rememberKindsFrom(Supplier<java.util.Map<String, java.util.Set<String>>> kinds) {
-        this.appKinds = kinds;
-    }
-
     /** Writes the state file soon, on the emit thread (an app gained a kind). */
     void saveStateSoon() {
         emitThread.execute(this::saveState);
@@ -84,7 +76,7 @@ final class Outputs implements java.util.function.Consumer<List<DriftEvent>> {
             return;
         }
         try {
-            stateFile.save(openDrifts.get(), appKinds.get());
+            stateFile.save(published.openDrifts(), published.kindsEverHad());
         } catch (IOException e) {
             LOG.warn("cannot write the drift state file {}: {}", stateFile.path(), e.toString());
         }

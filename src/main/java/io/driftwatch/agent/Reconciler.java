@@ -13,11 +13,9 @@ import io.driftwatch.drift.DriftTracker;
 import io.driftwatch.emit.AgentMetrics;
 import io.driftwatch.live.ApiDiscovery;
 import io.driftwatch.live.ApiResource;
-import io.driftwatch.live.ClusterOpenApi;
-import io.driftwatch.live.LiveCache;
 import io.driftwatch.live.LiveEvent;
+import io.driftwatch.live.LiveView;
 import io.driftwatch.source.DesiredState;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,8 +25,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * re-diffs only the objects whose desired content changed, and a periodic full resync re-diffs everything. All work
  * runs on one thread ("driftwatch-diff"); events for the same object that arrive while it is busy are coalesced.
  * Only the leader diffs: followers keep their informers warm and start with a full resync when they take over.
+ * It reads the cluster through two small interfaces, {@link LiveView} and {@link ClusterSchema}, so unit tests drive
+ * it with plain values on a direct executor.
  */
 final class Reconciler {
 
@@ -44,10 +45,10 @@ final class Reconciler {
     private static final String HPA_GROUP = "autoscaling";
     private static final String HPA_KIND = "HorizontalPodAutoscaler";
 
-    private final KubernetesClient client;
-    private final ExecutorService diffThread;
+    private final ClusterSchema cluster;
+    private final Executor diffThread;
     private final ScopeFilter scope;
-    private LiveCache live;
+    private final LiveView live;
     private final DriftTracker tracker;
     private final AgentMetrics metrics;
     private final DiffOptions options;
@@ -63,21 +64,26 @@ final class Reconciler {
     private final Set<String> indexedApps = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean initialDiffDone;
     private java.util.function.Supplier<Map<ObjectKey, java.time.Instant>> onsetRecovery;
-    private volatile List<DriftRecord> openSnapshot = List.of();
+    private final Published published;
     private volatile ApiDiscovery discovery;
     private volatile DiffEngine engine;
     private Set<String> schemaVersions = Set.of();
     private Set<ObjectKey> hpaTargets = Set.of();
-    private volatile Map<String, Set<String>> kindsEverHad = Map.of();
     private Runnable kindsChanged = () -> { };
 
-    Reconciler(KubernetesClient client, ExecutorService diffThread, LiveCache live, DriftTracker tracker,
-            AgentMetrics metrics, DiffOptions options, ApiDiscovery discovery, ScopeFilter scope,
-            Consumer<List<DriftEvent>> outputs, Clock clock) {
-        this.client = client;
+    /**
+     * @param discovery what the cluster served at start-up
+     * @param liveFor   the live view, given the listener it calls for every live change (informer threads)
+     * @param published where open drifts and the apps' kinds are published for other threads
+     * @param outputs   where drift events go, called on the diff thread in event order
+     */
+    Reconciler(ClusterSchema cluster, ApiDiscovery discovery, Function<Consumer<LiveEvent>, LiveView> liveFor,
+            Executor diffThread, DriftTracker tracker, AgentMetrics metrics, DiffOptions options, ScopeFilter scope,
+            Published published, Consumer<List<DriftEvent>> outputs, Clock clock) {
+        this.cluster = cluster;
         this.diffThread = diffThread;
-        this.live = live;
         this.scope = scope;
+        this.published = published;
         this.tracker = tracker;
         this.metrics = metrics;
         this.options = options;
@@ -85,11 +91,13 @@ final class Reconciler {
         this.outputs = outputs;
         this.clock = clock;
         this.engine = new DiffEngine(options, discovery, new io.driftwatch.diff.BuiltinListSchema());
+        // the view calls back only once asked to watch kinds (ensureKinds, from this class, on the diff thread)
+        this.live = liveFor.apply(this::liveChanged);
     }
 
-    /** The live cache feeds this reconciler and is read by it, so it is attached after both exist. */
-    void attach(LiveCache liveCache) {
-        this.live = liveCache;
+    /** The live view this reconciler reads and is fed by. */
+    LiveView live() {
+        return live;
     }
 
     /** Called on informer threads for every live change. */
@@ -111,7 +119,7 @@ final class Reconciler {
             Set<ObjectKey> changed = desired.update(inScope, targetNamespace, discovery, unknown);
             if (!unknown.isEmpty()) {
                 LOG.info("app {}: kinds not served by the cluster, rediscovering: {}", state.app(), unknown);
-                discovery = ApiDiscovery.discover(client);
+                discovery = cluster.discover();
                 unknown.clear();
                 changed.addAll(desired.update(inScope, targetNamespace, discovery, unknown));
                 if (!unknown.isEmpty()) {
@@ -201,11 +209,6 @@ final class Reconciler {
         diffThread.execute(() -> desired.rememberKinds(kinds));
     }
 
-    /** Per app, every kind ("group/Kind") it has ever had, for the state file (any thread). */
-    Map<String, Set<String>> kindsEverHad() {
-        return kindsEverHad;
-    }
-
     /** Called on the diff thread when an app gains a kind it never had (the state file should be written). */
     void onKindsChanged(Runnable listener) {
         this.kindsChanged = listener;
@@ -261,7 +264,7 @@ final class Reconciler {
     }
 
     List<DriftRecord> openDrifts() {
-        return openSnapshot;
+        return published.openDrifts();
     }
 
     private void enqueue(ObjectKey key, long receivedNanos) {
@@ -329,8 +332,8 @@ final class Reconciler {
     }
 
     private void publish() {
-        openSnapshot = List.copyOf(tracker.openDrifts());
-        metrics.openDrifts(openSnapshot, desired.apps());
+        published.openDrifts(tracker.openDrifts());
+        metrics.openDrifts(published.openDrifts(), desired.apps());
     }
 
     /**
@@ -361,12 +364,12 @@ final class Reconciler {
             }
         });
         live.ensureKinds(kinds, formerKinds);
-        if (!everHad.equals(kindsEverHad)) {
-            kindsEverHad = everHad;
+        if (!everHad.equals(published.kindsEverHad())) {
+            published.kindsEverHad(everHad);
             kindsChanged.run();
         }
         if (!versions.equals(schemaVersions)) {
-            ListSchema schema = ClusterOpenApi.load(client, versions);
+            ListSchema schema = cluster.listSchema(versions);
             engine = new DiffEngine(options, discovery, schema);
             schemaVersions = versions;
         }

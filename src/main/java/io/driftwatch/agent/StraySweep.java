@@ -2,7 +2,7 @@ package io.driftwatch.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftwatch.diff.ObjectKey;
-import io.driftwatch.live.LiveCache;
+import io.driftwatch.live.LiveView;
 import io.driftwatch.live.LiveReader;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
@@ -26,13 +26,13 @@ final class StraySweep {
 
     private final KubernetesClient client;
     private final Reconciler reconciler;
-    private final LiveCache live;
+    private final LiveView live;
     private final ScopeFilter scope;
     private final List<String> namespaces;
     private List<String> unreadable = List.of();
 
     /** @param namespaces the namespaces to search namespaced kinds in; empty: all */
-    StraySweep(KubernetesClient client, Reconciler reconciler, LiveCache live, ScopeFilter scope,
+    StraySweep(KubernetesClient client, Reconciler reconciler, LiveView live, ScopeFilter scope,
             List<String> namespaces) {
         this.client = client;
         this.reconciler = reconciler;

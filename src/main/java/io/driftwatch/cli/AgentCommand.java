@@ -9,10 +9,6 @@ import io.fabric8.kubernetes.client.Config;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,8 +19,6 @@ import picocli.CommandLine.Option;
                 + "drift from onset to resolution, and export metrics, Kubernetes Events and JSON logs.",
             "Settings come from the YAML file and DRIFTWATCH_* environment variables (see README)."})
 final class AgentCommand implements Callable<Integer> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "Agent configuration (YAML).")
     Path config;
@@ -66,21 +60,7 @@ final class AgentCommand implements Callable<Integer> {
             return ExitCodes.ERROR;
         }
         Agent agent = new Agent(settings, clientConfig, Clock.systemUTC());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.stop();
-            stopped.countDown();
-        }, "driftwatch-shutdown"));
-        try {
-            agent.start().toCompletionStage().toCompletableFuture()
-                    .get(settings.shutdownTimeout().toSeconds() + 120, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-            LOG.error("agent start-up failed: {}", cause.toString(), cause);
-            spec.commandLine().getErr().println("error: agent start-up failed: " + cause.getMessage());
-            return 1;
-        }
-        stopped.await();
-        return ExitCodes.OK;
+        return ServiceRunner.run("agent", agent::start, agent::stop, settings.shutdownTimeout().plusSeconds(120),
+                spec.commandLine().getErr());
     }
 }

@@ -12,11 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,8 +25,6 @@ import picocli.CommandLine.Option;
                 + "/metrics).", "Settings come from the YAML file and DRIFTWATCH_HUB_* environment variables."},
         subcommands = HubCommand.HashToken.class)
 final class HubCommand implements Callable<Integer> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(HubCommand.class);
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Hub configuration (YAML).")
     Path config;
@@ -60,21 +55,7 @@ final class HubCommand implements Callable<Integer> {
             return CheckConfig.print(spec.commandLine().getOut(), config, settings);
         }
         HubServer hub = new HubServer(settings, Clock.systemUTC());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            hub.stop();
-            stopped.countDown();
-        }, "driftwatch-shutdown"));
-        try {
-            hub.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-            LOG.error("hub start-up failed: {}", cause.toString(), cause);
-            spec.commandLine().getErr().println("error: hub start-up failed: " + cause.getMessage());
-            return 1;
-        }
-        stopped.await();
-        return ExitCodes.OK;
+        return ServiceRunner.run("hub", hub::start, hub::stop, Duration.ofSeconds(120), spec.commandLine().getErr());
     }
 
     /** {@code driftwatch hub hash-token}: prints the SHA-256 the hub configuration holds instead of a token. */

@@ -57,6 +57,19 @@ public final class ApiDiscovery implements ResourceScope {
         return new ApiDiscovery(preferred, all, listable);
     }
 
+    /** A cluster serving exactly these kinds, each listable, each at its preferred version (tests, fixtures). */
+    public static ApiDiscovery of(java.util.Collection<ApiResource> resources) {
+        Map<String, ApiResource> preferred = new HashMap<>();
+        Map<String, ApiResource> all = new HashMap<>();
+        Set<String> listable = new HashSet<>();
+        for (ApiResource r : resources) {
+            all.putIfAbsent(r.apiVersion() + "/" + r.kind(), r);
+            preferred.putIfAbsent(key(r.group(), r.kind()), r);
+            listable.add(key(r.group(), r.kind()));
+        }
+        return new ApiDiscovery(preferred, all, listable);
+    }
+
     private static void add(Map<String, ApiResource> preferred, Map<String, ApiResource> all, Set<String> listable,
             String group, String version, APIResourceList list, boolean isPreferred) {
         if (list == null) {

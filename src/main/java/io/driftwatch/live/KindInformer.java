@@ -81,7 +81,18 @@ final class KindInformer implements AutoCloseable {
 
     void start() {
         startedAt = java.time.Instant.now();
-        informers.forEach(SharedIndexInformer::start);
+        String kind = resource.apiVersion() + "/" + resource.kind();
+        for (var informer : informers) {
+            informer.start();
+            // logs a stop whatever its cause: a kind no longer wanted, shutdown, or an error fabric8 gave up on
+            informer.stopped().whenComplete((done, failure) -> {
+                if (failure == null) {
+                    LOG.info("informer for {} stopped", kind);
+                } else {
+                    LOG.warn("informer for {} stopped: {}", kind, failure.toString());
+                }
+            });
+        }
     }
 
     /**

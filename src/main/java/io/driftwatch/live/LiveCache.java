@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * kinds start informers, kinds no longer asked for stop theirs. Thread-safe; {@link #ensureKinds} blocks on nothing
  * but starts informers, whose initial lists run on the client's threads.
  */
-public final class LiveCache implements AutoCloseable {
+public final class LiveCache implements LiveView {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveCache.class);
 
@@ -51,6 +51,7 @@ public final class LiveCache implements AutoCloseable {
      * Watches exactly these kinds: starts informers for new ones, stops the rest. Readiness waits for the required
      * kinds only; an optional kind of the same group and kind as a required one is watched once, as required.
      */
+    @Override
     public synchronized void ensureKinds(Set<ApiResource> required, Set<ApiResource> optional) {
         Map<String, ApiResource> want = new HashMap<>();
         optional.forEach(r -> want.put(groupKind(r.group(), r.kind()), r));
@@ -78,6 +79,7 @@ public final class LiveCache implements AutoCloseable {
     }
 
     /** The live object as JSON with apiVersion and kind set, as the diff engine wants it. */
+    @Override
     public Optional<ObjectNode> get(ObjectKey key) {
         KindInformer informer = byGroupKind.get(groupKind(key.group(), key.kind()));
         if (informer == null) {
@@ -87,24 +89,28 @@ public final class LiveCache implements AutoCloseable {
     }
 
     /** True once the kind's informers have listed everything; before that, absence proves nothing. */
+    @Override
     public boolean hasSynced(String group, String kind) {
         KindInformer informer = byGroupKind.get(groupKind(group, kind));
         return informer != null && informer.hasSynced();
     }
 
     /** True when every required kind's informer has synced. */
+    @Override
     public boolean allSynced() {
         return byGroupKind.entrySet().stream().filter(e -> !optionalKinds.contains(e.getKey()))
                 .allMatch(e -> e.getValue().hasSynced());
     }
 
     /** Watched kinds that could not be listed yet, with the reason ("apps/Deployment: forbidden"), sorted. */
+    @Override
     public List<String> unreadable() {
         return byGroupKind.entrySet().stream()
                 .flatMap(e -> e.getValue().failure().map(f -> e.getKey() + ": " + f).stream()).sorted().toList();
     }
 
     /** Every live object of the watched kinds (for full resyncs and extra detection). */
+    @Override
     public List<ObjectNode> all() {
         List<ObjectNode> out = new ArrayList<>();
         for (KindInformer informer : byGroupKind.values()) {
@@ -114,6 +120,7 @@ public final class LiveCache implements AutoCloseable {
     }
 
     /** Every live object of one kind (e.g. the HorizontalPodAutoscalers). */
+    @Override
     public List<ObjectNode> ofKind(String group, String kind) {
         KindInformer informer = byGroupKind.get(groupKind(group, kind));
         if (informer == null) {
@@ -123,11 +130,13 @@ public final class LiveCache implements AutoCloseable {
     }
 
     /** The kinds watched now, as "group/Kind". */
+    @Override
     public Set<String> watchedKinds() {
         return Set.copyOf(byGroupKind.keySet());
     }
 
     /** Watched object counts by kind, for metrics. */
+    @Override
     public Map<String, Integer> sizes() {
         Map<String, Integer> sizes = new HashMap<>();
         byGroupKind.values().forEach(i -> sizes.merge(i.resource().kind(), i.size(), Integer::sum));
@@ -135,6 +144,7 @@ public final class LiveCache implements AutoCloseable {
     }
 
     /** Kinds whose watch is currently not connected (for logs and readiness detail). */
+    @Override
     public List<String> notWatching() {
         return byGroupKind.entrySet().stream().filter(e -> !e.getValue().isWatching()).map(Map.Entry::getKey).toList();
     }

@@ -1,0 +1,231 @@
+package io.driftwatch.agent;
+
+import io.driftwatch.config.AgentConfig;
+import io.driftwatch.config.GitAppSpec;
+import io.driftwatch.diff.DiffOptions;
+import io.driftwatch.diff.ManifestLimits;
+import io.driftwatch.diff.ManagerRules;
+import io.driftwatch.diff.Tracking;
+import io.driftwatch.drift.DriftStateFile;
+import io.driftwatch.drift.DriftTracker;
+import io.driftwatch.emit.AgentMetrics;
+import io.driftwatch.emit.DriftLog;
+import io.driftwatch.emit.KubeEvents;
+import io.driftwatch.emit.hub.HubClient;
+import io.driftwatch.emit.hub.HubReporter;
+import io.driftwatch.emit.hub.Outbox;
+import io.driftwatch.live.ApiDiscovery;
+import io.driftwatch.live.LiveCache;
+import io.driftwatch.source.DirectoryAppSource;
+import io.driftwatch.source.SourceException;
+import io.driftwatch.source.argocd.ArgoCdClient;
+import io.driftwatch.source.argocd.ArgoCdSource;
+import io.driftwatch.source.git.GitAppSource;
+import io.driftwatch.source.git.GitRepositories;
+import io.driftwatch.source.git.GitWebhook;
+import io.driftwatch.source.git.RenderCache;
+import io.driftwatch.source.git.Renderers;
+import io.driftwatch.source.git.ToolBinaries;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the agent's parts from its configuration and a connected client, each from parts built before it: nothing is
+ * started here (no informer, timer, load or thread) and nothing is completed later. Runs on the diff thread: reading
+ * the state file, Argo CD's settings and the hub outbox blocks.
+ */
+final class AgentAssembly {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentAssembly.class);
+
+    /** The assembled agent, as {@code Agent} starts and stops it. Nullable parts are those not configured. */
+    record Parts(KubernetesClient client, Reconciler reconciler, Outputs outputs, Apps apps,
+            List<Apps.Configured> configuredApps, ArgoCdApps argocd, GitRepositories repositories,
+            GitWebhookRoute webhook, HubReporter hub, LeaderElection election, Resyncs resyncs, Readiness readiness) {
+    }
+
+    /** Argo CD as a source, and the tracking method its server uses (null when it could not be read yet). */
+    private record ArgoCd(ArgoCdSource source, Tracking tracking) {
+    }
+
+    private final AgentConfig config;
+    private final String identity;
+    private final Clock clock;
+    private final Vertx vertx;
+    private final AgentPools pools;
+    private final AgentRegistries registries;
+    private final AgentMetrics metrics;
+
+    AgentAssembly(AgentConfig config, String identity, Clock clock, Vertx vertx, AgentPools pools,
+            AgentRegistries registries, AgentMetrics metrics) {
+        this.config = config;
+        this.identity = identity;
+        this.clock = clock;
+        this.vertx = vertx;
+        this.pools = pools;
+        this.registries = registries;
+        this.metrics = metrics;
+    }
+
+    Parts assemble(KubernetesClient client, ApiDiscovery discovery) {
+        ScopeFilter scope = new ScopeFilter(config.scope());
+        DriftTracker tracker = new DriftTracker(config.cluster());
+        DriftStateFile stateFile = config.stateFile() == null ? null : new DriftStateFile(config.stateFile());
+        Map<String, Set<String>> appKinds = Map.of();
+        if (stateFile != null) {
+            try {
+                tracker.remember(stateFile.load());
+                appKinds = stateFile.loadAppKinds();
+            } catch (IOException e) {
+                LOG.warn("ignoring the unreadable drift state file {}: {}", stateFile.path(), e.getMessage());
+            }
+        }
+        KubeEvents events = config.events().enabled()
+                ? new KubeEvents(client, metrics, config.events().minInterval(), identity, clock) : null;
+        Published published = new Published();
+        Outputs outputs = new Outputs(metrics, new DriftLog(config.cluster()), events, stateFile, published,
+                pools.emit(), clock);
+        AgentConfig.ArgoCd argoSettings = config.sources().argocd();
+        ArgoCd argo = argoSettings != null && argoSettings.enabled() ? argoCd(argoSettings) : null;
+        List<String> informerNamespaces = scope.informerNamespaces(config.scope().namespaces().include());
+        Reconciler reconciler = new Reconciler(ClusterSchema.of(client), discovery,
+                listener -> new LiveCache(client, informerNamespaces, listener), pools.diff(), tracker, metrics,
+                diffOptions(argo == null ? null : argo.tracking()), scope, published, outputs, clock);
+        reconciler.rememberKinds(appKinds);
+        reconciler.onKindsChanged(outputs::saveStateSoon);
+        if (events != null) {
+            reconciler.onsetRecovery(events::recoverOnsets);
+        }
+        StraySweep sweep = new StraySweep(client, reconciler, reconciler.live(), scope, informerNamespaces);
+        Apps apps = new Apps(vertx, pools.source(), reconciler, metrics, config.sources(), clock);
+        ArgoCdApps argocd = argo == null ? null : new ArgoCdApps(argo.source(), argoSettings, apps, vertx, pools.source());
+        List<Apps.Configured> configured = new ArrayList<>();
+        ManifestLimits limits = config.sources().limits().toLimits();
+        for (AgentConfig.DirectoryApp app : config.sources().directories()) {
+            String namespace = app.targetNamespace() != null ? app.targetNamespace() : "default";
+            configured.add(new Apps.Configured(new DirectoryAppSource(app.name(), app.path(), namespace, clock, limits),
+                    app.pollInterval().toMillis()));
+        }
+        AgentConfig.Git git = config.sources().git();
+        GitRepositories repositories = git.apps().isEmpty() ? null : gitApps(git, limits, configured);
+        GitWebhook webhook = git.webhookSecretFile() == null || git.apps().isEmpty()
+                ? null : new GitWebhook(git.webhookSecretFile());
+        HubReporter hub = config.hub().enabled() ? hubReporter(reconciler, apps) : null;
+        if (hub != null) {
+            outputs.reportTo(hub);
+        }
+        LeaderElection election = config.leaderElection().enabled()
+                ? new LeaderElection(client, config.leaderElection(), identity, reconciler::leading) : null;
+        return new Parts(client, reconciler, outputs, apps, List.copyOf(configured), argocd, repositories,
+                new GitWebhookRoute(webhook, apps, pools.http()), hub, election,
+                new Resyncs(vertx, reconciler, sweep, pools.sweep(), config.resyncInterval()),
+                new Readiness(apps, argocd, reconciler.live(), reconciler));
+    }
+
+    /** The Git apps' sources, sharing one repository cache, render cache and renderers. */
+    private GitRepositories gitApps(AgentConfig.Git git, ManifestLimits limits, List<Apps.Configured> configured) {
+        GitRepositories repositories = new GitRepositories(GitRepositories.Settings.defaults()
+                .withCacheDir(git.cacheDir()).withMinFetchInterval(git.minFetchInterval()), clock);
+        RenderCache renderCache = new RenderCache(git.renderCacheBytes());
+        CaffeineCacheMetrics.monitor(registries.meters(), renderCache.cache(), "driftwatch_render");
+        Map<ToolBinaries.Tool, Path> tools = new EnumMap<>(ToolBinaries.Tool.class);
+        if (git.kustomizeBinary() != null) {
+            tools.put(ToolBinaries.Tool.KUSTOMIZE, git.kustomizeBinary());
+        }
+        if (git.helmBinary() != null) {
+            tools.put(ToolBinaries.Tool.HELM, git.helmBinary());
+        }
+        Renderers renderers = new Renderers(new ToolBinaries(tools, System.getenv()), pools.render(),
+                git.renderTimeout(), limits);
+        for (GitAppSpec spec : git.apps()) {
+            configured.add(new Apps.Configured(new GitAppSource(spec, repositories, renderCache, renderers, clock),
+                    spec.pollInterval().toMillis()));
+        }
+        return repositories;
+    }
+
+    /**
+     * The Argo CD source, and the tracking method its server uses (it calls the server). When the server cannot be
+     * reached yet, the configured tracking stays and the apps report why.
+     */
+    private ArgoCd argoCd(AgentConfig.ArgoCd a) {
+        ArgoCdSource source;
+        try {
+            source = new ArgoCdSource(new ArgoCdClient(a.connection()), a.projects(), a.selector(), a.appNamespace(),
+                    clock);
+        } catch (SourceException e) {
+            throw new IllegalStateException("sources.argocd: " + e.getMessage(), e);
+        }
+        try {
+            Tracking tracking = source.settings().tracking();
+            LOG.info("Argo CD {} ({}): tracking live objects by {}", source.client().base(), source.client().version(),
+                    tracking);
+            return new ArgoCd(source, tracking);
+        } catch (SourceException e) {
+            LOG.warn("Argo CD settings not read, keeping the configured tracking: {}", e.getMessage());
+            return new ArgoCd(source, null);
+        }
+    }
+
+    /** @param argocdTracking the tracking Argo CD's server uses, which wins over the configured one; null: none */
+    private DiffOptions diffOptions(Tracking argocdTracking) {
+        AgentConfig.Diff d = config.diff();
+        ManagerRules defaults = ManagerRules.defaults();
+        List<String> appliers = new ArrayList<>(defaults.appliers());
+        appliers.addAll(d.managers().appliers());
+        List<String> outOfBand = new ArrayList<>(defaults.outOfBand());
+        outOfBand.addAll(d.managers().outOfBand());
+        return DiffOptions.defaults()
+                .withManagers(new ManagerRules(appliers, outOfBand, d.managers().controllers(),
+                        ManagerRules.UnknownManagers.parse(d.managers().unknown())))
+                .withIgnoreRules(d.ignoreDifferences())
+                .withTracking(argocdTracking != null ? argocdTracking : d.tracking())
+                .withCountAdmissionAsDrift(d.countAdmission())
+                .withIgnoreHpaReplicas(d.ignoreHpaReplicas())
+                .withIncludeYamlDiff(config.hub().enabled())   // the hub serves each drift's YAML diff
+                .withRedactionKey(redactionKey());
+    }
+
+    private byte[] redactionKey() {
+        if (config.diff().redactionKeyFile() != null) {
+            try {
+                return Files.readAllBytes(config.diff().redactionKeyFile());
+            } catch (IOException e) {
+                throw new IllegalStateException("diff.redactionKeyFile " + config.diff().redactionKeyFile()
+                        + " cannot be read: " + e.getMessage(), e);
+            }
+        }
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    /** The hub reporter with its outbox (opened here, on the diff thread: it may read a file). */
+    private HubReporter hubReporter(Reconciler reconciler, Apps apps) {
+        AgentConfig.Hub h = config.hub();
+        try {
+            Outbox outbox = h.outboxPath() == null
+                    ? Outbox.inMemory(h.outboxMaxEvents(), h.outboxMaxBytes(), metrics::hubDropped)
+                    : Outbox.onDisk(h.outboxPath(), h.outboxMaxEvents(), h.outboxMaxBytes(), metrics::hubDropped);
+            return new HubReporter(h, config.cluster(), config.clusterLabels(), identity, outbox, new HubClient(h),
+                    metrics, clock, new HubAgentState(reconciler, pools.diff(), apps::statusJson),
+                    registries.prometheus().getPrometheusRegistry());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("hub: " + e.getMessage(), e);
+        }
+    }
+}
