@@ -1,15 +1,13 @@
 package io.driftwatch.diff;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /** The report's JSON shape ({@link ReportJson}) written as YAML. */
 public final class ReportYaml {
 
-    private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+    private static final YAMLMapper YAML = new YAMLMapper(YamlScalars.minimalQuoting()
             .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
             .build());
 
