@@ -1,6 +1,7 @@
 package io.driftwatch.diff;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
@@ -15,8 +16,13 @@ public final class ReportYaml {
     }
 
     public static String render(DriftReport report) {
+        return render(ReportJson.toJson(report));
+    }
+
+    /** The report's JSON shape, possibly with fields a caller added, as YAML. */
+    public static String render(JsonNode report) {
         try {
-            return YAML.writeValueAsString(ReportJson.toJson(report));
+            return YAML.writeValueAsString(report);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render YAML", e);
         }
