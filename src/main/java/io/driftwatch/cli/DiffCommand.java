@@ -413,8 +413,7 @@ final class DiffCommand implements Callable<Integer> {
         LiveReader.Tracked found = reader.tracked(
                 scope -> scopes.contains(scope) || !filter.kindAllowed(scope.resource().group(), scope.resource().kind()),
                 namespaces, labelOnly ? tracking.label() + "=" + app : null,
-                object -> filter.labelsMatch(object)
-                        && engine.trackedApp(engine.keyOf(object), object).filter(app::equals).isPresent());
+                object -> engine.trackedApp(engine.keyOf(object), object).filter(app::equals).isPresent());
         if (!found.unreadable().isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("warning: extra objects not looked for in " + found.unreadable().size() + " kind(s) the "
