@@ -360,6 +360,8 @@ final class DiffCommand implements Callable<Integer> {
             ApiDiscovery discovery = ApiDiscovery.discover(client);
             filter = parsedFilters.resolve(KindNames.of(discovery));
             List<ObjectNode> ofKinds = all.stream().filter(filter::kindAllowedFor).toList();
+            // a kind or version the cluster does not serve is named with the versions it does serve
+            ofKinds.forEach(m -> discovery.require(m.path("apiVersion").asText(), m.path("kind").asText()));
             ListSchema schema = ClusterOpenApi.load(client,
                     ofKinds.stream().map(m -> m.path("apiVersion").asText()).toList());
             DiffEngine engine = engine(ns, discovery, schema);
