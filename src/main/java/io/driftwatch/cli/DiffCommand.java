@@ -34,8 +34,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -182,11 +185,23 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
-            description = "Namespace for desired objects that set none (default: the kubeconfig context's, else default).")
+            description = "As kubectl's -n: the namespace of namespaced desired objects that set none (default: the "
+                    + "Argo CD app's destination, else the kubeconfig context's, else default). Not a filter: objects "
+                    + "whose manifests name another namespace are diffed there (kubectl would refuse them); to diff "
+                    + "only some namespaces use --only-namespace.")
     String namespace;
+
+    @Mixin
+    DiffFilterOptions filters;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
     Path kubeconfig;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION",
+            description = "As kubectl's: how long to wait for each request to the Kubernetes API server: 0 for no "
+                    + "limit, a plain number of seconds, or a duration (30s, 1m, 1h30m, 500ms). Default: the "
+                    + "client's 10s.")
+    String requestTimeout;
 
     @Option(names = "--context", paramLabel = "NAME",
             description = "Kubeconfig context to use (default: its current-context); an unknown name is an error "
@@ -233,6 +248,12 @@ final class DiffCommand implements Callable<Integer> {
             java.util.regex.Pattern.compile("(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
     private String server;
+    /** The --request-timeout given, as typed, for error messages; null when not given. */
+    private String timeoutGiven;
+    private DiffFilterOptions.Parsed parsedFilters;
+    private DiffFilter filter = DiffFilter.NONE;
+    private int desiredFilteredOut;
+    private int extrasFilteredOut;
     /** How live objects are tracked, when the desired state's source says (Argo CD's settings); else the options'. */
     private io.driftwatch.diff.Tracking tracking;
 
@@ -241,9 +262,11 @@ final class DiffCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
+            parsedFilters = filters.parse();
+            Duration timeout = requestTimeout();
             DriftReport report;
             if (input.dir != null) {
-                report = diffAgainstCluster(settings.app(input.dir),
+                report = diffAgainstCluster(settings.app(input.dir), timeout,
                         ns -> nonEmpty(readDirectory(input.dir), "--dir " + input.dir + " holds no Kubernetes objects "
                                 + "(no .yaml, .yml or .json manifests, or only empty documents)"));
             } else if (input.argocd != null) {
@@ -253,12 +276,12 @@ final class DiffCommand implements Callable<Integer> {
                     namespace = loaded.namespace();
                 }
                 tracking = loaded.tracking();
-                report = diffAgainstCluster(settings.app != null ? settings.app : input.argocd.app,
+                report = diffAgainstCluster(settings.app != null ? settings.app : input.argocd.app, timeout,
                         ns -> nonEmpty(loaded.objects(), "Argo CD app " + input.argocd.app + " has no manifests at its "
                                 + "synced revision"));
             } else if (input.git != null) {
                 String app = gitAppName(input.git);
-                report = diffAgainstCluster(app, ns -> nonEmpty(GitDesiredState.load(gitSpec(input.git, app, ns),
+                report = diffAgainstCluster(app, timeout, ns -> nonEmpty(GitDesiredState.load(gitSpec(input.git, app, ns),
                         input.git.cacheDir, err), "--repo " + RepoUrls.redact(input.git.repo) + " --path "
                         + input.git.path + " renders no Kubernetes objects"));
             } else {
@@ -286,8 +309,10 @@ final class DiffCommand implements Callable<Integer> {
                 + " holds no Kubernetes objects");
         List<JsonNode> live = List.copyOf(ManifestReader.read(files.live, limits()));
         String ns = namespace != null ? namespace : "default";
-        return run(settings.app(files.desired), desired, live,
-                engine(ns, BuiltinResourceScope.INSTANCE, new BuiltinListSchema()));
+        filter = parsedFilters.resolve(KindNames.inObjects(desired, live));
+        DiffEngine engine = engine(ns, BuiltinResourceScope.INSTANCE, new BuiltinListSchema());
+        DiffFilter.Selection selection = select(desired, engine, "--desired " + files.desired);
+        return filtered(run(settings.app(files.desired), selection.kept(), live, engine), selection, live, engine);
     }
 
     /** Where the desired manifests of a cluster diff come from, given the namespace for objects that set none. */
@@ -321,23 +346,57 @@ final class DiffCommand implements Callable<Integer> {
         return ManifestReader.read(dir, limits());
     }
 
-    private DriftReport diffAgainstCluster(String app, DesiredLoader loader) throws ManifestException, SourceException {
+    private DriftReport diffAgainstCluster(String app, Duration timeout, DesiredLoader loader)
+            throws ManifestException, SourceException {
         Config config = clientConfig();
         config.setRequestRetryBackoffLimit(2);   // a one-shot command fails fast instead of backing off for ~20 s
+        if (timeout != null) {
+            config.setRequestTimeout(RequestTimeouts.millis(timeout));
+            config.setConnectionTimeout(RequestTimeouts.millis(timeout));
+        }
         server = config.getMasterUrl();
         String ns = namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
-        List<ObjectNode> desired = loader.load(ns);
+        List<ObjectNode> all = loader.load(ns);
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
             ApiDiscovery discovery = ApiDiscovery.discover(client);
-            LiveReader reader = new LiveReader(client, discovery);
-            Set<LiveReader.Scope> scopes = reader.scopesFor(desired, ns);
-            List<JsonNode> live = new ArrayList<>(reader.list(scopes));
+            filter = parsedFilters.resolve(KindNames.of(discovery));
+            List<ObjectNode> ofKinds = all.stream().filter(filter::kindAllowedFor).toList();
+            // a kind or version the cluster does not serve is named with the versions it does serve
+            ofKinds.forEach(m -> discovery.require(m.path("apiVersion").asText(), m.path("kind").asText()));
             ListSchema schema = ClusterOpenApi.load(client,
-                    desired.stream().map(m -> m.path("apiVersion").asText()).toList());
+                    ofKinds.stream().map(m -> m.path("apiVersion").asText()).toList());
             DiffEngine engine = engine(ns, discovery, schema);
+            DiffFilter.Selection selection = select(all, engine, "desired state");
+            LiveReader reader = new LiveReader(client, discovery);
+            Set<LiveReader.Scope> scopes = reader.scopesFor(selection.kept(), ns);
+            List<JsonNode> live = new ArrayList<>(reader.list(scopes));
             live.addAll(strays(reader, engine, app, scopes, ns));
-            return run(app, desired, live, engine);
+            return filtered(run(app, selection.kept(), live, engine), selection, live, engine);
         }
+    }
+
+    /** The desired objects the filter keeps; none left is an error unless --allow-empty, as for empty input. */
+    private DiffFilter.Selection select(List<ObjectNode> desired, DiffEngine engine, String source) {
+        DiffFilter.Selection selection = filter.select(desired, engine::keyOf);
+        desiredFilteredOut = selection.filteredOut();
+        if (filter.active() && !desired.isEmpty()) {
+            nonEmpty(selection.kept(), source + " has " + desired.size() + " object" + (desired.size() == 1 ? "" : "s")
+                    + " but none passes " + filter.description());
+        }
+        return selection;
+    }
+
+    private DriftReport filtered(DriftReport report, DiffFilter.Selection selection, List<JsonNode> live,
+            DiffEngine engine) {
+        if (!filter.active()) {
+            return report;
+        }
+        Map<io.driftwatch.diff.ObjectKey, JsonNode> liveByKey = new HashMap<>();
+        live.forEach(l -> liveByKey.put(engine.keyOf(l), l));
+        DiffFilter.Filtered out = filter.dropExtras(report, selection, liveByKey,
+                engine.options().countAdmissionAsDrift());
+        extrasFilteredOut = out.extrasFilteredOut();
+        return out.report();
     }
 
     /**
@@ -350,10 +409,13 @@ final class DiffCommand implements Callable<Integer> {
         Set<String> namespaces = new java.util.TreeSet<>();
         namespaces.add(ns);
         scopes.stream().map(LiveReader.Scope::namespace).filter(n -> !n.isEmpty()).forEach(namespaces::add);
+        namespaces.retainAll(filter.allowedNamespaces(namespaces));
         io.driftwatch.diff.Tracking tracking = engine.options().tracking();
         boolean labelOnly = (tracking.annotation() == null || tracking.annotation().isEmpty())
                 && tracking.label() != null && !tracking.label().isEmpty() && LABEL_VALUE.matcher(app).matches();
-        LiveReader.Tracked found = reader.tracked(scopes::contains, namespaces, labelOnly ? tracking.label() + "=" + app : null,
+        LiveReader.Tracked found = reader.tracked(
+                scope -> scopes.contains(scope) || !filter.kindAllowed(scope.resource().group(), scope.resource().kind()),
+                namespaces, labelOnly ? tracking.label() + "=" + app : null,
                 object -> engine.trackedApp(engine.keyOf(object), object).filter(app::equals).isPresent());
         if (!found.unreadable().isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
@@ -420,11 +482,35 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     private String render(DriftReport report) throws Exception {
-        return switch (output) {
-            case text -> ReportText.render(report, colour());
-            case json -> Json.pretty(ReportJson.toJson(report)) + "\n";
-            case yaml -> ReportYaml.render(report);
-        };
+        if (output == OutputFormat.text) {
+            return ReportText.render(report, colour()) + (filter.active() ? filteredLine() + "\n" : "");
+        }
+        ObjectNode json = ReportJson.toJson(report);
+        if (filter.active()) {
+            ObjectNode filtered = ((ObjectNode) json.path("summary")).putObject("filteredOut");
+            filtered.put("desired", desiredFilteredOut);
+            filtered.put("extra", extrasFilteredOut);
+            filtered.put("filter", filter.description());
+        }
+        return output == OutputFormat.json ? Json.pretty(json) + "\n" : ReportYaml.render(json);
+    }
+
+    private String filteredLine() {
+        return "Filtered out by " + filter.description() + ": " + desiredFilteredOut + " desired object"
+                + (desiredFilteredOut == 1 ? "" : "s") + ", " + extrasFilteredOut + " extra object"
+                + (extrasFilteredOut == 1 ? "" : "s") + ".";
+    }
+
+    private Duration requestTimeout() {
+        if (requestTimeout == null) {
+            return null;
+        }
+        timeoutGiven = requestTimeout;
+        try {
+            return RequestTimeouts.parse(requestTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new DiffSettings.SettingsException("--request-timeout: " + e.getMessage());
+        }
     }
 
     private boolean colour() {
@@ -442,6 +528,12 @@ final class DiffCommand implements Callable<Integer> {
         }
         if (e.getCode() > 0) {
             return "the cluster at " + server + " answered " + e.getCode() + ": " + e.getMessage();
+        }
+        if (RequestTimeouts.isTimeout(e)) {
+            return "the cluster at " + server + " did not answer within "
+                    + (timeoutGiven != null ? "--request-timeout " + timeoutGiven : "the client's 10s request timeout")
+                    + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + "); a longer "
+                    + "--request-timeout, or 0 for none, waits longer";
         }
         return "cannot reach the cluster at " + server + ": " + root.getClass().getSimpleName() + ": "
                 + root.getMessage();

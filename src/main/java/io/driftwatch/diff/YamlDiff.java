@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.ArrayList;
@@ -18,9 +17,8 @@ final class YamlDiff {
     static final String LIVE_LABEL = "live";
     private static final int CONTEXT = 3;
     private static final long MAX_CELLS = 4_000_000L;
-    private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
+    private static final YAMLMapper YAML = new YAMLMapper(YamlScalars.minimalQuoting()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
             .build());
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,25 +27,36 @@ public final class ApiDiscovery implements ResourceScope {
     private final Map<String, ApiResource> byApiVersionKind;
     /** group/kind of the kinds that can be listed and watched. */
     private final Set<String> listable;
+    /** The names each served kind answers to, at its preferred version. */
+    private final List<Names> names;
+
+    /** The names a kind answers to on the command line, as kubectl resolves them: kind, plural, singular, short. */
+    public record Names(ApiResource resource, String singular, List<String> shortNames) {
+        public Names {
+            shortNames = List.copyOf(shortNames);
+        }
+    }
 
     private ApiDiscovery(Map<String, ApiResource> byGroupKind, Map<String, ApiResource> byApiVersionKind,
-            Set<String> listable) {
+            Set<String> listable, List<Names> names) {
         this.byGroupKind = byGroupKind;
         this.byApiVersionKind = byApiVersionKind;
         this.listable = listable;
+        this.names = names;
     }
 
     public static ApiDiscovery discover(KubernetesClient client) {
         Map<String, ApiResource> preferred = new HashMap<>();
         Map<String, ApiResource> all = new HashMap<>();
         Set<String> listable = new HashSet<>();
-        add(preferred, all, listable, "", "v1", client.getApiResources("v1"), true);
+        List<Names> names = new ArrayList<>();
+        add(preferred, all, listable, names, "", "v1", client.getApiResources("v1"), true);
         for (APIGroup group : client.getApiGroups().getGroups()) {
             String preferredVersion = group.getPreferredVersion() != null
                     ? group.getPreferredVersion().getVersion() : group.getVersions().get(0).getVersion();
             for (GroupVersionForDiscovery version : group.getVersions()) {
                 try {
-                    add(preferred, all, listable, group.getName(), version.getVersion(),
+                    add(preferred, all, listable, names, group.getName(), version.getVersion(),
                             client.getApiResources(version.getGroupVersion()), version.getVersion().equals(preferredVersion));
                 } catch (KubernetesClientException e) {
                     // an aggregated API that is down (e.g. metrics.k8s.io) must not hide the rest of the cluster
@@ -54,7 +66,7 @@ public final class ApiDiscovery implements ResourceScope {
                 }
             }
         }
-        return new ApiDiscovery(preferred, all, listable);
+        return new ApiDiscovery(preferred, all, listable, names);
     }
 
     /** A cluster serving exactly these kinds, each listable, each at its preferred version (tests, fixtures). */
@@ -71,7 +83,7 @@ public final class ApiDiscovery implements ResourceScope {
     }
 
     private static void add(Map<String, ApiResource> preferred, Map<String, ApiResource> all, Set<String> listable,
-            String group, String version, APIResourceList list, boolean isPreferred) {
+            List<Names> names, String group, String version, APIResourceList list, boolean isPreferred) {
         if (list == null) {
             return;
         }
@@ -82,8 +94,9 @@ public final class ApiDiscovery implements ResourceScope {
             ApiResource r = new ApiResource(group, version, resource.getKind(), resource.getName(),
                     Boolean.TRUE.equals(resource.getNamespaced()));
             all.putIfAbsent(r.apiVersion() + "/" + r.kind(), r);
-            if (isPreferred) {
-                preferred.putIfAbsent(key(group, resource.getKind()), r);
+            if (isPreferred && preferred.putIfAbsent(key(group, resource.getKind()), r) == null) {
+                names.add(new Names(r, resource.getSingularName(),
+                        resource.getShortNames() == null ? List.of() : resource.getShortNames()));
             }
             if (resource.getVerbs() != null && resource.getVerbs().containsAll(List.of("list", "watch"))) {
                 listable.add(key(group, resource.getKind()));
@@ -96,6 +109,11 @@ public final class ApiDiscovery implements ResourceScope {
         return byGroupKind.entrySet().stream().filter(e -> listable.contains(e.getKey())).map(Map.Entry::getValue)
                 .sorted(java.util.Comparator.comparing(ApiResource::apiVersion).thenComparing(ApiResource::kind))
                 .toList();
+    }
+
+    /** The names of every served kind (subresources excluded), at its preferred version. */
+    public List<Names> names() {
+        return List.copyOf(names);
     }
 
     /** The resource for a group and kind, if the server serves it. */

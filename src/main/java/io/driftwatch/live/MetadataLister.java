@@ -62,7 +62,9 @@ final class MetadataLister {
     }
 
     private JsonNode get(String url) {
-        HttpRequest request = client.getHttpClient().newHttpRequestBuilder().uri(url).header("Accept", ACCEPT).build();
+        HttpRequest request = client.getHttpClient().newHttpRequestBuilder().uri(url).header("Accept", ACCEPT)
+                .timeout(client.getConfiguration().getRequestTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .build();   // the client's request timeout, as its own requests have
         HttpResponse<String> response;
         try {
             response = client.getHttpClient().sendAsync(request, String.class).get();
