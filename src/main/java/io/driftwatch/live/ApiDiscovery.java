@@ -74,12 +74,15 @@ public final class ApiDiscovery implements ResourceScope {
         Map<String, ApiResource> preferred = new HashMap<>();
         Map<String, ApiResource> all = new HashMap<>();
         Set<String> listable = new HashSet<>();
+        List<Names> names = new ArrayList<>();
         for (ApiResource r : resources) {
             all.putIfAbsent(r.apiVersion() + "/" + r.kind(), r);
-            preferred.putIfAbsent(key(r.group(), r.kind()), r);
+            if (preferred.putIfAbsent(key(r.group(), r.kind()), r) == null) {
+                names.add(new Names(r, r.kind().toLowerCase(java.util.Locale.ROOT), List.of()));
+            }
             listable.add(key(r.group(), r.kind()));
         }
-        return new ApiDiscovery(preferred, all, listable);
+        return new ApiDiscovery(preferred, all, listable, names);
     }
 
     private static void add(Map<String, ApiResource> preferred, Map<String, ApiResource> all, Set<String> listable,
