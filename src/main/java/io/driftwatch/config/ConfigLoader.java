@@ -61,20 +61,7 @@ public final class ConfigLoader {
     }
 
     public static AgentConfig load(Path file, Map<String, String> env) {
-        if (!Files.isReadable(file)) {
-            throw new ConfigException("config file " + file + " does not exist or is not readable");
-        }
-        ObjectNode tree;
-        try {
-            JsonNode read = YAML.readTree(file.toFile());
-            tree = read instanceof ObjectNode o ? o : YAML.createObjectNode();
-            if (read != null && !read.isMissingNode() && !read.isNull() && !read.isObject()) {
-                throw new ConfigException(file + ": the configuration must be a YAML mapping");
-            }
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot parse YAML: " + ConfigBinding.parseError(e));
-        }
-        return bind(tree, env, file.toString());
+        return bind(ConfigFile.read(file), env, file.toString());
     }
 
     /** Binds and validates an already-parsed tree (the environment's overrides applied first). */
