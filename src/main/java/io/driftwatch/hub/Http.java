@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -42,28 +41,24 @@ final class Http {
 
     /**
      * A request whose head could not be decoded (a control character in a header, a garbage request line, a line or
-     * head over the limits): 400, 414 or 431 with the JSON error naming what was wrong, then the connection is closed;
-     * anything else undecodable closes the connection, as Vert.x's default handler does.
+     * head over the limits): 414, 431 or else 400, as Vert.x's default handler answers, but with the JSON error naming
+     * what was wrong; then the connection is closed.
      */
     static void invalidRequest(HttpServerRequest request) {
         Throwable cause = request.decoderResult().cause();
         String problem = cause == null || cause.getMessage() == null ? "malformed request" : cause.getMessage();
-        int status;
+        int status = 400;
         if (cause instanceof TooLongFrameException && problem.startsWith("An HTTP line is larger than")) {
             status = 414;
         } else if (cause instanceof TooLongFrameException && problem.startsWith("HTTP header is larger than")) {
             status = 431;
-        } else if (request.method() == HttpMethod.GET && "/bad-request".equals(request.uri())) {
-            status = 400;   // what Netty makes of a request it could not decode
-        } else {
-            request.connection().close();
-            return;
         }
         String code = status == 414 ? "uri_too_long" : status == 431 ? "header_too_large" : "bad_request";
         String message = "the request head could not be read: " + problem.substring(0, Math.min(200, problem.length()));
         request.response().setStatusCode(status).putHeader("content-type", "application/json")
                 .putHeader("connection", "close")
-                .end(JSON.createObjectNode().put("error", code).put("message", message).toString());
+                .end(JSON.createObjectNode().put("error", code).put("message", message).toString())
+                .onComplete(ar -> request.connection().close());
     }
 
     /** Whether a Content-Type header names JSON ({@code application/json}, parameters such as a charset allowed). */
