@@ -86,16 +86,6 @@ final class ConfigBinding<T> {
         return Files.isReadable(file) ? null : file + " does not exist or is not readable";
     }
 
-    /** A YAML syntax error: the parser's own words and where, without Jackson's source description. */
-    static String parseError(java.io.IOException e) {
-        if (e instanceof JsonProcessingException j) {
-            com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
-            return (at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ")
-                    + withoutClassNames(j.getOriginalMessage());
-        }
-        return e.getMessage();
-    }
-
     static String path(List<JsonMappingException.Reference> refs) {
         StringBuilder path = new StringBuilder();
         for (JsonMappingException.Reference ref : refs) {

@@ -66,20 +66,7 @@ public final class ConfigLoader {
      * cluster label therefore cannot be called.
      */
     public static AgentConfig load(Path file, Map<String, String> env, Set<String> droppedMetricLabels) {
-        if (!Files.isReadable(file)) {
-            throw new ConfigException("config file " + file + " does not exist or is not readable");
-        }
-        ObjectNode tree;
-        try {
-            JsonNode read = YAML.readTree(file.toFile());
-            tree = read instanceof ObjectNode o ? o : YAML.createObjectNode();
-            if (read != null && !read.isMissingNode() && !read.isNull() && !read.isObject()) {
-                throw new ConfigException(file + ": the configuration must be a YAML mapping");
-            }
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot parse YAML: " + ConfigBinding.parseError(e));
-        }
-        return bind(tree, env, file.toString(), droppedMetricLabels);
+        return bind(ConfigFile.read(file), env, file.toString(), droppedMetricLabels);
     }
 
     /** Binds and validates an already-parsed tree (the environment's overrides applied first). */

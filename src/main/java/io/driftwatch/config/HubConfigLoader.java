@@ -1,12 +1,10 @@
 package io.driftwatch.config;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,20 +52,7 @@ public final class HubConfigLoader {
     }
 
     public static HubConfig load(Path file, Map<String, String> env) {
-        if (!Files.isReadable(file)) {
-            throw new ConfigException("config file " + file + " does not exist or is not readable");
-        }
-        ObjectNode tree;
-        try {
-            JsonNode read = YAML.readTree(file.toFile());
-            if (read != null && !read.isMissingNode() && !read.isNull() && !read.isObject()) {
-                throw new ConfigException(file + ": the configuration must be a YAML mapping");
-            }
-            tree = read instanceof ObjectNode o ? o : YAML.createObjectNode();
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot parse YAML: " + ConfigBinding.parseError(e));
-        }
-        return bind(tree, env, file.toString());
+        return bind(ConfigFile.read(file), env, file.toString());
     }
 
     public static HubConfig bind(ObjectNode tree, Map<String, String> env, String source) {

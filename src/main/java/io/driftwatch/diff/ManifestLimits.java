@@ -6,8 +6,9 @@ import java.util.Optional;
 /**
  * How much manifest input is read before giving up with an error: bytes per document (measured in one linear pass
  * before parsing, so no scalar is ever scanned beyond it), bytes in all files together, and objects in all; nesting
- * depth and number length are bounded by the parser. YAML aliases are not expanded by the reader (an alias bomb stays
- * small). Kubernetes itself refuses objects over ~1.5 MiB, so the defaults leave room for any real object while a 50 MB
+ * depth and number length are bounded by the parser. YAML aliases and merge keys are refused ({@link StrictParsing}),
+ * so an alias bomb is an error, not an expansion. Kubernetes itself refuses objects over ~1.5 MiB, so the
+ * defaults leave room for any real object while a 50 MB
  * scalar is refused after reading its first 3 MiB.
  *
  * @param maxDocumentBytes per document (a value can be no longer)

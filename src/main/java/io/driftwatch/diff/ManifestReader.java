@@ -1,11 +1,11 @@
 package io.driftwatch.diff;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * as kubectl and Argo CD accept them; lists inside lists too), empty documents skipped. An empty YAML value
  * ({@code metrics:}) is null, as for kubectl; a quoted {@code ""} stays an empty string. Objects without
  * {@code apiVersion}, {@code kind} or {@code metadata.name} are rejected naming the file, line, document number, and the
- * list and item index for list items; every such problem of a file is reported at once.
+ * list and item index for list items; every such problem of a file is reported at once. A key given twice, a YAML
+ * alias or merge key, and a manifest name that is not a regular file (a FIFO, a broken link) are errors too.
  */
 public final class ManifestReader {
 
@@ -47,9 +48,12 @@ public final class ManifestReader {
         // small documents may exceed a per-document figure. Documents are bounded by the linear pre-scan instead.
         options.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, limits.maxTotalBytes()));
         options.setNestingDepthLimit(ManifestLimits.MAX_NESTING_DEPTH);
+        // a key given twice is an error, as for kubectl (sigs.k8s.io/yaml), not "the last one wins"
         this.yaml = YAMLFactory.builder().loaderOptions(options).streamReadConstraints(constraints)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
-        this.json = JsonFactory.builder().streamReadConstraints(constraints).build();
+        this.json = JsonFactory.builder().streamReadConstraints(constraints)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     }
 
     /** Reads with the default {@link ManifestLimits}. */
@@ -63,6 +67,12 @@ public final class ManifestReader {
             throw new ManifestException(fileOrDir, 0, "no such file or directory");
         }
         ManifestReader reader = new ManifestReader(limits);
+        if (!Files.isDirectory(fileOrDir)) {
+            var problem = StrictParsing.unreadable(fileOrDir, limits.maxTotalBytes(), limits.names().total());
+            if (problem.isPresent()) {
+                throw new ManifestException(fileOrDir, 0, problem.get());
+            }
+        }
         List<Path> files = Files.isDirectory(fileOrDir) ? manifestFiles(fileOrDir) : List.of(fileOrDir);
         reader.checkTotal(fileOrDir, files);
         List<ObjectNode> out = new ArrayList<>();
@@ -87,19 +97,35 @@ public final class ManifestReader {
         }
     }
 
+    /**
+     * The manifest files under {@code dir} (symbolic links to directories are not followed). A manifest name that is
+     * not a regular file (a FIFO, a socket, a broken or looping link) is an error naming each such entry: reading it
+     * would block, and skipping it would silently leave objects out.
+     */
     private static List<Path> manifestFiles(Path dir) throws ManifestException {
+        List<Path> manifests;
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(p -> !hidden(dir, p))
+            manifests = files.filter(p -> !hidden(dir, p))
                     .filter(p -> {
                         String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
                         return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
                     })
+                    .filter(p -> !Files.isDirectory(p))
                     .sorted()
                     .toList();
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new ManifestException(dir, 0, "cannot list directory: " + e.getMessage(), e);
         }
+        List<String> problems = new ArrayList<>();
+        for (Path p : manifests) {
+            if (!Files.isRegularFile(p)) {
+                StrictParsing.unreadable(p, Long.MAX_VALUE, null).ifPresent(why -> problems.add(p + " " + why));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ManifestException(dir, 0, String.join("; ", problems));
+        }
+        return manifests;
     }
 
     private static boolean hidden(Path root, Path file) {
@@ -151,7 +177,7 @@ public final class ManifestReader {
         checkDocumentSizes(file, json);
         List<String> problems = new ArrayList<>();
         int firstProblemLine = 0;
-        try (JsonParser parser = (json ? this.json : yaml).createParser(file.toFile())) {
+        try (JsonParser parser = StrictParsing.refusingAliases((json ? this.json : yaml).createParser(file.toFile()))) {
             int document = 0;
             while (true) {
                 JsonToken token = parser.nextToken();
@@ -185,10 +211,9 @@ public final class ManifestReader {
                 }
             }
         } catch (JsonProcessingException e) {
-            JsonLocation loc = e.getLocation();
-            throw new ManifestException(file, loc == null ? 0 : loc.getLineNr(),
+            throw new ManifestException(file, StrictParsing.line(e),
                     limits.explain(e.getOriginalMessage()).orElse("cannot parse " + (json ? "JSON" : "YAML") + ": "
-                            + e.getOriginalMessage()), e);
+                            + StrictParsing.describe(e)), e);
         } catch (IOException e) {
             throw new ManifestException(file, 0, "cannot read: " + e.getMessage(), e);
         }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -35,6 +37,33 @@ final class Http {
 
     static void error(RoutingContext ctx, BadRequest e) {
         error(ctx, e.status(), e.code(), e.getMessage());
+    }
+
+    /**
+     * A request whose head could not be decoded (a control character in a header, a garbage request line, a line or
+     * head over the limits): 414, 431 or else 400, as Vert.x's default handler answers, but with the JSON error naming
+     * what was wrong; then the connection is closed.
+     */
+    static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        String problem = cause == null || cause.getMessage() == null ? "malformed request" : cause.getMessage();
+        int status = 400;
+        if (cause instanceof TooLongFrameException && problem.startsWith("An HTTP line is larger than")) {
+            status = 414;
+        } else if (cause instanceof TooLongFrameException && problem.startsWith("HTTP header is larger than")) {
+            status = 431;
+        }
+        String code = status == 414 ? "uri_too_long" : status == 431 ? "header_too_large" : "bad_request";
+        String message = "the request head could not be read: " + problem.substring(0, Math.min(200, problem.length()));
+        request.response().setStatusCode(status).putHeader("content-type", "application/json")
+                .putHeader("connection", "close")
+                .end(JSON.createObjectNode().put("error", code).put("message", message).toString())
+                .onComplete(ar -> request.connection().close());
+    }
+
+    /** Whether a Content-Type header names JSON ({@code application/json}, parameters such as a charset allowed). */
+    static boolean isJson(String contentType) {
+        return contentType.split(";", 2)[0].strip().equalsIgnoreCase("application/json");
     }
 
     /** The principal of the request's bearer token, or a 401 answered and empty. */

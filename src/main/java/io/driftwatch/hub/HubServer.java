@@ -145,6 +145,7 @@ public final class HubServer {
                     .setKeyPath(config.listen().tlsKeyFile().toString()));
         }
         return vertx.createHttpServer(options).connectionHandler(timeouts::connected)
+                .invalidRequestHandler(Http::invalidRequest)
                 .requestHandler(request -> {
                     timeouts.requestHeadReceived(request);
                     router.handle(request);

@@ -80,8 +80,9 @@ final class IngestApi {
             return;
         }
         String type = ctx.request().getHeader("content-type");
-        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            Http.error(ctx, 415, "unsupported_media_type", "send application/json");
+        if (type != null && !Http.isJson(type)) {
+            Http.error(ctx, 415, "unsupported_media_type", "Content-Type " + type.substring(0, Math.min(100,
+                    type.length())) + " is not JSON; send application/json");
             finish(ctx, "invalid");
             return;
         }

@@ -33,7 +33,13 @@ public final class Protocol {
 
     static {
         JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
+        JSON.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
+
+    /** Free text (may hold tabs and line breaks); every other string is an identifier and holds no control character. */
+    private static final Set<String> FREE_TEXT = Set.of("summary", "help", "error");
+    /** Drift ids: the agent's are UUIDs; anything addressable in a URL path segment without escaping is accepted. */
+    private static final java.util.regex.Pattern DRIFT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
 
     /**
      * One drift as the agent knows it: its id, times, and the drift JSON of docs/diff.md (Secret values redacted);
@@ -325,8 +331,11 @@ public final class Protocol {
             }
             l.fields().forEachRemaining(f -> {
                 if (!f.getValue().isTextual() || f.getKey().length() > 100 || f.getValue().asText().length() > 200) {
-                    throw BadRequest.invalid("labels." + f.getKey() + ": must be a string (key ≤ 100, value ≤ 200)");
+                    throw BadRequest.invalid("labels." + printable(f.getKey()) + ": must be a string (key ≤ 100, "
+                            + "value ≤ 200)");
                 }
+                controlCharacters(f.getKey(), "labels (a key)", false);
+                controlCharacters(f.getValue().asText(), "labels." + printable(f.getKey()), false);
                 labels.put(f.getKey(), f.getValue().asText());
             });
         }
@@ -337,7 +346,8 @@ public final class Protocol {
                 throw BadRequest.invalid("sources: must be an object of at most 1000 apps");
             }
             s.fields().forEachRemaining(f -> {
-                String at = "sources." + f.getKey();
+                String at = "sources." + printable(f.getKey());
+                controlCharacters(f.getKey(), "sources (an app name)", false);
                 JsonNode v = f.getValue();
                 if (!v.isObject() || !v.path("healthy").isBoolean() || f.getKey().length() > MAX_NAME) {
                     throw BadRequest.invalid(at + ": must be an object with a boolean 'healthy'");
@@ -350,7 +360,11 @@ public final class Protocol {
     }
 
     private static DriftState drift(JsonNode e, String at, TimeBounds bounds) {
-        String id = text(e, "driftId", MAX_ID, true);
+        String id = text(e, "driftId", MAX_ID, true, at);
+        if (!DRIFT_ID.matcher(id).matches()) {
+            throw BadRequest.invalid(at + ".driftId: '" + printable(id) + "' is not an id (letters, digits, '.', '_', "
+                    + "':', '-'; the agent sends UUIDs)");
+        }
         Instant onset = instant(e, "onset", at, true, bounds);
         Instant lastSeen = instant(e, "lastSeen", at, true, bounds);
         JsonNode d = e.get("drift");
@@ -416,8 +430,9 @@ public final class Protocol {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
-            throw BadRequest.invalid("malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column "
-                    + at.getColumnNr()) + ": " + e.getOriginalMessage());
+            throw BadRequest.invalid("malformed JSON" + (at == null || at.getLineNr() < 1 ? "" : " at line "
+                    + at.getLineNr() + ", column " + at.getColumnNr()) + ": "
+                    + io.driftwatch.diff.StrictParsing.describe(e));
         } catch (java.io.IOException e) {
             throw BadRequest.invalid("unreadable body: " + e.getMessage());
         }
@@ -450,7 +465,27 @@ public final class Protocol {
         if (s.length() > max) {
             throw BadRequest.invalid(name + ": longer than " + max + " characters");
         }
+        controlCharacters(s, name, FREE_TEXT.contains(field));
         return s;
+    }
+
+    /** Refuses NUL (PostgreSQL cannot store it) and other control characters, tabs and line breaks only in free text. */
+    private static void controlCharacters(String s, String name, boolean freeText) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) && !(freeText && (c == '\n' || c == '\r' || c == '\t'))) {
+                throw BadRequest.invalid(name + ": control character U+" + String.format("%04X", (int) c)
+                        + " at index " + i + (freeText ? "" : " (an identifier holds none)"));
+            }
+        }
+    }
+
+    /** A value for an error message: control characters shown as U+XXXX, at most 100 characters. */
+    private static String printable(String s) {
+        StringBuilder out = new StringBuilder();
+        s.codePoints().limit(100).forEach(c -> out.append(Character.isISOControl(c)
+                ? String.format("U+%04X", c) : new String(Character.toChars(c))));
+        return out.toString();
     }
 
     private static long positiveLong(JsonNode o, String name) {

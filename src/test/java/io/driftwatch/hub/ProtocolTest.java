@@ -50,6 +50,27 @@ class ProtocolTest {
     }
 
     @Test
+    void duplicateKeysControlCharactersAndPathLikeDriftIdsAreRefusedNamingTheField() {
+        String good = events("s1", List.of(event(1, "opened", A, "3")));
+        rejected(good.replace("{\"stream\":", "{\"stream\":\"x\",\"stream\":"), "duplicate key 'stream'");
+        rejected(good.replace("\"driftId\":\"a\"", "\"driftId\":\"../../etc/passwd\""),
+                "events[0].driftId: '../../etc/passwd' is not an id");
+        rejected(good.replace("\"driftId\":\"a\"", "\"driftId\":\"a\\u0000b\""), "events[0].driftId: control character U+0000 at index 1");
+        rejected(good.replace("\"name\":\"api\"", "\"name\":\"a\\r\\nb\""),
+                "events[0].drift.name: control character U+000D at index 1 (an identifier holds none)");
+        rejected(good.replace("\"namespace\":\"shop\"", "\"namespace\":\"\\u0000\""),
+                "events[0].drift.namespace: control character U+0000");
+        rejected(good.replace("\"summary\":\"", "\"summary\":\"\\u0000"), "events[0].drift.summary: control character U+0000");
+        rejected(good.replace("\"seq\":1", "\"seq\":NaN"), "Non-standard token 'NaN'");
+        rejected(good.replace("\"seq\":1", "\"seq\":" + "9".repeat(2000)), "a number longer than 1000 digits");
+        rejected("{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}", "nested deeper than 200 levels");
+        assertThatThrownBy(() -> Protocol.events(bytes(good.replace("\"seq\":1", "\"seq\":NaN")), 100))
+                .hasMessageNotContaining("`").hasMessageNotContaining("JsonReadFeature");
+        assertThat(Protocol.events(bytes(good.replace("\"summary\":\"", "\"summary\":\"line\\n\\tnext ")), 100)
+                .events().get(0).drift().summary()).startsWith("line\n\tnext");
+    }
+
+    @Test
     void namesTheFieldThatIsWrong() {
         String good = events("s1", List.of(event(1, "opened", A, "3")));
         rejected("{", "malformed JSON");
