@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * What every reader of YAML or JSON that a person or a peer wrote (manifests, configuration files, request bodies)
@@ -68,6 +70,15 @@ public final class StrictParsing {
 
     /** A parser's failure in the input's terms: what is wrong, no Java class names, no parser option names. */
     public static String describe(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+            String problem = marked.getProblem().strip();
+            if (marked.getContext() == null) {
+                return problem;
+            }
+            Mark at = marked.getProblemMark();
+            return marked.getContext().strip() + ": " + problem
+                    + (at == null || at.getLine() + 1 == line(e) ? "" : " (line " + (at.getLine() + 1) + ")");
+        }
         String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
         if (e instanceof StreamConstraintsException) {
             Matcher limit = LIMIT.matcher(message);
@@ -108,11 +119,17 @@ public final class StrictParsing {
         return HINT.matcher(out.toString()).replaceAll("").strip();
     }
 
-    /** The 1-based line a parser's failure is at (SnakeYAML's own mark when it has one), 0 when unknown. */
+    /**
+     * The 1-based line a parser's failure is at, 0 when unknown: SnakeYAML's own marks when it has them, the line where
+     * the construct that failed began (an unclosed {@code [} fails only at the end of the stream) before the line of
+     * the problem.
+     */
     public static int line(JsonProcessingException e) {
-        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked
-                && marked.getProblemMark() != null) {
-            return marked.getProblemMark().getLine() + 1;
+        if (e.getCause() instanceof MarkedYAMLException marked) {
+            Mark at = marked.getContextMark() != null ? marked.getContextMark() : marked.getProblemMark();
+            if (at != null) {
+                return at.getLine() + 1;
+            }
         }
         return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
     }
