@@ -71,13 +71,9 @@ public final class StrictParsing {
     /** A parser's failure in the input's terms: what is wrong, no Java class names, no parser option names. */
     public static String describe(JsonProcessingException e) {
         if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
-            String problem = marked.getProblem().strip();
-            if (marked.getContext() == null) {
-                return problem;
-            }
-            Mark at = marked.getProblemMark();
-            return marked.getContext().strip() + ": " + problem
-                    + (at == null || at.getLine() + 1 == line(e) ? "" : " (line " + (at.getLine() + 1) + ")");
+            String problem = marked.getProblem().strip() + at(marked.getProblemMark());
+            return marked.getContext() == null ? problem
+                    : marked.getContext().strip() + at(marked.getContextMark()) + ": " + problem;
         }
         String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
         if (e instanceof StreamConstraintsException) {
@@ -119,19 +115,19 @@ public final class StrictParsing {
         return HINT.matcher(out.toString()).replaceAll("").strip();
     }
 
-    /**
-     * The 1-based line a parser's failure is at, 0 when unknown: SnakeYAML's own marks when it has them, the line where
-     * the construct that failed began (an unclosed {@code [} fails only at the end of the stream) before the line of
-     * the problem.
-     */
+    /** The 1-based line a parser's failure is at (where the parser stopped), 0 when unknown. */
     public static int line(JsonProcessingException e) {
-        if (e.getCause() instanceof MarkedYAMLException marked) {
-            Mark at = marked.getContextMark() != null ? marked.getContextMark() : marked.getProblemMark();
-            if (at != null) {
-                return at.getLine() + 1;
-            }
+        if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
+            return e.getLocation().getLineNr();
+        }
+        if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+            return marked.getProblemMark().getLine() + 1;
         }
         return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+    }
+
+    private static String at(Mark mark) {
+        return mark == null ? "" : " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")";
     }
 
     /** Every way a tree is read from it goes through {@link #nextToken()}: {@code nextFieldName} and the like call it. */

@@ -78,6 +78,7 @@ class AlertDeliveryIT {
             Map<String, String> expected = new TreeMap<>(Map.of("alertname", ALERT, "severity", "critical",
                     "cluster", clusterName, "namespace", ns.name(), "kind", "StatefulSet", "name", "postgres",
                     "app", "shop", "type", "modified", "manager", "kubectl"));
+            expected.put("cause", "out-of-band");   // kubectl scale: a person's write
             assertThat(labels(firing)).isEqualTo(expected);
             assertThat(firing.path("annotations").path("runbook_url").asText())
                     .endsWith("docs/runbook.md#driftwatchdriftopentoolong");

@@ -48,12 +48,21 @@ public final class ServerProcess implements AutoCloseable {
                 + debianPackage + ")");
     }
 
+    /** Ports handed out by {@link #freePort()} in this JVM: the kernel may offer a port just closed again. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A free port on the loopback address, never one this JVM handed out before (two servers started together). */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        throw new IllegalStateException("no free loopback port not handed out before in 100 attempts");
     }
 
     /** Starts {@code command} in {@code workDir} and waits until {@code readyUrl} answers 200. */
