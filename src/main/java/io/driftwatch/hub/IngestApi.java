@@ -2,6 +2,9 @@ package io.driftwatch.hub;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.config.HubConfig;
+import io.driftwatch.wire.EventsAck;
+import io.driftwatch.wire.SnapshotAck;
+import io.driftwatch.wire.Wire;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -108,8 +111,7 @@ final class IngestApi {
                 var r = s.ingest(cluster, batch);
                 metrics.events(r.stored(), r.duplicates());
                 metrics.driftEvents(cluster, r.fresh());
-                return Http.JSON.createObjectNode().put("ack", r.ack()).put("stored", r.stored())
-                        .put("duplicates", r.duplicates()).put("snapshotWanted", r.snapshotWanted());
+                return Wire.JSON.valueToTree(new EventsAck(r.ack(), r.stored(), r.duplicates(), r.snapshotWanted()));
             };
             case "snapshot" -> () -> {
                 var snapshot = Protocol.snapshot(body, limits.maxSnapshotDrifts(), bounds());
@@ -118,7 +120,7 @@ final class IngestApi {
                     LOG.info("cluster {}: snapshot of {} open drifts at seq {} applied ({} later events replayed)",
                             cluster, r.drifts(), r.ack(), r.replayed());
                 }
-                return Http.JSON.createObjectNode().put("ack", r.ack()).put("applied", r.applied());
+                return Wire.JSON.valueToTree(new SnapshotAck(r.ack(), r.applied()));
             };
             default -> () -> {
                 var hb = Protocol.heartbeat(body);

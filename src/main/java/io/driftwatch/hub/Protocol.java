@@ -5,6 +5,11 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftwatch.diff.Cause;
+import io.driftwatch.wire.DriftMessage;
+import io.driftwatch.wire.EventMessage;
+import io.driftwatch.wire.HeartbeatMessage;
+import io.driftwatch.wire.SnapshotMessage;
+import io.driftwatch.wire.Wire;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -280,7 +285,9 @@ public final class Protocol {
             if (!type.equals("resolved") && resolvedAt != null) {
                 throw BadRequest.invalid(at + ".resolvedAt: only resolved events carry it");
             }
-            events.add(new Event(seq, type, resolvedAt, drift(e, at, bounds)));
+            Checked checked = checkDrift(e, at, bounds);
+            EventMessage m = Wire.read(e, EventMessage.class);
+            events.add(new Event(m.seq(), m.type(), m.resolvedAt(), drift(m.asDrift(), checked)));
         }
         return new EventBatch(stream, List.copyOf(events));
     }
@@ -303,27 +310,31 @@ public final class Protocol {
             throw new BadRequest(413, "snapshot_too_large", "drifts: " + list.size() + " drifts, the limit is "
                     + maxDrifts);
         }
-        List<DriftState> drifts = new ArrayList<>(list.size());
+        List<Checked> checked = new ArrayList<>(list.size());
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (int i = 0; i < list.size(); i++) {
             String at = "drifts[" + i + "]";
             if (!list.get(i).isObject()) {
                 throw BadRequest.invalid(at + ": must be an object");
             }
-            DriftState d = drift(list.get(i), at, bounds);
-            if (!ids.add(d.driftId())) {
-                throw BadRequest.invalid(at + ".driftId: '" + d.driftId() + "' appears twice");
+            Checked c = checkDrift(list.get(i), at, bounds);
+            if (!ids.add(c.driftId())) {
+                throw BadRequest.invalid(at + ".driftId: '" + c.driftId() + "' appears twice");
             }
-            drifts.add(d);
+            checked.add(c);
         }
-        return new Snapshot(stream, seq, takenAt, List.copyOf(drifts));
+        SnapshotMessage m = Wire.read(root, SnapshotMessage.class);
+        List<DriftState> drifts = new ArrayList<>(list.size());
+        for (int i = 0; i < checked.size(); i++) {
+            drifts.add(drift(m.drifts().get(i), checked.get(i)));
+        }
+        return new Snapshot(m.stream(), m.seq(), m.takenAt(), List.copyOf(drifts));
     }
 
     public static Heartbeat heartbeat(byte[] body) {
         JsonNode root = parse(body);
-        String agentId = text(root, "agentId", 200, true);
-        String version = text(root, "version", 100, true);
-        Map<String, String> labels = new LinkedHashMap<>();
+        text(root, "agentId", 200, true);
+        text(root, "version", 100, true);
         JsonNode l = root.get("labels");
         if (l != null && !l.isNull()) {
             if (!l.isObject() || l.size() > 64) {
@@ -336,10 +347,8 @@ public final class Protocol {
                 }
                 controlCharacters(f.getKey(), "labels (a key)", false);
                 controlCharacters(f.getValue().asText(), "labels." + printable(f.getKey()), false);
-                labels.put(f.getKey(), f.getValue().asText());
             });
         }
-        Map<String, SourceHealth> sources = new LinkedHashMap<>();
         JsonNode s = root.get("sources");
         if (s != null && !s.isNull()) {
             if (!s.isObject() || s.size() > 1000) {
@@ -352,21 +361,39 @@ public final class Protocol {
                 if (!v.isObject() || !v.path("healthy").isBoolean() || f.getKey().length() > MAX_NAME) {
                     throw BadRequest.invalid(at + ": must be an object with a boolean 'healthy'");
                 }
-                sources.put(f.getKey(), new SourceHealth(v.get("healthy").asBoolean(), text(v, "revision", 200, false),
-                        text(v, "error", 2000, false)));
+                text(v, "revision", 200, false);
+                text(v, "error", 2000, false);
             });
         }
-        return new Heartbeat(agentId, version, Map.copyOf(labels), sources);
+        HeartbeatMessage m = Wire.read(root, HeartbeatMessage.class);
+        Map<String, SourceHealth> sources = new LinkedHashMap<>();
+        if (m.sources() != null) {
+            m.sources().forEach((app, h) -> sources.put(app, new SourceHealth(h.healthy(), h.revision(), h.error())));
+        }
+        return new Heartbeat(m.agentId(), m.version(), m.labels() == null ? Map.of() : Map.copyOf(m.labels()),
+                sources);
     }
 
-    private static DriftState drift(JsonNode e, String at, TimeBounds bounds) {
+    /** The drift fields the hub checks and stores beside the drift JSON; {@code cause} and {@code summary} may be null. */
+    private record Checked(String driftId, String namespace, String kind, String name, String app, String type,
+                           String summary, String cause) {
+    }
+
+    /** A checked drift as the hub keeps it. */
+    private static DriftState drift(DriftMessage m, Checked c) {
+        return new DriftState(m.driftId(), c.namespace() == null ? "" : c.namespace(), c.kind(), c.name(),
+                c.app() == null ? "" : c.app(), c.type(), c.summary() == null ? "" : c.summary(), m.onset(),
+                m.lastSeen(), m.drift().toString(), manager(m.drift()), c.cause() == null ? "" : c.cause());
+    }
+
+    private static Checked checkDrift(JsonNode e, String at, TimeBounds bounds) {
         String id = text(e, "driftId", MAX_ID, true, at);
         if (!DRIFT_ID.matcher(id).matches()) {
             throw BadRequest.invalid(at + ".driftId: '" + printable(id) + "' is not an id (letters, digits, '.', '_', "
                     + "':', '-'; the agent sends UUIDs)");
         }
-        Instant onset = instant(e, "onset", at, true, bounds);
-        Instant lastSeen = instant(e, "lastSeen", at, true, bounds);
+        instant(e, "onset", at, true, bounds);
+        instant(e, "lastSeen", at, true, bounds);
         JsonNode d = e.get("drift");
         if (d == null || !d.isObject()) {
             throw BadRequest.invalid(at + ".drift: required, the drift object of docs/diff.md");
@@ -387,8 +414,7 @@ public final class Protocol {
         if (changes != null && !changes.isNull() && !changes.isArray()) {
             throw BadRequest.invalid(where + ".changes: must be an array");
         }
-        return new DriftState(id, namespace == null ? "" : namespace, kind, name, app == null ? "" : app, type,
-                summary == null ? "" : summary, onset, lastSeen, d.toString(), manager(d), cause == null ? "" : cause);
+        return new Checked(id, namespace, kind, name, app, type, summary, cause);
     }
 
     /** The cause of a stored drift JSON (replayed events; it was validated when it arrived), "" when it has none. */

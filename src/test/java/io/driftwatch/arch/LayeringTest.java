@@ -3,13 +3,16 @@ package io.driftwatch.arch;
 import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.driftwatch.emit.hub.HubReporter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
@@ -67,6 +70,29 @@ class LayeringTest {
     void theAgentsHubReporterDoesNotDependOnTheHubServer() {
         noClasses().that().resideInAPackage("io.driftwatch.emit.hub..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.driftwatch.hub..", "io.driftwatch.agent..")
+                .check(MAIN);
+    }
+
+    @Test
+    void theWireRecordsDependOnNothingOfDriftwatch() {
+        noClasses().that().resideInAPackage("io.driftwatch.wire..")
+                .should().dependOnClassesThat().resideInAPackage("io.driftwatch..")
+                .andShould().dependOnClassesThat().resideOutsideOfPackages("io.driftwatch.wire..", "java..",
+                        "com.fasterxml.jackson..")
+                .because("the agent → hub wire format is shared by the agent's emitter and the hub; it depends on "
+                        + "Jackson only")
+                .check(MAIN);
+    }
+
+    @Test
+    void theHubReporterWritesNoProtocolJsonByHand() {
+        noClasses().that().belongToAnyOf(HubReporter.class)
+                .should().callMethodWhere(target(owner(assignableTo(ContainerNode.class)))
+                        .and(target(nameMatching("(put|set|add|insert|replace).*"))))
+                .orShould().callMethodWhere(target(nameMatching("create(Object|Array)Node")))
+                .orShould().dependOnClassesThat().belongToAnyOf(StringBuilder.class)
+                .because("the snapshots, events and heartbeats the agent sends the hub are written once, as the "
+                        + "records of io.driftwatch.wire, not built node by node")
                 .check(MAIN);
     }
 

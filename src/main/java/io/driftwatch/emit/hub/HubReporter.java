@@ -1,16 +1,23 @@
 package io.driftwatch.emit.hub;
 
 import io.driftwatch.net.Backoff;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.driftwatch.BuildInfo;
 import io.driftwatch.config.AgentConfig;
 import io.driftwatch.diff.ReportJson;
 import io.driftwatch.drift.DriftEvent;
 import io.driftwatch.drift.DriftRecord;
 import io.driftwatch.emit.AgentMetrics;
+import io.driftwatch.wire.DriftMessage;
+import io.driftwatch.wire.EventBatchMessage;
+import io.driftwatch.wire.EventMessage;
+import io.driftwatch.wire.EventsAck;
+import io.driftwatch.wire.HeartbeatMessage;
+import io.driftwatch.wire.SnapshotMessage;
+import io.driftwatch.wire.SourceReport;
+import io.driftwatch.wire.Wire;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -36,7 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class HubReporter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubReporter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, SourceReport>> SOURCES = new TypeReference<>() {
+    };
     private static final long TICK_MS = 250;
     private static final long MAX_BATCH_BYTES = 4L << 20;   // half the hub's default body limit
 
@@ -171,13 +179,7 @@ public final class HubReporter implements AutoCloseable {
         if (snapshot == null) {
             return;   // no complete picture yet (first diff running, or not leading)
         }
-        ObjectNode body = JSON.createObjectNode().put("stream", outbox.stream()).put("seq", snapshot.seq())
-                .put("takenAt", now.toString());
-        ArrayNode drifts = body.putArray("drifts");
-        for (DriftRecord r : snapshot.drifts()) {
-            drifts.add(driftJson(r));
-        }
-        HubClient.Response response = post("snapshot", body.toString());
+        HubClient.Response response = post("snapshot", snapshotJson(outbox.stream(), snapshot, now));
         if (!response.ok()) {
             metrics.hubPush("snapshot", "rejected");
             LOG.error("hub refused a snapshot with {}: {}", response.status(), response.body());
@@ -191,10 +193,7 @@ public final class HubReporter implements AutoCloseable {
     }
 
     private void pushHeartbeat() throws PushFailed, InterruptedException {
-        ObjectNode body = JSON.createObjectNode().put("agentId", agentId).put("version", BuildInfo.current().version());
-        body.set("labels", JSON.valueToTree(labels));
-        body.set("sources", state.sources());
-        HubClient.Response response = post("heartbeat", body.toString());
+        HubClient.Response response = post("heartbeat", heartbeatJson(agentId, labels, state.sources()));
         if (!response.ok()) {
             metrics.hubPush("heartbeat", "rejected");
             LOG.error("hub refused a heartbeat with {}: {}", response.status(), response.body());
@@ -225,19 +224,14 @@ public final class HubReporter implements AutoCloseable {
 
     private void pushEvents() throws PushFailed, InterruptedException {
         List<Outbox.Entry> batch = outbox.peek(config.batchSize(), MAX_BATCH_BYTES);
-        StringBuilder body = new StringBuilder(64 + batch.stream().mapToInt(Outbox.Entry::bytes).sum());
-        body.append("{\"stream\":\"").append(outbox.stream()).append("\",\"events\":[");
-        for (int i = 0; i < batch.size(); i++) {
-            body.append(i == 0 ? "" : ",").append(batch.get(i).json());
-        }
-        body.append("]}");
         long last = batch.get(batch.size() - 1).seq();
-        HubClient.Response response = post("events", body.toString());
+        HubClient.Response response = post("events", eventsJson(outbox.stream(), batch));
         try {
             if (response.ok()) {
-                JsonNode answer = JSON.readTree(response.body());
-                outbox.ack(answer.path("ack").asLong(last));
-                if (answer.path("snapshotWanted").asBoolean(false)) {
+                JsonNode tree = Wire.JSON.readTree(response.body());
+                EventsAck answer = tree.isObject() ? Wire.read(tree, EventsAck.class) : new EventsAck(null, 0, 0, false);
+                outbox.ack(answer.ack() == null ? last : answer.ack());
+                if (answer.snapshotWanted()) {
                     snapshotWanted = true;
                 }
                 metrics.hubPush("events", "success");
@@ -308,19 +302,29 @@ public final class HubReporter implements AutoCloseable {
         outbox.close();
     }
 
-    private static String eventJson(long seq, DriftEvent event) {
-        DriftRecord r = event.record();
-        ObjectNode o = JSON.createObjectNode().put("seq", seq).put("type", event.type().label());
-        o.setAll(driftJson(r));
-        o.put("resolvedAt", r.resolvedAt() == null ? null : r.resolvedAt().toString());
-        return o.toString();
+    static String snapshotJson(String stream, Snapshot snapshot, Instant takenAt) {
+        return Wire.write(new SnapshotMessage(stream, snapshot.seq(), takenAt,
+                snapshot.drifts().stream().map(HubReporter::drift).toList()));
     }
 
-    private static ObjectNode driftJson(DriftRecord r) {
-        ObjectNode o = JSON.createObjectNode().put("driftId", r.id()).put("onset", r.onset().toString())
-                .put("lastSeen", r.lastSeen().toString());
-        o.set("drift", ReportJson.toJson(r.drift()));
-        return o;
+    /** {@code sources}: per app {@code {healthy, revision, error}} (other fields of the agent's status stay home). */
+    static String heartbeatJson(String agentId, Map<String, String> labels, JsonNode sources) {
+        return Wire.write(new HeartbeatMessage(agentId, BuildInfo.current().version(), labels,
+                Wire.JSON.convertValue(sources, SOURCES)));
+    }
+
+    /** A batch of queued events, as they were written by {@link #eventJson(long, DriftEvent)}. */
+    static String eventsJson(String stream, List<Outbox.Entry> batch) {
+        return Wire.write(new EventBatchMessage(stream, batch.stream().map(e -> new RawValue(e.json())).toList()));
+    }
+
+    static String eventJson(long seq, DriftEvent event) {
+        DriftRecord r = event.record();
+        return Wire.write(EventMessage.of(seq, event.type().label(), drift(r), r.resolvedAt()));
+    }
+
+    private static DriftMessage drift(DriftRecord r) {
+        return new DriftMessage(r.id(), r.onset(), r.lastSeen(), ReportJson.toJson(r.drift()));
     }
 
     private static String abbreviate(String s) {
