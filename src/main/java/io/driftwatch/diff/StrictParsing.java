@@ -115,13 +115,15 @@ public final class StrictParsing {
         return HINT.matcher(out.toString()).replaceAll("").strip();
     }
 
-    /** The 1-based line a parser's failure is at (where the parser stopped), 0 when unknown. */
+    /**
+     * The 1-based line a parser's failure is at, 0 when unknown: SnakeYAML's mark of the problem; when the problem is
+     * the end of the input (an unclosed {@code [}), the line where the unfinished construct began.
+     */
     public static int line(JsonProcessingException e) {
-        if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
-            return e.getLocation().getLineNr();
-        }
         if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
-            return marked.getProblemMark().getLine() + 1;
+            boolean atEnd = marked.getProblem() != null && marked.getProblem().contains("<stream end>");
+            Mark at = atEnd && marked.getContextMark() != null ? marked.getContextMark() : marked.getProblemMark();
+            return at.getLine() + 1;
         }
         return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
     }
