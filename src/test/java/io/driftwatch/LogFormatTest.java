@@ -34,7 +34,9 @@ class LogFormatTest {
         String line = encode("text", "cluster path /a\nINFO hub - token accepted\r\u001b[31m\u0000end");
 
         assertThat(line.lines()).hasSize(1);
-        assertThat(line).contains("cluster path /a\\nINFO hub - token accepted\\r?[31m?end").endsWith("\n");
+        assertThat(line)
+                .contains("cluster path /a\\nINFO hub - token accepted\\r?[31m?end")
+                .endsWith("\n");
     }
 
     @Test

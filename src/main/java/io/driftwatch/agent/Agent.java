@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class Agent {
 
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
-    private static final long WEBHOOK_BODY_LIMIT = 5L << 20;   // GitHub caps payloads at 25 MB; pushes are far smaller
+    private static final long WEBHOOK_BODY_LIMIT = 5L << 20; // GitHub caps payloads at 25 MB; pushes are far smaller
 
     private final AgentConfig config;
     private final Config clientConfig;
@@ -47,8 +47,7 @@ public final class Agent {
     private volatile AgentAssembly.Parts parts;
 
     /** The client and what the API server serves: the connect stage's result. */
-    private record Cluster(KubernetesClient client, ApiDiscovery discovery) {
-    }
+    private record Cluster(KubernetesClient client, ApiDiscovery discovery) {}
 
     public Agent(AgentConfig config, Config clientConfig, Clock clock) {
         this.config = config;
@@ -58,14 +57,24 @@ public final class Agent {
                 + UUID.randomUUID().toString().substring(0, 8);
         this.registries = new AgentRegistries(config, identity);
         // a blocked event loop is a bug: log where it is stuck as soon as it is reported (default: only after 5 s)
-        this.vertx = Vertx.vertx(new VertxOptions().setWarningExceptionTime(2)
-                .setWarningExceptionTimeUnit(TimeUnit.SECONDS).setMetricsOptions(registries.vertxMetrics()));
+        this.vertx = Vertx.vertx(new VertxOptions()
+                .setWarningExceptionTime(2)
+                .setWarningExceptionTimeUnit(TimeUnit.SECONDS)
+                .setMetricsOptions(registries.vertxMetrics()));
         registries.bindJvmMetrics();
         this.metrics = new AgentMetrics(registries.meters(), config.metrics().maxDriftSeries());
         metrics.clusterInfo(config.clusterLabels());
-        this.http = new AgentHttpServer(vertx, pools.http(), registries.prometheus(), this::notReadyReasons,
-                this::openDrifts, this::status, clock);
-        http.router().post("/hooks/git").handler(BodyHandler.create().setBodyLimit(WEBHOOK_BODY_LIMIT))
+        this.http = new AgentHttpServer(
+                vertx,
+                pools.http(),
+                registries.prometheus(),
+                this::notReadyReasons,
+                this::openDrifts,
+                this::status,
+                clock);
+        http.router()
+                .post("/hooks/git")
+                .handler(BodyHandler.create().setBodyLimit(WEBHOOK_BODY_LIMIT))
                 .handler(ctx -> {
                     AgentAssembly.Parts p = parts;
                     if (p == null) {
@@ -78,27 +87,34 @@ public final class Agent {
 
     /** Starts everything; the future completes when the agent runs (not when it is ready). */
     public Future<Void> start() {
-        LOG.info("starting driftwatch agent {} for cluster {} with configuration:\n{}", identity, config.cluster(),
+        LOG.info(
+                "starting driftwatch agent {} for cluster {} with configuration:\n{}",
+                identity,
+                config.cluster(),
                 ConfigLoader.describe(config));
         Context context = vertx.getOrCreateContext();
-        return listen()
-                .compose(port -> AgentPools.call(pools.diff(), context, this::connect))
+        return listen().compose(port -> AgentPools.call(pools.diff(), context, this::connect))
                 .compose(cluster -> AgentPools.call(pools.diff(), context, () -> assemble(cluster)))
                 .compose(this::startParts);
     }
 
     private Future<Integer> listen() {
         return http.listen(config.http().host(), config.http().port()).map(server -> {
-            LOG.info("listening on {}:{} (/healthz /readyz /metrics /api/v1/drifts)", config.http().host(),
+            LOG.info(
+                    "listening on {}:{} (/healthz /readyz /metrics /api/v1/drifts)",
+                    config.http().host(),
                     server.actualPort());
             return server.actualPort();
         });
     }
 
     private Cluster connect() {
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+        KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(clientConfig).build();
         try {
-            LOG.info("connected to {} (Kubernetes {})", clientConfig.getMasterUrl(),
+            LOG.info(
+                    "connected to {} (Kubernetes {})",
+                    clientConfig.getMasterUrl(),
                     client.getKubernetesVersion().getGitVersion());
             return new Cluster(client, ApiDiscovery.discover(client));
         } catch (RuntimeException e) {
@@ -131,8 +147,12 @@ public final class Agent {
         p.resyncs().start();
         if (p.hub() != null) {
             p.hub().start();
-            LOG.info("reporting to the hub at {} ({} outbox)", config.hub().url(),
-                    config.hub().outboxPath() == null ? "in-memory" : config.hub().outboxPath());
+            LOG.info(
+                    "reporting to the hub at {} ({} outbox)",
+                    config.hub().url(),
+                    config.hub().outboxPath() == null
+                            ? "in-memory"
+                            : config.hub().outboxPath());
         }
         p.readiness().started();
         return Future.succeededFuture();
@@ -175,7 +195,8 @@ public final class Agent {
 
     private ObjectNode status() {
         AgentAssembly.Parts p = parts;
-        return p == null ? Readiness.starting(config.cluster(), identity)
+        return p == null
+                ? Readiness.starting(config.cluster(), identity)
                 : p.readiness().status(config.cluster(), identity, notReadyReasons());
     }
 
@@ -229,7 +250,8 @@ public final class Agent {
 
     private static void await(Future<Void> future, long deadlineNanos, String what) {
         try {
-            future.toCompletionStage().toCompletableFuture()
+            future.toCompletionStage()
+                    .toCompletableFuture()
                     .get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (Exception e) {
             LOG.warn("{} did not close before the shutdown deadline: {}", what, e.toString());

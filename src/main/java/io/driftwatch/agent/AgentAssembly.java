@@ -3,8 +3,8 @@ package io.driftwatch.agent;
 import io.driftwatch.config.AgentConfig;
 import io.driftwatch.config.GitAppSpec;
 import io.driftwatch.diff.DiffOptions;
-import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.diff.ManagerRules;
+import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.diff.Tracking;
 import io.driftwatch.drift.DriftStateFile;
 import io.driftwatch.drift.DriftTracker;
@@ -53,14 +53,22 @@ final class AgentAssembly {
     private static final Logger LOG = LoggerFactory.getLogger(AgentAssembly.class);
 
     /** The assembled agent, as {@code Agent} starts and stops it. Nullable parts are those not configured. */
-    record Parts(KubernetesClient client, Reconciler reconciler, Outputs outputs, Apps apps,
-            List<Apps.Configured> configuredApps, ArgoCdApps argocd, GitRepositories repositories,
-            GitWebhookRoute webhook, HubReporter hub, LeaderElection election, Resyncs resyncs, Readiness readiness) {
-    }
+    record Parts(
+            KubernetesClient client,
+            Reconciler reconciler,
+            Outputs outputs,
+            Apps apps,
+            List<Apps.Configured> configuredApps,
+            ArgoCdApps argocd,
+            GitRepositories repositories,
+            GitWebhookRoute webhook,
+            HubReporter hub,
+            LeaderElection election,
+            Resyncs resyncs,
+            Readiness readiness) {}
 
     /** Argo CD as a source, and the tracking method its server uses (null when it could not be read yet). */
-    private record ArgoCd(ArgoCdSource source, Tracking tracking) {
-    }
+    private record ArgoCd(ArgoCdSource source, Tracking tracking) {}
 
     private final AgentConfig config;
     private final String identity;
@@ -70,8 +78,14 @@ final class AgentAssembly {
     private final AgentRegistries registries;
     private final AgentMetrics metrics;
 
-    AgentAssembly(AgentConfig config, String identity, Clock clock, Vertx vertx, AgentPools pools,
-            AgentRegistries registries, AgentMetrics metrics) {
+    AgentAssembly(
+            AgentConfig config,
+            String identity,
+            Clock clock,
+            Vertx vertx,
+            AgentPools pools,
+            AgentRegistries registries,
+            AgentMetrics metrics) {
         this.config = config;
         this.identity = identity;
         this.clock = clock;
@@ -95,16 +109,27 @@ final class AgentAssembly {
             }
         }
         KubeEvents events = config.events().enabled()
-                ? new KubeEvents(client, metrics, config.events().minInterval(), identity, clock) : null;
+                ? new KubeEvents(client, metrics, config.events().minInterval(), identity, clock)
+                : null;
         Published published = new Published();
-        Outputs outputs = new Outputs(metrics, new DriftLog(config.cluster()), events, stateFile, published,
-                pools.emit(), clock);
+        Outputs outputs =
+                new Outputs(metrics, new DriftLog(config.cluster()), events, stateFile, published, pools.emit(), clock);
         AgentConfig.ArgoCd argoSettings = config.sources().argocd();
         ArgoCd argo = argoSettings != null && argoSettings.enabled() ? argoCd(argoSettings) : null;
-        List<String> informerNamespaces = scope.informerNamespaces(config.scope().namespaces().include());
-        Reconciler reconciler = new Reconciler(ClusterSchema.of(client), discovery,
-                listener -> new LiveCache(client, informerNamespaces, listener), pools.diff(), tracker, metrics,
-                diffOptions(argo == null ? null : argo.tracking()), scope, published, outputs, clock);
+        List<String> informerNamespaces =
+                scope.informerNamespaces(config.scope().namespaces().include());
+        Reconciler reconciler = new Reconciler(
+                ClusterSchema.of(client),
+                discovery,
+                listener -> new LiveCache(client, informerNamespaces, listener),
+                pools.diff(),
+                tracker,
+                metrics,
+                diffOptions(argo == null ? null : argo.tracking()),
+                scope,
+                published,
+                outputs,
+                clock);
         reconciler.rememberKinds(appKinds);
         reconciler.onKindsChanged(outputs::saveStateSoon);
         if (events != null) {
@@ -112,34 +137,50 @@ final class AgentAssembly {
         }
         StraySweep sweep = new StraySweep(client, reconciler, reconciler.live(), scope, informerNamespaces);
         Apps apps = new Apps(vertx, pools.source(), reconciler, metrics, config.sources(), clock);
-        ArgoCdApps argocd = argo == null ? null : new ArgoCdApps(argo.source(), argoSettings, apps, vertx, pools.source());
+        ArgoCdApps argocd =
+                argo == null ? null : new ArgoCdApps(argo.source(), argoSettings, apps, vertx, pools.source());
         List<Apps.Configured> configured = new ArrayList<>();
         ManifestLimits limits = config.sources().limits().toLimits();
         for (AgentConfig.DirectoryApp app : config.sources().directories()) {
             String namespace = app.targetNamespace() != null ? app.targetNamespace() : "default";
-            configured.add(new Apps.Configured(new DirectoryAppSource(app.name(), app.path(), namespace, clock, limits),
+            configured.add(new Apps.Configured(
+                    new DirectoryAppSource(app.name(), app.path(), namespace, clock, limits),
                     app.pollInterval().toMillis()));
         }
         AgentConfig.Git git = config.sources().git();
         GitRepositories repositories = git.apps().isEmpty() ? null : gitApps(git, limits, configured);
         GitWebhook webhook = git.webhookSecretFile() == null || git.apps().isEmpty()
-                ? null : new GitWebhook(git.webhookSecretFile());
+                ? null
+                : new GitWebhook(git.webhookSecretFile());
         HubReporter hub = config.hub().enabled() ? hubReporter(reconciler, apps) : null;
         if (hub != null) {
             outputs.reportTo(hub);
         }
         LeaderElection election = config.leaderElection().enabled()
-                ? new LeaderElection(client, config.leaderElection(), identity, reconciler::leading) : null;
-        return new Parts(client, reconciler, outputs, apps, List.copyOf(configured), argocd, repositories,
-                new GitWebhookRoute(webhook, apps, pools.http()), hub, election,
+                ? new LeaderElection(client, config.leaderElection(), identity, reconciler::leading)
+                : null;
+        return new Parts(
+                client,
+                reconciler,
+                outputs,
+                apps,
+                List.copyOf(configured),
+                argocd,
+                repositories,
+                new GitWebhookRoute(webhook, apps, pools.http()),
+                hub,
+                election,
                 new Resyncs(vertx, reconciler, sweep, pools.sweep(), config.resyncInterval()),
                 new Readiness(apps, argocd, reconciler.live(), reconciler));
     }
 
     /** The Git apps' sources, sharing one repository cache, render cache and renderers. */
     private GitRepositories gitApps(AgentConfig.Git git, ManifestLimits limits, List<Apps.Configured> configured) {
-        GitRepositories repositories = new GitRepositories(GitRepositories.Settings.defaults()
-                .withCacheDir(git.cacheDir()).withMinFetchInterval(git.minFetchInterval()), clock);
+        GitRepositories repositories = new GitRepositories(
+                GitRepositories.Settings.defaults()
+                        .withCacheDir(git.cacheDir())
+                        .withMinFetchInterval(git.minFetchInterval()),
+                clock);
         RenderCache renderCache = new RenderCache(git.renderCacheBytes());
         CaffeineCacheMetrics.monitor(registries.meters(), renderCache.cache(), "driftwatch_render");
         Map<ToolBinaries.Tool, Path> tools = new EnumMap<>(ToolBinaries.Tool.class);
@@ -149,10 +190,11 @@ final class AgentAssembly {
         if (git.helmBinary() != null) {
             tools.put(ToolBinaries.Tool.HELM, git.helmBinary());
         }
-        Renderers renderers = new Renderers(new ToolBinaries(tools, System.getenv()), pools.render(),
-                git.renderTimeout(), limits);
+        Renderers renderers =
+                new Renderers(new ToolBinaries(tools, System.getenv()), pools.render(), git.renderTimeout(), limits);
         for (GitAppSpec spec : git.apps()) {
-            configured.add(new Apps.Configured(new GitAppSource(spec, repositories, renderCache, renderers, clock),
+            configured.add(new Apps.Configured(
+                    new GitAppSource(spec, repositories, renderCache, renderers, clock),
                     spec.pollInterval().toMillis()));
         }
         return repositories;
@@ -165,14 +207,17 @@ final class AgentAssembly {
     private ArgoCd argoCd(AgentConfig.ArgoCd a) {
         ArgoCdSource source;
         try {
-            source = new ArgoCdSource(new ArgoCdClient(a.connection()), a.projects(), a.selector(), a.appNamespace(),
-                    clock);
+            source = new ArgoCdSource(
+                    new ArgoCdClient(a.connection()), a.projects(), a.selector(), a.appNamespace(), clock);
         } catch (SourceException e) {
             throw new IllegalStateException("sources.argocd: " + e.getMessage(), e);
         }
         try {
             Tracking tracking = source.settings().tracking();
-            LOG.info("Argo CD {} ({}): tracking live objects by {}", source.client().base(), source.client().version(),
+            LOG.info(
+                    "Argo CD {} ({}): tracking live objects by {}",
+                    source.client().base(),
+                    source.client().version(),
                     tracking);
             return new ArgoCd(source, tracking);
         } catch (SourceException e) {
@@ -190,13 +235,16 @@ final class AgentAssembly {
         List<String> outOfBand = new ArrayList<>(defaults.outOfBand());
         outOfBand.addAll(d.managers().outOfBand());
         return DiffOptions.defaults()
-                .withManagers(new ManagerRules(appliers, outOfBand, d.managers().controllers(),
+                .withManagers(new ManagerRules(
+                        appliers,
+                        outOfBand,
+                        d.managers().controllers(),
                         ManagerRules.UnknownManagers.parse(d.managers().unknown())))
                 .withIgnoreRules(d.ignoreDifferences())
                 .withTracking(argocdTracking != null ? argocdTracking : d.tracking())
                 .withCountAdmissionAsDrift(d.countAdmission())
                 .withIgnoreHpaReplicas(d.ignoreHpaReplicas())
-                .withIncludeYamlDiff(config.hub().enabled())   // the hub serves each drift's YAML diff
+                .withIncludeYamlDiff(config.hub().enabled()) // the hub serves each drift's YAML diff
                 .withRedactionKey(redactionKey());
     }
 
@@ -205,8 +253,10 @@ final class AgentAssembly {
             try {
                 return Files.readAllBytes(config.diff().redactionKeyFile());
             } catch (IOException e) {
-                throw new IllegalStateException("diff.redactionKeyFile " + config.diff().redactionKeyFile()
-                        + " cannot be read: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "diff.redactionKeyFile " + config.diff().redactionKeyFile() + " cannot be read: "
+                                + e.getMessage(),
+                        e);
             }
         }
         byte[] key = new byte[32];
@@ -221,8 +271,16 @@ final class AgentAssembly {
             Outbox outbox = h.outboxPath() == null
                     ? Outbox.inMemory(h.outboxMaxEvents(), h.outboxMaxBytes(), metrics::hubDropped)
                     : Outbox.onDisk(h.outboxPath(), h.outboxMaxEvents(), h.outboxMaxBytes(), metrics::hubDropped);
-            return new HubReporter(h, config.cluster(), config.clusterLabels(), identity, outbox, new HubClient(h),
-                    metrics, clock, new HubAgentState(reconciler, pools.diff(), apps::statusJson),
+            return new HubReporter(
+                    h,
+                    config.cluster(),
+                    config.clusterLabels(),
+                    identity,
+                    outbox,
+                    new HubClient(h),
+                    metrics,
+                    clock,
+                    new HubAgentState(reconciler, pools.diff(), apps::statusJson),
                     registries.prometheus().getPrometheusRegistry());
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("hub: " + e.getMessage(), e);

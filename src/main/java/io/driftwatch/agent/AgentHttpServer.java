@@ -35,8 +35,13 @@ final class AgentHttpServer {
     private final Router router;
     private HttpServer server;
 
-    AgentHttpServer(Vertx vertx, ExecutorService blocking, PrometheusMeterRegistry registry,
-            Supplier<List<String>> notReadyReasons, Supplier<List<DriftRecord>> openDrifts, Supplier<ObjectNode> status,
+    AgentHttpServer(
+            Vertx vertx,
+            ExecutorService blocking,
+            PrometheusMeterRegistry registry,
+            Supplier<List<String>> notReadyReasons,
+            Supplier<List<DriftRecord>> openDrifts,
+            Supplier<ObjectNode> status,
             Clock clock) {
         this.vertx = vertx;
         this.blocking = blocking;
@@ -46,12 +51,16 @@ final class AgentHttpServer {
         this.status = status;
         this.clock = clock;
         this.router = Router.router(vertx);
-        router.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
+        router.get("/healthz")
+                .handler(ctx ->
+                        ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
         router.get("/readyz").handler(this::readyz);
         router.get("/metrics").handler(this::metrics);
         router.get("/api/v1/drifts").handler(this::drifts);
-        router.get("/api/v1/status").handler(ctx -> AgentPools.call(blocking, vertx.getOrCreateContext(), status::get)
-                .onSuccess(body -> json(ctx, 200, body)).onFailure(ctx::fail));
+        router.get("/api/v1/status")
+                .handler(ctx -> AgentPools.call(blocking, vertx.getOrCreateContext(), status::get)
+                        .onSuccess(body -> json(ctx, 200, body))
+                        .onFailure(ctx::fail));
     }
 
     /** More routes (e.g. the Git webhook) are added by the parts that own them, before {@link #listen}. */
@@ -60,7 +69,10 @@ final class AgentHttpServer {
     }
 
     Future<HttpServer> listen(String host, int port) {
-        return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
+        return vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(port, host)
+                .onSuccess(s -> server = s);
     }
 
     int port() {
@@ -77,14 +89,17 @@ final class AgentHttpServer {
      */
     private void readyz(RoutingContext ctx) {
         AgentPools.call(blocking, vertx.getOrCreateContext(), notReadyReasons::get)
-                .onSuccess(reasons -> answerReadiness(ctx, reasons)).onFailure(ctx::fail);
+                .onSuccess(reasons -> answerReadiness(ctx, reasons))
+                .onFailure(ctx::fail);
     }
 
     private static void answerReadiness(RoutingContext ctx, List<String> reasons) {
         if (reasons.isEmpty()) {
             ctx.response().putHeader("content-type", "text/plain").end("ok\n");
         } else {
-            ctx.response().setStatusCode(503).putHeader("content-type", "text/plain")
+            ctx.response()
+                    .setStatusCode(503)
+                    .putHeader("content-type", "text/plain")
                     .end("not ready:\n- " + String.join("\n- ", reasons) + "\n");
         }
     }
@@ -113,6 +128,9 @@ final class AgentHttpServer {
     }
 
     private static void json(RoutingContext ctx, int status, ObjectNode body) {
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.toString());
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/json")
+                .end(body.toString());
     }
 }

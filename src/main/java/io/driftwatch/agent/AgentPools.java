@@ -18,13 +18,19 @@ import org.slf4j.LoggerFactory;
  * (kustomize, helm), "driftwatch-sweep" (the stray sweep) and "driftwatch-http" (blocking calls made from HTTP
  * handlers: readiness, status, webhook verification). Vert.x's unnamed default worker pool is not used.
  */
-record AgentPools(ExecutorService diff, ExecutorService emit, ExecutorService source, ExecutorService render,
-        ExecutorService sweep, ExecutorService http) {
+record AgentPools(
+        ExecutorService diff,
+        ExecutorService emit,
+        ExecutorService source,
+        ExecutorService render,
+        ExecutorService sweep,
+        ExecutorService http) {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentPools.class);
 
     static AgentPools create() {
-        return new AgentPools(Executors.newSingleThreadExecutor(named("driftwatch-diff")),
+        return new AgentPools(
+                Executors.newSingleThreadExecutor(named("driftwatch-diff")),
                 Executors.newSingleThreadExecutor(named("driftwatch-emit")),
                 Executors.newFixedThreadPool(2, named("driftwatch-source")),
                 Executors.newFixedThreadPool(2, named("driftwatch-render")),

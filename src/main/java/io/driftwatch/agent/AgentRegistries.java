@@ -48,7 +48,9 @@ final class AgentRegistries implements AutoCloseable {
 
     /** Vert.x's own metrics (HTTP server, pools) into {@link #meters}. */
     MicrometerMetricsOptions vertxMetrics() {
-        return new MicrometerMetricsOptions().setMicrometerRegistry(meters).setEnabled(true)
+        return new MicrometerMetricsOptions()
+                .setMicrometerRegistry(meters)
+                .setEnabled(true)
                 // Vert.x shares one metrics backend per registry name in a JVM: without a name of its own, a second
                 // agent in the same JVM (tests) would count its HTTP server in the first one's registry
                 .setRegistryName(identity);
@@ -71,7 +73,7 @@ final class AgentRegistries implements AutoCloseable {
     @Override
     public void close() {
         if (otlp != null) {
-            otlp.close();   // publishes once more
+            otlp.close(); // publishes once more
         }
         meters.close();
         prometheus.close();
@@ -82,8 +84,9 @@ final class AgentRegistries implements AutoCloseable {
         registry.config().commonTags("cluster", cluster);
         // two ProcessorMetrics names fail `promtool check metrics` (an abbreviated unit, a non-histogram _count);
         // process_cpu_usage and system_cpu_usage carry the same information
-        registry.config().meterFilter(MeterFilter.deny(id ->
-                id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+        registry.config()
+                .meterFilter(MeterFilter.deny(id ->
+                        id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         return registry;
     }
 }

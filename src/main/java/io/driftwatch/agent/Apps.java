@@ -32,8 +32,7 @@ final class Apps implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One app: where its desired state comes from, the timer that reloads it, and how the last load went. */
-    record App(AppSource source, long timer, Status status) {
-    }
+    record App(AppSource source, long timer, Status status) {}
 
     /**
      * @param attempted a load has finished (well or not)
@@ -45,8 +44,7 @@ final class Apps implements AutoCloseable {
     }
 
     /** An app as configured: its source and how often to poll it. */
-    record Configured(AppSource source, long pollMillis) {
-    }
+    record Configured(AppSource source, long pollMillis) {}
 
     private final Map<String, App> apps = new LinkedHashMap<>();
     private final Vertx vertx;
@@ -57,8 +55,13 @@ final class Apps implements AutoCloseable {
     private final Clock clock;
     private volatile boolean closed;
 
-    Apps(Vertx vertx, ExecutorService sourcePool, Reconciler reconciler, AgentMetrics metrics,
-            AgentConfig.Sources settings, Clock clock) {
+    Apps(
+            Vertx vertx,
+            ExecutorService sourcePool,
+            Reconciler reconciler,
+            AgentMetrics metrics,
+            AgentConfig.Sources settings,
+            Clock clock) {
         this.vertx = vertx;
         this.sourcePool = sourcePool;
         this.reconciler = reconciler;
@@ -90,7 +93,8 @@ final class Apps implements AutoCloseable {
             return;
         }
         vertx.cancelTimer(removed.timer());
-        reconciler.desiredLoaded(new DesiredState(app, "deleted", null, List.of(), clock.instant()),
+        reconciler.desiredLoaded(
+                new DesiredState(app, "deleted", null, List.of(), clock.instant()),
                 removed.source().targetNamespace());
         LOG.info("app {}: deleted in its source; no longer compared", app);
     }
@@ -156,11 +160,16 @@ final class Apps implements AutoCloseable {
             if (changed.isPresent()) {
                 DesiredState state = changed.get();
                 if (state.objects().isEmpty() && !settings.emptyAllowed(app)) {
-                    throw new SourceException(SourceException.Reason.EMPTY, "revision " + state.revision()
-                            + " yields no objects (a wrong path? list the app in sources.allowEmpty if it is meant to "
-                            + "be empty)");
+                    throw new SourceException(
+                            SourceException.Reason.EMPTY,
+                            "revision " + state.revision()
+                                    + " yields no objects (a wrong path? list the app in sources.allowEmpty if it is meant to "
+                                    + "be empty)");
                 }
-                LOG.info("app {}: desired state at revision {} ({} objects)", app, state.revision(),
+                LOG.info(
+                        "app {}: desired state at revision {} ({} objects)",
+                        app,
+                        state.revision(),
                         state.objects().size());
                 update(app, s -> new Status(s.attempted(), state.revision(), s.error()));
                 reconciler.desiredLoaded(state, source.targetNamespace());
@@ -168,11 +177,17 @@ final class Apps implements AutoCloseable {
             update(app, s -> new Status(true, s.revision(), null));
             metrics.sourceSync(app, true, clock.instant());
         } catch (SourceException e) {
-            update(app, s -> new Status(true, s.revision(), e.reason().name().toLowerCase(Locale.ROOT) + ": "
-                    + e.getMessage()));
+            update(
+                    app,
+                    s -> new Status(
+                            true, s.revision(), e.reason().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage()));
             metrics.sourceSync(app, false, clock.instant());
-            LOG.warn("app {}: source-error ({}), keeping the last good desired state{}: {}", app, e.reason(),
-                    lastRevision != null ? " (now stale)" : "", e.getMessage());
+            LOG.warn(
+                    "app {}: source-error ({}), keeping the last good desired state{}: {}",
+                    app,
+                    e.reason(),
+                    lastRevision != null ? " (now stale)" : "",
+                    e.getMessage());
         } catch (RuntimeException e) {
             update(app, s -> new Status(true, s.revision(), "internal: " + e));
             metrics.sourceSync(app, false, clock.instant());

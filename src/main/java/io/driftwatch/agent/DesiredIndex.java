@@ -42,7 +42,8 @@ final class DesiredIndex {
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Map<String, Map<ObjectKey, Entry>> byApp = new LinkedHashMap<>();
     private final Map<ObjectKey, Entry> byKey = new HashMap<>();
@@ -83,12 +84,14 @@ final class DesiredIndex {
             } else {
                 metadata.remove("namespace");
             }
-            ObjectKey key = new ObjectKey(group, kind, namespace, metadata.path("name").asText());
+            ObjectKey key =
+                    new ObjectKey(group, kind, namespace, metadata.path("name").asText());
             byte[] json = object.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             String content = fingerprint(json);
             Entry before = previous.get(key);
             Instant changedAt = before != null && before.content().equals(content)
-                    ? before.contentChangedAt() : state.revisionTime();
+                    ? before.contentChangedAt()
+                    : state.revisionTime();
             next.put(key, new Entry(key, apiVersion, state.app(), changedAt, json, content));
         }
         Set<ObjectKey> changed = new HashSet<>();
@@ -99,8 +102,10 @@ final class DesiredIndex {
             }
         });
         next.keySet().stream().filter(k -> !previous.containsKey(k)).forEach(changed::add);
-        next.keySet().forEach(k -> kindsEverHad.computeIfAbsent(state.app(), a -> new java.util.TreeSet<>())
-                .add(groupKind(k.group(), k.kind())));
+        next.keySet()
+                .forEach(k -> kindsEverHad
+                        .computeIfAbsent(state.app(), a -> new java.util.TreeSet<>())
+                        .add(groupKind(k.group(), k.kind())));
         byApp.put(state.app(), next);
         rebuildByKey();
         return changed;
@@ -119,7 +124,9 @@ final class DesiredIndex {
     /** A SHA-256 of the manifest: enough to see that content changed, without keeping a second copy as text. */
     private static String fingerprint(byte[] json) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(json));
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(json));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -143,7 +150,8 @@ final class DesiredIndex {
 
     /** Adds kinds apps had in an earlier run (from the state file), as "group/Kind" per app. */
     void rememberKinds(Map<String, Set<String>> kinds) {
-        kinds.forEach((app, groupKinds) -> kindsEverHad.computeIfAbsent(app, a -> new java.util.TreeSet<>())
+        kinds.forEach((app, groupKinds) -> kindsEverHad
+                .computeIfAbsent(app, a -> new java.util.TreeSet<>())
                 .addAll(groupKinds));
     }
 

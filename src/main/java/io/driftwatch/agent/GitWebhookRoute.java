@@ -39,7 +39,8 @@ final class GitWebhookRoute {
         }
         Map<String, String> headers = new HashMap<>();
         ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        byte[] body =
+                ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
         AgentPools.call(blocking, ctx.vertx().getOrCreateContext(), () -> webhook.verify(headers, body))
                 .onComplete(ar -> {
                     if (ar.failed()) {
@@ -57,8 +58,12 @@ final class GitWebhookRoute {
         } else {
             LOG.warn("git webhook rejected with {}: {}", result.status(), result.message());
         }
-        ctx.response().setStatusCode(result.status()).putHeader("content-type", "application/json")
-                .end(JSON.createObjectNode().put("message", result.message())
-                        .set("refreshed", JSON.valueToTree(refreshed)).toString());
+        ctx.response()
+                .setStatusCode(result.status())
+                .putHeader("content-type", "application/json")
+                .end(JSON.createObjectNode()
+                        .put("message", result.message())
+                        .set("refreshed", JSON.valueToTree(refreshed))
+                        .toString());
     }
 }

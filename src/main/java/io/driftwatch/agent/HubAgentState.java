@@ -34,8 +34,11 @@ final class HubAgentState implements HubReporter.AgentState {
         if (!reconciler.isLeader() || !reconciler.initialDiffDone()) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.supplyAsync(() -> reconciler.isLeader()
-                ? new HubReporter.Snapshot(outbox.lastSeq(), reconciler.openDrifts()) : null, diffThread);
+        return CompletableFuture.supplyAsync(
+                () -> reconciler.isLeader()
+                        ? new HubReporter.Snapshot(outbox.lastSeq(), reconciler.openDrifts())
+                        : null,
+                diffThread);
     }
 
     @Override

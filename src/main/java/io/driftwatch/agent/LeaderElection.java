@@ -22,20 +22,22 @@ final class LeaderElection {
     private final LeaderElector elector;
     private CompletableFuture<?> running;
 
-    LeaderElection(KubernetesClient client, AgentConfig.LeaderElection config, String identity,
-            Consumer<Boolean> leading) {
-        this.elector = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-                .withName(config.leaseName())
-                .withLock(new LeaseLock(config.leaseNamespace(), config.leaseName(), identity))
-                .withLeaseDuration(config.leaseDuration())
-                .withRenewDeadline(config.renewDeadline())
-                .withRetryPeriod(config.retryPeriod())
-                .withReleaseOnCancel(true)
-                .withLeaderCallbacks(new LeaderCallbacks(
-                        () -> leading.accept(true),
-                        () -> leading.accept(false),
-                        newLeader -> LOG.info("leader is now {}", newLeader)))
-                .build()).build();
+    LeaderElection(
+            KubernetesClient client, AgentConfig.LeaderElection config, String identity, Consumer<Boolean> leading) {
+        this.elector = client.leaderElector()
+                .withConfig(new LeaderElectionConfigBuilder()
+                        .withName(config.leaseName())
+                        .withLock(new LeaseLock(config.leaseNamespace(), config.leaseName(), identity))
+                        .withLeaseDuration(config.leaseDuration())
+                        .withRenewDeadline(config.renewDeadline())
+                        .withRetryPeriod(config.retryPeriod())
+                        .withReleaseOnCancel(true)
+                        .withLeaderCallbacks(new LeaderCallbacks(
+                                () -> leading.accept(true),
+                                () -> leading.accept(false),
+                                newLeader -> LOG.info("leader is now {}", newLeader)))
+                        .build())
+                .build();
     }
 
     void start() {

@@ -31,8 +31,14 @@ final class Outputs implements java.util.function.Consumer<List<DriftEvent>> {
     private final Clock clock;
     private HubReporter hub;
 
-    Outputs(AgentMetrics metrics, DriftLog log, KubeEvents kubeEvents, DriftStateFile stateFile,
-            Published published, ExecutorService emitThread, Clock clock) {
+    Outputs(
+            AgentMetrics metrics,
+            DriftLog log,
+            KubeEvents kubeEvents,
+            DriftStateFile stateFile,
+            Published published,
+            ExecutorService emitThread,
+            Clock clock) {
         this.metrics = metrics;
         this.log = log;
         this.kubeEvents = kubeEvents;

@@ -69,7 +69,7 @@ final class Reconciler {
     private volatile DiffEngine engine;
     private Set<String> schemaVersions = Set.of();
     private Set<ObjectKey> hpaTargets = Set.of();
-    private Runnable kindsChanged = () -> { };
+    private Runnable kindsChanged = () -> {};
 
     /**
      * @param discovery what the cluster served at start-up
@@ -77,9 +77,18 @@ final class Reconciler {
      * @param published where open drifts and the apps' kinds are published for other threads
      * @param outputs   where drift events go, called on the diff thread in event order
      */
-    Reconciler(ClusterSchema cluster, ApiDiscovery discovery, Function<Consumer<LiveEvent>, LiveView> liveFor,
-            Executor diffThread, DriftTracker tracker, AgentMetrics metrics, DiffOptions options, ScopeFilter scope,
-            Published published, Consumer<List<DriftEvent>> outputs, Clock clock) {
+    Reconciler(
+            ClusterSchema cluster,
+            ApiDiscovery discovery,
+            Function<Consumer<LiveEvent>, LiveView> liveFor,
+            Executor diffThread,
+            DriftTracker tracker,
+            AgentMetrics metrics,
+            DiffOptions options,
+            ScopeFilter scope,
+            Published published,
+            Consumer<List<DriftEvent>> outputs,
+            Clock clock) {
         this.cluster = cluster;
         this.diffThread = diffThread;
         this.scope = scope;
@@ -138,14 +147,18 @@ final class Reconciler {
 
     /** Desired objects of kinds the scope excludes are not compared (namespaces are filtered once resolved). */
     private DesiredState inScope(DesiredState state) {
-        List<ObjectNode> kept = state.objects().stream().filter(o -> {
-            String apiVersion = o.path("apiVersion").asText();
-            String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
-            String namespace = o.path("metadata").path("namespace").asText("");
-            return scope.kindAllowed(group, o.path("kind").asText()) && scope.namespaceAllowed(namespace);
-        }).toList();
+        List<ObjectNode> kept = state.objects().stream()
+                .filter(o -> {
+                    String apiVersion = o.path("apiVersion").asText();
+                    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+                    String namespace = o.path("metadata").path("namespace").asText("");
+                    return scope.kindAllowed(group, o.path("kind").asText()) && scope.namespaceAllowed(namespace);
+                })
+                .toList();
         if (kept.size() < state.objects().size()) {
-            LOG.info("app {}: {} desired objects are outside the configured scope and not compared", state.app(),
+            LOG.info(
+                    "app {}: {} desired objects are outside the configured scope and not compared",
+                    state.app(),
                     state.objects().size() - kept.size());
         }
         return new DesiredState(state.app(), state.revision(), state.revisionTime(), kept, state.loadedAt());
@@ -160,7 +173,8 @@ final class Reconciler {
             desired.all().forEach(e -> enqueue(e.key(), 0));
             Set<String> apps = desired.apps();
             for (ObjectNode object : live.all()) {
-                engine.trackedApp(engine.keyOf(object), object).filter(apps::contains)
+                engine.trackedApp(engine.keyOf(object), object)
+                        .filter(apps::contains)
                         .ifPresent(app -> enqueue(engine.keyOf(object), 0));
             }
             tracker.openDrifts().forEach(r -> enqueue(r.key(), 0));
@@ -187,7 +201,7 @@ final class Reconciler {
         try {
             return current.trackedApp(current.keyOf(object), object).filter(indexedApps::contains);
         } catch (ApiDiscovery.UnknownKindException e) {
-            return Optional.empty();   // a kind served since the last discovery
+            return Optional.empty(); // a kind served since the last discovery
         }
     }
 
@@ -302,7 +316,7 @@ final class Reconciler {
                 outputs.accept(events);
             }
         }
-        initialDiffDone();   // latch the first full picture as soon as the queue runs dry
+        initialDiffDone(); // latch the first full picture as soon as the queue runs dry
     }
 
     private List<DriftEvent> process(ObjectKey key, long receivedNanos) {
@@ -311,7 +325,7 @@ final class Reconciler {
         }
         Optional<DesiredIndex.Entry> want = desired.get(key).filter(e -> scope.allows(key));
         if (want.isPresent() && !live.hasSynced(key.group(), key.kind())) {
-            deferred.add(key);      // absence proves nothing before the first list
+            deferred.add(key); // absence proves nothing before the first list
             deferredCount = deferred.size();
             return List.of();
         }
@@ -319,12 +333,14 @@ final class Reconciler {
         is.ifPresent(o -> seenLive.add(key));
         Optional<Drift> verdict;
         if (want.isPresent()) {
-            verdict = engine.diff(want.get().object(), is.orElse(null), seenLive.contains(key), hpaTargets.contains(key));
+            verdict =
+                    engine.diff(want.get().object(), is.orElse(null), seenLive.contains(key), hpaTargets.contains(key));
         } else {
             verdict = is.flatMap(o -> engine.diffUndesired(o, desired.apps()));
         }
         verdict = verdict.filter(d -> !d.admissionOnly() || options.countAdmissionAsDrift());
-        List<DriftEvent> events = tracker.observe(key, verdict, is.map(JsonNode.class::cast).orElse(null), clock.instant());
+        List<DriftEvent> events =
+                tracker.observe(key, verdict, is.map(JsonNode.class::cast).orElse(null), clock.instant());
         if (receivedNanos > 0) {
             metrics.detectionLatency(receivedNanos);
         }
@@ -360,7 +376,7 @@ final class Reconciler {
             String group = groupKind.substring(0, slash);
             String kind = groupKind.substring(slash + 1);
             if (scope.kindAllowed(group, kind)) {
-                discovery.find(group, kind).ifPresent(formerKinds::add);   // a CRD deleted since: nothing to find
+                discovery.find(group, kind).ifPresent(formerKinds::add); // a CRD deleted since: nothing to find
             }
         });
         live.ensureKinds(kinds, formerKinds);
@@ -378,7 +394,8 @@ final class Reconciler {
     private void refreshHpaTargets() {
         Set<ObjectKey> targets = new HashSet<>();
         live.ofKind(HPA_GROUP, HPA_KIND).forEach(h -> engine.hpaTarget(h).ifPresent(targets::add));
-        desired.all().stream().filter(e -> e.key().kind().equals(HPA_KIND) && e.key().group().equals(HPA_GROUP))
+        desired.all().stream()
+                .filter(e -> e.key().kind().equals(HPA_KIND) && e.key().group().equals(HPA_GROUP))
                 .forEach(e -> engine.hpaTarget(e.object().manifest()).ifPresent(targets::add));
         if (!targets.equals(hpaTargets)) {
             Set<ObjectKey> affected = new HashSet<>(targets);

@@ -2,8 +2,8 @@ package io.driftwatch.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftwatch.diff.ObjectKey;
-import io.driftwatch.live.LiveView;
 import io.driftwatch.live.LiveReader;
+import io.driftwatch.live.LiveView;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +32,8 @@ final class StraySweep {
     private List<String> unreadable = List.of();
 
     /** @param namespaces the namespaces to search namespaced kinds in; empty: all */
-    StraySweep(KubernetesClient client, Reconciler reconciler, LiveView live, ScopeFilter scope,
-            List<String> namespaces) {
+    StraySweep(
+            KubernetesClient client, Reconciler reconciler, LiveView live, ScopeFilter scope, List<String> namespaces) {
         this.client = client;
         this.reconciler = reconciler;
         this.live = live;
@@ -51,22 +51,30 @@ final class StraySweep {
         LiveReader.Tracked found = reader.tracked(
                 s -> watched.contains(s.resource().group() + "/" + s.resource().kind())
                         || !scope.kindAllowed(s.resource().group(), s.resource().kind()),
-                namespaces, null, object -> reconciler.trackedApp(object).isPresent()
-                        && scope.namespaceAllowed(object.path("metadata").path("namespace").asText("")));
+                namespaces,
+                null,
+                object -> reconciler.trackedApp(object).isPresent()
+                        && scope.namespaceAllowed(
+                                object.path("metadata").path("namespace").asText("")));
         Map<String, Set<String>> kinds = new TreeMap<>();
         for (JsonNode object : found.objects()) {
-            reconciler.trackedApp(object).ifPresent(app -> kinds.computeIfAbsent(app, a -> new TreeSet<>())
-                    .add(DesiredIndex.groupKind(ObjectKey.groupOf(object.path("apiVersion").asText()),
-                            object.path("kind").asText())));
+            reconciler
+                    .trackedApp(object)
+                    .ifPresent(app -> kinds.computeIfAbsent(app, a -> new TreeSet<>())
+                            .add(DesiredIndex.groupKind(
+                                    ObjectKey.groupOf(object.path("apiVersion").asText()),
+                                    object.path("kind").asText())));
         }
         if (!kinds.isEmpty()) {
             LOG.info("apps' objects found in kinds not watched so far, watching them: {}", kinds);
             reconciler.kindsFound(kinds);
         }
-        if (!found.unreadable().equals(unreadable)) {   // said once, not at every sweep
+        if (!found.unreadable().equals(unreadable)) { // said once, not at every sweep
             unreadable = found.unreadable();
             if (!unreadable.isEmpty()) {
-                LOG.warn("extra objects not looked for in {} kind(s) the agent may not list: {}", unreadable.size(),
+                LOG.warn(
+                        "extra objects not looked for in {} kind(s) the agent may not list: {}",
+                        unreadable.size(),
                         unreadable);
             }
         }

@@ -16,28 +16,29 @@ import java.util.List;
 final class ArgoCdDesiredState {
 
     /** What the diff needs: the objects, the app's destination namespace, and how Argo CD tracks live objects. */
-    record Loaded(List<ObjectNode> objects, String namespace, Tracking tracking) {
-    }
+    record Loaded(List<ObjectNode> objects, String namespace, Tracking tracking) {}
 
-    private ArgoCdDesiredState() {
-    }
+    private ArgoCdDesiredState() {}
 
     static Loaded load(ArgoCdConnection connection, String app, String appNamespace, PrintWriter err)
             throws SourceException {
         List<String> problems = connection.problems("--argocd").stream()
-                .map(p -> p.replace("--argocd.server", "--argocd-server").replace("--argocd.tokenFile",
-                        "--argocd-token-file").replace("--argocd.caFile", "--argocd-ca-file")
-                        .replace("--argocd.insecure", "--argocd-insecure")).toList();
+                .map(p -> p.replace("--argocd.server", "--argocd-server")
+                        .replace("--argocd.tokenFile", "--argocd-token-file")
+                        .replace("--argocd.caFile", "--argocd-ca-file")
+                        .replace("--argocd.insecure", "--argocd-insecure"))
+                .toList();
         if (!problems.isEmpty()) {
             throw new DiffSettings.SettingsException(String.join("; ", problems));
         }
-        ArgoCdSource source = new ArgoCdSource(new ArgoCdClient(connection), List.of(), null, appNamespace,
-                Clock.systemUTC());
+        ArgoCdSource source =
+                new ArgoCdSource(new ArgoCdClient(connection), List.of(), null, appNamespace, Clock.systemUTC());
         ArgoCdAppSource appSource = new ArgoCdAppSource(app, source, Clock.systemUTC());
         DesiredState state = appSource.load();
         err.println("desired state: " + state.objects().size() + " objects from Argo CD app " + app + " at "
                 + state.revision() + " (" + connection.baseUri() + ")");
         err.flush();
-        return new Loaded(state.objects(), appSource.targetNamespace(), source.settings().tracking());
+        return new Loaded(
+                state.objects(), appSource.targetNamespace(), source.settings().tracking());
     }
 }

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 /** {@code agent --check-config} and {@code hub --check-config} once the configuration is valid. */
 final class CheckConfig {
 
-    private CheckConfig() {
-    }
+    private CheckConfig() {}
 
     /** Prints that {@code file} is valid and the effective configuration (secrets omitted); the exit code, 0. */
     static int print(PrintWriter out, Path file, Object config) {

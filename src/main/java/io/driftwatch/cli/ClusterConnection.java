@@ -25,13 +25,14 @@ final class ClusterConnection {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private ClusterConnection() {
-    }
+    private ClusterConnection() {}
 
     /** The machine's view: the kubeconfig files fabric8 would read, and whether this process runs in a pod. */
     record Environment(List<Path> defaultKubeconfigs, boolean inPod) {
         static Environment current() {
-            List<Path> files = Config.getKubeconfigFilenames().stream().filter(s -> !s.isBlank()).map(Path::of)
+            List<Path> files = Config.getKubeconfigFilenames().stream()
+                    .filter(s -> !s.isBlank())
+                    .map(Path::of)
                     .toList();
             boolean inPod = System.getenv(Config.KUBERNETES_SERVICE_HOST_PROPERTY) != null
                     && Files.isReadable(SERVICE_ACCOUNT_TOKEN);
@@ -49,20 +50,27 @@ final class ClusterConnection {
             check(List.of(kubeconfig), "--kubeconfig", context);
             return Config.fromKubeconfig(context, kubeconfig.toFile());
         }
-        List<Path> present = env.defaultKubeconfigs().stream().filter(Files::exists).toList();
+        List<Path> present =
+                env.defaultKubeconfigs().stream().filter(Files::exists).toList();
         if (present.isEmpty()) {
-            String looked = env.defaultKubeconfigs().isEmpty() ? "no KUBECONFIG and no home directory"
-                    : String.join(", ", env.defaultKubeconfigs().stream().map(Path::toString).toList())
-                    + (env.defaultKubeconfigs().size() == 1 ? " does not exist" : " do not exist");
+            String looked = env.defaultKubeconfigs().isEmpty()
+                    ? "no KUBECONFIG and no home directory"
+                    : String.join(
+                                    ", ",
+                                    env.defaultKubeconfigs().stream()
+                                            .map(Path::toString)
+                                            .toList())
+                            + (env.defaultKubeconfigs().size() == 1 ? " does not exist" : " do not exist");
             if (context != null) {
                 throw new ConnectionException("--context " + context + ": no kubeconfig to find it in (" + looked
                         + "); pass --kubeconfig FILE");
             }
             if (!env.inPod()) {
-                throw new ConnectionException("no kubeconfig (" + looked + ") and not running in a pod (no "
-                        + "KUBERNETES_SERVICE_HOST and service account token); pass --kubeconfig FILE or set KUBECONFIG");
+                throw new ConnectionException(
+                        "no kubeconfig (" + looked + ") and not running in a pod (no "
+                                + "KUBERNETES_SERVICE_HOST and service account token); pass --kubeconfig FILE or set KUBECONFIG");
             }
-            return Config.autoConfigure(null);   // the pod's service account
+            return Config.autoConfigure(null); // the pod's service account
         }
         check(present, "KUBECONFIG", context);
         return Config.autoConfigure(context);
@@ -70,7 +78,7 @@ final class ClusterConnection {
 
     /** Parses the files as kubectl merges them (first wins) and checks the context the client will use. */
     private static void check(List<Path> files, String origin, String context) {
-        Map<String, String> contexts = new LinkedHashMap<>();   // context name -> its cluster's name
+        Map<String, String> contexts = new LinkedHashMap<>(); // context name -> its cluster's name
         Set<String> clusters = new HashSet<>();
         String current = null;
         Path currentFrom = null;
@@ -78,11 +86,14 @@ final class ClusterConnection {
             JsonNode root = parse(file, origin);
             for (JsonNode ctx : root.path("contexts")) {
                 if (ctx.path("name").isTextual()) {
-                    contexts.putIfAbsent(ctx.path("name").asText(), ctx.path("context").path("cluster").asText());
+                    contexts.putIfAbsent(
+                            ctx.path("name").asText(),
+                            ctx.path("context").path("cluster").asText());
                 }
             }
             root.path("clusters").forEach(c -> clusters.add(c.path("name").asText()));
-            if (current == null && root.path("current-context").isTextual()
+            if (current == null
+                    && root.path("current-context").isTextual()
                     && !root.path("current-context").asText().isEmpty()) {
                 current = root.path("current-context").asText();
                 currentFrom = file;
@@ -129,7 +140,8 @@ final class ClusterConnection {
                 throw new ConnectionException("kubeconfig " + file + " is not a kubeconfig (a YAML mapping with "
                         + "clusters, users and contexts)");
             }
-            if (!root.path("contexts").isMissingNode() && !root.path("contexts").isNull()
+            if (!root.path("contexts").isMissingNode()
+                    && !root.path("contexts").isNull()
                     && !root.path("contexts").isArray()) {
                 throw new ConnectionException("kubeconfig " + file + ": contexts must be a list");
             }
@@ -140,9 +152,12 @@ final class ClusterConnection {
     }
 
     private static String firstLine(IOException e) {
-        String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+        String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                ? j.getOriginalMessage()
                 : e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+        return message == null
+                ? e.getClass().getSimpleName()
+                : message.lines().findFirst().orElse(message);
     }
 
     /** The cluster a command would talk to cannot be determined; the message names the file and the choices. */

@@ -14,32 +14,47 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code driftwatch demo}: the whole loop on this machine, with an example app, until Ctrl-C. */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the whole loop on this machine: an API server, an example Git repository, the hub "
-                + "(SQLite) and the agent in one process. Applies the example, changes it out of band as "
-                + "`kubectl edit` would, prints the drift, then serves the agent's /metrics and the hub API until "
-                + "Ctrl-C.",
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run the whole loop on this machine: an API server, an example Git repository, the hub "
+                    + "(SQLite) and the agent in one process. Applies the example, changes it out of band as "
+                    + "`kubectl edit` would, prints the drift, then serves the agent's /metrics and the hub API until "
+                    + "Ctrl-C.",
             "The API server is a real etcd + kube-apiserver when scripts/test-binaries.sh has built them, else "
-                + "fabric8's in-memory API server (which cannot show field-manager attribution)."})
+                    + "fabric8's in-memory API server (which cannot show field-manager attribution)."
+        })
 final class DemoCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
 
-    @Option(names = "--backend", paramLabel = "auto|real|mock", defaultValue = "auto",
+    @Option(
+            names = "--backend",
+            paramLabel = "auto|real|mock",
+            defaultValue = "auto",
             converter = BackendConverter.class,
             description = "API server: real (etcd + kube-apiserver), mock (in-memory), auto (real when built; "
                     + "default: ${DEFAULT-VALUE}).")
     DemoCluster.Backend backend;
 
-    @Option(names = "--agent-port", paramLabel = "PORT", defaultValue = "0",
+    @Option(
+            names = "--agent-port",
+            paramLabel = "PORT",
+            defaultValue = "0",
             description = "Port of the agent's /metrics and API on 127.0.0.1 (default: a free port).")
     int agentPort;
 
-    @Option(names = "--hub-port", paramLabel = "PORT", defaultValue = "0",
+    @Option(
+            names = "--hub-port",
+            paramLabel = "PORT",
+            defaultValue = "0",
             description = "Port of the hub's API and /metrics on 127.0.0.1 (default: a free port).")
     int hubPort;
 
-    @Option(names = {"-v", "--verbose"},
+    @Option(
+            names = {"-v", "--verbose"},
             description = "Show the agent's and hub's INFO logs (default: warnings only; also --log-level).")
     boolean verbose;
 
@@ -72,22 +87,25 @@ final class DemoCommand implements Callable<Integer> {
         if (!verbose) {
             quietMicrometer();
         }
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                StandardCharsets.UTF_8);
+        PrintStream out =
+                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         Demo demo;
         try {
             demo = Demo.start(settings, out);
         } catch (Exception e) {
-            LOG.debug("demo failed", e);   // the stack trace with --log-level debug
+            LOG.debug("demo failed", e); // the stack trace with --log-level debug
             spec.commandLine().getErr().println("error: demo failed: " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("stopping: agent, hub, API server; deleting " + demo.workDir());
-            demo.close();
-            stopped.countDown();
-        }, "driftwatch-demo-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            out.println("stopping: agent, hub, API server; deleting " + demo.workDir());
+                            demo.close();
+                            stopped.countDown();
+                        },
+                        "driftwatch-demo-shutdown"));
         out.println("Running until Ctrl-C.");
         stopped.await();
         return ExitCodes.OK;

@@ -52,17 +52,24 @@ import picocli.CommandLine.Option;
  * Git repository rendered as Argo CD renders it (plain, Kustomize, Helm), or of an Argo CD app as its repo-server
  * renders it, with the live cluster, or two files offline. Exit 0 no drift, 1 drift, 2 error, as {@code kubectl diff}.
  */
-@Command(name = "diff", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare desired manifests with live objects and report drift: which objects, which fields, "
-                + "who changed them and when.",
-            "Exit codes: 0 no drift, 1 drift, 2 error."})
+@Command(
+        name = "diff",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Compare desired manifests with live objects and report drift: which objects, which fields, "
+                    + "who changed them and when.",
+            "Exit codes: 0 no drift, 1 drift, 2 error."
+        })
 final class DiffCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
     static final class Input {
-        @Option(names = "--dir", paramLabel = "DIR",
+        @Option(
+                names = "--dir",
+                paramLabel = "DIR",
                 description = "Directory of manifests (YAML/JSON, multi-document, kind: List; recursive) to compare "
                         + "with the live cluster.")
         Path dir;
@@ -78,7 +85,10 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     static final class ArgoCdInput {
-        @Option(names = "--argocd-server", paramLabel = "URL", required = true,
+        @Option(
+                names = "--argocd-server",
+                paramLabel = "URL",
+                required = true,
                 description = "Argo CD API server (https://argocd.example.com); the app's rendered manifests at its "
                         + "synced revision are compared with the live cluster.")
         String server;
@@ -86,23 +96,31 @@ final class DiffCommand implements Callable<Integer> {
         @Option(names = "--argocd-app", paramLabel = "NAME", required = true, description = "The Argo CD application.")
         String app;
 
-        @Option(names = "--argocd-app-namespace", paramLabel = "NS",
+        @Option(
+                names = "--argocd-app-namespace",
+                paramLabel = "NS",
                 description = "The application's namespace (apps in any namespace; default: Argo CD's own).")
         String appNamespace;
 
-        @Option(names = "--argocd-token-file", paramLabel = "FILE",
+        @Option(
+                names = "--argocd-token-file",
+                paramLabel = "FILE",
                 description = "File holding an Argo CD API token (a project-role token with 'applications, get' is "
                         + "enough).")
         Path tokenFile;
 
-        @Option(names = "--argocd-ca-file", paramLabel = "FILE",
+        @Option(
+                names = "--argocd-ca-file",
+                paramLabel = "FILE",
                 description = "PEM CA certificate(s) to trust for the Argo CD server (default: the JVM's CAs).")
         Path caFile;
 
         @Option(names = "--argocd-insecure", description = "Accept any TLS certificate from the Argo CD server.")
         boolean insecure;
 
-        @Option(names = "--argocd-rootpath", paramLabel = "PATH",
+        @Option(
+                names = "--argocd-rootpath",
+                paramLabel = "PATH",
                 description = "Path prefix Argo CD is served under (argocd-server --rootpath).")
         String rootPath;
 
@@ -112,57 +130,89 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     static final class Offline {
-        @Option(names = "--desired", paramLabel = "FILE", required = true,
+        @Option(
+                names = "--desired",
+                paramLabel = "FILE",
+                required = true,
                 description = "Desired manifests, compared offline with --live.")
         Path desired;
 
-        @Option(names = "--live", paramLabel = "FILE", required = true,
+        @Option(
+                names = "--live",
+                paramLabel = "FILE",
+                required = true,
                 description = "Live objects as the API server returns them (kubectl get -o yaml, managedFields "
                         + "included, or --show-managed-fields).")
         Path live;
     }
 
     static final class GitInput {
-        @Option(names = "--repo", paramLabel = "URL", required = true,
+        @Option(
+                names = "--repo",
+                paramLabel = "URL",
+                required = true,
                 description = "Git repository to read desired state from (https://, ssh://, git@host:org/repo, "
                         + "file://), rendered like Argo CD: Kustomize, Helm or plain YAML, and compared with the "
                         + "live cluster.")
         String repo;
 
-        @Option(names = "--path", paramLabel = "DIR", defaultValue = ".",
+        @Option(
+                names = "--path",
+                paramLabel = "DIR",
+                defaultValue = ".",
                 description = "Directory inside the repository (default: the root).")
         String path;
 
-        @Option(names = "--revision", paramLabel = "REV", defaultValue = GitAppSpec.DEFAULT_REVISION,
+        @Option(
+                names = "--revision",
+                paramLabel = "REV",
+                defaultValue = GitAppSpec.DEFAULT_REVISION,
                 description = "Branch, tag or commit (default: ${DEFAULT-VALUE}, the remote's default branch).")
         String revision;
 
-        @Option(names = "--renderer", paramLabel = "NAME", defaultValue = "auto",
+        @Option(
+                names = "--renderer",
+                paramLabel = "NAME",
+                defaultValue = "auto",
                 description = "auto, plain, kustomize or helm (default: auto, by kustomization.yaml / Chart.yaml).")
         String renderer;
 
-        @Option(names = "--helm-values", paramLabel = "FILE", split = ",",
+        @Option(
+                names = "--helm-values",
+                paramLabel = "FILE",
+                split = ",",
                 description = "Helm values file(s) relative to the chart, inside the repository, in order.")
         List<String> helmValues = new ArrayList<>();
 
-        @Option(names = "--helm-inline-values", paramLabel = "FILE",
+        @Option(
+                names = "--helm-inline-values",
+                paramLabel = "FILE",
                 description = "A local YAML file of Helm values applied after --helm-values (like inline values "
                         + "in the agent's config).")
         Path helmInlineValues;
 
-        @Option(names = "--helm-release", paramLabel = "NAME",
+        @Option(
+                names = "--helm-release",
+                paramLabel = "NAME",
                 description = "Helm release name (default: the app name).")
         String helmRelease;
 
-        @Option(names = "--kube-version", paramLabel = "VERSION",
+        @Option(
+                names = "--kube-version",
+                paramLabel = "VERSION",
                 description = "Kubernetes version Helm charts see (helm template --kube-version).")
         String kubeVersion;
 
-        @Option(names = "--token-file", paramLabel = "FILE",
+        @Option(
+                names = "--token-file",
+                paramLabel = "FILE",
                 description = "File holding an HTTPS token (sent as basic auth password, or see --token-scheme).")
         Path tokenFile;
 
-        @Option(names = "--token-scheme", paramLabel = "SCHEME", defaultValue = "basic",
+        @Option(
+                names = "--token-scheme",
+                paramLabel = "SCHEME",
+                defaultValue = "basic",
                 description = "basic (default) or bearer.")
         String tokenScheme;
 
@@ -175,16 +225,22 @@ final class DiffCommand implements Callable<Integer> {
         @Option(names = "--ssh-key-file", paramLabel = "FILE", description = "Private key for SSH URLs.")
         Path sshKeyFile;
 
-        @Option(names = "--known-hosts-file", paramLabel = "FILE",
+        @Option(
+                names = "--known-hosts-file",
+                paramLabel = "FILE",
                 description = "known_hosts for SSH URLs (unknown hosts are refused).")
         Path knownHostsFile;
 
-        @Option(names = "--git-cache-dir", paramLabel = "DIR",
+        @Option(
+                names = "--git-cache-dir",
+                paramLabel = "DIR",
                 description = "Where repositories are cloned and kept between runs (default: $TMPDIR/driftwatch-git).")
         Path cacheDir;
     }
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+    @Option(
+            names = {"-n", "--namespace"},
+            paramLabel = "NS",
             description = "As kubectl's -n: the namespace of namespaced desired objects that set none (default: the "
                     + "Argo CD app's destination, else the kubeconfig context's, else default). Not a filter: objects "
                     + "whose manifests name another namespace are diffed there (kubectl would refuse them); to diff "
@@ -194,45 +250,68 @@ final class DiffCommand implements Callable<Integer> {
     @Mixin
     DiffFilterOptions filters;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
+    @Option(
+            names = "--kubeconfig",
+            paramLabel = "FILE",
+            description = "Kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
     Path kubeconfig;
 
-    @Option(names = "--request-timeout", paramLabel = "DURATION",
+    @Option(
+            names = "--request-timeout",
+            paramLabel = "DURATION",
             description = "As kubectl's: how long to wait for each request to the Kubernetes API server: 0 for no "
                     + "limit, a plain number of seconds, or a duration (30s, 1m, 1h30m, 500ms). Default: the "
                     + "client's 10s.")
     String requestTimeout;
 
-    @Option(names = "--context", paramLabel = "NAME",
+    @Option(
+            names = "--context",
+            paramLabel = "NAME",
             description = "Kubeconfig context to use (default: its current-context); an unknown name is an error "
                     + "naming the available ones.")
     String context;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            defaultValue = "text",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     OutputFormat output;
 
-    @Option(names = "--show-diff", description = "Include the unified YAML diff in json/yaml output (text always has it).")
+    @Option(
+            names = "--show-diff",
+            description = "Include the unified YAML diff in json/yaml output (text always has it).")
     boolean showDiff;
 
     @Option(names = "--no-color", description = "Never colour text output (also: NO_COLOR set).")
     boolean noColor;
 
-    @Option(names = "--allow-empty",
+    @Option(
+            names = "--allow-empty",
             description = "Accept desired state with no objects (default: an empty directory, render or Argo CD app is "
                     + "an error, exit 2, so a wrong path cannot pass a CI gate).")
     boolean allowEmpty;
 
-    @Option(names = "--max-document-bytes", paramLabel = "BYTES", defaultValue = "3145728",
-            description = "Largest manifest document read (default: ${DEFAULT-VALUE}, 3 MiB; Kubernetes refuses objects "
-                    + "over ~1.5 MiB).")
+    @Option(
+            names = "--max-document-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "3145728",
+            description =
+                    "Largest manifest document read (default: ${DEFAULT-VALUE}, 3 MiB; Kubernetes refuses objects "
+                            + "over ~1.5 MiB).")
     long maxDocumentBytes;
 
-    @Option(names = "--max-total-bytes", paramLabel = "BYTES", defaultValue = "268435456",
+    @Option(
+            names = "--max-total-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "268435456",
             description = "Most manifest bytes read from --dir/--desired/--live (default: ${DEFAULT-VALUE}, 256 MiB).")
     long maxTotalBytes;
 
-    @Option(names = "--max-documents", paramLabel = "N", defaultValue = "50000",
+    @Option(
+            names = "--max-documents",
+            paramLabel = "N",
+            defaultValue = "50000",
             description = "Most objects read from one input (default: ${DEFAULT-VALUE}).")
     int maxDocuments;
 
@@ -250,6 +329,7 @@ final class DiffCommand implements Callable<Integer> {
     private String server;
     /** The --request-timeout given, as typed, for error messages; null when not given. */
     private String timeoutGiven;
+
     private DiffFilterOptions.Parsed parsedFilters;
     private DiffFilter filter = DiffFilter.NONE;
     private int desiredFilteredOut;
@@ -266,32 +346,46 @@ final class DiffCommand implements Callable<Integer> {
             Duration timeout = requestTimeout();
             DriftReport report;
             if (input.dir != null) {
-                report = diffAgainstCluster(settings.app(input.dir), timeout,
-                        ns -> nonEmpty(readDirectory(input.dir), "--dir " + input.dir + " holds no Kubernetes objects "
-                                + "(no .yaml, .yml or .json manifests, or only empty documents)"));
+                report = diffAgainstCluster(
+                        settings.app(input.dir),
+                        timeout,
+                        ns -> nonEmpty(
+                                readDirectory(input.dir),
+                                "--dir " + input.dir + " holds no Kubernetes objects "
+                                        + "(no .yaml, .yml or .json manifests, or only empty documents)"));
             } else if (input.argocd != null) {
-                ArgoCdDesiredState.Loaded loaded = ArgoCdDesiredState.load(input.argocd.connection(),
-                        input.argocd.app, input.argocd.appNamespace, err);
+                ArgoCdDesiredState.Loaded loaded = ArgoCdDesiredState.load(
+                        input.argocd.connection(), input.argocd.app, input.argocd.appNamespace, err);
                 if (namespace == null) {
                     namespace = loaded.namespace();
                 }
                 tracking = loaded.tracking();
-                report = diffAgainstCluster(settings.app != null ? settings.app : input.argocd.app, timeout,
-                        ns -> nonEmpty(loaded.objects(), "Argo CD app " + input.argocd.app + " has no manifests at its "
-                                + "synced revision"));
+                report = diffAgainstCluster(
+                        settings.app != null ? settings.app : input.argocd.app,
+                        timeout,
+                        ns -> nonEmpty(
+                                loaded.objects(),
+                                "Argo CD app " + input.argocd.app + " has no manifests at its " + "synced revision"));
             } else if (input.git != null) {
                 String app = gitAppName(input.git);
-                report = diffAgainstCluster(app, timeout, ns -> nonEmpty(GitDesiredState.load(gitSpec(input.git, app, ns),
-                        input.git.cacheDir, err), "--repo " + RepoUrls.redact(input.git.repo) + " --path "
-                        + input.git.path + " renders no Kubernetes objects"));
+                report = diffAgainstCluster(
+                        app,
+                        timeout,
+                        ns -> nonEmpty(
+                                GitDesiredState.load(gitSpec(input.git, app, ns), input.git.cacheDir, err),
+                                "--repo " + RepoUrls.redact(input.git.repo) + " --path " + input.git.path
+                                        + " renders no Kubernetes objects"));
             } else {
                 report = diffOffline(input.offline);
             }
             out.print(render(report));
             out.flush();
             return report.hasDrift() ? ExitCodes.DRIFT : ExitCodes.OK;
-        } catch (ManifestException | ApiDiscovery.UnknownKindException | DiffSettings.SettingsException
-                 | SourceException | ClusterConnection.ConnectionException e) {
+        } catch (ManifestException
+                | ApiDiscovery.UnknownKindException
+                | DiffSettings.SettingsException
+                | SourceException
+                | ClusterConnection.ConnectionException e) {
             err.println("error: " + e.getMessage());
             return ExitCodes.ERROR;
         } catch (KubernetesClientException e) {
@@ -305,8 +399,9 @@ final class DiffCommand implements Callable<Integer> {
             throw new DiffSettings.SettingsException("--live " + files.live + " is a directory; it takes one file of "
                     + "live objects (kubectl get -o yaml --show-managed-fields ... > live.yaml)");
         }
-        List<ObjectNode> desired = nonEmpty(ManifestReader.read(files.desired, limits()), "--desired " + files.desired
-                + " holds no Kubernetes objects");
+        List<ObjectNode> desired = nonEmpty(
+                ManifestReader.read(files.desired, limits()),
+                "--desired " + files.desired + " holds no Kubernetes objects");
         List<JsonNode> live = List.copyOf(ManifestReader.read(files.live, limits()));
         String ns = namespace != null ? namespace : "default";
         filter = parsedFilters.resolve(KindNames.inObjects(desired, live));
@@ -324,8 +419,8 @@ final class DiffCommand implements Callable<Integer> {
     /** The objects, unless there are none and --allow-empty is not set: nothing to compare is a wrong path. */
     private List<ObjectNode> nonEmpty(List<ObjectNode> objects, String why) {
         if (objects.isEmpty() && !allowEmpty) {
-            throw new DiffSettings.SettingsException(why + "; nothing to compare (pass --allow-empty if that is "
-                    + "intended)");
+            throw new DiffSettings.SettingsException(
+                    why + "; nothing to compare (pass --allow-empty if that is " + "intended)");
         }
         return objects;
     }
@@ -334,8 +429,8 @@ final class DiffCommand implements Callable<Integer> {
         try {
             return new ManifestLimits(maxDocumentBytes, maxTotalBytes, maxDocuments);
         } catch (IllegalArgumentException e) {
-            throw new DiffSettings.SettingsException("--max-document-bytes, --max-total-bytes, --max-documents: "
-                    + e.getMessage());
+            throw new DiffSettings.SettingsException(
+                    "--max-document-bytes, --max-total-bytes, --max-documents: " + e.getMessage());
         }
     }
 
@@ -349,7 +444,7 @@ final class DiffCommand implements Callable<Integer> {
     private DriftReport diffAgainstCluster(String app, Duration timeout, DesiredLoader loader)
             throws ManifestException, SourceException {
         Config config = clientConfig();
-        config.setRequestRetryBackoffLimit(2);   // a one-shot command fails fast instead of backing off for ~20 s
+        config.setRequestRetryBackoffLimit(2); // a one-shot command fails fast instead of backing off for ~20 s
         if (timeout != null) {
             config.setRequestTimeout(RequestTimeouts.millis(timeout));
             config.setConnectionTimeout(RequestTimeouts.millis(timeout));
@@ -357,13 +452,17 @@ final class DiffCommand implements Callable<Integer> {
         server = config.getMasterUrl();
         String ns = namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
         List<ObjectNode> all = loader.load(ns);
-        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+        try (KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(config).build()) {
             ApiDiscovery discovery = ApiDiscovery.discover(client);
             filter = parsedFilters.resolve(KindNames.of(discovery));
-            List<ObjectNode> ofKinds = all.stream().filter(filter::kindAllowedFor).toList();
+            List<ObjectNode> ofKinds =
+                    all.stream().filter(filter::kindAllowedFor).toList();
             // a kind or version the cluster does not serve is named with the versions it does serve
-            ofKinds.forEach(m -> discovery.require(m.path("apiVersion").asText(), m.path("kind").asText()));
-            ListSchema schema = ClusterOpenApi.load(client,
+            ofKinds.forEach(m -> discovery.require(
+                    m.path("apiVersion").asText(), m.path("kind").asText()));
+            ListSchema schema = ClusterOpenApi.load(
+                    client,
                     ofKinds.stream().map(m -> m.path("apiVersion").asText()).toList());
             DiffEngine engine = engine(ns, discovery, schema);
             DiffFilter.Selection selection = select(all, engine, "desired state");
@@ -380,21 +479,23 @@ final class DiffCommand implements Callable<Integer> {
         DiffFilter.Selection selection = filter.select(desired, engine::keyOf);
         desiredFilteredOut = selection.filteredOut();
         if (filter.active() && !desired.isEmpty()) {
-            nonEmpty(selection.kept(), source + " has " + desired.size() + " object" + (desired.size() == 1 ? "" : "s")
-                    + " but none passes " + filter.description());
+            nonEmpty(
+                    selection.kept(),
+                    source + " has " + desired.size() + " object" + (desired.size() == 1 ? "" : "s")
+                            + " but none passes " + filter.description());
         }
         return selection;
     }
 
-    private DriftReport filtered(DriftReport report, DiffFilter.Selection selection, List<JsonNode> live,
-            DiffEngine engine) {
+    private DriftReport filtered(
+            DriftReport report, DiffFilter.Selection selection, List<JsonNode> live, DiffEngine engine) {
         if (!filter.active()) {
             return report;
         }
         Map<io.driftwatch.diff.ObjectKey, JsonNode> liveByKey = new HashMap<>();
         live.forEach(l -> liveByKey.put(engine.keyOf(l), l));
-        DiffFilter.Filtered out = filter.dropExtras(report, selection, liveByKey,
-                engine.options().countAdmissionAsDrift());
+        DiffFilter.Filtered out =
+                filter.dropExtras(report, selection, liveByKey, engine.options().countAdmissionAsDrift());
         extrasFilteredOut = out.extrasFilteredOut();
         return out.report();
     }
@@ -404,23 +505,35 @@ final class DiffCommand implements Callable<Integer> {
      * created them): every other listable kind is searched by metadata, label-selected when tracking is by label only.
      * Kinds the credentials may not list are named on stderr; the diff goes on without them.
      */
-    private List<JsonNode> strays(LiveReader reader, DiffEngine engine, String app, Set<LiveReader.Scope> scopes,
-            String ns) {
+    private List<JsonNode> strays(
+            LiveReader reader, DiffEngine engine, String app, Set<LiveReader.Scope> scopes, String ns) {
         Set<String> namespaces = new java.util.TreeSet<>();
         namespaces.add(ns);
-        scopes.stream().map(LiveReader.Scope::namespace).filter(n -> !n.isEmpty()).forEach(namespaces::add);
+        scopes.stream()
+                .map(LiveReader.Scope::namespace)
+                .filter(n -> !n.isEmpty())
+                .forEach(namespaces::add);
         namespaces.retainAll(filter.allowedNamespaces(namespaces));
         io.driftwatch.diff.Tracking tracking = engine.options().tracking();
-        boolean labelOnly = (tracking.annotation() == null || tracking.annotation().isEmpty())
-                && tracking.label() != null && !tracking.label().isEmpty() && LABEL_VALUE.matcher(app).matches();
+        boolean labelOnly =
+                (tracking.annotation() == null || tracking.annotation().isEmpty())
+                        && tracking.label() != null
+                        && !tracking.label().isEmpty()
+                        && LABEL_VALUE.matcher(app).matches();
         LiveReader.Tracked found = reader.tracked(
-                scope -> scopes.contains(scope) || !filter.kindAllowed(scope.resource().group(), scope.resource().kind()),
-                namespaces, labelOnly ? tracking.label() + "=" + app : null,
-                object -> engine.trackedApp(engine.keyOf(object), object).filter(app::equals).isPresent());
+                scope -> scopes.contains(scope)
+                        || !filter.kindAllowed(
+                                scope.resource().group(), scope.resource().kind()),
+                namespaces,
+                labelOnly ? tracking.label() + "=" + app : null,
+                object -> engine.trackedApp(engine.keyOf(object), object)
+                        .filter(app::equals)
+                        .isPresent());
         if (!found.unreadable().isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("warning: extra objects not looked for in " + found.unreadable().size() + " kind(s) the "
-                    + "credentials cannot list: " + String.join(", ", found.unreadable()));
+            err.println("warning: extra objects not looked for in "
+                    + found.unreadable().size() + " kind(s) the " + "credentials cannot list: "
+                    + String.join(", ", found.unreadable()));
             err.flush();
         }
         return found.objects();
@@ -452,15 +565,16 @@ final class DiffCommand implements Callable<Integer> {
             try {
                 inline = YAML.readTree(git.helmInlineValues.toFile());
             } catch (IOException e) {
-                throw new DiffSettings.SettingsException("--helm-inline-values " + git.helmInlineValues + ": "
-                        + e.getMessage());
+                throw new DiffSettings.SettingsException(
+                        "--helm-inline-values " + git.helmInlineValues + ": " + e.getMessage());
             }
         }
-        GitAppSpec.Helm helm = git.helmValues.isEmpty() && inline == null && git.helmRelease == null
-                && git.kubeVersion == null ? GitAppSpec.Helm.NONE
-                : new GitAppSpec.Helm(git.helmRelease, git.helmValues, inline, git.kubeVersion);
-        GitAppSpec.Auth auth = new GitAppSpec.Auth(git.tokenFile, scheme, git.usernameFile, git.passwordFile,
-                git.sshKeyFile, git.knownHostsFile);
+        GitAppSpec.Helm helm =
+                git.helmValues.isEmpty() && inline == null && git.helmRelease == null && git.kubeVersion == null
+                        ? GitAppSpec.Helm.NONE
+                        : new GitAppSpec.Helm(git.helmRelease, git.helmValues, inline, git.kubeVersion);
+        GitAppSpec.Auth auth = new GitAppSpec.Auth(
+                git.tokenFile, scheme, git.usernameFile, git.passwordFile, git.sshKeyFile, git.knownHostsFile);
         return GitAppSource.validated(
                 new GitAppSpec(app, git.repo, git.revision, git.path, ns, renderer, helm, auth, null));
     }
@@ -470,13 +584,13 @@ final class DiffCommand implements Callable<Integer> {
         if (tracking != null) {
             options = options.withTracking(tracking);
         }
-        options = options
-                .withIncludeYamlDiff(showDiff || output == OutputFormat.text);
+        options = options.withIncludeYamlDiff(showDiff || output == OutputFormat.text);
         return new DiffEngine(options, scope, schema);
     }
 
     private static DriftReport run(String app, List<ObjectNode> desired, List<JsonNode> live, DiffEngine engine) {
-        List<DesiredObject> objects = desired.stream().map(m -> new DesiredObject(m, app, null)).toList();
+        List<DesiredObject> objects =
+                desired.stream().map(m -> new DesiredObject(m, app, null)).toList();
         // one shot: nothing was seen before, so a missing object is reported as not yet applied
         return engine.diffAll(objects, live, key -> false);
     }
@@ -539,5 +653,9 @@ final class DiffCommand implements Callable<Integer> {
                 + root.getMessage();
     }
 
-    enum OutputFormat { text, json, yaml }
+    enum OutputFormat {
+        text,
+        json,
+        yaml
+    }
 }

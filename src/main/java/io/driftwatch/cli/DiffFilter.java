@@ -61,8 +61,7 @@ record DiffFilter(LabelSelector selector, Set<String> kinds, Set<String> namespa
     }
 
     /** Desired objects split by the filter; {@code droppedKeys} are the keys of those of allowed kinds left out. */
-    record Selection(List<ObjectNode> kept, int filteredOut, Set<ObjectKey> droppedKeys) {
-    }
+    record Selection(List<ObjectNode> kept, int filteredOut, Set<ObjectKey> droppedKeys) {}
 
     /**
      * The desired objects that pass. The kind is checked first, so objects of kinds the filter leaves out are never
@@ -87,15 +86,14 @@ record DiffFilter(LabelSelector selector, Set<String> kinds, Set<String> namespa
     }
 
     /** A report without the filter's extras; the number of extra objects that were dropped. */
-    record Filtered(DriftReport report, int extrasFilteredOut) {
-    }
+    record Filtered(DriftReport report, int extrasFilteredOut) {}
 
     /**
      * Drops the extra objects the filter leaves out: those of desired objects it dropped (not counted again) and
      * those whose own kind, namespace or live labels do not pass (counted).
      */
-    Filtered dropExtras(DriftReport report, Selection selection, Map<ObjectKey, JsonNode> liveByKey,
-            boolean countAdmission) {
+    Filtered dropExtras(
+            DriftReport report, Selection selection, Map<ObjectKey, JsonNode> liveByKey, boolean countAdmission) {
         List<Drift> kept = new ArrayList<>();
         int extras = 0;
         for (Drift d : report.drifts()) {
@@ -126,7 +124,10 @@ record DiffFilter(LabelSelector selector, Set<String> kinds, Set<String> namespa
 
     private static Map<String, String> labels(JsonNode object) {
         Map<String, String> labels = new HashMap<>();
-        object.path("metadata").path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        object.path("metadata")
+                .path("labels")
+                .properties()
+                .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         return labels;
     }
 }

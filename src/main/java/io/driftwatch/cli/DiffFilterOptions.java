@@ -12,21 +12,29 @@ final class DiffFilterOptions {
 
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
-    @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR",
+    @Option(
+            names = {"-l", "--selector"},
+            paramLabel = "SELECTOR",
             description = "Only objects whose labels match this label selector, in kubectl's syntax: key=value, "
                     + "key==value, key!=value, 'key in (a,b)', 'key notin (a,b)', key (exists), '!key' (does not "
                     + "exist), comma-separated, all must hold. Desired objects are matched by the labels Git gives "
                     + "them, extra objects by their live labels.")
     String selector;
 
-    @Option(names = "--kind", paramLabel = "KIND", split = ",",
+    @Option(
+            names = "--kind",
+            paramLabel = "KIND",
+            split = ",",
             description = "Only objects of these kinds (repeatable or comma-separated): a kind, plural, singular or "
                     + "short name as kubectl takes them (Deployment, deployments, deploy), optionally with .group or "
                     + ".version.group (deployments.apps); a name several groups serve selects all of them. An unknown "
                     + "name is an error naming the closest ones.")
     List<String> kinds = new ArrayList<>();
 
-    @Option(names = "--only-namespace", paramLabel = "NS", split = ",",
+    @Option(
+            names = "--only-namespace",
+            paramLabel = "NS",
+            split = ",",
             description = "Only objects in these namespaces (repeatable or comma-separated); cluster-scoped objects "
                     + "are in no namespace and are kept (narrow them with --kind). Unlike -n, this filters.")
     List<String> onlyNamespaces = new ArrayList<>();
@@ -86,7 +94,8 @@ final class DiffFilterOptions {
             if (labelSelector != null) {
                 parts.add("--selector '" + labelSelector + "'");
             }
-            List<String> kindNames = kinds.stream().map(String::strip).filter(k -> !k.isEmpty()).toList();
+            List<String> kindNames =
+                    kinds.stream().map(String::strip).filter(k -> !k.isEmpty()).toList();
             if (!kindNames.isEmpty()) {
                 parts.add("--kind " + String.join(",", kindNames));
             }

@@ -6,25 +6,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The top-level {@code driftwatch} command; each subcommand is added by the part that implements it. */
-@Command(name = "driftwatch",
+@Command(
+        name = "driftwatch",
         mixinStandardHelpOptions = true,
         versionProvider = DriftwatchCommand.Version.class,
         description = "Detects, attributes and tracks drift between Git and live Kubernetes state.",
-        subcommands = {AgentCommand.class, HubCommand.class, DiffCommand.class, DemoCommand.class, VersionCommand.class,
+        subcommands = {
+            AgentCommand.class,
+            HubCommand.class,
+            DiffCommand.class,
+            DemoCommand.class,
+            VersionCommand.class,
             CompletionCommand.class,
-            CommandLine.HelpCommand.class})
+            CommandLine.HelpCommand.class
+        })
 public final class DriftwatchCommand implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     // Read from the parse result by Logging (any command may carry them, before or after its name).
-    @Option(names = "--log-format", paramLabel = "json|text", scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--log-format",
+            paramLabel = "json|text",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "Log format on stderr: json (one event per line; default for agent and hub) or text "
                     + "(default for the other commands). Overrides DRIFTWATCH_LOG_FORMAT.")
     Logging.Format logFormat;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--log-level",
+            paramLabel = "LEVEL",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "Log level: trace, debug, info, warn, error or off (default: info for agent and hub, warn "
                     + "for the other commands). Overrides DRIFTWATCH_LOG_LEVEL.")
     String logLevel;

@@ -31,8 +31,8 @@ final class EffectiveConfig {
     private static final Pattern URL_USER_INFO = Pattern.compile("(?<=://)[^/@?#]+@");
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)((?:password|passwd|pwd|token)=)[^&;]*");
 
-    private static final ObjectMapper YAML = new ObjectMapper(
-            new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
             .registerModule(new SimpleModule()
                     .addSerializer(Duration.class, new ToStringSerializerBase(Duration.class) {
@@ -49,8 +49,7 @@ final class EffectiveConfig {
                     }))
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
-    private EffectiveConfig() {
-    }
+    private EffectiveConfig() {}
 
     /** The configuration record as YAML, secrets omitted. */
     static String yaml(Object config) {
@@ -70,7 +69,8 @@ final class EffectiveConfig {
                 if (SECRET_KEYS.contains(field.getKey()) && !field.getValue().isNull()) {
                     field.setValue(TextNode.valueOf(OMITTED));
                 } else if (field.getValue().isTextual()) {
-                    field.setValue(TextNode.valueOf(withoutUrlSecrets(field.getValue().asText())));
+                    field.setValue(
+                            TextNode.valueOf(withoutUrlSecrets(field.getValue().asText())));
                 } else {
                     omitSecrets(field.getValue());
                 }
@@ -94,7 +94,8 @@ final class EffectiveConfig {
         if (!text.contains("://")) {
             return text;
         }
-        String out = text.startsWith("ssh://") ? text : URL_USER_INFO.matcher(text).replaceFirst(OMITTED + "@");
+        String out =
+                text.startsWith("ssh://") ? text : URL_USER_INFO.matcher(text).replaceFirst(OMITTED + "@");
         return PASSWORD_PARAM.matcher(out).replaceAll("$1" + OMITTED);
     }
 }

@@ -6,6 +6,5 @@ public final class ExitCodes {
     public static final int DRIFT = 1;
     public static final int ERROR = 2;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

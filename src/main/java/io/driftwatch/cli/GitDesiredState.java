@@ -21,8 +21,7 @@ import java.util.concurrent.Executors;
 /** One-shot load of a Git app's desired state for {@code driftwatch diff --repo}: always fetches, renders once. */
 final class GitDesiredState {
 
-    private GitDesiredState() {
-    }
+    private GitDesiredState() {}
 
     static List<ObjectNode> load(GitAppSpec spec, Path cacheDir, PrintWriter err) throws SourceException {
         GitRepositories.Settings settings = GitRepositories.Settings.defaults().withMinFetchInterval(Duration.ZERO);
@@ -35,9 +34,12 @@ final class GitDesiredState {
             return t;
         });
         try (GitRepositories repositories = new GitRepositories(settings);
-             GitAppSource source = new GitAppSource(spec, repositories, new RenderCache(RenderCache.DEFAULT_MAX_BYTES),
-                     new Renderers(ToolBinaries.fromEnvironment(), pool, Renderers.DEFAULT_TIMEOUT),
-                     Clock.systemUTC())) {
+                GitAppSource source = new GitAppSource(
+                        spec,
+                        repositories,
+                        new RenderCache(RenderCache.DEFAULT_MAX_BYTES),
+                        new Renderers(ToolBinaries.fromEnvironment(), pool, Renderers.DEFAULT_TIMEOUT),
+                        Clock.systemUTC())) {
             DesiredState state = source.load();
             err.println("desired state: " + state.objects().size() + " objects from " + RepoUrls.redact(spec.repoUrl())
                     + " path " + spec.path() + " at " + state.revision() + " (" + spec.revision() + ", committed "

@@ -10,8 +10,7 @@ final class Json {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private Json() {
-    }
+    private Json() {}
 
     static String pretty(JsonNode node) throws JsonProcessingException {
         return JSON.writeValueAsString(node);

@@ -49,8 +49,16 @@ final class KindNames {
 
     /** What the API server serves, from discovery. */
     static KindNames of(ApiDiscovery discovery) {
-        return new KindNames(discovery.names().stream().map(n -> new Entry(n.resource().group(), n.resource().kind(),
-                n.resource().plural(), n.singular(), n.shortNames())).toList(), "the cluster serves");
+        return new KindNames(
+                discovery.names().stream()
+                        .map(n -> new Entry(
+                                n.resource().group(),
+                                n.resource().kind(),
+                                n.resource().plural(),
+                                n.singular(),
+                                n.shortNames()))
+                        .toList(),
+                "the cluster serves");
     }
 
     /** Offline, only the kinds the input files hold, by kind name (plural and short names need a cluster). */
@@ -100,7 +108,7 @@ final class KindNames {
             int next = group.indexOf('.');
             String first = next < 0 ? group : group.substring(0, next);
             if (VERSION.matcher(first).matches()) {
-                group = next < 0 ? "" : group.substring(next + 1);   // name.version.group; name.v1 is the core group
+                group = next < 0 ? "" : group.substring(next + 1); // name.version.group; name.v1 is the core group
             }
         }
         String wantedGroup = group;
@@ -115,14 +123,23 @@ final class KindNames {
         String name = (term.contains(".") ? term.substring(0, term.indexOf('.')) : term).toLowerCase(Locale.ROOT);
         Map<Integer, Set<String>> byDistance = new TreeMap<>();
         for (Entry e : entries) {
-            int best = e.names().mapToInt(n -> distance(name, n.toLowerCase(Locale.ROOT))).min().orElse(Integer.MAX_VALUE);
-            boolean prefix = name.length() >= 3 && e.names().anyMatch(n -> n.toLowerCase(Locale.ROOT).startsWith(name));
+            int best = e.names()
+                    .mapToInt(n -> distance(name, n.toLowerCase(Locale.ROOT)))
+                    .min()
+                    .orElse(Integer.MAX_VALUE);
+            boolean prefix = name.length() >= 3
+                    && e.names().anyMatch(n -> n.toLowerCase(Locale.ROOT).startsWith(name));
             if (best <= Math.max(1, name.length() / 3) || prefix) {
-                byDistance.computeIfAbsent(prefix ? Math.min(best, 1) : best, d -> new java.util.TreeSet<>())
+                byDistance
+                        .computeIfAbsent(prefix ? Math.min(best, 1) : best, d -> new java.util.TreeSet<>())
                         .add(e.display());
             }
         }
-        return byDistance.values().stream().flatMap(Set::stream).distinct().limit(5).toList();
+        return byDistance.values().stream()
+                .flatMap(Set::stream)
+                .distinct()
+                .limit(5)
+                .toList();
     }
 
     /** Levenshtein distance. */

@@ -27,7 +27,14 @@ final class LabelSelector {
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
-    enum Operator { EQUALS, NOT_EQUALS, IN, NOT_IN, EXISTS, DOES_NOT_EXIST }
+    enum Operator {
+        EQUALS,
+        NOT_EQUALS,
+        IN,
+        NOT_IN,
+        EXISTS,
+        DOES_NOT_EXIST
+    }
 
     /** One requirement; {@code values} is empty for EXISTS and DOES_NOT_EXIST. */
     record Requirement(String key, Operator operator, Set<String> values) {
@@ -145,7 +152,9 @@ final class LabelSelector {
         String name = slash < 0 ? key : key.substring(slash + 1);
         if (slash >= 0) {
             String prefix = key.substring(0, slash);
-            if (prefix.isEmpty() || prefix.length() > 253 || !DNS_SUBDOMAIN.matcher(prefix).matches()) {
+            if (prefix.isEmpty()
+                    || prefix.length() > 253
+                    || !DNS_SUBDOMAIN.matcher(prefix).matches()) {
                 throw new IllegalArgumentException("key prefix '" + prefix + "' is not a DNS subdomain "
                         + "(lower-case letters, digits, '-' and '.', at most 253 characters)");
             }

@@ -21,16 +21,18 @@ final class Logging {
 
     /** The commands that run as servers; their logs are read by machines. */
     static final Set<String> SERVERS = Set.of("driftwatch agent", "driftwatch hub");
+
     static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
-    enum Format { json, text }
+    enum Format {
+        json,
+        text
+    }
 
     /** The chosen format and level (one of {@link #LEVELS}). */
-    record Choice(Format format, String level) {
-    }
+    record Choice(Format format, String level) {}
 
-    private Logging() {
-    }
+    private Logging() {}
 
     /** A wrong value of a flag or environment variable; the message names it. */
     static final class LoggingException extends RuntimeException {
@@ -45,7 +47,8 @@ final class Logging {
      * The choice for {@code command} (its qualified name, e.g. {@code driftwatch diff}), given the flags (null when
      * not given), whether the command's {@code --verbose} was given, and the environment.
      */
-    static Choice choose(String command, Format flagFormat, String flagLevel, boolean verbose, Map<String, String> env) {
+    static Choice choose(
+            String command, Format flagFormat, String flagLevel, boolean verbose, Map<String, String> env) {
         boolean server = SERVERS.contains(command);
         Format format = flagFormat;
         if (format == null) {

@@ -7,8 +7,7 @@ import java.util.concurrent.TimeoutException;
 /** kubectl's {@code --request-timeout}: 0 for none, a plain number of seconds, or a duration such as 30s or 1m. */
 final class RequestTimeouts {
 
-    private RequestTimeouts() {
-    }
+    private RequestTimeouts() {}
 
     /** The timeout; {@link Duration#ZERO} means none. */
     static Duration parse(String text) {
@@ -32,9 +31,12 @@ final class RequestTimeouts {
     static boolean isTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String name = t.getClass().getName();
-            if (t instanceof TimeoutException || t instanceof java.net.http.HttpTimeoutException
-                    || t instanceof java.net.SocketTimeoutException || name.contains("Timeout")
-                    || (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timed out"))) {
+            if (t instanceof TimeoutException
+                    || t instanceof java.net.http.HttpTimeoutException
+                    || t instanceof java.net.SocketTimeoutException
+                    || name.contains("Timeout")
+                    || (t.getMessage() != null
+                            && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timed out"))) {
                 return true;
             }
         }

@@ -18,8 +18,7 @@ final class ServiceRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRunner.class);
 
-    private ServiceRunner() {
-    }
+    private ServiceRunner() {}
 
     /**
      * @param name         what runs ("agent", "hub"), for messages
@@ -31,10 +30,13 @@ final class ServiceRunner {
     static int run(String name, Supplier<Future<Void>> start, Runnable stop, Duration startTimeout, PrintWriter err)
             throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.run();
-            stopped.countDown();
-        }, "driftwatch-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stop.run();
+                            stopped.countDown();
+                        },
+                        "driftwatch-shutdown"));
         try {
             start.get().toCompletionStage().toCompletableFuture().get(startTimeout.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {

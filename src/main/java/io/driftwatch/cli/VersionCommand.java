@@ -11,23 +11,35 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code driftwatch version}: the build's version, Git commit and build time, as text, JSON or YAML. */
-@Command(name = "version", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print the driftwatch version, the Git commit it was built from (with its tree state: clean, or "
-                + "dirty with uncommitted changes), the build time (UTC) and the Java runtime.",
-            "Commit and tree state are 'unknown' for a build made outside a Git checkout."})
+@Command(
+        name = "version",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Print the driftwatch version, the Git commit it was built from (with its tree state: clean, or "
+                    + "dirty with uncommitted changes), the build time (UTC) and the Java runtime.",
+            "Commit and tree state are 'unknown' for a build made outside a Git checkout."
+        })
 final class VersionCommand implements Callable<Integer> {
 
     private static final ObjectMapper YAML =
             new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            defaultValue = "text",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format output;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    enum Format { text, json, yaml }
+    enum Format {
+        text,
+        json,
+        yaml
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -44,8 +56,11 @@ final class VersionCommand implements Callable<Integer> {
 
     /** {@code driftwatch VERSION (commit C[, dirty], built T; Java J)}. */
     static String oneLine(BuildInfo info) {
-        String commit = info.gitCommit().equals(BuildInfo.UNKNOWN) ? "commit unknown"
-                : "commit " + info.gitCommit().substring(0, Math.min(12, info.gitCommit().length()))
+        String commit = info.gitCommit().equals(BuildInfo.UNKNOWN)
+                ? "commit unknown"
+                : "commit "
+                        + info.gitCommit()
+                                .substring(0, Math.min(12, info.gitCommit().length()))
                         + (info.gitTreeState().equals("dirty") ? ", dirty" : "");
         return "driftwatch " + info.version() + " (" + commit + ", built " + info.buildTime() + "; Java "
                 + info.javaVersion() + ")";

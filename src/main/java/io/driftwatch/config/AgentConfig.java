@@ -33,7 +33,8 @@ public record AgentConfig(
         diff = diff == null ? new Diff(null, null, null, null, null, null) : diff;
         resyncInterval = resyncInterval == null ? Duration.ofMinutes(10) : resyncInterval;
         sources = sources == null ? new Sources(null, null, null, null, null) : sources;
-        leaderElection = leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
+        leaderElection =
+                leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
         events = events == null ? new Events(null, null) : events;
         metrics = metrics == null ? new Metrics(null, null) : metrics;
         shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
@@ -51,11 +52,20 @@ public record AgentConfig(
     /** What the agent looks at: namespaces and kinds (as {@code Kind} or {@code group/Kind}) in and out. */
     public record Scope(Filter namespaces, Filter kinds) {
         /** Argo CD v3's default resource exclusions: high-churn kinds nobody declares in Git. */
-        public static final List<String> DEFAULT_KIND_EXCLUDES = List.of("Event", "events.k8s.io/Event", "Endpoints",
-                "discovery.k8s.io/EndpointSlice", "coordination.k8s.io/Lease", "authentication.k8s.io/TokenReview",
-                "authorization.k8s.io/SubjectAccessReview", "authorization.k8s.io/SelfSubjectAccessReview",
-                "authorization.k8s.io/LocalSubjectAccessReview", "certificates.k8s.io/CertificateSigningRequest",
-                "cilium.io/CiliumIdentity", "cilium.io/CiliumEndpoint", "kyverno.io/PolicyReport",
+        public static final List<String> DEFAULT_KIND_EXCLUDES = List.of(
+                "Event",
+                "events.k8s.io/Event",
+                "Endpoints",
+                "discovery.k8s.io/EndpointSlice",
+                "coordination.k8s.io/Lease",
+                "authentication.k8s.io/TokenReview",
+                "authorization.k8s.io/SubjectAccessReview",
+                "authorization.k8s.io/SelfSubjectAccessReview",
+                "authorization.k8s.io/LocalSubjectAccessReview",
+                "certificates.k8s.io/CertificateSigningRequest",
+                "cilium.io/CiliumIdentity",
+                "cilium.io/CiliumEndpoint",
+                "kyverno.io/PolicyReport",
                 "wgpolicyk8s.io/PolicyReport");
 
         public Scope {
@@ -73,8 +83,13 @@ public record AgentConfig(
     }
 
     /** The diff engine's settings. */
-    public record Diff(List<IgnoreRule> ignoreDifferences, Managers managers, Tracking tracking,
-                       Boolean countAdmission, Boolean ignoreHpaReplicas, Path redactionKeyFile) {
+    public record Diff(
+            List<IgnoreRule> ignoreDifferences,
+            Managers managers,
+            Tracking tracking,
+            Boolean countAdmission,
+            Boolean ignoreHpaReplicas,
+            Path redactionKeyFile) {
         public Diff {
             ignoreDifferences = ignoreDifferences == null ? List.of() : List.copyOf(ignoreDifferences);
             managers = managers == null ? new Managers(null, null, null, null) : managers;
@@ -103,8 +118,8 @@ public record AgentConfig(
      * prune an app to nothing without {@code allowEmpty}). {@code limits} bound what one directory or Git app's
      * manifests may hold.
      */
-    public record Sources(List<DirectoryApp> directories, Git git, ArgoCd argocd, List<String> allowEmpty,
-                          ManifestLimits limits) {
+    public record Sources(
+            List<DirectoryApp> directories, Git git, ArgoCd argocd, List<String> allowEmpty, ManifestLimits limits) {
         public Sources {
             limits = limits == null ? new ManifestLimits(null, null, null) : limits;
             directories = directories == null ? List.of() : List.copyOf(directories);
@@ -132,9 +147,14 @@ public record AgentConfig(
 
         /** The reader's limits, named by their keys in error messages; call on a validated configuration. */
         public io.driftwatch.diff.ManifestLimits toLimits() {
-            return new io.driftwatch.diff.ManifestLimits(maxDocumentBytes, maxTotalBytes, maxDocuments,
-                    new io.driftwatch.diff.ManifestLimits.Names("sources.limits.maxDocumentBytes",
-                            "sources.limits.maxTotalBytes", "sources.limits.maxDocuments"));
+            return new io.driftwatch.diff.ManifestLimits(
+                    maxDocumentBytes,
+                    maxTotalBytes,
+                    maxDocuments,
+                    new io.driftwatch.diff.ManifestLimits.Names(
+                            "sources.limits.maxDocumentBytes",
+                            "sources.limits.maxTotalBytes",
+                            "sources.limits.maxDocuments"));
         }
     }
 
@@ -144,9 +164,18 @@ public record AgentConfig(
      * Argo CD's application stream; each app's manifests are read at its synced revision every {@code pollInterval}
      * and whenever the stream reports a change; the list is read again every {@code relistInterval}.
      */
-    public record ArgoCd(String server, Path tokenFile, Path caFile, Boolean insecure, String rootPath,
-                         Duration requestTimeout, List<String> projects, String selector, String appNamespace,
-                         Duration pollInterval, Duration relistInterval) {
+    public record ArgoCd(
+            String server,
+            Path tokenFile,
+            Path caFile,
+            Boolean insecure,
+            String rootPath,
+            Duration requestTimeout,
+            List<String> projects,
+            String selector,
+            String appNamespace,
+            Duration pollInterval,
+            Duration relistInterval) {
         public ArgoCd {
             projects = projects == null ? List.of() : List.copyOf(projects);
             pollInterval = pollInterval == null ? Duration.ofMinutes(3) : pollInterval;
@@ -159,8 +188,7 @@ public record AgentConfig(
 
         /** The connection settings. */
         public ArgoCdConnection connection() {
-            return new ArgoCdConnection(server, tokenFile, caFile, insecure, rootPath,
-                    requestTimeout);
+            return new ArgoCdConnection(server, tokenFile, caFile, insecure, rootPath, requestTimeout);
         }
     }
 
@@ -168,8 +196,15 @@ public record AgentConfig(
      * Apps rendered from Git by the agent itself (see {@link GitAppSpec} for one app's settings), the shared clone
      * cache, and the push webhook ({@code POST /hooks/git}, GitHub or GitLab, secret from a file).
      */
-    public record Git(Path cacheDir, Path webhookSecretFile, Duration minFetchInterval, Long renderCacheBytes,
-                      Duration renderTimeout, Path kustomizeBinary, Path helmBinary, List<GitAppSpec> apps) {
+    public record Git(
+            Path cacheDir,
+            Path webhookSecretFile,
+            Duration minFetchInterval,
+            Long renderCacheBytes,
+            Duration renderTimeout,
+            Path kustomizeBinary,
+            Path helmBinary,
+            List<GitAppSpec> apps) {
         public Git {
             cacheDir = cacheDir == null ? Path.of(System.getProperty("java.io.tmpdir"), "driftwatch-git") : cacheDir;
             minFetchInterval = minFetchInterval == null ? Duration.ofSeconds(10) : minFetchInterval;
@@ -187,8 +222,13 @@ public record AgentConfig(
     }
 
     /** Lease-based leader election among agent replicas; only the leader diffs and emits. */
-    public record LeaderElection(Boolean enabled, String leaseName, String leaseNamespace, Duration leaseDuration,
-                                 Duration renewDeadline, Duration retryPeriod) {
+    public record LeaderElection(
+            Boolean enabled,
+            String leaseName,
+            String leaseNamespace,
+            Duration leaseDuration,
+            Duration renewDeadline,
+            Duration retryPeriod) {
         public LeaderElection {
             enabled = enabled == null || enabled;
             leaseName = leaseName == null ? "driftwatch-agent" : leaseName;
@@ -232,9 +272,19 @@ public record AgentConfig(
      * {@code outboxPath} is set, else in memory), bounded by count and bytes; full snapshots, heartbeats and the
      * agent's metrics on timers.
      */
-    public record Hub(String url, Path tokenFile, Path caFile, Boolean insecure, Path outboxPath, Integer outboxMaxEvents,
-                      Long outboxMaxBytes, Duration snapshotInterval, Duration heartbeatInterval, Integer batchSize,
-                      Duration requestTimeout, Duration metricsInterval) {
+    public record Hub(
+            String url,
+            Path tokenFile,
+            Path caFile,
+            Boolean insecure,
+            Path outboxPath,
+            Integer outboxMaxEvents,
+            Long outboxMaxBytes,
+            Duration snapshotInterval,
+            Duration heartbeatInterval,
+            Integer batchSize,
+            Duration requestTimeout,
+            Duration metricsInterval) {
         static final Hub DISABLED = new Hub(null, null, null, null, null, null, null, null, null, null, null, null);
 
         public Hub {

@@ -13,8 +13,8 @@ import java.util.List;
  * {@code applications, get} is enough), and TLS trust: the JVM's CAs, the CAs of {@code caFile}, or — explicitly —
  * none ({@code insecure}).
  */
-public record ArgoCdConnection(String server, Path tokenFile, Path caFile, Boolean insecure, String rootPath,
-                               Duration requestTimeout) {
+public record ArgoCdConnection(
+        String server, Path tokenFile, Path caFile, Boolean insecure, String rootPath, Duration requestTimeout) {
 
     public ArgoCdConnection {
         insecure = insecure != null && insecure;
@@ -25,7 +25,8 @@ public record ArgoCdConnection(String server, Path tokenFile, Path caFile, Boole
     /** The base URI calls are made against: server plus root path, no trailing slash. */
     public URI baseUri() {
         String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
-        String root = rootPath.isEmpty() || rootPath.equals("/") ? ""
+        String root = rootPath.isEmpty() || rootPath.equals("/")
+                ? ""
                 : (rootPath.startsWith("/") ? rootPath : "/" + rootPath).replaceAll("/+$", "");
         return URI.create(base + root);
     }

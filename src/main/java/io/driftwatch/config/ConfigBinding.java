@@ -35,8 +35,7 @@ final class ConfigBinding<T> {
     private final List<String> removedPaths = new ArrayList<>();
     private T value;
 
-    private ConfigBinding() {
-    }
+    private ConfigBinding() {}
 
     /** Binds {@code tree} (modified: bad nodes are removed); the value is null only if the root itself is unusable. */
     static <T> ConfigBinding<T> bind(ObjectMapper mapper, ObjectNode tree, Class<T> type) {
@@ -74,8 +73,9 @@ final class ConfigBinding<T> {
      * that took its place is not reported again as missing or wrong.
      */
     boolean alreadyReported(String problem) {
-        return removedPaths.stream().anyMatch(p -> problem.startsWith(p + ":") || problem.startsWith(p + ".")
-                || problem.startsWith(p + "["));
+        return removedPaths.stream()
+                .anyMatch(
+                        p -> problem.startsWith(p + ":") || problem.startsWith(p + ".") || problem.startsWith(p + "["));
     }
 
     /** Problems of a setting that names a file the process must read: absent, a directory, or unreadable. */
@@ -119,15 +119,21 @@ final class ConfigBinding<T> {
     }
 
     private static JsonNode step(JsonNode node, JsonMappingException.Reference ref) {
-        JsonNode next = ref.getFieldName() != null ? node.get(ref.getFieldName())
+        JsonNode next = ref.getFieldName() != null
+                ? node.get(ref.getFieldName())
                 : ref.getIndex() >= 0 ? node.get(ref.getIndex()) : null;
         return next == null || next.isMissingNode() ? null : next;
     }
 
     private static String message(JsonMappingException e, JsonNode tree) {
         if (e instanceof UnrecognizedPropertyException u) {
-            return "unknown setting (known: " + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
-                    .reduce((a, b) -> a + ", " + b).orElse("none") + ")";
+            return "unknown setting (known: "
+                    + u.getKnownPropertyIds().stream()
+                            .map(Object::toString)
+                            .sorted()
+                            .reduce((a, b) -> a + ", " + b)
+                            .orElse("none")
+                    + ")";
         }
         if (e instanceof InvalidFormatException f) {
             return shown(f.getValue()) + " is not " + expected(f.getTargetType());
@@ -139,7 +145,9 @@ final class ConfigBinding<T> {
             JsonNode node = at(tree, e.getPath());
             return "expected " + expected(m.getTargetType()) + (node == null ? "" : ", got " + kind(node));
         }
-        if (e instanceof ValueInstantiationException && e.getCause() != null && e.getCause().getMessage() != null) {
+        if (e instanceof ValueInstantiationException
+                && e.getCause() != null
+                && e.getCause().getMessage() != null) {
             return e.getCause().getMessage();
         }
         return withoutClassNames(e.getOriginalMessage());
@@ -173,8 +181,12 @@ final class ConfigBinding<T> {
 
     /** What a setting of this Java type looks like in YAML. */
     static String expected(Class<?> type) {
-        if (type == int.class || type == Integer.class || type == long.class || type == Long.class
-                || type == short.class || type == Short.class) {
+        if (type == int.class
+                || type == Integer.class
+                || type == long.class
+                || type == Long.class
+                || type == short.class
+                || type == Short.class) {
             return "a whole number";
         }
         if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
@@ -193,7 +205,12 @@ final class ConfigBinding<T> {
             return "a file path";
         }
         if (type.isEnum()) {
-            return "one of " + String.join(", ", Arrays.stream(type.getEnumConstants()).map(Object::toString).toList());
+            return "one of "
+                    + String.join(
+                            ", ",
+                            Arrays.stream(type.getEnumConstants())
+                                    .map(Object::toString)
+                                    .toList());
         }
         if (Collection.class.isAssignableFrom(type) || type.isArray()) {
             return "a list";
@@ -203,7 +220,8 @@ final class ConfigBinding<T> {
 
     /** Jackson's fallback messages name types in backticks ({@code `java.lang.String`}); say them in YAML terms. */
     static String withoutClassNames(String message) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`([\\w.$]+)(<[^`]*>)?`").matcher(message);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("`([\\w.$]+)(<[^`]*>)?`").matcher(message);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String name = m.group(1);

@@ -21,6 +21,7 @@ final class ConfigFile {
 
     /** A configuration is a few KiB; inline Helm values may make it a few hundred. */
     static final long MAX_BYTES = 1L << 20;
+
     static final int MAX_DEPTH = 64;
 
     private static final ObjectMapper READER;
@@ -29,14 +30,17 @@ final class ConfigFile {
         org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
         options.setCodePointLimit((int) MAX_BYTES);
         options.setNestingDepthLimit(MAX_DEPTH);
-        READER = new ObjectMapper(YAMLFactory.builder().loaderOptions(options)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
-                        .maxStringLength((int) MAX_BYTES).build())
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+        READER = new ObjectMapper(YAMLFactory.builder()
+                .loaderOptions(options)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_DEPTH)
+                        .maxStringLength((int) MAX_BYTES)
+                        .build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build());
     }
 
-    private ConfigFile() {
-    }
+    private ConfigFile() {}
 
     /** The file's root mapping (empty for an empty file), or a {@link ConfigException} naming the file. */
     static ObjectNode read(Path file) {

@@ -27,21 +27,23 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
 
-    private static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+    private static final Path SERVICE_ACCOUNT_NAMESPACE =
+            Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
     /** Environment variables that override single settings: name → (config path, value conversion). */
     static final Map<String, EnvOverride> ENV_OVERRIDES = new LinkedHashMap<>();
 
-    record EnvOverride(String path, Function<String, Object> convert) {
-    }
+    record EnvOverride(String path, Function<String, Object> convert) {}
 
     static {
         ENV_OVERRIDES.put("DRIFTWATCH_CLUSTER", new EnvOverride("cluster", v -> v));
         ENV_OVERRIDES.put("DRIFTWATCH_CLUSTER_LABELS", new EnvOverride("clusterLabels", ConfigLoader::labels));
         ENV_OVERRIDES.put("DRIFTWATCH_HTTP_HOST", new EnvOverride("http.host", v -> v));
         ENV_OVERRIDES.put("DRIFTWATCH_HTTP_PORT", new EnvOverride("http.port", Integer::valueOf));
-        ENV_OVERRIDES.put("DRIFTWATCH_RESYNC_INTERVAL_SECONDS", new EnvOverride("resyncInterval", v -> Long.parseLong(v) + "s"));
-        ENV_OVERRIDES.put("DRIFTWATCH_LEADER_ELECTION_ENABLED", new EnvOverride("leaderElection.enabled", ConfigLoader::bool));
+        ENV_OVERRIDES.put(
+                "DRIFTWATCH_RESYNC_INTERVAL_SECONDS", new EnvOverride("resyncInterval", v -> Long.parseLong(v) + "s"));
+        ENV_OVERRIDES.put(
+                "DRIFTWATCH_LEADER_ELECTION_ENABLED", new EnvOverride("leaderElection.enabled", ConfigLoader::bool));
         ENV_OVERRIDES.put("DRIFTWATCH_LEASE_NAMESPACE", new EnvOverride("leaderElection.leaseNamespace", v -> v));
         ENV_OVERRIDES.put("DRIFTWATCH_EVENTS_ENABLED", new EnvOverride("events.enabled", ConfigLoader::bool));
         ENV_OVERRIDES.put("DRIFTWATCH_MAX_DRIFT_SERIES", new EnvOverride("metrics.maxDriftSeries", Integer::valueOf));
@@ -57,8 +59,7 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /**
      * Reads, binds and validates {@code file}. {@code droppedMetricLabels}: the label names the agent's meter registry
@@ -70,8 +71,8 @@ public final class ConfigLoader {
     }
 
     /** Binds and validates an already-parsed tree (the environment's overrides applied first). */
-    public static AgentConfig bind(ObjectNode tree, Map<String, String> env, String source,
-            Set<String> droppedMetricLabels) {
+    public static AgentConfig bind(
+            ObjectNode tree, Map<String, String> env, String source, Set<String> droppedMetricLabels) {
         List<String> problems = new ArrayList<>();
         applyOverrides(tree, env, ENV_OVERRIDES, problems);
         if (!problems.isEmpty()) {
@@ -79,8 +80,9 @@ public final class ConfigLoader {
         }
         ConfigBinding<AgentConfig> binding = ConfigBinding.bind(YAML, tree, AgentConfig.class);
         problems.addAll(binding.problems());
-        AgentConfig config = binding.value() != null ? binding.value() : new AgentConfig(null, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+        AgentConfig config = binding.value() != null
+                ? binding.value()
+                : new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
         config = withLeaseNamespace(config, env);
         List<String> invalid = new ArrayList<>();
         validate(config, droppedMetricLabels, invalid);
@@ -95,13 +97,15 @@ public final class ConfigLoader {
     public static String describe(AgentConfig config) {
         try {
             return new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
-                    .registerModule(new SimpleModule().addSerializer(Duration.class,
-                            new com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase(Duration.class) {
-                                @Override
-                                public String valueToString(Object value) {
-                                    return Durations.format((Duration) value);
-                                }
-                            }))
+                    .registerModule(new SimpleModule()
+                            .addSerializer(
+                                    Duration.class,
+                                    new com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase(Duration.class) {
+                                        @Override
+                                        public String valueToString(Object value) {
+                                            return Durations.format((Duration) value);
+                                        }
+                                    }))
                     .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                     .writeValueAsString(config);
         } catch (JsonProcessingException e) {
@@ -109,8 +113,8 @@ public final class ConfigLoader {
         }
     }
 
-    static void applyOverrides(ObjectNode tree, Map<String, String> env, Map<String, EnvOverride> overrides,
-            List<String> problems) {
+    static void applyOverrides(
+            ObjectNode tree, Map<String, String> env, Map<String, EnvOverride> overrides, List<String> problems) {
         overrides.forEach((name, override) -> {
             String value = env.get(name);
             if (value == null || value.isBlank()) {
@@ -147,10 +151,26 @@ public final class ConfigLoader {
         if (namespace == null) {
             return config;
         }
-        return new AgentConfig(config.cluster(), config.clusterLabels(), config.http(), config.scope(), config.diff(),
-                config.resyncInterval(), config.sources(), new AgentConfig.LeaderElection(le.enabled(), le.leaseName(),
-                namespace, le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
-                config.events(), config.metrics(), config.stateFile(), config.shutdownTimeout(), config.hub());
+        return new AgentConfig(
+                config.cluster(),
+                config.clusterLabels(),
+                config.http(),
+                config.scope(),
+                config.diff(),
+                config.resyncInterval(),
+                config.sources(),
+                new AgentConfig.LeaderElection(
+                        le.enabled(),
+                        le.leaseName(),
+                        namespace,
+                        le.leaseDuration(),
+                        le.renewDeadline(),
+                        le.retryPeriod()),
+                config.events(),
+                config.metrics(),
+                config.stateFile(),
+                config.shutdownTimeout(),
+                config.hub());
     }
 
     /** A cluster label's name as a Prometheus label (what {@code driftwatch_cluster_info} carries). */
@@ -171,13 +191,18 @@ public final class ConfigLoader {
         }
         for (String key : c.clusterLabels().keySet()) {
             String name = metricLabelName(key);
-            String why = name.equals("cluster") ? "it is the agent's own label"
-                    : name.startsWith("__") ? "names starting with __ are reserved by Prometheus"
-                    : droppedMetricLabels.contains(name) ? "Vert.x's metrics drop " + String.join(", ",
-                            new java.util.TreeSet<>(droppedMetricLabels)) + " from every series" : null;
+            String why = name.equals("cluster")
+                    ? "it is the agent's own label"
+                    : name.startsWith("__")
+                            ? "names starting with __ are reserved by Prometheus"
+                            : droppedMetricLabels.contains(name)
+                                    ? "Vert.x's metrics drop "
+                                            + String.join(", ", new java.util.TreeSet<>(droppedMetricLabels))
+                                            + " from every series"
+                                    : null;
             if (why != null) {
-                problems.add("clusterLabels." + key + ": the agent's metrics cannot carry a label named " + name
-                        + " (" + why + "); choose another name");
+                problems.add("clusterLabels." + key + ": the agent's metrics cannot carry a label named " + name + " ("
+                        + why + "); choose another name");
             }
         }
         if (c.metrics().maxDriftSeries() < 0) {
@@ -316,7 +341,8 @@ public final class ConfigLoader {
         }
         try {
             java.net.URI uri = otlp.url() == null ? null : java.net.URI.create(otlp.url());
-            if (uri == null || !"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())
+            if (uri == null
+                    || !"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())
                     || uri.getHost() == null) {
                 problems.add("metrics.otlp.url: required, the http(s) URL of an OTLP/HTTP metrics endpoint "
                         + "(e.g. http://otel-collector:4318/v1/metrics)");

@@ -13,8 +13,7 @@ public final class Durations {
 
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** Parses {@code 1h30m}-style text, ISO-8601 ({@code PT10M}) or a plain number of seconds. */
     public static Duration parse(String text) {

@@ -45,9 +45,18 @@ import java.util.regex.Pattern;
  * Missing optional settings take their defaults in the constructor; {@link #problems()} checks the rest and names the
  * setting that is wrong, e.g. {@code apps[shop].repoUrl: required}.
  */
-public record GitAppSpec(String name, String repoUrl, String revision, String path, String targetNamespace,
-                         Renderer renderer, Helm helm, Auth auth,
-                         @JsonDeserialize(using = Durations.Deserializer.class) Duration pollInterval) {
+public record GitAppSpec(
+        String name,
+        String repoUrl,
+        String revision,
+        String path,
+        String targetNamespace,
+        Renderer renderer,
+        Helm helm,
+        Auth auth,
+
+        @JsonDeserialize(using = Durations.Deserializer.class)
+        Duration pollInterval) {
 
     public static final String DEFAULT_REVISION = "HEAD";
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(60);
@@ -66,14 +75,18 @@ public record GitAppSpec(String name, String repoUrl, String revision, String pa
 
     /** How the directory at {@link #path} becomes objects. */
     public enum Renderer {
-        AUTO, PLAIN, KUSTOMIZE, HELM;
+        AUTO,
+        PLAIN,
+        KUSTOMIZE,
+        HELM;
 
         @JsonCreator
         public static Renderer of(String value) {
             try {
                 return valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException unknown) {
-                throw new IllegalArgumentException("renderer '" + value + "' is not one of auto, plain, kustomize, helm");
+                throw new IllegalArgumentException(
+                        "renderer '" + value + "' is not one of auto, plain, kustomize, helm");
             }
         }
     }
@@ -97,7 +110,8 @@ public record GitAppSpec(String name, String repoUrl, String revision, String pa
 
     /** Whether a token is sent as HTTP basic auth (password) or as a bearer token. */
     public enum TokenScheme {
-        BASIC, BEARER;
+        BASIC,
+        BEARER;
 
         @JsonCreator
         public static TokenScheme of(String value) {
@@ -113,8 +127,13 @@ public record GitAppSpec(String name, String repoUrl, String revision, String pa
      * Credentials, each in a file read at use time (so rotated secrets are picked up and nothing is kept in memory).
      * A token goes with HTTPS; username/password files with HTTPS; a key file and known_hosts with SSH.
      */
-    public record Auth(Path tokenFile, TokenScheme tokenScheme, Path usernameFile, Path passwordFile, Path sshKeyFile,
-                       Path knownHostsFile) {
+    public record Auth(
+            Path tokenFile,
+            TokenScheme tokenScheme,
+            Path usernameFile,
+            Path passwordFile,
+            Path sshKeyFile,
+            Path knownHostsFile) {
         public static final Auth NONE = new Auth(null, null, null, null, null, null);
 
         public Auth {
@@ -147,7 +166,8 @@ public record GitAppSpec(String name, String repoUrl, String revision, String pa
         if (name == null || name.isBlank()) {
             problems.add(at + "name: required");
         } else if (!NAME.matcher(name).matches()) {
-            problems.add(at + "name: '" + name + "' must be a valid label value (letters, digits, -, _, ., at most 63)");
+            problems.add(
+                    at + "name: '" + name + "' must be a valid label value (letters, digits, -, _, ., at most 63)");
         }
         if (repoUrl == null || repoUrl.isBlank()) {
             problems.add(at + "repoUrl: required");
@@ -166,12 +186,16 @@ public record GitAppSpec(String name, String repoUrl, String revision, String pa
             problems.add(at + "pollInterval: must be at least 1s, was " + pollInterval);
         }
         if (renderer != Renderer.HELM && renderer != Renderer.AUTO && !helm.equals(Helm.NONE)) {
-            problems.add(at + "helm: only for renderer helm or auto, renderer is " + renderer.name().toLowerCase(Locale.ROOT));
+            problems.add(at + "helm: only for renderer helm or auto, renderer is "
+                    + renderer.name().toLowerCase(Locale.ROOT));
         }
         if (helm.releaseName() != null && !DNS_LABEL.matcher(helm.releaseName()).matches()) {
             problems.add(at + "helm.releaseName: '" + helm.releaseName() + "' is not a valid release name");
         }
-        if (helm.releaseName() == null && name != null && !name.isBlank() && (renderer == Renderer.HELM)
+        if (helm.releaseName() == null
+                && name != null
+                && !name.isBlank()
+                && (renderer == Renderer.HELM)
                 && !DNS_LABEL.matcher(name).matches()) {
             problems.add(at + "helm.releaseName: required because the name '" + name + "' is not a valid release name");
         }

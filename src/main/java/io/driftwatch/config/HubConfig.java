@@ -38,8 +38,15 @@ public record HubConfig(
      * within {@code requestTimeout} gets 503 and its connection is closed; request heads are at most
      * {@code maxHeaderBytes}.
      */
-    public record Listen(String host, Integer port, Path tlsCertFile, Path tlsKeyFile, Duration idleTimeout,
-                         Duration headerTimeout, Duration requestTimeout, Integer maxHeaderBytes) {
+    public record Listen(
+            String host,
+            Integer port,
+            Path tlsCertFile,
+            Path tlsKeyFile,
+            Duration idleTimeout,
+            Duration headerTimeout,
+            Duration requestTimeout,
+            Integer maxHeaderBytes) {
         public Listen {
             host = host == null ? "0.0.0.0" : host;
             port = port == null ? 8443 : port;
@@ -55,8 +62,13 @@ public record HubConfig(
     }
 
     /** {@code sqlite} (a file, zero setup) or {@code postgresql} (shared by several hub replicas). */
-    public record Storage(String type, Path sqlitePath, String postgresUrl, String postgresUser,
-                          Path postgresPasswordFile, Integer poolSize) {
+    public record Storage(
+            String type,
+            Path sqlitePath,
+            String postgresUrl,
+            String postgresUser,
+            Path postgresPasswordFile,
+            Integer poolSize) {
         public Storage {
             type = type == null ? "sqlite" : type;
             sqlitePath = sqlitePath == null ? Path.of("driftwatch-hub.db") : sqlitePath;
@@ -69,12 +81,10 @@ public record HubConfig(
     }
 
     /** A cluster allowed to push, and the SHA-256 (hex) of its bearer token. */
-    public record ClusterToken(String name, String tokenSha256) {
-    }
+    public record ClusterToken(String name, String tokenSha256) {}
 
     /** A reader of the API (Grafana, a CLI user), and the SHA-256 (hex) of its bearer token. */
-    public record ReadToken(String name, String tokenSha256) {
-    }
+    public record ReadToken(String name, String tokenSha256) {}
 
     /**
      * Request limits: bytes per request body, events per batch, drifts per snapshot, and how far in the future an
@@ -104,8 +114,12 @@ public record HubConfig(
      * and the relay of the agents' own metrics ({@code /metrics/agents}): when an agent process that stopped pushing
      * is forgotten, and how many series one cluster's agents may have relayed.
      */
-    public record Metrics(Duration refreshInterval, List<String> clusterInfoLabels, Integer maxDriftSeries,
-                          Duration relayStaleAfter, Integer relayMaxSeriesPerCluster) {
+    public record Metrics(
+            Duration refreshInterval,
+            List<String> clusterInfoLabels,
+            Integer maxDriftSeries,
+            Duration relayStaleAfter,
+            Integer relayMaxSeriesPerCluster) {
         public Metrics {
             refreshInterval = refreshInterval == null ? Duration.ofSeconds(15) : refreshInterval;
             clusterInfoLabels = clusterInfoLabels == null ? List.of("env", "region") : List.copyOf(clusterInfoLabels);

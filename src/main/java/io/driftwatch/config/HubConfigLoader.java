@@ -24,6 +24,7 @@ public final class HubConfigLoader {
 
     /** Cluster names travel in URLs, metric labels and SQL keys: keep them DNS-label-like. */
     public static final Pattern CLUSTER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}");
+
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     static final Map<String, ConfigLoader.EnvOverride> ENV_OVERRIDES = new LinkedHashMap<>();
@@ -35,11 +36,14 @@ public final class HubConfigLoader {
         ENV_OVERRIDES.put("DRIFTWATCH_HUB_SQLITE_PATH", new ConfigLoader.EnvOverride("storage.sqlitePath", v -> v));
         ENV_OVERRIDES.put("DRIFTWATCH_HUB_POSTGRES_URL", new ConfigLoader.EnvOverride("storage.postgresUrl", v -> v));
         ENV_OVERRIDES.put("DRIFTWATCH_HUB_POSTGRES_USER", new ConfigLoader.EnvOverride("storage.postgresUser", v -> v));
-        ENV_OVERRIDES.put("DRIFTWATCH_HUB_POSTGRES_PASSWORD_FILE",
+        ENV_OVERRIDES.put(
+                "DRIFTWATCH_HUB_POSTGRES_PASSWORD_FILE",
                 new ConfigLoader.EnvOverride("storage.postgresPasswordFile", v -> v));
-        ENV_OVERRIDES.put("DRIFTWATCH_HUB_MAX_DRIFT_SERIES",
+        ENV_OVERRIDES.put(
+                "DRIFTWATCH_HUB_MAX_DRIFT_SERIES",
                 new ConfigLoader.EnvOverride("metrics.maxDriftSeries", Integer::valueOf));
-        ENV_OVERRIDES.put("DRIFTWATCH_HUB_RETENTION_DAYS",
+        ENV_OVERRIDES.put(
+                "DRIFTWATCH_HUB_RETENTION_DAYS",
                 new ConfigLoader.EnvOverride("retention.history", v -> Long.parseLong(v) + "d"));
     }
 
@@ -48,8 +52,7 @@ public final class HubConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    private HubConfigLoader() {
-    }
+    private HubConfigLoader() {}
 
     public static HubConfig load(Path file, Map<String, String> env) {
         return bind(ConfigFile.read(file), env, file.toString());
@@ -64,7 +67,8 @@ public final class HubConfigLoader {
         }
         ConfigBinding<HubConfig> binding = ConfigBinding.bind(YAML, tree, HubConfig.class);
         problems.addAll(binding.problems());
-        HubConfig config = binding.value() != null ? binding.value()
+        HubConfig config = binding.value() != null
+                ? binding.value()
                 : new HubConfig(null, null, null, null, null, null, null, null, null);
         List<String> invalid = new ArrayList<>();
         validate(config, invalid);
@@ -80,10 +84,15 @@ public final class HubConfigLoader {
         return "listen " + config.listen().host() + ":" + config.listen().port()
                 + (config.listen().tls() ? " (TLS)" : " (plain HTTP)")
                 + ", storage " + config.storage().type()
-                + (config.storage().postgres() ? " " + config.storage().postgresUrl() : " " + config.storage().sqlitePath())
-                + ", clusters " + config.clusters().stream().map(HubConfig.ClusterToken::name).toList()
-                + ", read tokens " + config.readTokens().stream().map(HubConfig.ReadToken::name).toList()
-                + ", limits " + config.limits() + ", retention " + Durations.format(config.retention().history())
+                + (config.storage().postgres()
+                        ? " " + config.storage().postgresUrl()
+                        : " " + config.storage().sqlitePath())
+                + ", clusters "
+                + config.clusters().stream().map(HubConfig.ClusterToken::name).toList()
+                + ", read tokens "
+                + config.readTokens().stream().map(HubConfig.ReadToken::name).toList()
+                + ", limits " + config.limits() + ", retention "
+                + Durations.format(config.retention().history())
                 + ", agentDownAfter " + Durations.format(config.agentDownAfter())
                 + ", maxDriftSeries " + config.metrics().maxDriftSeries();
     }
@@ -101,7 +110,9 @@ public final class HubConfigLoader {
             }
         }
         HubConfig.Listen l0 = c.listen();
-        for (var t : List.of(Map.entry("idleTimeout", l0.idleTimeout()), Map.entry("headerTimeout", l0.headerTimeout()),
+        for (var t : List.of(
+                Map.entry("idleTimeout", l0.idleTimeout()),
+                Map.entry("headerTimeout", l0.headerTimeout()),
                 Map.entry("requestTimeout", l0.requestTimeout()))) {
             if (t.getValue().compareTo(Duration.ofMillis(100)) < 0) {
                 problems.add("listen." + t.getKey() + ": must be at least 100ms");
@@ -188,10 +199,13 @@ public final class HubConfigLoader {
             }
             case "postgresql" -> {
                 if (s.postgresUrl() == null || !s.postgresUrl().startsWith("jdbc:postgresql://")) {
-                    problems.add("storage.postgresUrl: required for postgresql, e.g. jdbc:postgresql://db:5432/driftwatch");
+                    problems.add(
+                            "storage.postgresUrl: required for postgresql, e.g. jdbc:postgresql://db:5432/driftwatch");
                 }
-                if (s.postgresPasswordFile() != null && ConfigBinding.unreadableFile(s.postgresPasswordFile()) != null) {
-                    problems.add("storage.postgresPasswordFile: " + ConfigBinding.unreadableFile(s.postgresPasswordFile()));
+                if (s.postgresPasswordFile() != null
+                        && ConfigBinding.unreadableFile(s.postgresPasswordFile()) != null) {
+                    problems.add(
+                            "storage.postgresPasswordFile: " + ConfigBinding.unreadableFile(s.postgresPasswordFile()));
                 }
             }
             default -> problems.add("storage.type: '" + s.type() + "' is not sqlite or postgresql");

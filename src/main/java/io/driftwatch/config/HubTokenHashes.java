@@ -28,13 +28,28 @@ final class HubTokenHashes {
     /** What documentation and examples put where a hash belongs (REPLACE-ME, CHANGE_ME, {@code <...>}, TODO). */
     private static final Pattern PLACEHOLDER =
             Pattern.compile("(?i).*(replace|change[-_ ]?me|todo|fixme|placeholder|<[^>]*>|x{6,}).*");
-    private static final List<String> WELL_KNOWN = List.of("", "secret", "test", "password", "changeme", "admin",
-            "token", "driftwatch", "example", "hub", "agent", "reader", "grafana", "123456", "letmein", "default");
+
+    private static final List<String> WELL_KNOWN = List.of(
+            "",
+            "secret",
+            "test",
+            "password",
+            "changeme",
+            "admin",
+            "token",
+            "driftwatch",
+            "example",
+            "hub",
+            "agent",
+            "reader",
+            "grafana",
+            "123456",
+            "letmein",
+            "default");
     private static final Map<String, String> WELL_KNOWN_HASHES = wellKnownHashes();
     private static final Set<String> ENTRY_LISTS = Set.of("clusters", "readTokens");
 
-    private HubTokenHashes() {
-    }
+    private HubTokenHashes() {}
 
     /**
      * Replaces every {@code tokenSha256File: PATH} in {@code clusters[]} and {@code readTokens[]} by
@@ -64,7 +79,9 @@ final class HubTokenHashes {
             return;
         }
         try {
-            entry.put("tokenSha256", Files.readString(path, StandardCharsets.UTF_8).strip());
+            entry.put(
+                    "tokenSha256",
+                    Files.readString(path, StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
             problems.add(at + ".tokenSha256File: cannot read " + path + ": " + e.getMessage());
         }
@@ -91,7 +108,8 @@ final class HubTokenHashes {
         try {
             for (String word : WELL_KNOWN) {
                 for (String variant : new LinkedHashSet<>(List.of(word, word.toUpperCase(Locale.ROOT)))) {
-                    byte[] digest = MessageDigest.getInstance("SHA-256").digest(variant.getBytes(StandardCharsets.UTF_8));
+                    byte[] digest =
+                            MessageDigest.getInstance("SHA-256").digest(variant.getBytes(StandardCharsets.UTF_8));
                     hashes.put(HexFormat.of().formatHex(digest), variant);
                 }
             }

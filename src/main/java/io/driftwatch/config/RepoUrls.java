@@ -16,8 +16,7 @@ public final class RepoUrls {
 
     private static final Set<String> SCHEMES = Set.of("http", "https", "ssh", "git", "file");
 
-    private RepoUrls() {
-    }
+    private RepoUrls() {}
 
     /** Why {@code url} cannot be used, or empty if it can. */
     public static Optional<String> check(String url) {
@@ -83,7 +82,7 @@ public final class RepoUrls {
         while (path.startsWith("/")) {
             path = path.substring(1);
         }
-        if (path.startsWith("~")) {        // ssh://host/~user/repo
+        if (path.startsWith("~")) { // ssh://host/~user/repo
             path = path.substring(1);
         }
         return u.getHost().toLowerCase(Locale.ROOT) + "/" + path;

@@ -8,8 +8,8 @@ import io.driftwatch.config.HubConfigLoader;
 import io.driftwatch.diff.Drift;
 import io.driftwatch.diff.DriftReport;
 import io.driftwatch.diff.ReportText;
-import io.driftwatch.emit.AgentMetrics;
 import io.driftwatch.drift.DriftRecord;
+import io.driftwatch.emit.AgentMetrics;
 import io.driftwatch.hub.HubServer;
 import io.driftwatch.hub.TokenHash;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -51,6 +51,7 @@ public final class Demo implements AutoCloseable {
 
     /** The cluster name the agent reports under. */
     public static final String CLUSTER = "demo";
+
     public static final String NAMESPACE = "shop";
     public static final String DEPLOYMENT = "storefront";
     /** The field manager {@code kubectl edit} writes with. */
@@ -75,7 +76,8 @@ public final class Demo implements AutoCloseable {
                 throw new IllegalArgumentException("ports must be between 0 (any free port) and 65535");
             }
             if (agentPort != 0 && agentPort == hubPort) {
-                throw new IllegalArgumentException("--agent-port and --hub-port must differ (both are " + agentPort + ")");
+                throw new IllegalArgumentException(
+                        "--agent-port and --hub-port must differ (both are " + agentPort + ")");
             }
         }
 
@@ -111,7 +113,8 @@ public final class Demo implements AutoCloseable {
     private final PrintStream out;
     private final Path workDir;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private DemoCluster cluster;
     private HubServer hub;
     private Agent agent;
@@ -144,37 +147,62 @@ public final class Demo implements AutoCloseable {
         cluster.limits().forEach(l -> out.println("      limit of this backend: " + l));
 
         ExampleRepo repo = ExampleRepo.create(workDir.resolve("repo"));
-        step(2, "example Git repository " + repo.url() + " (commit " + repo.commit().substring(0, 7) + ", "
-                + ExampleRepo.FILES.size() + " manifests under " + ExampleRepo.APP_PATH + ")");
+        step(
+                2,
+                "example Git repository " + repo.url() + " (commit "
+                        + repo.commit().substring(0, 7) + ", " + ExampleRepo.FILES.size() + " manifests under "
+                        + ExampleRepo.APP_PATH + ")");
 
         String agentToken = newToken();
         String readToken = newToken();
         Path agentTokenFile = secretFile("agent-token", agentToken);
         readTokenFile = secretFile("read-token", readToken);
         hub = startHub(settings.hubPort(), agentToken, readToken);
-        step(3, "hub on " + hubUrl() + " (SQLite " + workDir.resolve("hub.db") + ", config " + workDir.resolve("hub.yaml")
-                + ")");
+        step(
+                3,
+                "hub on " + hubUrl() + " (SQLite " + workDir.resolve("hub.db") + ", config "
+                        + workDir.resolve("hub.yaml") + ")");
 
         List<String> applied = applyExample(repo);
-        step(4, (cluster.backend() == DemoCluster.Backend.REAL ? "applied the example with server-side apply as field "
-                + "manager " + DemoCluster.APPLIER : "created the example (no server-side apply here)") + ": "
-                + String.join(", ", applied));
+        step(
+                4,
+                (cluster.backend() == DemoCluster.Backend.REAL
+                                ? "applied the example with server-side apply as field " + "manager "
+                                        + DemoCluster.APPLIER
+                                : "created the example (no server-side apply here)")
+                        + ": "
+                        + String.join(", ", applied));
 
         agent = startAgent(settings.agentPort(), repo, agentTokenFile);
-        awaitTrue("the agent to be ready with no drift", () -> agent.ready() && agent.openDrifts().isEmpty(),
-                () -> "open drifts: " + agent.openDrifts().stream().map(r -> r.key().toString()).toList());
-        step(5, "agent on " + agentUrl() + " watches the cluster: " + ReportText.render(
-                DriftReport.of(applied.size(), List.of(), false), false).strip());
+        awaitTrue(
+                "the agent to be ready with no drift",
+                () -> agent.ready() && agent.openDrifts().isEmpty(),
+                () -> "open drifts: "
+                        + agent.openDrifts().stream()
+                                .map(r -> r.key().toString())
+                                .toList());
+        step(
+                5,
+                "agent on " + agentUrl() + " watches the cluster: "
+                        + ReportText.render(DriftReport.of(applied.size(), List.of(), false), false)
+                                .strip());
 
         editDeployment();
-        step(6, "out-of-band change, as `kubectl edit deployment/" + DEPLOYMENT + " -n " + NAMESPACE + "` would make "
-                + "it (field manager " + EDITOR + "): replicas 2 → 5, env LOG_LEVEL=debug added");
-        drift = awaitValue("the agent to detect the drift", this::deploymentDrift, () -> "open drifts: " + agent.openDrifts());
-        awaitTrue("the hub to list the drift", () -> hubListsDrift(drift.id()), () -> "not yet in " + hubUrl()
-                + "/api/v1/drifts");
+        step(
+                6,
+                "out-of-band change, as `kubectl edit deployment/" + DEPLOYMENT + " -n " + NAMESPACE + "` would make "
+                        + "it (field manager " + EDITOR + "): replicas 2 → 5, env LOG_LEVEL=debug added");
+        drift = awaitValue(
+                "the agent to detect the drift", this::deploymentDrift, () -> "open drifts: " + agent.openDrifts());
+        awaitTrue(
+                "the hub to list the drift",
+                () -> hubListsDrift(drift.id()),
+                () -> "not yet in " + hubUrl() + "/api/v1/drifts");
         // the hub's fleet gauges follow its store within its refresh interval: wait for them, so that the printed
         // /metrics URL shows the drift and the agent as up
-        awaitTrue("the hub's fleet metrics to show the drift", this::hubMetricsShowDrift,
+        awaitTrue(
+                "the hub's fleet metrics to show the drift",
+                this::hubMetricsShowDrift,
                 () -> "not yet in " + hubUrl() + "/metrics");
         printDrift(applied.size());
         printUrls();
@@ -195,8 +223,12 @@ public final class Demo implements AutoCloseable {
                 readTokens:
                 - {name: demo-reader, tokenSha256: %s}
                 metrics: {refreshInterval: 2s}
-                """.formatted(port, workDir.resolve("hub.db"), CLUSTER, TokenHash.sha256Hex(agentToken),
-                TokenHash.sha256Hex(readToken)));
+                """.formatted(
+                        port,
+                        workDir.resolve("hub.db"),
+                        CLUSTER,
+                        TokenHash.sha256Hex(agentToken),
+                        TokenHash.sha256Hex(readToken)));
         HubServer server = new HubServer(HubConfigLoader.load(file, Map.of()), Clock.systemUTC());
         running.push(server::stop);
         server.start().toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -206,12 +238,16 @@ public final class Demo implements AutoCloseable {
     private List<String> applyExample(ExampleRepo repo) {
         List<String> applied = new java.util.ArrayList<>();
         for (String file : ExampleRepo.FILES) {
-            for (HasMetadata object : cluster.client().load(
-                    new java.io.ByteArrayInputStream(ExampleRepo.manifest(file).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            for (HasMetadata object : cluster.client()
+                    .load(new java.io.ByteArrayInputStream(
+                            ExampleRepo.manifest(file).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                     .items()) {
                 cluster.apply(object, NAMESPACE);
-                applied.add(object.getKind() + " " + (object.getMetadata().getNamespace() == null ? ""
-                        : object.getMetadata().getNamespace() + "/") + object.getMetadata().getName());
+                applied.add(object.getKind() + " "
+                        + (object.getMetadata().getNamespace() == null
+                                ? ""
+                                : object.getMetadata().getNamespace() + "/")
+                        + object.getMetadata().getName());
             }
         }
         return applied;
@@ -236,9 +272,20 @@ public final class Demo implements AutoCloseable {
                   tokenFile: '%s'
                   heartbeatInterval: 5s
                   snapshotInterval: 30s
-                """.formatted(CLUSTER, port, workDir.resolve("git-cache"), ExampleRepo.APP, repo.url(),
-                ExampleRepo.BRANCH, ExampleRepo.APP_PATH, NAMESPACE, hubUrl(), tokenFile));
-        Agent started = new Agent(ConfigLoader.load(file, Map.of(), AgentMetrics.VERTX_DROPPED_LABELS), cluster.config(),
+                """.formatted(
+                        CLUSTER,
+                        port,
+                        workDir.resolve("git-cache"),
+                        ExampleRepo.APP,
+                        repo.url(),
+                        ExampleRepo.BRANCH,
+                        ExampleRepo.APP_PATH,
+                        NAMESPACE,
+                        hubUrl(),
+                        tokenFile));
+        Agent started = new Agent(
+                ConfigLoader.load(file, Map.of(), AgentMetrics.VERTX_DROPPED_LABELS),
+                cluster.config(),
                 Clock.systemUTC());
         running.push(started::stop);
         started.start().toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -246,8 +293,16 @@ public final class Demo implements AutoCloseable {
     }
 
     private void editDeployment() {
-        cluster.client().apps().deployments().inNamespace(NAMESPACE).withName(DEPLOYMENT)
-                .patch(new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager(EDITOR).build(),
+        cluster.client()
+                .apps()
+                .deployments()
+                .inNamespace(NAMESPACE)
+                .withName(DEPLOYMENT)
+                .patch(
+                        new PatchContext.Builder()
+                                .withPatchType(PatchType.JSON)
+                                .withFieldManager(EDITOR)
+                                .build(),
                         EDIT_PATCH);
     }
 
@@ -255,16 +310,23 @@ public final class Demo implements AutoCloseable {
     private DriftRecord deploymentDrift() {
         boolean attributable = cluster.backend() == DemoCluster.Backend.REAL;
         return agent.openDrifts().stream()
-                .filter(r -> r.key().kind().equals("Deployment") && r.key().name().equals(DEPLOYMENT))
-                .filter(r -> r.drift().changes().stream().anyMatch(c -> c.field().equals("spec.replicas")))
-                .filter(r -> !attributable || r.drift().changes().stream().anyMatch(c -> c.field().contains("LOG_LEVEL")))
-                .findFirst().orElse(null);
+                .filter(r ->
+                        r.key().kind().equals("Deployment") && r.key().name().equals(DEPLOYMENT))
+                .filter(r ->
+                        r.drift().changes().stream().anyMatch(c -> c.field().equals("spec.replicas")))
+                .filter(r -> !attributable
+                        || r.drift().changes().stream().anyMatch(c -> c.field().contains("LOG_LEVEL")))
+                .findFirst()
+                .orElse(null);
     }
 
     private boolean hubMetricsShowDrift() {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(hubUrl() + "/metrics"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(hubUrl() + "/metrics"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             String body = response.body();
             return response.statusCode() == 200
                     && body.contains("driftwatch_hub_agent_up{cluster=\"" + CLUSTER + "\"} 1")
@@ -279,9 +341,14 @@ public final class Demo implements AutoCloseable {
 
     private boolean hubListsDrift(String id) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(hubUrl() + "/api/v1/drifts"))
-                    .header("authorization", "Bearer " + Files.readString(readTokenFile).strip())
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(hubUrl() + "/api/v1/drifts"))
+                            .header(
+                                    "authorization",
+                                    "Bearer " + Files.readString(readTokenFile).strip())
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return false;
             }
@@ -304,12 +371,16 @@ public final class Demo implements AutoCloseable {
         out.println();
         out.println("Detected drift:");
         out.println();
-        out.print(ReportText.render(DriftReport.of(desired, List.of(d), false), false).indent(2));
+        out.print(ReportText.render(DriftReport.of(desired, List.of(d), false), false)
+                .indent(2));
         Instant now = Instant.now();
-        out.println("  what:  " + d.key().kind() + " " + d.key().displayName() + " " + d.type().json() + ": "
+        out.println("  what:  " + d.key().kind() + " " + d.key().displayName() + " "
+                + d.type().json() + ": "
                 + String.join(", ", d.changes().stream().map(c -> c.field()).toList()));
-        out.println("  who:   " + Optional.ofNullable(drift.manager()).map(m -> "field manager " + m)
-                .orElse("unknown (this API server keeps no managedFields)"));
+        out.println("  who:   "
+                + Optional.ofNullable(drift.manager())
+                        .map(m -> "field manager " + m)
+                        .orElse("unknown (this API server keeps no managedFields)"));
         out.println("  since: " + drift.onset().truncatedTo(ChronoUnit.SECONDS) + " (open for "
                 + drift.age(now).toSeconds() + " s; drift id " + drift.id() + ")");
         out.println("  hub:   listed by " + hubUrl() + "/api/v1/drifts for cluster " + CLUSTER);
@@ -325,8 +396,9 @@ public final class Demo implements AutoCloseable {
         out.println("  hub drifts     curl -H \"Authorization: Bearer $(cat " + readTokenFile + ")\" " + hubUrl()
                 + "/api/v1/drifts");
         out.println("  hub metrics    " + hubUrl() + "/metrics");
-        cluster.kubectl().ifPresent(k -> out.println("  kubectl        " + k + " -n " + NAMESPACE
-                + " scale deployment/" + DEPLOYMENT + " --replicas=2   (resolves the replicas part)"));
+        cluster.kubectl()
+                .ifPresent(k -> out.println("  kubectl        " + k + " -n " + NAMESPACE + " scale deployment/"
+                        + DEPLOYMENT + " --replicas=2   (resolves the replicas part)"));
         out.println("  configuration  " + workDir.resolve("agent.yaml") + ", " + workDir.resolve("hub.yaml"));
         out.println();
     }
@@ -381,7 +453,8 @@ public final class Demo implements AutoCloseable {
         awaitValue(what, () -> condition.getAsBoolean() ? Boolean.TRUE : null, state);
     }
 
-    private static <T> T awaitValue(String what, Supplier<T> value, Supplier<String> state) throws InterruptedException {
+    private static <T> T awaitValue(String what, Supplier<T> value, Supplier<String> state)
+            throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             T result = value.get();
@@ -389,8 +462,8 @@ public final class Demo implements AutoCloseable {
                 return result;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("gave up waiting " + WAIT.toSeconds() + " s for " + what + " ("
-                        + state.get() + ")");
+                throw new IllegalStateException(
+                        "gave up waiting " + WAIT.toSeconds() + " s for " + what + " (" + state.get() + ")");
             }
             Thread.sleep(200);
         }

@@ -45,7 +45,8 @@ public final class DemoCluster implements AutoCloseable {
     }
 
     /** MockWebServer logs every request at INFO through java.util.logging; kept here so the level sticks. */
-    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    private static final java.util.logging.Logger MOCK_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     /** The field manager the example is applied with: one of the appliers the diff rules know (Argo CD's). */
     public static final String APPLIER = "argocd-controller";
@@ -58,7 +59,12 @@ public final class DemoCluster implements AutoCloseable {
     private final String kubectl;
     private final AutoCloseable server;
 
-    private DemoCluster(Backend backend, String description, List<String> limits, Config config, String kubectl,
+    private DemoCluster(
+            Backend backend,
+            String description,
+            List<String> limits,
+            Config config,
+            String kubectl,
             AutoCloseable server) {
         this.backend = backend;
         this.description = description;
@@ -78,29 +84,49 @@ public final class DemoCluster implements AutoCloseable {
         return switch (backend) {
             case REAL -> real(binaries.orElseGet(LocalKubeBinaries::find));
             case MOCK -> mock("--backend mock");
-            case AUTO -> binaries.map(DemoCluster::real).orElseGet(() -> mock("the local control plane's binaries "
-                    + "are not built (scripts/test-binaries.sh builds them; needs Go >= 1.24)"));
+            case AUTO ->
+                binaries.map(DemoCluster::real)
+                        .orElseGet(() -> mock("the local control plane's binaries "
+                                + "are not built (scripts/test-binaries.sh builds them; needs Go >= 1.24)"));
         };
     }
 
     private static DemoCluster real(LocalKubeBinaries binaries) {
         LocalKubeCluster cluster = LocalKubeCluster.start(binaries);
-        return new DemoCluster(Backend.REAL, "a real kube-apiserver " + cluster.version() + " + etcd on " + cluster.url()
-                + " with kube-controller-manager and kube-scheduler (binaries: " + binaries.kubeApiserver().getParent()
-                + ")", List.of(), cluster.adminConfig(),
-                binaries.kubectl() + " --kubeconfig " + cluster.kubeconfig(), cluster);
+        return new DemoCluster(
+                Backend.REAL,
+                "a real kube-apiserver " + cluster.version() + " + etcd on " + cluster.url()
+                        + " with kube-controller-manager and kube-scheduler (binaries: "
+                        + binaries.kubeApiserver().getParent()
+                        + ")",
+                List.of(),
+                cluster.adminConfig(),
+                binaries.kubectl() + " --kubeconfig " + cluster.kubeconfig(),
+                cluster);
     }
 
     private static DemoCluster mock(String why) {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses), false,
-                new VersionInfo.Builder().withMajor("1").withMinor("36").withGitVersion("v1.36.0-fabric8-mock").build());
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(),
+                new MockWebServer(),
+                responses,
+                new KubernetesMixedDispatcher(responses),
+                false,
+                new VersionInfo.Builder()
+                        .withMajor("1")
+                        .withMinor("36")
+                        .withGitVersion("v1.36.0-fabric8-mock")
+                        .build());
         server.start(InetAddress.getLoopbackAddress(), 0);
         serveDiscovery(server);
-        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(server.url("/")).withNamespace("default")
-                .withHttp2Disable(true).withRequestRetryBackoffLimit(0).build();
+        Config config = new ConfigBuilder(Config.empty())
+                .withMasterUrl(server.url("/"))
+                .withNamespace("default")
+                .withHttp2Disable(true)
+                .withRequestRetryBackoffLimit(0)
+                .build();
         List<String> limits = List.of(
                 "it keeps no managedFields: drift is not attributed to a field manager (no \"kubectl-edit\"), and "
                         + "fields added out of band (a new env var, a new port) cannot be told from server defaults, "
@@ -108,8 +134,14 @@ public final class DemoCluster implements AutoCloseable {
                 "it has no server-side apply: the example is created, not applied as " + APPLIER,
                 "no defaulting, admission webhooks, OpenAPI schemas (list keys come from driftwatch's built-in table) "
                         + "or RBAC");
-        return new DemoCluster(Backend.MOCK, "fabric8's in-memory API server (kubernetes-server-mock, CRUD mode) on "
-                + server.url("/") + ", because " + why, limits, config, null, server::shutdown);
+        return new DemoCluster(
+                Backend.MOCK,
+                "fabric8's in-memory API server (kubernetes-server-mock, CRUD mode) on " + server.url("/")
+                        + ", because " + why,
+                limits,
+                config,
+                null,
+                server::shutdown);
     }
 
     /**
@@ -117,25 +149,63 @@ public final class DemoCluster implements AutoCloseable {
      * example's kinds plus Events — and an empty OpenAPI v3 index.
      */
     private static void serveDiscovery(KubernetesMockServer server) {
-        server.expect().get().withPath("/api/v1").andReturn(200, new APIResourceListBuilder().withGroupVersion("v1")
-                .withResources(resource("namespaces", "Namespace", false), resource("configmaps", "ConfigMap", true),
-                        resource("services", "Service", true), resource("events", "Event", true))
-                .build()).always();
-        server.expect().get().withPath("/apis").andReturn(200, new APIGroupListBuilder().withGroups(
-                new APIGroupBuilder().withName("apps")
-                        .withVersions(new GroupVersionForDiscoveryBuilder().withGroupVersion("apps/v1").withVersion("v1")
+        server.expect()
+                .get()
+                .withPath("/api/v1")
+                .andReturn(
+                        200,
+                        new APIResourceListBuilder()
+                                .withGroupVersion("v1")
+                                .withResources(
+                                        resource("namespaces", "Namespace", false),
+                                        resource("configmaps", "ConfigMap", true),
+                                        resource("services", "Service", true),
+                                        resource("events", "Event", true))
                                 .build())
-                        .withPreferredVersion(new GroupVersionForDiscoveryBuilder().withGroupVersion("apps/v1")
-                                .withVersion("v1").build())
-                        .build()).build()).always();
-        server.expect().get().withPath("/apis/apps/v1").andReturn(200, new APIResourceListBuilder()
-                .withGroupVersion("apps/v1").withResources(resource("deployments", "Deployment", true)).build()).always();
-        server.expect().get().withPath("/openapi/v3").andReturn(200, Map.of("paths", Map.of())).always();
+                .always();
+        server.expect()
+                .get()
+                .withPath("/apis")
+                .andReturn(
+                        200,
+                        new APIGroupListBuilder()
+                                .withGroups(new APIGroupBuilder()
+                                        .withName("apps")
+                                        .withVersions(new GroupVersionForDiscoveryBuilder()
+                                                .withGroupVersion("apps/v1")
+                                                .withVersion("v1")
+                                                .build())
+                                        .withPreferredVersion(new GroupVersionForDiscoveryBuilder()
+                                                .withGroupVersion("apps/v1")
+                                                .withVersion("v1")
+                                                .build())
+                                        .build())
+                                .build())
+                .always();
+        server.expect()
+                .get()
+                .withPath("/apis/apps/v1")
+                .andReturn(
+                        200,
+                        new APIResourceListBuilder()
+                                .withGroupVersion("apps/v1")
+                                .withResources(resource("deployments", "Deployment", true))
+                                .build())
+                .always();
+        server.expect()
+                .get()
+                .withPath("/openapi/v3")
+                .andReturn(200, Map.of("paths", Map.of()))
+                .always();
     }
 
     private static APIResource resource(String plural, String kind, boolean namespaced) {
-        return new APIResourceBuilder().withName(plural).withKind(kind).withNamespaced(namespaced)
-                .withVerbs("create", "delete", "get", "list", "patch", "update", "watch").build();
+        return new APIResourceBuilder()
+                .withName(plural)
+                .withKind(kind)
+                .withNamespaced(namespaced)
+                .withVerbs("create", "delete", "get", "list", "patch", "update", "watch")
+                .build();
     }
 
     /**

@@ -22,8 +22,12 @@ public final class ExampleRepo {
     public static final String APP_PATH = "apps/shop";
     public static final String BRANCH = "main";
     /** The example manifests, in apply order (the Namespace first). */
-    public static final List<String> FILES = List.of("00-namespace.yaml", "10-configmap-storefront.yaml",
-            "20-deployment-storefront.yaml", "30-service-storefront.yaml");
+    public static final List<String> FILES = List.of(
+            "00-namespace.yaml",
+            "10-configmap-storefront.yaml",
+            "20-deployment-storefront.yaml",
+            "30-service-storefront.yaml");
+
     private static final String RESOURCES = "/io/driftwatch/demo/example/";
 
     private final Path dir;
@@ -42,16 +46,24 @@ public final class ExampleRepo {
                 Files.writeString(app.resolve(file), manifest(file));
             }
             PersonIdent author = new PersonIdent("driftwatch demo", "demo@driftwatch.invalid");
-            try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch(BRANCH).call()) {
+            try (Git git = Git.init()
+                    .setDirectory(dir.toFile())
+                    .setInitialBranch(BRANCH)
+                    .call()) {
                 git.add().addFilepattern(".").call();
-                RevCommit commit = git.commit().setMessage("shop: storefront Deployment, Service and ConfigMap")
-                        .setAuthor(author).setCommitter(author).setSign(false).call();
+                RevCommit commit = git.commit()
+                        .setMessage("shop: storefront Deployment, Service and ConfigMap")
+                        .setAuthor(author)
+                        .setCommitter(author)
+                        .setSign(false)
+                        .call();
                 return new ExampleRepo(dir, commit.getName());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the example repository in " + dir + ": " + e.getMessage(), e);
         } catch (GitAPIException e) {
-            throw new IllegalStateException("cannot commit the example repository in " + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot commit the example repository in " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -59,7 +71,8 @@ public final class ExampleRepo {
     public static String manifest(String file) {
         try (InputStream in = ExampleRepo.class.getResourceAsStream(RESOURCES + file)) {
             if (in == null) {
-                throw new IllegalStateException("the example manifest " + RESOURCES + file + " is missing from the jar");
+                throw new IllegalStateException(
+                        "the example manifest " + RESOURCES + file + " is missing from the jar");
             }
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {

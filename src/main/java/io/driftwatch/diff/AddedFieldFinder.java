@@ -70,8 +70,13 @@ final class AddedFieldFinder {
         }
     }
 
-    private void keyed(FieldPath path, PathElement.Key k, FieldSet child, JsonNode d, JsonNode l,
-                       Consumer<Comparer.RawChange> out) {
+    private void keyed(
+            FieldPath path,
+            PathElement.Key k,
+            FieldSet child,
+            JsonNode d,
+            JsonNode l,
+            Consumer<Comparer.RawChange> out) {
         if (l == null || !l.isArray()) {
             return;
         }
@@ -90,7 +95,12 @@ final class AddedFieldFinder {
         ListType type = comparer.listType(path);
         for (String name : k.fields().keySet()) {
             JsonNode v = liveElement.get(name);
-            key.put(name, v != null ? v : type.keyDefaults().getOrDefault(name, com.fasterxml.jackson.databind.node.NullNode.getInstance()));
+            key.put(
+                    name,
+                    v != null
+                            ? v
+                            : type.keyDefaults()
+                                    .getOrDefault(name, com.fasterxml.jackson.databind.node.NullNode.getInstance()));
         }
         FieldPath childPath = path.key(key, liveIndex);
         JsonNode desiredElement = null;

@@ -16,10 +16,18 @@ public final class BuiltinListSchema implements ListSchema {
 
     private static final Set<String> CONTAINER_LISTS = Set.of("containers", "initContainers", "ephemeralContainers");
     private static final Set<String> RESOURCE_LIKE = Set.of(
-            "resources", "limits", "requests", "capacity", "storage", "hard", "allocatable", "used", "sizeLimit",
+            "resources",
+            "limits",
+            "requests",
+            "capacity",
+            "storage",
+            "hard",
+            "allocatable",
+            "used",
+            "sizeLimit",
             "overhead");
-    private static final Set<String> INT_OR_STRING = Set.of(
-            "targetPort", "maxSurge", "maxUnavailable", "minAvailable", "partition");
+    private static final Set<String> INT_OR_STRING =
+            Set.of("targetPort", "maxSurge", "maxUnavailable", "minAvailable", "partition");
 
     @Override
     public Optional<ListType> listType(String group, String kind, List<String> path) {
@@ -77,12 +85,16 @@ public final class BuiltinListSchema implements ListSchema {
             }
         }
         String last = path.get(path.size() - 1);
-        if ("HorizontalPodAutoscaler".equals(kind) && path.size() > 1 && "target".equals(path.get(path.size() - 2))
+        if ("HorizontalPodAutoscaler".equals(kind)
+                && path.size() > 1
+                && "target".equals(path.get(path.size() - 2))
                 && ("value".equals(last) || "averageValue".equals(last))) {
             return Optional.of(FieldFormat.QUANTITY);
         }
-        if (INT_OR_STRING.contains(last) || ("port".equals(last) && path.size() > 1
-                && Set.of("httpGet", "tcpSocket", "grpc").contains(path.get(path.size() - 2)))) {
+        if (INT_OR_STRING.contains(last)
+                || ("port".equals(last)
+                        && path.size() > 1
+                        && Set.of("httpGet", "tcpSocket", "grpc").contains(path.get(path.size() - 2)))) {
             return Optional.of(FieldFormat.INT_OR_STRING);
         }
         return Optional.empty();

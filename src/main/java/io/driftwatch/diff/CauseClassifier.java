@@ -30,9 +30,12 @@ final class CauseClassifier {
      * @param lastApplied the normalised last-applied configuration, supplying null when the live object has none; asked
      *                    only when a change is classified
      */
-    CauseClassifier(ManagerRules rules, ManagedFields managedFields, Supplier<? extends JsonNode> lastApplied,
-                    Instant contentChangedAt,
-                    Comparer comparer) {
+    CauseClassifier(
+            ManagerRules rules,
+            ManagedFields managedFields,
+            Supplier<? extends JsonNode> lastApplied,
+            Instant contentChangedAt,
+            Comparer comparer) {
         this.rules = rules;
         this.managedFields = managedFields;
         this.lastApplied = lastApplied;
@@ -72,7 +75,8 @@ final class CauseClassifier {
         if (ownerGroup == ManagerGroup.CONTROLLER) {
             return Cause.CONTROLLER;
         }
-        Optional<Instant> lastApply = managedFields.latest(m -> rules.classify(m) == ManagerGroup.APPLIER)
+        Optional<Instant> lastApply = managedFields
+                .latest(m -> rules.classify(m) == ManagerGroup.APPLIER)
                 .map(ManagedFields.Entry::time);
         if (contentChangedAt != null && lastApply.isPresent() && lastApply.get().isBefore(contentChangedAt)) {
             return Cause.PENDING_SYNC;

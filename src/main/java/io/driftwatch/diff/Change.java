@@ -17,8 +17,18 @@ import java.time.Instant;
  * @param note plain-English note for the reader, null when none: for a removal that managedFields cannot attribute
  *             ({@link #REMOVAL_NOTE}), for replicas scaled with no owner ({@link #UNRECORDED_SCALE_NOTE}), for an unknown manager the configuration that would classify it
  */
-public record Change(String field, String path, Op op, Cause cause, JsonNode desired, JsonNode live,
-                     String manager, String operation, String subresource, Instant time, String note) {
+public record Change(
+        String field,
+        String path,
+        Op op,
+        Cause cause,
+        JsonNode desired,
+        JsonNode live,
+        String manager,
+        String operation,
+        String subresource,
+        Instant time,
+        String note) {
 
     /** What every output says about a removed field: the object does not record who removed it. */
     public static final String REMOVAL_NOTE = "removed; not recorded in the object who removed it";
@@ -30,8 +40,17 @@ public record Change(String field, String path, Op op, Cause cause, JsonNode des
             + "managedFields cannot tell elements with the same key apart: the manager is the latest writer of that key";
 
     /** A change without a note. */
-    public Change(String field, String path, Op op, Cause cause, JsonNode desired, JsonNode live,
-                  String manager, String operation, String subresource, Instant time) {
+    public Change(
+            String field,
+            String path,
+            Op op,
+            Cause cause,
+            JsonNode desired,
+            JsonNode live,
+            String manager,
+            String operation,
+            String subresource,
+            Instant time) {
         this(field, path, op, cause, desired, live, manager, operation, subresource, time, null);
     }
 }

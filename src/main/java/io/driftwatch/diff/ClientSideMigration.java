@@ -20,8 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class ClientSideMigration {
 
-    private ClientSideMigration() {
-    }
+    private ClientSideMigration() {}
 
     /** Whether {@code entry} is an Apply entry that owns the last-applied annotation (took over client-side fields). */
     static boolean tookOver(ManagedFields.Entry entry) {

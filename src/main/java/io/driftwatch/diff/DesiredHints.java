@@ -25,8 +25,7 @@ public record DesiredHints(List<IgnoreRule> ignoreRules, boolean maskedSecret) {
 
     static final DesiredHints NONE = new DesiredHints(List.of(), false);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<IgnoreRule>> RULES = new TypeReference<>() {
-    };
+    private static final TypeReference<List<IgnoreRule>> RULES = new TypeReference<>() {};
 
     public DesiredHints {
         ignoreRules = List.copyOf(ignoreRules);
@@ -39,8 +38,8 @@ public record DesiredHints(List<IgnoreRule> ignoreRules, boolean maskedSecret) {
         }
         JsonNode meta = manifest.get("metadata");
         ObjectNode metadata = meta instanceof ObjectNode m ? m : manifest.putObject("metadata");
-        ObjectNode annotations = metadata.get("annotations") instanceof ObjectNode a ? a
-                : metadata.putObject("annotations");
+        ObjectNode annotations =
+                metadata.get("annotations") instanceof ObjectNode a ? a : metadata.putObject("annotations");
         if (!rules.isEmpty()) {
             annotations.put(IGNORE_ANNOTATION, JSON.valueToTree(rules).toString());
         }
@@ -64,11 +63,13 @@ public record DesiredHints(List<IgnoreRule> ignoreRules, boolean maskedSecret) {
             try {
                 rules = JSON.readValue(text, RULES);
             } catch (JsonProcessingException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("annotation " + IGNORE_ANNOTATION + " is not a list of ignore rules: "
-                        + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "annotation " + IGNORE_ANNOTATION + " is not a list of ignore rules: " + e.getMessage(), e);
             }
         }
-        return new DesiredHints(rules, "masked".equals(annotations.path(SECRET_VALUES_ANNOTATION).asText("")));
+        return new DesiredHints(
+                rules,
+                "masked".equals(annotations.path(SECRET_VALUES_ANNOTATION).asText("")));
     }
 
     /** A copy of {@code manifest} without the hint annotations (and without an emptied annotations map). */

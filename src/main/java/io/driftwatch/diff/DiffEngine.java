@@ -27,8 +27,13 @@ public final class DiffEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The manager every controller of kube-controller-manager writes with (its per-controller credentials too). */
     private static final String CLUSTER_CONTROLLERS = "kube-controller-manager";
+
     private static final List<Cause> CAUSE_PRIORITY = List.of(
-            Cause.OUT_OF_BAND, Cause.UNKNOWN_MANAGER, Cause.UNKNOWN, Cause.CONTROLLER, Cause.PENDING_SYNC,
+            Cause.OUT_OF_BAND,
+            Cause.UNKNOWN_MANAGER,
+            Cause.UNKNOWN,
+            Cause.CONTROLLER,
+            Cause.PENDING_SYNC,
             Cause.ADMISSION);
 
     private final DiffOptions options;
@@ -41,7 +46,8 @@ public final class DiffEngine {
         this.options = Objects.requireNonNull(options, "options");
         this.scope = Objects.requireNonNull(scope, "scope");
         this.schema = schema == null || schema instanceof BuiltinListSchema
-                ? BuiltinListSchema.INSTANCE : schema.orElse(BuiltinListSchema.INSTANCE);
+                ? BuiltinListSchema.INSTANCE
+                : schema.orElse(BuiltinListSchema.INSTANCE);
         this.redactor = new Redactor(options.redactionKey());
     }
 
@@ -90,17 +96,25 @@ public final class DiffEngine {
         DesiredHints hints = DesiredHints.NONE;
         if (DesiredHints.present(desired.manifest())) {
             hints = DesiredHints.read(desired.manifest());
-            desired = new DesiredObject(DesiredHints.strip(desired.manifest()), desired.app(),
-                    desired.contentChangedAt());
+            desired = new DesiredObject(
+                    DesiredHints.strip(desired.manifest()), desired.app(), desired.contentChangedAt());
         }
         ObjectKey key = keyOf(desired.manifest());
         String apiVersion = desired.manifest().path("apiVersion").asText("");
         if (live == null || live.isNull() || live.isMissingNode()) {
             Cause cause = seenLiveBefore ? Cause.DELETED : Cause.NOT_YET_APPLIED;
             String yaml = options.includeYamlDiff()
-                    ? YamlDiff.unified(redactor.redact(display(desired.manifest())), null) : null;
-            return Optional.of(new Drift(key, apiVersion, desired.app(), DriftType.MISSING, cause,
-                    Summaries.missing(key, cause), List.of(), yaml));
+                    ? YamlDiff.unified(redactor.redact(display(desired.manifest())), null)
+                    : null;
+            return Optional.of(new Drift(
+                    key,
+                    apiVersion,
+                    desired.app(),
+                    DriftType.MISSING,
+                    cause,
+                    Summaries.missing(key, cause),
+                    List.of(),
+                    yaml));
         }
         List<Attributed> changes = compare(key, desired, live, hpaTargeted, hints);
         if (changes.isEmpty()) {
@@ -113,15 +127,23 @@ public final class DiffEngine {
             ManagedFields.Entry owner = a.owner();
             JsonNode d = secret ? redactor.redactAt(raw.path(), raw.desired()) : raw.desired();
             JsonNode l = secret ? redactor.redactAt(raw.path(), raw.live()) : raw.live();
-            out.add(new Change(raw.path().readable(), raw.path().pointer(), raw.op(), a.cause(), d, l,
-                    owner == null ? null : owner.manager(), owner == null ? null : owner.operation(),
-                    owner == null ? null : owner.subresource(), owner == null ? null : owner.time(),
+            out.add(new Change(
+                    raw.path().readable(),
+                    raw.path().pointer(),
+                    raw.op(),
+                    a.cause(),
+                    d,
+                    l,
+                    owner == null ? null : owner.manager(),
+                    owner == null ? null : owner.operation(),
+                    owner == null ? null : owner.subresource(),
+                    owner == null ? null : owner.time(),
                     note(raw, a.cause(), owner)));
         }
         Cause cause = driftCause(out);
         String yaml = options.includeYamlDiff() ? yamlDiff(live, changes) : null;
-        return Optional.of(new Drift(key, apiVersion, desired.app(), DriftType.MODIFIED, cause,
-                Summaries.modified(key, out), out, yaml));
+        return Optional.of(new Drift(
+                key, apiVersion, desired.app(), DriftType.MODIFIED, cause, Summaries.modified(key, out), out, yaml));
     }
 
     /**
@@ -147,13 +169,15 @@ public final class DiffEngine {
             if (d.app() != null && !d.app().isEmpty()) {
                 apps.add(d.app());
             }
-            diff(d, liveByKey.get(key), seenLiveBefore.test(key), hpaTargets.contains(key)).ifPresent(drifts::add);
+            diff(d, liveByKey.get(key), seenLiveBefore.test(key), hpaTargets.contains(key))
+                    .ifPresent(drifts::add);
         }
         for (Map.Entry<ObjectKey, JsonNode> e : liveByKey.entrySet()) {
             if (desiredKeys.contains(e.getKey())) {
                 continue;
             }
-            trackedApp(e.getKey(), e.getValue()).filter(apps::contains)
+            trackedApp(e.getKey(), e.getValue())
+                    .filter(apps::contains)
                     .ifPresent(app -> drifts.add(extra(e.getKey(), e.getValue(), app)));
         }
         drifts.sort(Comparator.comparing((Drift d) -> d.key().toString()));
@@ -186,8 +210,16 @@ public final class DiffEngine {
             }
         }
         String yaml = options.includeYamlDiff() ? YamlDiff.unified(null, redactor.redact(display(live))) : null;
-        return new Drift(key, live.path("apiVersion").asText(""), app, DriftType.EXTRA, cause,
-                Summaries.extra(key, app, cause, first.map(ManagedFields.Entry::manager).orElse(null)), List.of(), yaml);
+        return new Drift(
+                key,
+                live.path("apiVersion").asText(""),
+                app,
+                DriftType.EXTRA,
+                cause,
+                Summaries.extra(
+                        key, app, cause, first.map(ManagedFields.Entry::manager).orElse(null)),
+                List.of(),
+                yaml);
     }
 
     /**
@@ -204,14 +236,18 @@ public final class DiffEngine {
         }
         Tracking tracking = options.tracking();
         if (tracking.annotation() != null && !tracking.annotation().isEmpty()) {
-            String id = live.path("metadata").path("annotations").path(tracking.annotation()).asText("");
+            String id = live.path("metadata")
+                    .path("annotations")
+                    .path(tracking.annotation())
+                    .asText("");
             Optional<String> app = appFromTrackingId(id, key);
             if (app.isPresent()) {
                 return writtenByController(live, "annotations", tracking.annotation()) ? Optional.empty() : app;
             }
         }
         if (tracking.label() != null && !tracking.label().isEmpty()) {
-            String app = live.path("metadata").path("labels").path(tracking.label()).asText("");
+            String app =
+                    live.path("metadata").path("labels").path(tracking.label()).asText("");
             if (!app.isEmpty()) {
                 return writtenByController(live, "labels", tracking.label()) ? Optional.empty() : Optional.of(app);
             }
@@ -221,8 +257,9 @@ public final class DiffEngine {
 
     /** Whether managedFields record kube-controller-manager as the writer of {@code metadata.<map>.<key>}. */
     private static boolean writtenByController(JsonNode live, String map, String key) {
-        return ManagedFields.of(live).owner(List.of(new PathElement.Field("metadata"), new PathElement.Field(map),
-                        new PathElement.Field(key)))
+        return ManagedFields.of(live)
+                .owner(List.of(
+                        new PathElement.Field("metadata"), new PathElement.Field(map), new PathElement.Field(key)))
                 .filter(e -> e.manager().equals(CLUSTER_CONTROLLERS))
                 .isPresent();
     }
@@ -241,7 +278,8 @@ public final class DiffEngine {
     /** The object a HorizontalPodAutoscaler scales, if {@code object} is one. */
     public Optional<ObjectKey> hpaTarget(JsonNode object) {
         if (!"HorizontalPodAutoscaler".equals(object.path("kind").asText())
-                || !"autoscaling".equals(ObjectKey.groupOf(object.path("apiVersion").asText("")))) {
+                || !"autoscaling"
+                        .equals(ObjectKey.groupOf(object.path("apiVersion").asText("")))) {
             return Optional.empty();
         }
         JsonNode ref = object.path("spec").path("scaleTargetRef");
@@ -249,19 +287,23 @@ public final class DiffEngine {
             return Optional.empty();
         }
         String namespace = keyOf(object).namespace();
-        return Optional.of(new ObjectKey(ObjectKey.groupOf(ref.path("apiVersion").asText("")), ref.get("kind").asText(),
-                namespace, ref.get("name").asText()));
+        return Optional.of(new ObjectKey(
+                ObjectKey.groupOf(ref.path("apiVersion").asText("")),
+                ref.get("kind").asText(),
+                namespace,
+                ref.get("name").asText()));
     }
 
     /** A change with its owner and cause. */
-    private record Attributed(Comparer.RawChange raw, ManagedFields.Entry owner, Cause cause) {
-    }
+    private record Attributed(Comparer.RawChange raw, ManagedFields.Entry owner, Cause cause) {}
 
-    private List<Attributed> compare(ObjectKey key, DesiredObject desiredObject, JsonNode live, boolean hpaTargeted,
-            DesiredHints hints) {
+    private List<Attributed> compare(
+            ObjectKey key, DesiredObject desiredObject, JsonNode live, boolean hpaTargeted, DesiredHints hints) {
         ManagedFields managed = ManagedFields.of(live);
-        List<IgnoreRule> rules = java.util.stream.Stream.concat(options.ignoreRules().stream(),
-                hints.ignoreRules().stream()).filter(r -> r.appliesTo(key)).toList();
+        List<IgnoreRule> rules = java.util.stream.Stream.concat(
+                        options.ignoreRules().stream(), hints.ignoreRules().stream())
+                .filter(r -> r.appliesTo(key))
+                .toList();
 
         List<String> ignoredPointers = new ArrayList<>();
         rules.forEach(r -> ignoredPointers.addAll(r.jsonPointers()));
@@ -302,8 +344,8 @@ public final class DiffEngine {
             }
             return applied;
         });
-        CauseClassifier classifier = new CauseClassifier(options.managers(), managed, lastApplied,
-                desiredObject.contentChangedAt(), comparer);
+        CauseClassifier classifier = new CauseClassifier(
+                options.managers(), managed, lastApplied, desiredObject.contentChangedAt(), comparer);
         Predicate<String> ignoredManager = m -> rules.stream().anyMatch(r -> r.ignoresManager(m));
 
         List<Attributed> out = new ArrayList<>();
@@ -311,10 +353,12 @@ public final class DiffEngine {
         for (Comparer.RawChange raw : comparer.compare(d, l)) {
             // a removed field is in nobody's managedFields: who removed it is not recorded, so no owner is guessed
             Optional<ManagedFields.Entry> owner = raw.op() == Op.REMOVED
-                    ? Optional.empty() : managed.owner(raw.path().elements());
+                    ? Optional.empty()
+                    : managed.owner(raw.path().elements());
             // a value the client-side applier left, handed to another manager by kubectl's migration: not that
             // manager's write; classified by last-applied like any value nobody recorded
-            if (owner.isPresent() && ClientSideMigration.tookOver(owner.get())
+            if (owner.isPresent()
+                    && ClientSideMigration.tookOver(owner.get())
                     && ClientSideMigration.applied(raw, lastApplied.get(), comparer)) {
                 owner = Optional.empty();
             }
@@ -379,7 +423,10 @@ public final class DiffEngine {
 
     /** The live object's last-applied configuration, normalised like desired; null when absent or unreadable. */
     private static ObjectNode lastApplied(JsonNode live) {
-        String text = live.path("metadata").path("annotations").path(Normalizer.LAST_APPLIED).asText("");
+        String text = live.path("metadata")
+                .path("annotations")
+                .path(Normalizer.LAST_APPLIED)
+                .asText("");
         if (text.isEmpty()) {
             return null;
         }

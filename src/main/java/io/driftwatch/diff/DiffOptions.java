@@ -14,9 +14,15 @@ import java.util.Objects;
  * @param redactionKey          HMAC key for Secret redaction; null = a random key per engine (stable within one run)
  * @param targetNamespace       namespace for namespaced desired objects without one
  */
-public record DiffOptions(ManagerRules managers, List<IgnoreRule> ignoreRules, Tracking tracking,
-                          boolean countAdmissionAsDrift, boolean ignoreHpaReplicas, boolean includeYamlDiff,
-                          byte[] redactionKey, String targetNamespace) {
+public record DiffOptions(
+        ManagerRules managers,
+        List<IgnoreRule> ignoreRules,
+        Tracking tracking,
+        boolean countAdmissionAsDrift,
+        boolean ignoreHpaReplicas,
+        boolean includeYamlDiff,
+        byte[] redactionKey,
+        String targetNamespace) {
 
     public DiffOptions {
         Objects.requireNonNull(managers, "managers");
@@ -27,7 +33,8 @@ public record DiffOptions(ManagerRules managers, List<IgnoreRule> ignoreRules, T
     }
 
     public static DiffOptions defaults() {
-        return new DiffOptions(ManagerRules.defaults(), List.of(), Tracking.defaults(), false, true, false, null, "default");
+        return new DiffOptions(
+                ManagerRules.defaults(), List.of(), Tracking.defaults(), false, true, false, null, "default");
     }
 
     @Override
@@ -36,34 +43,98 @@ public record DiffOptions(ManagerRules managers, List<IgnoreRule> ignoreRules, T
     }
 
     public DiffOptions withManagers(ManagerRules value) {
-        return new DiffOptions(value, ignoreRules, tracking, countAdmissionAsDrift, ignoreHpaReplicas, includeYamlDiff, redactionKey, targetNamespace);
+        return new DiffOptions(
+                value,
+                ignoreRules,
+                tracking,
+                countAdmissionAsDrift,
+                ignoreHpaReplicas,
+                includeYamlDiff,
+                redactionKey,
+                targetNamespace);
     }
 
     public DiffOptions withIgnoreRules(List<IgnoreRule> value) {
-        return new DiffOptions(managers, value, tracking, countAdmissionAsDrift, ignoreHpaReplicas, includeYamlDiff, redactionKey, targetNamespace);
+        return new DiffOptions(
+                managers,
+                value,
+                tracking,
+                countAdmissionAsDrift,
+                ignoreHpaReplicas,
+                includeYamlDiff,
+                redactionKey,
+                targetNamespace);
     }
 
     public DiffOptions withTracking(Tracking value) {
-        return new DiffOptions(managers, ignoreRules, value, countAdmissionAsDrift, ignoreHpaReplicas, includeYamlDiff, redactionKey, targetNamespace);
+        return new DiffOptions(
+                managers,
+                ignoreRules,
+                value,
+                countAdmissionAsDrift,
+                ignoreHpaReplicas,
+                includeYamlDiff,
+                redactionKey,
+                targetNamespace);
     }
 
     public DiffOptions withCountAdmissionAsDrift(boolean value) {
-        return new DiffOptions(managers, ignoreRules, tracking, value, ignoreHpaReplicas, includeYamlDiff, redactionKey, targetNamespace);
+        return new DiffOptions(
+                managers,
+                ignoreRules,
+                tracking,
+                value,
+                ignoreHpaReplicas,
+                includeYamlDiff,
+                redactionKey,
+                targetNamespace);
     }
 
     public DiffOptions withIgnoreHpaReplicas(boolean value) {
-        return new DiffOptions(managers, ignoreRules, tracking, countAdmissionAsDrift, value, includeYamlDiff, redactionKey, targetNamespace);
+        return new DiffOptions(
+                managers,
+                ignoreRules,
+                tracking,
+                countAdmissionAsDrift,
+                value,
+                includeYamlDiff,
+                redactionKey,
+                targetNamespace);
     }
 
     public DiffOptions withIncludeYamlDiff(boolean value) {
-        return new DiffOptions(managers, ignoreRules, tracking, countAdmissionAsDrift, ignoreHpaReplicas, value, redactionKey, targetNamespace);
+        return new DiffOptions(
+                managers,
+                ignoreRules,
+                tracking,
+                countAdmissionAsDrift,
+                ignoreHpaReplicas,
+                value,
+                redactionKey,
+                targetNamespace);
     }
 
     public DiffOptions withRedactionKey(byte[] value) {
-        return new DiffOptions(managers, ignoreRules, tracking, countAdmissionAsDrift, ignoreHpaReplicas, includeYamlDiff, value, targetNamespace);
+        return new DiffOptions(
+                managers,
+                ignoreRules,
+                tracking,
+                countAdmissionAsDrift,
+                ignoreHpaReplicas,
+                includeYamlDiff,
+                value,
+                targetNamespace);
     }
 
     public DiffOptions withTargetNamespace(String value) {
-        return new DiffOptions(managers, ignoreRules, tracking, countAdmissionAsDrift, ignoreHpaReplicas, includeYamlDiff, redactionKey, value);
+        return new DiffOptions(
+                managers,
+                ignoreRules,
+                tracking,
+                countAdmissionAsDrift,
+                ignoreHpaReplicas,
+                includeYamlDiff,
+                redactionKey,
+                value);
     }
 }

@@ -12,8 +12,15 @@ import java.util.List;
  * @param changes field changes; empty for missing and extra objects
  * @param yamlDiff unified diff desired → live, redacted; null unless requested
  */
-public record Drift(ObjectKey key, String apiVersion, String app, DriftType type, Cause cause, String summary,
-                    List<Change> changes, String yamlDiff) {
+public record Drift(
+        ObjectKey key,
+        String apiVersion,
+        String app,
+        DriftType type,
+        Cause cause,
+        String summary,
+        List<Change> changes,
+        String yamlDiff) {
 
     public Drift {
         changes = List.copyOf(changes);
@@ -21,7 +28,8 @@ public record Drift(ObjectKey key, String apiVersion, String app, DriftType type
 
     /** True when every change was made by a mutating webhook during the applier's request (not counted as drift by default). */
     public boolean admissionOnly() {
-        return type == DriftType.MODIFIED && !changes.isEmpty()
+        return type == DriftType.MODIFIED
+                && !changes.isEmpty()
                 && changes.stream().allMatch(c -> c.cause() == Cause.ADMISSION);
     }
 }

@@ -16,7 +16,8 @@ public record DriftReport(List<Drift> drifts, Summary summary) {
      * (admission-only objects do not unless {@link DiffOptions#countAdmissionAsDrift()}); {@code byCause} counts every
      * reported object by its cause, keyed by {@link Cause#json()}.
      */
-    public record Summary(int desired, int drifted, int modified, int missing, int extra, Map<String, Integer> byCause) {
+    public record Summary(
+            int desired, int drifted, int modified, int missing, int extra, Map<String, Integer> byCause) {
         public Summary {
             byCause = Map.copyOf(byCause);
         }
@@ -42,8 +43,8 @@ public record DriftReport(List<Drift> drifts, Summary summary) {
                 case EXTRA -> extra++;
             }
         }
-        return new DriftReport(drifts,
-                new Summary(desiredCount, modified + missing + extra, modified, missing, extra, byCause));
+        return new DriftReport(
+                drifts, new Summary(desiredCount, modified + missing + extra, modified, missing, extra, byCause));
     }
 
     /** True when at least one object counts as drift (CLI exit code 1). */

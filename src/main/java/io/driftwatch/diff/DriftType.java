@@ -23,8 +23,14 @@ public enum DriftType {
      */
     public List<Cause> causes() {
         return switch (this) {
-            case MODIFIED -> List.of(Cause.OUT_OF_BAND, Cause.UNKNOWN_MANAGER, Cause.UNKNOWN, Cause.CONTROLLER,
-                    Cause.PENDING_SYNC, Cause.ADMISSION);
+            case MODIFIED ->
+                List.of(
+                        Cause.OUT_OF_BAND,
+                        Cause.UNKNOWN_MANAGER,
+                        Cause.UNKNOWN,
+                        Cause.CONTROLLER,
+                        Cause.PENDING_SYNC,
+                        Cause.ADMISSION);
             case MISSING -> List.of(Cause.DELETED, Cause.NOT_YET_APPLIED);
             case EXTRA -> List.of(Cause.OUT_OF_BAND, Cause.UNKNOWN_MANAGER, Cause.UNKNOWN, Cause.PENDING_SYNC);
         };

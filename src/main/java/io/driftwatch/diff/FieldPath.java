@@ -16,20 +16,15 @@ import java.util.regex.Pattern;
 final class FieldPath {
 
     /** One step. {@code liveIndex} is the element's index in the live list, -1 when live lacks it. */
-    sealed interface Segment {
-    }
+    sealed interface Segment {}
 
-    record FieldSeg(String name) implements Segment {
-    }
+    record FieldSeg(String name) implements Segment {}
 
-    record KeySeg(Map<String, JsonNode> key, int liveIndex) implements Segment {
-    }
+    record KeySeg(Map<String, JsonNode> key, int liveIndex) implements Segment {}
 
-    record IndexSeg(int index) implements Segment {
-    }
+    record IndexSeg(int index) implements Segment {}
 
-    record SetSeg(JsonNode value, int liveIndex) implements Segment {
-    }
+    record SetSeg(JsonNode value, int liveIndex) implements Segment {}
 
     static final FieldPath ROOT = new FieldPath(null, null, 0);
 
@@ -101,7 +96,9 @@ final class FieldPath {
                     }
                     sb.append(f.name());
                 } else {
-                    sb.append("[\"").append(f.name().replace("\\", "\\\\").replace("\"", "\\\"")).append("\"]");
+                    sb.append("[\"")
+                            .append(f.name().replace("\\", "\\\\").replace("\"", "\\\""))
+                            .append("\"]");
                 }
             } else if (s instanceof KeySeg k) {
                 sb.append('[');
@@ -111,13 +108,23 @@ final class FieldPath {
                         sb.append(',');
                     }
                     first = false;
-                    sb.append(e.getKey()).append('=').append(e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());
+                    sb.append(e.getKey())
+                            .append('=')
+                            .append(
+                                    e.getValue().isTextual()
+                                            ? e.getValue().textValue()
+                                            : e.getValue().toString());
                 }
                 sb.append(']');
             } else if (s instanceof IndexSeg i) {
                 sb.append('[').append(i.index()).append(']');
             } else if (s instanceof SetSeg v) {
-                sb.append('[').append(v.value().isTextual() ? v.value().textValue() : v.value().toString()).append(']');
+                sb.append('[')
+                        .append(
+                                v.value().isTextual()
+                                        ? v.value().textValue()
+                                        : v.value().toString())
+                        .append(']');
             }
         }
         return sb.toString();

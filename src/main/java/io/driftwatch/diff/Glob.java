@@ -52,7 +52,10 @@ public final class Glob {
     }
 
     public boolean matches(String value) {
-        return value != null && (pattern == null ? glob.equals(value) : pattern.matcher(value).matches());
+        return value != null
+                && (pattern == null
+                        ? glob.equals(value)
+                        : pattern.matcher(value).matches());
     }
 
     /** A null glob matches anything. */

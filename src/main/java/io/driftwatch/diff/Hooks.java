@@ -19,13 +19,13 @@ public final class Hooks {
     public static final String COMPARE_OPTIONS = "argocd.argoproj.io/compare-options";
 
     /** Argo CD's hook types ({@code HookType} in gitops-engine's sync/common); {@code Skip} is not a hook. */
-    private static final Set<String> ARGOCD_TYPES = Set.of("PreSync", "Sync", "PostSync", "SyncFail", "PostDelete",
-            "PreDelete", "Skip");
+    private static final Set<String> ARGOCD_TYPES =
+            Set.of("PreSync", "Sync", "PostSync", "SyncFail", "PostDelete", "PreDelete", "Skip");
+
     private static final Set<String> ARGOCD_DELETE_HOOKS = Set.of("PreDelete", "PostDelete");
     private static final Set<String> HELM_DELETE_HOOKS = Set.of("pre-delete", "post-delete");
 
-    private Hooks() {
-    }
+    private Hooks() {}
 
     /**
      * A hook: {@code argocd.argoproj.io/hook} set to anything but only {@code Skip}; else {@code helm.sh/hook} set to
@@ -37,7 +37,8 @@ public final class Hooks {
             if (!skipOnly(annotations)) {
                 return true;
             }
-        } else if (annotations.has(HELM_HOOK) && !"crd-install".equals(annotations.path(HELM_HOOK).asText())) {
+        } else if (annotations.has(HELM_HOOK)
+                && !"crd-install".equals(annotations.path(HELM_HOOK).asText())) {
             return true;
         }
         return csv(annotations, ARGOCD_HOOK).stream().anyMatch(ARGOCD_DELETE_HOOKS::contains)
@@ -57,11 +58,14 @@ public final class Hooks {
     /** Never reported extra when live: hooks, and objects whose compare options say {@code IgnoreExtraneous}. */
     public static boolean neverExtra(JsonNode live) {
         return isHook(live)
-                || csv(live.path("metadata").path("annotations"), COMPARE_OPTIONS).contains("IgnoreExtraneous");
+                || csv(live.path("metadata").path("annotations"), COMPARE_OPTIONS)
+                        .contains("IgnoreExtraneous");
     }
 
     private static boolean skipOnly(JsonNode annotations) {
-        List<String> types = csv(annotations, ARGOCD_HOOK).stream().filter(ARGOCD_TYPES::contains).toList();
+        List<String> types = csv(annotations, ARGOCD_HOOK).stream()
+                .filter(ARGOCD_TYPES::contains)
+                .toList();
         return types.size() == 1 && types.get(0).equals("Skip");
     }
 
@@ -70,6 +74,9 @@ public final class Hooks {
         if (value.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 }

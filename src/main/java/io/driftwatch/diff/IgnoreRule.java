@@ -8,8 +8,13 @@ import java.util.List;
  * element (or any map key), e.g. {@code /spec/template/spec/containers/*}{@code /image}. Fields owned by a manager
  * matching one of {@code managedFieldsManagers} (globs) are not drift.
  */
-public record IgnoreRule(String group, String kind, String name, String namespace, List<String> jsonPointers,
-                         List<String> managedFieldsManagers) {
+public record IgnoreRule(
+        String group,
+        String kind,
+        String name,
+        String namespace,
+        List<String> jsonPointers,
+        List<String> managedFieldsManagers) {
 
     public IgnoreRule {
         jsonPointers = jsonPointers == null ? List.of() : List.copyOf(jsonPointers);
@@ -30,11 +35,14 @@ public record IgnoreRule(String group, String kind, String name, String namespac
     }
 
     public boolean appliesTo(ObjectKey key) {
-        return Glob.matches(group, key.group()) && Glob.matches(kind, key.kind())
-                && Glob.matches(name, key.name()) && Glob.matches(namespace, key.namespace());
+        return Glob.matches(group, key.group())
+                && Glob.matches(kind, key.kind())
+                && Glob.matches(name, key.name())
+                && Glob.matches(namespace, key.namespace());
     }
 
     public boolean ignoresManager(String manager) {
-        return manager != null && managedFieldsManagers.stream().anyMatch(g -> Glob.of(g).matches(manager));
+        return manager != null
+                && managedFieldsManagers.stream().anyMatch(g -> Glob.of(g).matches(manager));
     }
 }

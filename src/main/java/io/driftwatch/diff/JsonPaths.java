@@ -9,8 +9,7 @@ import java.util.List;
 /** Navigation over JSON values: by {@link FieldPath} (keyed lists by key) and by JSON pointers with {@code *}. */
 final class JsonPaths {
 
-    private JsonPaths() {
-    }
+    private JsonPaths() {}
 
     /** The value at {@code path} in {@code root} (keyed elements found by key), or null when absent. */
     static JsonNode valueAt(JsonNode root, FieldPath path, Comparer comparer) {
@@ -27,7 +26,8 @@ final class JsonPaths {
                 if (!current.isArray()) {
                     return null;
                 }
-                int i = Comparer.indexOfKey(current, k.key(), comparer.listType(prefix).keyDefaults());
+                int i = Comparer.indexOfKey(
+                        current, k.key(), comparer.listType(prefix).keyDefaults());
                 current = i < 0 ? null : current.get(i);
                 prefix = prefix.key(k.key(), i);
             } else if (s instanceof FieldPath.IndexSeg i) {

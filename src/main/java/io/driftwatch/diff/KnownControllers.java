@@ -10,18 +10,28 @@ import java.util.List;
 final class KnownControllers {
 
     /** One project's managers (globs). */
-    record Entry(String project, List<String> managers) {
-    }
+    record Entry(String project, List<String> managers) {}
 
     static final List<Entry> TABLE = List.of(
             // Kubernetes itself (k8s.io/kubernetes v1.36.3 and its staging modules)
-            new Entry("kube-controller-manager", List.of("kube-controller-manager", "clusterrole-aggregation-controller",
-                    "ResourceClaimController", "service-cidr-controller", "validatingadmissionpolicy-status",
-                    "migration-runner-controller")),
+            new Entry(
+                    "kube-controller-manager",
+                    List.of(
+                            "kube-controller-manager",
+                            "clusterrole-aggregation-controller",
+                            "ResourceClaimController",
+                            "service-cidr-controller",
+                            "validatingadmissionpolicy-status",
+                            "migration-runner-controller")),
             new Entry("kube-scheduler", List.of("kube-scheduler")),
-            new Entry("kube-apiserver", List.of("kube-apiserver", "kubernetes-service-cidr-controller",
-                    "api-priority-and-fairness-config-producer-v1", "api-priority-and-fairness-config-consumer-v1",
-                    "before-first-apply")),
+            new Entry(
+                    "kube-apiserver",
+                    List.of(
+                            "kube-apiserver",
+                            "kubernetes-service-cidr-controller",
+                            "api-priority-and-fairness-config-producer-v1",
+                            "api-priority-and-fairness-config-consumer-v1",
+                            "before-first-apply")),
             new Entry("kubelet", List.of("kubelet")),
             new Entry("cert-manager (controller, cainjector)", List.of("cert-manager", "cert-manager-*")),
             new Entry("Istio", List.of("pilot-discovery", "istio-operator", "istio.io/inference-pool-controller")),
@@ -35,16 +45,23 @@ final class KnownControllers {
             new Entry("external-dns", List.of("ExternalDNS")),
             new Entry("External Secrets Operator", List.of("externalsecrets.external-secrets.io/*")),
             new Entry("Argo Rollouts", List.of("rollouts-controller")),
-            new Entry("Flux", List.of("source-controller", "notification-controller", "image-automation-controller",
-                    "image-reflector-controller", "gotk-*")),
-            new Entry("Crossplane", List.of("apiextensions.crossplane.io/*", "pkg.crossplane.io/*",
-                    "ops.crossplane.io/*")),
+            new Entry(
+                    "Flux",
+                    List.of(
+                            "source-controller",
+                            "notification-controller",
+                            "image-automation-controller",
+                            "image-reflector-controller",
+                            "gotk-*")),
+            new Entry(
+                    "Crossplane",
+                    List.of("apiextensions.crossplane.io/*", "pkg.crossplane.io/*", "ops.crossplane.io/*")),
             new Entry("Prometheus Operator", List.of("PrometheusOperator")),
             new Entry("ingress-nginx", List.of("nginx-ingress-controller")));
 
     /** Every manager glob of the table. */
-    static final List<String> MANAGERS = TABLE.stream().flatMap(e -> e.managers().stream()).toList();
+    static final List<String> MANAGERS =
+            TABLE.stream().flatMap(e -> e.managers().stream()).toList();
 
-    private KnownControllers() {
-    }
+    private KnownControllers() {}
 }

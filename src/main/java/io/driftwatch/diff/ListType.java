@@ -12,7 +12,11 @@ import java.util.Map;
  */
 public record ListType(Kind kind, List<String> keys, Map<String, JsonNode> keyDefaults) {
 
-    public enum Kind { MAP, SET, ATOMIC }
+    public enum Kind {
+        MAP,
+        SET,
+        ATOMIC
+    }
 
     public static final ListType SET = new ListType(Kind.SET, List.of(), Map.of());
     public static final ListType ATOMIC = new ListType(Kind.ATOMIC, List.of(), Map.of());
@@ -31,7 +35,8 @@ public record ListType(Kind kind, List<String> keys, Map<String, JsonNode> keyDe
 
     /** Keyed by {@code keys}, with {@code protocol} defaulting to TCP when it is one of them. */
     public static ListType mapWithKnownDefaults(List<String> keys) {
-        return new ListType(Kind.MAP, keys, keys.contains("protocol") ? Map.of("protocol", TextNode.valueOf("TCP")) : Map.of());
+        return new ListType(
+                Kind.MAP, keys, keys.contains("protocol") ? Map.of("protocol", TextNode.valueOf("TCP")) : Map.of());
     }
 
     public ListType withKeyDefaults(Map<String, JsonNode> defaults) {

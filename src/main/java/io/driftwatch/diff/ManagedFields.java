@@ -84,8 +84,12 @@ final class ManagedFields {
                 if (!"FieldsV1".equals(e.path("fieldsType").asText("FieldsV1"))) {
                     continue;
                 }
-                entries.add(new Entry(e.path("manager").asText(""), e.path("operation").asText(""),
-                        e.path("subresource").asText(""), e.path("time").asText(null), e.path("fieldsV1")));
+                entries.add(new Entry(
+                        e.path("manager").asText(""),
+                        e.path("operation").asText(""),
+                        e.path("subresource").asText(""),
+                        e.path("time").asText(null),
+                        e.path("fieldsV1")));
             }
         }
         return new ManagedFields(entries);

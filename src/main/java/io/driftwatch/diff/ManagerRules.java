@@ -14,7 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ManagerRules {
 
-    public enum ManagerGroup { APPLIER, OUT_OF_BAND, CONTROLLER, UNKNOWN }
+    public enum ManagerGroup {
+        APPLIER,
+        OUT_OF_BAND,
+        CONTROLLER,
+        UNKNOWN
+    }
 
     /** What an unlisted manager is taken for. */
     public enum UnknownManagers {
@@ -39,11 +44,15 @@ public final class ManagerRules {
     }
 
     public static final List<String> DEFAULT_APPLIERS = List.of(
-            "argocd-controller", "argocd-application-controller", "kustomize-controller", "helm-controller", "helm",
+            "argocd-controller",
+            "argocd-application-controller",
+            "kustomize-controller",
+            "helm-controller",
+            "helm",
             "kubectl-client-side-apply");
     /** kubectl writes as {@code kubectl} (server-side apply) or {@code kubectl-<verb>}: every verb is a person's. */
-    public static final List<String> DEFAULT_OUT_OF_BAND = List.of(
-            "kubectl", "kubectl-*", "Mozilla", "k9s", "Go-http-client", "dashboard");
+    public static final List<String> DEFAULT_OUT_OF_BAND =
+            List.of("kubectl", "kubectl-*", "Mozilla", "k9s", "Go-http-client", "dashboard");
 
     private static final int MAX_CACHED = 4096;
 
@@ -54,8 +63,8 @@ public final class ManagerRules {
     /** manager → group: a cluster has few managers, and every object asks for the same ones */
     private final Map<String, ManagerGroup> cache = new ConcurrentHashMap<>();
 
-    public ManagerRules(List<String> appliers, List<String> outOfBand, List<String> controllers,
-                        UnknownManagers unknown) {
+    public ManagerRules(
+            List<String> appliers, List<String> outOfBand, List<String> controllers, UnknownManagers unknown) {
         this.appliers = List.copyOf(appliers);
         this.outOfBand = List.copyOf(outOfBand);
         this.controllers = List.copyOf(controllers);
@@ -161,8 +170,11 @@ public final class ManagerRules {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ManagerRules r && appliers.equals(r.appliers) && outOfBand.equals(r.outOfBand)
-                && controllers.equals(r.controllers) && unknown == r.unknown;
+        return o instanceof ManagerRules r
+                && appliers.equals(r.appliers)
+                && outOfBand.equals(r.outOfBand)
+                && controllers.equals(r.controllers)
+                && unknown == r.unknown;
     }
 
     @Override

@@ -22,8 +22,7 @@ public record ManifestLimits(long maxDocumentBytes, long maxTotalBytes, int maxD
     public static final int MAX_NUMBER_LENGTH = 1000;
 
     /** The names the limits go by where they are set: {@link #FLAGS} on the command line, or config keys. */
-    public record Names(String document, String total, String documents) {
-    }
+    public record Names(String document, String total, String documents) {}
 
     public static final Names FLAGS = new Names("--max-document-bytes", "--max-total-bytes", "--max-documents");
     // after FLAGS, which it names
@@ -45,7 +44,8 @@ public record ManifestLimits(long maxDocumentBytes, long maxTotalBytes, int maxD
     Optional<String> explain(String parserMessage) {
         String m = parserMessage == null ? "" : parserMessage.toLowerCase(Locale.ROOT);
         if (m.contains("exceeds the limit") && m.contains("code points")) {
-            return Optional.of("a YAML stream exceeds the limit of " + maxTotalBytes + " bytes (" + names.total() + ")");
+            return Optional.of(
+                    "a YAML stream exceeds the limit of " + maxTotalBytes + " bytes (" + names.total() + ")");
         }
         if (m.contains("nesting depth")) {
             return Optional.of("nested deeper than " + MAX_NESTING_DEPTH + " levels");

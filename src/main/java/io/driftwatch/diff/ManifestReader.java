@@ -44,16 +44,22 @@ public final class ManifestReader {
                 .maxNumberLength(ManifestLimits.MAX_NUMBER_LENGTH)
                 .build();
         org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
-        // SnakeYAML counts code points over the whole stream as Jackson reads it (not per document): a rendered chart of many
+        // SnakeYAML counts code points over the whole stream as Jackson reads it (not per document): a rendered chart
+        // of many
         // small documents may exceed a per-document figure. Documents are bounded by the linear pre-scan instead.
         options.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, limits.maxTotalBytes()));
         options.setNestingDepthLimit(ManifestLimits.MAX_NESTING_DEPTH);
         // a key given twice is an error, as for kubectl (sigs.k8s.io/yaml), not "the last one wins"
-        this.yaml = YAMLFactory.builder().loaderOptions(options).streamReadConstraints(constraints)
+        this.yaml = YAMLFactory.builder()
+                .loaderOptions(options)
+                .streamReadConstraints(constraints)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
-        this.json = JsonFactory.builder().streamReadConstraints(constraints)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+                .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+                .build();
+        this.json = JsonFactory.builder()
+                .streamReadConstraints(constraints)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
     }
 
     /** Reads with the default {@link ManifestLimits}. */
@@ -68,7 +74,8 @@ public final class ManifestReader {
         }
         ManifestReader reader = new ManifestReader(limits);
         if (!Files.isDirectory(fileOrDir)) {
-            var problem = StrictParsing.unreadable(fileOrDir, limits.maxTotalBytes(), limits.names().total());
+            var problem = StrictParsing.unreadable(
+                    fileOrDir, limits.maxTotalBytes(), limits.names().total());
             if (problem.isPresent()) {
                 throw new ManifestException(fileOrDir, 0, problem.get());
             }
@@ -92,8 +99,11 @@ public final class ManifestReader {
             }
         }
         if (total > limits.maxTotalBytes()) {
-            throw new ManifestException(root, 0, total + " bytes of manifests exceed the limit of "
-                    + limits.maxTotalBytes() + " bytes (" + limits.names().total() + ")");
+            throw new ManifestException(
+                    root,
+                    0,
+                    total + " bytes of manifests exceed the limit of " + limits.maxTotalBytes() + " bytes ("
+                            + limits.names().total() + ")");
         }
     }
 
@@ -145,8 +155,8 @@ public final class ManifestReader {
         try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             long size = 0;
             int line = 1;
-            int column = 0;   // bytes since the line started, up to 4
-            int marker = 0;   // how many of "---" the line starts with
+            int column = 0; // bytes since the line started, up to 4
+            int marker = 0; // how many of "---" the line starts with
             for (int b = in.read(); b != -1; b = in.read()) {
                 size++;
                 if (b == '\n') {
@@ -158,13 +168,17 @@ public final class ManifestReader {
                 if (column < 3 && b == '-' && marker == column) {
                     marker++;
                     if (marker == 3 && !json) {
-                        size = 0;   // a new document starts on this line
+                        size = 0; // a new document starts on this line
                     }
                 }
                 column++;
                 if (size > limits.maxDocumentBytes()) {
-                    throw new ManifestException(file, line, "a " + (json ? "JSON" : "YAML") + " document exceeds the "
-                            + "limit of " + limits.maxDocumentBytes() + " bytes (" + limits.names().document() + ")");
+                    throw new ManifestException(
+                            file,
+                            line,
+                            "a " + (json ? "JSON" : "YAML") + " document exceeds the " + "limit of "
+                                    + limits.maxDocumentBytes() + " bytes ("
+                                    + limits.names().document() + ")");
                 }
             }
         } catch (IOException e) {
@@ -186,12 +200,17 @@ public final class ManifestReader {
                 }
                 document++;
                 if (out.size() >= limits.maxDocuments()) {
-                    throw new ManifestException(file, parser.currentTokenLocation().getLineNr(), "more than "
-                            + limits.maxDocuments() + " objects (" + limits.names().documents() + ")");
+                    throw new ManifestException(
+                            file,
+                            parser.currentTokenLocation().getLineNr(),
+                            "more than " + limits.maxDocuments() + " objects ("
+                                    + limits.names().documents() + ")");
                 }
                 int line = parser.currentTokenLocation().getLineNr();
                 JsonNode node = MAPPER.readTree(parser);
-                if (node == null || node.isNull() || node.isMissingNode()
+                if (node == null
+                        || node.isNull()
+                        || node.isMissingNode()
                         || (node.isTextual() && node.textValue().isEmpty())) {
                     continue;
                 }
@@ -211,9 +230,12 @@ public final class ManifestReader {
                 }
             }
         } catch (JsonProcessingException e) {
-            throw new ManifestException(file, StrictParsing.line(e),
-                    limits.explain(e.getOriginalMessage()).orElse("cannot parse " + (json ? "JSON" : "YAML") + ": "
-                            + StrictParsing.describe(e)), e);
+            throw new ManifestException(
+                    file,
+                    StrictParsing.line(e),
+                    limits.explain(e.getOriginalMessage())
+                            .orElse("cannot parse " + (json ? "JSON" : "YAML") + ": " + StrictParsing.describe(e)),
+                    e);
         } catch (IOException e) {
             throw new ManifestException(file, 0, "cannot read: " + e.getMessage(), e);
         }
@@ -228,7 +250,9 @@ public final class ManifestReader {
             return false;
         }
         JsonNode items = object.path("items");
-        return items.isArray() || (items.isNull() || items.isMissingNode()) && !object.path("metadata").has("name");
+        return items.isArray()
+                || (items.isNull() || items.isMissingNode())
+                        && !object.path("metadata").has("name");
     }
 
     /**
@@ -267,7 +291,8 @@ public final class ManifestReader {
         if (object.path("kind").asText("").isEmpty()) {
             missing.add("kind");
         }
-        if (!object.path("metadata").path("name").isTextual() || object.path("metadata").path("name").asText().isEmpty()) {
+        if (!object.path("metadata").path("name").isTextual()
+                || object.path("metadata").path("name").asText().isEmpty()) {
             missing.add("metadata.name");
         }
         return missing;

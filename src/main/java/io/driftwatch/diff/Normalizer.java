@@ -12,12 +12,11 @@ import java.util.Set;
 final class Normalizer {
 
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
-    private static final List<String> SERVER_METADATA = List.of(
-            "managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink");
+    private static final List<String> SERVER_METADATA =
+            List.of("managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink");
     private static final Set<String> TOP_LEVEL_SKIPPED = Set.of("apiVersion", "kind", "status");
 
-    private Normalizer() {
-    }
+    private Normalizer() {}
 
     /**
      * A copy without the fields that are never compared: identity (apiVersion, kind), status, server metadata. What is

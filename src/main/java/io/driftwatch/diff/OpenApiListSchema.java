@@ -21,8 +21,7 @@ public final class OpenApiListSchema implements ListSchema {
     private static final int MAX_REF_DEPTH = 32;
 
     /** One kind's root schema and the document it came from ($ref target). */
-    private record Root(JsonNode schema, JsonNode document) {
-    }
+    private record Root(JsonNode schema, JsonNode document) {}
 
     private final Map<String, List<Root>> roots;
 
@@ -36,7 +35,8 @@ public final class OpenApiListSchema implements ListSchema {
         JsonNode schemas = document.path("components").path("schemas");
         schemas.fields().forEachRemaining(e -> {
             for (JsonNode gvk : e.getValue().path("x-kubernetes-group-version-kind")) {
-                String key = gvk.path("group").asText("") + "/" + gvk.path("kind").asText();
+                String key =
+                        gvk.path("group").asText("") + "/" + gvk.path("kind").asText();
                 roots.computeIfAbsent(key, k -> new ArrayList<>()).add(new Root(e.getValue(), document));
             }
         });
@@ -46,7 +46,8 @@ public final class OpenApiListSchema implements ListSchema {
     /** Parses a CustomResourceDefinition; the storage version's schema is consulted first, then the others. */
     public static OpenApiListSchema fromCrd(JsonNode crd) {
         JsonNode spec = crd.path("spec");
-        String key = spec.path("group").asText("") + "/" + spec.path("names").path("kind").asText();
+        String key = spec.path("group").asText("") + "/"
+                + spec.path("names").path("kind").asText();
         List<Root> list = new ArrayList<>();
         for (JsonNode version : spec.path("versions")) {
             JsonNode schema = version.path("schema").path("openAPIV3Schema");
@@ -70,7 +71,8 @@ public final class OpenApiListSchema implements ListSchema {
     public static OpenApiListSchema merge(List<OpenApiListSchema> schemas) {
         Map<String, List<Root>> roots = new LinkedHashMap<>();
         for (OpenApiListSchema s : schemas) {
-            s.roots.forEach((k, v) -> roots.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+            s.roots.forEach(
+                    (k, v) -> roots.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
         }
         return new OpenApiListSchema(roots);
     }
@@ -164,7 +166,8 @@ public final class OpenApiListSchema implements ListSchema {
             if ("quantity".equals(format) || ref.endsWith("api.resource.Quantity")) {
                 return Optional.of(FieldFormat.QUANTITY);
             }
-            if ("int-or-string".equals(format) || n.path("x-kubernetes-int-or-string").asBoolean(false)
+            if ("int-or-string".equals(format)
+                    || n.path("x-kubernetes-int-or-string").asBoolean(false)
                     || ref.endsWith("util.intstr.IntOrString")) {
                 return Optional.of(FieldFormat.INT_OR_STRING);
             }

@@ -10,8 +10,7 @@ import java.util.TreeMap;
  */
 sealed interface PathElement {
 
-    record Field(String name) implements PathElement {
-    }
+    record Field(String name) implements PathElement {}
 
     record Key(Map<String, String> fields) implements PathElement {
         public Key {
@@ -19,9 +18,7 @@ sealed interface PathElement {
         }
     }
 
-    record Value(String canonical) implements PathElement {
-    }
+    record Value(String canonical) implements PathElement {}
 
-    record Index(int index) implements PathElement {
-    }
+    record Index(int index) implements PathElement {}
 }

@@ -34,7 +34,8 @@ public final class Redactor {
     }
 
     public static boolean isSecret(JsonNode object) {
-        return object != null && "Secret".equals(object.path("kind").asText())
+        return object != null
+                && "Secret".equals(object.path("kind").asText())
                 && "v1".equals(object.path("apiVersion").asText("v1"));
     }
 
@@ -78,7 +79,8 @@ public final class Redactor {
      * Anything else is returned unchanged.
      */
     JsonNode redactAt(FieldPath path, JsonNode value) {
-        if (value == null || path.size() == 0
+        if (value == null
+                || path.size() == 0
                 || !(path.segments().get(0) instanceof FieldPath.FieldSeg f)
                 || !("data".equals(f.name()) || "stringData".equals(f.name()))) {
             return value;

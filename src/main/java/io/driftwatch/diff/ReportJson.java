@@ -20,8 +20,7 @@ public final class ReportJson {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private ReportJson() {
-    }
+    private ReportJson() {}
 
     public static ObjectNode toJson(DriftReport report) {
         ObjectNode root = F.objectNode();
@@ -33,7 +32,8 @@ public final class ReportJson {
         summary.put("missing", s.missing());
         summary.put("extra", s.extra());
         ObjectNode byCause = summary.putObject("byCause");
-        s.byCause().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+        s.byCause().entrySet().stream()
+                .sorted(java.util.Map.Entry.comparingByKey())
                 .forEach(e -> byCause.put(e.getKey(), e.getValue()));
         ArrayNode drifts = root.putArray("drifts");
         report.drifts().forEach(d -> drifts.add(toJson(d)));

@@ -10,23 +10,31 @@ public final class ReportText {
     private static final String YELLOW = "\u001b[33m";
     private static final String CYAN = "\u001b[36m";
 
-    private ReportText() {
-    }
+    private ReportText() {}
 
     public static String render(DriftReport report, boolean colour) {
         StringBuilder sb = new StringBuilder();
         for (Drift d : report.drifts()) {
             String header = d.key().kind() + " " + d.key().displayName()
-                    + " (" + (d.apiVersion() == null ? "" : d.apiVersion()) + "): " + d.type().json()
+                    + " (" + (d.apiVersion() == null ? "" : d.apiVersion()) + "): "
+                    + d.type().json()
                     + ", " + d.cause().json() + (d.app() == null ? "" : " [app " + d.app() + "]");
             sb.append(paint(colour, BOLD, header)).append('\n');
             sb.append("  ").append(d.summary()).append('\n');
             for (Change c : d.changes()) {
-                sb.append("  ").append(paint(colour, YELLOW, symbol(c.op()))).append(' ').append(c.field()).append(": ");
+                sb.append("  ")
+                        .append(paint(colour, YELLOW, symbol(c.op())))
+                        .append(' ')
+                        .append(c.field())
+                        .append(": ");
                 switch (c.op()) {
-                    case CHANGED -> sb.append(Summaries.value(c.desired())).append(" → ").append(Summaries.value(c.live()));
+                    case CHANGED ->
+                        sb.append(Summaries.value(c.desired())).append(" → ").append(Summaries.value(c.live()));
                     case ADDED -> sb.append("added ").append(Summaries.value(c.live()));
-                    case REMOVED -> sb.append("removed (desired ").append(Summaries.value(c.desired())).append(')');
+                    case REMOVED ->
+                        sb.append("removed (desired ")
+                                .append(Summaries.value(c.desired()))
+                                .append(')');
                 }
                 sb.append("  [").append(c.cause().json());
                 if (c.manager() != null) {
@@ -59,14 +67,19 @@ public final class ReportText {
         DriftReport.Summary s = report.summary();
         String line;
         if (s.drifted() == 0) {
-            line = "No drift: " + s.desired() + " desired object" + (s.desired() == 1 ? "" : "s") + " match the cluster.";
+            line = "No drift: " + s.desired() + " desired object" + (s.desired() == 1 ? "" : "s")
+                    + " match the cluster.";
         } else {
             line = "Drift: " + s.drifted() + " object" + (s.drifted() == 1 ? "" : "s") + " (" + s.modified()
-                    + " modified, " + s.missing() + " missing, " + s.extra() + " extra) of " + s.desired() + " desired.";
+                    + " modified, " + s.missing() + " missing, " + s.extra() + " extra) of " + s.desired()
+                    + " desired.";
         }
         long admission = report.drifts().stream().filter(Drift::admissionOnly).count();
-        if (admission > 0 && report.summary().modified() < report.drifts().stream()
-                .filter(d -> d.type() == DriftType.MODIFIED).count()) {
+        if (admission > 0
+                && report.summary().modified()
+                        < report.drifts().stream()
+                                .filter(d -> d.type() == DriftType.MODIFIED)
+                                .count()) {
             line += " " + admission + " object" + (admission == 1 ? "" : "s")
                     + " changed only by admission webhooks (not counted).";
         }

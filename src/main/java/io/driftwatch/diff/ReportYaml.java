@@ -12,8 +12,7 @@ public final class ReportYaml {
             .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
             .build());
 
-    private ReportYaml() {
-    }
+    private ReportYaml() {}
 
     public static String render(DriftReport report) {
         return render(ReportJson.toJson(report));

@@ -30,8 +30,7 @@ public final class StrictParsing {
     private static final Pattern HINT = Pattern.compile(":? *(?:\\(?enable|\\(from|\\(set|; use|to allow) `[^`]*`.*$");
     private static final Pattern UTF8_POSITION = Pattern.compile(" \\(at char #\\d+, byte #-?\\d+\\)");
 
-    private StrictParsing() {
-    }
+    private StrictParsing() {}
 
     /**
      * Why {@code file} cannot be read as an input of at most {@code maxBytes}: missing, a directory, a FIFO or device
@@ -42,8 +41,10 @@ public final class StrictParsing {
             return Optional.of("is a directory, not a file");
         }
         if (!Files.exists(file)) {
-            return Optional.of(Files.exists(file, LinkOption.NOFOLLOW_LINKS)
-                    ? "is a symbolic link that leads nowhere (broken, or a loop)" : "does not exist");
+            return Optional.of(
+                    Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+                            ? "is a symbolic link that leads nowhere (broken, or a loop)"
+                            : "does not exist");
         }
         if (!Files.isRegularFile(file)) {
             return Optional.of("is not a regular file (a FIFO, socket or device would block or never end)");
@@ -72,7 +73,8 @@ public final class StrictParsing {
     public static String describe(JsonProcessingException e) {
         if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
             String problem = marked.getProblem().strip() + at(marked.getProblemMark());
-            return marked.getContext() == null ? problem
+            return marked.getContext() == null
+                    ? problem
                     : marked.getContext().strip() + at(marked.getContextMark()) + ": " + problem;
         }
         String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
@@ -96,8 +98,10 @@ public final class StrictParsing {
         String cleaned = CLASS_PREFIX.matcher(message).replaceAll("");
         cleaned = UTF8_POSITION.matcher(cleaned).replaceAll("");
         if (cleaned.startsWith("Invalid UTF-8") || cleaned.contains("Invalid UTF-8")) {
-            return "not valid UTF-8 (" + cleaned.substring(cleaned.indexOf("Invalid UTF-8")).replace("Invalid UTF-8 ", "")
-                    .trim() + ")";
+            return "not valid UTF-8 ("
+                    + cleaned.substring(cleaned.indexOf("Invalid UTF-8"))
+                            .replace("Invalid UTF-8 ", "")
+                            .trim() + ")";
         }
         if (cleaned.startsWith("Duplicate field ")) {
             return "duplicate key " + cleaned.substring("Duplicate field ".length());
@@ -144,8 +148,10 @@ public final class StrictParsing {
             JsonToken token = delegate.nextToken();
             YAMLParser yaml = (YAMLParser) delegate;
             if (yaml.isCurrentAlias()) {
-                throw new JsonParseException(this, "YAML alias *" + yaml.getText() + " is not supported (write the "
-                        + "value out; aliases are also how a billion-laughs input multiplies)");
+                throw new JsonParseException(
+                        this,
+                        "YAML alias *" + yaml.getText() + " is not supported (write the "
+                                + "value out; aliases are also how a billion-laughs input multiplies)");
             }
             if (token == JsonToken.FIELD_NAME && "<<".equals(yaml.currentName())) {
                 throw new JsonParseException(this, "YAML merge key << is not supported (write the keys out)");

@@ -12,12 +12,12 @@ final class Summaries {
 
     private static final int MAX_CHANGES = 3;
     private static final int MAX_VALUE = 60;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm'Z'").withZone(ZoneOffset.UTC);
-    private static final List<String> PREFIXES = List.of(
-            "spec.jobTemplate.spec.template.spec.", "spec.template.spec.", "spec.");
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm'Z'").withZone(ZoneOffset.UTC);
+    private static final List<String> PREFIXES =
+            List.of("spec.jobTemplate.spec.template.spec.", "spec.template.spec.", "spec.");
 
-    private Summaries() {
-    }
+    private Summaries() {}
 
     static String modified(ObjectKey key, List<Change> changes) {
         List<String> parts = new ArrayList<>();
@@ -28,8 +28,11 @@ final class Summaries {
         if (changes.size() > MAX_CHANGES) {
             text += "; and " + (changes.size() - MAX_CHANGES) + " more";
         }
-        String unknown = changes.stream().filter(c -> c.cause() == Cause.UNKNOWN_MANAGER && c.manager() != null)
-                .map(Change::manager).findFirst().orElse(null);
+        String unknown = changes.stream()
+                .filter(c -> c.cause() == Cause.UNKNOWN_MANAGER && c.manager() != null)
+                .map(Change::manager)
+                .findFirst()
+                .orElse(null);
         if (unknown != null) {
             text += ". " + ManagerRules.hint(unknown);
         }

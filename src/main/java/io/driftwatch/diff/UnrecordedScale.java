@@ -17,14 +17,14 @@ import java.util.Set;
 final class UnrecordedScale {
 
     /** group/kind of the built-in kinds whose {@code spec.replicas} the API server defaults to 1. */
-    private static final Set<String> KINDS = Set.of("apps/Deployment", "apps/StatefulSet", "apps/ReplicaSet",
-            "/ReplicationController");
-    private static final int SERVER_DEFAULT = 1;
-    private static final List<PathElement> REPLICAS = List.of(new PathElement.Field("spec"),
-            new PathElement.Field("replicas"));
+    private static final Set<String> KINDS =
+            Set.of("apps/Deployment", "apps/StatefulSet", "apps/ReplicaSet", "/ReplicationController");
 
-    private UnrecordedScale() {
-    }
+    private static final int SERVER_DEFAULT = 1;
+    private static final List<PathElement> REPLICAS =
+            List.of(new PathElement.Field("spec"), new PathElement.Field("replicas"));
+
+    private UnrecordedScale() {}
 
     /**
      * The unowned, non-default {@code spec.replicas} of {@code live} as an added change, if desired does not set it.
@@ -35,11 +35,13 @@ final class UnrecordedScale {
             return Optional.empty();
         }
         JsonNode replicas = live.path("spec").path("replicas");
-        if (!replicas.isIntegralNumber() || replicas.asLong() == SERVER_DEFAULT
-                || !Values.isEmpty(desired.path("spec").get("replicas")) || managed.owner(REPLICAS).isPresent()) {
+        if (!replicas.isIntegralNumber()
+                || replicas.asLong() == SERVER_DEFAULT
+                || !Values.isEmpty(desired.path("spec").get("replicas"))
+                || managed.owner(REPLICAS).isPresent()) {
             return Optional.empty();
         }
-        return Optional.of(new Comparer.RawChange(FieldPath.ROOT.field("spec").field("replicas"), Op.ADDED, null,
-                replicas));
+        return Optional.of(
+                new Comparer.RawChange(FieldPath.ROOT.field("spec").field("replicas"), Op.ADDED, null, replicas));
     }
 }

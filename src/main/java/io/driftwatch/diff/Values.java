@@ -13,13 +13,11 @@ import java.util.Map;
 /** Value-level helpers: emptiness, pruning, numeric and quantity equality, canonical scalar text. */
 final class Values {
 
-    private Values() {
-    }
+    private Values() {}
 
     /** Null, missing, an empty object or an empty array. */
     static boolean isEmpty(JsonNode node) {
-        return node == null || node.isNull() || node.isMissingNode()
-                || (node.isContainerNode() && node.size() == 0);
+        return node == null || node.isNull() || node.isMissingNode() || (node.isContainerNode() && node.size() == 0);
     }
 
     /** Empty, or a zero scalar (false, 0, "") that the API server omits when serialising. */
@@ -101,7 +99,11 @@ final class Values {
     /** The numeric value of a Kubernetes quantity ("500m" → 0.5, "1Gi" → 1073741824), or null when it is not one. */
     static BigDecimal quantityValue(String text) {
         String s = text.trim();
-        if (s.isEmpty() || !(Character.isDigit(s.charAt(0)) || s.charAt(0) == '.' || s.charAt(0) == '+' || s.charAt(0) == '-')) {
+        if (s.isEmpty()
+                || !(Character.isDigit(s.charAt(0))
+                        || s.charAt(0) == '.'
+                        || s.charAt(0) == '+'
+                        || s.charAt(0) == '-')) {
             return null;
         }
         try {

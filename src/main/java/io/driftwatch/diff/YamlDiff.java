@@ -22,8 +22,7 @@ final class YamlDiff {
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
             .build());
 
-    private YamlDiff() {
-    }
+    private YamlDiff() {}
 
     static String toYaml(JsonNode node) {
         if (node == null) {
@@ -56,13 +55,17 @@ final class YamlDiff {
     }
 
     /** One line of an edit script: ' ' kept, '-' only in desired, '+' only in live. */
-    private record Edit(char op, String line, int a, int b) {
-    }
+    private record Edit(char op, String line, int a, int b) {}
 
     static String unifiedLines(List<String> a, List<String> b) {
         List<Edit> edits = edits(a, b);
         StringBuilder sb = new StringBuilder();
-        sb.append("--- ").append(DESIRED_LABEL).append('\n').append("+++ ").append(LIVE_LABEL).append('\n');
+        sb.append("--- ")
+                .append(DESIRED_LABEL)
+                .append('\n')
+                .append("+++ ")
+                .append(LIVE_LABEL)
+                .append('\n');
         int i = 0;
         while (i < edits.size()) {
             if (edits.get(i).op() == ' ') {
@@ -95,7 +98,11 @@ final class YamlDiff {
             bCount += e.op() != '-' ? 1 : 0;
         }
         Edit first = hunk.get(0);
-        sb.append("@@ -").append(range(first.a(), aCount)).append(" +").append(range(first.b(), bCount)).append(" @@\n");
+        sb.append("@@ -")
+                .append(range(first.a(), aCount))
+                .append(" +")
+                .append(range(first.b(), bCount))
+                .append(" @@\n");
         for (Edit e : hunk) {
             sb.append(e.op()).append(e.line()).append('\n');
         }
@@ -116,7 +123,8 @@ final class YamlDiff {
             prefix++;
         }
         int suffix = 0;
-        while (suffix < a.size() - prefix && suffix < b.size() - prefix
+        while (suffix < a.size() - prefix
+                && suffix < b.size() - prefix
                 && a.get(a.size() - 1 - suffix).equals(b.get(b.size() - 1 - suffix))) {
             suffix++;
         }
@@ -138,7 +146,8 @@ final class YamlDiff {
             for (int i = n - 1; i >= 0; i--) {
                 for (int j = m - 1; j >= 0; j--) {
                     lcs[i][j] = a.get(prefix + i).equals(b.get(prefix + j))
-                            ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+                            ? lcs[i + 1][j + 1] + 1
+                            : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
                 }
             }
             int i = 0;

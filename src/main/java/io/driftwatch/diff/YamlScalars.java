@@ -17,7 +17,8 @@ final class YamlScalars extends StringQuotingChecker.Default {
     private static final long serialVersionUID = 1L;
 
     /** Plain scalars that YAML 1.1 (go-yaml v2, SnakeYAML) or the 1.2 core schema resolve to a type other than string. */
-    private static final Pattern NOT_A_STRING = Pattern.compile(String.join("|",
+    private static final Pattern NOT_A_STRING = Pattern.compile(String.join(
+            "|",
             // integers: binary, octal (1.1 0-prefixed, 1.2 0o), decimal with _ separators, hex, sexagesimal
             "[-+]?0b[01_]+",
             "[-+]?0[0-7_]+",
@@ -35,12 +36,12 @@ final class YamlScalars extends StringQuotingChecker.Default {
             "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
                     + "(([Tt]|[ \\t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\\.[0-9]*)?([ \\t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)?",
             // merge key and value key
-            "<<", "="));
+            "<<",
+            "="));
 
     private static final YamlScalars INSTANCE = new YamlScalars();
 
-    private YamlScalars() {
-    }
+    private YamlScalars() {}
 
     /** A YAML factory builder with minimal quoting that still quotes every string that would read as another type. */
     static YAMLFactoryBuilder minimalQuoting() {

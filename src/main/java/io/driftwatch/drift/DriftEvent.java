@@ -4,7 +4,9 @@ package io.driftwatch.drift;
 public record DriftEvent(Type type, DriftRecord record) {
 
     public enum Type {
-        OPENED, UPDATED, RESOLVED;
+        OPENED,
+        UPDATED,
+        RESOLVED;
 
         /** Lower-case name used in metrics, logs and the hub protocol. */
         public String label() {

@@ -26,7 +26,11 @@ public record DriftRecord(String id, Drift drift, Instant onset, Instant lastSee
 
     /** The field manager most responsible: the first change's, or null (missing objects have none). */
     public String manager() {
-        return drift.changes().stream().map(c -> c.manager()).filter(m -> m != null).findFirst().orElse(null);
+        return drift.changes().stream()
+                .map(c -> c.manager())
+                .filter(m -> m != null)
+                .findFirst()
+                .orElse(null);
     }
 
     DriftRecord seen(Drift latest, Instant now) {

@@ -43,14 +43,18 @@ public final class DriftStateFile {
         ArrayNode drifts = JSON.createArrayNode();
         for (DriftRecord r : open) {
             ObjectNode d = drifts.addObject();
-            d.put("group", r.key().group()).put("kind", r.key().kind()).put("namespace", r.key().namespace())
-                    .put("name", r.key().name()).put("id", r.id()).put("onset", r.onset().toString());
+            d.put("group", r.key().group())
+                    .put("kind", r.key().kind())
+                    .put("namespace", r.key().namespace())
+                    .put("name", r.key().name())
+                    .put("id", r.id())
+                    .put("onset", r.onset().toString());
         }
         ObjectNode root = JSON.createObjectNode().put("version", 1);
         root.set("openDrifts", drifts);
         ObjectNode kinds = root.putObject("appKinds");
-        new java.util.TreeMap<>(appKinds).forEach((app, groupKinds) ->
-                groupKinds.stream().sorted().forEach(kinds.withArray(app)::add));
+        new java.util.TreeMap<>(appKinds)
+                .forEach((app, groupKinds) -> groupKinds.stream().sorted().forEach(kinds.withArray(app)::add));
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, ".driftwatch-state", ".tmp");
@@ -92,8 +96,13 @@ public final class DriftStateFile {
         JsonNode root = JSON.readTree(file.toFile());
         for (JsonNode d : root.path("openDrifts")) {
             try {
-                onsets.put(new ObjectKey(d.path("group").asText(), d.path("kind").asText(), d.path("namespace").asText(),
-                        d.path("name").asText()), Instant.parse(d.path("onset").asText()));
+                onsets.put(
+                        new ObjectKey(
+                                d.path("group").asText(),
+                                d.path("kind").asText(),
+                                d.path("namespace").asText(),
+                                d.path("name").asText()),
+                        Instant.parse(d.path("onset").asText()));
             } catch (RuntimeException e) {
                 throw new IOException(file + ": bad entry " + d + ": " + e.getMessage(), e);
             }

@@ -70,7 +70,8 @@ public final class DriftTracker {
             current = null;
         }
         if (current == null) {
-            Instant onset = remembered.getOrDefault(key, evidencedOnset(drift, live).orElse(now));
+            Instant onset =
+                    remembered.getOrDefault(key, evidencedOnset(drift, live).orElse(now));
             if (onset.isAfter(now)) {
                 onset = now;
             }
@@ -103,11 +104,15 @@ public final class DriftTracker {
     /** When the drift began, as far as the live object shows it. */
     static Optional<Instant> evidencedOnset(Drift drift, JsonNode live) {
         if (drift.type() == DriftType.MODIFIED) {
-            return drift.changes().stream().map(Change::time).filter(Objects::nonNull).min(Instant::compareTo);
+            return drift.changes().stream()
+                    .map(Change::time)
+                    .filter(Objects::nonNull)
+                    .min(Instant::compareTo);
         }
         if (drift.type() == DriftType.EXTRA && live != null) {
             try {
-                return Optional.of(Instant.parse(live.path("metadata").path("creationTimestamp").asText()));
+                return Optional.of(Instant.parse(
+                        live.path("metadata").path("creationTimestamp").asText()));
             } catch (DateTimeParseException e) {
                 return Optional.empty();
             }
@@ -129,8 +134,11 @@ public final class DriftTracker {
         for (int i = 0; i < a.changes().size(); i++) {
             Change x = a.changes().get(i);
             Change y = b.changes().get(i);
-            if (!x.path().equals(y.path()) || x.op() != y.op() || !Objects.equals(x.live(), y.live())
-                    || !Objects.equals(x.desired(), y.desired()) || !Objects.equals(x.manager(), y.manager())
+            if (!x.path().equals(y.path())
+                    || x.op() != y.op()
+                    || !Objects.equals(x.live(), y.live())
+                    || !Objects.equals(x.desired(), y.desired())
+                    || !Objects.equals(x.manager(), y.manager())
                     || x.cause() != y.cause()) {
                 return false;
             }

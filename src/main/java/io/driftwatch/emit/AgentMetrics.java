@@ -38,10 +38,10 @@ public final class AgentMetrics {
      * Label names Vert.x's Micrometer metrics strip from every meter of the registry they share with the agent: the
      * labels Vert.x leaves disabled by default (local, remote, path, ...). A cluster label cannot be called so.
      */
-    public static final Set<String> VERTX_DROPPED_LABELS = EnumSet.complementOf(
-            EnumSet.copyOf(new MicrometerMetricsOptions().getLabels())).stream()
-            .map(Label::toString).collect(Collectors.toUnmodifiableSet());
-
+    public static final Set<String> VERTX_DROPPED_LABELS =
+            EnumSet.complementOf(EnumSet.copyOf(new MicrometerMetricsOptions().getLabels())).stream()
+                    .map(Label::toString)
+                    .collect(Collectors.toUnmodifiableSet());
 
     public static final String DRIFTED_RESOURCES = "driftwatch.drifted.resources";
     public static final String DRIFT_EVENTS = "driftwatch.drift.events";
@@ -67,13 +67,34 @@ public final class AgentMetrics {
 
     /** Every result of {@link #kubernetesEvent}; created at 0 so that rates and alerts see the first failure. */
     private static final String[] KUBE_EVENT_RESULTS = {"sent", "rate_limited", "failed"};
-    private static final Duration[] DURATION_BUCKETS = {Duration.ofSeconds(30), Duration.ofMinutes(1),
-        Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3),
-        Duration.ofHours(6), Duration.ofHours(12), Duration.ofDays(1), Duration.ofDays(3), Duration.ofDays(7)};
-    private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
-        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-        Duration.ofSeconds(10)};
+
+    private static final Duration[] DURATION_BUCKETS = {
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(1),
+        Duration.ofMinutes(5),
+        Duration.ofMinutes(15),
+        Duration.ofMinutes(30),
+        Duration.ofHours(1),
+        Duration.ofHours(3),
+        Duration.ofHours(6),
+        Duration.ofHours(12),
+        Duration.ofDays(1),
+        Duration.ofDays(3),
+        Duration.ofDays(7)
+    };
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10)
+    };
 
     private final MeterRegistry registry;
     private final int maxDriftSeries;
@@ -93,17 +114,24 @@ public final class AgentMetrics {
         this.registry = registry;
         this.maxDriftSeries = maxDriftSeries;
         BuildInfo info = BuildInfo.current();
-        Gauge.builder(BUILD_INFO, () -> 1).description("driftwatch build: version and Java runtime")
-                .tags("version", info.version(), "java_version", info.javaVersion()).register(registry);
+        Gauge.builder(BUILD_INFO, () -> 1)
+                .description("driftwatch build: version and Java runtime")
+                .tags("version", info.version(), "java_version", info.javaVersion())
+                .register(registry);
         Gauge.builder(LEADER, leader, AtomicLong::get)
-                .description("1 when this agent replica is the leader that diffs and emits").register(registry);
+                .description("1 when this agent replica is the leader that diffs and emits")
+                .register(registry);
         detectionLatency = Timer.builder(DETECTION_LATENCY)
-                .description("Time from a live change (or new desired revision) reaching the agent to its drift verdict")
-                .serviceLevelObjectives(LATENCY_BUCKETS).minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+                .description(
+                        "Time from a live change (or new desired revision) reaching the agent to its drift verdict")
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
         seriesDropped = Counter.builder(DRIFT_SERIES_DROPPED)
                 .description("Open drifts not exported as driftwatch_drift_started_timestamp_seconds because the "
-                        + "per-drift series cap was reached").register(registry);
+                        + "per-drift series cap was reached")
+                .register(registry);
         for (String result : KUBE_EVENT_RESULTS) {
             kubeEventCounter(result);
         }
@@ -121,8 +149,10 @@ public final class AgentMetrics {
                 tags = tags.and(name, e.getValue());
             }
         }
-        Gauge.builder(CLUSTER_INFO, () -> 1).description("The cluster's labels from the agent configuration")
-                .tags(tags).register(registry);
+        Gauge.builder(CLUSTER_INFO, () -> 1)
+                .description("The cluster's labels from the agent configuration")
+                .tags(tags)
+                .register(registry);
     }
 
     public void leader(boolean isLeader) {
@@ -141,10 +171,14 @@ public final class AgentMetrics {
         String cause = r.drift().cause().json();
         driftEventCounter(app, type, cause, event.type().label()).increment();
         if (event.type() == DriftEvent.Type.RESOLVED) {
-            Timer.builder(DRIFT_DURATION).description("How long drifts lasted, observed when they resolve")
-                    .tags("app", app, "type", type, "cause", cause).serviceLevelObjectives(DURATION_BUCKETS)
-                    .minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofDays(7))
-                    .register(registry).record(r.age(now));
+            Timer.builder(DRIFT_DURATION)
+                    .description("How long drifts lasted, observed when they resolve")
+                    .tags("app", app, "type", type, "cause", cause)
+                    .serviceLevelObjectives(DURATION_BUCKETS)
+                    .minimumExpectedValue(Duration.ofSeconds(1))
+                    .maximumExpectedValue(Duration.ofDays(7))
+                    .register(registry)
+                    .record(r.age(now));
         }
     }
 
@@ -154,14 +188,24 @@ public final class AgentMetrics {
         Map<String, Long> perApp = new HashMap<>();
         for (DriftRecord r : open) {
             String app = nullToEmpty(r.drift().app());
-            Tags tags = Tags.of("namespace", r.key().namespace(), "kind", r.key().kind(), "app", app,
-                    "type", r.drift().type().json(), "cause", r.drift().cause().json());
+            Tags tags = Tags.of(
+                    "namespace",
+                    r.key().namespace(),
+                    "kind",
+                    r.key().kind(),
+                    "app",
+                    app,
+                    "type",
+                    r.drift().type().json(),
+                    "cause",
+                    r.drift().cause().json());
             counts.merge(tags, 1L, Long::sum);
             perApp.merge(app, 1L, Long::sum);
         }
         drifted.forEach((tags, value) -> value.set(counts.getOrDefault(tags, 0L)));
-        counts.forEach((tags, n) -> gauge(drifted, tags, DRIFTED_RESOURCES,
-                "Resources currently drifted from desired state").set(n));
+        counts.forEach(
+                (tags, n) -> gauge(drifted, tags, DRIFTED_RESOURCES, "Resources currently drifted from desired state")
+                        .set(n));
         for (String app : apps) {
             gauge(appDrifted, app, APP_DRIFTED, "1 when the app has at least one drifted resource", "app")
                     .set(perApp.getOrDefault(app, 0L) > 0 ? 1 : 0);
@@ -183,7 +227,7 @@ public final class AgentMetrics {
                 keep.add(r.key());
             }
         }
-        for (var it = startedSeries.entrySet().iterator(); it.hasNext();) {
+        for (var it = startedSeries.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!keep.contains(e.getKey())) {
                 registry.remove(e.getValue());
@@ -201,7 +245,8 @@ public final class AgentMetrics {
             double onset = r.onset().toEpochMilli() / 1000.0;
             Gauge g = Gauge.builder(DRIFT_STARTED, () -> onset)
                     .description("When each open drift started (one series per drift, capped)")
-                    .tags(startedTags(r)).register(registry);
+                    .tags(startedTags(r))
+                    .register(registry);
             startedSeries.put(r.key(), g);
         }
         if (dropped > 0) {
@@ -210,29 +255,46 @@ public final class AgentMetrics {
     }
 
     private static Tags startedTags(DriftRecord r) {
-        return Tags.of("namespace", r.key().namespace(), "kind", r.key().kind(), "name", r.key().name(),
-                "app", nullToEmpty(r.drift().app()), "type", r.drift().type().json(),
-                "cause", r.drift().cause().json(), "manager", nullToEmpty(r.manager()));
+        return Tags.of(
+                "namespace",
+                r.key().namespace(),
+                "kind",
+                r.key().kind(),
+                "name",
+                r.key().name(),
+                "app",
+                nullToEmpty(r.drift().app()),
+                "type",
+                r.drift().type().json(),
+                "cause",
+                r.drift().cause().json(),
+                "manager",
+                nullToEmpty(r.manager()));
     }
 
     public void desiredResources(String app, int count) {
-        gauge(desired, app, DESIRED_RESOURCES, "Objects in the app's desired state", "app").set(count);
+        gauge(desired, app, DESIRED_RESOURCES, "Objects in the app's desired state", "app")
+                .set(count);
     }
 
     public void watchedObjects(Map<String, Integer> byKind) {
         watched.forEach((kind, v) -> v.set(byKind.getOrDefault(kind, 0)));
-        byKind.forEach((kind, n) -> gauge(watched, kind, WATCHED_OBJECTS, "Live objects held by the agent's informers",
-                "kind").set(n));
+        byKind.forEach(
+                (kind, n) -> gauge(watched, kind, WATCHED_OBJECTS, "Live objects held by the agent's informers", "kind")
+                        .set(n));
     }
 
     /** A desired-state load finished: result is {@code success} or {@code error}. */
     public void sourceSync(String app, boolean success, Instant now) {
-        Counter.builder(SOURCE_SYNC).description("Desired-state loads by result").tags("app", app, "result",
-                success ? "success" : "error").register(registry).increment();
+        Counter.builder(SOURCE_SYNC)
+                .description("Desired-state loads by result")
+                .tags("app", app, "result", success ? "success" : "error")
+                .register(registry)
+                .increment();
         gauge(healthy, app, SOURCE_HEALTHY, "1 when the app's last desired-state load succeeded", "app")
                 .set(success ? 1 : 0);
-        AtomicLong last = gauge(lastSuccess, app, SOURCE_LAST_SUCCESS,
-                "When the app's desired state last loaded successfully", "app");
+        AtomicLong last = gauge(
+                lastSuccess, app, SOURCE_LAST_SUCCESS, "When the app's desired state last loaded successfully", "app");
         if (success) {
             last.set(now.getEpochSecond());
         }
@@ -241,7 +303,9 @@ public final class AgentMetrics {
     /** Creates every per-app series at its zero value, so rates and absent() work from the start. */
     public void knownApp(String app) {
         for (String result : new String[] {"success", "error"}) {
-            Counter.builder(SOURCE_SYNC).description("Desired-state loads by result").tags("app", app, "result", result)
+            Counter.builder(SOURCE_SYNC)
+                    .description("Desired-state loads by result")
+                    .tags("app", app, "result", result)
                     .register(registry);
         }
         for (DriftType type : DriftType.values()) {
@@ -256,8 +320,10 @@ public final class AgentMetrics {
     }
 
     private Counter driftEventCounter(String app, String type, String cause, String event) {
-        return Counter.builder(DRIFT_EVENTS).description("Drift lifecycle events")
-                .tags("app", app, "type", type, "cause", cause, "event", event).register(registry);
+        return Counter.builder(DRIFT_EVENTS)
+                .description("Drift lifecycle events")
+                .tags("app", app, "type", type, "cause", cause, "event", event)
+                .register(registry);
     }
 
     /** A Kubernetes Event: {@code sent}, {@code rate_limited} or {@code failed}. */
@@ -266,19 +332,24 @@ public final class AgentMetrics {
     }
 
     private Counter kubeEventCounter(String result) {
-        return Counter.builder(KUBE_EVENTS).description("Kubernetes Events about drifts, by result")
-                .tags("result", result).register(registry);
+        return Counter.builder(KUBE_EVENTS)
+                .description("Kubernetes Events about drifts, by result")
+                .tags("result", result)
+                .register(registry);
     }
 
     /** The hub outbox's size gauges, and every push series at 0 (called once when the hub is configured). */
     public void hubOutbox(java.util.function.Supplier<Number> events, java.util.function.Supplier<Number> bytes) {
-        Gauge.builder(HUB_OUTBOX_EVENTS, events).description("Drift events waiting for the hub's acknowledgement")
+        Gauge.builder(HUB_OUTBOX_EVENTS, events)
+                .description("Drift events waiting for the hub's acknowledgement")
                 .register(registry);
-        Gauge.builder(HUB_OUTBOX_BYTES, bytes).description("Size of the events waiting for the hub")
+        Gauge.builder(HUB_OUTBOX_BYTES, bytes)
+                .description("Size of the events waiting for the hub")
                 .register(registry);
         hubDropped(0);
         Gauge.builder(HUB_LAST_SUCCESS, hubLastSuccess, AtomicLong::get)
-                .description("When a push to the hub last succeeded").register(registry);
+                .description("When a push to the hub last succeeded")
+                .register(registry);
         for (String kind : new String[] {"events", "snapshot", "heartbeat", "metrics"}) {
             for (String result : new String[] {"success", "rejected", "error"}) {
                 hubPushCounter(kind, result);
@@ -295,7 +366,8 @@ public final class AgentMetrics {
     public void hubDropped(long n) {
         Counter.builder(HUB_OUTBOX_DROPPED)
                 .description("Drift events dropped before the hub stored them (outbox full, or refused)")
-                .register(registry).increment(n);
+                .register(registry)
+                .increment(n);
     }
 
     public void hubLastSuccess(Instant when) {
@@ -303,14 +375,19 @@ public final class AgentMetrics {
     }
 
     private Counter hubPushCounter(String kind, String result) {
-        return Counter.builder(HUB_PUSHES).description("Pushes to the hub by kind and result")
-                .tags("kind", kind, "result", result).register(registry);
+        return Counter.builder(HUB_PUSHES)
+                .description("Pushes to the hub by kind and result")
+                .tags("kind", kind, "result", result)
+                .register(registry);
     }
 
     private AtomicLong gauge(Map<String, AtomicLong> map, String key, String name, String help, String label) {
         return map.computeIfAbsent(key, k -> {
             AtomicLong value = new AtomicLong();
-            Gauge.builder(name, value, AtomicLong::get).description(help).tags(label, k).register(registry);
+            Gauge.builder(name, value, AtomicLong::get)
+                    .description(help)
+                    .tags(label, k)
+                    .register(registry);
             return value;
         });
     }
@@ -318,7 +395,10 @@ public final class AgentMetrics {
     private AtomicLong gauge(Map<Tags, AtomicLong> map, Tags tags, String name, String help) {
         return map.computeIfAbsent(tags, k -> {
             AtomicLong value = new AtomicLong();
-            Gauge.builder(name, value, AtomicLong::get).description(help).tags(k).register(registry);
+            Gauge.builder(name, value, AtomicLong::get)
+                    .description(help)
+                    .tags(k)
+                    .register(registry);
             return value;
         });
     }

@@ -28,6 +28,7 @@ public final class KubeEvents {
     private static final String COMPONENT = "driftwatch-agent";
     /** On every Event: which drift it is about and when that drift started, so a new leader can recover onsets. */
     public static final String DRIFT_ID = "driftwatch.io/drift-id";
+
     public static final String ONSET = "driftwatch.io/onset";
     /** On every Event: the drift's cause (out-of-band, unknown-manager, ...), for event exporters to route on. */
     public static final String CAUSE = "driftwatch.io/cause";
@@ -39,7 +40,8 @@ public final class KubeEvents {
     private final Clock clock;
     private final Map<String, Instant> lastSent = new HashMap<>();
 
-    public KubeEvents(KubernetesClient client, AgentMetrics metrics, Duration minInterval, String instance, Clock clock) {
+    public KubeEvents(
+            KubernetesClient client, AgentMetrics metrics, Duration minInterval, String instance, Clock clock) {
         this.client = client;
         this.metrics = metrics;
         this.minInterval = minInterval;
@@ -64,8 +66,14 @@ public final class KubeEvents {
         }
         try {
             Event built = build(r.key(), apiVersion, reason, resolved ? "Normal" : "Warning", message(event, now), now);
-            built.getMetadata().setAnnotations(Map.of(DRIFT_ID, r.id(), ONSET, r.onset().toString(),
-                    CAUSE, r.drift().cause().json()));
+            built.getMetadata()
+                    .setAnnotations(Map.of(
+                            DRIFT_ID,
+                            r.id(),
+                            ONSET,
+                            r.onset().toString(),
+                            CAUSE,
+                            r.drift().cause().json()));
             client.resource(built).create();
             metrics.kubernetesEvent("sent");
         } catch (RuntimeException e) {
@@ -82,7 +90,8 @@ public final class KubeEvents {
         DriftRecord r = event.record();
         String cause = r.drift().cause().json();
         return event.type() == DriftEvent.Type.RESOLVED
-                ? "Drift resolved after " + human(r.age(now)) + " (cause " + cause + "): " + r.drift().summary()
+                ? "Drift resolved after " + human(r.age(now)) + " (cause " + cause + "): "
+                        + r.drift().summary()
                 : "Cause " + cause + ": " + r.drift().summary();
     }
 
@@ -91,14 +100,27 @@ public final class KubeEvents {
         String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 1) + "…" : message;
         String timestamp = now.toString();
         return new EventBuilder()
-                .withNewMetadata().withNamespace(namespace)
-                .withName(key.name() + "." + UUID.randomUUID().toString().substring(0, 8)).endMetadata()
-                .withNewInvolvedObject().withApiVersion(apiVersion).withKind(key.kind()).withName(key.name())
-                .withNamespace(key.namespace().isEmpty() ? null : key.namespace()).endInvolvedObject()
-                .withReason(reason).withType(type).withMessage(text)
-                .withNewSource().withComponent(COMPONENT).endSource()
-                .withReportingComponent("driftwatch.io/agent").withReportingInstance(instance)
-                .withFirstTimestamp(timestamp).withLastTimestamp(timestamp).withCount(1)
+                .withNewMetadata()
+                .withNamespace(namespace)
+                .withName(key.name() + "." + UUID.randomUUID().toString().substring(0, 8))
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withApiVersion(apiVersion)
+                .withKind(key.kind())
+                .withName(key.name())
+                .withNamespace(key.namespace().isEmpty() ? null : key.namespace())
+                .endInvolvedObject()
+                .withReason(reason)
+                .withType(type)
+                .withMessage(text)
+                .withNewSource()
+                .withComponent(COMPONENT)
+                .endSource()
+                .withReportingComponent("driftwatch.io/agent")
+                .withReportingInstance(instance)
+                .withFirstTimestamp(timestamp)
+                .withLastTimestamp(timestamp)
+                .withCount(1)
                 .build();
     }
 
@@ -112,7 +134,12 @@ public final class KubeEvents {
         java.util.Set<String> resolvedIds = new java.util.HashSet<>();
         List<Event> events;
         try {
-            events = client.v1().events().inAnyNamespace().withField("source", COMPONENT).list().getItems();
+            events = client.v1()
+                    .events()
+                    .inAnyNamespace()
+                    .withField("source", COMPONENT)
+                    .list()
+                    .getItems();
         } catch (RuntimeException e) {
             LOG.warn("cannot read earlier drift Events to recover onsets: {}", e.getMessage());
             return Map.of();

@@ -22,8 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OtlpMetrics {
 
-    private OtlpMetrics() {
-    }
+    private OtlpMetrics() {}
 
     /** A started registry pushing every {@code step}; add it to the agent's composite registry. */
     public static OtlpMeterRegistry registry(AgentConfig.Otlp otlp, String instance) {
@@ -34,7 +33,7 @@ public final class OtlpMetrics {
         OtlpConfig config = new OtlpConfig() {
             @Override
             public String get(String key) {
-                return null;   // everything below is set explicitly
+                return null; // everything below is set explicitly
             }
 
             @Override
@@ -57,7 +56,9 @@ public final class OtlpMetrics {
                 Map<String, String> headers = new LinkedHashMap<>();
                 otlp.headers().forEach((name, file) -> {
                     try {
-                        headers.put(name, Files.readString(file, StandardCharsets.UTF_8).strip());
+                        headers.put(
+                                name,
+                                Files.readString(file, StandardCharsets.UTF_8).strip());
                     } catch (IOException e) {
                         throw new UncheckedIOException("metrics.otlp.headers." + name + ": cannot read " + file, e);
                     }

@@ -53,9 +53,13 @@ final class ConnectionTimeouts {
                 return;
             }
             boolean bodyIncomplete = !ctx.request().isEnded();
-            Http.error(ctx, bodyIncomplete ? 408 : 503, "request_timeout", bodyIncomplete
-                    ? "the request was not received within listen.requestTimeout"
-                    : "the request was not answered within listen.requestTimeout");
+            Http.error(
+                    ctx,
+                    bodyIncomplete ? 408 : 503,
+                    "request_timeout",
+                    bodyIncomplete
+                            ? "the request was not received within listen.requestTimeout"
+                            : "the request was not answered within listen.requestTimeout");
             ctx.request().connection().close();
         });
         ctx.addEndHandler(v -> vertx.cancelTimer(timer));

@@ -16,7 +16,10 @@ import javax.sql.DataSource;
  */
 final class Database implements AutoCloseable {
 
-    enum Dialect { SQLITE, POSTGRESQL }
+    enum Dialect {
+        SQLITE,
+        POSTGRESQL
+    }
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;
@@ -44,10 +47,13 @@ final class Database implements AutoCloseable {
             }
             if (storage.postgresPasswordFile() != null) {
                 try {
-                    hc.setPassword(Files.readString(storage.postgresPasswordFile()).strip());
+                    hc.setPassword(
+                            Files.readString(storage.postgresPasswordFile()).strip());
                 } catch (IOException e) {
-                    throw new SQLException("storage.postgresPasswordFile " + storage.postgresPasswordFile()
-                            + " cannot be read: " + e.getMessage(), e);
+                    throw new SQLException(
+                            "storage.postgresPasswordFile " + storage.postgresPasswordFile() + " cannot be read: "
+                                    + e.getMessage(),
+                            e);
                 }
             }
             hc.addDataSourceProperty("reWriteBatchedInserts", "true");
@@ -84,7 +90,8 @@ final class Database implements AutoCloseable {
     }
 
     static List<String> describe(HubConfig.Storage storage) {
-        return storage.postgres() ? List.of("postgresql", storage.postgresUrl())
+        return storage.postgres()
+                ? List.of("postgresql", storage.postgresUrl())
                 : List.of("sqlite", storage.sqlitePath().toAbsolutePath().toString());
     }
 

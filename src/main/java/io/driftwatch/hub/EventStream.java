@@ -25,8 +25,7 @@ final class EventStream {
     /** A comment line at least this often, and at least twice per idle timeout, so the listener never drops a client. */
     private static final long MAX_KEEPALIVE_MS = 15_000;
 
-    private record Subscriber(HttpServerResponse response, Set<String> clusters) {
-    }
+    private record Subscriber(HttpServerResponse response, Set<String> clusters) {}
 
     private final Vertx vertx;
     private final WorkerExecutor dbPool;
@@ -53,7 +52,9 @@ final class EventStream {
 
     void subscribe(RoutingContext ctx, Set<String> clusters) {
         HttpServerResponse r = ctx.response();
-        r.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache")
+        r.setChunked(true)
+                .putHeader("content-type", "text/event-stream")
+                .putHeader("cache-control", "no-cache")
                 .putHeader("x-accel-buffering", "no");
         r.write(": driftwatch hub event stream\n\n");
         Subscriber s = new Subscriber(r, clusters);
@@ -68,7 +69,7 @@ final class EventStream {
         HubStore s = store.get();
         if (subscribers.isEmpty() || polling || s == null) {
             if (subscribers.isEmpty() && s != null && !polling) {
-                polling = true;   // keep the cursor current so a new client starts at "now"
+                polling = true; // keep the cursor current so a new client starts at "now"
                 Http.blocking(dbPool, s::lastEventId).onComplete(ar -> {
                     polling = false;
                     if (ar.succeeded() && subscribers.isEmpty()) {
@@ -83,7 +84,9 @@ final class EventStream {
         Http.blocking(dbPool, () -> s.eventsAfter(from, BATCH)).onComplete(ar -> {
             polling = false;
             if (ar.failed()) {
-                LOG.warn("event stream: reading new events failed: {}", ar.cause().toString());
+                LOG.warn(
+                        "event stream: reading new events failed: {}",
+                        ar.cause().toString());
                 return;
             }
             send(ar.result());

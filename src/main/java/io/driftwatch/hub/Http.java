@@ -3,8 +3,8 @@ package io.driftwatch.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Future;
 import io.netty.handler.codec.TooLongFrameException;
+import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -16,14 +16,16 @@ final class Http {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private Http() {
-    }
+    private Http() {}
 
     static void json(RoutingContext ctx, int status, JsonNode body) {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.toString());
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/json")
+                .end(body.toString());
     }
 
     /** {@code {"error": code, "message": ...}}: every 4xx/5xx the hub answers has this shape. */
@@ -55,9 +57,14 @@ final class Http {
         }
         String code = status == 414 ? "uri_too_long" : status == 431 ? "header_too_large" : "bad_request";
         String message = "the request head could not be read: " + problem.substring(0, Math.min(200, problem.length()));
-        request.response().setStatusCode(status).putHeader("content-type", "application/json")
+        request.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/json")
                 .putHeader("connection", "close")
-                .end(JSON.createObjectNode().put("error", code).put("message", message).toString())
+                .end(JSON.createObjectNode()
+                        .put("error", code)
+                        .put("message", message)
+                        .toString())
                 .onComplete(ar -> request.connection().close());
     }
 
@@ -71,8 +78,13 @@ final class Http {
         String header = ctx.request().getHeader("authorization");
         Optional<Principal> principal = tokens.authenticate(header);
         if (principal.isEmpty()) {
-            error(ctx, 401, "unauthorized", header == null ? "missing bearer token (Authorization: Bearer ...)"
-                    : "unknown or malformed bearer token");
+            error(
+                    ctx,
+                    401,
+                    "unauthorized",
+                    header == null
+                            ? "missing bearer token (Authorization: Bearer ...)"
+                            : "unknown or malformed bearer token");
         }
         return principal;
     }

@@ -50,23 +50,49 @@ public final class HubMetrics {
     public static final String RELAY_DROPPED = "driftwatch.hub.relay.dropped.series";
 
     public static final List<String> KINDS = List.of("events", "snapshot", "heartbeat", "metrics");
-    public static final List<String> RESULTS = List.of("ok", "invalid", "too_large", "unauthorized", "forbidden",
-            "error");
+    public static final List<String> RESULTS =
+            List.of("ok", "invalid", "too_large", "unauthorized", "forbidden", "error");
     /**
      * Drift events counted by {@link #driftEvents}; created at 0 for every configured cluster, drift type and each cause
      * that type can have ({@link DriftType#causes()}).
      */
     public static final List<String> DRIFT_EVENT_TYPES = List.of("opened", "updated", "resolved");
     /** Time to resolve: seconds (a revert by a controller) to days (a change nobody owned). */
-    private static final Duration[] RESOLVE_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5),
-        Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
-        Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofMinutes(30),
-        Duration.ofHours(1), Duration.ofHours(3), Duration.ofHours(6), Duration.ofHours(12), Duration.ofDays(1),
-        Duration.ofDays(2), Duration.ofDays(3), Duration.ofDays(7)};
-    private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2),
-        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-        Duration.ofMillis(2500), Duration.ofSeconds(5)};
+    private static final Duration[] RESOLVE_BUCKETS = {
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(1),
+        Duration.ofMinutes(2),
+        Duration.ofMinutes(5),
+        Duration.ofMinutes(10),
+        Duration.ofMinutes(15),
+        Duration.ofMinutes(30),
+        Duration.ofHours(1),
+        Duration.ofHours(3),
+        Duration.ofHours(6),
+        Duration.ofHours(12),
+        Duration.ofDays(1),
+        Duration.ofDays(2),
+        Duration.ofDays(3),
+        Duration.ofDays(7)
+    };
+
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(1),
+        Duration.ofMillis(2),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5)
+    };
 
     private final MeterRegistry registry;
     private final List<String> infoLabels;
@@ -88,35 +114,47 @@ public final class HubMetrics {
      * @param clusters the configured clusters: their drift counters and time-to-resolve histograms start at 0
      * @param maxDriftSeries how many open drifts (the oldest first) {@link #refresh} exports as per-drift series
      */
-    public HubMetrics(MeterRegistry registry, List<String> clusterInfoLabels, List<String> clusters,
-            int maxDriftSeries) {
+    public HubMetrics(
+            MeterRegistry registry, List<String> clusterInfoLabels, List<String> clusters, int maxDriftSeries) {
         this.registry = registry;
         this.infoLabels = List.copyOf(clusterInfoLabels);
         this.maxDriftSeries = maxDriftSeries;
         BuildInfo build = BuildInfo.current();
-        Gauge.builder(BUILD_INFO, () -> 1).description("driftwatch hub build: version and Java runtime")
-                .tags("version", build.version(), "java_version", build.javaVersion()).register(registry);
+        Gauge.builder(BUILD_INFO, () -> 1)
+                .description("driftwatch hub build: version and Java runtime")
+                .tags("version", build.version(), "java_version", build.javaVersion())
+                .register(registry);
         openDrifts = MultiGauge.builder(OPEN_DRIFTS)
                 .description("Open drifts in the fleet by cluster, namespace, kind, app, type and cause")
                 .register(registry);
         lastSeen = MultiGauge.builder(AGENT_LAST_SEEN)
-                .description("When the cluster's agent last reached the hub (any push)").register(registry);
+                .description("When the cluster's agent last reached the hub (any push)")
+                .register(registry);
         up = MultiGauge.builder(AGENT_UP)
-                .description("1 when the cluster's agent reached the hub within agentDownAfter").register(registry);
+                .description("1 when the cluster's agent reached the hub within agentDownAfter")
+                .register(registry);
         info = MultiGauge.builder(CLUSTER_INFO)
                 .description("Always 1; the cluster's labels as reported by its agent, to join on in dashboards and "
-                        + "alert routing").register(registry);
+                        + "alert routing")
+                .register(registry);
         oldestAge = MultiGauge.builder(OLDEST_OPEN_DRIFT_AGE)
-                .description("Age of the cluster's oldest open drift (0 when none)").register(registry);
-        Gauge.builder(STORE_EVENTS, storeEvents, AtomicLong::get).description("Events kept in history")
+                .description("Age of the cluster's oldest open drift (0 when none)")
                 .register(registry);
-        Gauge.builder(STORE_SIZE, storeSize, AtomicLong::get).description("Size of the hub's database")
+        Gauge.builder(STORE_EVENTS, storeEvents, AtomicLong::get)
+                .description("Events kept in history")
                 .register(registry);
-        Gauge.builder(SSE_CLIENTS, sseClients, AtomicLong::get).description("Connected event-stream clients")
+        Gauge.builder(STORE_SIZE, storeSize, AtomicLong::get)
+                .description("Size of the hub's database")
+                .register(registry);
+        Gauge.builder(SSE_CLIENTS, sseClients, AtomicLong::get)
+                .description("Connected event-stream clients")
                 .register(registry);
         relaySeries = MultiGauge.builder(RELAY_SERIES)
-                .description("Agent series the hub relays on /metrics/agents, by cluster").register(registry);
-        pruned = Counter.builder(PRUNED_EVENTS).description("History events deleted by retention").register(registry);
+                .description("Agent series the hub relays on /metrics/agents, by cluster")
+                .register(registry);
+        pruned = Counter.builder(PRUNED_EVENTS)
+                .description("History events deleted by retention")
+                .register(registry);
         for (String kind : KINDS) {
             for (String result : RESULTS) {
                 requestCounter(kind, result);
@@ -127,13 +165,15 @@ public final class HubMetrics {
         eventCounter("duplicate");
         driftStarted = MultiGauge.builder(DRIFT_STARTED)
                 .description("When each open drift of the fleet started (one series per drift, the oldest "
-                        + "metrics.maxDriftSeries)").register(registry);
+                        + "metrics.maxDriftSeries)")
+                .register(registry);
         Gauge.builder(DRIFT_SERIES_LIMIT, () -> maxDriftSeries)
                 .description("metrics.maxDriftSeries: the cap on driftwatch_hub_drift_started_timestamp_seconds")
                 .register(registry);
         Gauge.builder(DRIFT_SERIES_OMITTED, seriesOmitted, AtomicLong::get)
                 .description("Open drifts not exported as driftwatch_hub_drift_started_timestamp_seconds because "
-                        + "the cap was reached (0 when every open drift has its series)").register(registry);
+                        + "the cap was reached (0 when every open drift has its series)")
+                .register(registry);
         for (String cluster : clusters) {
             for (DriftType type : DriftType.values()) {
                 for (Cause cause : type.causes()) {
@@ -152,7 +192,8 @@ public final class HubMetrics {
      */
     public void driftEvents(String cluster, List<Protocol.Event> stored) {
         for (Protocol.Event e : stored) {
-            driftEventCounter(cluster, e.drift().type(), e.drift().cause(), e.type()).increment();
+            driftEventCounter(cluster, e.drift().type(), e.drift().cause(), e.type())
+                    .increment();
             if (e.resolvedAt() != null) {
                 Duration open = Duration.between(e.drift().onset(), e.resolvedAt());
                 timeToResolve(cluster).record(open.isNegative() ? Duration.ZERO : open);
@@ -184,9 +225,12 @@ public final class HubMetrics {
 
     /** A metrics push brought more series than the cluster's cap allowed; {@code n} were dropped. */
     public void relayDropped(String cluster, int n) {
-        Counter.builder(RELAY_DROPPED).description("Agent series dropped at the hub's per-cluster cap "
-                + "(metrics.relayMaxSeriesPerCluster), counted at every push").tags("cluster", cluster)
-                .register(registry).increment(n);
+        Counter.builder(RELAY_DROPPED)
+                .description("Agent series dropped at the hub's per-cluster cap "
+                        + "(metrics.relayMaxSeriesPerCluster), counted at every push")
+                .tags("cluster", cluster)
+                .register(registry)
+                .increment(n);
     }
 
     public void sseClients(int n) {
@@ -201,11 +245,30 @@ public final class HubMetrics {
      * Recomputes the fleet gauges from one read of the store; clusters and series that went away are removed.
      * {@code series}: the oldest open drifts, at most {@link #maxDriftSeries()}.
      */
-    public void refresh(List<ClusterRow> clusters, Map<String, Map<String, String>> labels, Stats stats,
-            List<DriftSeries> series, long nowMs, long downAfterMs) {
+    public void refresh(
+            List<ClusterRow> clusters,
+            Map<String, Map<String, String>> labels,
+            Stats stats,
+            List<DriftSeries> series,
+            long nowMs,
+            long downAfterMs) {
         List<MultiGauge.Row<?>> open = new ArrayList<>();
-        stats.open().forEach(o -> open.add(MultiGauge.Row.of(Tags.of("cluster", o.cluster(), "namespace",
-                o.namespace(), "kind", o.kind(), "app", o.app(), "type", o.type(), "cause", o.cause()), o.count())));
+        stats.open()
+                .forEach(o -> open.add(MultiGauge.Row.of(
+                        Tags.of(
+                                "cluster",
+                                o.cluster(),
+                                "namespace",
+                                o.namespace(),
+                                "kind",
+                                o.kind(),
+                                "app",
+                                o.app(),
+                                "type",
+                                o.type(),
+                                "cause",
+                                o.cause()),
+                        o.count())));
         openDrifts.register(open, true);
         List<MultiGauge.Row<?>> seen = new ArrayList<>();
         List<MultiGauge.Row<?>> ups = new ArrayList<>();
@@ -240,8 +303,24 @@ public final class HubMetrics {
         // two drifts of one object (same labels, e.g. two API groups of a kind) share a series: the older onset wins
         Map<Tags, Double> rows = new LinkedHashMap<>();
         for (DriftSeries d : series.subList(0, Math.min(series.size(), maxDriftSeries))) {
-            rows.putIfAbsent(Tags.of("cluster", d.cluster(), "namespace", d.namespace(), "kind", d.kind(),
-                    "name", d.name(), "app", d.app(), "type", d.type(), "cause", d.cause(), "manager", d.manager()),
+            rows.putIfAbsent(
+                    Tags.of(
+                            "cluster",
+                            d.cluster(),
+                            "namespace",
+                            d.namespace(),
+                            "kind",
+                            d.kind(),
+                            "name",
+                            d.name(),
+                            "app",
+                            d.app(),
+                            "type",
+                            d.type(),
+                            "cause",
+                            d.cause(),
+                            "manager",
+                            d.manager()),
                     d.onsetMs() / 1000.0);
         }
         List<MultiGauge.Row<?>> out = new ArrayList<>(rows.size());
@@ -251,34 +330,44 @@ public final class HubMetrics {
     }
 
     private Counter requestCounter(String kind, String result) {
-        return Counter.builder(INGEST_REQUESTS).description("Ingest requests by kind and result")
-                .tags("kind", kind, "result", result).register(registry);
+        return Counter.builder(INGEST_REQUESTS)
+                .description("Ingest requests by kind and result")
+                .tags("kind", kind, "result", result)
+                .register(registry);
     }
 
     private Counter driftEventCounter(String cluster, String type, String cause, String event) {
-        return Counter.builder(DRIFT_EVENTS).description("Drift events received from the agents (duplicates not "
-                + "counted): opened, updated, resolved; by cluster, drift type and cause")
-                .tags("cluster", cluster, "type", type, "cause", cause, "event", event).register(registry);
+        return Counter.builder(DRIFT_EVENTS)
+                .description("Drift events received from the agents (duplicates not "
+                        + "counted): opened, updated, resolved; by cluster, drift type and cause")
+                .tags("cluster", cluster, "type", type, "cause", cause, "event", event)
+                .register(registry);
     }
 
     private Timer timeToResolve(String cluster) {
         return Timer.builder(TIME_TO_RESOLVE)
                 .description("How long drifts stayed open (resolvedAt - onset), observed when their resolution arrives")
-                .tags("cluster", cluster).serviceLevelObjectives(RESOLVE_BUCKETS)
-                .minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofDays(7))
+                .tags("cluster", cluster)
+                .serviceLevelObjectives(RESOLVE_BUCKETS)
+                .minimumExpectedValue(Duration.ofSeconds(1))
+                .maximumExpectedValue(Duration.ofDays(7))
                 .register(registry);
     }
 
     private Counter eventCounter(String result) {
         return Counter.builder(INGEST_EVENTS)
                 .description("Drift events received: stored, or duplicate (re-sent, changed nothing)")
-                .tags("result", result).register(registry);
+                .tags("result", result)
+                .register(registry);
     }
 
     private Timer timer(String kind) {
-        return Timer.builder(INGEST_DURATION).description("Ingest request latency, request received to response")
-                .tags("kind", kind).serviceLevelObjectives(LATENCY_BUCKETS)
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(5))
+        return Timer.builder(INGEST_DURATION)
+                .description("Ingest request latency, request received to response")
+                .tags("kind", kind)
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(5))
                 .register(registry);
     }
 }

@@ -62,11 +62,15 @@ public final class HubServer {
     public HubServer(HubConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.metrics = new HubMetrics(registry, config.metrics().clusterInfoLabels(),
+        this.metrics = new HubMetrics(
+                registry,
+                config.metrics().clusterInfoLabels(),
                 config.clusters().stream().map(HubConfig.ClusterToken::name).toList(),
                 config.metrics().maxDriftSeries());
-        this.relay = new MetricsRelay(config.metrics().relayStaleAfter().toMillis(),
-                config.metrics().relayMaxSeriesPerCluster(), clock::millis);
+        this.relay = new MetricsRelay(
+                config.metrics().relayStaleAfter().toMillis(),
+                config.metrics().relayMaxSeriesPerCluster(),
+                clock::millis);
         agentMetrics.register(relay);
     }
 
@@ -77,16 +81,23 @@ public final class HubServer {
         new JvmThreadMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         vertx = Vertx.vertx();
-        dbPool = vertx.createSharedWorkerExecutor("driftwatch-hub-db", config.storage().poolSize(), 60,
-                TimeUnit.SECONDS);
+        dbPool = vertx.createSharedWorkerExecutor(
+                "driftwatch-hub-db", config.storage().poolSize(), 60, TimeUnit.SECONDS);
         relayPool = vertx.createSharedWorkerExecutor("driftwatch-hub-relay", 2, 60, TimeUnit.SECONDS);
-        stream = new EventStream(vertx, dbPool, () -> store, metrics, config.listen().idleTimeout().toMillis());
-        return listen()
-                .compose(s -> Http.blocking(dbPool, () -> Database.open(config.storage())))
+        stream = new EventStream(
+                vertx,
+                dbPool,
+                () -> store,
+                metrics,
+                config.listen().idleTimeout().toMillis());
+        return listen().compose(s -> Http.blocking(dbPool, () -> Database.open(config.storage())))
                 .compose(this::useStore)
                 .compose(v -> {
                     startTimers();
-                    LOG.info("driftwatch hub ready on {}:{} with {} storage", config.listen().host(), port(),
+                    LOG.info(
+                            "driftwatch hub ready on {}:{} with {} storage",
+                            config.listen().host(),
+                            port(),
                             config.storage().type());
                     return Future.<Void>succeededFuture();
                 });
@@ -105,55 +116,97 @@ public final class HubServer {
         Tokens tokens = new Tokens(config);
         ConnectionTimeouts timeouts = new ConnectionTimeouts(vertx, config.listen());
         router.route().order(-1).handler(timeouts::requestDeadline);
-        IngestApi ingest = new IngestApi(tokens, config.limits(), () -> store, dbPool, metrics,
-                () -> stateChanged.set(true), relay, relayPool, clock);
-        router.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
+        IngestApi ingest = new IngestApi(
+                tokens,
+                config.limits(),
+                () -> store,
+                dbPool,
+                metrics,
+                () -> stateChanged.set(true),
+                relay,
+                relayPool,
+                clock);
+        router.get("/healthz")
+                .handler(ctx ->
+                        ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
         router.get("/readyz").handler(this::readyz);
         router.get("/metrics").handler(this::scrape);
         router.get("/metrics/agents").handler(this::scrapeAgents);
         ingest.mount(router);
         new ReadApi(tokens, () -> store, dbPool, clock, config.agentDownAfter().toMillis()).mount(router, stream);
-        router.errorHandler(404, ctx -> Http.error(ctx, 404, "not_found", "no such endpoint: "
-                + ctx.request().method() + " " + ctx.request().path()));
+        router.errorHandler(
+                404,
+                ctx -> Http.error(
+                        ctx,
+                        404,
+                        "not_found",
+                        "no such endpoint: " + ctx.request().method() + " "
+                                + ctx.request().path()));
         router.errorHandler(405, ctx -> {
-            ctx.response().putHeader("allow", String.join(", ", Routes.allowed(router, ctx.request().path())));
-            Http.error(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on "
-                    + ctx.request().path());
+            ctx.response()
+                    .putHeader(
+                            "allow",
+                            String.join(
+                                    ", ", Routes.allowed(router, ctx.request().path())));
+            Http.error(
+                    ctx,
+                    405,
+                    "method_not_allowed",
+                    ctx.request().method() + " is not allowed on "
+                            + ctx.request().path());
         });
         router.route().failureHandler(ctx -> {
             int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
             if (status == 413) {
-                Http.error(ctx, 413, "body_too_large", "the request body exceeds limits.maxBodyBytes ("
-                        + config.limits().maxBodyBytes() + " bytes)");
+                Http.error(
+                        ctx,
+                        413,
+                        "body_too_large",
+                        "the request body exceeds limits.maxBodyBytes ("
+                                + config.limits().maxBodyBytes() + " bytes)");
                 ingest.finish(ctx, "too_large");
             } else if (status >= 400 && status < 500) {
                 Http.error(ctx, status, "bad_request", "the request could not be read");
                 ingest.finish(ctx, "invalid");
             } else {
-                LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+                LOG.error(
+                        "request {} {} failed",
+                        ctx.request().method(),
+                        ctx.request().path(),
+                        ctx.failure());
                 Http.error(ctx, 500, "internal", "internal error; see the hub's log");
                 ingest.finish(ctx, "error");
             }
         });
-        HttpServerOptions options = new HttpServerOptions().setHost(config.listen().host())
-                .setPort(config.listen().port()).setMaxHeaderSize(config.listen().maxHeaderBytes())
-                .setIdleTimeout((int) config.listen().idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.listen().host())
+                .setPort(config.listen().port())
+                .setMaxHeaderSize(config.listen().maxHeaderBytes())
+                .setIdleTimeout((int) config.listen().idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setCompressionSupported(true);
         if (config.listen().tls()) {
-            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-                    .setCertPath(config.listen().tlsCertFile().toString())
-                    .setKeyPath(config.listen().tlsKeyFile().toString()));
+            options.setSsl(true)
+                    .setKeyCertOptions(new PemKeyCertOptions()
+                            .setCertPath(config.listen().tlsCertFile().toString())
+                            .setKeyPath(config.listen().tlsKeyFile().toString()));
         }
-        return vertx.createHttpServer(options).connectionHandler(timeouts::connected)
+        return vertx.createHttpServer(options)
+                .connectionHandler(timeouts::connected)
                 .invalidRequestHandler(Http::invalidRequest)
                 .requestHandler(request -> {
                     timeouts.requestHeadReceived(request);
                     router.handle(request);
-                }).listen().onSuccess(s -> {
-            server = s;
-            LOG.info("listening on {}:{} ({})", config.listen().host(), s.actualPort(),
-                    config.listen().tls() ? "TLS" : "plain HTTP; terminate TLS in front of it");
-        });
+                })
+                .listen()
+                .onSuccess(s -> {
+                    server = s;
+                    LOG.info(
+                            "listening on {}:{} ({})",
+                            config.listen().host(),
+                            s.actualPort(),
+                            config.listen().tls() ? "TLS" : "plain HTTP; terminate TLS in front of it");
+                });
     }
 
     private Future<Void> useStore(Database db) {
@@ -181,33 +234,45 @@ public final class HubServer {
 
     /** Recomputes the fleet gauges from the store (at most one refresh at a time); forgets silent agent processes. */
     private void refreshSoon() {
-        relayPool.executeBlocking(() -> {
-            relay.sweep(clock.millis());
-            metrics.relaySeries(relay.seriesByCluster());
-            return null;
-        }, false);
+        relayPool.executeBlocking(
+                () -> {
+                    relay.sweep(clock.millis());
+                    metrics.relaySeries(relay.seriesByCluster());
+                    return null;
+                },
+                false);
         HubStore s = store;
         if (s == null || stopping.get() || !refreshRunning.compareAndSet(false, true)) {
             return;
         }
         Http.blocking(dbPool, () -> {
-            var clusters = s.clusters();
-            Map<String, Map<String, String>> labels = new HashMap<>();
-            for (var c : clusters) {
-                JsonNode node = Http.parse(c.labelsJson());
-                Map<String, String> l = new HashMap<>();
-                node.fields().forEachRemaining(f -> l.put(f.getKey(), f.getValue().asText()));
-                labels.put(c.name(), l);
-            }
-            metrics.refresh(clusters, labels, s.stats(), s.driftSeries(metrics.maxDriftSeries()), clock.millis(),
-                    config.agentDownAfter().toMillis());
-            return null;
-        }).onComplete(ar -> {
-            refreshRunning.set(false);
-            if (ar.failed()) {
-                LOG.warn("refreshing fleet metrics failed: {}", ar.cause().toString());
-            }
-        });
+                    var clusters = s.clusters();
+                    Map<String, Map<String, String>> labels = new HashMap<>();
+                    for (var c : clusters) {
+                        JsonNode node = Http.parse(c.labelsJson());
+                        Map<String, String> l = new HashMap<>();
+                        node.fields()
+                                .forEachRemaining(
+                                        f -> l.put(f.getKey(), f.getValue().asText()));
+                        labels.put(c.name(), l);
+                    }
+                    metrics.refresh(
+                            clusters,
+                            labels,
+                            s.stats(),
+                            s.driftSeries(metrics.maxDriftSeries()),
+                            clock.millis(),
+                            config.agentDownAfter().toMillis());
+                    return null;
+                })
+                .onComplete(ar -> {
+                    refreshRunning.set(false);
+                    if (ar.failed()) {
+                        LOG.warn(
+                                "refreshing fleet metrics failed: {}",
+                                ar.cause().toString());
+                    }
+                });
     }
 
     private void prune() {
@@ -219,7 +284,9 @@ public final class HubServer {
         Http.blocking(dbPool, () -> s.prune(cutoff)).onComplete(ar -> {
             if (ar.succeeded() && ar.result() > 0) {
                 metrics.pruned(ar.result());
-                LOG.info("retention: deleted {} history events older than {}", ar.result(),
+                LOG.info(
+                        "retention: deleted {} history events older than {}",
+                        ar.result(),
                         java.time.Instant.ofEpochMilli(cutoff));
             } else if (ar.failed()) {
                 LOG.warn("retention: pruning history failed: {}", ar.cause().toString());
@@ -231,7 +298,9 @@ public final class HubServer {
         if (store != null && !stopping.get()) {
             ctx.response().putHeader("content-type", "text/plain").end("ok\n");
         } else {
-            ctx.response().setStatusCode(503).putHeader("content-type", "text/plain")
+            ctx.response()
+                    .setStatusCode(503)
+                    .putHeader("content-type", "text/plain")
                     .end(stopping.get() ? "not ready: shutting down\n" : "not ready: opening the store\n");
         }
     }
@@ -251,18 +320,21 @@ public final class HubServer {
     private void scrapeAgents(RoutingContext ctx) {
         var writer = formats.findWriter(ctx.request().getHeader("accept"));
         Http.blocking(relayPool, () -> {
-            var out = new java.io.ByteArrayOutputStream(64 << 10);
-            writer.write(out, agentMetrics.scrape());   // forgets silent processes first
-            metrics.relaySeries(relay.seriesByCluster());
-            return io.vertx.core.buffer.Buffer.buffer(out.toByteArray());
-        }).onComplete(ar -> {
-            if (ar.succeeded()) {
-                ctx.response().putHeader("content-type", writer.getContentType()).end(ar.result());
-            } else {
-                LOG.error("writing /metrics/agents failed", ar.cause());
-                Http.error(ctx, 500, "internal", "internal error; see the hub's log");
-            }
-        });
+                    var out = new java.io.ByteArrayOutputStream(64 << 10);
+                    writer.write(out, agentMetrics.scrape()); // forgets silent processes first
+                    metrics.relaySeries(relay.seriesByCluster());
+                    return io.vertx.core.buffer.Buffer.buffer(out.toByteArray());
+                })
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        ctx.response()
+                                .putHeader("content-type", writer.getContentType())
+                                .end(ar.result());
+                    } else {
+                        LOG.error("writing /metrics/agents failed", ar.cause());
+                        Http.error(ctx, 500, "internal", "internal error; see the hub's log");
+                    }
+                });
     }
 
     /** Stops within the configured timeout: not ready, timers and streams stopped, listener, pool and store closed. */
@@ -293,7 +365,8 @@ public final class HubServer {
 
     private static void await(Future<Void> future, long deadlineNanos, String what) {
         try {
-            future.toCompletionStage().toCompletableFuture()
+            future.toCompletionStage()
+                    .toCompletableFuture()
                     .get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (Exception e) {
             LOG.warn("{} did not close before the shutdown deadline: {}", what, e.toString());

@@ -40,8 +40,8 @@ final class HubStore {
 
     private static final String EVENT_COLUMNS = "id, cluster, stream, seq, type, drift_id, namespace, kind, name, app, "
             + "drift_type, summary, onset_ms, last_seen_ms, resolved_at_ms, received_ms, drift";
-    private static final String DRIFT_COLUMNS = "cluster, drift_id, namespace, kind, name, app, type, summary, "
-            + "onset_ms, last_seen_ms, drift, cause";
+    private static final String DRIFT_COLUMNS =
+            "cluster, drift_id, namespace, kind, name, app, type, summary, " + "onset_ms, last_seen_ms, drift, cause";
     private static final int PRUNE_CHUNK = 5000;
 
     private final Database db;
@@ -65,8 +65,11 @@ final class HubStore {
     IngestResult ingest(String cluster, Protocol.EventBatch batch) throws SQLException {
         return write(c -> {
             StreamCursor cursor = lockCluster(c, cluster);
-            Set<Long> existing = existingSeqs(c, cluster, batch.stream(), batch.events().get(0).seq(), batch.lastSeq());
-            List<Event> fresh = batch.events().stream().filter(e -> !existing.contains(e.seq())).toList();
+            Set<Long> existing = existingSeqs(
+                    c, cluster, batch.stream(), batch.events().get(0).seq(), batch.lastSeq());
+            List<Event> fresh = batch.events().stream()
+                    .filter(e -> !existing.contains(e.seq()))
+                    .toList();
             boolean wantSnapshot = cursor.stream() == null || !cursor.stream().equals(batch.stream());
             if (!fresh.isEmpty()) {
                 insertEvents(c, cluster, batch.stream(), fresh, allocateIds(c, fresh.size()) - fresh.size() + 1);
@@ -75,7 +78,8 @@ final class HubStore {
                     wantSnapshot |= cursor.wantsSnapshot(batch.stream(), e.seq());
                     if (cursor.forEvent(batch.stream(), e.seq()) == StreamCursor.EventDecision.APPLY) {
                         net.put(e.drift().driftId(), e);
-                        cursor = cursor.stream() == null ? new StreamCursor(batch.stream(), e.seq(), 0)
+                        cursor = cursor.stream() == null
+                                ? new StreamCursor(batch.stream(), e.seq(), 0)
                                 : cursor.advancedTo(e.seq());
                     }
                 }
@@ -140,8 +144,8 @@ final class HubStore {
                     ps.setLong(1, cutoffMs);
                     n = ps.executeUpdate();
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE counters SET value = value + ? WHERE name = 'pruned'")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("UPDATE counters SET value = value + ? WHERE name = 'pruned'")) {
                     ps.setLong(1, n);
                     ps.executeUpdate();
                 }
@@ -163,22 +167,23 @@ final class HubStore {
         try (PreparedStatement ps = c.prepareStatement("UPDATE clusters SET last_seen_ms = ? WHERE name = ?")) {
             ps.setLong(1, clock.millis());
             ps.setString(2, cluster);
-            ps.executeUpdate();   // holds the cluster's row lock until commit
+            ps.executeUpdate(); // holds the cluster's row lock until commit
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT stream, state_seq, snapshot_ms FROM clusters WHERE name = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT stream, state_seq, snapshot_ms FROM clusters WHERE name = ?")) {
             ps.setString(1, cluster);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getString("stream") == null ? StreamCursor.NONE
+                return rs.getString("stream") == null
+                        ? StreamCursor.NONE
                         : new StreamCursor(rs.getString("stream"), rs.getLong("state_seq"), rs.getLong("snapshot_ms"));
             }
         }
     }
 
     private static void saveCursor(Connection c, String cluster, StreamCursor cursor) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE clusters SET stream = ?, state_seq = ?, snapshot_ms = ? WHERE name = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE clusters SET stream = ?, state_seq = ?, snapshot_ms = ? WHERE name = ?")) {
             ps.setString(1, cursor.stream());
             ps.setLong(2, cursor.seq());
             ps.setLong(3, cursor.snapshotTakenMs());
@@ -190,8 +195,8 @@ final class HubStore {
     private static Set<Long> existingSeqs(Connection c, String cluster, String stream, long from, long to)
             throws SQLException {
         Set<Long> seqs = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT seq FROM events WHERE cluster = ? AND stream = ? AND seq BETWEEN ? AND ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT seq FROM events WHERE cluster = ? AND stream = ? AND seq BETWEEN ? AND ?")) {
             ps.setString(1, cluster);
             ps.setString(2, stream);
             ps.setLong(3, from);
@@ -212,7 +217,7 @@ final class HubStore {
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT value FROM counters WHERE name = 'events'");
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong("value");
         }
@@ -267,8 +272,8 @@ final class HubStore {
         }
         upsertDrifts(c, cluster, open);
         if (!resolved.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM open_drifts WHERE cluster = ? AND drift_id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM open_drifts WHERE cluster = ? AND drift_id = ?")) {
                 for (String id : resolved) {
                     ps.setString(1, cluster);
                     ps.setString(2, id);
@@ -311,20 +316,31 @@ final class HubStore {
 
     private static List<Event> eventsAfter(Connection c, String cluster, String stream, long seq) throws SQLException {
         List<Event> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + EVENT_COLUMNS
-                + " FROM events WHERE cluster = ? AND stream = ? AND seq > ? ORDER BY seq")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + EVENT_COLUMNS + " FROM events WHERE cluster = ? AND stream = ? AND seq > ? ORDER BY seq")) {
             ps.setString(1, cluster);
             ps.setString(2, stream);
             ps.setLong(3, seq);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     EventRow r = eventRow(rs);
-                    out.add(new Event(r.seq(), r.type(), r.resolvedAtMs() == null ? null
-                            : java.time.Instant.ofEpochMilli(r.resolvedAtMs()),
-                            new DriftState(r.driftId(), r.namespace(), r.kind(), r.name(), r.app(), r.driftType(),
-                                    r.summary(), java.time.Instant.ofEpochMilli(r.onsetMs()),
-                                    java.time.Instant.ofEpochMilli(r.lastSeenMs()), r.driftJson(),
-                                    Protocol.manager(r.driftJson()), Protocol.cause(r.driftJson()))));
+                    out.add(new Event(
+                            r.seq(),
+                            r.type(),
+                            r.resolvedAtMs() == null ? null : java.time.Instant.ofEpochMilli(r.resolvedAtMs()),
+                            new DriftState(
+                                    r.driftId(),
+                                    r.namespace(),
+                                    r.kind(),
+                                    r.name(),
+                                    r.app(),
+                                    r.driftType(),
+                                    r.summary(),
+                                    java.time.Instant.ofEpochMilli(r.onsetMs()),
+                                    java.time.Instant.ofEpochMilli(r.lastSeenMs()),
+                                    r.driftJson(),
+                                    Protocol.manager(r.driftJson()),
+                                    Protocol.cause(r.driftJson()))));
                 }
             }
         }
@@ -337,14 +353,21 @@ final class HubStore {
         return read(c -> {
             List<ClusterRow> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT c.name, c.agent_id, c.version, c.labels, c.sources, "
-                    + "c.last_seen_ms, c.stream, c.state_seq, c.snapshot_ms, "
-                    + "(SELECT COUNT(*) FROM open_drifts o WHERE o.cluster = c.name) AS open_drifts FROM clusters c "
-                    + "ORDER BY c.name");
-                 ResultSet rs = ps.executeQuery()) {
+                            + "c.last_seen_ms, c.stream, c.state_seq, c.snapshot_ms, "
+                            + "(SELECT COUNT(*) FROM open_drifts o WHERE o.cluster = c.name) AS open_drifts FROM clusters c "
+                            + "ORDER BY c.name");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new ClusterRow(rs.getString("name"), rs.getString("agent_id"), rs.getString("version"),
-                            rs.getString("labels"), rs.getString("sources"), nullableLong(rs, "last_seen_ms"),
-                            rs.getString("stream"), rs.getLong("state_seq"), rs.getLong("snapshot_ms"),
+                    out.add(new ClusterRow(
+                            rs.getString("name"),
+                            rs.getString("agent_id"),
+                            rs.getString("version"),
+                            rs.getString("labels"),
+                            rs.getString("sources"),
+                            nullableLong(rs, "last_seen_ms"),
+                            rs.getString("stream"),
+                            rs.getLong("state_seq"),
+                            rs.getLong("snapshot_ms"),
                             rs.getLong("open_drifts")));
                 }
             }
@@ -380,8 +403,13 @@ final class HubStore {
     }
 
     Optional<DriftRow> drift(String cluster, String driftId) throws SQLException {
-        return read(c -> query(c, "SELECT " + DRIFT_COLUMNS + " FROM open_drifts WHERE cluster = ? AND drift_id = ?",
-                List.of(cluster, driftId), HubStore::driftRow).stream().findFirst());
+        return read(c -> query(
+                        c,
+                        "SELECT " + DRIFT_COLUMNS + " FROM open_drifts WHERE cluster = ? AND drift_id = ?",
+                        List.of(cluster, driftId),
+                        HubStore::driftRow)
+                .stream()
+                .findFirst());
     }
 
     Page<EventRow> history(HistoryQuery q) throws SQLException {
@@ -412,27 +440,49 @@ final class HubStore {
 
     /** Events stored after {@code id}, oldest first (the SSE feed). */
     List<EventRow> eventsAfter(long id, int limit) throws SQLException {
-        return read(c -> query(c, "SELECT " + EVENT_COLUMNS + " FROM events WHERE id > ? ORDER BY id LIMIT ?",
-                List.of(id, limit), HubStore::eventRow));
+        return read(c -> query(
+                c,
+                "SELECT " + EVENT_COLUMNS + " FROM events WHERE id > ? ORDER BY id LIMIT ?",
+                List.of(id, limit),
+                HubStore::eventRow));
     }
 
     long lastEventId() throws SQLException {
-        return read(c -> query(c, "SELECT value FROM counters WHERE name = 'events'", List.of(),
-                rs -> rs.getLong("value")).get(0));
+        return read(
+                c -> query(c, "SELECT value FROM counters WHERE name = 'events'", List.of(), rs -> rs.getLong("value"))
+                        .get(0));
     }
 
     Stats stats() throws SQLException {
         return read(c -> {
-            List<OpenCount> open = query(c, "SELECT cluster, namespace, kind, app, type, cause, COUNT(*) AS drifts "
-                    + "FROM open_drifts GROUP BY cluster, namespace, kind, app, type, cause", List.of(),
-                    rs -> new OpenCount(rs.getString("cluster"), rs.getString("namespace"), rs.getString("kind"),
-                            rs.getString("app"), rs.getString("type"), rs.getString("cause"), rs.getLong("drifts")));
+            List<OpenCount> open = query(
+                    c,
+                    "SELECT cluster, namespace, kind, app, type, cause, COUNT(*) AS drifts "
+                            + "FROM open_drifts GROUP BY cluster, namespace, kind, app, type, cause",
+                    List.of(),
+                    rs -> new OpenCount(
+                            rs.getString("cluster"),
+                            rs.getString("namespace"),
+                            rs.getString("kind"),
+                            rs.getString("app"),
+                            rs.getString("type"),
+                            rs.getString("cause"),
+                            rs.getLong("drifts")));
             Map<String, Long> oldest = new HashMap<>();
-            query(c, "SELECT cluster, MIN(onset_ms) AS oldest_onset_ms FROM open_drifts GROUP BY cluster", List.of(),
+            query(
+                    c,
+                    "SELECT cluster, MIN(onset_ms) AS oldest_onset_ms FROM open_drifts GROUP BY cluster",
+                    List.of(),
                     rs -> oldest.put(rs.getString("cluster"), rs.getLong("oldest_onset_ms")));
-            long events = query(c, "SELECT SUM(CASE WHEN name = 'events' THEN value ELSE -value END) AS kept "
-                    + "FROM counters WHERE name IN ('events', 'pruned')", List.of(), rs -> rs.getLong("kept")).get(0);
-            long size = query(c, db.sizeQuery(), List.of(), rs -> rs.getLong("size_bytes")).get(0);
+            long events = query(
+                            c,
+                            "SELECT SUM(CASE WHEN name = 'events' THEN value ELSE -value END) AS kept "
+                                    + "FROM counters WHERE name IN ('events', 'pruned')",
+                            List.of(),
+                            rs -> rs.getLong("kept"))
+                    .get(0);
+            long size = query(c, db.sizeQuery(), List.of(), rs -> rs.getLong("size_bytes"))
+                    .get(0);
             return new Stats(open, oldest, events, size);
         });
     }
@@ -445,11 +495,21 @@ final class HubStore {
         if (limit <= 0) {
             return List.of();
         }
-        return read(c -> query(c, "SELECT cluster, namespace, kind, name, app, type, cause, manager, onset_ms FROM "
-                + "open_drifts ORDER BY onset_ms, cluster, drift_id LIMIT ?", List.of(limit),
-                rs -> new DriftSeries(rs.getString("cluster"), rs.getString("namespace"), rs.getString("kind"),
-                        rs.getString("name"), rs.getString("app"), rs.getString("type"), rs.getString("cause"),
-                        rs.getString("manager"), rs.getLong("onset_ms"))));
+        return read(c -> query(
+                c,
+                "SELECT cluster, namespace, kind, name, app, type, cause, manager, onset_ms FROM "
+                        + "open_drifts ORDER BY onset_ms, cluster, drift_id LIMIT ?",
+                List.of(limit),
+                rs -> new DriftSeries(
+                        rs.getString("cluster"),
+                        rs.getString("namespace"),
+                        rs.getString("kind"),
+                        rs.getString("name"),
+                        rs.getString("app"),
+                        rs.getString("type"),
+                        rs.getString("cause"),
+                        rs.getString("manager"),
+                        rs.getLong("onset_ms"))));
     }
 
     // ---- plumbing -------------------------------------------------------------------------------------------------
@@ -483,25 +543,50 @@ final class HubStore {
 
     private static void in(StringBuilder sql, List<Object> args, String column, Set<String> values) {
         if (values != null) {
-            sql.append(" AND ").append(column).append(" IN (")
-                    .append(String.join(", ", java.util.Collections.nCopies(values.size(), "?"))).append(")");
+            sql.append(" AND ")
+                    .append(column)
+                    .append(" IN (")
+                    .append(String.join(", ", java.util.Collections.nCopies(values.size(), "?")))
+                    .append(")");
             args.addAll(values);
         }
     }
 
     private static DriftRow driftRow(ResultSet rs) throws SQLException {
-        return new DriftRow(rs.getString("cluster"), rs.getString("drift_id"), rs.getString("namespace"),
-                rs.getString("kind"), rs.getString("name"), rs.getString("app"), rs.getString("type"),
-                rs.getString("summary"), rs.getLong("onset_ms"), rs.getLong("last_seen_ms"), rs.getString("drift"),
+        return new DriftRow(
+                rs.getString("cluster"),
+                rs.getString("drift_id"),
+                rs.getString("namespace"),
+                rs.getString("kind"),
+                rs.getString("name"),
+                rs.getString("app"),
+                rs.getString("type"),
+                rs.getString("summary"),
+                rs.getLong("onset_ms"),
+                rs.getLong("last_seen_ms"),
+                rs.getString("drift"),
                 rs.getString("cause"));
     }
 
     private static EventRow eventRow(ResultSet rs) throws SQLException {
-        return new EventRow(rs.getLong("id"), rs.getString("cluster"), rs.getString("stream"), rs.getLong("seq"),
-                rs.getString("type"), rs.getString("drift_id"), rs.getString("namespace"), rs.getString("kind"),
-                rs.getString("name"), rs.getString("app"), rs.getString("drift_type"), rs.getString("summary"),
-                rs.getLong("onset_ms"), rs.getLong("last_seen_ms"), nullableLong(rs, "resolved_at_ms"),
-                rs.getLong("received_ms"), rs.getString("drift"));
+        return new EventRow(
+                rs.getLong("id"),
+                rs.getString("cluster"),
+                rs.getString("stream"),
+                rs.getLong("seq"),
+                rs.getString("type"),
+                rs.getString("drift_id"),
+                rs.getString("namespace"),
+                rs.getString("kind"),
+                rs.getString("name"),
+                rs.getString("app"),
+                rs.getString("drift_type"),
+                rs.getString("summary"),
+                rs.getLong("onset_ms"),
+                rs.getLong("last_seen_ms"),
+                nullableLong(rs, "resolved_at_ms"),
+                rs.getLong("received_ms"),
+                rs.getString("drift"));
     }
 
     /** A nullable integer column (JDBC's getLong answers 0 for NULL). */

@@ -37,8 +37,16 @@ final class IngestApi {
     private final WorkerExecutor relayPool;
     private final java.time.Clock clock;
 
-    IngestApi(Tokens tokens, HubConfig.Limits limits, Supplier<HubStore> store, WorkerExecutor dbPool,
-            HubMetrics metrics, Runnable stored, MetricsRelay relay, WorkerExecutor relayPool, java.time.Clock clock) {
+    IngestApi(
+            Tokens tokens,
+            HubConfig.Limits limits,
+            Supplier<HubStore> store,
+            WorkerExecutor dbPool,
+            HubMetrics metrics,
+            Runnable stored,
+            MetricsRelay relay,
+            WorkerExecutor relayPool,
+            java.time.Clock clock) {
         this.clock = clock;
         this.tokens = tokens;
         this.limits = limits;
@@ -77,15 +85,24 @@ final class IngestApi {
         }
         if (!principal.get().mayWrite(cluster)) {
             LOG.warn("refused a {} push for cluster {} from {}", kind, cluster, principal.get());
-            Http.error(ctx, 403, "forbidden", principal.get().role() == Principal.Role.READER
-                    ? "a read token cannot push" : "this token may push only for its own cluster");
+            Http.error(
+                    ctx,
+                    403,
+                    "forbidden",
+                    principal.get().role() == Principal.Role.READER
+                            ? "a read token cannot push"
+                            : "this token may push only for its own cluster");
             finish(ctx, "forbidden");
             return;
         }
         String type = ctx.request().getHeader("content-type");
         if (type != null && !Http.isJson(type)) {
-            Http.error(ctx, 415, "unsupported_media_type", "Content-Type " + type.substring(0, Math.min(100,
-                    type.length())) + " is not JSON; send application/json");
+            Http.error(
+                    ctx,
+                    415,
+                    "unsupported_media_type",
+                    "Content-Type " + type.substring(0, Math.min(100, type.length()))
+                            + " is not JSON; send application/json");
             finish(ctx, "invalid");
             return;
         }
@@ -104,30 +121,42 @@ final class IngestApi {
             return;
         }
         String cluster = ctx.pathParam("cluster");
-        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        byte[] body =
+                ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
         Callable<ObjectNode> work = switch (kind) {
-            case "events" -> () -> {
-                var batch = Protocol.events(body, limits.maxBatchEvents(), bounds());
-                var r = s.ingest(cluster, batch);
-                metrics.events(r.stored(), r.duplicates());
-                metrics.driftEvents(cluster, r.fresh());
-                return Wire.JSON.valueToTree(new EventsAck(r.ack(), r.stored(), r.duplicates(), r.snapshotWanted()));
-            };
-            case "snapshot" -> () -> {
-                var snapshot = Protocol.snapshot(body, limits.maxSnapshotDrifts(), bounds());
-                var r = s.snapshot(cluster, snapshot);
-                if (r.applied()) {
-                    LOG.info("cluster {}: snapshot of {} open drifts at seq {} applied ({} later events replayed)",
-                            cluster, r.drifts(), r.ack(), r.replayed());
-                }
-                return Wire.JSON.valueToTree(new SnapshotAck(r.ack(), r.applied()));
-            };
-            default -> () -> {
-                var hb = Protocol.heartbeat(body);
-                s.heartbeat(cluster, hb, Http.JSON.writeValueAsString(hb.labels()),
-                        Http.JSON.writeValueAsString(hb.sources()));
-                return Http.JSON.createObjectNode().put("ok", true);
-            };
+            case "events" ->
+                () -> {
+                    var batch = Protocol.events(body, limits.maxBatchEvents(), bounds());
+                    var r = s.ingest(cluster, batch);
+                    metrics.events(r.stored(), r.duplicates());
+                    metrics.driftEvents(cluster, r.fresh());
+                    return Wire.JSON.valueToTree(
+                            new EventsAck(r.ack(), r.stored(), r.duplicates(), r.snapshotWanted()));
+                };
+            case "snapshot" ->
+                () -> {
+                    var snapshot = Protocol.snapshot(body, limits.maxSnapshotDrifts(), bounds());
+                    var r = s.snapshot(cluster, snapshot);
+                    if (r.applied()) {
+                        LOG.info(
+                                "cluster {}: snapshot of {} open drifts at seq {} applied ({} later events replayed)",
+                                cluster,
+                                r.drifts(),
+                                r.ack(),
+                                r.replayed());
+                    }
+                    return Wire.JSON.valueToTree(new SnapshotAck(r.ack(), r.applied()));
+                };
+            default ->
+                () -> {
+                    var hb = Protocol.heartbeat(body);
+                    s.heartbeat(
+                            cluster,
+                            hb,
+                            Http.JSON.writeValueAsString(hb.labels()),
+                            Http.JSON.writeValueAsString(hb.sources()));
+                    return Http.JSON.createObjectNode().put("ok", true);
+                };
         };
         Http.blocking(dbPool, work).onComplete(ar -> {
             if (ar.succeeded()) {
@@ -145,23 +174,28 @@ final class IngestApi {
     /** A metrics push: validated and handed to the relay; nothing is stored. */
     private void relay(RoutingContext ctx) {
         String cluster = ctx.pathParam("cluster");
-        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        byte[] body =
+                ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
         Http.blocking(relayPool, () -> {
-            var push = Protocol.metrics(body, MAX_PUSH_POINTS);
-            var r = relay.accept(cluster, push);
-            if (r.dropped() > 0) {
-                metrics.relayDropped(cluster, r.dropped());
-            }
-            metrics.relaySeries(relay.seriesByCluster());
-            return Http.JSON.createObjectNode().put("series", r.series()).put("dropped", r.dropped());
-        }).onComplete(ar -> {
-            if (ar.succeeded()) {
-                Http.json(ctx, 200, ar.result());
-                finish(ctx, "ok");
-            } else {
-                failed(ctx, cluster, "metrics", ar.cause());
-            }
-        });
+                    var push = Protocol.metrics(body, MAX_PUSH_POINTS);
+                    var r = relay.accept(cluster, push);
+                    if (r.dropped() > 0) {
+                        metrics.relayDropped(cluster, r.dropped());
+                    }
+                    metrics.relaySeries(relay.seriesByCluster());
+                    return Http.JSON
+                            .createObjectNode()
+                            .put("series", r.series())
+                            .put("dropped", r.dropped());
+                })
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        Http.json(ctx, 200, ar.result());
+                        finish(ctx, "ok");
+                    } else {
+                        failed(ctx, cluster, "metrics", ar.cause());
+                    }
+                });
     }
 
     private void failed(RoutingContext ctx, String cluster, String kind, Throwable cause) {

@@ -14,7 +14,6 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +36,9 @@ final class MetricsRelay implements MultiCollector {
     static final int MAX_INSTANCES = 16;
 
     /** What became of a push: series kept, series dropped at the cap. */
-    record Result(int series, int dropped) {
-    }
+    record Result(int series, int dropped) {}
 
-    private record Held(long receivedMs, List<MetricFamily> families, int series) {
-    }
+    private record Held(long receivedMs, List<MetricFamily> families, int series) {}
 
     private final long staleAfterMs;
     private final int maxSeriesPerCluster;
@@ -67,9 +64,10 @@ final class MetricsRelay implements MultiCollector {
             return new Result(0, 0);
         }
         while (instances.size() >= MAX_INSTANCES) {
-            instances.remove(instances.keySet().iterator().next());   // insertion order = push order
+            instances.remove(instances.keySet().iterator().next()); // insertion order = push order
         }
-        int budget = maxSeriesPerCluster - instances.values().stream().mapToInt(Held::series).sum();
+        int budget = maxSeriesPerCluster
+                - instances.values().stream().mapToInt(Held::series).sum();
         int used = 0;
         int dropped = 0;
         List<MetricFamily> kept = new ArrayList<>();
@@ -104,9 +102,9 @@ final class MetricsRelay implements MultiCollector {
     /** Forgets processes that did not push for {@code staleAfter}; returns how many. */
     synchronized int sweep(long nowMs) {
         int removed = 0;
-        for (var c = clusters.values().iterator(); c.hasNext();) {
+        for (var c = clusters.values().iterator(); c.hasNext(); ) {
             Map<String, Held> instances = c.next();
-            for (var i = instances.values().iterator(); i.hasNext();) {
+            for (var i = instances.values().iterator(); i.hasNext(); ) {
                 if (nowMs - i.next().receivedMs() > staleAfterMs) {
                     i.remove();
                     removed++;
@@ -122,8 +120,8 @@ final class MetricsRelay implements MultiCollector {
     /** Series held per cluster (every process together). */
     synchronized Map<String, Integer> seriesByCluster() {
         Map<String, Integer> out = new TreeMap<>();
-        clusters.forEach((cluster, instances) -> out.put(cluster,
-                instances.values().stream().mapToInt(Held::series).sum()));
+        clusters.forEach((cluster, instances) -> out.put(
+                cluster, instances.values().stream().mapToInt(Held::series).sum()));
         return out;
     }
 
@@ -136,7 +134,7 @@ final class MetricsRelay implements MultiCollector {
                 for (MetricFamily f : held.families()) {
                     Family out = families.computeIfAbsent(f.name(), n -> new Family(f.type(), f.help()));
                     if (!out.type.equals(f.type())) {
-                        continue;   // agents of different versions disagree on a type: the first one wins
+                        continue; // agents of different versions disagree on a type: the first one wins
                     }
                     for (MetricPoint p : f.points()) {
                         out.add(p, labels(p.labels(), cluster, instance));
@@ -175,23 +173,42 @@ final class MetricsRelay implements MultiCollector {
         }
 
         void add(MetricPoint p, Labels labels) {
-            points.add(switch (type) {
-                case "counter" -> CounterSnapshot.CounterDataPointSnapshot.builder().value(p.value()).labels(labels)
-                        .build();
-                case "gauge" -> GaugeSnapshot.GaugeDataPointSnapshot.builder().value(p.value()).labels(labels).build();
-                case "summary" -> SummarySnapshot.SummaryDataPointSnapshot.builder().count(p.count()).sum(p.sum())
-                        .labels(labels).build();
-                case "info" -> InfoSnapshot.InfoDataPointSnapshot.builder().labels(labels).build();
-                default -> HistogramSnapshot.HistogramDataPointSnapshot.builder().classicHistogramBuckets(
-                        buckets(p)).sum(p.sum()).labels(labels).build();
-            });
+            points.add(
+                    switch (type) {
+                        case "counter" ->
+                            CounterSnapshot.CounterDataPointSnapshot.builder()
+                                    .value(p.value())
+                                    .labels(labels)
+                                    .build();
+                        case "gauge" ->
+                            GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                                    .value(p.value())
+                                    .labels(labels)
+                                    .build();
+                        case "summary" ->
+                            SummarySnapshot.SummaryDataPointSnapshot.builder()
+                                    .count(p.count())
+                                    .sum(p.sum())
+                                    .labels(labels)
+                                    .build();
+                        case "info" ->
+                            InfoSnapshot.InfoDataPointSnapshot.builder()
+                                    .labels(labels)
+                                    .build();
+                        default ->
+                            HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                                    .classicHistogramBuckets(buckets(p))
+                                    .sum(p.sum())
+                                    .labels(labels)
+                                    .build();
+                    });
         }
 
         private static ClassicHistogramBuckets buckets(MetricPoint p) {
             ClassicHistogramBuckets.Builder b = ClassicHistogramBuckets.builder();
             long previous = 0;
             for (int i = 0; i < p.bounds().length; i++) {
-                b.bucket(p.bounds()[i], p.cumulative()[i] - previous);   // the model holds per-bucket counts
+                b.bucket(p.bounds()[i], p.cumulative()[i] - previous); // the model holds per-bucket counts
                 previous = p.cumulative()[i];
             }
             return b.bucket(Double.POSITIVE_INFINITY, p.count() - previous).build();

@@ -26,11 +26,10 @@ final class Migrations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
-    static final List<String> ALL = List.of("V1__schema.sql", "V2__events_by_cluster.sql",
-            "V3__open_drifts_manager.sql", "V4__open_drifts_cause.sql");
+    static final List<String> ALL = List.of(
+            "V1__schema.sql", "V2__events_by_cluster.sql", "V3__open_drifts_manager.sql", "V4__open_drifts_cause.sql");
 
-    private Migrations() {
-    }
+    private Migrations() {}
 
     /** Applies what is missing; returns the versions applied by this call. */
     static List<Integer> apply(Connection c) throws SQLException {

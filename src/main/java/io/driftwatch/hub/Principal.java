@@ -3,7 +3,10 @@ package io.driftwatch.hub;
 /** Who a bearer token belongs to: an agent that writes one cluster, or a reader of the API. */
 public record Principal(Role role, String name) {
 
-    public enum Role { CLUSTER, READER }
+    public enum Role {
+        CLUSTER,
+        READER
+    }
 
     /** True when this principal may push data for {@code cluster}: only that cluster's own token may. */
     public boolean mayWrite(String cluster) {
@@ -16,6 +19,6 @@ public record Principal(Role role, String name) {
 
     @Override
     public String toString() {
-        return role.name().toLowerCase(java.util.Locale.ROOT) + ":" + name;  // never the token
+        return role.name().toLowerCase(java.util.Locale.ROOT) + ":" + name; // never the token
     }
 }

@@ -27,37 +27,51 @@ public final class Protocol {
     public static final Set<String> EVENT_TYPES = Set.of("opened", "updated", "resolved");
     public static final Set<String> DRIFT_TYPES = Set.of("modified", "missing", "extra");
     /** The drift causes this version knows (docs/diff.md, {@link Cause#json()}), in declaration order. */
-    public static final List<String> CAUSES = java.util.Arrays.stream(Cause.values()).map(Cause::json).toList();
+    public static final List<String> CAUSES =
+            java.util.Arrays.stream(Cause.values()).map(Cause::json).toList();
+
     private static final int MAX_ID = 128;
     private static final int MAX_NAME = 253;
     /** Field managers are at most 128 characters in Kubernetes; longer values are cut, never refused. */
     private static final int MAX_MANAGER = 128;
+
     private static final int MAX_CAUSE = 32;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
+        JSON.getFactory()
+                .setStreamReadConstraints(
+                        StreamReadConstraints.builder().maxNestingDepth(200).build());
         JSON.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     /** Free text (may hold tabs and line breaks); every other string is an identifier and holds no control character. */
     private static final Set<String> FREE_TEXT = Set.of("summary", "help", "error");
     /** Drift ids: the agent's are UUIDs; anything addressable in a URL path segment without escaping is accepted. */
-    private static final java.util.regex.Pattern DRIFT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
+    private static final java.util.regex.Pattern DRIFT_ID =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
 
     /**
      * One drift as the agent knows it: its id, times, and the drift JSON of docs/diff.md (Secret values redacted);
      * {@code manager} is the field manager of its first change that names one ("" when none does); {@code cause} is the
      * drift's cause ("" when the drift states none).
      */
-    public record DriftState(String driftId, String namespace, String kind, String name, String app, String type,
-                             String summary, Instant onset, Instant lastSeen, String driftJson, String manager,
-                             String cause) {
-    }
+    public record DriftState(
+            String driftId,
+            String namespace,
+            String kind,
+            String name,
+            String app,
+            String type,
+            String summary,
+            Instant onset,
+            Instant lastSeen,
+            String driftJson,
+            String manager,
+            String cause) {}
 
-    public record Event(long seq, String type, Instant resolvedAt, DriftState drift) {
-    }
+    public record Event(long seq, String type, Instant resolvedAt, DriftState drift) {}
 
     public record EventBatch(String stream, List<Event> events) {
         public long lastSeq() {
@@ -65,33 +79,30 @@ public final class Protocol {
         }
     }
 
-    public record Snapshot(String stream, long seq, Instant takenAt, List<DriftState> drifts) {
-    }
+    public record Snapshot(String stream, long seq, Instant takenAt, List<DriftState> drifts) {}
 
-    public record SourceHealth(boolean healthy, String revision, String error) {
-    }
+    public record SourceHealth(boolean healthy, String revision, String error) {}
 
-    public record Heartbeat(String agentId, String version, Map<String, String> labels,
-                            Map<String, SourceHealth> sources) {
-    }
+    public record Heartbeat(
+            String agentId, String version, Map<String, String> labels, Map<String, SourceHealth> sources) {}
 
     /**
      * The relayed metric types: the agent's Prometheus types (classic histograms; summaries without quantiles; info
      * metrics, named without their {@code _info} suffix).
      */
     public static final Set<String> METRIC_TYPES = Set.of("counter", "gauge", "histogram", "summary", "info");
-    private static final java.util.regex.Pattern METRIC_NAME = java.util.regex.Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+
+    private static final java.util.regex.Pattern METRIC_NAME =
+            java.util.regex.Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final java.util.regex.Pattern LABEL_NAME = java.util.regex.Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     /** Labels the hub sets itself (or that would change what a sample means); an agent's values are ignored. */
     public static final Set<String> RESERVED_LABELS = Set.of("cluster", "instance", "job", "le", "quantile");
 
     /** One series of a relayed family: a value, or a classic histogram/summary (cumulative bucket counts). */
-    public record MetricPoint(Map<String, String> labels, double value, double[] bounds, long[] cumulative,
-                              long count, double sum) {
-    }
+    public record MetricPoint(
+            Map<String, String> labels, double value, double[] bounds, long[] cumulative, long count, double sum) {}
 
-    public record MetricFamily(String name, String type, String help, List<MetricPoint> points) {
-    }
+    public record MetricFamily(String name, String type, String help, List<MetricPoint> points) {}
 
     /** An agent process's metrics; {@code last}: the process stops, drop its series now. */
     public record MetricsPush(String instance, Instant startedAt, boolean last, List<MetricFamily> families) {
@@ -116,8 +127,7 @@ public final class Protocol {
         }
     }
 
-    private Protocol() {
-    }
+    private Protocol() {}
 
     /** A metrics push; at most {@code maxSeries} data points in all (more is a 413, not silently cut). */
     public static MetricsPush metrics(byte[] body, int maxSeries) {
@@ -139,7 +149,8 @@ public final class Protocol {
                 throw BadRequest.invalid(at + ": must be an object");
             }
             String name = text(f, "name", 200, true, at);
-            if (!METRIC_NAME.matcher(name).matches() || name.startsWith("__")
+            if (!METRIC_NAME.matcher(name).matches()
+                    || name.startsWith("__")
                     || io.prometheus.metrics.model.snapshots.PrometheusNaming.validateMetricName(name) != null) {
                 throw BadRequest.invalid(at + ".name: '" + name + "' is not a Prometheus metric name without type "
                         + "suffix (a counter x is sent as x, exported as x_total)");
@@ -158,8 +169,8 @@ public final class Protocol {
             }
             total += series.size();
             if (total > maxSeries) {
-                throw new BadRequest(413, "too_many_series", "families: more than " + maxSeries + " series in one "
-                        + "push");
+                throw new BadRequest(
+                        413, "too_many_series", "families: more than " + maxSeries + " series in one " + "push");
             }
             List<MetricPoint> points = new ArrayList<>(series.size());
             Set<Map<String, String>> labelSets = new java.util.HashSet<>();
@@ -186,8 +197,11 @@ public final class Protocol {
                 throw BadRequest.invalid(at + ".labels: must be an object of at most 32 string values");
             }
             l.fields().forEachRemaining(e -> {
-                if (!LABEL_NAME.matcher(e.getKey()).matches() || e.getKey().startsWith("__") || e.getKey().length() > 100
-                        || !e.getValue().isTextual() || e.getValue().asText().length() > 1024) {
+                if (!LABEL_NAME.matcher(e.getKey()).matches()
+                        || e.getKey().startsWith("__")
+                        || e.getKey().length() > 100
+                        || !e.getValue().isTextual()
+                        || e.getValue().asText().length() > 1024) {
                     throw BadRequest.invalid(at + ".labels." + e.getKey() + ": a Prometheus label name with a "
                             + "string value of at most 1024 characters");
                 }
@@ -222,7 +236,10 @@ public final class Protocol {
         long[] cumulative = new long[b.size()];
         for (int i = 0; i < b.size(); i++) {
             JsonNode pair = b.get(i);
-            if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isNumber() || !pair.get(1).canConvertToLong()) {
+            if (!pair.isArray()
+                    || pair.size() != 2
+                    || !pair.get(0).isNumber()
+                    || !pair.get(1).canConvertToLong()) {
                 throw BadRequest.invalid(at + ".buckets[" + i + "]: must be [upperBound, cumulativeCount]");
             }
             bounds[i] = pair.get(0).asDouble();
@@ -261,8 +278,10 @@ public final class Protocol {
             throw BadRequest.invalid("events: empty batch");
         }
         if (list.size() > maxEvents) {
-            throw new BadRequest(413, "batch_too_large", "events: " + list.size() + " events in one batch, the limit is "
-                    + maxEvents);
+            throw new BadRequest(
+                    413,
+                    "batch_too_large",
+                    "events: " + list.size() + " events in one batch, the limit is " + maxEvents);
         }
         List<Event> events = new ArrayList<>(list.size());
         long previous = 0;
@@ -307,8 +326,8 @@ public final class Protocol {
             throw BadRequest.invalid("drifts: required, an array (empty when nothing drifts)");
         }
         if (list.size() > maxDrifts) {
-            throw new BadRequest(413, "snapshot_too_large", "drifts: " + list.size() + " drifts, the limit is "
-                    + maxDrifts);
+            throw new BadRequest(
+                    413, "snapshot_too_large", "drifts: " + list.size() + " drifts, the limit is " + maxDrifts);
         }
         List<Checked> checked = new ArrayList<>(list.size());
         java.util.Set<String> ids = new java.util.HashSet<>();
@@ -341,9 +360,11 @@ public final class Protocol {
                 throw BadRequest.invalid("labels: must be an object of at most 64 string values");
             }
             l.fields().forEachRemaining(f -> {
-                if (!f.getValue().isTextual() || f.getKey().length() > 100 || f.getValue().asText().length() > 200) {
-                    throw BadRequest.invalid("labels." + printable(f.getKey()) + ": must be a string (key ≤ 100, "
-                            + "value ≤ 200)");
+                if (!f.getValue().isTextual()
+                        || f.getKey().length() > 100
+                        || f.getValue().asText().length() > 200) {
+                    throw BadRequest.invalid(
+                            "labels." + printable(f.getKey()) + ": must be a string (key ≤ 100, " + "value ≤ 200)");
                 }
                 controlCharacters(f.getKey(), "labels (a key)", false);
                 controlCharacters(f.getValue().asText(), "labels." + printable(f.getKey()), false);
@@ -358,7 +379,9 @@ public final class Protocol {
                 String at = "sources." + printable(f.getKey());
                 controlCharacters(f.getKey(), "sources (an app name)", false);
                 JsonNode v = f.getValue();
-                if (!v.isObject() || !v.path("healthy").isBoolean() || f.getKey().length() > MAX_NAME) {
+                if (!v.isObject()
+                        || !v.path("healthy").isBoolean()
+                        || f.getKey().length() > MAX_NAME) {
                     throw BadRequest.invalid(at + ": must be an object with a boolean 'healthy'");
                 }
                 text(v, "revision", 200, false);
@@ -370,20 +393,35 @@ public final class Protocol {
         if (m.sources() != null) {
             m.sources().forEach((app, h) -> sources.put(app, new SourceHealth(h.healthy(), h.revision(), h.error())));
         }
-        return new Heartbeat(m.agentId(), m.version(), m.labels() == null ? Map.of() : Map.copyOf(m.labels()),
-                sources);
+        return new Heartbeat(m.agentId(), m.version(), m.labels() == null ? Map.of() : Map.copyOf(m.labels()), sources);
     }
 
     /** The drift fields the hub checks and stores beside the drift JSON; {@code cause} and {@code summary} may be null. */
-    private record Checked(String driftId, String namespace, String kind, String name, String app, String type,
-                           String summary, String cause) {
-    }
+    private record Checked(
+            String driftId,
+            String namespace,
+            String kind,
+            String name,
+            String app,
+            String type,
+            String summary,
+            String cause) {}
 
     /** A checked drift as the hub keeps it. */
     private static DriftState drift(DriftMessage m, Checked c) {
-        return new DriftState(m.driftId(), c.namespace() == null ? "" : c.namespace(), c.kind(), c.name(),
-                c.app() == null ? "" : c.app(), c.type(), c.summary() == null ? "" : c.summary(), m.onset(),
-                m.lastSeen(), m.drift().toString(), manager(m.drift()), c.cause() == null ? "" : c.cause());
+        return new DriftState(
+                m.driftId(),
+                c.namespace() == null ? "" : c.namespace(),
+                c.kind(),
+                c.name(),
+                c.app() == null ? "" : c.app(),
+                c.type(),
+                c.summary() == null ? "" : c.summary(),
+                m.onset(),
+                m.lastSeen(),
+                m.drift().toString(),
+                manager(m.drift()),
+                c.cause() == null ? "" : c.cause());
     }
 
     private static Checked checkDrift(JsonNode e, String at, TimeBounds bounds) {
@@ -456,8 +494,11 @@ public final class Protocol {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
-            throw BadRequest.invalid("malformed JSON" + (at == null || at.getLineNr() < 1 ? "" : " at line "
-                    + at.getLineNr() + ", column " + at.getColumnNr()) + ": "
+            throw BadRequest.invalid("malformed JSON"
+                    + (at == null || at.getLineNr() < 1
+                            ? ""
+                            : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + ": "
                     + io.driftwatch.diff.StrictParsing.describe(e));
         } catch (java.io.IOException e) {
             throw BadRequest.invalid("unreadable body: " + e.getMessage());
@@ -482,7 +523,8 @@ public final class Protocol {
             return null;
         }
         if (!v.isTextual()) {
-            throw BadRequest.invalid(name + ": must be a string, not " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            throw BadRequest.invalid(
+                    name + ": must be a string, not " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
         }
         String s = v.asText();
         if (required && s.isBlank()) {
@@ -500,8 +542,8 @@ public final class Protocol {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (Character.isISOControl(c) && !(freeText && (c == '\n' || c == '\r' || c == '\t'))) {
-                throw BadRequest.invalid(name + ": control character U+" + String.format("%04X", (int) c)
-                        + " at index " + i + (freeText ? "" : " (an identifier holds none)"));
+                throw BadRequest.invalid(name + ": control character U+" + String.format("%04X", (int) c) + " at index "
+                        + i + (freeText ? "" : " (an identifier holds none)"));
             }
         }
     }
@@ -509,8 +551,10 @@ public final class Protocol {
     /** A value for an error message: control characters shown as U+XXXX, at most 100 characters. */
     private static String printable(String s) {
         StringBuilder out = new StringBuilder();
-        s.codePoints().limit(100).forEach(c -> out.append(Character.isISOControl(c)
-                ? String.format("U+%04X", c) : new String(Character.toChars(c))));
+        s.codePoints()
+                .limit(100)
+                .forEach(c -> out.append(
+                        Character.isISOControl(c) ? String.format("U+%04X", c) : new String(Character.toChars(c))));
         return out.toString();
     }
 

@@ -85,7 +85,11 @@ final class ReadApi {
             } else if (ar.cause() instanceof BadRequest e) {
                 Http.error(ctx, e);
             } else {
-                LOG.error("read API query {} failed: {}", ctx.request().path(), ar.cause().toString(), ar.cause());
+                LOG.error(
+                        "read API query {} failed: {}",
+                        ctx.request().path(),
+                        ar.cause().toString(),
+                        ar.cause());
                 Http.error(ctx, 500, "query_failed", "the query failed; see the hub's log");
             }
         });
@@ -100,13 +104,21 @@ final class ReadApi {
             o.set("labels", Http.parse(c.labelsJson()));
             o.put("version", c.version());
             o.put("agentId", c.agentId());
-            o.put("lastSeen", c.lastSeenMs() == null ? null : Instant.ofEpochMilli(c.lastSeenMs()).toString());
+            o.put(
+                    "lastSeen",
+                    c.lastSeenMs() == null
+                            ? null
+                            : Instant.ofEpochMilli(c.lastSeenMs()).toString());
             o.put("up", c.lastSeenMs() != null && now - c.lastSeenMs() <= downAfterMs);
             o.set("sources", Http.parse(c.sourcesJson()));
             o.put("openDrifts", c.openDrifts());
             o.put("stream", c.stream());
             o.put("stateSeq", c.stateSeq());
-            o.put("snapshotTakenAt", c.snapshotMs() == 0 ? null : Instant.ofEpochMilli(c.snapshotMs()).toString());
+            o.put(
+                    "snapshotTakenAt",
+                    c.snapshotMs() == 0
+                            ? null
+                            : Instant.ofEpochMilli(c.snapshotMs()).toString());
         }
         ObjectNode body = Http.JSON.createObjectNode();
         body.set("clusters", items);
@@ -122,8 +134,17 @@ final class ReadApi {
         if (!problems.isEmpty()) {
             throw BadRequest.invalid(String.join("; ", problems));
         }
-        var page = store.get().drifts(new DriftQuery(clusters(q), q.get("namespace"), q.get("app"), q.get("kind"),
-                type, cause, after == null ? null : after[0], after == null ? null : after[1], limit));
+        var page = store.get()
+                .drifts(new DriftQuery(
+                        clusters(q),
+                        q.get("namespace"),
+                        q.get("app"),
+                        q.get("kind"),
+                        type,
+                        cause,
+                        after == null ? null : after[0],
+                        after == null ? null : after[1],
+                        limit));
         ArrayNode items = Http.JSON.createArrayNode();
         long now = clock.millis();
         page.items().forEach(d -> items.add(driftSummary(d, now)));
@@ -151,7 +172,9 @@ final class ReadApi {
         var open = store.get().drift(cluster, id);
         var events = store.get().history(new HistoryQuery(Set.of(cluster), id, null, null, null, MAX_LIMIT));
         if (open.isEmpty() && events.items().isEmpty()) {
-            return Http.JSON.createObjectNode().put("error", "not_found")
+            return Http.JSON
+                    .createObjectNode()
+                    .put("error", "not_found")
                     .put("message", "no drift " + id + " in cluster " + cluster);
         }
         ObjectNode body;
@@ -161,14 +184,24 @@ final class ReadApi {
             body.set("drift", Http.parse(open.get().driftJson()));
         } else {
             EventRow last = events.items().get(0);
-            body = Http.JSON.createObjectNode().put("cluster", cluster).put("id", id)
-                    .put("namespace", last.namespace()).put("kind", last.kind()).put("name", last.name())
-                    .put("app", last.app()).put("type", last.driftType()).put("summary", last.summary())
+            body = Http.JSON
+                    .createObjectNode()
+                    .put("cluster", cluster)
+                    .put("id", id)
+                    .put("namespace", last.namespace())
+                    .put("kind", last.kind())
+                    .put("name", last.name())
+                    .put("app", last.app())
+                    .put("type", last.driftType())
+                    .put("summary", last.summary())
                     .put("onset", Instant.ofEpochMilli(last.onsetMs()).toString())
                     .put("lastSeen", Instant.ofEpochMilli(last.lastSeenMs()).toString())
                     .put("open", false);
-            body.put("resolvedAt", last.resolvedAtMs() == null ? null
-                    : Instant.ofEpochMilli(last.resolvedAtMs()).toString());
+            body.put(
+                    "resolvedAt",
+                    last.resolvedAtMs() == null
+                            ? null
+                            : Instant.ofEpochMilli(last.resolvedAtMs()).toString());
             body.set("drift", Http.parse(last.driftJson()));
         }
         ArrayNode history = body.putArray("events");
@@ -204,7 +237,9 @@ final class ReadApi {
         ObjectNode body = Http.JSON.createObjectNode();
         body.set("events", items);
         if (page.more()) {
-            body.put("nextCursor", String.valueOf(page.items().get(page.items().size() - 1).id()));
+            body.put(
+                    "nextCursor",
+                    String.valueOf(page.items().get(page.items().size() - 1).id()));
         } else {
             body.putNull("nextCursor");
         }
@@ -227,7 +262,11 @@ final class ReadApi {
         o.put("summary", e.summary());
         o.put("onset", Instant.ofEpochMilli(e.onsetMs()).toString());
         o.put("lastSeen", Instant.ofEpochMilli(e.lastSeenMs()).toString());
-        o.put("resolvedAt", e.resolvedAtMs() == null ? null : Instant.ofEpochMilli(e.resolvedAtMs()).toString());
+        o.put(
+                "resolvedAt",
+                e.resolvedAtMs() == null
+                        ? null
+                        : Instant.ofEpochMilli(e.resolvedAtMs()).toString());
         o.put("receivedAt", Instant.ofEpochMilli(e.receivedMs()).toString());
         if (withDrift) {
             o.set("drift", Http.parse(e.driftJson()));
@@ -236,9 +275,17 @@ final class ReadApi {
     }
 
     private static ObjectNode driftSummary(DriftRow d, long now) {
-        return Http.JSON.createObjectNode().put("cluster", d.cluster()).put("id", d.driftId())
-                .put("namespace", d.namespace()).put("kind", d.kind()).put("name", d.name()).put("app", d.app())
-                .put("type", d.type()).put("cause", d.cause()).put("summary", d.summary())
+        return Http.JSON
+                .createObjectNode()
+                .put("cluster", d.cluster())
+                .put("id", d.driftId())
+                .put("namespace", d.namespace())
+                .put("kind", d.kind())
+                .put("name", d.name())
+                .put("app", d.app())
+                .put("type", d.type())
+                .put("cause", d.cause())
+                .put("summary", d.summary())
                 .put("onset", Instant.ofEpochMilli(d.onsetMs()).toString())
                 .put("lastSeen", Instant.ofEpochMilli(d.lastSeenMs()).toString())
                 .put("ageSeconds", Math.max(0, now - d.onsetMs()) / 1000);
@@ -269,7 +316,8 @@ final class ReadApi {
         }
         for (ClusterRow c : store.get().clusters()) {
             JsonNode have = Http.parse(c.labelsJson());
-            boolean all = want.entrySet().stream().allMatch(w -> w.getValue().equals(have.path(w.getKey()).asText(null)));
+            boolean all = want.entrySet().stream()
+                    .allMatch(w -> w.getValue().equals(have.path(w.getKey()).asText(null)));
             if (all && (names.isEmpty() || names.contains(c.name()))) {
                 out.add(c.name());
             }

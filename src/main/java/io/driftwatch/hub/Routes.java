@@ -10,8 +10,7 @@ import java.util.regex.Pattern;
 /** The methods a router serves on a path: the {@code Allow} header of a 405. */
 final class Routes {
 
-    private Routes() {
-    }
+    private Routes() {}
 
     static List<String> allowed(Router router, String path) {
         TreeSet<String> methods = new TreeSet<>();
@@ -29,8 +28,9 @@ final class Routes {
     /** {@code /api/v1/clusters/:cluster/drifts/:id} and {@code /api/v1/*} as patterns. */
     private static Pattern template(String path) {
         List<String> parts = java.util.Arrays.stream(path.split("/", -1))
-                .map(part -> part.startsWith(":") ? "[^/]+" : part.equals("*") ? ".*"
-                        : part.isEmpty() ? "" : Pattern.quote(part))
+                .map(part -> part.startsWith(":")
+                        ? "[^/]+"
+                        : part.equals("*") ? ".*" : part.isEmpty() ? "" : Pattern.quote(part))
                 .toList();
         return Pattern.compile(String.join("/", parts));
     }

@@ -19,7 +19,10 @@ public record StreamCursor(String stream, long seq, long snapshotTakenMs) {
 
     public static final StreamCursor NONE = new StreamCursor(null, 0, 0);
 
-    public enum EventDecision { APPLY, HISTORY_ONLY }
+    public enum EventDecision {
+        APPLY,
+        HISTORY_ONLY
+    }
 
     public EventDecision forEvent(String eventStream, long eventSeq) {
         if (stream == null) {

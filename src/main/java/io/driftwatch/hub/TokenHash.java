@@ -8,8 +8,7 @@ import java.util.HexFormat;
 /** SHA-256 of a bearer token, as the hub configuration stores it; the token itself is never kept or logged. */
 public final class TokenHash {
 
-    private TokenHash() {
-    }
+    private TokenHash() {}
 
     /** Lower-case hex SHA-256 of the token's UTF-8 bytes, surrounding whitespace (a trailing newline) removed. */
     public static String sha256Hex(String token) {

@@ -13,8 +13,7 @@ import java.util.Optional;
  */
 public final class Tokens {
 
-    private record Entry(byte[] hash, Principal principal) {
-    }
+    private record Entry(byte[] hash, Principal principal) {}
 
     private final List<Entry> entries = new ArrayList<>();
 

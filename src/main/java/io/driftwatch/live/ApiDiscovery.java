@@ -37,8 +37,11 @@ public final class ApiDiscovery implements ResourceScope {
         }
     }
 
-    private ApiDiscovery(Map<String, ApiResource> byGroupKind, Map<String, ApiResource> byApiVersionKind,
-            Set<String> listable, List<Names> names) {
+    private ApiDiscovery(
+            Map<String, ApiResource> byGroupKind,
+            Map<String, ApiResource> byApiVersionKind,
+            Set<String> listable,
+            List<Names> names) {
         this.byGroupKind = byGroupKind;
         this.byApiVersionKind = byApiVersionKind;
         this.listable = listable;
@@ -53,11 +56,19 @@ public final class ApiDiscovery implements ResourceScope {
         add(preferred, all, listable, names, "", "v1", client.getApiResources("v1"), true);
         for (APIGroup group : client.getApiGroups().getGroups()) {
             String preferredVersion = group.getPreferredVersion() != null
-                    ? group.getPreferredVersion().getVersion() : group.getVersions().get(0).getVersion();
+                    ? group.getPreferredVersion().getVersion()
+                    : group.getVersions().get(0).getVersion();
             for (GroupVersionForDiscovery version : group.getVersions()) {
                 try {
-                    add(preferred, all, listable, names, group.getName(), version.getVersion(),
-                            client.getApiResources(version.getGroupVersion()), version.getVersion().equals(preferredVersion));
+                    add(
+                            preferred,
+                            all,
+                            listable,
+                            names,
+                            group.getName(),
+                            version.getVersion(),
+                            client.getApiResources(version.getGroupVersion()),
+                            version.getVersion().equals(preferredVersion));
                 } catch (KubernetesClientException e) {
                     // an aggregated API that is down (e.g. metrics.k8s.io) must not hide the rest of the cluster
                     if (e.getCode() != 503 && e.getCode() != 404) {
@@ -85,8 +96,15 @@ public final class ApiDiscovery implements ResourceScope {
         return new ApiDiscovery(preferred, all, listable, names);
     }
 
-    private static void add(Map<String, ApiResource> preferred, Map<String, ApiResource> all, Set<String> listable,
-            List<Names> names, String group, String version, APIResourceList list, boolean isPreferred) {
+    private static void add(
+            Map<String, ApiResource> preferred,
+            Map<String, ApiResource> all,
+            Set<String> listable,
+            List<Names> names,
+            String group,
+            String version,
+            APIResourceList list,
+            boolean isPreferred) {
         if (list == null) {
             return;
         }
@@ -94,11 +112,17 @@ public final class ApiDiscovery implements ResourceScope {
             if (resource.getName().contains("/")) {
                 continue; // subresources such as deployments/scale
             }
-            ApiResource r = new ApiResource(group, version, resource.getKind(), resource.getName(),
+            ApiResource r = new ApiResource(
+                    group,
+                    version,
+                    resource.getKind(),
+                    resource.getName(),
                     Boolean.TRUE.equals(resource.getNamespaced()));
             all.putIfAbsent(r.apiVersion() + "/" + r.kind(), r);
             if (isPreferred && preferred.putIfAbsent(key(group, resource.getKind()), r) == null) {
-                names.add(new Names(r, resource.getSingularName(),
+                names.add(new Names(
+                        r,
+                        resource.getSingularName(),
                         resource.getShortNames() == null ? List.of() : resource.getShortNames()));
             }
             if (resource.getVerbs() != null && resource.getVerbs().containsAll(List.of("list", "watch"))) {
@@ -109,7 +133,9 @@ public final class ApiDiscovery implements ResourceScope {
 
     /** Every kind that can be listed and watched, at its preferred version (subresources excluded). */
     public List<ApiResource> listable() {
-        return byGroupKind.entrySet().stream().filter(e -> listable.contains(e.getKey())).map(Map.Entry::getValue)
+        return byGroupKind.entrySet().stream()
+                .filter(e -> listable.contains(e.getKey()))
+                .map(Map.Entry::getValue)
                 .sorted(java.util.Comparator.comparing(ApiResource::apiVersion).thenComparing(ApiResource::kind))
                 .toList();
     }
@@ -135,8 +161,11 @@ public final class ApiDiscovery implements ResourceScope {
         }
         String group = ObjectKey.groupOf(apiVersion);
         String served = byApiVersionKind.values().stream()
-                .filter(r -> r.group().equals(group) && r.kind().equals(kind)).map(ApiResource::apiVersion)
-                .sorted().reduce((a, b) -> a + ", " + b).orElse(null);
+                .filter(r -> r.group().equals(group) && r.kind().equals(kind))
+                .map(ApiResource::apiVersion)
+                .sorted()
+                .reduce((a, b) -> a + ", " + b)
+                .orElse(null);
         throw new UnknownKindException("the cluster does not serve kind " + kind + " of " + apiVersion
                 + (served != null ? " (it serves " + served + ")" : ""));
     }

@@ -20,8 +20,7 @@ public final class ClusterOpenApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ClusterOpenApi() {
-    }
+    private ClusterOpenApi() {}
 
     /** A schema for the given api versions ({@code v1}, {@code apps/v1}, ...); unknown ones fall back to the table. */
     public static ListSchema load(KubernetesClient client, Collection<String> apiVersions) {

@@ -85,7 +85,7 @@ final class CompactItemStore implements ItemStore<GenericKubernetesResource> {
     }
 
     private GenericKubernetesResource decode(byte[] bytes) {
-        return serialization.unmarshal(new String(bytes, java.nio.charset.StandardCharsets.UTF_8),
-                GenericKubernetesResource.class);
+        return serialization.unmarshal(
+                new String(bytes, java.nio.charset.StandardCharsets.UTF_8), GenericKubernetesResource.class);
     }
 }

@@ -22,8 +22,13 @@ public final class ExtraKinds {
             Map.entry("coordination.k8s.io", Set.of("Lease")),
             Map.entry("apiregistration.k8s.io", Set.of("APIService")),
             Map.entry("authentication.k8s.io", Set.of("SelfSubjectReview", "TokenReview")),
-            Map.entry("authorization.k8s.io", Set.of("LocalSubjectAccessReview", "SelfSubjectAccessReview",
-                    "SelfSubjectRulesReview", "SubjectAccessReview")),
+            Map.entry(
+                    "authorization.k8s.io",
+                    Set.of(
+                            "LocalSubjectAccessReview",
+                            "SelfSubjectAccessReview",
+                            "SelfSubjectRulesReview",
+                            "SubjectAccessReview")),
             Map.entry("certificates.k8s.io", Set.of("CertificateSigningRequest")),
             Map.entry("cert-manager.io", Set.of("CertificateRequest")),
             Map.entry("cilium.io", Set.of("CiliumIdentity", "CiliumEndpoint", "CiliumEndpointSlice")),
@@ -31,12 +36,18 @@ public final class ExtraKinds {
             Map.entry("reports.kyverno.io", kyvernoReports()),
             Map.entry("wgpolicyk8s.io", kyvernoReports()));
 
-    private ExtraKinds() {
-    }
+    private ExtraKinds() {}
 
     private static Set<String> kyvernoReports() {
-        return Set.of("PolicyReport", "ClusterPolicyReport", "EphemeralReport", "ClusterEphemeralReport",
-                "AdmissionReport", "ClusterAdmissionReport", "BackgroundScanReport", "ClusterBackgroundScanReport",
+        return Set.of(
+                "PolicyReport",
+                "ClusterPolicyReport",
+                "EphemeralReport",
+                "ClusterEphemeralReport",
+                "AdmissionReport",
+                "ClusterAdmissionReport",
+                "BackgroundScanReport",
+                "ClusterBackgroundScanReport",
                 "UpdateRequest");
     }
 
@@ -48,6 +59,8 @@ public final class ExtraKinds {
 
     /** The listable kinds looked in, at their preferred versions. */
     public static List<ApiResource> of(ApiDiscovery discovery) {
-        return discovery.listable().stream().filter(r -> lookedIn(r.group(), r.kind())).toList();
+        return discovery.listable().stream()
+                .filter(r -> lookedIn(r.group(), r.kind()))
+                .toList();
     }
 }

@@ -1,5 +1,6 @@
 package io.driftwatch.live;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -8,7 +9,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,29 +35,35 @@ final class KindInformer implements AutoCloseable {
      */
     static final long LIST_PAGE_SIZE = 500;
 
-    KindInformer(KubernetesClient client, ApiResource resource, List<String> namespaces,
-            Consumer<LiveEvent> listener) {
+    KindInformer(KubernetesClient client, ApiResource resource, List<String> namespaces, Consumer<LiveEvent> listener) {
         this.resource = resource;
         ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
-                .withGroup(resource.group()).withVersion(resource.version()).withKind(resource.kind())
-                .withPlural(resource.plural()).withNamespaced(resource.namespaced()).build();
+                .withGroup(resource.group())
+                .withVersion(resource.version())
+                .withKind(resource.kind())
+                .withPlural(resource.plural())
+                .withNamespaced(resource.namespaced())
+                .build();
         var operation = client.genericKubernetesResources(context);
         ResourceEventHandler<GenericKubernetesResource> handler = new Handler(resource, listener, this::isChange);
         if (!resource.namespaced() || namespaces.isEmpty()) {
             informers.add(operation.inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0));
         } else {
             for (String ns : namespaces) {
-                informers.add(operation.inNamespace(ns).withLimit(LIST_PAGE_SIZE).runnableInformer(0));
+                informers.add(
+                        operation.inNamespace(ns).withLimit(LIST_PAGE_SIZE).runnableInformer(0));
             }
         }
         for (var informer : informers) {
             CompactItemStore store = new CompactItemStore(client.getKubernetesSerialization());
             stores.add(store);
             informer.itemStore(store);
-            informer.removeNamespaceIndex();   // lookups are by key only
+            informer.removeNamespaceIndex(); // lookups are by key only
             informer.addEventHandler(handler);
             informer.exceptionHandler((isStarted, t) -> {
-                LOG.warn("informer for {} failed ({}); retrying", resource.apiVersion() + "/" + resource.kind(),
+                LOG.warn(
+                        "informer for {} failed ({}); retrying",
+                        resource.apiVersion() + "/" + resource.kind(),
                         t.toString());
                 lastFailure = describe(t);
                 return true;
@@ -176,23 +182,26 @@ final class KindInformer implements AutoCloseable {
 
         @Override
         public void onAdd(GenericKubernetesResource obj) {
-            listener.accept(LiveEvent.of(resource, obj, LiveEvent.Type.ADDED, isChange.test(obj, LiveEvent.Type.ADDED)));
+            listener.accept(
+                    LiveEvent.of(resource, obj, LiveEvent.Type.ADDED, isChange.test(obj, LiveEvent.Type.ADDED)));
         }
 
         @Override
         public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
-            if (oldObj != null && java.util.Objects.equals(oldObj.getMetadata().getResourceVersion(),
-                    newObj.getMetadata().getResourceVersion())) {
+            if (oldObj != null
+                    && java.util.Objects.equals(
+                            oldObj.getMetadata().getResourceVersion(),
+                            newObj.getMetadata().getResourceVersion())) {
                 return;
             }
-            listener.accept(LiveEvent.of(resource, newObj, LiveEvent.Type.UPDATED,
-                    isChange.test(newObj, LiveEvent.Type.UPDATED)));
+            listener.accept(LiveEvent.of(
+                    resource, newObj, LiveEvent.Type.UPDATED, isChange.test(newObj, LiveEvent.Type.UPDATED)));
         }
 
         @Override
         public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-            listener.accept(LiveEvent.of(resource, obj, LiveEvent.Type.DELETED,
-                    isChange.test(obj, LiveEvent.Type.DELETED)));
+            listener.accept(
+                    LiveEvent.of(resource, obj, LiveEvent.Type.DELETED, isChange.test(obj, LiveEvent.Type.DELETED)));
         }
     }
 }

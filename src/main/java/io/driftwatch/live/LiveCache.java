@@ -61,10 +61,11 @@ public final class LiveCache implements LiveView {
             optionalOnly.remove(groupKind(r.group(), r.kind()));
         });
         optionalKinds = Set.copyOf(optionalOnly);
-        for (var it = byGroupKind.entrySet().iterator(); it.hasNext();) {
+        for (var it = byGroupKind.entrySet().iterator(); it.hasNext(); ) {
             var entry = it.next();
             ApiResource wantedResource = want.get(entry.getKey());
-            if (wantedResource == null || !wantedResource.equals(entry.getValue().resource())) {
+            if (wantedResource == null
+                    || !wantedResource.equals(entry.getValue().resource())) {
                 LOG.info("stopping informer for {}", entry.getKey());
                 entry.getValue().close();
                 it.remove();
@@ -98,7 +99,8 @@ public final class LiveCache implements LiveView {
     /** True when every required kind's informer has synced. */
     @Override
     public boolean allSynced() {
-        return byGroupKind.entrySet().stream().filter(e -> !optionalKinds.contains(e.getKey()))
+        return byGroupKind.entrySet().stream()
+                .filter(e -> !optionalKinds.contains(e.getKey()))
                 .allMatch(e -> e.getValue().hasSynced());
     }
 
@@ -106,7 +108,9 @@ public final class LiveCache implements LiveView {
     @Override
     public List<String> unreadable() {
         return byGroupKind.entrySet().stream()
-                .flatMap(e -> e.getValue().failure().map(f -> e.getKey() + ": " + f).stream()).sorted().toList();
+                .flatMap(e -> e.getValue().failure().map(f -> e.getKey() + ": " + f).stream())
+                .sorted()
+                .toList();
     }
 
     /** Every live object of the watched kinds (for full resyncs and extra detection). */
@@ -146,7 +150,10 @@ public final class LiveCache implements LiveView {
     /** Kinds whose watch is currently not connected (for logs and readiness detail). */
     @Override
     public List<String> notWatching() {
-        return byGroupKind.entrySet().stream().filter(e -> !e.getValue().isWatching()).map(Map.Entry::getKey).toList();
+        return byGroupKind.entrySet().stream()
+                .filter(e -> !e.getValue().isWatching())
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     private static String groupKind(String group, String kind) {

@@ -9,12 +9,23 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
  */
 public record LiveEvent(ObjectKey key, Type type, long receivedNanos) {
 
-    public enum Type { ADDED, UPDATED, DELETED }
+    public enum Type {
+        ADDED,
+        UPDATED,
+        DELETED
+    }
 
     static LiveEvent of(ApiResource resource, GenericKubernetesResource obj, Type type, boolean afterInitialList) {
         String namespace = resource.namespaced() && obj.getMetadata().getNamespace() != null
-                ? obj.getMetadata().getNamespace() : "";
-        return new LiveEvent(new ObjectKey(resource.group(), resource.kind(), namespace, obj.getMetadata().getName()),
-                type, afterInitialList ? System.nanoTime() : 0);
+                ? obj.getMetadata().getNamespace()
+                : "";
+        return new LiveEvent(
+                new ObjectKey(
+                        resource.group(),
+                        resource.kind(),
+                        namespace,
+                        obj.getMetadata().getName()),
+                type,
+                afterInitialList ? System.nanoTime() : 0);
     }
 }

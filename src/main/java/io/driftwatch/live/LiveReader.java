@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -36,15 +36,15 @@ public final class LiveReader {
     }
 
     /** One (kind, namespace) pair to list; namespace is empty for cluster-scoped kinds. */
-    public record Scope(ApiResource resource, String namespace) {
-    }
+    public record Scope(ApiResource resource, String namespace) {}
 
     /** The list scopes for desired objects given as (apiVersion, kind, namespace) with the namespace already resolved. */
     public Set<Scope> scopesFor(List<ObjectNode> desired, String targetNamespace) {
         Set<Scope> scopes = new LinkedHashSet<>();
         Set<String> namespaces = new LinkedHashSet<>();
         for (ObjectNode manifest : desired) {
-            ApiResource resource = discovery.require(manifest.path("apiVersion").asText(), manifest.path("kind").asText());
+            ApiResource resource = discovery.require(
+                    manifest.path("apiVersion").asText(), manifest.path("kind").asText());
             String namespace = "";
             if (resource.namespaced()) {
                 namespace = manifest.path("metadata").path("namespace").asText("");
@@ -77,8 +77,7 @@ public final class LiveReader {
      * Objects found outside the listed scopes, and the kinds that could not be searched (the credentials may not list
      * them), named with the reason.
      */
-    public record Tracked(List<JsonNode> objects, List<String> unreadable) {
-    }
+    public record Tracked(List<JsonNode> objects, List<String> unreadable) {}
 
     /**
      * The live objects {@code tracked} accepts among every other kind ({@link ExtraKinds}): namespaced kinds in the
@@ -86,7 +85,10 @@ public final class LiveReader {
      * Searched by metadata only (label-selected when {@code labelSelector} is set); only the objects accepted are read
      * whole.
      */
-    public Tracked tracked(Predicate<Scope> alreadyRead, Collection<String> namespaces, String labelSelector,
+    public Tracked tracked(
+            Predicate<Scope> alreadyRead,
+            Collection<String> namespaces,
+            String labelSelector,
             Predicate<JsonNode> tracked) {
         MetadataLister lister = new MetadataLister(client);
         List<JsonNode> found = new ArrayList<>();
@@ -103,9 +105,9 @@ public final class LiveReader {
                         }
                     }
                 } catch (KubernetesClientException e) {
-                    if (e.getCode() != 404 && e.getCode() != 405) {   // a kind removed since discovery, no list
-                        unreadable.add(r.apiVersion() + "/" + r.kind()
-                                + (namespace.isEmpty() ? "" : " in " + namespace) + " (" + reason(e) + ")");
+                    if (e.getCode() != 404 && e.getCode() != 405) { // a kind removed since discovery, no list
+                        unreadable.add(r.apiVersion() + "/" + r.kind() + (namespace.isEmpty() ? "" : " in " + namespace)
+                                + " (" + reason(e) + ")");
                     }
                 }
             }
@@ -117,9 +119,12 @@ public final class LiveReader {
         String name = meta.path("metadata").path("name").asText();
         var operation = client.genericKubernetesResources(context(r));
         GenericKubernetesResource item = r.namespaced()
-                ? operation.inNamespace(meta.path("metadata").path("namespace").asText()).withName(name).get()
+                ? operation
+                        .inNamespace(meta.path("metadata").path("namespace").asText())
+                        .withName(name)
+                        .get()
                 : operation.withName(name).get();
-        return Optional.ofNullable(item).map(i -> typed(i, r));   // gone since the list: nothing left behind
+        return Optional.ofNullable(item).map(i -> typed(i, r)); // gone since the list: nothing left behind
     }
 
     private static String reason(KubernetesClientException e) {
@@ -132,8 +137,12 @@ public final class LiveReader {
 
     private static ResourceDefinitionContext context(ApiResource r) {
         return new ResourceDefinitionContext.Builder()
-                .withGroup(r.group()).withVersion(r.version()).withKind(r.kind()).withPlural(r.plural())
-                .withNamespaced(r.namespaced()).build();
+                .withGroup(r.group())
+                .withVersion(r.version())
+                .withKind(r.kind())
+                .withPlural(r.plural())
+                .withNamespaced(r.namespaced())
+                .build();
     }
 
     private ObjectNode typed(GenericKubernetesResource item, ApiResource r) {

@@ -23,8 +23,8 @@ import java.util.concurrent.ExecutionException;
 final class MetadataLister {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String ACCEPT = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,"
-            + "application/json";
+    private static final String ACCEPT =
+            "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1," + "application/json";
     private static final int PAGE = 500;
 
     private final KubernetesClient client;
@@ -62,9 +62,12 @@ final class MetadataLister {
     }
 
     private JsonNode get(String url) {
-        HttpRequest request = client.getHttpClient().newHttpRequestBuilder().uri(url).header("Accept", ACCEPT)
+        HttpRequest request = client.getHttpClient()
+                .newHttpRequestBuilder()
+                .uri(url)
+                .header("Accept", ACCEPT)
                 .timeout(client.getConfiguration().getRequestTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .build();   // the client's request timeout, as its own requests have
+                .build(); // the client's request timeout, as its own requests have
         HttpResponse<String> response;
         try {
             response = client.getHttpClient().sendAsync(request, String.class).get();
@@ -75,8 +78,10 @@ final class MetadataLister {
             throw new KubernetesClientException("cannot list " + url + ": " + e.getCause(), e.getCause());
         }
         if (!response.isSuccessful()) {
-            throw new KubernetesClientException("listing " + url + " failed with " + response.code() + ": "
-                    + response.body(), response.code(), null);
+            throw new KubernetesClientException(
+                    "listing " + url + " failed with " + response.code() + ": " + response.body(),
+                    response.code(),
+                    null);
         }
         try {
             return JSON.readTree(response.body());

@@ -40,24 +40,47 @@ final class ClusterControllers {
         this.controllerManagerPort = controllerManagerPort;
         this.schedulerPort = schedulerPort;
         // HTTP/1.1: the JDK 17 client's HTTP/2 connection preface is answered with GOAWAY by these Go servers
-        this.health = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting(caCert))
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.health = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(trusting(caCert))
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     /** Starts both; {@link #problem} says when they work. */
-    static ClusterControllers start(ControlPlaneProcesses processes, LocalKubeBinaries binaries, RunDirectory run,
-            LocalPki.Files pki, String apiServerUrl) {
+    static ClusterControllers start(
+            ControlPlaneProcesses processes,
+            LocalKubeBinaries binaries,
+            RunDirectory run,
+            LocalPki.Files pki,
+            String apiServerUrl) {
         ClusterControllers controllers = new ClusterControllers(Ports.free(), Ports.free(), pki.caCert());
-        processes.start(CONTROLLER_MANAGER, command(binaries.kubeControllerManager(), CONTROLLER_MANAGER,
-                pki.controllerManager(), controllers.controllerManagerPort, run, pki, apiServerUrl,
-                "--controllers=*",
-                "--use-service-account-credentials=true",
-                "--service-account-private-key-file=" + pki.serviceAccountKey(),
-                "--root-ca-file=" + pki.caCert(),
-                "--cluster-signing-cert-file=" + pki.caCert(),
-                "--cluster-signing-key-file=" + pki.caKey()));
-        processes.start(SCHEDULER, command(binaries.kubeScheduler(), SCHEDULER, pki.scheduler(),
-                controllers.schedulerPort, run, pki, apiServerUrl));
+        processes.start(
+                CONTROLLER_MANAGER,
+                command(
+                        binaries.kubeControllerManager(),
+                        CONTROLLER_MANAGER,
+                        pki.controllerManager(),
+                        controllers.controllerManagerPort,
+                        run,
+                        pki,
+                        apiServerUrl,
+                        "--controllers=*",
+                        "--use-service-account-credentials=true",
+                        "--service-account-private-key-file=" + pki.serviceAccountKey(),
+                        "--root-ca-file=" + pki.caCert(),
+                        "--cluster-signing-cert-file=" + pki.caCert(),
+                        "--cluster-signing-key-file=" + pki.caKey()));
+        processes.start(
+                SCHEDULER,
+                command(
+                        binaries.kubeScheduler(),
+                        SCHEDULER,
+                        pki.scheduler(),
+                        controllers.schedulerPort,
+                        run,
+                        pki,
+                        apiServerUrl));
         return controllers;
     }
 
@@ -65,10 +88,18 @@ final class ClusterControllers {
      * The flags both share: their own kubeconfig (for the API, and for delegated authentication and authorization of
      * their health endpoints), serving on loopback with the local serving certificate, no leader election.
      */
-    private static List<String> command(Path binary, String name, LocalPki.Client credentials, int port,
-            RunDirectory run, LocalPki.Files pki, String apiServerUrl, String... own) {
+    private static List<String> command(
+            Path binary,
+            String name,
+            LocalPki.Client credentials,
+            int port,
+            RunDirectory run,
+            LocalPki.Files pki,
+            String apiServerUrl,
+            String... own) {
         Path kubeconfig = Kubeconfig.write(run.resolve(name + ".kubeconfig"), apiServerUrl, pki.caCert(), credentials);
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
+        List<String> command = new ArrayList<>(List.of(
+                binary.toString(),
                 "--kubeconfig=" + kubeconfig,
                 "--authentication-kubeconfig=" + kubeconfig,
                 "--authorization-kubeconfig=" + kubeconfig,
@@ -101,10 +132,13 @@ final class ClusterControllers {
 
     private Optional<String> unhealthy(String name, int port, String path) {
         try {
-            HttpResponse<String> response = health.send(HttpRequest.newBuilder(
-                    URI.create("https://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> response = health.send(
+                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Optional.empty()
+            return response.statusCode() == 200
+                    ? Optional.empty()
                     : Optional.of(name + " " + path + " answered " + response.statusCode() + ": " + response.body());
         } catch (IOException e) {
             return Optional.of(name + " " + path + ": " + e);
@@ -118,7 +152,8 @@ final class ClusterControllers {
         try (InputStream in = Files.newInputStream(caCert)) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trust);
             SSLContext context = SSLContext.getInstance("TLS");

@@ -17,8 +17,7 @@ final class ControlPlaneProcesses {
     private static final long STOP_TIMEOUT_SECONDS = 15;
     private static final int LOG_TAIL_LINES = 15;
 
-    private record Named(String name, Process process) {
-    }
+    private record Named(String name, Process process) {}
 
     private final RunDirectory run;
     private final List<Named> processes = new ArrayList<>();
@@ -63,8 +62,9 @@ final class ControlPlaneProcesses {
     synchronized void requireAlive() {
         for (Named p : processes) {
             if (!p.process().isAlive()) {
-                throw new IllegalStateException(p.name() + " exited with " + p.process().exitValue()
-                        + " while the local cluster was starting; last log lines:\n" + logTails());
+                throw new IllegalStateException(
+                        p.name() + " exited with " + p.process().exitValue()
+                                + " while the local cluster was starting; last log lines:\n" + logTails());
             }
         }
     }

@@ -8,8 +8,7 @@ import java.nio.file.Path;
 /** Writes a kubeconfig file for one client-certificate user of the local API server (kubectl and fabric8 read it). */
 final class Kubeconfig {
 
-    private Kubeconfig() {
-    }
+    private Kubeconfig() {}
 
     static Path write(Path file, String server, Path caCert, LocalPki.Client user) {
         String text = """
@@ -32,7 +31,8 @@ final class Kubeconfig {
                     user: user
                     namespace: default
                 current-context: local
-                """.formatted(server, LocalPki.base64(caCert), LocalPki.base64(user.cert()), LocalPki.base64(user.key()));
+                """.formatted(
+                        server, LocalPki.base64(caCert), LocalPki.base64(user.cert()), LocalPki.base64(user.key()));
         try {
             Files.writeString(file, text);
         } catch (IOException e) {

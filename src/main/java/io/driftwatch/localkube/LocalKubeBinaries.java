@@ -18,14 +18,13 @@ import java.util.stream.Stream;
  * printed by {@code scripts/test-binaries.sh --print}), then the newest build in {@code ~/.cache/driftwatch} made by
  * {@code scripts/test-binaries.sh}.
  */
-public record LocalKubeBinaries(Path etcd, Path kubeApiserver, Path kubectl, Path kubeControllerManager,
-        Path kubeScheduler) {
+public record LocalKubeBinaries(
+        Path etcd, Path kubeApiserver, Path kubectl, Path kubeControllerManager, Path kubeScheduler) {
 
     private static final Path CACHE = Path.of(System.getProperty("user.home"), ".cache", "driftwatch");
 
     /** One binary: its environment variable, the cache directory prefix it is built into, its file name. */
-    private record Binary(String envVar, String cacheDirPrefix, String file) {
-    }
+    private record Binary(String envVar, String cacheDirPrefix, String file) {}
 
     private static final Binary ETCD = new Binary("DRIFTWATCH_ETCD", "etcd-v", "etcd");
     private static final Binary API_SERVER = new Binary("DRIFTWATCH_KUBE_APISERVER", "k8s-v", "kube-apiserver");
@@ -41,10 +40,13 @@ public record LocalKubeBinaries(Path etcd, Path kubeApiserver, Path kubectl, Pat
             for (Binary b : new Binary[] {ETCD, API_SERVER, KUBECTL, CONTROLLER_MANAGER, SCHEDULER}) {
                 found.put(b, locate(b));
             }
-            String missing = found.entrySet().stream().filter(e -> e.getValue().isEmpty())
-                    .map(e -> e.getKey().file() + (System.getenv(e.getKey().envVar()) == null ? ""
-                            : " (" + e.getKey().envVar() + "=" + System.getenv(e.getKey().envVar())
-                                    + " is not an executable file)"))
+            String missing = found.entrySet().stream()
+                    .filter(e -> e.getValue().isEmpty())
+                    .map(e -> e.getKey().file()
+                            + (System.getenv(e.getKey().envVar()) == null
+                                    ? ""
+                                    : " (" + e.getKey().envVar() + "="
+                                            + System.getenv(e.getKey().envVar()) + " is not an executable file)"))
                     .collect(Collectors.joining(", "));
             return new IllegalStateException("the local Kubernetes test binaries are missing: " + missing
                     + ". Run scripts/test-binaries.sh (needs Go >= 1.24; it builds them into " + CACHE
@@ -59,12 +61,15 @@ public record LocalKubeBinaries(Path etcd, Path kubeApiserver, Path kubectl, Pat
         Optional<Path> kubectl = locate(KUBECTL);
         Optional<Path> controllerManager = locate(CONTROLLER_MANAGER);
         Optional<Path> scheduler = locate(SCHEDULER);
-        if (etcd.isEmpty() || apiserver.isEmpty() || kubectl.isEmpty() || controllerManager.isEmpty()
+        if (etcd.isEmpty()
+                || apiserver.isEmpty()
+                || kubectl.isEmpty()
+                || controllerManager.isEmpty()
                 || scheduler.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new LocalKubeBinaries(etcd.get(), apiserver.get(), kubectl.get(), controllerManager.get(),
-                scheduler.get()));
+        return Optional.of(new LocalKubeBinaries(
+                etcd.get(), apiserver.get(), kubectl.get(), controllerManager.get(), scheduler.get()));
     }
 
     private static Optional<Path> locate(Binary binary) {

@@ -73,12 +73,16 @@ public final class LocalKubeCluster implements AutoCloseable {
             Kubeconfig.write(cluster.kubeconfig, cluster.url(), cluster.pki.caCert(), cluster.pki.admin());
             cluster.awaitReady();
             long apiReady = System.nanoTime();
-            ClusterControllers controllers = ClusterControllers.start(cluster.processes, binaries, run, cluster.pki,
-                    cluster.url());
+            ClusterControllers controllers =
+                    ClusterControllers.start(cluster.processes, binaries, run, cluster.pki, cluster.url());
             cluster.await("kube-controller-manager and kube-scheduler working", controllers::problem);
-            LOG.info("local kube-apiserver {} ready on {} in {} ms, its controllers working {} ms later (run dir {})",
-                    cluster.version, cluster.url(), (apiReady - started) / 1_000_000,
-                    (System.nanoTime() - apiReady) / 1_000_000, run.path());
+            LOG.info(
+                    "local kube-apiserver {} ready on {} in {} ms, its controllers working {} ms later (run dir {})",
+                    cluster.version,
+                    cluster.url(),
+                    (apiReady - started) / 1_000_000,
+                    (System.nanoTime() - apiReady) / 1_000_000,
+                    run.path());
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
@@ -136,8 +140,15 @@ public final class LocalKubeCluster implements AutoCloseable {
      * decides what it may do. The ServiceAccount must exist.
      */
     public KubernetesClient serviceAccountClient(String namespace, String serviceAccount) {
-        TokenRequest request = adminClient().serviceAccounts().inNamespace(namespace).withName(serviceAccount)
-                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build());
+        TokenRequest request = adminClient()
+                .serviceAccounts()
+                .inNamespace(namespace)
+                .withName(serviceAccount)
+                .tokenRequest(new TokenRequestBuilder()
+                        .withNewSpec()
+                        .withExpirationSeconds(3600L)
+                        .endSpec()
+                        .build());
         Config config = new ConfigBuilder()
                 .withMasterUrl(url())
                 .withCaCertFile(pki.caCert().toString())
@@ -165,22 +176,26 @@ public final class LocalKubeCluster implements AutoCloseable {
     private String startEtcd(Path etcd) {
         int client = Ports.free();
         int peer = Ports.free();
-        processes.start("etcd", List.of(etcd.toString(),
-                "--name=default",
-                "--data-dir=" + run.resolve("etcd-data"),
-                "--listen-client-urls=http://127.0.0.1:" + client,
-                "--advertise-client-urls=http://127.0.0.1:" + client,
-                "--listen-peer-urls=http://127.0.0.1:" + peer,
-                "--initial-advertise-peer-urls=http://127.0.0.1:" + peer,
-                "--initial-cluster=default=http://127.0.0.1:" + peer,
-                "--listen-metrics-urls=http://127.0.0.1:" + Ports.free(),
-                "--unsafe-no-fsync=true",
-                "--quota-backend-bytes=" + (4L << 30)));
+        processes.start(
+                "etcd",
+                List.of(
+                        etcd.toString(),
+                        "--name=default",
+                        "--data-dir=" + run.resolve("etcd-data"),
+                        "--listen-client-urls=http://127.0.0.1:" + client,
+                        "--advertise-client-urls=http://127.0.0.1:" + client,
+                        "--listen-peer-urls=http://127.0.0.1:" + peer,
+                        "--initial-advertise-peer-urls=http://127.0.0.1:" + peer,
+                        "--initial-cluster=default=http://127.0.0.1:" + peer,
+                        "--listen-metrics-urls=http://127.0.0.1:" + Ports.free(),
+                        "--unsafe-no-fsync=true",
+                        "--quota-backend-bytes=" + (4L << 30)));
         return "http://127.0.0.1:" + client;
     }
 
     private void startApiServer(Path apiserver, String etcdUrl) {
-        apiServerCommand = List.of(apiserver.toString(),
+        apiServerCommand = List.of(
+                apiserver.toString(),
                 "--etcd-servers=" + etcdUrl,
                 "--bind-address=127.0.0.1",
                 "--advertise-address=127.0.0.1",
@@ -197,7 +212,7 @@ public final class LocalKubeCluster implements AutoCloseable {
                 "--requestheader-extra-headers-prefix=X-Remote-Extra-",
                 "--proxy-client-cert-file=" + pki.frontProxy().cert(),
                 "--proxy-client-key-file=" + pki.frontProxy().key(),
-                "--service-cluster-ip-range=10.0.0.0/16",   // room for scale tests: 65k Service IPs
+                "--service-cluster-ip-range=10.0.0.0/16", // room for scale tests: 65k Service IPs
                 "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
                 "--service-account-key-file=" + pki.serviceAccountKey(),
                 "--service-account-signing-key-file=" + pki.serviceAccountKey(),

@@ -40,13 +40,20 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 final class LocalPki {
 
     /** A client certificate and its key. */
-    record Client(Path cert, Path key) {
-    }
+    record Client(Path cert, Path key) {}
 
     /** The PEM files of one PKI. */
-    record Files(Path caCert, Path caKey, Path servingCert, Path servingKey, Client admin, Client controllerManager,
-            Client scheduler, Path frontProxyCaCert, Client frontProxy, Path serviceAccountKey) {
-    }
+    record Files(
+            Path caCert,
+            Path caKey,
+            Path servingCert,
+            Path servingKey,
+            Client admin,
+            Client controllerManager,
+            Client scheduler,
+            Path frontProxyCaCert,
+            Client frontProxy,
+            Path serviceAccountKey) {}
 
     /** The common name the API server accepts front-proxy (request header) client certificates from. */
     static final String FRONT_PROXY_CLIENT = "front-proxy-client";
@@ -54,8 +61,7 @@ final class LocalPki {
     private static final Duration VALIDITY = Duration.ofDays(7);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private LocalPki() {
-    }
+    private LocalPki() {}
 
     static Files create(Path dir) {
         try {
@@ -65,19 +71,22 @@ final class LocalPki {
             X509Certificate caCert = sign(caName, ca, caName, ca.getPublic(), certificateAuthority());
 
             KeyPair serving = rsa();
-            X509Certificate servingCert = sign(caName, ca, new X500Name("CN=kube-apiserver"), serving.getPublic(),
-                    builder -> {
-                        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                            new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                            new GeneralName(GeneralName.dNSName, "localhost"),
-                            new GeneralName(GeneralName.dNSName, "kubernetes.default.svc")}));
-                        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            X509Certificate servingCert =
+                    sign(caName, ca, new X500Name("CN=kube-apiserver"), serving.getPublic(), builder -> {
+                        builder.addExtension(
+                                Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                                    new GeneralName(GeneralName.dNSName, "localhost"),
+                                    new GeneralName(GeneralName.dNSName, "kubernetes.default.svc")
+                                }));
+                        builder.addExtension(
+                                Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
                     });
 
             KeyPair frontProxyCa = rsa();
             X500Name frontProxyCaName = new X500Name("CN=driftwatch-local-front-proxy-ca");
-            X509Certificate frontProxyCaCert = sign(frontProxyCaName, frontProxyCa, frontProxyCaName,
-                    frontProxyCa.getPublic(), certificateAuthority());
+            X509Certificate frontProxyCaCert = sign(
+                    frontProxyCaName, frontProxyCa, frontProxyCaName, frontProxyCa.getPublic(), certificateAuthority());
 
             KeyPair serviceAccount = rsa();
             return new Files(
@@ -101,10 +110,15 @@ final class LocalPki {
     private static Client client(Path dir, String name, X500Name issuer, KeyPair issuerKeys, String subject)
             throws GeneralSecurityException, OperatorCreationException, IOException {
         KeyPair keys = rsa();
-        X509Certificate cert = sign(issuer, issuerKeys, new X500Name(subject), keys.getPublic(),
-                builder -> builder.addExtension(Extension.extendedKeyUsage, false,
-                        new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)));
-        return new Client(write(dir.resolve(name + ".crt"), cert), write(dir.resolve(name + ".key"), keys.getPrivate()));
+        X509Certificate cert = sign(
+                issuer,
+                issuerKeys,
+                new X500Name(subject),
+                keys.getPublic(),
+                builder -> builder.addExtension(
+                        Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)));
+        return new Client(
+                write(dir.resolve(name + ".crt"), cert), write(dir.resolve(name + ".key"), keys.getPrivate()));
     }
 
     private interface Extensions {
@@ -114,7 +128,9 @@ final class LocalPki {
     private static Extensions certificateAuthority() {
         return builder -> {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            builder.addExtension(Extension.keyUsage, true,
+            builder.addExtension(
+                    Extension.keyUsage,
+                    true,
                     new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
         };
     }
@@ -125,19 +141,29 @@ final class LocalPki {
         return generator.generateKeyPair();
     }
 
-    private static X509Certificate sign(X500Name issuer, KeyPair issuerKeys, X500Name subject,
-            java.security.PublicKey subjectKey, Extensions extensions)
+    private static X509Certificate sign(
+            X500Name issuer,
+            KeyPair issuerKeys,
+            X500Name subject,
+            java.security.PublicKey subjectKey,
+            Extensions extensions)
             throws GeneralSecurityException, OperatorCreationException, CertIOException {
         Instant now = Instant.now();
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, subjectKey);
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                issuer,
+                new BigInteger(64, RANDOM),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(VALIDITY)),
+                subject,
+                subjectKey);
         extensions.add(builder);
         if (!subject.equals(issuer)) {
-            builder.addExtension(Extension.keyUsage, true,
-                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            builder.addExtension(
+                    Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
         }
         return new JcaX509CertificateConverter()
-                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKeys.getPrivate())));
+                .getCertificate(
+                        builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKeys.getPrivate())));
     }
 
     private static Path write(Path file, Object pemObject) throws IOException {

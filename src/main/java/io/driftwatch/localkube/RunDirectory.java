@@ -58,8 +58,12 @@ final class RunDirectory {
     /** Records a started process so that a later run can reap it if this JVM dies without cleaning up. */
     synchronized void recordChild(Process process) {
         try {
-            Files.writeString(dir.resolve(CHILDREN), process.pid() + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(
+                    dir.resolve(CHILDREN),
+                    process.pid() + "\n",
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record pid " + process.pid() + " in " + dir, e);
         }
@@ -111,7 +115,8 @@ final class RunDirectory {
 
     /** A pid plus its start time: a recycled pid of another process does not look like the owner. */
     private static String ownerToken(ProcessHandle process) {
-        return process.pid() + " " + process.info().startInstant().map(Object::toString).orElse("?");
+        return process.pid() + " "
+                + process.info().startInstant().map(Object::toString).orElse("?");
     }
 
     private static List<Long> childPids(Path run) {
@@ -135,7 +140,11 @@ final class RunDirectory {
             return;
         }
         handle.get().destroyForcibly();
-        handle.get().onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
+        handle.get()
+                .onExit()
+                .orTimeout(10, TimeUnit.SECONDS)
+                .exceptionally(t -> null)
+                .join();
         LOG.info("killed orphaned process {} of {}", pid, run);
     }
 

@@ -23,8 +23,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class Tls {
 
-    private Tls() {
-    }
+    private Tls() {}
 
     /**
      * Sets the builder's trust: {@code insecure} accepts any certificate, else {@code caFile} (PEM, may be null for the
@@ -46,7 +45,8 @@ public final class Tls {
         return ctx;
     }
 
-    private static TrustManagerFactory trustOnly(Path caFile, String setting) throws IOException, GeneralSecurityException {
+    private static TrustManagerFactory trustOnly(Path caFile, String setting)
+            throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         try (InputStream in = Files.newInputStream(caFile)) {
@@ -66,28 +66,22 @@ public final class Tls {
     /** The explicit insecure flag: accepts any certificate. For tests and emergencies only. */
     private static final class TrustAll extends X509ExtendedTrustManager {
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

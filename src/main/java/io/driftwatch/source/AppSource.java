@@ -24,8 +24,7 @@ public interface AppSource extends AutoCloseable {
      * Asks for the next {@link #load()} to fetch from the remote at once instead of waiting for its poll interval
      * (a webhook reported a push). Does not block; sources that do not fetch ignore it.
      */
-    default void requestFetch() {
-    }
+    default void requestFetch() {}
 
     /**
      * Like {@link #load()}, but empty when the revision is still {@code knownRevision}, so a source that can tell
@@ -42,6 +41,5 @@ public interface AppSource extends AutoCloseable {
     }
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -13,8 +13,8 @@ import java.util.List;
  * @param objects      the rendered manifests, namespaces not yet filled in
  * @param loadedAt     when this snapshot was loaded
  */
-public record DesiredState(String app, String revision, Instant revisionTime, List<ObjectNode> objects,
-                           Instant loadedAt) {
+public record DesiredState(
+        String app, String revision, Instant revisionTime, List<ObjectNode> objects, Instant loadedAt) {
 
     public DesiredState {
         objects = List.copyOf(objects);

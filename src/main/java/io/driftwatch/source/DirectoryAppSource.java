@@ -92,28 +92,35 @@ public final class DirectoryAppSource implements AppSource {
         try (Stream<Path> files = Files.walk(dir)) {
             StringBuilder text = new StringBuilder();
             for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-                text.append(p).append('|').append(Files.size(p)).append('|')
-                        .append(Files.getLastModifiedTime(p).toMillis()).append('\n');
+                text.append(p)
+                        .append('|')
+                        .append(Files.size(p))
+                        .append('|')
+                        .append(Files.getLastModifiedTime(p).toMillis())
+                        .append('\n');
             }
             return text.toString();
         } catch (IOException e) {
-            throw new SourceException(SourceException.Reason.FETCH, "app " + app + ": cannot list " + dir + ": "
-                    + e.getMessage(), e);
+            throw new SourceException(
+                    SourceException.Reason.FETCH, "app " + app + ": cannot list " + dir + ": " + e.getMessage(), e);
         }
     }
 
     private Instant newestChange() throws SourceException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).map(p -> {
-                try {
-                    return Files.getLastModifiedTime(p).toInstant();
-                } catch (IOException e) {
-                    return Instant.EPOCH;
-                }
-            }).max(Instant::compareTo).orElse(Instant.EPOCH);
+            return files.filter(Files::isRegularFile)
+                    .map(p -> {
+                        try {
+                            return Files.getLastModifiedTime(p).toInstant();
+                        } catch (IOException e) {
+                            return Instant.EPOCH;
+                        }
+                    })
+                    .max(Instant::compareTo)
+                    .orElse(Instant.EPOCH);
         } catch (IOException e) {
-            throw new SourceException(SourceException.Reason.FETCH, "app " + app + ": cannot list " + dir + ": "
-                    + e.getMessage(), e);
+            throw new SourceException(
+                    SourceException.Reason.FETCH, "app " + app + ": cannot list " + dir + ": " + e.getMessage(), e);
         }
     }
 

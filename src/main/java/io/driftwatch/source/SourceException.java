@@ -9,7 +9,14 @@ public final class SourceException extends Exception {
      * What failed, small closed set usable as a metric label (AUTH: the server refused the credentials; EMPTY: the
      * source yielded no objects, which is taken for a wrong path unless the app is allowed to be empty).
      */
-    public enum Reason { FETCH, PARSE, RENDER, CONFIG, AUTH, EMPTY }
+    public enum Reason {
+        FETCH,
+        PARSE,
+        RENDER,
+        CONFIG,
+        AUTH,
+        EMPTY
+    }
 
     private final Reason reason;
 

@@ -7,8 +7,8 @@ import java.time.Instant;
  * One drift event: {@code seq} (per stream, increasing), {@code type} (opened, updated, resolved), the drift's fields
  * of {@link DriftMessage} inline, and {@code resolvedAt} (null unless resolved; always written).
  */
-public record EventMessage(long seq, String type, String driftId, Instant onset, Instant lastSeen, JsonNode drift,
-                           Instant resolvedAt) {
+public record EventMessage(
+        long seq, String type, String driftId, Instant onset, Instant lastSeen, JsonNode drift, Instant resolvedAt) {
 
     public static EventMessage of(long seq, String type, DriftMessage d, Instant resolvedAt) {
         return new EventMessage(seq, type, d.driftId(), d.onset(), d.lastSeen(), d.drift(), resolvedAt);

@@ -5,5 +5,4 @@ package io.driftwatch.wire;
  * the agent then takes the batch as acknowledged), how many were new and how many repeats, and whether it wants a
  * snapshot.
  */
-public record EventsAck(Long ack, int stored, int duplicates, boolean snapshotWanted) {
-}
+public record EventsAck(Long ack, int stored, int duplicates, boolean snapshotWanted) {}

@@ -21,15 +21,15 @@ public final class Wire {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private Wire() {
-    }
+    private Wire() {}
 
     /** One message as JSON text. */
     public static String write(Object message) {
         try {
             return JSON.writeValueAsString(message);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not a wire message: " + message.getClass().getName(), e);
+            throw new IllegalArgumentException(
+                    "not a wire message: " + message.getClass().getName(), e);
         }
     }
 

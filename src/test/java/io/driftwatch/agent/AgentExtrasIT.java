@@ -52,28 +52,41 @@ class AgentExtrasIT {
                 Files.delete(service);
                 Files.delete(clusterRole);
 
-                Eventually.await("the Service and ClusterRole Git dropped reported extra", WAIT,
-                        () -> extras(agent).size() == 2, () -> agent.drifts().toString());
+                Eventually.await(
+                        "the Service and ClusterRole Git dropped reported extra",
+                        WAIT,
+                        () -> extras(agent).size() == 2,
+                        () -> agent.drifts().toString());
                 assertThat(extras(agent)).containsExactlyInAnyOrder("Service web", "ClusterRole " + app + "-reader");
 
                 kubectl.run("-n", ns.name(), "create", "serviceaccount", "stray");
                 kubectl.run("-n", ns.name(), "label", "serviceaccount", "stray", "app.kubernetes.io/instance=" + app);
                 kubectl.run("-n", ns.name(), "create", "serviceaccount", "theirs");
                 kubectl.run("-n", ns.name(), "label", "serviceaccount", "theirs", "app.kubernetes.io/instance=other");
-                Eventually.await("a kind the app never had, found by the search at the next resync", WAIT,
-                        () -> extras(agent).size() == 3, () -> agent.drifts().toString());
+                Eventually.await(
+                        "a kind the app never had, found by the search at the next resync",
+                        WAIT,
+                        () -> extras(agent).size() == 3,
+                        () -> agent.drifts().toString());
                 assertThat(extras(agent)).contains("ServiceAccount stray");
             }
-            assertThat(Files.readString(state)).as("kinds remembered").contains("/Service")
-                    .contains("rbac.authorization.k8s.io/ClusterRole").contains("/ServiceAccount");
+            assertThat(Files.readString(state))
+                    .as("kinds remembered")
+                    .contains("/Service")
+                    .contains("rbac.authorization.k8s.io/ClusterRole")
+                    .contains("/ServiceAccount");
 
             try (AgentRunner restarted = AgentRunner.start(config, cluster.adminConfig())) {
                 AgentEndpoint agent = restarted.endpoint;
                 Eventually.await("restarted agent ready", WAIT, agent::ready, agent::readiness);
-                Eventually.await("the extras found again by the restarted agent", WAIT,
-                        () -> extras(agent).size() == 3, () -> agent.drifts().toString());
-                assertThat(extras(agent)).containsExactlyInAnyOrder("Service web", "ClusterRole " + app + "-reader",
-                        "ServiceAccount stray");
+                Eventually.await(
+                        "the extras found again by the restarted agent",
+                        WAIT,
+                        () -> extras(agent).size() == 3,
+                        () -> agent.drifts().toString());
+                assertThat(extras(agent))
+                        .containsExactlyInAnyOrder(
+                                "Service web", "ClusterRole " + app + "-reader", "ServiceAccount stray");
             }
         } finally {
             kubectl.tryRun("delete", "clusterrole", app + "-reader", "--ignore-not-found");
@@ -81,8 +94,8 @@ class AgentExtrasIT {
     }
 
     @Test
-    void aRememberedKindTheAgentMayNotListIsReportedAndDoesNotHoldReadiness(LocalKubeCluster cluster,
-            TestNamespace ns) throws Exception {
+    void aRememberedKindTheAgentMayNotListIsReportedAndDoesNotHoldReadiness(LocalKubeCluster cluster, TestNamespace ns)
+            throws Exception {
         Kubectl kubectl = new Kubectl(cluster);
         String app = ns.name();
         String role = "extras-" + ns.name();
@@ -121,10 +134,15 @@ class AgentExtrasIT {
             try (KubernetesClient agentClient = cluster.serviceAccountClient(ns.name(), "agent");
                     AgentRunner runner = AgentRunner.start(config(ns, dir, state), agentClient.getConfiguration())) {
                 AgentEndpoint agent = runner.endpoint;
-                Eventually.await("agent ready without the kind it may not list", WAIT, agent::ready,
-                        agent::readiness);
-                Eventually.await("the kind reported", WAIT, () -> agent.status().path("unreadableKinds").toString()
-                        .contains("rbac.authorization.k8s.io/ClusterRole: forbidden"), () -> agent.status().toString());
+                Eventually.await("agent ready without the kind it may not list", WAIT, agent::ready, agent::readiness);
+                Eventually.await(
+                        "the kind reported",
+                        WAIT,
+                        () -> agent.status()
+                                .path("unreadableKinds")
+                                .toString()
+                                .contains("rbac.authorization.k8s.io/ClusterRole: forbidden"),
+                        () -> agent.status().toString());
                 assertThat(agent.drifts()).isEmpty();
             }
         } finally {
@@ -138,7 +156,9 @@ class AgentExtrasIT {
     }
 
     private static List<String> extras(AgentEndpoint agent) {
-        return agent.drifts().stream().filter(d -> d.path("type").asText().equals("extra"))
-                .map(d -> d.path("kind").asText() + " " + d.path("name").asText()).toList();
+        return agent.drifts().stream()
+                .filter(d -> d.path("type").asText().equals("extra"))
+                .map(d -> d.path("kind").asText() + " " + d.path("name").asText())
+                .toList();
     }
 }

@@ -68,10 +68,10 @@ class AgentIT {
     }
 
     @Test
-    void scaledStatefulSetIsReportedInEveryOutputAndResolvesWhenScaledBack(LocalKubeCluster cluster,
-            KubernetesClient client, TestNamespace ns, @TempDir Path tmp) throws Exception {
-        Path dir = Corpus.materialize(ns, "17-service-postgres.yaml", "18-statefulset-postgres.yaml",
-                "08-configmap-api-config.yaml");
+    void scaledStatefulSetIsReportedInEveryOutputAndResolvesWhenScaledBack(
+            LocalKubeCluster cluster, KubernetesClient client, TestNamespace ns, @TempDir Path tmp) throws Exception {
+        Path dir = Corpus.materialize(
+                ns, "17-service-postgres.yaml", "18-statefulset-postgres.yaml", "08-configmap-api-config.yaml");
         GitRepoFixture repo = GitRepoFixture.init(tmp.resolve("repo"));
         try (var files = java.nio.file.Files.list(dir)) {
             for (Path file : files.toList()) {
@@ -80,48 +80,74 @@ class AgentIT {
         }
         repo.commit("shop: postgres, its service and the api config");
         Kubectl kubectl = new Kubectl(cluster);
-        kubectl.run("apply", "-n", ns.name(), "-f", repo.dir().resolve("apps/shop").toString());
+        kubectl.run(
+                "apply", "-n", ns.name(), "-f", repo.dir().resolve("apps/shop").toString());
         ListAppender<ILoggingEvent> log = captureDriftLog();
 
-        try (AgentRunner runner = AgentRunner.start(gitConfig(ns, repo, tmp.resolve("git-cache")),
-                cluster.adminConfig())) {
+        try (AgentRunner runner =
+                AgentRunner.start(gitConfig(ns, repo, tmp.resolve("git-cache")), cluster.adminConfig())) {
             AgentEndpoint agent = runner.endpoint;
             Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
             assertThat(agent.drifts()).isEmpty();
-            assertThat(agent.metric("driftwatch_desired_resources", Map.of("app", "shop"))).hasValue(3.0);
+            assertThat(agent.metric("driftwatch_desired_resources", Map.of("app", "shop")))
+                    .hasValue(3.0);
 
             kubectl.run("-n", ns.name(), "scale", "statefulset/postgres", "--replicas=3");
 
-            Eventually.await("drift reported", WAIT, () -> agent.drifts().size() == 1, () -> agent.drifts().toString());
+            Eventually.await(
+                    "drift reported",
+                    WAIT,
+                    () -> agent.drifts().size() == 1,
+                    () -> agent.drifts().toString());
             JsonNode drift = agent.drifts().get(0);
             assertThat(drift.path("kind").asText()).isEqualTo("StatefulSet");
             assertThat(drift.path("changes").get(0).path("field").asText()).isEqualTo("spec.replicas");
             assertThat(drift.path("changes").get(0).path("manager").asText()).isEqualTo("kubectl");
             assertThat(drift.path("onset").asText()).isNotBlank();
-            assertThat(agent.metric("driftwatch_drifted_resources", Map.of("app", "shop", "kind", "StatefulSet",
-                    "namespace", ns.name(), "type", "modified"))).hasValue(1.0);
-            assertThat(agent.metric("driftwatch_drift_started_timestamp_seconds", Map.of("name", "postgres",
-                    "manager", "kubectl"))).isPresent();
-            assertThat(agent.metric("driftwatch_app_drifted", Map.of("app", "shop"))).hasValue(1.0);
-            assertThat(agent.metric("driftwatch_drift_detection_latency_seconds_count", Map.of())).isPresent();
-            Eventually.await("DriftDetected event", WAIT, () -> events(client, ns, "DriftDetected").size() == 1);
+            assertThat(agent.metric(
+                            "driftwatch_drifted_resources",
+                            Map.of("app", "shop", "kind", "StatefulSet", "namespace", ns.name(), "type", "modified")))
+                    .hasValue(1.0);
+            assertThat(agent.metric(
+                            "driftwatch_drift_started_timestamp_seconds",
+                            Map.of("name", "postgres", "manager", "kubectl")))
+                    .isPresent();
+            assertThat(agent.metric("driftwatch_app_drifted", Map.of("app", "shop")))
+                    .hasValue(1.0);
+            assertThat(agent.metric("driftwatch_drift_detection_latency_seconds_count", Map.of()))
+                    .isPresent();
+            Eventually.await(
+                    "DriftDetected event",
+                    WAIT,
+                    () -> events(client, ns, "DriftDetected").size() == 1);
             Event detected = events(client, ns, "DriftDetected").get(0);
             assertThat(detected.getType()).isEqualTo("Warning");
             assertThat(detected.getInvolvedObject().getKind()).isEqualTo("StatefulSet");
             assertThat(detected.getMessage()).contains("replicas 1 → 3").contains("kubectl");
             JsonNode line = jsonLine(log, "drift opened");
             assertThat(line.path("event").asText()).isEqualTo("opened");
-            assertThat(line.path("drift").path("changes").get(0).path("manager").asText()).isEqualTo("kubectl");
+            assertThat(line.path("drift").path("changes").get(0).path("manager").asText())
+                    .isEqualTo("kubectl");
 
             kubectl.run("-n", ns.name(), "scale", "statefulset/postgres", "--replicas=1");
 
-            Eventually.await("drift resolved", WAIT, () -> agent.drifts().isEmpty(), () -> agent.drifts().toString());
-            assertThat(agent.metric("driftwatch_drift_duration_seconds_count", Map.of("app", "shop", "type", "modified")))
+            Eventually.await(
+                    "drift resolved",
+                    WAIT,
+                    () -> agent.drifts().isEmpty(),
+                    () -> agent.drifts().toString());
+            assertThat(agent.metric(
+                            "driftwatch_drift_duration_seconds_count", Map.of("app", "shop", "type", "modified")))
                     .hasValue(1.0);
-            assertThat(agent.metric("driftwatch_drifted_resources", Map.of("kind", "StatefulSet"))).hasValue(0.0);
-            Eventually.await("DriftResolved event", WAIT, () -> events(client, ns, "DriftResolved").size() == 1);
+            assertThat(agent.metric("driftwatch_drifted_resources", Map.of("kind", "StatefulSet")))
+                    .hasValue(0.0);
+            Eventually.await(
+                    "DriftResolved event",
+                    WAIT,
+                    () -> events(client, ns, "DriftResolved").size() == 1);
             assertThat(events(client, ns, "DriftResolved").get(0).getType()).isEqualTo("Normal");
-            assertThat(jsonLine(log, "drift resolved").path("durationSeconds").isNumber()).isTrue();
+            assertThat(jsonLine(log, "drift resolved").path("durationSeconds").isNumber())
+                    .isTrue();
 
             var lint = Promtool.checkMetrics(agent.metrics());
             assertThat(lint.exitCode()).as(lint.output()).isZero();
@@ -136,8 +162,8 @@ class AgentIT {
         Kubectl kubectl = new Kubectl(cluster);
         kubectl.run("apply", "-n", ns.name(), "-f", dir.toString());
 
-        try (AgentRunner runner = AgentRunner.start(config(ns, dir).replace("name: shop", "name: " + ns.name()),
-                cluster.adminConfig())) {
+        try (AgentRunner runner =
+                AgentRunner.start(config(ns, dir).replace("name: shop", "name: " + ns.name()), cluster.adminConfig())) {
             AgentEndpoint agent = runner.endpoint;
             Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
 
@@ -145,18 +171,26 @@ class AgentIT {
             kubectl.run("-n", ns.name(), "create", "configmap", "stray", "--from-literal=a=b");
             kubectl.run("-n", ns.name(), "label", "configmap/stray", "app.kubernetes.io/instance=" + ns.name());
 
-            Eventually.await("missing and extra reported", WAIT, () -> agent.drifts().size() == 2,
+            Eventually.await(
+                    "missing and extra reported",
+                    WAIT,
+                    () -> agent.drifts().size() == 2,
                     () -> agent.drifts().toString());
-            assertThat(agent.drifts()).extracting(d -> d.path("name").asText() + ":" + d.path("type").asText())
+            assertThat(agent.drifts())
+                    .extracting(
+                            d -> d.path("name").asText() + ":" + d.path("type").asText())
                     .containsExactlyInAnyOrder("node-cache:missing", "stray:extra");
-            assertThat(agent.drifts()).filteredOn(d -> d.path("type").asText().equals("missing"))
-                    .extracting(d -> d.path("cause").asText()).containsExactly("deleted");
+            assertThat(agent.drifts())
+                    .filteredOn(d -> d.path("type").asText().equals("missing"))
+                    .extracting(d -> d.path("cause").asText())
+                    .containsExactly("deleted");
         }
     }
 
     private static List<Event> events(KubernetesClient client, TestNamespace ns, String reason) {
         return client.v1().events().inNamespace(ns.name()).list().getItems().stream()
-                .filter(e -> reason.equals(e.getReason())).toList();
+                .filter(e -> reason.equals(e.getReason()))
+                .toList();
     }
 
     private static ListAppender<ILoggingEvent> captureDriftLog() {
@@ -168,7 +202,9 @@ class AgentIT {
 
     /** The line as the production JSON encoder writes it. */
     private static JsonNode jsonLine(ListAppender<ILoggingEvent> log, String prefix) throws Exception {
-        ILoggingEvent event = log.list.stream().filter(e -> e.getFormattedMessage().startsWith(prefix)).findFirst()
+        ILoggingEvent event = log.list.stream()
+                .filter(e -> e.getFormattedMessage().startsWith(prefix))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no log line starting with " + prefix + " in " + log.list));
         LogstashEncoder encoder = new LogstashEncoder();
         encoder.setContext(((Logger) LoggerFactory.getLogger("io.driftwatch.drift")).getLoggerContext());
@@ -177,11 +213,12 @@ class AgentIT {
     }
 
     @Test
-    void anAppThatRendersToNothingIsASourceErrorUnlessAllowedEmpty(LocalKubeCluster cluster, TestNamespace ns,
-            @TempDir Path tmp) throws Exception {
+    void anAppThatRendersToNothingIsASourceErrorUnlessAllowedEmpty(
+            LocalKubeCluster cluster, TestNamespace ns, @TempDir Path tmp) throws Exception {
         Path shop = java.nio.file.Files.createDirectories(tmp.resolve("shop"));
         Path scratch = java.nio.file.Files.createDirectories(tmp.resolve("scratch"));
-        java.nio.file.Files.writeString(shop.resolve("cm.yaml"),
+        java.nio.file.Files.writeString(
+                shop.resolve("cm.yaml"),
                 "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata: {a: \"1\"}\n");
         new Kubectl(cluster).run("apply", "-n", ns.name(), "-f", shop.toString());
         String config = config(ns, shop) + """
@@ -192,12 +229,24 @@ class AgentIT {
         try (AgentRunner runner = AgentRunner.start(config, cluster.adminConfig())) {
             AgentEndpoint agent = runner.endpoint;
             Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
-            assertThat(agent.status().path("apps").path("scratch").path("healthy").asBoolean()).isTrue();
+            assertThat(agent.status()
+                            .path("apps")
+                            .path("scratch")
+                            .path("healthy")
+                            .asBoolean())
+                    .isTrue();
 
             java.nio.file.Files.delete(shop.resolve("cm.yaml"));
 
-            Eventually.await("empty render reported", WAIT,
-                    () -> agent.status().path("apps").path("shop").path("error").asText().startsWith("empty: "),
+            Eventually.await(
+                    "empty render reported",
+                    WAIT,
+                    () -> agent.status()
+                            .path("apps")
+                            .path("shop")
+                            .path("error")
+                            .asText()
+                            .startsWith("empty: "),
                     () -> agent.status().toString());
             JsonNode app = agent.status().path("apps").path("shop");
             assertThat(app.path("healthy").asBoolean()).isFalse();

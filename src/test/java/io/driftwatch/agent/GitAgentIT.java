@@ -61,12 +61,17 @@ class GitAgentIT {
     }
 
     @Test
-    void pushAnnouncedByASignedWebhookBecomesDesiredStateAndAForgedOneIsRejected(LocalKubeCluster cluster,
-            TestNamespace ns) throws Exception {
+    void pushAnnouncedByASignedWebhookBecomesDesiredStateAndAForgedOneIsRejected(
+            LocalKubeCluster cluster, TestNamespace ns) throws Exception {
         GitRepoFixture repo = GitRepoFixture.init(tmp.resolve("repo"));
         repo.write("apps/web/deployment.yaml", deployment(2)).commit("web at 2 replicas");
         Kubectl kubectl = new Kubectl(cluster);
-        kubectl.run("apply", "-n", ns.name(), "-f", repo.dir().resolve("apps/web/deployment.yaml").toString());
+        kubectl.run(
+                "apply",
+                "-n",
+                ns.name(),
+                "-f",
+                repo.dir().resolve("apps/web/deployment.yaml").toString());
         Path secret = Files.writeString(tmp.resolve("webhook-secret"), SECRET);
         String config = """
                 cluster: it-git
@@ -85,38 +90,60 @@ class GitAgentIT {
             AgentEndpoint agent = runner.endpoint;
             Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
             assertThat(agent.drifts()).isEmpty();
-            String firstRevision = agent.status().path("apps").path("web").path("revision").asText();
+            String firstRevision =
+                    agent.status().path("apps").path("web").path("revision").asText();
             assertThat(firstRevision).isEqualTo(repo.head());
 
-            String newHead = repo.write("apps/web/deployment.yaml", deployment(4)).commit("scale web to 4");
+            String newHead =
+                    repo.write("apps/web/deployment.yaml", deployment(4)).commit("scale web to 4");
             String push = """
                     {"ref":"refs/heads/main","after":"%s","repository":{"clone_url":"%s","html_url":"%s"}}
                     """.formatted(newHead, repo.fileUrl(), repo.fileUrl());
 
             HttpResponse<String> forged = webhook(runner.agent.httpPort(), push, "sha256=" + "0".repeat(64));
             assertThat(forged.statusCode()).isEqualTo(401);
-            Thread.sleep(1000);   // a forged push must not have triggered anything in the meantime
-            assertThat(agent.status().path("apps").path("web").path("revision").asText()).isEqualTo(firstRevision);
+            Thread.sleep(1000); // a forged push must not have triggered anything in the meantime
+            assertThat(agent.status().path("apps").path("web").path("revision").asText())
+                    .isEqualTo(firstRevision);
             assertThat(agent.drifts()).isEmpty();
 
             HttpResponse<String> genuine = webhook(runner.agent.httpPort(), push, sign(push));
             assertThat(genuine.statusCode()).as(genuine.body()).isEqualTo(202);
             assertThat(genuine.body()).contains("\"web\"");
 
-            Eventually.await("new revision loaded and its drift reported", WAIT,
-                    () -> newHead.equals(agent.status().path("apps").path("web").path("revision").asText())
-                            && agent.drifts().size() == 1, () -> agent.status() + "\n" + agent.drifts());
+            Eventually.await(
+                    "new revision loaded and its drift reported",
+                    WAIT,
+                    () -> newHead.equals(agent.status()
+                                    .path("apps")
+                                    .path("web")
+                                    .path("revision")
+                                    .asText())
+                            && agent.drifts().size() == 1,
+                    () -> agent.status() + "\n" + agent.drifts());
             JsonNode change = agent.drifts().get(0).path("changes").get(0);
             assertThat(change.path("field").asText()).isEqualTo("spec.replicas");
             assertThat(change.path("desired").asInt()).isEqualTo(4);
             assertThat(change.path("live").asInt()).isEqualTo(2);
             assertThat(change.path("cause").asText()).isEqualTo("pending-sync");
 
-            kubectl.run("apply", "-n", ns.name(), "-f", repo.dir().resolve("apps/web/deployment.yaml").toString());
-            Eventually.await("synced: no drift", WAIT, () -> agent.drifts().isEmpty(), () -> agent.drifts().toString());
+            kubectl.run(
+                    "apply",
+                    "-n",
+                    ns.name(),
+                    "-f",
+                    repo.dir().resolve("apps/web/deployment.yaml").toString());
+            Eventually.await(
+                    "synced: no drift",
+                    WAIT,
+                    () -> agent.drifts().isEmpty(),
+                    () -> agent.drifts().toString());
 
             kubectl.run("-n", ns.name(), "set", "image", "deployment/web", "web=registry.example.com/web:hotfix");
-            Eventually.await("out-of-band change reported", WAIT, () -> agent.drifts().size() == 1,
+            Eventually.await(
+                    "out-of-band change reported",
+                    WAIT,
+                    () -> agent.drifts().size() == 1,
                     () -> agent.drifts().toString());
             JsonNode oob = agent.drifts().get(0).path("changes").get(0);
             assertThat(oob.path("manager").asText()).isEqualTo("kubectl-set");
@@ -135,9 +162,14 @@ class GitAgentIT {
 
     private static HttpResponse<String> webhook(int port, String body, String signature)
             throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hooks/git"))
-                .header("content-type", "application/json").header("x-github-event", "push")
-                .header("x-hub-signature-256", signature).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hooks/git"))
+                                .header("content-type", "application/json")
+                                .header("x-github-event", "push")
+                                .header("x-hub-signature-256", signature)
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

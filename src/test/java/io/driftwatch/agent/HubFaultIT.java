@@ -59,8 +59,8 @@ class HubFaultIT {
     }
 
     @Test
-    void hubOutageUnderDriftChurnEndsWithTheAgentsStateAndEveryEventOnce(LocalKubeCluster cluster, TestNamespace ns,
-            @TempDir Path tmp) throws Exception {
+    void hubOutageUnderDriftChurnEndsWithTheAgentsStateAndEveryEventOnce(
+            LocalKubeCluster cluster, TestNamespace ns, @TempDir Path tmp) throws Exception {
         String name = "it-" + ns.name();
         Kubectl kubectl = new Kubectl(cluster);
         Path desired = desiredConfigMaps(tmp, ns);
@@ -68,33 +68,50 @@ class HubFaultIT {
         Path db = tmp.resolve("hub.db");
         TestHub hub = TestHub.start(TestHub.sqlite(db), List.of(name));
         int port = hub.port();
-        try (AgentRunner runner = AgentRunner.start(agentConfig(ns, desired, tmp, hub.url(), "outbox.jsonl"),
-                cluster.adminConfig())) {
+        try (AgentRunner runner =
+                AgentRunner.start(agentConfig(ns, desired, tmp, hub.url(), "outbox.jsonl"), cluster.adminConfig())) {
             AgentEndpoint agent = runner.endpoint;
             Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
             TestHub first = hub;
             Eventually.await("first snapshot at the hub", WAIT, () -> hasSnapshot(first, name));
 
-            churn(kubectl, ns, 0, 3);                     // hub up
-            Eventually.await("events reached the hub", WAIT,
-                    () -> outboxEmpty(agent) && sameState(first, agent, name), () -> describe(first, agent, name));
+            churn(kubectl, ns, 0, 3); // hub up
+            Eventually.await(
+                    "events reached the hub",
+                    WAIT,
+                    () -> outboxEmpty(agent) && sameState(first, agent, name),
+                    () -> describe(first, agent, name));
 
-            hub.close();                                  // hub down
+            hub.close(); // hub down
             churn(kubectl, ns, 3, 9);
-            Eventually.await("events queued while the hub is down", WAIT,
-                    () -> agent.metric("driftwatch_hub_outbox_events", Map.of()).orElse(0) > 0, agent::metrics);
+            Eventually.await(
+                    "events queued while the hub is down",
+                    WAIT,
+                    () -> agent.metric("driftwatch_hub_outbox_events", Map.of()).orElse(0) > 0,
+                    agent::metrics);
             // whichever push is due first (heartbeat, snapshot or events) fails and backs off the whole round
-            Eventually.await("a push to the stopped hub failed and was counted", WAIT,
-                    () -> agent.metrics().lines().filter(l -> l.startsWith("driftwatch_hub_pushes_total{")
-                            && l.contains("result=\"error\"")).mapToDouble(l -> Double.parseDouble(
-                                    l.substring(l.lastIndexOf(' ') + 1))).sum() > 0, agent::metrics);
+            Eventually.await(
+                    "a push to the stopped hub failed and was counted",
+                    WAIT,
+                    () -> agent.metrics()
+                                    .lines()
+                                    .filter(l -> l.startsWith("driftwatch_hub_pushes_total{")
+                                            && l.contains("result=\"error\""))
+                                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                                    .sum()
+                            > 0,
+                    agent::metrics);
 
-            hub = TestHub.start(TestHub.sqlite(db), List.of(name), port, Clock.systemUTC());   // hub back
+            hub = TestHub.start(TestHub.sqlite(db), List.of(name), port, Clock.systemUTC()); // hub back
             TestHub up = hub;
-            Eventually.await("hub converged on the agent's state", WAIT,
-                    () -> outboxEmpty(agent) && sameState(up, agent, name), () -> describe(up, agent, name));
+            Eventually.await(
+                    "hub converged on the agent's state",
+                    WAIT,
+                    () -> outboxEmpty(agent) && sameState(up, agent, name),
+                    () -> describe(up, agent, name));
 
-            assertThat(agent.metric("driftwatch_hub_outbox_dropped_events_total", Map.of())).hasValue(0.0);
+            assertThat(agent.metric("driftwatch_hub_outbox_dropped_events_total", Map.of()))
+                    .hasValue(0.0);
             assertEveryEmittedEventStoredOnce(hub, name);
         } finally {
             hub.close();
@@ -117,21 +134,32 @@ class HubFaultIT {
                 Eventually.await("agent ready", WAIT, runner.endpoint::ready, runner.endpoint::readiness);
                 churn(kubectl, ns, 0, 2);
                 TestHub first = hub;
-                Eventually.await("hub in sync", WAIT, () -> outboxEmpty(runner.endpoint)
-                        && sameState(first, runner.endpoint, name), () -> describe(first, runner.endpoint, name));
+                Eventually.await(
+                        "hub in sync",
+                        WAIT,
+                        () -> outboxEmpty(runner.endpoint) && sameState(first, runner.endpoint, name),
+                        () -> describe(first, runner.endpoint, name));
                 hub.close();
                 churn(kubectl, ns, 2, 5);
-                Eventually.await("events queued", WAIT,
-                        () -> runner.endpoint.metric("driftwatch_hub_outbox_events", Map.of()).orElse(0) > 0);
+                Eventually.await(
+                        "events queued",
+                        WAIT,
+                        () -> runner.endpoint
+                                        .metric("driftwatch_hub_outbox_events", Map.of())
+                                        .orElse(0)
+                                > 0);
             }
-            churn(kubectl, ns, 5, 7);                     // both down: the restarted agent finds these on its own
+            churn(kubectl, ns, 5, 7); // both down: the restarted agent finds these on its own
             try (AgentRunner runner = AgentRunner.start(config, cluster.adminConfig())) {
                 AgentEndpoint agent = runner.endpoint;
                 Eventually.await("agent ready again", WAIT, agent::ready, agent::readiness);
                 hub = TestHub.start(TestHub.sqlite(db), List.of(name), port, Clock.systemUTC());
                 TestHub up = hub;
-                Eventually.await("hub converged on the restarted agent's state", WAIT,
-                        () -> outboxEmpty(agent) && sameState(up, agent, name), () -> describe(up, agent, name));
+                Eventually.await(
+                        "hub converged on the restarted agent's state",
+                        WAIT,
+                        () -> outboxEmpty(agent) && sameState(up, agent, name),
+                        () -> describe(up, agent, name));
                 assertEveryEmittedEventStoredOnce(hub, name);
             }
         } finally {
@@ -159,13 +187,20 @@ class HubFaultIT {
     private static void churn(Kubectl kubectl, TestNamespace ns, int from, int to) {
         for (int step = from; step < to; step++) {
             for (int i = 0; i < OBJECTS; i++) {
-                int phase = (step + i) % 3;      // 0: drift opens, 1: drift changes, 2: drift resolves
+                int phase = (step + i) % 3; // 0: drift opens, 1: drift changes, 2: drift resolves
                 String value = phase == 0 ? "debug" : phase == 1 ? "trace-" + step : "info";
-                kubectl.run("-n", ns.name(), "patch", "configmap", "cm-" + i, "--type=merge", "-p",
+                kubectl.run(
+                        "-n",
+                        ns.name(),
+                        "patch",
+                        "configmap",
+                        "cm-" + i,
+                        "--type=merge",
+                        "-p",
                         "{\"data\":{\"level\":\"" + value + "\"}}");
             }
             try {
-                Thread.sleep(700);                    // let the agent see most intermediate states
+                Thread.sleep(700); // let the agent see most intermediate states
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -197,7 +232,8 @@ class HubFaultIT {
 
     private static boolean hasSnapshot(TestHub hub, String cluster) {
         for (JsonNode c : hub.read("/api/v1/clusters").path("clusters")) {
-            if (c.path("name").asText().equals(cluster) && !c.path("snapshotTakenAt").isNull()) {
+            if (c.path("name").asText().equals(cluster)
+                    && !c.path("snapshotTakenAt").isNull()) {
                 return true;
             }
         }
@@ -212,8 +248,9 @@ class HubFaultIT {
     private static Map<String, String> agentState(AgentEndpoint agent) {
         Map<String, String> state = new TreeMap<>();
         for (JsonNode d : agent.drifts()) {
-            state.put(d.path("id").asText(), d.path("onset").asText() + " " + d.path("summary").asText() + " "
-                    + d.path("changes"));
+            state.put(
+                    d.path("id").asText(),
+                    d.path("onset").asText() + " " + d.path("summary").asText() + " " + d.path("changes"));
         }
         return state;
     }
@@ -221,9 +258,12 @@ class HubFaultIT {
     private static Map<String, String> hubState(TestHub hub, String cluster) {
         Map<String, String> state = new TreeMap<>();
         for (JsonNode d : hub.openDrifts("cluster=" + cluster)) {
-            JsonNode full = hub.read("/api/v1/clusters/" + cluster + "/drifts/" + d.path("id").asText());
-            state.put(d.path("id").asText(), d.path("onset").asText() + " " + d.path("summary").asText() + " "
-                    + full.path("drift").path("changes"));
+            JsonNode full = hub.read(
+                    "/api/v1/clusters/" + cluster + "/drifts/" + d.path("id").asText());
+            state.put(
+                    d.path("id").asText(),
+                    d.path("onset").asText() + " " + d.path("summary").asText() + " "
+                            + full.path("drift").path("changes"));
         }
         return state;
     }
@@ -256,15 +296,19 @@ class HubFaultIT {
         for (ILoggingEvent e : List.copyOf(driftLog.list)) {
             JsonNode line = JSON.readTree(new String(encoder.encode(e), StandardCharsets.UTF_8));
             if (cluster.equals(line.path("cluster").asText()) && line.has("driftId")) {
-                emitted.add(line.path("driftId").asText() + " " + line.path("event").asText());
+                emitted.add(
+                        line.path("driftId").asText() + " " + line.path("event").asText());
             }
         }
         List<JsonNode> history = hub.history("cluster=" + cluster);
-        List<String> stored = history.stream().map(h -> h.path("driftId").asText() + " " + h.path("type").asText())
+        List<String> stored = history.stream()
+                .map(h -> h.path("driftId").asText() + " " + h.path("type").asText())
                 .toList();
         Set<String> keys = new HashSet<>();
-        history.forEach(h -> assertThat(keys.add(h.path("stream").asText() + "#" + h.path("seq").asLong()))
-                .as("(stream, seq) stored once").isTrue());
+        history.forEach(h -> assertThat(
+                        keys.add(h.path("stream").asText() + "#" + h.path("seq").asLong()))
+                .as("(stream, seq) stored once")
+                .isTrue());
         assertThat(emitted).as("the churn produced events").hasSizeGreaterThan(10);
         assertThat(stored).containsExactlyInAnyOrderElementsOf(emitted);
     }

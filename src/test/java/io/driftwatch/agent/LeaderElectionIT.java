@@ -52,16 +52,25 @@ class LeaderElectionIT {
                   - {name: shop, path: %s, targetNamespace: %s, pollInterval: 5s}
                 """.formatted(port, ns.name(), dir, ns.name()));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-jar", Path.of("target", "driftwatch.jar").toString(),
-                "agent", "--config", config.toString(), "--kubeconfig", cluster.kubeconfig().toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve(name + ".log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        java.toString(),
+                        "-jar",
+                        Path.of("target", "driftwatch.jar").toString(),
+                        "agent",
+                        "--config",
+                        config.toString(),
+                        "--kubeconfig",
+                        cluster.kubeconfig().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve(name + ".log").toFile())
+                .start();
         agents.add(p);
         return p;
     }
 
     @Test
-    void followerTakesOverAKilledLeaderAndReportsTheSameDriftWithTheSameOnset(LocalKubeCluster cluster,
-            TestNamespace ns) throws Exception {
+    void followerTakesOverAKilledLeaderAndReportsTheSameDriftWithTheSameOnset(
+            LocalKubeCluster cluster, TestNamespace ns) throws Exception {
         Path dir = Corpus.materialize(ns, "17-service-postgres.yaml", "18-statefulset-postgres.yaml");
         Kubectl kubectl = new Kubectl(cluster);
         kubectl.run("apply", "-n", ns.name(), "-f", dir.toString());
@@ -69,27 +78,37 @@ class LeaderElectionIT {
         int portB = freePort();
         Process a = startAgent("a", cluster, ns, dir, portA);
         AgentEndpoint agentA = new AgentEndpoint(portA);
-        Eventually.await("agent a ready and leading", WAIT,
-                () -> agentA.ready() && agentA.status().path("leader").asBoolean(), () -> log("a"));
+        Eventually.await(
+                "agent a ready and leading",
+                WAIT,
+                () -> agentA.ready() && agentA.status().path("leader").asBoolean(),
+                () -> log("a"));
         startAgent("b", cluster, ns, dir, portB);
         AgentEndpoint agentB = new AgentEndpoint(portB);
         Eventually.await("agent b ready as follower", WAIT, agentB::ready, () -> agentB.readiness() + log("b"));
         assertThat(agentB.status().path("leader").asBoolean()).isFalse();
 
         kubectl.run("-n", ns.name(), "scale", "statefulset/postgres", "--replicas=3");
-        Eventually.await("leader reports the drift", WAIT, () -> agentA.drifts().size() == 1,
+        Eventually.await(
+                "leader reports the drift",
+                WAIT,
+                () -> agentA.drifts().size() == 1,
                 () -> agentA.drifts().toString());
         JsonNode before = agentA.drifts().get(0);
         assertThat(agentB.drifts()).as("followers do not diff").isEmpty();
         assertThat(agentB.metric("driftwatch_leader", java.util.Map.of())).hasValue(0.0);
 
-        a.destroyForcibly().waitFor();   // SIGKILL: the lease is not released, it must expire
+        a.destroyForcibly().waitFor(); // SIGKILL: the lease is not released, it must expire
 
-        Eventually.await("b takes over and reports the drift", WAIT,
-                () -> agentB.status().path("leader").asBoolean() && agentB.drifts().size() == 1,
+        Eventually.await(
+                "b takes over and reports the drift",
+                WAIT,
+                () -> agentB.status().path("leader").asBoolean()
+                        && agentB.drifts().size() == 1,
                 () -> agentB.status() + "\n" + agentB.drifts() + log("b"));
         JsonNode after = agentB.drifts().get(0);
-        assertThat(after.path("id").asText()).as("before: " + before + "\nafter: " + after)
+        assertThat(after.path("id").asText())
+                .as("before: " + before + "\nafter: " + after)
                 .isEqualTo(before.path("id").asText());
         assertThat(after.path("onset").asText()).isEqualTo(before.path("onset").asText());
         assertThat(after.path("changes").get(0).path("manager").asText()).isEqualTo("kubectl");
@@ -99,8 +118,8 @@ class LeaderElectionIT {
     private String log(String name) {
         try {
             List<String> lines = Files.readAllLines(tmp.resolve(name + ".log"));
-            return "\n--- " + name + " log tail:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 20),
-                    lines.size()));
+            return "\n--- " + name + " log tail:\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
         } catch (IOException e) {
             return e.toString();
         }

@@ -46,9 +46,17 @@ class ReconcilerTest {
     private final FakeLive live = new FakeLive();
     private final List<DriftEvent> emitted = new ArrayList<>();
     private final DriftTracker tracker = new DriftTracker("test");
-    private final Reconciler reconciler = new Reconciler(new FixedSchema(), ApiDiscovery.of(List.of(CONFIG_MAPS)),
-            live::listening, DIRECT, tracker, new AgentMetrics(new SimpleMeterRegistry(), 100),
-            DiffOptions.defaults(), new ScopeFilter(everything()), new Published(), emitted::addAll,
+    private final Reconciler reconciler = new Reconciler(
+            new FixedSchema(),
+            ApiDiscovery.of(List.of(CONFIG_MAPS)),
+            live::listening,
+            DIRECT,
+            tracker,
+            new AgentMetrics(new SimpleMeterRegistry(), 100),
+            DiffOptions.defaults(),
+            new ScopeFilter(everything()),
+            new Published(),
+            emitted::addAll,
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
@@ -75,7 +83,7 @@ class ReconcilerTest {
 
         live.change(configMap("blue"));
         assertThat(reconciler.openDrifts()).isEmpty();
-        assertThat(emitted).hasSize(2);   // opened, resolved
+        assertThat(emitted).hasSize(2); // opened, resolved
     }
 
     @Test
@@ -84,7 +92,7 @@ class ReconcilerTest {
         reconciler.leading(true);
         reconciler.desiredLoaded(desired(configMap("blue")), "shop");
 
-        live.put(configMap("green"));   // silently: no event
+        live.put(configMap("green")); // silently: no event
         assertThat(reconciler.openDrifts()).isEmpty();
 
         reconciler.fullResync();
@@ -213,7 +221,9 @@ class ReconcilerTest {
 
         @Override
         public List<ObjectNode> ofKind(String group, String kind) {
-            return all().stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+            return all().stream()
+                    .filter(o -> o.path("kind").asText().equals(kind))
+                    .toList();
         }
 
         @Override

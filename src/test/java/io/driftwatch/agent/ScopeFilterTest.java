@@ -13,17 +13,22 @@ class ScopeFilterTest {
     void defaultScopeExcludesHighChurnKindsOnly() {
         ScopeFilter scope = new ScopeFilter(new AgentConfig.Scope(null, null));
 
-        assertThat(scope.allows(new ObjectKey("apps", "Deployment", "shop", "web"))).isTrue();
+        assertThat(scope.allows(new ObjectKey("apps", "Deployment", "shop", "web")))
+                .isTrue();
         assertThat(scope.allows(new ObjectKey("", "Event", "shop", "x"))).isFalse();
-        assertThat(scope.allows(new ObjectKey("discovery.k8s.io", "EndpointSlice", "shop", "x"))).isFalse();
-        assertThat(scope.allows(new ObjectKey("coordination.k8s.io", "Lease", "kube-system", "x"))).isFalse();
-        assertThat(scope.allows(new ObjectKey("example.com", "Lease", "shop", "x"))).as("other group").isTrue();
+        assertThat(scope.allows(new ObjectKey("discovery.k8s.io", "EndpointSlice", "shop", "x")))
+                .isFalse();
+        assertThat(scope.allows(new ObjectKey("coordination.k8s.io", "Lease", "kube-system", "x")))
+                .isFalse();
+        assertThat(scope.allows(new ObjectKey("example.com", "Lease", "shop", "x")))
+                .as("other group")
+                .isTrue();
     }
 
     @Test
     void namespaceGlobsIncludeAndExcludeWithExcludeWinning() {
-        ScopeFilter scope = new ScopeFilter(new AgentConfig.Scope(
-                new AgentConfig.Filter(List.of("team-*"), List.of("team-sandbox")), null));
+        ScopeFilter scope = new ScopeFilter(
+                new AgentConfig.Scope(new AgentConfig.Filter(List.of("team-*"), List.of("team-sandbox")), null));
 
         assertThat(scope.namespaceAllowed("team-a")).isTrue();
         assertThat(scope.namespaceAllowed("team-sandbox")).isFalse();

@@ -42,8 +42,13 @@ class WatchInterruptionIT {
         TestNamespace ns = new TestNamespace("watch-interruption");
         Kubectl kubectl = new Kubectl(cluster);
         kubectl.run("create", "namespace", ns.name());
-        Path dir = Corpus.materialize(ns, "08-configmap-api-config.yaml", "09-configmap-node-cache.yaml",
-                "15-service-api.yaml", "18-statefulset-postgres.yaml", "17-service-postgres.yaml");
+        Path dir = Corpus.materialize(
+                ns,
+                "08-configmap-api-config.yaml",
+                "09-configmap-node-cache.yaml",
+                "15-service-api.yaml",
+                "18-statefulset-postgres.yaml",
+                "17-service-postgres.yaml");
         kubectl.run("apply", "-n", ns.name(), "-f", dir.toString());
 
         try (AgentRunner runner = AgentRunner.start(AgentIT.config(ns, dir), cluster.adminConfig())) {
@@ -60,7 +65,10 @@ class WatchInterruptionIT {
             assertNoMissingDriftOpened(agent);
 
             kubectl.run("-n", ns.name(), "scale", "statefulset/postgres", "--replicas=2");
-            Eventually.await("a change after the outage is caught", WAIT, () -> agent.drifts().size() == 1,
+            Eventually.await(
+                    "a change after the outage is caught",
+                    WAIT,
+                    () -> agent.drifts().size() == 1,
                     () -> agent.drifts().toString());
             assertNoMissingDriftOpened(agent);
         }
@@ -69,8 +77,11 @@ class WatchInterruptionIT {
     /** Every cause a missing drift can have: its opened counter is still 0. */
     private static void assertNoMissingDriftOpened(AgentEndpoint agent) {
         for (io.driftwatch.diff.Cause cause : io.driftwatch.diff.DriftType.MISSING.causes()) {
-            assertThat(agent.metric("driftwatch_drift_events_total", Map.of("event", "opened", "type", "missing",
-                    "cause", cause.json()))).as("no missing drift (%s) ever opened", cause.json()).hasValue(0.0);
+            assertThat(agent.metric(
+                            "driftwatch_drift_events_total",
+                            Map.of("event", "opened", "type", "missing", "cause", cause.json())))
+                    .as("no missing drift (%s) ever opened", cause.json())
+                    .hasValue(0.0);
         }
     }
 }

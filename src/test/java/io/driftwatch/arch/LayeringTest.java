@@ -31,54 +31,86 @@ class LayeringTest {
 
     @Test
     void configurationDependsOnNeitherVertxNorFabric8NorTheSources() {
-        noClasses().that().resideInAPackage("io.driftwatch.config..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.fabric8..",
-                        "io.driftwatch.source..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.driftwatch.config..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.vertx..", "io.fabric8..", "io.driftwatch.source..")
                 .check(MAIN);
     }
 
     @Test
     void liveStateReadingDoesNotDependOnTheCommandLine() {
-        noClasses().that().resideInAPackage("io.driftwatch.live..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.driftwatch.cli..", "picocli..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.driftwatch.live..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.driftwatch.cli..", "picocli..")
                 .check(MAIN);
     }
 
     @Test
     void nothingButTheCommandLineDependsOnPicocli() {
-        noClasses().that().resideOutsideOfPackages("io.driftwatch.cli..", "io.driftwatch")
-                .should().dependOnClassesThat().resideInAPackage("picocli..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("io.driftwatch.cli..", "io.driftwatch")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("picocli..")
                 .check(MAIN);
     }
 
     @Test
     void desiredStateSourcesUseNeitherVertxNorTheCommandLine() {
-        noClasses().that().resideInAPackage("io.driftwatch.source..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.driftwatch.cli..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.driftwatch.source..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.vertx..", "io.driftwatch.cli..")
                 .check(MAIN);
     }
 
     @Test
     void theHubDependsOnNeitherTheAgentNorTheAgentsEmitters() {
-        noClasses().that().resideInAPackage("io.driftwatch.hub..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.driftwatch.agent..", "io.driftwatch.emit..",
-                        "io.driftwatch.live..", "io.driftwatch.source..", "io.fabric8..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.driftwatch.hub..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.driftwatch.agent..",
+                        "io.driftwatch.emit..",
+                        "io.driftwatch.live..",
+                        "io.driftwatch.source..",
+                        "io.fabric8..")
                 .check(MAIN);
     }
 
     @Test
     void theAgentsHubReporterDoesNotDependOnTheHubServer() {
-        noClasses().that().resideInAPackage("io.driftwatch.emit.hub..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.driftwatch.hub..", "io.driftwatch.agent..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.driftwatch.emit.hub..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.driftwatch.hub..", "io.driftwatch.agent..")
                 .check(MAIN);
     }
 
     @Test
     void theWireRecordsDependOnNothingOfDriftwatch() {
-        noClasses().that().resideInAPackage("io.driftwatch.wire..")
-                .should().dependOnClassesThat().resideInAPackage("io.driftwatch..")
-                .andShould().dependOnClassesThat().resideOutsideOfPackages("io.driftwatch.wire..", "java..",
-                        "com.fasterxml.jackson..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.driftwatch.wire..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.driftwatch..")
+                .andShould()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("io.driftwatch.wire..", "java..", "com.fasterxml.jackson..")
                 .because("the agent → hub wire format is shared by the agent's emitter and the hub; it depends on "
                         + "Jackson only")
                 .check(MAIN);
@@ -86,11 +118,17 @@ class LayeringTest {
 
     @Test
     void theHubReporterWritesNoProtocolJsonByHand() {
-        noClasses().that().belongToAnyOf(HubReporter.class)
-                .should().callMethodWhere(target(owner(assignableTo(ContainerNode.class)))
+        noClasses()
+                .that()
+                .belongToAnyOf(HubReporter.class)
+                .should()
+                .callMethodWhere(target(owner(assignableTo(ContainerNode.class)))
                         .and(target(nameMatching("(put|set|add|insert|replace).*"))))
-                .orShould().callMethodWhere(target(nameMatching("create(Object|Array)Node")))
-                .orShould().dependOnClassesThat().belongToAnyOf(StringBuilder.class)
+                .orShould()
+                .callMethodWhere(target(nameMatching("create(Object|Array)Node")))
+                .orShould()
+                .dependOnClassesThat()
+                .belongToAnyOf(StringBuilder.class)
                 .because("the snapshots, events and heartbeats the agent sends the hub are written once, as the "
                         + "records of io.driftwatch.wire, not built node by node")
                 .check(MAIN);
@@ -98,8 +136,11 @@ class LayeringTest {
 
     @Test
     void theHubRunsBlockingWorkOnlyOnItsNamedPools() {
-        noClasses().that().resideInAPackage("io.driftwatch.hub..")
-                .should().callMethodWhere(target(name("executeBlocking"))
+        noClasses()
+                .that()
+                .resideInAPackage("io.driftwatch.hub..")
+                .should()
+                .callMethodWhere(target(name("executeBlocking"))
                         .and(target(owner(assignableTo(Vertx.class).or(assignableTo(Context.class))))))
                 .because("Vert.x's unnamed default worker pool is shared and unbounded by us; the hub's blocking calls "
                         + "go to its named WorkerExecutors (driftwatch-hub-db, driftwatch-hub-relay)")
@@ -108,9 +149,12 @@ class LayeringTest {
 
     @Test
     void onlyTheDemoUsesTheInMemoryApiServer() {
-        noClasses().that().resideOutsideOfPackage("io.driftwatch.demo..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.fabric8.kubernetes.client.server.mock..",
-                        "io.fabric8.mockwebserver..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.driftwatch.demo..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.fabric8.kubernetes.client.server.mock..", "io.fabric8.mockwebserver..")
                 .check(MAIN);
     }
 }

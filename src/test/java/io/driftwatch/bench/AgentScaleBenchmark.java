@@ -83,8 +83,7 @@ public final class AgentScaleBenchmark {
             new String[] {"rssUnderLoadMiB", "rss_under_load", "MiB"},
             new String[] {"agentMetricsDetectionP99Ms", "agent_detection_p99", "ms"});
 
-    private AgentScaleBenchmark() {
-    }
+    private AgentScaleBenchmark() {}
 
     public static void main(String[] args) {
         try {
@@ -92,7 +91,7 @@ public final class AgentScaleBenchmark {
             System.exit(0);
         } catch (Exception e) {
             e.printStackTrace();
-            System.exit(1);   // the client's Vert.x threads would keep a failed run alive
+            System.exit(1); // the client's Vert.x threads would keep a failed run alive
         }
     }
 
@@ -105,7 +104,8 @@ public final class AgentScaleBenchmark {
         Path work = Files.createTempDirectory("driftwatch-scale-");
         AtomicReference<Process> running = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndDelete(running.get(), work), "scale-cleanup"));
-        try (LocalKubeCluster cluster = LocalKubeCluster.start(); KubernetesClient client = cluster.newAdminClient()) {
+        try (LocalKubeCluster cluster = LocalKubeCluster.start();
+                KubernetesClient client = cluster.newAdminClient()) {
             long t = System.nanoTime();
             List<HasMetadata> all = create(client, objects, work.resolve("manifests"));
             result.put("createSeconds", seconds(t));
@@ -114,17 +114,26 @@ public final class AgentScaleBenchmark {
             int port = freePort();
             Path config = writeConfig(work, port);
             t = System.nanoTime();
-            List<String> command = new ArrayList<>(List.of(javaBin(), "-XX:+UseSerialGC",
-                    "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+            List<String> command = new ArrayList<>(
+                    List.of(javaBin(), "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
             // e.g. -Ddriftwatch.bench.agentJvmArgs=-XX:StartFlightRecording=filename=idle.jfr to profile the agent
-            String extra = System.getProperty("driftwatch.bench.agentJvmArgs", "").strip();
+            String extra =
+                    System.getProperty("driftwatch.bench.agentJvmArgs", "").strip();
             if (!extra.isEmpty()) {
                 command.addAll(List.of(extra.split("\\s+")));
             }
-            command.addAll(List.of("-jar", "target/driftwatch.jar", "agent",
-                    "--config", config.toString(), "--kubeconfig", cluster.kubeconfig().toString()));
+            command.addAll(List.of(
+                    "-jar",
+                    "target/driftwatch.jar",
+                    "agent",
+                    "--config",
+                    config.toString(),
+                    "--kubeconfig",
+                    cluster.kubeconfig().toString()));
             Process agent = new ProcessBuilder(command)
-                    .redirectErrorStream(true).redirectOutput(work.resolve("agent.log").toFile()).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(work.resolve("agent.log").toFile())
+                    .start();
             running.set(agent);
             try {
                 awaitReady(port, agent, Duration.ofMinutes(10));
@@ -133,7 +142,8 @@ public final class AgentScaleBenchmark {
                 int open = drifts(port).size();
                 result.put("driftsAfterStart", open);
 
-                Thread.sleep(SETTLE.toMillis());   // past the tail of the initial notifications and the first source polls
+                Thread.sleep(
+                        SETTLE.toMillis()); // past the tail of the initial notifications and the first source polls
                 List<Double> idlePercent = new ArrayList<>();
                 List<Map<String, Long>> idleThreads = new ArrayList<>();
                 for (int w = 0; w < IDLE_WINDOWS; w++) {
@@ -143,11 +153,16 @@ public final class AgentScaleBenchmark {
                     long cpuAfter = cpuTicks(agent.pid());
                     idlePercent.add(100.0 * (cpuAfter - cpuBefore) / 100.0 / IDLE_WINDOW.toSeconds());
                     idleThreads.add(idleByThread(threadsBefore, threadTicks(agent.pid())));
-                    log("idle window %d: %.2f %% of a core, ticks by thread %s", w + 1, idlePercent.get(w),
-                            idleThreads.get(w));
+                    log(
+                            "idle window %d: %.2f %% of a core, ticks by thread %s",
+                            w + 1, idlePercent.get(w), idleThreads.get(w));
                 }
-                result.put("idleCpuPercentOfOneCore",
-                        idlePercent.subList(1, idlePercent.size()).stream().mapToDouble(d -> d).average().orElseThrow());
+                result.put(
+                        "idleCpuPercentOfOneCore",
+                        idlePercent.subList(1, idlePercent.size()).stream()
+                                .mapToDouble(d -> d)
+                                .average()
+                                .orElseThrow());
                 result.put("idleCpuFirstWindowPercent", idlePercent.get(0));
                 result.put("idleCpuPercentByWindow", idlePercent);
                 result.put("idleCpuTicksByThreadByWindow", idleThreads);
@@ -162,8 +177,9 @@ public final class AgentScaleBenchmark {
                 result.put("latencyMaxMs", percentile(latencies, 100));
                 result.put("heapAfterGcUnderLoadMiB", heapAfterGcMiB(agent.pid()));
                 result.put("rssUnderLoadMiB", rssMiB(agent.pid()));
-                result.put("agentMetricsDetectionP99Ms", histogramQuantile(metrics(port),
-                        "driftwatch_drift_detection_latency_seconds", 0.99) * 1000);
+                result.put(
+                        "agentMetricsDetectionP99Ms",
+                        histogramQuantile(metrics(port), "driftwatch_drift_detection_latency_seconds", 0.99) * 1000);
             } finally {
                 agent.destroy();
                 agent.waitFor(30, TimeUnit.SECONDS);
@@ -172,8 +188,10 @@ public final class AgentScaleBenchmark {
         } finally {
             Path log = work.resolve("agent.log");
             if (Files.exists(log)) {
-                Path keep = out != null ? out.toAbsolutePath().resolveSibling(
-                        out.getFileName().toString().replaceFirst("\\.json$", "") + "-agent.log")
+                Path keep = out != null
+                        ? out.toAbsolutePath()
+                                .resolveSibling(
+                                        out.getFileName().toString().replaceFirst("\\.json$", "") + "-agent.log")
                         : Path.of("bench", "results", "agent-scale-" + objects + "-agent.log");
                 Files.createDirectories(keep.getParent());
                 Files.copy(log, keep, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -189,7 +207,9 @@ public final class AgentScaleBenchmark {
             BenchFigures f = new BenchFigures();
             for (String[] figure : FIGURES) {
                 Object value = result.get(figure[0]);
-                f.add("scale." + objects + "." + figure[1], figure[2],
+                f.add(
+                        "scale." + objects + "." + figure[1],
+                        figure[2],
                         value instanceof Number n ? n.doubleValue() : Double.NaN);
             }
             f.write(figures);
@@ -218,7 +238,12 @@ public final class AgentScaleBenchmark {
         Random random = new Random(42);
         Files.createDirectories(manifests);
         for (int i = 0; i < NAMESPACES; i++) {
-            client.resource(new NamespaceBuilder().withNewMetadata().withName(ns(i)).endMetadata().build()).create();
+            client.resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(ns(i))
+                            .endMetadata()
+                            .build())
+                    .create();
         }
         List<HasMetadata> all = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -227,7 +252,9 @@ public final class AgentScaleBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> done = new ArrayList<>();
         for (HasMetadata o : all) {
-            done.add(pool.submit(() -> client.resource(o).fieldManager("argocd-controller").forceConflicts()
+            done.add(pool.submit(() -> client.resource(o)
+                    .fieldManager("argocd-controller")
+                    .forceConflicts()
                     .serverSideApply()));
         }
         for (Future<?> f : done) {
@@ -236,8 +263,11 @@ public final class AgentScaleBenchmark {
         pool.shutdown();
         Map<Integer, StringBuilder> perApp = new LinkedHashMap<>();
         for (int i = 0; i < all.size(); i++) {
-            perApp.computeIfAbsent(i % APPS, k -> new StringBuilder()).append("---\n")
-                    .append(client.getKubernetesSerialization().asYaml(all.get(i)).replaceFirst("^---\n", ""));
+            perApp.computeIfAbsent(i % APPS, k -> new StringBuilder())
+                    .append("---\n")
+                    .append(client.getKubernetesSerialization()
+                            .asYaml(all.get(i))
+                            .replaceFirst("^---\n", ""));
         }
         for (var e : perApp.entrySet()) {
             Path dir = manifests.resolve("app-" + e.getKey());
@@ -250,40 +280,108 @@ public final class AgentScaleBenchmark {
     private static HasMetadata object(int i, Random random) {
         String ns = ns(i % NAMESPACES);
         String name = "obj-" + i;
-        Map<String, String> labels = Map.of("app.kubernetes.io/instance", "app-" + (i % APPS),
-                "app.kubernetes.io/name", "svc-" + (i % 97), "team", "team-" + (i % 7));
+        Map<String, String> labels = Map.of(
+                "app.kubernetes.io/instance",
+                "app-" + (i % APPS),
+                "app.kubernetes.io/name",
+                "svc-" + (i % 97),
+                "team",
+                "team-" + (i % 7));
         int kind = i % 20;
         if (kind < 12) {
             Map<String, String> data = new LinkedHashMap<>();
             for (int k = 0; k < 5 + random.nextInt(10); k++) {
                 data.put("key-" + k, "value-" + random.nextInt(1_000_000) + "-" + "x".repeat(random.nextInt(120)));
             }
-            return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(labels)
-                    .endMetadata().withData(data).build();
+            return new ConfigMapBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withNamespace(ns)
+                    .withLabels(labels)
+                    .endMetadata()
+                    .withData(data)
+                    .build();
         }
         if (kind < 14) {
-            return new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).endMetadata()
-                    .withType("Opaque").withStringData(Map.of("password", "p-" + random.nextLong(), "user", "u" + i))
+            return new SecretBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withNamespace(ns)
+                    .withLabels(labels)
+                    .endMetadata()
+                    .withType("Opaque")
+                    .withStringData(Map.of("password", "p-" + random.nextLong(), "user", "u" + i))
                     .build();
         }
         if (kind < 17) {
-            return new ServiceBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).endMetadata()
-                    .withNewSpec().withSelector(Map.of("app.kubernetes.io/name", "svc-" + (i % 97)))
-                    .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString(8080)).endPort()
-                    .addNewPort().withName("metrics").withPort(9090).withTargetPort(new IntOrString(9090)).endPort()
-                    .endSpec().build();
+            return new ServiceBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withNamespace(ns)
+                    .withLabels(labels)
+                    .endMetadata()
+                    .withNewSpec()
+                    .withSelector(Map.of("app.kubernetes.io/name", "svc-" + (i % 97)))
+                    .addNewPort()
+                    .withName("http")
+                    .withPort(80)
+                    .withTargetPort(new IntOrString(8080))
+                    .endPort()
+                    .addNewPort()
+                    .withName("metrics")
+                    .withPort(9090)
+                    .withTargetPort(new IntOrString(9090))
+                    .endPort()
+                    .endSpec()
+                    .build();
         }
-        return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).endMetadata()
-                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", name).endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata().withNewSpec()
-                .addNewContainer().withName("app").withImage("registry.example.com/app:" + (i % 13))
-                .addNewEnv().withName("MODE").withValue("prod").endEnv()
-                .addNewEnv().withName("LOG_LEVEL").withValue("info").endEnv()
-                .addNewPort().withContainerPort(8080).withName("http").endPort()
-                .withNewResources().addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("128Mi"))
-                .addToLimits("memory", new Quantity("256Mi")).endResources()
-                .withNewReadinessProbe().withNewHttpGet().withPath("/ready").withPort(new IntOrString("http")).endHttpGet()
-                .endReadinessProbe().endContainer().endSpec().endTemplate().endSpec().build();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(2)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("registry.example.com/app:" + (i % 13))
+                .addNewEnv()
+                .withName("MODE")
+                .withValue("prod")
+                .endEnv()
+                .addNewEnv()
+                .withName("LOG_LEVEL")
+                .withValue("info")
+                .endEnv()
+                .addNewPort()
+                .withContainerPort(8080)
+                .withName("http")
+                .endPort()
+                .withNewResources()
+                .addToRequests("cpu", new Quantity("100m"))
+                .addToRequests("memory", new Quantity("128Mi"))
+                .addToLimits("memory", new Quantity("256Mi"))
+                .endResources()
+                .withNewReadinessProbe()
+                .withNewHttpGet()
+                .withPath("/ready")
+                .withPort(new IntOrString("http"))
+                .endHttpGet()
+                .endReadinessProbe()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     /**
@@ -292,22 +390,32 @@ public final class AgentScaleBenchmark {
      */
     private static List<Double> latencyUnderLoad(KubernetesClient client, List<HasMetadata> all, int port)
             throws Exception {
-        List<HasMetadata> configMaps = all.stream().filter(o -> o.getKind().equals("ConfigMap")).toList();
+        List<HasMetadata> configMaps =
+                all.stream().filter(o -> o.getKind().equals("ConfigMap")).toList();
         ScheduledExecutorService background = Executors.newScheduledThreadPool(4);
         AtomicLong updates = new AtomicLong();
         Random random = new Random(7);
-        background.scheduleAtFixedRate(() -> {
-            HasMetadata target = configMaps.get(random.nextInt(configMaps.size()));
-            try {
-                client.configMaps().inNamespace(target.getMetadata().getNamespace())
-                        .withName(target.getMetadata().getName())
-                        .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE)
-                                .withFieldManager("bench-controller").build(),
-                                "{\"metadata\":{\"labels\":{\"bench/touched\":\"" + updates.incrementAndGet() + "\"}}}");
-            } catch (RuntimeException e) {
-                log("background update failed: %s", e.getMessage());
-            }
-        }, 0, 1_000_000 / UPDATES_PER_SECOND, TimeUnit.MICROSECONDS);
+        background.scheduleAtFixedRate(
+                () -> {
+                    HasMetadata target = configMaps.get(random.nextInt(configMaps.size()));
+                    try {
+                        client.configMaps()
+                                .inNamespace(target.getMetadata().getNamespace())
+                                .withName(target.getMetadata().getName())
+                                .patch(
+                                        new PatchContext.Builder()
+                                                .withPatchType(PatchType.JSON_MERGE)
+                                                .withFieldManager("bench-controller")
+                                                .build(),
+                                        "{\"metadata\":{\"labels\":{\"bench/touched\":\"" + updates.incrementAndGet()
+                                                + "\"}}}");
+                    } catch (RuntimeException e) {
+                        log("background update failed: %s", e.getMessage());
+                    }
+                },
+                0,
+                1_000_000 / UPDATES_PER_SECOND,
+                TimeUnit.MICROSECONDS);
         List<Double> latencies = new ArrayList<>();
         try {
             Thread.sleep(5_000);
@@ -315,14 +423,23 @@ public final class AgentScaleBenchmark {
                 HasMetadata target = configMaps.get((s * 7919) % configMaps.size());
                 String ns = target.getMetadata().getNamespace();
                 String name = target.getMetadata().getName();
-                PatchContext edit = new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE)
-                        .withFieldManager("kubectl-edit").build();
+                PatchContext edit = new PatchContext.Builder()
+                        .withPatchType(PatchType.JSON_MERGE)
+                        .withFieldManager("kubectl-edit")
+                        .build();
                 long t0 = System.nanoTime();
-                client.configMaps().inNamespace(ns).withName(name).patch(edit, "{\"data\":{\"key-0\":\"edited-" + s + "\"}}");
-                while (drifts(port).stream().noneMatch(d -> d.path("name").asText().equals(name))) {
+                client.configMaps()
+                        .inNamespace(ns)
+                        .withName(name)
+                        .patch(edit, "{\"data\":{\"key-0\":\"edited-" + s + "\"}}");
+                while (drifts(port).stream()
+                        .noneMatch(d -> d.path("name").asText().equals(name))) {
                     if (System.nanoTime() - t0 > Duration.ofSeconds(30).toNanos()) {
-                        String m = metrics(port).lines().filter(l -> l.startsWith("driftwatch_drift_detection_latency_seconds_count")
-                                || l.startsWith("driftwatch_watched_objects") || l.startsWith("driftwatch_drifted_resources"))
+                        String m = metrics(port)
+                                .lines()
+                                .filter(l -> l.startsWith("driftwatch_drift_detection_latency_seconds_count")
+                                        || l.startsWith("driftwatch_watched_objects")
+                                        || l.startsWith("driftwatch_drifted_resources"))
                                 .reduce("", (a, b) -> a + "\n" + b);
                         throw new IllegalStateException("drift of " + ns + "/" + name + " not reported within 30 s; "
                                 + drifts(port).size() + " open drifts; agent metrics:" + m);
@@ -330,9 +447,13 @@ public final class AgentScaleBenchmark {
                     Thread.sleep(2);
                 }
                 latencies.add((System.nanoTime() - t0) / 1e6);
-                String original = ((io.fabric8.kubernetes.api.model.ConfigMap) target).getData().get("key-0");
-                client.configMaps().inNamespace(ns).withName(name).patch(edit,
-                        "{\"data\":{\"key-0\":" + JSON.writeValueAsString(original) + "}}");
+                String original = ((io.fabric8.kubernetes.api.model.ConfigMap) target)
+                        .getData()
+                        .get("key-0");
+                client.configMaps()
+                        .inNamespace(ns)
+                        .withName(name)
+                        .patch(edit, "{\"data\":{\"key-0\":" + JSON.writeValueAsString(original) + "}}");
                 Thread.sleep(200);
             }
         } finally {
@@ -346,7 +467,10 @@ public final class AgentScaleBenchmark {
     private static Path writeConfig(Path work, int port) throws IOException {
         StringBuilder apps = new StringBuilder();
         for (int a = 0; a < APPS; a++) {
-            apps.append("  - {name: app-").append(a).append(", path: ").append(work.resolve("manifests/app-" + a))
+            apps.append("  - {name: app-")
+                    .append(a)
+                    .append(", path: ")
+                    .append(work.resolve("manifests/app-" + a))
                     .append(", targetNamespace: default, pollInterval: 60s}\n");
         }
         Path config = work.resolve("agent.yaml");
@@ -391,8 +515,12 @@ public final class AgentScaleBenchmark {
     }
 
     private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     /** Heap in use after a full GC, from the JDK's own tools. */
@@ -458,7 +586,8 @@ public final class AgentScaleBenchmark {
             }
         });
         Map<String, Long> sorted = new LinkedHashMap<>();
-        byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        byName.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         return sorted;
     }
@@ -536,7 +665,8 @@ public final class AgentScaleBenchmark {
             return;
         }
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -18,8 +18,7 @@ import java.util.List;
 final class BenchFigures {
 
     /** One measured figure; {@code value} is null when it could not be measured. */
-    record Figure(String name, String unit, Double value) {
-    }
+    record Figure(String name, String unit, Double value) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<Figure> figures = new ArrayList<>();
@@ -37,7 +36,10 @@ final class BenchFigures {
     void write(Path file) throws IOException {
         StringBuilder out = new StringBuilder();
         for (Figure f : figures) {
-            out.append(JSON.createObjectNode().put("name", f.name()).put("unit", f.unit()).put("value", f.value()))
+            out.append(JSON.createObjectNode()
+                            .put("name", f.name())
+                            .put("unit", f.unit())
+                            .put("value", f.value()))
                     .append('\n');
         }
         if (file.getParent() != null) {
@@ -60,12 +62,15 @@ final class BenchFigures {
             } catch (IOException e) {
                 throw new IOException(file + " line " + number + " is not JSON: " + e.getMessage(), e);
             }
-            if (!node.path("name").isTextual() || !node.path("unit").isTextual()
+            if (!node.path("name").isTextual()
+                    || !node.path("unit").isTextual()
                     || !(node.path("value").isNumber() || node.path("value").isNull())) {
                 throw new IOException(file + " line " + number
                         + ": expected {\"name\": text, \"unit\": text, \"value\": number or null}, got " + line);
             }
-            out.add(new Figure(node.get("name").asText(), node.get("unit").asText(),
+            out.add(new Figure(
+                    node.get("name").asText(),
+                    node.get("unit").asText(),
                     node.get("value").isNull() ? null : node.get("value").asDouble()));
         }
         return out;

@@ -69,8 +69,7 @@ public final class BenchSummary {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> BENCHMARK_ORDER = List.of("diff", "scale", "hub");
 
-    private BenchSummary() {
-    }
+    private BenchSummary() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length >= 2 && args[0].equals("machine")) {
@@ -92,16 +91,30 @@ public final class BenchSummary {
         machine.put("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         machine.put("cpuModel", procField("/proc/cpuinfo", "model name").orElse("unknown"));
         machine.put("cpus", Runtime.getRuntime().availableProcessors());
-        machine.put("memoryMiB", procField("/proc/meminfo", "MemTotal")
-                .map(v -> Long.parseLong(v.replaceAll("[^0-9]", "")) / 1024).orElse(-1L));
-        machine.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        machine.put(
+                "memoryMiB",
+                procField("/proc/meminfo", "MemTotal")
+                        .map(v -> Long.parseLong(v.replaceAll("[^0-9]", "")) / 1024)
+                        .orElse(-1L));
+        machine.put(
+                "kernel",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         machine.put("os", osRelease());
-        machine.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
-                + System.getProperty("java.runtime.version"));
-        machine.put("loadAverage", Files.exists(Path.of("/proc/loadavg"))
-                ? String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).trim().split(" ")).subList(0, 3))
-                : "unknown");
+        machine.put(
+                "jdk",
+                System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
+                        + System.getProperty("java.runtime.version"));
+        machine.put(
+                "loadAverage",
+                Files.exists(Path.of("/proc/loadavg"))
+                        ? String.join(
+                                " ",
+                                List.of(Files.readString(Path.of("/proc/loadavg"))
+                                                .trim()
+                                                .split(" "))
+                                        .subList(0, 3))
+                        : "unknown");
         ObjectNode params = machine.putObject("parameters");
         for (String p : parameters) {
             int eq = p.indexOf('=');
@@ -114,8 +127,7 @@ public final class BenchSummary {
     }
 
     /** What {@link #summarize} wrote. */
-    record Result(ObjectNode json, String markdown, int exitCode) {
-    }
+    record Result(ObjectNode json, String markdown, int exitCode) {}
 
     /** Reads a results directory, writes summary.json and summary.md into it. */
     static Result summarize(Path dir) throws IOException {
@@ -132,7 +144,8 @@ public final class BenchSummary {
             }
         }
         runs.sort(Comparator.comparingInt((JsonNode r) -> r.path("repeat").asInt())
-                .thenComparingInt(r -> Math.max(0, BENCHMARK_ORDER.indexOf(r.path("benchmark").asText())))
+                .thenComparingInt(r ->
+                        Math.max(0, BENCHMARK_ORDER.indexOf(r.path("benchmark").asText())))
                 .thenComparing(r -> r.path("started").asText()));
 
         Map<String, FigureRuns> figures = new LinkedHashMap<>();
@@ -154,8 +167,8 @@ public final class BenchSummary {
             }
         }
         List<FigureRuns> ordered = new ArrayList<>(figures.values());
-        ordered.sort(Comparator.comparingInt((FigureRuns f) -> Math.max(0,
-                BENCHMARK_ORDER.indexOf(f.name.substring(0, Math.max(0, f.name.indexOf('.')))))));
+        ordered.sort(Comparator.comparingInt((FigureRuns f) ->
+                Math.max(0, BENCHMARK_ORDER.indexOf(f.name.substring(0, Math.max(0, f.name.indexOf('.')))))));
 
         ObjectNode json = JSON.createObjectNode();
         json.set("machine", machine);
@@ -175,12 +188,18 @@ public final class BenchSummary {
                 }
             }
         }
-        long failed = runs.stream().filter(r -> !r.path("status").asText().equals("ok")).count();
+        long failed = runs.stream()
+                .filter(r -> !r.path("status").asText().equals("ok"))
+                .count();
         ObjectNode outcome = json.putObject("outcome");
-        outcome.put("runs", runs.size()).put("runsFailed", failed).put("targetsMet", met).put("targetsMissed", missed);
+        outcome.put("runs", runs.size())
+                .put("runsFailed", failed)
+                .put("targetsMet", met)
+                .put("targetsMissed", missed);
         String markdown = markdown(dir, machine, runs, ordered, outcome);
-        Files.writeString(dir.resolve("summary.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json)
-                + "\n");
+        Files.writeString(
+                dir.resolve("summary.json"),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
         Files.writeString(dir.resolve("summary.md"), markdown);
         int exit = failed > 0 || runs.isEmpty() ? 1 : missed > 0 ? 3 : 0;
         return new Result(json, markdown, exit);
@@ -198,7 +217,9 @@ public final class BenchSummary {
         }
 
         Optional<Target> target() {
-            return TARGETS.stream().filter(t -> t.figure().matcher(name).matches()).findFirst();
+            return TARGETS.stream()
+                    .filter(t -> t.figure().matcher(name).matches())
+                    .findFirst();
         }
 
         List<Double> measured() {
@@ -209,8 +230,10 @@ public final class BenchSummary {
             ObjectNode node = JSON.createObjectNode().put("name", name).put("unit", unit);
             Optional<Target> target = target();
             if (target.isPresent()) {
-                node.putObject("target").put("op", target.get().atMost() ? "<=" : ">=")
-                        .put("value", target.get().bound()).put("claim", target.get().claim());
+                node.putObject("target")
+                        .put("op", target.get().atMost() ? "<=" : ">=")
+                        .put("value", target.get().bound())
+                        .put("claim", target.get().claim());
             } else {
                 node.putNull("target");
             }
@@ -226,7 +249,9 @@ public final class BenchSummary {
             node.put("min", stats.min()).put("median", stats.median()).put("max", stats.max());
             if (target.isPresent()) {
                 node.put("pass", target.get().met(stats.median()));
-                node.put("runsMeetingTarget", measured.stream().filter(v -> target.get().met(v)).count());
+                node.put(
+                        "runsMeetingTarget",
+                        measured.stream().filter(v -> target.get().met(v)).count());
             } else {
                 node.putNull("pass");
                 node.putNull("runsMeetingTarget");
@@ -235,8 +260,8 @@ public final class BenchSummary {
         }
     }
 
-    private static String markdown(Path dir, JsonNode machine, List<JsonNode> runs, List<FigureRuns> figures,
-            JsonNode outcome) {
+    private static String markdown(
+            Path dir, JsonNode machine, List<JsonNode> runs, List<FigureRuns> figures, JsonNode outcome) {
         StringBuilder md = new StringBuilder();
         JsonNode params = machine.path("parameters");
         md.append("# Benchmark summary: ").append(dir.getFileName()).append("\n\n");
@@ -247,41 +272,67 @@ public final class BenchSummary {
         if (params.has("command")) {
             md.append("Command: `").append(params.get("command").asText()).append("`");
             if (params.has("commit")) {
-                md.append(", commit `").append(params.get("commit").asText()).append('`')
+                md.append(", commit `")
+                        .append(params.get("commit").asText())
+                        .append('`')
                         .append(params.path("dirty").asText().equals("true") ? " (with uncommitted changes)" : "");
             }
             md.append(".\n\n");
         }
         md.append("## Machine\n\n| | |\n| --- | --- |\n");
         for (String key : List.of("cpuModel", "cpus", "memoryMiB", "kernel", "os", "jdk", "loadAverage", "time")) {
-            md.append("| ").append(key).append(" | ").append(machine.path(key).asText()).append(" |\n");
+            md.append("| ")
+                    .append(key)
+                    .append(" | ")
+                    .append(machine.path(key).asText())
+                    .append(" |\n");
         }
         md.append("\n## Runs\n\n| run | benchmark | repeat | status | duration | load average before → after |\n")
                 .append("| --- | --- | ---: | --- | ---: | --- |\n");
         for (JsonNode r : runs) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %d s | %s → %s |%n", r.path("id").asText(),
-                    r.path("benchmark").asText(), r.path("repeat").asInt(), r.path("status").asText(),
-                    r.path("seconds").asLong(), r.path("loadBefore").asText(), r.path("loadAfter").asText()));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | %s | %d s | %s → %s |%n",
+                    r.path("id").asText(),
+                    r.path("benchmark").asText(),
+                    r.path("repeat").asInt(),
+                    r.path("status").asText(),
+                    r.path("seconds").asLong(),
+                    r.path("loadBefore").asText(),
+                    r.path("loadAfter").asText()));
         }
-        md.append("\n## Figures\n\nOver the successful runs; a target is judged on the median, \"runs\" counts the runs "
-                + "that met it on their own.\n\n")
+        md.append(
+                        "\n## Figures\n\nOver the successful runs; a target is judged on the median, \"runs\" counts the runs "
+                                + "that met it on their own.\n\n")
                 .append("| figure | unit | target | n | min | median | max | met | runs |\n")
                 .append("| --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: |\n");
         for (FigureRuns f : figures) {
             ObjectNode node = f.toJson();
             List<Double> measured = f.measured();
-            md.append("| ").append(f.name).append(" | ").append(f.unit).append(" | ")
-                    .append(f.target().map(Target::text).orElse("")).append(" | ").append(measured.size());
+            md.append("| ")
+                    .append(f.name)
+                    .append(" | ")
+                    .append(f.unit)
+                    .append(" | ")
+                    .append(f.target().map(Target::text).orElse(""))
+                    .append(" | ")
+                    .append(measured.size());
             for (String k : List.of("min", "median", "max")) {
-                md.append(" | ").append(node.get(k).isNull() ? "–" : number(node.get(k).asDouble()));
+                md.append(" | ")
+                        .append(node.get(k).isNull() ? "–" : number(node.get(k).asDouble()));
             }
             String pass = node.get("pass").isNull() ? "" : node.get("pass").asBoolean() ? "yes" : "**no**";
-            String count = node.get("runsMeetingTarget").isNull() ? ""
+            String count = node.get("runsMeetingTarget").isNull()
+                    ? ""
                     : node.get("runsMeetingTarget").asInt() + "/" + measured.size();
             md.append(" | ").append(pass).append(" | ").append(count).append(" |\n");
         }
-        md.append(String.format(Locale.ROOT, "%n%d runs, %d failed; targets met: %d, missed: %d.%n",
-                outcome.path("runs").asInt(), outcome.path("runsFailed").asInt(), outcome.path("targetsMet").asInt(),
+        md.append(String.format(
+                Locale.ROOT,
+                "%n%d runs, %d failed; targets met: %d, missed: %d.%n",
+                outcome.path("runs").asInt(),
+                outcome.path("runsFailed").asInt(),
+                outcome.path("targetsMet").asInt(),
                 outcome.path("targetsMissed").asInt()));
         return md.toString();
     }
@@ -305,11 +356,13 @@ public final class BenchSummary {
 
     /** The value of the first {@code field: value} line of a /proc file. */
     private static Optional<String> procField(String file, String field) throws IOException {
-        return firstLine(file, field + "\\s*:.*").map(l -> l.substring(l.indexOf(':') + 1).trim());
+        return firstLine(file, field + "\\s*:.*")
+                .map(l -> l.substring(l.indexOf(':') + 1).trim());
     }
 
     private static String osRelease() throws IOException {
-        return firstLine("/etc/os-release", "PRETTY_NAME=.*").map(l -> l.substring(l.indexOf('=') + 1).replace("\"", ""))
+        return firstLine("/etc/os-release", "PRETTY_NAME=.*")
+                .map(l -> l.substring(l.indexOf('=') + 1).replace("\"", ""))
                 .orElse(System.getProperty("os.name"));
     }
 

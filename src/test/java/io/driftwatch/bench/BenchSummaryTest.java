@@ -25,12 +25,33 @@ class BenchSummaryTest {
     @Test
     void summarisesEveryFigureOverTheSuccessfulRunsAndJudgesTheMedianAgainstItsTarget() throws IOException {
         machine("full");
-        run("scale-50000-1", "scale", 1, "ok", figures().add("scale.50000.heap_after_gc", "MiB", 310)
-                .add("scale.50000.detection_p99", "ms", 40).add("scale.50000.rss", "MiB", 1100));
-        run("scale-50000-2", "scale", 2, "ok", figures().add("scale.50000.heap_after_gc", "MiB", 190)
-                .add("scale.50000.detection_p99", "ms", 1200).add("scale.50000.rss", "MiB", 1200));
-        run("scale-50000-3", "scale", 3, "ok", figures().add("scale.50000.heap_after_gc", "MiB", 200)
-                .add("scale.50000.detection_p99", "ms", 1500).add("scale.50000.rss", "MiB", Double.NaN));
+        run(
+                "scale-50000-1",
+                "scale",
+                1,
+                "ok",
+                figures()
+                        .add("scale.50000.heap_after_gc", "MiB", 310)
+                        .add("scale.50000.detection_p99", "ms", 40)
+                        .add("scale.50000.rss", "MiB", 1100));
+        run(
+                "scale-50000-2",
+                "scale",
+                2,
+                "ok",
+                figures()
+                        .add("scale.50000.heap_after_gc", "MiB", 190)
+                        .add("scale.50000.detection_p99", "ms", 1200)
+                        .add("scale.50000.rss", "MiB", 1200));
+        run(
+                "scale-50000-3",
+                "scale",
+                3,
+                "ok",
+                figures()
+                        .add("scale.50000.heap_after_gc", "MiB", 200)
+                        .add("scale.50000.detection_p99", "ms", 1500)
+                        .add("scale.50000.rss", "MiB", Double.NaN));
 
         BenchSummary.Result result = BenchSummary.summarize(dir);
 
@@ -53,14 +74,19 @@ class BenchSummaryTest {
         JsonNode rss = figure(result, "scale.50000.rss");
         assertThat(rss.get("target").isNull()).isTrue();
         assertThat(rss.get("pass").isNull()).isTrue();
-        assertThat(rss.get("runs").get(2).get("value").isNull()).as("not measured in run 3").isTrue();
-        assertThat(rss.get("median").asDouble()).as("median of the two measured values").isEqualTo(1150);
+        assertThat(rss.get("runs").get(2).get("value").isNull())
+                .as("not measured in run 3")
+                .isTrue();
+        assertThat(rss.get("median").asDouble())
+                .as("median of the two measured values")
+                .isEqualTo(1150);
 
         assertThat(result.exitCode()).as("a target missed").isEqualTo(3);
         assertThat(result.json().get("outcome").get("targetsMet").asInt()).isEqualTo(1);
         assertThat(result.json().get("outcome").get("targetsMissed").asInt()).isEqualTo(1);
         assertThat(result.json().get("machine").get("cpus").asInt()).isEqualTo(2);
-        assertThat(JSON.readTree(dir.resolve("summary.json").toFile()).toString()).isEqualTo(result.json().toString());
+        assertThat(JSON.readTree(dir.resolve("summary.json").toFile()).toString())
+                .isEqualTo(result.json().toString());
         assertThat(Files.readString(dir.resolve("summary.md")))
                 .contains("| scale.50000.heap_after_gc | MiB | ≤ 300 | 3 | 190 | 200 | 310 | yes | 2/3 |")
                 .contains("| scale.50000.detection_p99 | ms | ≤ 1,000 | 3 | 40 | 1,200 | 1,500 | **no** | 1/3 |")
@@ -70,8 +96,14 @@ class BenchSummaryTest {
     @Test
     void leavesFailedRunsOutOfTheFiguresAndFailsTheSummary() throws IOException {
         machine("full");
-        run("hub-1", "hub", 1, "ok", figures().add("hub.sqlite.saturation_throughput", "events/s", 15_000)
-                .add("hub.sqlite.paced_p99", "ms", 30));
+        run(
+                "hub-1",
+                "hub",
+                1,
+                "ok",
+                figures()
+                        .add("hub.sqlite.saturation_throughput", "events/s", 15_000)
+                        .add("hub.sqlite.paced_p99", "ms", 30));
         run("hub-2", "hub", 2, "timed-out", figures().add("hub.sqlite.saturation_throughput", "events/s", 10));
 
         BenchSummary.Result result = BenchSummary.summarize(dir);
@@ -79,7 +111,8 @@ class BenchSummaryTest {
         JsonNode throughput = figure(result, "hub.sqlite.saturation_throughput");
         assertThat(values(throughput)).containsExactly(15_000.0);
         assertThat(throughput.get("pass").asBoolean()).isTrue();
-        assertThat(figure(result, "hub.sqlite.paced_p99").get("pass").asBoolean()).isTrue();
+        assertThat(figure(result, "hub.sqlite.paced_p99").get("pass").asBoolean())
+                .isTrue();
         assertThat(result.json().get("outcome").get("runsFailed").asInt()).isEqualTo(1);
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.markdown()).contains("| hub-2 | hub | 2 | timed-out |");
@@ -106,17 +139,21 @@ class BenchSummaryTest {
         run("hub-1", "hub", 1, "ok", figures().add("hub.sqlite.paced_p99", "ms", 30));
         run("hub-2", "hub", 2, "ok", figures().add("hub.sqlite.paced_p99", "s", 0.03));
 
-        assertThatThrownBy(() -> BenchSummary.summarize(dir)).isInstanceOf(IOException.class)
-                .hasMessageContaining("hub.sqlite.paced_p99").hasMessageContaining("unit s");
+        assertThatThrownBy(() -> BenchSummary.summarize(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("hub.sqlite.paced_p99")
+                .hasMessageContaining("unit s");
     }
 
     @Test
     void namesTheFileAndLineOfAFigureThatIsNotWellFormed() throws IOException {
         machine("full");
         run("hub-1", "hub", 1, "ok", figures());
-        Files.writeString(dir.resolve("runs/hub-1/figures.jsonl"), "{\"name\": \"x\", \"unit\": \"ms\", \"value\": \"fast\"}\n");
+        Files.writeString(
+                dir.resolve("runs/hub-1/figures.jsonl"), "{\"name\": \"x\", \"unit\": \"ms\", \"value\": \"fast\"}\n");
 
-        assertThatThrownBy(() -> BenchSummary.summarize(dir)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> BenchSummary.summarize(dir))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("figures.jsonl line 1");
     }
 
@@ -158,13 +195,16 @@ class BenchSummaryTest {
 
     private static JsonNode figure(BenchSummary.Result result, String name) {
         return StreamSupport.stream(result.json().get("figures").spliterator(), false)
-                .filter(f -> f.get("name").asText().equals(name)).findFirst()
+                .filter(f -> f.get("name").asText().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no figure " + name + " in " + result.json()));
     }
 
     private static List<Double> values(JsonNode figure) {
         List<Double> out = new ArrayList<>();
-        figure.get("runs").forEach(r -> out.add(r.get("value").isNull() ? null : r.get("value").asDouble()));
+        figure.get("runs")
+                .forEach(r ->
+                        out.add(r.get("value").isNull() ? null : r.get("value").asDouble()));
         return out;
     }
 }

@@ -21,10 +21,10 @@ import java.util.Map;
 public final class DiffBenchSummary {
 
     static final double TARGET = 3.0;
-    private static final List<String> ORDER = List.of("engineDiff", "engineParseAndDiff", "parseBoth", "zjsonpatchJsonDiff");
+    private static final List<String> ORDER =
+            List.of("engineDiff", "engineParseAndDiff", "parseBoth", "zjsonpatchJsonDiff");
 
-    private DiffBenchSummary() {
-    }
+    private DiffBenchSummary() {}
 
     public static void main(String[] args) throws IOException {
         List<String> files = new ArrayList<>(List.of(args));
@@ -76,7 +76,8 @@ public final class DiffBenchSummary {
             }
             if (m.containsKey("parseBoth")) {
                 double parse = m.get("parseBoth")[0].median();
-                for (String[] ratio : List.of(new String[] {"engine_vs_parse", "engineDiff"},
+                for (String[] ratio : List.of(
+                        new String[] {"engine_vs_parse", "engineDiff"},
                         new String[] {"engine_parse_vs_parse", "engineParseAndDiff"},
                         new String[] {"jsondiff_vs_parse", "zjsonpatchJsonDiff"})) {
                     if (m.containsKey(ratio[1])) {
@@ -105,15 +106,17 @@ public final class DiffBenchSummary {
             }
         }
         Map<String, Map<String, Stats[]>> bySet = new LinkedHashMap<>();
-        samples.forEach((set, benchmarks) -> benchmarks.forEach((b, s) -> bySet
-                .computeIfAbsent(set, x -> new LinkedHashMap<>())
-                .put(b, new Stats[] {Stats.of(s.get(0)), s.get(1).isEmpty() ? null : Stats.of(s.get(1))})));
+        samples.forEach((set, benchmarks) ->
+                benchmarks.forEach((b, s) -> bySet.computeIfAbsent(set, x -> new LinkedHashMap<>())
+                        .put(b, new Stats[] {Stats.of(s.get(0)), s.get(1).isEmpty() ? null : Stats.of(s.get(1))})));
         return bySet;
     }
 
     private static String table(Map<String, Map<String, Stats[]>> bySet, int runs) {
         StringBuilder out = new StringBuilder();
-        out.append("Pooled over ").append(runs).append(runs == 1 ? " run" : " runs")
+        out.append("Pooled over ")
+                .append(runs)
+                .append(runs == 1 ? " run" : " runs")
                 .append("; n = measured iterations (all forks, all runs).\n\n");
         out.append("| pairs | benchmark | pairs/s median | min – max | n | B/pair (median) |\n");
         out.append("| --- | --- | ---: | ---: | ---: | ---: |\n");
@@ -123,13 +126,22 @@ public final class DiffBenchSummary {
                 if (s == null) {
                     continue;
                 }
-                out.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f – %,.0f | %d | %s |%n", set.getKey(), b,
-                        s[0].median(), s[0].min(), s[0].max(), s[0].n(),
+                out.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %,.0f | %,.0f – %,.0f | %d | %s |%n",
+                        set.getKey(),
+                        b,
+                        s[0].median(),
+                        s[0].min(),
+                        s[0].max(),
+                        s[0].n(),
                         s[1] == null ? "–" : String.format(Locale.ROOT, "%,.0f", s[1].median())));
             }
         }
-        out.append("\n| pairs | engine ÷ parse (time per pair) | engine+parse ÷ parse | JsonDiff ÷ parse | engine within ")
-                .append(fmt(TARGET)).append("× of parsing |\n");
+        out.append(
+                        "\n| pairs | engine ÷ parse (time per pair) | engine+parse ÷ parse | JsonDiff ÷ parse | engine within ")
+                .append(fmt(TARGET))
+                .append("× of parsing |\n");
         out.append("| --- | ---: | ---: | ---: | --- |\n");
         for (var set : bySet.entrySet()) {
             Map<String, Stats[]> m = set.getValue();
@@ -138,11 +150,23 @@ public final class DiffBenchSummary {
             }
             double parse = m.get("parseBoth")[0].median();
             double engine = parse / m.get("engineDiff")[0].median();
-            out.append("| ").append(set.getKey()).append(" | ").append(fmt(engine)).append("× | ")
-                    .append(m.containsKey("engineParseAndDiff") ? fmt(parse / m.get("engineParseAndDiff")[0].median()) + "×" : "–")
+            out.append("| ")
+                    .append(set.getKey())
                     .append(" | ")
-                    .append(m.containsKey("zjsonpatchJsonDiff") ? fmt(parse / m.get("zjsonpatchJsonDiff")[0].median()) + "×" : "–")
-                    .append(" | ").append(engine <= TARGET ? "yes" : "**no**").append(" |\n");
+                    .append(fmt(engine))
+                    .append("× | ")
+                    .append(
+                            m.containsKey("engineParseAndDiff")
+                                    ? fmt(parse / m.get("engineParseAndDiff")[0].median()) + "×"
+                                    : "–")
+                    .append(" | ")
+                    .append(
+                            m.containsKey("zjsonpatchJsonDiff")
+                                    ? fmt(parse / m.get("zjsonpatchJsonDiff")[0].median()) + "×"
+                                    : "–")
+                    .append(" | ")
+                    .append(engine <= TARGET ? "yes" : "**no**")
+                    .append(" |\n");
         }
         return out.toString();
     }

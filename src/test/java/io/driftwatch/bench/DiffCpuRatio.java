@@ -17,26 +17,33 @@ import java.util.List;
  */
 public final class DiffCpuRatio {
     public static void main(String[] args) throws Exception {
-      ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-      ObjectMapper json = new ObjectMapper();
-      DiffEngine engine = new DiffEngine(DiffOptions.defaults(), BuiltinResourceScope.INSTANCE, new BuiltinListSchema());
-      int rounds = Integer.parseInt(args[0]);
-      for (String set : args[1].split(",")) {
-        List<DiffPairs.Pair> pairs = DiffPairs.generate(DiffPairs.Mix.valueOf(set), 2000, 20260504L, 0.1);
-        long sink = 0;
-        double[] ratios = new double[rounds];
-        for (int r = 0; r < rounds; r++) {
-          long t0 = mx.getCurrentThreadCpuTime();
-          for (DiffPairs.Pair p : pairs) { sink += engine.diff(p.desired(), p.live(), true).isPresent() ? 1 : 0; }
-          long t1 = mx.getCurrentThreadCpuTime();
-          for (DiffPairs.Pair p : pairs) { sink += json.readTree(p.desiredJson()).size() + json.readTree(p.liveJson()).size(); }
-          long t2 = mx.getCurrentThreadCpuTime();
-          ratios[r] = (double) (t1 - t0) / (t2 - t1);
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        ObjectMapper json = new ObjectMapper();
+        DiffEngine engine =
+                new DiffEngine(DiffOptions.defaults(), BuiltinResourceScope.INSTANCE, new BuiltinListSchema());
+        int rounds = Integer.parseInt(args[0]);
+        for (String set : args[1].split(",")) {
+            List<DiffPairs.Pair> pairs = DiffPairs.generate(DiffPairs.Mix.valueOf(set), 2000, 20260504L, 0.1);
+            long sink = 0;
+            double[] ratios = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                long t0 = mx.getCurrentThreadCpuTime();
+                for (DiffPairs.Pair p : pairs) {
+                    sink += engine.diff(p.desired(), p.live(), true).isPresent() ? 1 : 0;
+                }
+                long t1 = mx.getCurrentThreadCpuTime();
+                for (DiffPairs.Pair p : pairs) {
+                    sink += json.readTree(p.desiredJson()).size()
+                            + json.readTree(p.liveJson()).size();
+                }
+                long t2 = mx.getCurrentThreadCpuTime();
+                ratios[r] = (double) (t1 - t0) / (t2 - t1);
+            }
+            java.util.Arrays.sort(ratios, rounds / 2, rounds); // last half only: after warm-up
+            double[] tail = java.util.Arrays.copyOfRange(ratios, rounds / 2, rounds);
+            System.out.printf(
+                    "%s engine/parse CPU-time ratio: median %.3f (min %.3f max %.3f, %d rounds after %d warm-up) %d%n",
+                    set, tail[tail.length / 2], tail[0], tail[tail.length - 1], tail.length, rounds / 2, sink % 2);
         }
-        java.util.Arrays.sort(ratios, rounds / 2, rounds); // last half only: after warm-up
-        double[] tail = java.util.Arrays.copyOfRange(ratios, rounds / 2, rounds);
-        System.out.printf("%s engine/parse CPU-time ratio: median %.3f (min %.3f max %.3f, %d rounds after %d warm-up) %d%n",
-            set, tail[tail.length / 2], tail[0], tail[tail.length - 1], tail.length, rounds / 2, sink % 2);
-      }
     }
 }

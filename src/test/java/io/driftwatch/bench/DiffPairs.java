@@ -55,37 +55,65 @@ public final class DiffPairs {
     }
 
     /** What was changed out of band on the live side of a pair. */
-    public enum InjectedDrift { NONE, IMAGE, ENV, REPLICAS, DATA, LABEL }
-
-    /** One pair; the byte arrays are the same objects serialised as JSON, for the parsing benchmarks. */
-    public record Pair(String name, DesiredObject desired, JsonNode live, byte[] desiredJson, byte[] liveJson,
-                       InjectedDrift drift) {
+    public enum InjectedDrift {
+        NONE,
+        IMAGE,
+        ENV,
+        REPLICAS,
+        DATA,
+        LABEL
     }
 
+    /** One pair; the byte arrays are the same objects serialised as JSON, for the parsing benchmarks. */
+    public record Pair(
+            String name,
+            DesiredObject desired,
+            JsonNode live,
+            byte[] desiredJson,
+            byte[] liveJson,
+            InjectedDrift drift) {}
+
     static final List<String> CORPUS = List.of(
-            "01-customresourcedefinition-widgets", "02-clusterrole-widget-reader", "03-clusterrole-widget-view",
-            "04-mutatingwebhookconfiguration-widget-defaulter", "05-serviceaccount-api", "06-resourcequota-compute",
-            "07-limitrange-defaults", "08-configmap-api-config", "09-configmap-node-cache",
-            "10-secret-api-credentials", "11-role-config-reader", "12-rolebinding-api-config-reader",
-            "13-rolebinding-api-widget-view", "14-persistentvolumeclaim-db-backups", "15-service-api",
-            "16-deployment-api", "17-service-postgres", "18-statefulset-postgres", "19-service-node-cache",
-            "20-daemonset-node-cache", "21-ingress-api", "22-horizontalpodautoscaler-api",
-            "23-poddisruptionbudget-api", "24-networkpolicy-api", "25-cronjob-db-backup", "26-job-db-migrate",
+            "01-customresourcedefinition-widgets",
+            "02-clusterrole-widget-reader",
+            "03-clusterrole-widget-view",
+            "04-mutatingwebhookconfiguration-widget-defaulter",
+            "05-serviceaccount-api",
+            "06-resourcequota-compute",
+            "07-limitrange-defaults",
+            "08-configmap-api-config",
+            "09-configmap-node-cache",
+            "10-secret-api-credentials",
+            "11-role-config-reader",
+            "12-rolebinding-api-config-reader",
+            "13-rolebinding-api-widget-view",
+            "14-persistentvolumeclaim-db-backups",
+            "15-service-api",
+            "16-deployment-api",
+            "17-service-postgres",
+            "18-statefulset-postgres",
+            "19-service-node-cache",
+            "20-daemonset-node-cache",
+            "21-ingress-api",
+            "22-horizontalpodautoscaler-api",
+            "23-poddisruptionbudget-api",
+            "24-networkpolicy-api",
+            "25-cronjob-db-backup",
+            "26-job-db-migrate",
             "27-widget-storefront");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
     private static final Set<String> APPLIERS = Set.of("kubectl-client-side-apply", "argocd-controller");
-    private static final List<String> LABEL_KEYS = List.of(
-            "team", "tier", "cost-center", "app.kubernetes.io/version", "app.kubernetes.io/part-of", "env");
+    private static final List<String> LABEL_KEYS =
+            List.of("team", "tier", "cost-center", "app.kubernetes.io/version", "app.kubernetes.io/part-of", "env");
     private static final List<String> LABEL_VALUES = List.of(
             "payments", "checkout", "platform", "backend", "frontend", "cc-4711", "cc-0815", "prod", "staging", "shop");
     private static final List<String> PROBES = List.of("livenessProbe", "readinessProbe", "startupProbe", "ports");
 
     /** A corpus object and its captured live form. */
-    private record Base(String file, String mode, ObjectNode desired, ObjectNode live) {
-    }
+    private record Base(String file, String mode, ObjectNode desired, ObjectNode live) {}
 
     private final List<Base> bases;
     private final Random random;
@@ -155,7 +183,8 @@ public final class DiffPairs {
         ObjectNode live = base.live().deepCopy();
         ObjectNode lastApplied = lastApplied(live);
         ObjectNode applier = applierFields(live);
-        Instant created = Instant.parse(live.at("/metadata/creationTimestamp").asText()).plusSeconds(random.nextInt(86_400));
+        Instant created =
+                Instant.parse(live.at("/metadata/creationTimestamp").asText()).plusSeconds(random.nextInt(86_400));
 
         // Both sides (and the last-applied copy of desired) change the same way.
         String name = desired.at("/metadata/name").asText() + "-" + n;
@@ -183,7 +212,8 @@ public final class DiffPairs {
             ((ObjectNode) meta.get("annotations")).put(LAST_APPLIED, compact(lastApplied) + "\n");
         }
 
-        InjectedDrift drift = random.nextDouble() < driftRate ? injectDrift(kind, pod, live, applier, created) : InjectedDrift.NONE;
+        InjectedDrift drift =
+                random.nextDouble() < driftRate ? injectDrift(kind, pod, live, applier, created) : InjectedDrift.NONE;
         return new Pair(name, DesiredObject.of(desired), live, bytes(desired), bytes(live), drift);
     }
 
@@ -203,8 +233,8 @@ public final class DiffPairs {
         }
     }
 
-    private void varyPodSpec(PodSpecPath pod, ObjectNode desired, ObjectNode lastApplied, ObjectNode live,
-                             ObjectNode applier) {
+    private void varyPodSpec(
+            PodSpecPath pod, ObjectNode desired, ObjectNode lastApplied, ObjectNode live, ObjectNode applier) {
         // new image tags everywhere
         String tag = "1." + random.nextInt(40) + "." + random.nextInt(10);
         Consumer<ObjectNode> retag = m -> {
@@ -221,7 +251,8 @@ public final class DiffPairs {
         for (int i = 0; i < envCount; i++) {
             String envName = "FEATURE_FLAG_" + i;
             String value = random.nextBoolean() ? "enabled" : "rollout-" + random.nextInt(100) + "%";
-            Consumer<ObjectNode> addEnv = m -> envOf(pod, m, first).addObject().put("name", envName).put("value", value);
+            Consumer<ObjectNode> addEnv =
+                    m -> envOf(pod, m, first).addObject().put("name", envName).put("value", value);
             both(desired, lastApplied, addEnv);
             addEnv.accept(live);
             ObjectNode env = objectAt(pod.fields(applier), "f:containers", key("name", first), "f:env");
@@ -235,7 +266,10 @@ public final class DiffPairs {
         // sidecars: copies of the last container, without ports and probes
         int sidecars = random.nextInt(3);
         for (int i = 0; i < sidecars; i++) {
-            String template = pod.containers(desired).get(pod.containers(desired).size() - 1).path("name").asText();
+            String template = pod.containers(desired)
+                    .get(pod.containers(desired).size() - 1)
+                    .path("name")
+                    .asText();
             String sidecar = "sidecar-" + i;
             String image = "registry.example.com/shop/sidecar-" + i + ":" + tag;
             Consumer<ObjectNode> addSidecar = m -> {
@@ -261,7 +295,11 @@ public final class DiffPairs {
             StringBuilder value = new StringBuilder();
             int lines = 2 + random.nextInt(10);
             for (int l = 0; l < lines; l++) {
-                value.append("setting.").append(l).append('=').append(Long.toHexString(random.nextLong())).append('\n');
+                value.append("setting.")
+                        .append(l)
+                        .append('=')
+                        .append(Long.toHexString(random.nextLong()))
+                        .append('\n');
             }
             both(desired, lastApplied, m -> objectAt(m, "data").put(key, value.toString()));
             objectAt(live, "data").put(key, value.toString());
@@ -271,7 +309,8 @@ public final class DiffPairs {
 
     // ---- drift (live only) ------------------------------------------------------------------------------------
 
-    private InjectedDrift injectDrift(String kind, PodSpecPath pod, ObjectNode live, ObjectNode applier, Instant created) {
+    private InjectedDrift injectDrift(
+            String kind, PodSpecPath pod, ObjectNode live, ObjectNode applier, Instant created) {
         String time = created.plusSeconds(3_600 + random.nextInt(86_400)).toString();
         List<InjectedDrift> possible = new ArrayList<>();
         if (pod != null) {
@@ -292,10 +331,17 @@ public final class DiffPairs {
                 ArrayNode containers = pod.containers(live);
                 ObjectNode c = (ObjectNode) containers.get(random.nextInt(containers.size()));
                 c.put("image", c.path("image").asText() + "-hotfix");
-                ObjectNode owned = objectAt(pod.fields(applier), "f:containers", key("name", c.path("name").asText()));
+                ObjectNode owned = objectAt(
+                        pod.fields(applier),
+                        "f:containers",
+                        key("name", c.path("name").asText()));
                 owned.remove("f:image");
                 ObjectNode fields = JSON.createObjectNode();
-                objectAt(pod.fields(fields), "f:containers", key("name", c.path("name").asText())).putObject("f:image");
+                objectAt(
+                                pod.fields(fields),
+                                "f:containers",
+                                key("name", c.path("name").asText()))
+                        .putObject("f:image");
                 addEntry(live, "kubectl-edit", null, apiVersion, time, fields);
             }
             case ENV -> {
@@ -303,7 +349,8 @@ public final class DiffPairs {
                 String envName = "DEBUG_" + random.nextInt(1000);
                 envOf(pod, live, first).addObject().put("name", envName).put("value", "true");
                 ObjectNode fields = JSON.createObjectNode();
-                ObjectNode item = objectAt(pod.fields(fields), "f:containers", key("name", first), "f:env", key("name", envName));
+                ObjectNode item =
+                        objectAt(pod.fields(fields), "f:containers", key("name", first), "f:env", key("name", envName));
                 item.putObject(".");
                 item.putObject("f:name");
                 item.putObject("f:value");
@@ -340,8 +387,8 @@ public final class DiffPairs {
         return drift;
     }
 
-    private static void addEntry(ObjectNode live, String manager, String subresource, String apiVersion, String time,
-                                 ObjectNode fields) {
+    private static void addEntry(
+            ObjectNode live, String manager, String subresource, String apiVersion, String time, ObjectNode fields) {
         ObjectNode entry = ((ArrayNode) live.at("/metadata/managedFields")).addObject();
         entry.put("apiVersion", apiVersion);
         entry.put("fieldsType", "FieldsV1");
@@ -363,7 +410,8 @@ public final class DiffPairs {
 
         static PodSpecPath of(String kind) {
             return switch (kind) {
-                case "Deployment", "StatefulSet", "DaemonSet", "Job" -> new PodSpecPath(List.of("spec", "template", "spec"));
+                case "Deployment", "StatefulSet", "DaemonSet", "Job" ->
+                    new PodSpecPath(List.of("spec", "template", "spec"));
                 case "CronJob" -> new PodSpecPath(List.of("spec", "jobTemplate", "spec", "template", "spec"));
                 default -> null;
             };

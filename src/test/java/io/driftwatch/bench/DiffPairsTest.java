@@ -14,10 +14,10 @@ import io.driftwatch.diff.DiffOptions;
 import io.driftwatch.diff.Drift;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The benchmark's input is what it claims to be: clean pairs are clean, drifted pairs drift, and the same seed repeats. */
 class DiffPairsTest {
@@ -32,14 +32,19 @@ class DiffPairsTest {
         for (Pair p : pairs) {
             Optional<Drift> drift = engine.diff(p.desired(), p.live(), true);
             if (p.drift() == InjectedDrift.NONE) {
-                assertThat(drift).as("%s (%s)", p.name(), p.desired().manifest().path("kind")).isEmpty();
+                assertThat(drift)
+                        .as("%s (%s)", p.name(), p.desired().manifest().path("kind"))
+                        .isEmpty();
             } else {
-                assertThat(drift).as("%s (%s, %s)", p.name(), p.desired().manifest().path("kind"), p.drift()).isPresent();
+                assertThat(drift)
+                        .as("%s (%s, %s)", p.name(), p.desired().manifest().path("kind"), p.drift())
+                        .isPresent();
                 assertThat(drift.get().cause()).as(p.name()).isEqualTo(Cause.OUT_OF_BAND);
                 assertThat(drift.get().changes()).as(p.name()).hasSize(1);
             }
         }
-        long drifted = pairs.stream().filter(p -> p.drift() != InjectedDrift.NONE).count();
+        long drifted =
+                pairs.stream().filter(p -> p.drift() != InjectedDrift.NONE).count();
         assertThat(drifted).isBetween(20L, 70L);
     }
 

@@ -37,8 +37,7 @@ public final class HubBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant T0 = Instant.parse("2026-11-21T08:00:00Z");
 
-    private HubBench() {
-    }
+    private HubBench() {}
 
     public static void main(String[] args) throws Exception {
         int agents = arg(args, "agents", 8);
@@ -51,8 +50,13 @@ public final class HubBench {
         String backends = arg(args, "backends", "sqlite,postgresql");
         String figuresFile = arg(args, "figures", "");
         BenchFigures figures = new BenchFigures();
-        System.out.printf("hub bench: %d agents × %d batches × %d events (%d events), %d drift ids per cluster, "
-                + "%d cores%n", agents, batches, batch, agents * batches * batch, drifts,
+        System.out.printf(
+                "hub bench: %d agents × %d batches × %d events (%d events), %d drift ids per cluster, " + "%d cores%n",
+                agents,
+                batches,
+                batch,
+                agents * batches * batch,
+                drifts,
                 Runtime.getRuntime().availableProcessors());
         for (String backend : backends.split(",")) {
             run(backend, agents, batches, batch, drifts, queries, rate, seconds, figures);
@@ -63,8 +67,17 @@ public final class HubBench {
         System.exit(0);
     }
 
-    private static void run(String backend, int agents, int batches, int batch, int drifts, int queries, int rate,
-            int seconds, BenchFigures figures) throws Exception {
+    private static void run(
+            String backend,
+            int agents,
+            int batches,
+            int batch,
+            int drifts,
+            int queries,
+            int rate,
+            int seconds,
+            BenchFigures figures)
+            throws Exception {
         String storage;
         Path sqliteDir = null;
         if (backend.equals("postgresql")) {
@@ -85,9 +98,20 @@ public final class HubBench {
         }
     }
 
-    private static void measure(String backend, String storage, int agents, int batches, int batch, int drifts,
-            int queries, int rate, int seconds, BenchFigures figures) throws Exception {
-        List<String> clusters = IntStream.range(0, agents).mapToObj(i -> "bench-" + i).toList();
+    private static void measure(
+            String backend,
+            String storage,
+            int agents,
+            int batches,
+            int batch,
+            int drifts,
+            int queries,
+            int rate,
+            int seconds,
+            BenchFigures figures)
+            throws Exception {
+        List<String> clusters =
+                IntStream.range(0, agents).mapToObj(i -> "bench-" + i).toList();
         try (TestHub hub = TestHub.start(storage + "limits: {maxBatchEvents: 1000}\n", clusters)) {
             // warm-up: JIT, connection pools, page cache
             pushAll(hub, clusters, Math.max(2, batches / 20), batch, drifts, 1_000_000);
@@ -108,9 +132,10 @@ public final class HubBench {
             double elapsed = (System.nanoTime() - start) / 1e9;
             pool.shutdown();
             long events = (long) agents * batches * batch;
-            System.out.printf("%-10s saturation: %,d events in %.1f s = %,.0f events/s; per-request (%d events) "
-                    + "latency p50 %.1f ms, p99 %.1f ms%n", backend, events, elapsed, events / elapsed, batch,
-                    pct(latencies, 50), pct(latencies, 99));
+            System.out.printf(
+                    "%-10s saturation: %,d events in %.1f s = %,.0f events/s; per-request (%d events) "
+                            + "latency p50 %.1f ms, p99 %.1f ms%n",
+                    backend, events, elapsed, events / elapsed, batch, pct(latencies, 50), pct(latencies, 99));
             String prefix = "hub." + backend + ".";
             figures.add(prefix + "saturation_throughput", "events/s", events / elapsed)
                     .add(prefix + "saturation_p50", "ms", pct(latencies, 50))
@@ -124,8 +149,8 @@ public final class HubBench {
             for (int i = 0; i < agents; i++) {
                 String cluster = clusters.get(i);
                 long seed = 100 + i;
-                pacedResults.add(paced.submit(() -> agent(hub, cluster, seed, pacedBatches, batch, drifts,
-                        2_000_000_000L, intervalNanos)));
+                pacedResults.add(paced.submit(
+                        () -> agent(hub, cluster, seed, pacedBatches, batch, drifts, 2_000_000_000L, intervalNanos)));
             }
             List<Long> pacedLatencies = new ArrayList<>();
             for (Future<long[]> f : pacedResults) {
@@ -136,34 +161,58 @@ public final class HubBench {
             double pacedSeconds = (System.nanoTime() - pacedStart) / 1e9;
             paced.shutdown();
             long pacedEvents = (long) agents * pacedBatches * batch;
-            System.out.printf("%-10s paced at %,d events/s offered: %,d events in %.1f s = %,.0f events/s; "
-                    + "per-request (%d events) latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", backend, rate,
-                    pacedEvents, pacedSeconds, pacedEvents / pacedSeconds, batch, pct(pacedLatencies, 50),
-                    pct(pacedLatencies, 99), pct(pacedLatencies, 100));
+            System.out.printf(
+                    "%-10s paced at %,d events/s offered: %,d events in %.1f s = %,.0f events/s; "
+                            + "per-request (%d events) latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    backend,
+                    rate,
+                    pacedEvents,
+                    pacedSeconds,
+                    pacedEvents / pacedSeconds,
+                    batch,
+                    pct(pacedLatencies, 50),
+                    pct(pacedLatencies, 99),
+                    pct(pacedLatencies, 100));
             figures.add(prefix + "paced_offered", "events/s", rate)
                     .add(prefix + "paced_throughput", "events/s", pacedEvents / pacedSeconds)
                     .add(prefix + "paced_p50", "ms", pct(pacedLatencies, 50))
                     .add(prefix + "paced_p99", "ms", pct(pacedLatencies, 99))
                     .add(prefix + "paced_max", "ms", pct(pacedLatencies, 100));
 
-            long stored = hub.read("/api/v1/events?limit=1").path("events").get(0).path("id").asLong();
+            long stored = hub.read("/api/v1/events?limit=1")
+                    .path("events")
+                    .get(0)
+                    .path("id")
+                    .asLong();
             List<Long> list = new ArrayList<>();
             List<Long> filtered = new ArrayList<>();
             List<Long> history = new ArrayList<>();
             Random random = new Random(7);
             for (int q = 0; q < queries; q++) {
                 list.add(time(hub, "/api/v1/drifts?limit=100"));
-                filtered.add(time(hub, "/api/v1/drifts?limit=100&cluster=" + clusters.get(random.nextInt(agents))
-                        + "&namespace=ns" + random.nextInt(10) + "&kind=Deployment"));
+                filtered.add(time(
+                        hub,
+                        "/api/v1/drifts?limit=100&cluster=" + clusters.get(random.nextInt(agents)) + "&namespace=ns"
+                                + random.nextInt(10) + "&kind=Deployment"));
                 history.add(time(hub, "/api/v1/events?limit=100&cluster=" + clusters.get(random.nextInt(agents))));
             }
             int open = hub.openDrifts("").size();
-            System.out.printf("%-10s queries at %,d stored events, %,d open drifts: drift list p50 %.1f ms p99 %.1f ms;"
-                    + " filtered list p50 %.1f ms p99 %.1f ms; history page p50 %.1f ms p99 %.1f ms%n", backend,
-                    stored, open, pct(list, 50), pct(list, 99), pct(filtered, 50), pct(filtered, 99),
-                    pct(history, 50), pct(history, 99));
-            figures.add(prefix + "stored_events", "events", stored).add(prefix + "open_drifts", "drifts", open)
-                    .add(prefix + "query_list_p50", "ms", pct(list, 50)).add(prefix + "query_list_p99", "ms", pct(list, 99))
+            System.out.printf(
+                    "%-10s queries at %,d stored events, %,d open drifts: drift list p50 %.1f ms p99 %.1f ms;"
+                            + " filtered list p50 %.1f ms p99 %.1f ms; history page p50 %.1f ms p99 %.1f ms%n",
+                    backend,
+                    stored,
+                    open,
+                    pct(list, 50),
+                    pct(list, 99),
+                    pct(filtered, 50),
+                    pct(filtered, 99),
+                    pct(history, 50),
+                    pct(history, 99));
+            figures.add(prefix + "stored_events", "events", stored)
+                    .add(prefix + "open_drifts", "drifts", open)
+                    .add(prefix + "query_list_p50", "ms", pct(list, 50))
+                    .add(prefix + "query_list_p99", "ms", pct(list, 99))
                     .add(prefix + "query_filtered_p50", "ms", pct(filtered, 50))
                     .add(prefix + "query_filtered_p99", "ms", pct(filtered, 99))
                     .add(prefix + "query_history_p50", "ms", pct(history, 50))
@@ -182,14 +231,28 @@ public final class HubBench {
      * One agent's stream: batches of opened/updated/resolved events over {@code drifts} drift ids; back to back, or
      * one every {@code intervalNanos} with latency counted from the scheduled time.
      */
-    private static long[] agent(TestHub hub, String cluster, long seed, int batches, int batch, int drifts,
-            long seqBase, long intervalNanos) {
+    private static long[] agent(
+            TestHub hub,
+            String cluster,
+            long seed,
+            int batches,
+            int batch,
+            int drifts,
+            long seqBase,
+            long intervalNanos) {
         Random random = new Random(seed);
         boolean[] open = new boolean[drifts];
         long seq = seqBase;
-        List<String> bodies = new ArrayList<>(batches);   // built before the clock starts: measure the hub, not JSON
+        List<String> bodies = new ArrayList<>(batches); // built before the clock starts: measure the hub, not JSON
         for (int b = 0; b < batches; b++) {
-            ObjectNode body = JSON.createObjectNode().put("stream", java.util.UUID.nameUUIDFromBytes(("bench-" + seqBase).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+            ObjectNode body = JSON.createObjectNode()
+                    .put(
+                            "stream",
+                            java.util
+                                    .UUID
+                                    .nameUUIDFromBytes(
+                                            ("bench-" + seqBase).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                    .toString());
             ArrayNode events = body.putArray("events");
             for (int e = 0; e < batch; e++) {
                 int d = random.nextInt(drifts);
@@ -221,19 +284,38 @@ public final class HubBench {
     }
 
     private static ObjectNode event(long seq, String type, String id, int d) {
-        ObjectNode o = JSON.createObjectNode().put("seq", seq).put("type", type).put("driftId", id)
-                .put("onset", T0.toString()).put("lastSeen", T0.plusSeconds(seq % 3600).toString());
+        ObjectNode o = JSON.createObjectNode()
+                .put("seq", seq)
+                .put("type", type)
+                .put("driftId", id)
+                .put("onset", T0.toString())
+                .put("lastSeen", T0.plusSeconds(seq % 3600).toString());
         ObjectNode drift = o.putObject("drift");
         String name = "obj-" + d;
-        drift.put("group", "apps").put("version", "v1").put("kind", d % 3 == 0 ? "Service" : "Deployment")
-                .put("namespace", "ns" + d % 10).put("name", name).put("app", "app" + d % 20)
-                .put("type", "modified").put("cause", "out-of-band")
+        drift.put("group", "apps")
+                .put("version", "v1")
+                .put("kind", d % 3 == 0 ? "Service" : "Deployment")
+                .put("namespace", "ns" + d % 10)
+                .put("name", name)
+                .put("app", "app" + d % 20)
+                .put("type", "modified")
+                .put("cause", "out-of-band")
                 .put("summary", "Deployment ns/" + name + ": replicas 1 → " + seq % 7);
-        drift.putArray("changes").addObject().put("field", "spec.replicas").put("path", "/spec/replicas")
-                .put("op", "replace").put("cause", "out-of-band").put("desired", 1).put("live", seq % 7)
-                .put("manager", "kubectl").putNull("operation").put("subresource", "scale")
+        drift.putArray("changes")
+                .addObject()
+                .put("field", "spec.replicas")
+                .put("path", "/spec/replicas")
+                .put("op", "replace")
+                .put("cause", "out-of-band")
+                .put("desired", 1)
+                .put("live", seq % 7)
+                .put("manager", "kubectl")
+                .putNull("operation")
+                .put("subresource", "scale")
                 .put("time", T0.toString());
-        o.put("resolvedAt", type.equals("resolved") ? T0.plusSeconds(seq % 3600 + 1).toString() : null);
+        o.put(
+                "resolvedAt",
+                type.equals("resolved") ? T0.plusSeconds(seq % 3600 + 1).toString() : null);
         return o;
     }
 
@@ -263,7 +345,10 @@ public final class HubBench {
     }
 
     private static String arg(String[] args, String name, String fallback) {
-        return Arrays.stream(args).filter(a -> a.startsWith(name + "=")).map(a -> a.substring(name.length() + 1))
-                .findFirst().orElse(fallback);
+        return Arrays.stream(args)
+                .filter(a -> a.startsWith(name + "="))
+                .map(a -> a.substring(name.length() + 1))
+                .findFirst()
+                .orElse(fallback);
     }
 }

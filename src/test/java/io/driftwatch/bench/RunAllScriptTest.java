@@ -20,8 +20,16 @@ class RunAllScriptTest {
         Run run = run("--help");
 
         assertThat(run.exit()).isZero();
-        assertThat(run.output()).contains("--repeat N", "--only LIST", "--sizes LIST", "--quick", "summary.json",
-                "summary.md", "machine.json", "figures.jsonl");
+        assertThat(run.output())
+                .contains(
+                        "--repeat N",
+                        "--only LIST",
+                        "--sizes LIST",
+                        "--quick",
+                        "summary.json",
+                        "summary.md",
+                        "machine.json",
+                        "figures.jsonl");
     }
 
     @Test
@@ -54,15 +62,16 @@ class RunAllScriptTest {
         }
     }
 
-    private record Run(int exit, String output) {
-    }
+    private record Run(int exit, String output) {}
 
     private static Run run(String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("bash", "bench/run-all.sh"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("bench/run-all.sh %s ended", command).isTrue();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS))
+                .as("bench/run-all.sh %s ended", command)
+                .isTrue();
         return new Run(p.exitValue(), output);
     }
 }

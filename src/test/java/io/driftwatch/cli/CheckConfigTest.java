@@ -51,8 +51,11 @@ class CheckConfigTest {
         CliRun run = CliRun.of("agent", "--config", config.toString(), "--check-config");
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        assertThat(run.stdout()).startsWith("# " + config + ": valid.")
-                .doesNotContain("s3cr3t-push-token").doesNotContain("pa55word").doesNotContain("ghp_tokenAsUser");
+        assertThat(run.stdout())
+                .startsWith("# " + config + ": valid.")
+                .doesNotContain("s3cr3t-push-token")
+                .doesNotContain("pa55word")
+                .doesNotContain("ghp_tokenAsUser");
         JsonNode effective = printed(run);
         assertThat(effective.at("/cluster").asText()).isEqualTo("prod-eu-1");
         assertThat(effective.at("/resyncInterval").asText()).isEqualTo("10m");
@@ -84,7 +87,8 @@ class CheckConfigTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
         assertThat(run.stdout()).isEmpty();
-        assertThat(run.stderr()).contains("invalid configuration in " + config)
+        assertThat(run.stderr())
+                .contains("invalid configuration in " + config)
                 .contains("http.tls: unknown setting")
                 .contains("resyncInterval: ")
                 .contains("cluster: required")
@@ -109,7 +113,10 @@ class CheckConfigTest {
         CliRun run = CliRun.of("hub", "--config", config.toString(), "--check-config");
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        assertThat(run.stdout()).doesNotContain(HASH).doesNotContain(HASH.replace('3', '4')).doesNotContain("hunter2");
+        assertThat(run.stdout())
+                .doesNotContain(HASH)
+                .doesNotContain(HASH.replace('3', '4'))
+                .doesNotContain("hunter2");
         JsonNode effective = printed(run);
         assertThat(effective.at("/clusters/0/name").asText()).isEqualTo("prod-eu-1");
         assertThat(effective.at("/clusters/0/tokenSha256").asText()).isEqualTo("<omitted>");
@@ -135,7 +142,8 @@ class CheckConfigTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
         assertThat(run.stdout()).isEmpty();
-        assertThat(run.stderr()).contains("extra: unknown setting")
+        assertThat(run.stderr())
+                .contains("extra: unknown setting")
                 .contains("listen.port: -1 is not a TCP port")
                 .contains("listen.tlsCertFile, listen.tlsKeyFile: set both")
                 .contains("storage.type: 'mysql' is not sqlite or postgresql")

@@ -90,8 +90,8 @@ class ClusterConnectionTest {
         assertThatThrownBy(() -> ClusterConnection.resolve(file, null, NOWHERE))
                 .hasMessage("kubeconfig " + file + " defines no contexts (kubectl config get-contexts lists none)");
         Path blank = Files.writeString(tmp.resolve("blank"), "");
-        assertThatThrownBy(() -> ClusterConnection.resolve(null, null,
-                new ClusterConnection.Environment(List.of(blank), true)))
+        assertThatThrownBy(() ->
+                        ClusterConnection.resolve(null, null, new ClusterConnection.Environment(List.of(blank), true)))
                 .hasMessageContaining("kubeconfig " + blank + " defines no contexts");
     }
 
@@ -155,18 +155,21 @@ class ClusterConnectionTest {
         Path file = kubeconfig("prod");
         Path manifests = Files.createDirectories(tmp.resolve("manifests"));
         Files.writeString(manifests.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
-        Path agentConfig = Files.writeString(tmp.resolve("agent.yaml"), "cluster: c\nleaderElection: {enabled: false}\n"
-                + "sources:\n  directories:\n  - {name: a, path: " + manifests + "}\n");
+        Path agentConfig = Files.writeString(
+                tmp.resolve("agent.yaml"),
+                "cluster: c\nleaderElection: {enabled: false}\n" + "sources:\n  directories:\n  - {name: a, path: "
+                        + manifests + "}\n");
 
-        var diff = io.driftwatch.testing.CliRun.of("diff", "--dir", manifests.toString(), "--kubeconfig",
-                file.toString(), "--context", "nope");
-        var agent = io.driftwatch.testing.CliRun.of("agent", "-c", agentConfig.toString(), "--kubeconfig",
-                file.toString(), "--context", "nope");
+        var diff = io.driftwatch.testing.CliRun.of(
+                "diff", "--dir", manifests.toString(), "--kubeconfig", file.toString(), "--context", "nope");
+        var agent = io.driftwatch.testing.CliRun.of(
+                "agent", "-c", agentConfig.toString(), "--kubeconfig", file.toString(), "--context", "nope");
 
         for (var run : List.of(diff, agent)) {
             assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
-            assertThat(run.stderr()).contains("error: --context nope: no such context in kubeconfig " + file
-                    + " (available: prod, staging)");
+            assertThat(run.stderr())
+                    .contains("error: --context nope: no such context in kubeconfig " + file
+                            + " (available: prod, staging)");
         }
     }
 }

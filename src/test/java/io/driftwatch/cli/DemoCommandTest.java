@@ -61,11 +61,15 @@ class DemoCommandTest {
             CliRun agent = CliRun.of("demo", "--backend", "mock", "--agent-port", String.valueOf(port));
 
             assertThat(hub.exitCode()).isEqualTo(ExitCodes.ERROR);
-            assertThat(hub.stderr()).contains("--hub-port " + port + ": 127.0.0.1:" + port + " is already in use "
-                    + "(the hub's listener needs it)").doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(hub.stderr())
+                    .contains("--hub-port " + port + ": 127.0.0.1:" + port + " is already in use "
+                            + "(the hub's listener needs it)")
+                    .doesNotContain("Exception")
+                    .doesNotContain("\tat ");
             assertThat(agent.exitCode()).isEqualTo(ExitCodes.ERROR);
-            assertThat(agent.stderr()).contains("--agent-port " + port + ": 127.0.0.1:" + port + " is already in use "
-                    + "(the agent's /metrics and API listener needs it)");
+            assertThat(agent.stderr())
+                    .contains("--agent-port " + port + ": 127.0.0.1:" + port + " is already in use "
+                            + "(the agent's /metrics and API listener needs it)");
         }
     }
 
@@ -80,7 +84,10 @@ class DemoCommandTest {
     void helpExplainsTheBackends() {
         CliRun run = CliRun.of("demo", "--help");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.stdout()).contains("--backend=auto|real|mock").contains("--agent-port=PORT")
-                .contains("--hub-port=PORT").contains("in-memory API server");
+        assertThat(run.stdout())
+                .contains("--backend=auto|real|mock")
+                .contains("--agent-port=PORT")
+                .contains("--hub-port=PORT")
+                .contains("in-memory API server");
     }
 }

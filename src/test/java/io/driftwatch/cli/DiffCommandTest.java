@@ -34,7 +34,8 @@ class DiffCommandTest {
 
     private static String fixture(String name) {
         try {
-            return Path.of(DiffCommandTest.class.getResource("/diff/" + name).toURI()).toString();
+            return Path.of(DiffCommandTest.class.getResource("/diff/" + name).toURI())
+                    .toString();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -46,8 +47,16 @@ class DiffCommandTest {
 
     @Test
     void exitsZeroWithEmptyReportWhenOnlyServerDefaultsDiffer() throws IOException {
-        int code = run("diff", "--desired", fixture("deployment-desired.yaml"), "--live", fixture("deployment-live.yaml"),
-                "-n", "shop", "-o", "json");
+        int code = run(
+                "diff",
+                "--desired",
+                fixture("deployment-desired.yaml"),
+                "--live",
+                fixture("deployment-live.yaml"),
+                "-n",
+                "shop",
+                "-o",
+                "json");
 
         assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
         assertThat(json().path("drifts")).isEmpty();
@@ -56,8 +65,16 @@ class DiffCommandTest {
 
     @Test
     void exitsOneAndNamesFieldAndManagerWhenAPortWasAddedByHand() throws IOException {
-        int code = run("diff", "--desired", fixture("service-desired.yaml"), "--live", fixture("service-live.yaml"),
-                "-n", "shop", "-o", "json");
+        int code = run(
+                "diff",
+                "--desired",
+                fixture("service-desired.yaml"),
+                "--live",
+                fixture("service-live.yaml"),
+                "-n",
+                "shop",
+                "-o",
+                "json");
 
         assertThat(code).isEqualTo(ExitCodes.DRIFT);
         JsonNode change = json().path("drifts").get(0).path("changes").get(0);
@@ -69,8 +86,16 @@ class DiffCommandTest {
 
     @Test
     void yamlOutputCarriesTheSameReport() throws IOException {
-        int code = run("diff", "--desired", fixture("service-desired.yaml"), "--live", fixture("service-live.yaml"),
-                "-n", "shop", "-o", "yaml");
+        int code = run(
+                "diff",
+                "--desired",
+                fixture("service-desired.yaml"),
+                "--live",
+                fixture("service-live.yaml"),
+                "-n",
+                "shop",
+                "-o",
+                "yaml");
 
         assertThat(code).isEqualTo(ExitCodes.DRIFT);
         JsonNode report = new YAMLMapper().readTree(out.toString());
@@ -80,13 +105,24 @@ class DiffCommandTest {
 
     @Test
     void textOutputHasHeaderUnifiedDiffAndSummaryWithoutColourWhenNotATerminal() {
-        int code = run("diff", "--desired", fixture("service-desired.yaml"), "--live", fixture("service-live.yaml"),
-                "-n", "shop");
+        int code = run(
+                "diff",
+                "--desired",
+                fixture("service-desired.yaml"),
+                "--live",
+                fixture("service-live.yaml"),
+                "-n",
+                "shop");
 
         assertThat(code).isEqualTo(ExitCodes.DRIFT);
-        assertThat(out.toString()).contains("Service shop/").contains("--- desired").contains("+++ live")
-                .contains("kubectl-patch").doesNotContain("\u001b[");
-        assertThat(out.toString().strip().lines().reduce((a, b) -> b).orElseThrow()).startsWith("Drift: 1 object");
+        assertThat(out.toString())
+                .contains("Service shop/")
+                .contains("--- desired")
+                .contains("+++ live")
+                .contains("kubectl-patch")
+                .doesNotContain("\u001b[");
+        assertThat(out.toString().strip().lines().reduce((a, b) -> b).orElseThrow())
+                .startsWith("Drift: 1 object");
     }
 
     @Test
@@ -95,8 +131,18 @@ class DiffCommandTest {
         String live = Files.readString(Path.of(fixture("secret-live.yaml")));
         for (String format : new String[] {"text", "json", "yaml"}) {
             out.getBuffer().setLength(0);
-            assertThat(run("diff", "--desired", fixture("secret-desired.yaml"), "--live", fixture("secret-live.yaml"),
-                    "-n", "shop", "-o", format, "--show-diff")).isEqualTo(ExitCodes.DRIFT);
+            assertThat(run(
+                            "diff",
+                            "--desired",
+                            fixture("secret-desired.yaml"),
+                            "--live",
+                            fixture("secret-live.yaml"),
+                            "-n",
+                            "shop",
+                            "-o",
+                            format,
+                            "--show-diff"))
+                    .isEqualTo(ExitCodes.DRIFT);
             assertThat(out.toString()).as(format).contains("redacted:sha256:");
             for (String value : secretValues(desired + live)) {
                 assertThat(out.toString()).as(format + " leaks " + value).doesNotContain(value);
@@ -107,12 +153,16 @@ class DiffCommandTest {
     /** Every value under data/stringData in the fixtures, plain and as written. */
     private static java.util.List<String> secretValues(String yaml) throws IOException {
         java.util.List<String> values = new java.util.ArrayList<>();
-        for (JsonNode doc : new YAMLMapper().readerFor(JsonNode.class).<JsonNode>readValues(yaml).readAll()) {
+        for (JsonNode doc : new YAMLMapper()
+                .readerFor(JsonNode.class)
+                .<JsonNode>readValues(yaml)
+                .readAll()) {
             for (String section : new String[] {"data", "stringData"}) {
                 doc.path(section).fields().forEachRemaining(e -> {
                     values.add(e.getValue().asText());
                     if (section.equals("data")) {
-                        values.add(new String(java.util.Base64.getDecoder().decode(e.getValue().asText())));
+                        values.add(new String(java.util.Base64.getDecoder()
+                                .decode(e.getValue().asText())));
                     }
                 });
             }
@@ -129,8 +179,18 @@ class DiffCommandTest {
                   jsonPointers: [/spec/ports]
                 """);
 
-        int code = run("diff", "--desired", fixture("service-desired.yaml"), "--live", fixture("service-live.yaml"),
-                "-n", "shop", "-o", "json", "--ignore-file", rules.toString());
+        int code = run(
+                "diff",
+                "--desired",
+                fixture("service-desired.yaml"),
+                "--live",
+                fixture("service-live.yaml"),
+                "-n",
+                "shop",
+                "-o",
+                "json",
+                "--ignore-file",
+                rules.toString());
 
         assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
         assertThat(json().path("drifts")).isEmpty();
@@ -141,8 +201,14 @@ class DiffCommandTest {
         Path rules = tmp.resolve("ignore.yaml");
         Files.writeString(rules, "- kind: Service\n  jsonPointer: /spec/ports\n");
 
-        int code = run("diff", "--desired", fixture("service-desired.yaml"), "--live", fixture("service-live.yaml"),
-                "--ignore-file", rules.toString());
+        int code = run(
+                "diff",
+                "--desired",
+                fixture("service-desired.yaml"),
+                "--live",
+                fixture("service-live.yaml"),
+                "--ignore-file",
+                rules.toString());
 
         assertThat(code).isEqualTo(ExitCodes.ERROR);
         assertThat(err.toString()).contains("ignore.yaml").contains("rule 1").contains("jsonPointer");
@@ -174,7 +240,12 @@ class DiffCommandTest {
     void unreadableKubeconfigIsAnError() throws IOException {
         Files.writeString(tmp.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
 
-        int code = run("diff", "--dir", tmp.toString(), "--kubeconfig", tmp.resolve("nope").toString());
+        int code = run(
+                "diff",
+                "--dir",
+                tmp.toString(),
+                "--kubeconfig",
+                tmp.resolve("nope").toString());
 
         assertThat(code).isEqualTo(ExitCodes.ERROR);
         assertThat(err.toString()).contains("--kubeconfig").contains("nope");
@@ -183,20 +254,57 @@ class DiffCommandTest {
     @Test
     void anUnknownManagerIsDriftUnlessConfiguredAsAController() throws IOException {
         Path live = tmp.resolve("service-live.yaml");
-        Files.writeString(live, Files.readString(Path.of(fixture("service-live.yaml"))).replace("kubectl-patch", "netbox-sync"));
-        int code = run("diff", "--desired", fixture("service-desired.yaml"), "--live", live.toString(), "-n", "shop", "-o", "json");
+        Files.writeString(
+                live, Files.readString(Path.of(fixture("service-live.yaml"))).replace("kubectl-patch", "netbox-sync"));
+        int code = run(
+                "diff",
+                "--desired",
+                fixture("service-desired.yaml"),
+                "--live",
+                live.toString(),
+                "-n",
+                "shop",
+                "-o",
+                "json");
         assertThat(code).isEqualTo(ExitCodes.DRIFT);
         JsonNode change = json().path("drifts").get(0).path("changes").get(0);
         assertThat(change.path("cause").asText()).isEqualTo("unknown-manager");
         assertThat(change.path("note").asText()).contains("--controller netbox-sync");
 
         out.getBuffer().setLength(0);
-        assertThat(run("diff", "--desired", fixture("service-desired.yaml"), "--live", live.toString(), "-n", "shop",
-                "--controller", "netbox-*")).isEqualTo(ExitCodes.OK);
-        assertThat(run("diff", "--desired", fixture("service-desired.yaml"), "--live", live.toString(), "-n", "shop",
-                "--unknown-managers", "controller")).isEqualTo(ExitCodes.OK);
-        assertThat(run("diff", "--desired", fixture("service-desired.yaml"), "--live", live.toString(), "-n", "shop",
-                "--unknown-managers", "ignore")).isEqualTo(ExitCodes.ERROR);
+        assertThat(run(
+                        "diff",
+                        "--desired",
+                        fixture("service-desired.yaml"),
+                        "--live",
+                        live.toString(),
+                        "-n",
+                        "shop",
+                        "--controller",
+                        "netbox-*"))
+                .isEqualTo(ExitCodes.OK);
+        assertThat(run(
+                        "diff",
+                        "--desired",
+                        fixture("service-desired.yaml"),
+                        "--live",
+                        live.toString(),
+                        "-n",
+                        "shop",
+                        "--unknown-managers",
+                        "controller"))
+                .isEqualTo(ExitCodes.OK);
+        assertThat(run(
+                        "diff",
+                        "--desired",
+                        fixture("service-desired.yaml"),
+                        "--live",
+                        live.toString(),
+                        "-n",
+                        "shop",
+                        "--unknown-managers",
+                        "ignore"))
+                .isEqualTo(ExitCodes.ERROR);
         assertThat(err.toString()).contains("--unknown-managers: 'ignore' is not one of drift, controller");
     }
 
@@ -229,9 +337,12 @@ class DiffCommandTest {
 
         for (Path dir : List.of(empty, readmeOnly)) {
             err.getBuffer().setLength(0);
-            assertThat(run("diff", "--dir", dir.toString(), "--kubeconfig", deadKubeconfig())).isEqualTo(ExitCodes.ERROR);
-            assertThat(err.toString()).contains("--dir " + dir + " holds no Kubernetes objects")
-                    .contains("--allow-empty").doesNotContain("cannot reach");
+            assertThat(run("diff", "--dir", dir.toString(), "--kubeconfig", deadKubeconfig()))
+                    .isEqualTo(ExitCodes.ERROR);
+            assertThat(err.toString())
+                    .contains("--dir " + dir + " holds no Kubernetes objects")
+                    .contains("--allow-empty")
+                    .doesNotContain("cannot reach");
         }
         assertThat(out.toString()).isEmpty();
     }
@@ -252,8 +363,16 @@ class DiffCommandTest {
         assertThat(run("diff", "--desired", empty.toString(), "--live", fixture("service-live.yaml")))
                 .isEqualTo(ExitCodes.ERROR);
         assertThat(err.toString()).contains("--desired " + empty + " holds no Kubernetes objects");
-        assertThat(run("diff", "--desired", empty.toString(), "--live", fixture("service-live.yaml"), "--allow-empty",
-                "-o", "json")).isEqualTo(ExitCodes.OK);
+        assertThat(run(
+                        "diff",
+                        "--desired",
+                        empty.toString(),
+                        "--live",
+                        fixture("service-live.yaml"),
+                        "--allow-empty",
+                        "-o",
+                        "json"))
+                .isEqualTo(ExitCodes.OK);
     }
 
     @Test
@@ -269,12 +388,21 @@ class DiffCommandTest {
 
     @Test
     void manifestLimitsAreFlags() throws IOException {
-        Path big = Files.writeString(tmp.resolve("big.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n"
-                + "data: {a: \"" + "z".repeat(5000) + "\"}\n");
+        Path big = Files.writeString(
+                tmp.resolve("big.yaml"),
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n" + "data: {a: \"" + "z".repeat(5000) + "\"}\n");
 
-        assertThat(run("diff", "--desired", big.toString(), "--live", fixture("service-live.yaml"),
-                "--max-document-bytes", "2048")).isEqualTo(ExitCodes.ERROR);
-        assertThat(err.toString()).contains(big.toString())
+        assertThat(run(
+                        "diff",
+                        "--desired",
+                        big.toString(),
+                        "--live",
+                        fixture("service-live.yaml"),
+                        "--max-document-bytes",
+                        "2048"))
+                .isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString())
+                .contains(big.toString())
                 .contains("a YAML document exceeds the limit of 2048 bytes (--max-document-bytes)");
         assertThat(out.toString()).isEmpty();
     }

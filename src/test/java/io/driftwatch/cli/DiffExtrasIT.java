@@ -33,7 +33,10 @@ class DiffExtrasIT {
         Kubectl kubectl = new Kubectl(cluster);
         String app = ns.name();
         String crdGroup = ns.name() + ".example.com";
-        kubectl.run("apply", "-f", Files.writeString(tmp.resolve("crd.yaml"), crd(crdGroup)).toString());
+        kubectl.run(
+                "apply",
+                "-f",
+                Files.writeString(tmp.resolve("crd.yaml"), crd(crdGroup)).toString());
         kubectl.run("wait", "--for=condition=Established", "--timeout=60s", "crd/gadgets." + crdGroup);
         Path dir = Files.createDirectories(tmp.resolve("app"));
         TrackedManifests.configMap(dir, app);
@@ -50,7 +53,9 @@ class DiffExtrasIT {
             kubectl.run("-n", ns.name(), "create", "serviceaccount", "theirs");
             kubectl.run("-n", ns.name(), "label", "serviceaccount", "theirs", "app.kubernetes.io/instance=billing");
             DiffCli.Run clean = diff(cluster, ns, dir);
-            assertThat(clean.drifts()).as("all in Git, another app's object beside it: " + clean.stdout()).isEmpty();
+            assertThat(clean.drifts())
+                    .as("all in Git, another app's object beside it: " + clean.stdout())
+                    .isEmpty();
 
             kubectl.run("-n", ns.name(), "create", "serviceaccount", "stray");
             kubectl.run("-n", ns.name(), "label", "serviceaccount", "stray", "app.kubernetes.io/instance=" + app);
@@ -62,12 +67,17 @@ class DiffExtrasIT {
             for (String annotation : new String[] {"argocd.argoproj.io/tracking-id", ""}) {
                 DiffCli.Run run = diff(cluster, ns, dir, "--tracking-annotation", annotation);
                 assertThat(run.exitCode()).as(run.stderr()).isEqualTo(ExitCodes.DRIFT);
-                assertThat(run.drifts()).as("tracking annotation '" + annotation + "': " + run.stdout())
-                        .extracting(d -> d.path("type").asText() + " " + d.path("kind").asText() + " "
-                                + d.path("name").asText())
-                        .containsExactlyInAnyOrder("extra Service web", "extra ClusterRole " + app + "-reader",
-                                "extra Gadget g1", "extra ServiceAccount stray");
-                assertThat(run.drifts()).allSatisfy(d -> assertThat(d.path("app").asText()).isEqualTo(app));
+                assertThat(run.drifts())
+                        .as("tracking annotation '" + annotation + "': " + run.stdout())
+                        .extracting(d -> d.path("type").asText() + " "
+                                + d.path("kind").asText() + " " + d.path("name").asText())
+                        .containsExactlyInAnyOrder(
+                                "extra Service web",
+                                "extra ClusterRole " + app + "-reader",
+                                "extra Gadget g1",
+                                "extra ServiceAccount stray");
+                assertThat(run.drifts())
+                        .allSatisfy(d -> assertThat(d.path("app").asText()).isEqualTo(app));
                 assertThat(run.stderr()).doesNotContain("warning");
             }
         } finally {
@@ -80,7 +90,7 @@ class DiffExtrasIT {
     void helmHooksInstalledByHelmAreNotExtraAStrayObjectIs(LocalKubeCluster cluster, TestNamespace ns)
             throws Exception {
         Kubectl kubectl = new Kubectl(cluster);
-        String release = "web-hooks";   // a Helm release name is at most 53 characters
+        String release = "web-hooks"; // a Helm release name is at most 53 characters
         GitRepoFixture repo = GitRepoFixture.init(tmp.resolve("repo"));
         repo.write("chart/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
                 .write("chart/templates/configmap.yaml", """
@@ -114,36 +124,70 @@ class DiffExtrasIT {
         repo.commit("chart with post-install hooks");
         helm(cluster, "install", release, repo.dir().resolve("chart").toString(), "--namespace", ns.name());
         assertThat(kubectl.run("-n", ns.name(), "get", "serviceaccount,role,rolebinding,configmap", "-o", "name"))
-                .as("helm ran the hooks").contains("serviceaccount/" + release + "-migrate")
+                .as("helm ran the hooks")
+                .contains("serviceaccount/" + release + "-migrate")
                 .contains("configmap/" + release + "-migrate")
                 .contains("role.rbac.authorization.k8s.io/" + release + "-migrate")
                 .contains("rolebinding.rbac.authorization.k8s.io/" + release + "-migrate");
         kubectl.run("-n", ns.name(), "create", "configmap", "stray", "--from-literal=b=2");
         kubectl.run("-n", ns.name(), "label", "configmap", "stray", "app.kubernetes.io/instance=" + release);
 
-        DiffCli.Run run = DiffCli.run(List.of("diff", "--repo", repo.fileUrl(), "--path", "chart", "-n", ns.name(),
-                "--helm-release", release, "--app", release, "-o", "json", "--kubeconfig",
-                cluster.kubeconfig().toString(), "--git-cache-dir", tmp.resolve("git-cache").toString()));
+        DiffCli.Run run = DiffCli.run(List.of(
+                "diff",
+                "--repo",
+                repo.fileUrl(),
+                "--path",
+                "chart",
+                "-n",
+                ns.name(),
+                "--helm-release",
+                release,
+                "--app",
+                release,
+                "-o",
+                "json",
+                "--kubeconfig",
+                cluster.kubeconfig().toString(),
+                "--git-cache-dir",
+                tmp.resolve("git-cache").toString()));
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(ExitCodes.DRIFT);
-        assertThat(run.report().path("summary").path("desired").asInt()).as("hooks are not desired").isEqualTo(1);
-        assertThat(run.drifts()).as(run.stdout()).extracting(d -> d.path("type").asText() + " "
-                + d.path("kind").asText() + " " + d.path("name").asText()).containsExactly("extra ConfigMap stray");
+        assertThat(run.report().path("summary").path("desired").asInt())
+                .as("hooks are not desired")
+                .isEqualTo(1);
+        assertThat(run.drifts())
+                .as(run.stdout())
+                .extracting(d -> d.path("type").asText() + " " + d.path("kind").asText() + " "
+                        + d.path("name").asText())
+                .containsExactly("extra ConfigMap stray");
     }
 
     private static DiffCli.Run diff(LocalKubeCluster cluster, TestNamespace ns, Path dir, String... extra) {
-        List<String> args = new ArrayList<>(List.of("diff", "--dir", dir.toString(), "-n", ns.name(), "--app",
-                ns.name(), "-o", "json", "--kubeconfig", cluster.kubeconfig().toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "diff",
+                "--dir",
+                dir.toString(),
+                "-n",
+                ns.name(),
+                "--app",
+                ns.name(),
+                "-o",
+                "json",
+                "--kubeconfig",
+                cluster.kubeconfig().toString()));
         args.addAll(List.of(extra));
         return DiffCli.run(args);
     }
 
     private void helm(LocalKubeCluster cluster, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(System.getenv().getOrDefault("DRIFTWATCH_HELM", "helm"),
-                "--kubeconfig", cluster.kubeconfig().toString()));
+        List<String> command = new ArrayList<>(List.of(
+                System.getenv().getOrDefault("DRIFTWATCH_HELM", "helm"),
+                "--kubeconfig",
+                cluster.kubeconfig().toString()));
         command.addAll(List.of(args));
         Path log = tmp.resolve("helm.log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // private cache, config and data directories: nothing from the host's Helm setup
         builder.environment().put("HELM_CACHE_HOME", tmp.resolve("helm/cache").toString());
         builder.environment().put("HELM_CONFIG_HOME", tmp.resolve("helm/config").toString());

@@ -63,57 +63,94 @@ class DiffFiltersIT {
             // kubectl refuses a manifest naming another namespace than -n; driftwatch's -n only defaults it
             kubectl.run("apply", "-n", ns.name(), "-f", dir.resolve("app.yaml").toString());
             kubectl.run("apply", "-f", otherFile.toString());
-            for (String[] cm : new String[][] {{ns.name(), "web-config"}, {ns.name(), "db-config"}, {other, "other-config"}}) {
+            for (String[] cm :
+                    new String[][] {{ns.name(), "web-config"}, {ns.name(), "db-config"}, {other, "other-config"}}) {
                 kubectl.run("-n", cm[0], "patch", "configmap", cm[1], "-p", "{\"data\":{\"timeout\":\"60\"}}");
             }
             kubectl.run("-n", ns.name(), "scale", "deployment", "web", "--replicas=2");
             kubectl.run("-n", ns.name(), "create", "configmap", "stray-web", "--from-literal=a=1");
-            kubectl.run("-n", ns.name(), "label", "configmap", "stray-web", "tier=web",
+            kubectl.run(
+                    "-n",
+                    ns.name(),
+                    "label",
+                    "configmap",
+                    "stray-web",
+                    "tier=web",
                     "app.kubernetes.io/instance=" + app);
             kubectl.run("-n", ns.name(), "create", "serviceaccount", "stray-db");
-            kubectl.run("-n", ns.name(), "label", "serviceaccount", "stray-db", "tier=db",
+            kubectl.run(
+                    "-n",
+                    ns.name(),
+                    "label",
+                    "serviceaccount",
+                    "stray-db",
+                    "tier=db",
                     "app.kubernetes.io/instance=" + app);
 
             DiffCli.Run all = diff(cluster, ns, dir);
-            assertThat(names(all)).as(all.stdout()).containsExactlyInAnyOrder("modified ConfigMap web-config",
-                    "modified ConfigMap db-config", "modified ConfigMap other-config", "modified Deployment web",
-                    "extra ConfigMap stray-web", "extra ServiceAccount stray-db");
+            assertThat(names(all))
+                    .as(all.stdout())
+                    .containsExactlyInAnyOrder(
+                            "modified ConfigMap web-config",
+                            "modified ConfigMap db-config",
+                            "modified ConfigMap other-config",
+                            "modified Deployment web",
+                            "extra ConfigMap stray-web",
+                            "extra ServiceAccount stray-db");
 
             DiffCli.Run web = diff(cluster, ns, dir, "-l", "tier in (web),app.kubernetes.io/instance");
             assertThat(web.exitCode()).as(web.stderr()).isEqualTo(ExitCodes.DRIFT);
-            assertThat(names(web)).as(web.stdout()).containsExactlyInAnyOrder("modified ConfigMap web-config",
-                    "modified ConfigMap other-config", "modified Deployment web", "extra ConfigMap stray-web");
+            assertThat(names(web))
+                    .as(web.stdout())
+                    .containsExactlyInAnyOrder(
+                            "modified ConfigMap web-config",
+                            "modified ConfigMap other-config",
+                            "modified Deployment web",
+                            "extra ConfigMap stray-web");
             assertThat(web.report().at("/summary/desired").asInt()).isEqualTo(3);
             assertThat(web.report().at("/summary/filteredOut/desired").asInt()).isEqualTo(1);
-            assertThat(web.report().at("/summary/filteredOut/extra").asInt()).as("stray-db").isEqualTo(1);
+            assertThat(web.report().at("/summary/filteredOut/extra").asInt())
+                    .as("stray-db")
+                    .isEqualTo(1);
 
             DiffCli.Run configMaps = diff(cluster, ns, dir, "--kind", "cm");
-            assertThat(names(configMaps)).as(configMaps.stdout()).containsExactlyInAnyOrder(
-                    "modified ConfigMap web-config", "modified ConfigMap db-config", "modified ConfigMap other-config",
-                    "extra ConfigMap stray-web");
-            assertThat(configMaps.report().at("/summary/filteredOut/desired").asInt()).isEqualTo(1);
+            assertThat(names(configMaps))
+                    .as(configMaps.stdout())
+                    .containsExactlyInAnyOrder(
+                            "modified ConfigMap web-config",
+                            "modified ConfigMap db-config",
+                            "modified ConfigMap other-config",
+                            "extra ConfigMap stray-web");
+            assertThat(configMaps.report().at("/summary/filteredOut/desired").asInt())
+                    .isEqualTo(1);
 
             DiffCli.Run kinds = diff(cluster, ns, dir, "--kind", "deployments.apps", "--kind", "serviceaccount");
-            assertThat(names(kinds)).as(kinds.stdout()).containsExactlyInAnyOrder("modified Deployment web",
-                    "extra ServiceAccount stray-db");
+            assertThat(names(kinds))
+                    .as(kinds.stdout())
+                    .containsExactlyInAnyOrder("modified Deployment web", "extra ServiceAccount stray-db");
 
             DiffCli.Run otherNs = diff(cluster, ns, dir, "--only-namespace", other);
             assertThat(names(otherNs)).as(otherNs.stdout()).containsExactly("modified ConfigMap other-config");
-            assertThat(otherNs.report().at("/summary/filteredOut/desired").asInt()).isEqualTo(3);
+            assertThat(otherNs.report().at("/summary/filteredOut/desired").asInt())
+                    .isEqualTo(3);
 
             DiffCli.Run home = diff(cluster, ns, dir, "--only-namespace", ns.name(), "-l", "tier=db");
-            assertThat(names(home)).as(home.stdout()).containsExactlyInAnyOrder("modified ConfigMap db-config",
-                    "extra ServiceAccount stray-db");
+            assertThat(names(home))
+                    .as(home.stdout())
+                    .containsExactlyInAnyOrder("modified ConfigMap db-config", "extra ServiceAccount stray-db");
 
             DiffCli.Run typo = diff(cluster, ns, dir, "--kind", "deploymnet,configmap,sevrice");
             assertThat(typo.exitCode()).isEqualTo(ExitCodes.ERROR);
-            assertThat(typo.stderr()).contains("'deploymnet' is not a kind the cluster serves (did you mean "
-                    + "Deployment.apps?)").contains("'sevrice' is not a kind the cluster serves (did you mean Service")
+            assertThat(typo.stderr())
+                    .contains("'deploymnet' is not a kind the cluster serves (did you mean " + "Deployment.apps?)")
+                    .contains("'sevrice' is not a kind the cluster serves (did you mean Service")
                     .doesNotContain("'configmap'");
 
             DiffCli.Run none = diff(cluster, ns, dir, "-l", "tier=cache");
             assertThat(none.exitCode()).isEqualTo(ExitCodes.ERROR);
-            assertThat(none.stderr()).contains("none passes --selector 'tier=cache'").contains("--allow-empty");
+            assertThat(none.stderr())
+                    .contains("none passes --selector 'tier=cache'")
+                    .contains("--allow-empty");
         } finally {
             kubectl.tryRun("delete", "namespace", other, "--wait=false");
         }
@@ -127,7 +164,9 @@ class DiffFiltersIT {
         DiffCli.Run run = diff(cluster, ns, dir, "--request-timeout", "1ms");
 
         assertThat(run.exitCode()).as(run.stdout()).isEqualTo(ExitCodes.ERROR);
-        assertThat(run.stderr()).contains("did not answer within --request-timeout 1ms").doesNotContain("\tat ")
+        assertThat(run.stderr())
+                .contains("did not answer within --request-timeout 1ms")
+                .doesNotContain("\tat ")
                 .doesNotContain("Exception in thread");
 
         DiffCli.Run generous = diff(cluster, ns, dir, "--request-timeout", "2m");
@@ -138,13 +177,25 @@ class DiffFiltersIT {
     }
 
     private static List<String> names(DiffCli.Run run) {
-        return run.drifts().stream().map(d -> d.path("type").asText() + " " + d.path("kind").asText() + " "
-                + d.path("name").asText()).toList();
+        return run.drifts().stream()
+                .map(d -> d.path("type").asText() + " " + d.path("kind").asText() + " "
+                        + d.path("name").asText())
+                .toList();
     }
 
     private static DiffCli.Run diff(LocalKubeCluster cluster, TestNamespace ns, Path dir, String... extra) {
-        List<String> args = new ArrayList<>(List.of("diff", "--dir", dir.toString(), "-n", ns.name(), "--app",
-                ns.name(), "-o", "json", "--kubeconfig", cluster.kubeconfig().toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "diff",
+                "--dir",
+                dir.toString(),
+                "-n",
+                ns.name(),
+                "--app",
+                ns.name(),
+                "-o",
+                "json",
+                "--kubeconfig",
+                cluster.kubeconfig().toString()));
         args.addAll(List.of(extra));
         return DiffCli.run(args);
     }

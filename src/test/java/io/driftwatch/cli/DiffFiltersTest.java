@@ -23,6 +23,7 @@ class DiffFiltersTest {
 
     @TempDir
     Path tmp;
+
     private Path desired;
     private Path live;
 
@@ -66,8 +67,12 @@ class DiffFiltersTest {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         String[] all = new String[args.length + 6];
-        System.arraycopy(new String[] {"diff", "--desired", desired.toString(), "--live", live.toString(), "--no-color"},
-                0, all, 0, 6);
+        System.arraycopy(
+                new String[] {"diff", "--desired", desired.toString(), "--live", live.toString(), "--no-color"},
+                0,
+                all,
+                0,
+                6);
         System.arraycopy(args, 0, all, 6, args.length);
         return cl.execute(all);
     }
@@ -90,18 +95,25 @@ class DiffFiltersTest {
         assertThat(json().path("drifts").findValuesAsText("name"))
                 .containsExactlyInAnyOrder("other", "stray-web", "web-config");
         assertThat(json().path("summary").path("desired").asInt()).isEqualTo(2);
-        assertThat(json().path("summary").path("filteredOut").path("desired").asInt()).isEqualTo(1);
-        assertThat(json().path("summary").path("filteredOut").path("extra").asInt()).isEqualTo(1);
+        assertThat(json().path("summary").path("filteredOut").path("desired").asInt())
+                .isEqualTo(1);
+        assertThat(json().path("summary").path("filteredOut").path("extra").asInt())
+                .isEqualTo(1);
         assertThat(json().path("summary").path("filteredOut").path("filter").asText())
                 .isEqualTo("--selector 'tier in (web)'");
     }
 
     @Test
     void theNamespaceFilterAndTheSelectorTogether() {
-        assertThat(run("--only-namespace", "shop", "--selector", "tier!=web")).as(err.toString())
+        assertThat(run("--only-namespace", "shop", "--selector", "tier!=web"))
+                .as(err.toString())
                 .isEqualTo(ExitCodes.DRIFT);
-        assertThat(out.toString()).contains("ConfigMap shop/db-config").contains("ConfigMap shop/stray-db")
-                .doesNotContain("web-config").doesNotContain("stray-web").doesNotContain("billing/other")
+        assertThat(out.toString())
+                .contains("ConfigMap shop/db-config")
+                .contains("ConfigMap shop/stray-db")
+                .doesNotContain("web-config")
+                .doesNotContain("stray-web")
+                .doesNotContain("billing/other")
                 .contains("Filtered out by --selector 'tier!=web' --only-namespace shop: 2 desired objects, "
                         + "1 extra object.");
     }
@@ -109,24 +121,30 @@ class DiffFiltersTest {
     @Test
     void nothingLeftIsTheEmptyDesiredErrorNamingTheFilterUnlessAllowed() {
         assertThat(run("--only-namespace", "nowhere")).isEqualTo(ExitCodes.ERROR);
-        assertThat(err.toString()).contains("--desired " + desired + " has 3 objects but none passes "
-                + "--only-namespace nowhere").contains("--allow-empty");
-        assertThat(run("--only-namespace", "nowhere", "--allow-empty")).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(err.toString())
+                .contains("--desired " + desired + " has 3 objects but none passes " + "--only-namespace nowhere")
+                .contains("--allow-empty");
+        assertThat(run("--only-namespace", "nowhere", "--allow-empty"))
+                .as(err.toString())
+                .isEqualTo(ExitCodes.OK);
     }
 
     @Test
     void kindsResolveAgainstTheInputOffline() {
         assertThat(run("--kind", "configmap")).as(err.toString()).isEqualTo(ExitCodes.DRIFT);
         assertThat(run("--kind", "Deployment,cm", "--kind", "secret")).isEqualTo(ExitCodes.ERROR);
-        assertThat(err.toString()).contains("--kind: 'Deployment' is not a kind the input files hold")
+        assertThat(err.toString())
+                .contains("--kind: 'Deployment' is not a kind the input files hold")
                 .contains("'secret' is not a kind");
     }
 
     @Test
     void badFiltersAreNamedAllAtOnce() {
         assertThat(run("-l", "tier=web,=x", "--only-namespace", "Shop_1,ok")).isEqualTo(ExitCodes.ERROR);
-        assertThat(err.toString()).contains("--selector 'tier=web,=x': '=x': not a requirement")
-                .contains("--only-namespace 'Shop_1' is not a namespace name").doesNotContain("'ok'");
+        assertThat(err.toString())
+                .contains("--selector 'tier=web,=x': '=x': not a requirement")
+                .contains("--only-namespace 'Shop_1' is not a namespace name")
+                .doesNotContain("'ok'");
     }
 
     @Test

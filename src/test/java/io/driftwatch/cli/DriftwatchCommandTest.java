@@ -11,7 +11,10 @@ class DriftwatchCommandTest {
     void versionPrintsTheProjectVersion() {
         CliRun run = CliRun.of("version");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.stdout()).startsWith("driftwatch ").doesNotContain("${project.version}").contains("Java 17");
+        assertThat(run.stdout())
+                .startsWith("driftwatch ")
+                .doesNotContain("${project.version}")
+                .contains("Java 17");
     }
 
     @Test
@@ -19,7 +22,8 @@ class DriftwatchCommandTest {
         CliRun json = CliRun.of("version", "-o", "json");
         assertThat(json.exitCode()).isZero();
         var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.stdout());
-        assertThat(node.fieldNames()).toIterable()
+        assertThat(node.fieldNames())
+                .toIterable()
                 .containsExactly("version", "gitCommit", "gitTreeState", "buildTime", "javaVersion");
         assertThat(node.get("version").asText()).doesNotContain("${").isNotEqualTo("unknown");
         // built by Maven from a Git checkout here; a build outside one says unknown (BuildInfoTest)
@@ -31,7 +35,8 @@ class DriftwatchCommandTest {
         CliRun yaml = CliRun.of("version", "--output=yaml");
         assertThat(yaml.exitCode()).isZero();
         var fromYaml = new com.fasterxml.jackson.databind.ObjectMapper(
-                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml.stdout());
+                        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(yaml.stdout());
         assertThat(fromYaml).isEqualTo(node);
     }
 

@@ -45,7 +45,8 @@ class LauncherIT {
     private Run driftwatch(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(tmp.resolve("out").toFile())
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectOutput(tmp.resolve("out").toFile())
                 .redirectError(tmp.resolve("err").toFile());
         pb.environment().remove("DRIFTWATCH_LOG_FORMAT");
         pb.environment().remove("DRIFTWATCH_LOG_LEVEL");
@@ -61,7 +62,8 @@ class LauncherIT {
 
     private static boolean isJson(String line) {
         try {
-            return JSON.readTree(line) instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.has("@timestamp");
+            return JSON.readTree(line) instanceof com.fasterxml.jackson.databind.node.ObjectNode o
+                    && o.has("@timestamp");
         } catch (IOException e) {
             return false;
         }
@@ -72,20 +74,39 @@ class LauncherIT {
         GitRepoFixture repo = GitRepoFixture.init(tmp.resolve("repo"));
         repo.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"1\"\n");
         repo.commit("a config map");
-        String[] diff = {"diff", "--repo", repo.fileUrl(), "--path", "app", "-n", ns.name(), "--app", ns.name(),
-            "--kubeconfig", cluster.kubeconfig().toString(), "--git-cache-dir", tmp.resolve("cache").toString()};
+        String[] diff = {
+            "diff",
+            "--repo",
+            repo.fileUrl(),
+            "--path",
+            "app",
+            "-n",
+            ns.name(),
+            "--app",
+            ns.name(),
+            "--kubeconfig",
+            cluster.kubeconfig().toString(),
+            "--git-cache-dir",
+            tmp.resolve("cache").toString()
+        };
 
         Run quiet = driftwatch(Map.of(), diff);
 
         assertThat(quiet.exitCode()).as(quiet.stderr()).isEqualTo(ExitCodes.DRIFT);
-        assertThat(quiet.stdout()).contains("ConfigMap " + ns.name() + "/settings").contains("missing");
-        assertThat(quiet.stderrLines()).as("stderr of a plain diff").noneMatch(LauncherIT::isJson)
-                .noneMatch(l -> l.startsWith("{")).noneMatch(l -> l.contains("rendered"));
+        assertThat(quiet.stdout())
+                .contains("ConfigMap " + ns.name() + "/settings")
+                .contains("missing");
+        assertThat(quiet.stderrLines())
+                .as("stderr of a plain diff")
+                .noneMatch(LauncherIT::isJson)
+                .noneMatch(l -> l.startsWith("{"))
+                .noneMatch(l -> l.contains("rendered"));
 
         // the same run at INFO logs the render (so the quiet run above had something to leave out) as text ...
         Run info = driftwatch(Map.of(), withArgs(diff, "--log-level", "info"));
         assertThat(info.exitCode()).isEqualTo(ExitCodes.DRIFT);
-        assertThat(info.stderrLines()).anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO .*rendered 1 objects.*"))
+        assertThat(info.stderrLines())
+                .anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO .*rendered 1 objects.*"))
                 .noneMatch(LauncherIT::isJson);
         // ... and as JSON when asked, by flag or by environment
         Run json = driftwatch(Map.of("DRIFTWATCH_LOG_FORMAT", "json"), withArgs(diff, "--log-level", "info"));
@@ -98,7 +119,8 @@ class LauncherIT {
             throws Exception {
         Path manifests = Files.createDirectories(tmp.resolve("manifests"));
         Files.writeString(manifests.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\n");
-        Path config = Files.writeString(tmp.resolve("agent.yaml"), """
+        Path config = Files.writeString(
+                tmp.resolve("agent.yaml"), """
                 cluster: launcher-it
                 http: {host: 127.0.0.1, port: %d}
                 leaderElection: {enabled: false}
@@ -107,14 +129,24 @@ class LauncherIT {
                   directories:
                   - {name: shop, path: %s, targetNamespace: %s}
                 """.formatted(ServerProcess.freePort(), manifests, ns.name()));
-        String[] agent = {"agent", "--config", config.toString(), "--kubeconfig", cluster.kubeconfig().toString()};
+        String[] agent = {
+            "agent",
+            "--config",
+            config.toString(),
+            "--kubeconfig",
+            cluster.kubeconfig().toString()
+        };
 
         assertThat(isJson(firstStderrLine(Map.of(), agent))).as("default").isTrue();
-        String overridden = firstStderrLine(Map.of("DRIFTWATCH_LOG_FORMAT", "text"), withArgs(agent, "--log-format",
-                "json"));
+        String overridden =
+                firstStderrLine(Map.of("DRIFTWATCH_LOG_FORMAT", "text"), withArgs(agent, "--log-format", "json"));
         JsonNode line = JSON.readTree(overridden);
-        assertThat(line.has("@timestamp") && line.has("logger_name") && line.has("level")).as(overridden).isTrue();
-        assertThat(isJson(firstStderrLine(Map.of("DRIFTWATCH_LOG_FORMAT", "text"), agent))).as("environment").isFalse();
+        assertThat(line.has("@timestamp") && line.has("logger_name") && line.has("level"))
+                .as(overridden)
+                .isTrue();
+        assertThat(isJson(firstStderrLine(Map.of("DRIFTWATCH_LOG_FORMAT", "text"), agent)))
+                .as("environment")
+                .isFalse();
     }
 
     /** Starts the command, returns its first stderr line, and stops it. */
@@ -127,7 +159,8 @@ class LauncherIT {
         Process p = pb.start();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
                 for (String l = in.readLine(); l != null; l = in.readLine()) {
                     lines.add(l);
                 }
@@ -154,7 +187,9 @@ class LauncherIT {
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         JsonNode version = JSON.readTree(run.stdout());
-        Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+        Process git = new ProcessBuilder("git", "rev-parse", "HEAD")
+                .redirectErrorStream(true)
+                .start();
         String head = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(git.waitFor()).as(head).isZero();
         // the build of this test run (mvn verify packages before the integration tests) was made from this checkout
@@ -171,10 +206,10 @@ class LauncherIT {
         assertThat(bash("bash -n " + script)).isEmpty();
         assertThat(driftwatch(Map.of(), "completion", "zsh").stdout()).isEqualTo(run.stdout());
 
-        assertThat(complete(script, "driftwatch", "")).contains("agent", "hub", "diff", "demo", "version",
-                "completion");
-        assertThat(complete(script, "driftwatch", "diff", "--max-d")).containsExactly("--max-document-bytes",
-                "--max-documents");
+        assertThat(complete(script, "driftwatch", ""))
+                .contains("agent", "hub", "diff", "demo", "version", "completion");
+        assertThat(complete(script, "driftwatch", "diff", "--max-d"))
+                .containsExactly("--max-document-bytes", "--max-documents");
         assertThat(complete(script, "driftwatch", "version", "-o", "")).containsExactly("text", "json", "yaml");
         assertThat(complete(script, "driftwatch", "hub", "")).contains("hash-token");
         assertThat(complete(script, "driftwatch", "agent", "--check")).containsExactly("--check-config");
@@ -193,7 +228,9 @@ class LauncherIT {
     }
 
     private static String bash(String script) throws Exception {
-        Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", "-c", script)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();

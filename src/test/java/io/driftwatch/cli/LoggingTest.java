@@ -15,7 +15,8 @@ class LoggingTest {
 
     @Test
     void serversLogJsonAtInfoAndOneShotCommandsTextWarningsOnly() {
-        assertThat(parsed(Map.of(), "agent", "-c", "a.yaml")).isEqualTo(new Logging.Choice(Logging.Format.json, "INFO"));
+        assertThat(parsed(Map.of(), "agent", "-c", "a.yaml"))
+                .isEqualTo(new Logging.Choice(Logging.Format.json, "INFO"));
         assertThat(parsed(Map.of(), "hub", "-c", "h.yaml")).isEqualTo(new Logging.Choice(Logging.Format.json, "INFO"));
         assertThat(parsed(Map.of(), "diff", "--dir", "d")).isEqualTo(new Logging.Choice(Logging.Format.text, "WARN"));
         assertThat(parsed(Map.of(), "version")).isEqualTo(new Logging.Choice(Logging.Format.text, "WARN"));
@@ -34,7 +35,8 @@ class LoggingTest {
         // before the command's name as well as after it
         assertThat(parsed(Map.of(), "--log-format", "json", "--log-level", "INFO", "diff", "--dir", "d"))
                 .isEqualTo(new Logging.Choice(Logging.Format.json, "INFO"));
-        assertThat(parsed(Map.of("DRIFTWATCH_LOG_FORMAT", " "), "diff", "--dir", "d").format())
+        assertThat(parsed(Map.of("DRIFTWATCH_LOG_FORMAT", " "), "diff", "--dir", "d")
+                        .format())
                 .isEqualTo(Logging.Format.text);
     }
 

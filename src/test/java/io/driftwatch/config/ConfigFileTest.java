@@ -23,16 +23,20 @@ class ConfigFileTest {
 
     private void refused(Path file, String... parts) {
         for (Consumer<Path> loader : java.util.List.of(agent, hub)) {
-            assertThatThrownBy(() -> loader.accept(file)).isInstanceOf(ConfigException.class)
-                    .hasMessageContaining(file.toString()).hasMessageContainingAll(parts)
-                    .hasMessageNotContaining("java.").hasMessageNotContaining("`");
+            assertThatThrownBy(() -> loader.accept(file))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(file.toString())
+                    .hasMessageContainingAll(parts)
+                    .hasMessageNotContaining("java.")
+                    .hasMessageNotContaining("`");
         }
     }
 
     @Test
     void aFifoADirectoryAndAHugeFileAreRefusedBeforeReading() throws Exception {
         Path fifo = tmp.resolve("fifo.yaml");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
         Path huge = tmp.resolve("huge.yaml");
         Files.writeString(huge, "cluster: " + "x".repeat(2 << 20) + "\n");
 
@@ -44,15 +48,19 @@ class ConfigFileTest {
 
     @Test
     void deepNestingDuplicateKeysAliasesAndBinaryJunkAreParseErrorsNamingTheLine() throws IOException {
-        refused(Files.writeString(tmp.resolve("deep.yaml"), "cluster: " + "[".repeat(100_000) + "]".repeat(100_000)),
-                "cannot parse YAML", "nested deeper than");
-        refused(Files.writeString(tmp.resolve("dup.yaml"), "cluster: a\nlisten: {}\ncluster: b\n"),
-                "line 3", "duplicate key 'cluster'");
+        refused(
+                Files.writeString(tmp.resolve("deep.yaml"), "cluster: " + "[".repeat(100_000) + "]".repeat(100_000)),
+                "cannot parse YAML",
+                "nested deeper than");
+        refused(
+                Files.writeString(tmp.resolve("dup.yaml"), "cluster: a\nlisten: {}\ncluster: b\n"),
+                "line 3",
+                "duplicate key 'cluster'");
         refused(Files.writeString(tmp.resolve("alias.yaml"), "a: &x [1, 2]\nb: *x\n"), "line 2", "YAML alias *x");
         byte[] junk = new byte[4096];
         new java.util.Random(17).nextBytes(junk);
         junk[0] = (byte) 0xc3;
-        junk[1] = (byte) 0x28;   // an invalid UTF-8 sequence at the start, whatever the rest
+        junk[1] = (byte) 0x28; // an invalid UTF-8 sequence at the start, whatever the rest
         refused(Files.write(tmp.resolve("junk.yaml"), junk), "cannot parse YAML", "not valid UTF-8");
     }
 }

@@ -43,8 +43,8 @@ class ConfigLoaderTest {
         assertThat(c.cluster()).isEqualTo("prod-eu-1");
         assertThat(c.http().port()).isEqualTo(8080);
         assertThat(c.resyncInterval()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(c.scope().kinds().exclude()).contains("Event", "Endpoints", "discovery.k8s.io/EndpointSlice",
-                "coordination.k8s.io/Lease");
+        assertThat(c.scope().kinds().exclude())
+                .contains("Event", "Endpoints", "discovery.k8s.io/EndpointSlice", "coordination.k8s.io/Lease");
         assertThat(c.leaderElection().enabled()).isTrue();
         assertThat(c.leaderElection().leaseDuration()).isEqualTo(Duration.ofSeconds(15));
         assertThat(c.metrics().maxDriftSeries()).isEqualTo(1000);
@@ -54,9 +54,19 @@ class ConfigLoaderTest {
 
     @Test
     void environmentOverridesSingleSettings() throws IOException {
-        AgentConfig c = load(write(MINIMAL), Map.of("DRIFTWATCH_CLUSTER", "edge-7",
-                "DRIFTWATCH_HTTP_PORT", "9090", "DRIFTWATCH_RESYNC_INTERVAL_SECONDS", "120",
-                "DRIFTWATCH_CLUSTER_LABELS", "env=prod,region=eu", "DRIFTWATCH_LEADER_ELECTION_ENABLED", "false"));
+        AgentConfig c = load(
+                write(MINIMAL),
+                Map.of(
+                        "DRIFTWATCH_CLUSTER",
+                        "edge-7",
+                        "DRIFTWATCH_HTTP_PORT",
+                        "9090",
+                        "DRIFTWATCH_RESYNC_INTERVAL_SECONDS",
+                        "120",
+                        "DRIFTWATCH_CLUSTER_LABELS",
+                        "env=prod,region=eu",
+                        "DRIFTWATCH_LEADER_ELECTION_ENABLED",
+                        "false"));
 
         assertThat(c.cluster()).isEqualTo("edge-7");
         assertThat(c.http().port()).isEqualTo(9090);
@@ -86,7 +96,8 @@ class ConfigLoaderTest {
     void badDurationIsNamedWithItsPath() throws IOException {
         assertThatThrownBy(() -> load(write(MINIMAL + "resyncInterval: ten minutes\n"), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("resyncInterval").hasMessageContaining("not a duration");
+                .hasMessageContaining("resyncInterval")
+                .hasMessageContaining("not a duration");
     }
 
     @Test
@@ -166,8 +177,8 @@ class ConfigLoaderTest {
 
     @Test
     void leaderElectionWithoutNamespaceAnywhereIsAnError() throws IOException {
-        assertThatThrownBy(() -> load(write("cluster: a\nsources: {directories: [{name: s, path: /m}]}\n"),
-                Map.of())).hasMessageContaining("leaderElection.leaseNamespace: required");
+        assertThatThrownBy(() -> load(write("cluster: a\nsources: {directories: [{name: s, path: /m}]}\n"), Map.of()))
+                .hasMessageContaining("leaderElection.leaseNamespace: required");
     }
 
     @Test
@@ -178,8 +189,7 @@ class ConfigLoaderTest {
 
     @Test
     void missingFileIsNamed() {
-        assertThatThrownBy(() -> load(tmp.resolve("nope.yaml"), Map.of()))
-                .hasMessageContaining("nope.yaml");
+        assertThatThrownBy(() -> load(tmp.resolve("nope.yaml"), Map.of())).hasMessageContaining("nope.yaml");
     }
 
     @Test
@@ -206,8 +216,8 @@ class ConfigLoaderTest {
     void hubIsOffUntilAUrlIsSetAndThenHasBoundedDefaults() throws IOException {
         assertThat(load(write(MINIMAL), Map.of()).hub().enabled()).isFalse();
         Path token = write("t0ken\n");
-        AgentConfig c = load(write(MINIMAL + "hub: {url: 'https://hub.example:8443', tokenFile: " + token
-                + "}\n"), Map.of());
+        AgentConfig c =
+                load(write(MINIMAL + "hub: {url: 'https://hub.example:8443', tokenFile: " + token + "}\n"), Map.of());
         assertThat(c.hub().enabled()).isTrue();
         assertThat(c.hub().outboxPath()).as("in memory unless a path is set").isNull();
         assertThat(c.hub().outboxMaxEvents()).isEqualTo(10_000);
@@ -289,7 +299,8 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(() -> load(write(yaml), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("colour: unknown setting (known: cluster, clusterLabels, diff, events, http, hub,")
+                .hasMessageContaining(
+                        "colour: unknown setting (known: cluster, clusterLabels, diff, events, http, hub,")
                 .hasMessageContaining("http.port: \"eighty\" is not a whole number")
                 .hasMessageContaining("clusterLabels: expected a mapping, got \"env=prod\"")
                 .hasMessageContaining("resyncInterval: \"5x\" is not a duration (e.g. 30s, 10m, 1h30m)")
@@ -299,8 +310,10 @@ class ConfigLoaderTest {
                 .hasMessageContaining("sources.git.apps: expected a list, got a mapping")
                 .hasMessageContaining("metrics.maxDriftSeries: must be 0 or more")
                 .hasMessageContaining("hub.tokenFile: " + tokenDir + " is a directory, not a file")
-                .hasMessageNotContaining("java.").hasMessageNotContaining("`")
-                .hasMessageNotContaining("Cannot construct").hasMessageNotContaining("LinkedHashMap")
+                .hasMessageNotContaining("java.")
+                .hasMessageNotContaining("`")
+                .hasMessageNotContaining("Cannot construct")
+                .hasMessageNotContaining("LinkedHashMap")
                 .satisfies(e -> assertThat(e.getMessage().lines().filter(l -> l.startsWith("  - ")))
                         .as("one line per problem, and a removed bad setting is not reported again as missing")
                         .hasSize(10));
@@ -329,8 +342,12 @@ class ConfigLoaderTest {
         assertThat(defaults.sources().limits().maxTotalBytes()).isEqualTo(256L << 20);
         assertThat(defaults.sources().limits().maxDocuments()).isEqualTo(50_000);
 
-        AgentConfig set = load(write(MINIMAL.replace("sources:\n",
-                "sources:\n  limits: {maxDocumentBytes: 1048576, maxTotalBytes: 8388608, maxDocuments: 500}\n")), Map.of());
+        AgentConfig set = load(
+                write(
+                        MINIMAL.replace(
+                                "sources:\n",
+                                "sources:\n  limits: {maxDocumentBytes: 1048576, maxTotalBytes: 8388608, maxDocuments: 500}\n")),
+                Map.of());
         assertThat(set.sources().limits().toLimits()).satisfies(l -> {
             assertThat(l.maxDocumentBytes()).isEqualTo(1L << 20);
             assertThat(l.maxTotalBytes()).isEqualTo(8L << 20);
@@ -338,15 +355,19 @@ class ConfigLoaderTest {
             assertThat(l.names().document()).isEqualTo("sources.limits.maxDocumentBytes");
         });
 
-        assertThatThrownBy(() -> load(write(MINIMAL.replace("sources:\n",
-                "sources:\n  limits: {maxDocumentBytes: 4096, maxTotalBytes: 2048, maxDocuments: 0, maxScalar: 1}\n")),
-                Map.of()))
+        assertThatThrownBy(() -> load(
+                        write(
+                                MINIMAL.replace(
+                                        "sources:\n",
+                                        "sources:\n  limits: {maxDocumentBytes: 4096, maxTotalBytes: 2048, maxDocuments: 0, maxScalar: 1}\n")),
+                        Map.of()))
                 .hasMessageContaining("sources.limits.maxScalar: unknown setting (known: maxDocumentBytes, "
                         + "maxDocuments, maxTotalBytes)")
                 .hasMessageContaining("sources.limits.maxTotalBytes: 2048 is below maxDocumentBytes (4096)")
                 .hasMessageContaining("sources.limits.maxDocuments: must be at least 1");
-        assertThatThrownBy(() -> load(write(MINIMAL.replace("sources:\n",
-                "sources:\n  limits: {maxDocumentBytes: big}\n")), Map.of()))
+        assertThatThrownBy(() -> load(
+                        write(MINIMAL.replace("sources:\n", "sources:\n  limits: {maxDocumentBytes: big}\n")),
+                        Map.of()))
                 .hasMessageContaining("sources.limits.maxDocumentBytes: \"big\" is not a whole number");
     }
 }

@@ -33,8 +33,13 @@ class HubConfigLoaderTest {
     @Test
     void thePerDriftSeriesCapIsSetByFileOrEnvironmentAndMustNotBeNegative() throws Exception {
         String clusters = "clusters: [{name: a, tokenSha256: " + HASH + "}]\n";
-        assertThat(bind(clusters + "metrics: {maxDriftSeries: 0}", Map.of()).metrics().maxDriftSeries()).isZero();
-        assertThat(bind(clusters, Map.of("DRIFTWATCH_HUB_MAX_DRIFT_SERIES", "50")).metrics().maxDriftSeries())
+        assertThat(bind(clusters + "metrics: {maxDriftSeries: 0}", Map.of())
+                        .metrics()
+                        .maxDriftSeries())
+                .isZero();
+        assertThat(bind(clusters, Map.of("DRIFTWATCH_HUB_MAX_DRIFT_SERIES", "50"))
+                        .metrics()
+                        .maxDriftSeries())
                 .isEqualTo(50);
         assertThatThrownBy(() -> bind(clusters + "metrics: {maxDriftSeries: -1}", Map.of()))
                 .hasMessageContaining("metrics.maxDriftSeries: must be 0 or more");
@@ -66,12 +71,15 @@ class HubConfigLoaderTest {
 
     @Test
     void postgresNeedsAJdbcUrlAndEnvironmentOverridesApply() throws Exception {
-        assertThatThrownBy(() -> bind("clusters: [{name: a, tokenSha256: " + HASH + "}]\nstorage: {type: postgresql}",
-                Map.of())).hasMessageContaining("storage.postgresUrl");
-        HubConfig c = bind("clusters: [{name: a, tokenSha256: " + HASH + "}]", Map.of(
-                "DRIFTWATCH_HUB_STORAGE_TYPE", "postgresql",
-                "DRIFTWATCH_HUB_POSTGRES_URL", "jdbc:postgresql://db:5432/dw",
-                "DRIFTWATCH_HUB_RETENTION_DAYS", "7"));
+        assertThatThrownBy(() ->
+                        bind("clusters: [{name: a, tokenSha256: " + HASH + "}]\nstorage: {type: postgresql}", Map.of()))
+                .hasMessageContaining("storage.postgresUrl");
+        HubConfig c = bind(
+                "clusters: [{name: a, tokenSha256: " + HASH + "}]",
+                Map.of(
+                        "DRIFTWATCH_HUB_STORAGE_TYPE", "postgresql",
+                        "DRIFTWATCH_HUB_POSTGRES_URL", "jdbc:postgresql://db:5432/dw",
+                        "DRIFTWATCH_HUB_RETENTION_DAYS", "7"));
         assertThat(c.storage().postgres()).isTrue();
         assertThat(c.retention().history()).isEqualTo(Duration.ofDays(7));
     }
@@ -103,14 +111,16 @@ class HubConfigLoaderTest {
         assertThatThrownBy(() -> bind(yaml, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("listen.port: \"x\" is not a whole number")
-                .hasMessageContaining("listen.tls: unknown setting (known: headerTimeout, host, idleTimeout, maxHeaderBytes, port, "
-                        + "requestTimeout, tlsCertFile, tlsKeyFile)")
+                .hasMessageContaining(
+                        "listen.tls: unknown setting (known: headerTimeout, host, idleTimeout, maxHeaderBytes, port, "
+                                + "requestTimeout, tlsCertFile, tlsKeyFile)")
                 .hasMessageContaining("storage.poolSize: expected a whole number, got a list")
                 .hasMessageContaining("clusters[0].extra: unknown setting")
                 .hasMessageContaining("clusters[1].name: required, letters, digits")
                 .hasMessageContaining("clusters[1].tokenSha256: must be 64 lower-case hex digits")
                 .hasMessageContaining("limits.maxBodyBytes: \"10KB\" is not a whole number")
                 .hasMessageContaining("retention.history: \"forever\" is not a duration")
-                .hasMessageNotContaining("java.").hasMessageNotContaining("`");
+                .hasMessageNotContaining("java.")
+                .hasMessageNotContaining("`");
     }
 }

@@ -35,7 +35,8 @@ class HubTokenHashesTest {
                 readTokens: [{name: grafana, tokenSha256: '<sha256 of the token>'}]
                 """))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("clusters[0].tokenSha256: 'REPLACE-WITH-driftwatch-hub-hash-token' is a placeholder")
+                .hasMessageContaining(
+                        "clusters[0].tokenSha256: 'REPLACE-WITH-driftwatch-hub-hash-token' is a placeholder")
                 .hasMessageContaining("readTokens[0].tokenSha256: '<sha256 of the token>' is a placeholder")
                 .hasMessageContaining("driftwatch hub hash-token --token-file FILE");
     }
@@ -51,7 +52,7 @@ class HubTokenHashesTest {
                 .hasMessageContaining("readTokens[0].tokenSha256: is the SHA-256 of the well-known word 'test'");
         // the empty token, too
         assertThatThrownBy(() -> bind("clusters: [{name: a, tokenSha256: "
-                + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855}]"))
+                        + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855}]"))
                 .hasMessageContaining("the well-known word ''");
     }
 
@@ -79,17 +80,18 @@ class HubTokenHashesTest {
                 - {name: c, tokenSha256File: '%s'}
                 - {name: d, tokenSha256File: '%s'}
                 """.formatted(tmp.resolve("missing"), placeholder, HASH, tmp, placeholder)))
-                .hasMessageContaining("clusters[0].tokenSha256File: " + tmp.resolve("missing") + " is not a readable file")
+                .hasMessageContaining(
+                        "clusters[0].tokenSha256File: " + tmp.resolve("missing") + " is not a readable file")
                 .hasMessageContaining("clusters[1]: set tokenSha256 or tokenSha256File, not both")
                 .hasMessageContaining("clusters[2].tokenSha256File: " + tmp + " is not a readable file");
         Path ok = Files.writeString(tmp.resolve("ok"), HASH);
         assertThatThrownBy(() -> bind("clusters: [{name: a, tokenSha256File: '%s'}, {name: b, tokenSha256File: '%s'}]"
-                .formatted(ok, placeholder)))
+                        .formatted(ok, placeholder)))
                 .hasMessageContaining("clusters[1].tokenSha256: 'CHANGE_ME' is a placeholder");
     }
 
     private static String sha256(String word) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(word.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(word.getBytes(StandardCharsets.UTF_8)));
     }
 }

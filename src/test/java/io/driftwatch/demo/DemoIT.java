@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class DemoIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void realBackendPrintsTheKubectlEditDriftAttributedToItsFieldManager() throws Exception {
@@ -37,7 +38,8 @@ class DemoIT {
         try {
             String out = printed.toString(StandardCharsets.UTF_8);
             assertThat(demo.backend()).isEqualTo(DemoCluster.Backend.REAL);
-            assertThat(out).contains("a real kube-apiserver v1.")
+            assertThat(out)
+                    .contains("a real kube-apiserver v1.")
                     .contains("applied the example with server-side apply as field manager argocd-controller")
                     .contains("No drift: 4 desired objects match the cluster.")
                     .contains("Deployment shop/storefront (apps/v1): modified, out-of-band [app shop]")
@@ -49,7 +51,8 @@ class DemoIT {
                     .contains("who:   field manager kubectl-edit")
                     .contains("/kubectl --kubeconfig ")
                     .contains("since: ")
-                    .contains(demo.agentUrl() + "/metrics").contains(demo.hubUrl() + "/api/v1/drifts")
+                    .contains(demo.agentUrl() + "/metrics")
+                    .contains(demo.hubUrl() + "/api/v1/drifts")
                     .doesNotContain(Files.readString(demo.readTokenFile()));
             assertThat(demo.drift().manager()).isEqualTo("kubectl-edit");
 
@@ -67,7 +70,8 @@ class DemoIT {
         try {
             String out = printed.toString(StandardCharsets.UTF_8);
             assertThat(demo.backend()).isEqualTo(DemoCluster.Backend.MOCK);
-            assertThat(out).contains("fabric8's in-memory API server")
+            assertThat(out)
+                    .contains("fabric8's in-memory API server")
                     .contains("limit of this backend: it keeps no managedFields")
                     .contains("created the example (no server-side apply here)")
                     .contains("No drift: 4 desired objects match the cluster.")
@@ -91,30 +95,60 @@ class DemoIT {
     /** The agent's /metrics and /api/v1/status and the hub's API all show the demo's drift. */
     private void assertExportedEverywhere(Demo demo, Map<String, String> driftLabels) throws Exception {
         AgentEndpoint agent = new AgentEndpoint(Integer.parseInt(demo.agentUrl().replaceAll(".*:", "")));
-        assertThat(agent.metric("driftwatch_drifted_resources", Map.of("cluster", "demo", "app", "shop",
-                "namespace", "shop", "kind", "Deployment", "type", "modified"))).hasValue(1.0);
+        assertThat(agent.metric(
+                        "driftwatch_drifted_resources",
+                        Map.of(
+                                "cluster",
+                                "demo",
+                                "app",
+                                "shop",
+                                "namespace",
+                                "shop",
+                                "kind",
+                                "Deployment",
+                                "type",
+                                "modified")))
+                .hasValue(1.0);
         Map<String, String> started = new java.util.HashMap<>(Map.of("name", "storefront", "kind", "Deployment"));
         started.putAll(driftLabels);
-        assertThat(agent.metric("driftwatch_drift_started_timestamp_seconds", started)).isPresent();
+        assertThat(agent.metric("driftwatch_drift_started_timestamp_seconds", started))
+                .isPresent();
         assertThat(agent.status().path("cluster").asText()).isEqualTo("demo");
-        assertThat(agent.status().path("apps").path("shop").path("healthy").asBoolean()).isTrue();
+        assertThat(agent.status().path("apps").path("shop").path("healthy").asBoolean())
+                .isTrue();
 
         JsonNode drifts = hubGet(demo, "/api/v1/drifts").path("drifts");
         List<String> listed = StreamSupport.stream(drifts.spliterator(), false)
                 .map(d -> d.path("cluster").asText() + " " + d.path("kind").asText() + " "
-                        + d.path("namespace").asText() + "/" + d.path("name").asText() + " " + d.path("id").asText())
+                        + d.path("namespace").asText() + "/" + d.path("name").asText() + " "
+                        + d.path("id").asText())
                 .toList();
-        assertThat(listed).containsExactly("demo Deployment shop/storefront " + demo.drift().id());
-        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(demo.hubUrl() + "/api/v1/drifts"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(anonymous.statusCode()).as("the hub API needs the read token").isEqualTo(401);
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(demo.hubUrl() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body()).contains("driftwatch_hub_agent_up{cluster=\"demo\"");
+        assertThat(listed)
+                .containsExactly(
+                        "demo Deployment shop/storefront " + demo.drift().id());
+        HttpResponse<String> anonymous = http.send(
+                HttpRequest.newBuilder(URI.create(demo.hubUrl() + "/api/v1/drifts"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode())
+                .as("the hub API needs the read token")
+                .isEqualTo(401);
+        assertThat(http.send(
+                                HttpRequest.newBuilder(URI.create(demo.hubUrl() + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .contains("driftwatch_hub_agent_up{cluster=\"demo\"");
     }
 
     private JsonNode hubGet(Demo demo, String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(demo.hubUrl() + path))
-                .header("authorization", "Bearer " + Files.readString(demo.readTokenFile()).strip()).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(demo.hubUrl() + path))
+                        .header(
+                                "authorization",
+                                "Bearer "
+                                        + Files.readString(demo.readTokenFile()).strip())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
@@ -124,8 +158,11 @@ class DemoIT {
     private void assertStopped(Demo demo) {
         assertThat(demo.workDir()).doesNotExist();
         for (String url : List.of(demo.agentUrl(), demo.hubUrl())) {
-            assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create(url + "/healthz")).build(),
-                    HttpResponse.BodyHandlers.ofString())).as(url).isInstanceOf(java.io.IOException.class);
+            assertThatThrownBy(() -> http.send(
+                            HttpRequest.newBuilder(URI.create(url + "/healthz")).build(),
+                            HttpResponse.BodyHandlers.ofString()))
+                    .as(url)
+                    .isInstanceOf(java.io.IOException.class);
         }
     }
 }

@@ -27,8 +27,12 @@ class ExampleRepoTest {
         assertThat(repo.url()).isEqualTo("file://" + tmp.resolve("repo").toAbsolutePath());
         try (Git git = Git.open(repo.dir().toFile())) {
             assertThat(git.getRepository().getBranch()).isEqualTo(ExampleRepo.BRANCH);
-            RevCommit head = git.log().add(git.getRepository().resolve(Constants.HEAD)).setMaxCount(1).call()
-                    .iterator().next();
+            RevCommit head = git.log()
+                    .add(git.getRepository().resolve(Constants.HEAD))
+                    .setMaxCount(1)
+                    .call()
+                    .iterator()
+                    .next();
             assertThat(head.getName()).isEqualTo(repo.commit());
             List<String> paths = new ArrayList<>();
             try (TreeWalk walk = new TreeWalk(git.getRepository())) {
@@ -38,10 +42,14 @@ class ExampleRepoTest {
                     paths.add(walk.getPathString());
                 }
             }
-            assertThat(paths).containsExactlyElementsOf(
-                    ExampleRepo.FILES.stream().map(f -> ExampleRepo.APP_PATH + "/" + f).toList());
+            assertThat(paths)
+                    .containsExactlyElementsOf(ExampleRepo.FILES.stream()
+                            .map(f -> ExampleRepo.APP_PATH + "/" + f)
+                            .toList());
         }
-        assertThat(git(repo).isClean()).as("working tree clean after the commit").isTrue();
+        assertThat(git(repo).isClean())
+                .as("working tree clean after the commit")
+                .isTrue();
     }
 
     private static org.eclipse.jgit.api.Status git(ExampleRepo repo) throws Exception {
@@ -65,7 +73,15 @@ class ExampleRepoTest {
         assertThat(deployment).isNotNull();
         assertThat(deployment.path("metadata").path("name").asText()).isEqualTo(Demo.DEPLOYMENT);
         assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(2);
-        assertThat(deployment.path("spec").path("template").path("spec").path("containers").get(0).path("env")
-                .findValuesAsText("name")).containsExactly("APP_ENV").doesNotContain("LOG_LEVEL");
+        assertThat(deployment
+                        .path("spec")
+                        .path("template")
+                        .path("spec")
+                        .path("containers")
+                        .get(0)
+                        .path("env")
+                        .findValuesAsText("name"))
+                .containsExactly("APP_ENV")
+                .doesNotContain("LOG_LEVEL");
     }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /** Hints a source attaches to desired objects: per-object ignore rules and masked Secret values. */
 class DesiredHintsTest {
 
-    private final DiffEngine engine = DiffEngine.withDefaults(DiffOptions.defaults().withIncludeYamlDiff(true));
+    private final DiffEngine engine =
+            DiffEngine.withDefaults(DiffOptions.defaults().withIncludeYamlDiff(true));
 
     /** The desired Secret as Argo CD serves it: every value replaced by a run of '+'. */
     private static ObjectNode maskedSecret() {
@@ -26,20 +27,22 @@ class DesiredHintsTest {
 
     @Test
     void aMaskedSecretIsComparedByItsKeySetOnly() {
-        assertThat(engine.diff(desired(maskedSecret()), load("secret-live.yaml"), true)).isEmpty();
+        assertThat(engine.diff(desired(maskedSecret()), load("secret-live.yaml"), true))
+                .isEmpty();
     }
 
     @Test
     void aKeyAddedToAMaskedSecretIsDriftAndTheHintAnnotationNeverShows() {
         ObjectNode live = load("secret-live.yaml");
         set(live, "/data/extra", "\"ZXh0cmE=\"");
-        Fixtures.addManager(live, "kubectl-edit", "Update", null, "2026-11-21T10:50:00Z",
-                "{\"f:data\": {\"f:extra\": {}}}");
+        Fixtures.addManager(
+                live, "kubectl-edit", "Update", null, "2026-11-21T10:50:00Z", "{\"f:data\": {\"f:extra\": {}}}");
 
         Optional<Drift> drift = engine.diff(desired(maskedSecret()), live, true);
 
         assertThat(drift).isPresent();
-        assertThat(drift.get().changes()).singleElement()
+        assertThat(drift.get().changes())
+                .singleElement()
                 .satisfies(c -> assertThat(c.field()).isEqualTo("data.extra"));
         assertThat(drift.get().yamlDiff()).doesNotContain("driftwatch.io/");
     }
@@ -58,7 +61,8 @@ class DesiredHintsTest {
         DesiredHints.attach(secret, List.of(password), false);
 
         assertThat(engine.diff(desired(secret), live, true)).isEmpty();
-        assertThat(engine.diff(desired(load("secret-desired.yaml")), live, true)).isPresent();
+        assertThat(engine.diff(desired(load("secret-desired.yaml")), live, true))
+                .isPresent();
     }
 
     @Test

@@ -21,8 +21,18 @@ import org.junit.jupiter.api.Test;
 class DiffCorpusIT {
 
     static DiffCli.Run diff(LocalKubeCluster cluster, TestNamespace ns, Path dir, String... extra) {
-        List<String> args = new ArrayList<>(List.of("diff", "--dir", dir.toString(), "-n", ns.name(),
-                "--kubeconfig", cluster.kubeconfig().toString(), "--app", ns.name(), "-o", "json"));
+        List<String> args = new ArrayList<>(List.of(
+                "diff",
+                "--dir",
+                dir.toString(),
+                "-n",
+                ns.name(),
+                "--kubeconfig",
+                cluster.kubeconfig().toString(),
+                "--app",
+                ns.name(),
+                "-o",
+                "json"));
         args.addAll(List.of(extra));
         return DiffCli.run(args);
     }

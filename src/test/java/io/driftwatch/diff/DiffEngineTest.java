@@ -44,7 +44,9 @@ class DiffEngineTest {
 
     @Test
     void reportsNoDriftWithTheClusterOpenApiSchemaEither() {
-        DiffEngine withSchema = new DiffEngine(DiffOptions.defaults(), BuiltinResourceScope.INSTANCE,
+        DiffEngine withSchema = new DiffEngine(
+                DiffOptions.defaults(),
+                BuiltinResourceScope.INSTANCE,
                 OpenApiListSchema.fromOpenApiV3(load("openapi-apps-v1.json")));
         assertThat(withSchema.diff(desired(deployment), live, true)).isEmpty();
     }
@@ -69,24 +71,28 @@ class DiffEngineTest {
         ObjectNode liveService = load("service-live.yaml");
         remove(liveService, "/spec/ports/2");
         remove(liveService, "/metadata/managedFields/1");
-        assertThat(engine.diff(desired(load("service-desired.yaml")), liveService, true)).isEmpty();
+        assertThat(engine.diff(desired(load("service-desired.yaml")), liveService, true))
+                .isEmpty();
     }
 
     @Test
     void reportsNoDriftForStatefulSetClaimTemplatesAndStorageQuantities() {
-        assertThat(engine.diff(desired(load("statefulset-desired.yaml")), load("statefulset-live.yaml"), true)).isEmpty();
+        assertThat(engine.diff(desired(load("statefulset-desired.yaml")), load("statefulset-live.yaml"), true))
+                .isEmpty();
     }
 
     @Test
     void ignoresCaBundleInjectedIntoAWebhookByAController() {
-        assertThat(engine.diff(desired(load("webhook-desired.yaml")), load("webhook-live.yaml"), true)).isEmpty();
+        assertThat(engine.diff(desired(load("webhook-desired.yaml")), load("webhook-live.yaml"), true))
+                .isEmpty();
     }
 
     @Test
     void foldsSecretStringDataIntoDataBeforeComparing() {
         ObjectNode liveSecret = load("secret-live.yaml");
         set(liveSecret, "/data/password", "\"aHVudGVyMi1wbGFpbg==\"");
-        assertThat(engine.diff(desired(load("secret-desired.yaml")), liveSecret, true)).isEmpty();
+        assertThat(engine.diff(desired(load("secret-desired.yaml")), liveSecret, true))
+                .isEmpty();
     }
 
     @Test
@@ -99,7 +105,12 @@ class DiffEngineTest {
     void doesNotReportFieldsAddedByKnownControllers() {
         set(live, "/metadata/labels/injected-by", "\"kyverno\"");
         set(live, WEB + "/env/-", "{\"name\":\"OTEL_ENDPOINT\",\"value\":\"collector:4317\"}");
-        addManager(live, "Kyverno", "Update", null, "2026-11-21T10:00:00Z",
+        addManager(
+                live,
+                "Kyverno",
+                "Update",
+                null,
+                "2026-11-21T10:00:00Z",
                 "{\"f:metadata\":{\"f:labels\":{\"f:injected-by\":{}}},\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":"
                         + "{\"k:{\\\"name\\\":\\\"web\\\"}\":{\"f:env\":{\"k:{\\\"name\\\":\\\"OTEL_ENDPOINT\\\"}\":{\".\":{},\"f:name\":{},\"f:value\":{}}}}}}}}}");
         assertThat(engine.diff(desired(deployment), live, true)).isEmpty();
@@ -119,7 +130,8 @@ class DiffEngineTest {
     void reportsDriftWhenReplicasScaledByKubectl() {
         set(live, "/spec/replicas", "5");
         remove(live, CSA + "/f:spec/f:replicas");
-        addManager(live, "kubectl-scale", "Update", "scale", "2026-11-21T10:42:00Z", "{\"f:spec\":{\"f:replicas\":{}}}");
+        addManager(
+                live, "kubectl-scale", "Update", "scale", "2026-11-21T10:42:00Z", "{\"f:spec\":{\"f:replicas\":{}}}");
 
         Drift d = drift(engine, deployment, live);
 
@@ -144,7 +156,12 @@ class DiffEngineTest {
     void reportsImageSetByKubectlWithReadableFieldAndLiveIndexPointer() {
         set(live, "/spec/template/spec/containers/1/image", "\"busybox:1.37\"");
         remove(live, CSA + "/f:spec/f:template/f:spec/f:containers/k:{\"name\":\"sidecar\"}/f:image");
-        addManager(live, "kubectl-set", "Update", null, "2026-11-21T11:00:00Z",
+        addManager(
+                live,
+                "kubectl-set",
+                "Update",
+                null,
+                "2026-11-21T11:00:00Z",
                 "{\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\":\\\"sidecar\\\"}\":{\"f:image\":{}}}}}}}");
 
         Change c = onlyChange(drift(engine, deployment, live));
@@ -160,7 +177,12 @@ class DiffEngineTest {
     @Test
     void reportsEnvVarAddedByKubectlEditAsAdded() {
         set(live, WEB + "/env/-", "{\"name\":\"DEBUG\",\"value\":\"1\"}");
-        addManager(live, "kubectl-edit", "Update", null, "2026-11-21T10:50:00Z",
+        addManager(
+                live,
+                "kubectl-edit",
+                "Update",
+                null,
+                "2026-11-21T10:50:00Z",
                 "{\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\":\\\"web\\\"}\":{\"f:env\":"
                         + "{\"k:{\\\"name\\\":\\\"DEBUG\\\"}\":{\".\":{},\"f:name\":{},\"f:value\":{}}}}}}}}}");
 
@@ -179,8 +201,16 @@ class DiffEngineTest {
 
     @Test
     void reportsRolloutRestartAnnotationAsAddedOutOfBand() {
-        set(live, "/spec/template/metadata/annotations", "{\"kubectl.kubernetes.io/restartedAt\":\"2026-11-21T10:00:00Z\"}");
-        addManager(live, "kubectl-rollout", "Update", null, "2026-11-21T10:00:00Z",
+        set(
+                live,
+                "/spec/template/metadata/annotations",
+                "{\"kubectl.kubernetes.io/restartedAt\":\"2026-11-21T10:00:00Z\"}");
+        addManager(
+                live,
+                "kubectl-rollout",
+                "Update",
+                null,
+                "2026-11-21T10:00:00Z",
                 "{\"f:spec\":{\"f:template\":{\"f:metadata\":{\"f:annotations\":{\".\":{},\"f:kubectl.kubernetes.io/restartedAt\":{}}}}}}");
 
         Change c = onlyChange(drift(engine, deployment, live));
@@ -194,7 +224,12 @@ class DiffEngineTest {
     @Test
     void reportsLabelAddedByKubectlLabel() {
         set(live, "/metadata/labels/team", "\"payments\"");
-        addManager(live, "kubectl-label", "Update", null, "2026-11-21T10:00:00Z",
+        addManager(
+                live,
+                "kubectl-label",
+                "Update",
+                null,
+                "2026-11-21T10:00:00Z",
                 "{\"f:metadata\":{\"f:labels\":{\"f:team\":{}}}}");
 
         Change c = onlyChange(drift(engine, deployment, live));
@@ -208,7 +243,12 @@ class DiffEngineTest {
     void reportsCpuChangedFrom500mTo0Point6() {
         set(live, WEB + "/resources/requests/cpu", "\"600m\"");
         remove(live, CSA + "/f:spec/f:template/f:spec/f:containers/k:{\"name\":\"web\"}/f:resources/f:requests/f:cpu");
-        addManager(live, "kubectl-patch", "Update", null, "2026-11-21T10:00:00Z",
+        addManager(
+                live,
+                "kubectl-patch",
+                "Update",
+                null,
+                "2026-11-21T10:00:00Z",
                 "{\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\":\\\"web\\\"}\":{\"f:resources\":{\"f:requests\":{\"f:cpu\":{}}}}}}}}}");
 
         Change c = onlyChange(drift(engine, deployment, live));
@@ -271,7 +311,8 @@ class DiffEngineTest {
     void doesNotReportKubectlScaleWhenIgnoredByManagerRule() {
         set(live, "/spec/replicas", "5");
         remove(live, CSA + "/f:spec/f:replicas");
-        addManager(live, "kubectl-scale", "Update", "scale", "2026-11-21T10:42:00Z", "{\"f:spec\":{\"f:replicas\":{}}}");
+        addManager(
+                live, "kubectl-scale", "Update", "scale", "2026-11-21T10:42:00Z", "{\"f:spec\":{\"f:replicas\":{}}}");
         DiffEngine ignoring = DiffEngine.withDefaults(DiffOptions.defaults()
                 .withIgnoreRules(List.of(IgnoreRule.managers("apps", "Deployment", "kubectl-*"))));
         assertThat(ignoring.diff(desired(deployment), live, true)).isEmpty();
@@ -283,7 +324,13 @@ class DiffEngineTest {
     void ignoresReplicasWrittenThroughScaleByKubeControllerManager() {
         set(live, "/spec/replicas", "7");
         remove(live, CSA + "/f:spec/f:replicas");
-        addManager(live, "kube-controller-manager", "Update", "scale", "2026-11-21T10:42:00Z", "{\"f:spec\":{\"f:replicas\":{}}}");
+        addManager(
+                live,
+                "kube-controller-manager",
+                "Update",
+                "scale",
+                "2026-11-21T10:42:00Z",
+                "{\"f:spec\":{\"f:replicas\":{}}}");
         assertThat(engine.diff(desired(deployment), live, true)).isEmpty();
 
         DiffEngine strict = DiffEngine.withDefaults(DiffOptions.defaults().withIgnoreHpaReplicas(false));
@@ -304,7 +351,8 @@ class DiffEngineTest {
                   minReplicas: 2
                   maxReplicas: 10
                 """);
-        DriftReport report = engine.diffAll(List.of(desired(deployment), desired(hpa.deepCopy())), List.of(live, hpa), k -> true);
+        DriftReport report =
+                engine.diffAll(List.of(desired(deployment), desired(hpa.deepCopy())), List.of(live, hpa), k -> true);
         assertThat(report.drifts()).isEmpty();
 
         DriftReport withoutHpa = engine.diffAll(List.of(desired(deployment)), List.of(live), k -> true);
@@ -337,17 +385,25 @@ class DiffEngineTest {
         assertThat(report.hasDrift()).isFalse();
 
         DiffEngine counting = DiffEngine.withDefaults(DiffOptions.defaults().withCountAdmissionAsDrift(true));
-        assertThat(counting.diffAll(List.of(desired(deployment)), List.of(live), k -> true).summary().drifted()).isEqualTo(1);
+        assertThat(counting.diffAll(List.of(desired(deployment)), List.of(live), k -> true)
+                        .summary()
+                        .drifted())
+                .isEqualTo(1);
     }
 
     @Test
     void reportsControllerWhenAControllerChangedADesiredField() {
         set(live, "/metadata/labels/app.kubernetes.io~1name", "\"web-v2\"");
         remove(live, CSA + "/f:metadata/f:labels/f:app.kubernetes.io~1name");
-        addManager(live, "label-operator", "Update", null, "2026-11-21T10:00:00Z",
+        addManager(
+                live,
+                "label-operator",
+                "Update",
+                null,
+                "2026-11-21T10:00:00Z",
                 "{\"f:metadata\":{\"f:labels\":{\"f:app.kubernetes.io/name\":{}}}}");
-        DiffEngine configured = DiffEngine.withDefaults(DiffOptions.defaults().withManagers(
-                ManagerRules.defaults().withControllers(List.of("label-*"))));
+        DiffEngine configured = DiffEngine.withDefaults(
+                DiffOptions.defaults().withManagers(ManagerRules.defaults().withControllers(List.of("label-*"))));
         Change c = onlyChange(drift(configured, deployment, live));
         assertThat(c.cause()).isEqualTo(Cause.CONTROLLER);
         assertThat(c.note()).isNull();
@@ -372,14 +428,23 @@ class DiffEngineTest {
         ObjectNode liveService = load("service-live.yaml");
         Instant applied = Instant.parse("2026-11-20T09:00:00Z");
 
-        Drift behind = engine.diff(new DesiredObject(service, "shop", applied.plusSeconds(60)), liveService, true).orElseThrow();
-        assertThat(changeAt(behind, "spec.ports[port=53,protocol=TCP].targetPort").cause()).isEqualTo(Cause.PENDING_SYNC);
+        Drift behind = engine.diff(new DesiredObject(service, "shop", applied.plusSeconds(60)), liveService, true)
+                .orElseThrow();
+        assertThat(changeAt(behind, "spec.ports[port=53,protocol=TCP].targetPort")
+                        .cause())
+                .isEqualTo(Cause.PENDING_SYNC);
 
-        Drift mutated = engine.diff(new DesiredObject(service, "shop", applied.minusSeconds(60)), liveService, true).orElseThrow();
-        assertThat(changeAt(mutated, "spec.ports[port=53,protocol=TCP].targetPort").cause()).isEqualTo(Cause.ADMISSION);
+        Drift mutated = engine.diff(new DesiredObject(service, "shop", applied.minusSeconds(60)), liveService, true)
+                .orElseThrow();
+        assertThat(changeAt(mutated, "spec.ports[port=53,protocol=TCP].targetPort")
+                        .cause())
+                .isEqualTo(Cause.ADMISSION);
 
-        Drift undecided = engine.diff(new DesiredObject(service, "shop", null), liveService, true).orElseThrow();
-        assertThat(changeAt(undecided, "spec.ports[port=53,protocol=TCP].targetPort").cause()).isEqualTo(Cause.UNKNOWN);
+        Drift undecided = engine.diff(new DesiredObject(service, "shop", null), liveService, true)
+                .orElseThrow();
+        assertThat(changeAt(undecided, "spec.ports[port=53,protocol=TCP].targetPort")
+                        .cause())
+                .isEqualTo(Cause.UNKNOWN);
         assertThat(undecided.cause()).as("out-of-band port 80 outranks").isEqualTo(Cause.OUT_OF_BAND);
     }
 
@@ -389,7 +454,8 @@ class DiffEngineTest {
         set(service, "/spec/sessionAffinity", "\"ClientIP\"");
         ObjectNode liveService = load("service-live.yaml");
         remove(liveService, "/spec/sessionAffinity");
-        Drift d = engine.diff(new DesiredObject(service, "shop", Instant.parse("2026-11-21T00:00:00Z")), liveService, true)
+        Drift d = engine.diff(
+                        new DesiredObject(service, "shop", Instant.parse("2026-11-21T00:00:00Z")), liveService, true)
                 .orElseThrow();
         Change c = changeAt(d, "spec.sessionAffinity");
         assertThat(c.op()).isEqualTo(Op.REMOVED);
@@ -397,7 +463,9 @@ class DiffEngineTest {
     }
 
     private static Change changeAt(Drift d, String field) {
-        return d.changes().stream().filter(c -> c.field().equals(field)).findFirst()
+        return d.changes().stream()
+                .filter(c -> c.field().equals(field))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no change at " + field + " in " + d.changes()));
     }
 
@@ -406,8 +474,9 @@ class DiffEngineTest {
     @Test
     void ignoresPointersWithAWildcardForListElements() {
         set(live, WEB + "/image", "\"nginx:9\"");
-        DiffEngine ignoring = DiffEngine.withDefaults(DiffOptions.defaults().withIgnoreRules(List.of(
-                IgnoreRule.pointers("apps", "Deployment", "/spec/template/spec/containers/*/image"))));
+        DiffEngine ignoring = DiffEngine.withDefaults(DiffOptions.defaults()
+                .withIgnoreRules(
+                        List.of(IgnoreRule.pointers("apps", "Deployment", "/spec/template/spec/containers/*/image"))));
         assertThat(ignoring.diff(desired(deployment), live, true)).isEmpty();
         assertThat(engine.diff(desired(deployment), live, true)).isPresent();
     }
@@ -419,16 +488,19 @@ class DiffEngineTest {
         set(liveWithout, "/metadata/annotations", "{}");
         assertThat(engine.diff(desired(deployment), liveWithout, true)).isPresent();
 
-        DiffEngine ignoring = DiffEngine.withDefaults(DiffOptions.defaults().withIncludeYamlDiff(true).withIgnoreRules(List.of(
-                new IgnoreRule(null, "Deployment", "web", "shop", List.of("/metadata/annotations/owner"), List.of()))));
+        DiffEngine ignoring = DiffEngine.withDefaults(DiffOptions.defaults()
+                .withIncludeYamlDiff(true)
+                .withIgnoreRules(List.of(new IgnoreRule(
+                        null, "Deployment", "web", "shop", List.of("/metadata/annotations/owner"), List.of()))));
         assertThat(ignoring.diff(desired(deployment), liveWithout, true)).isEmpty();
     }
 
     @Test
     void appliesIgnoreRulesOnlyToMatchingObjects() {
         set(live, WEB + "/image", "\"nginx:9\"");
-        DiffEngine otherKind = DiffEngine.withDefaults(DiffOptions.defaults().withIgnoreRules(List.of(
-                IgnoreRule.pointers("apps", "StatefulSet", "/spec/template/spec/containers/*/image"))));
+        DiffEngine otherKind = DiffEngine.withDefaults(DiffOptions.defaults()
+                .withIgnoreRules(
+                        List.of(IgnoreRule.pointers("apps", "StatefulSet", "/spec/template/spec/containers/*/image"))));
         assertThat(otherKind.diff(desired(deployment), live, true)).isPresent();
     }
 
@@ -436,21 +508,27 @@ class DiffEngineTest {
 
     @Test
     void redactsSecretValuesInChangesSummaryAndYamlDiff() {
-        DiffEngine withYaml = DiffEngine.withDefaults(DiffOptions.defaults().withIncludeYamlDiff(true)
+        DiffEngine withYaml = DiffEngine.withDefaults(DiffOptions.defaults()
+                .withIncludeYamlDiff(true)
                 .withRedactionKey("k".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        DriftReport report = withYaml.diffAll(List.of(desired(load("secret-desired.yaml"))),
-                List.of(load("secret-live.yaml")), k -> true);
+        DriftReport report = withYaml.diffAll(
+                List.of(desired(load("secret-desired.yaml"))), List.of(load("secret-live.yaml")), k -> true);
 
         Drift d = report.drifts().get(0);
         Change c = onlyChange(d);
         assertThat(c.field()).isEqualTo("data.password");
         assertThat(c.manager()).isEqualTo("kubectl-edit");
         assertThat(c.desired().asText()).startsWith(Redactor.PREFIX);
-        assertThat(c.live().asText()).startsWith(Redactor.PREFIX).isNotEqualTo(c.desired().asText());
-        String everything = ReportJson.toJson(report).toString() + ReportText.render(report, false) + ReportYaml.render(report);
-        assertThat(everything).doesNotContain("hunter2", "aHVudGVyMi1wbGFpbg", "changed-plain", "Y2hhbmdlZC1wbGFpbg",
-                "YWRtaW4");
-        assertThat(d.yamlDiff()).contains("-  password: " + c.desired().asText()).contains("+  password: " + c.live().asText());
+        assertThat(c.live().asText())
+                .startsWith(Redactor.PREFIX)
+                .isNotEqualTo(c.desired().asText());
+        String everything =
+                ReportJson.toJson(report).toString() + ReportText.render(report, false) + ReportYaml.render(report);
+        assertThat(everything)
+                .doesNotContain("hunter2", "aHVudGVyMi1wbGFpbg", "changed-plain", "Y2hhbmdlZC1wbGFpbg", "YWRtaW4");
+        assertThat(d.yamlDiff())
+                .contains("-  password: " + c.desired().asText())
+                .contains("+  password: " + c.live().asText());
     }
 
     // ---- missing, extra, identity -------------------------------------------------------------------------------
@@ -461,7 +539,8 @@ class DiffEngineTest {
         assertThat(deleted.type()).isEqualTo(DriftType.MISSING);
         assertThat(deleted.cause()).isEqualTo(Cause.DELETED);
         assertThat(deleted.summary()).isEqualTo("Deployment shop/web: missing (deleted)");
-        assertThat(engine.diff(desired(deployment), null, false).orElseThrow().cause()).isEqualTo(Cause.NOT_YET_APPLIED);
+        assertThat(engine.diff(desired(deployment), null, false).orElseThrow().cause())
+                .isEqualTo(Cause.NOT_YET_APPLIED);
     }
 
     @Test
@@ -510,17 +589,22 @@ class DiffEngineTest {
                 metadata: {name: theirs, namespace: shop, labels: {app.kubernetes.io/instance: billing}}
                 """);
 
-        DriftReport report = engine.diffAll(List.of(desired(deployment)),
-                List.of(live, byLabel, byAnnotation, copiedId, replicaSet, otherApp), k -> true);
+        DriftReport report = engine.diffAll(
+                List.of(desired(deployment)),
+                List.of(live, byLabel, byAnnotation, copiedId, replicaSet, otherApp),
+                k -> true);
 
         assertThat(report.drifts()).extracting(d -> d.key().name()).containsExactly("leftover", "old");
         Drift leftover = report.drifts().get(0);
         assertThat(leftover.type()).isEqualTo(DriftType.EXTRA);
         assertThat(leftover.app()).isEqualTo("shop");
         assertThat(leftover.cause()).as("kubectl create is a person's").isEqualTo(Cause.OUT_OF_BAND);
-        assertThat(report.drifts().get(1).cause()).as("applier created it: Git dropped it, prune pending")
+        assertThat(report.drifts().get(1).cause())
+                .as("applier created it: Git dropped it, prune pending")
                 .isEqualTo(Cause.PENDING_SYNC);
-        assertThat(report.summary()).isEqualTo(new DriftReport.Summary(1, 2, 0, 0, 2, java.util.Map.of("out-of-band", 1, "pending-sync", 1)));
+        assertThat(report.summary())
+                .isEqualTo(
+                        new DriftReport.Summary(1, 2, 0, 0, 2, java.util.Map.of("out-of-band", 1, "pending-sync", 1)));
     }
 
     @Test
@@ -536,19 +620,49 @@ class DiffEngineTest {
                   managedFields:
                     - {manager: %s, operation: Update, apiVersion: v1, time: "2026-11-21T09:00:00Z", fieldsType: FieldsV1, fieldsV1: {f:metadata: {}}}
                 """;
-        List<com.fasterxml.jackson.databind.JsonNode> liveObjects = List.of(live,
-                Fixtures.yaml(template.formatted("v1", "ServiceAccount", "helm-hook", "annotations: {helm.sh/hook: post-install}", "helm")),
-                Fixtures.yaml(template.formatted("batch/v1", "Job", "argo-hook", "annotations: {argocd.argoproj.io/hook: PostSync}", "argocd-controller")),
-                Fixtures.yaml(template.formatted("v1", "ConfigMap", "ignored", "annotations: {argocd.argoproj.io/compare-options: 'ServerSideDiff=true, IgnoreExtraneous'}", "kubectl-create")),
-                Fixtures.yaml(template.formatted("v1", "ConfigMap", "owned", "ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: x, uid: y}]", "kubectl-create")),
-                Fixtures.yaml(template.formatted("v1", "PersistentVolumeClaim", "data-db-0", "annotations: {}", "kube-controller-manager")),
-                Fixtures.yaml(template.formatted("v1", "ConfigMap", "skip-only", "annotations: {argocd.argoproj.io/hook: Skip}", "kubectl-create")),
-                Fixtures.yaml(template.formatted("v1", "ConfigMap", "crd-marker", "annotations: {helm.sh/hook: crd-install}", "kubectl-create")));
+        List<com.fasterxml.jackson.databind.JsonNode> liveObjects = List.of(
+                live,
+                Fixtures.yaml(template.formatted(
+                        "v1", "ServiceAccount", "helm-hook", "annotations: {helm.sh/hook: post-install}", "helm")),
+                Fixtures.yaml(template.formatted(
+                        "batch/v1",
+                        "Job",
+                        "argo-hook",
+                        "annotations: {argocd.argoproj.io/hook: PostSync}",
+                        "argocd-controller")),
+                Fixtures.yaml(template.formatted(
+                        "v1",
+                        "ConfigMap",
+                        "ignored",
+                        "annotations: {argocd.argoproj.io/compare-options: 'ServerSideDiff=true, IgnoreExtraneous'}",
+                        "kubectl-create")),
+                Fixtures.yaml(template.formatted(
+                        "v1",
+                        "ConfigMap",
+                        "owned",
+                        "ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: x, uid: y}]",
+                        "kubectl-create")),
+                Fixtures.yaml(template.formatted(
+                        "v1", "PersistentVolumeClaim", "data-db-0", "annotations: {}", "kube-controller-manager")),
+                Fixtures.yaml(template.formatted(
+                        "v1",
+                        "ConfigMap",
+                        "skip-only",
+                        "annotations: {argocd.argoproj.io/hook: Skip}",
+                        "kubectl-create")),
+                Fixtures.yaml(template.formatted(
+                        "v1",
+                        "ConfigMap",
+                        "crd-marker",
+                        "annotations: {helm.sh/hook: crd-install}",
+                        "kubectl-create")));
 
         DriftReport report = engine.diffAll(List.of(desired(deployment)), liveObjects, k -> true);
 
-        assertThat(report.drifts()).as("a Skip-only or crd-install annotation makes no hook, as in Argo CD")
-                .extracting(d -> d.key().name()).containsExactly("crd-marker", "skip-only");
+        assertThat(report.drifts())
+                .as("a Skip-only or crd-install annotation makes no hook, as in Argo CD")
+                .extracting(d -> d.key().name())
+                .containsExactly("crd-marker", "skip-only");
         assertThat(report.drifts()).extracting(Drift::type).containsOnly(DriftType.EXTRA);
     }
 
@@ -567,7 +681,9 @@ class DiffEngineTest {
                 """);
         assertThat(engine.diff(desired(hook), null, true)).isEmpty();
         assertThat(engine.diff(desired(skipped), null, true)).isEmpty();
-        assertThat(engine.diffAll(List.of(desired(hook), desired(skipped)), List.of(), k -> true).hasDrift()).isFalse();
+        assertThat(engine.diffAll(List.of(desired(hook), desired(skipped)), List.of(), k -> true)
+                        .hasDrift())
+                .isFalse();
     }
 
     @Test
@@ -584,15 +700,21 @@ class DiffEngineTest {
                 spec: {accessModes: [ReadWriteOnce]}
                 """;
         ObjectNode madeByTheController = Fixtures.yaml(claim);
-        ObjectNode labelledByHand = Fixtures.yaml(claim.replace("data-postgres-0", "data-postgres-9")
-                .replace("f:app.kubernetes.io/instance: {}, ", ""));
-        addManager(labelledByHand, "kubectl-label", "Update", "", "2026-12-03T10:30:00Z",
+        ObjectNode labelledByHand = Fixtures.yaml(
+                claim.replace("data-postgres-0", "data-postgres-9").replace("f:app.kubernetes.io/instance: {}, ", ""));
+        addManager(
+                labelledByHand,
+                "kubectl-label",
+                "Update",
+                "",
+                "2026-12-03T10:30:00Z",
                 "{\"f:metadata\":{\"f:labels\":{\"f:app.kubernetes.io/instance\":{}}}}");
 
-        DriftReport report = engine.diffAll(List.of(desired(deployment)),
-                List.of(live, madeByTheController, labelledByHand), k -> true);
+        DriftReport report = engine.diffAll(
+                List.of(desired(deployment)), List.of(live, madeByTheController, labelledByHand), k -> true);
 
-        assertThat(report.drifts()).extracting(d -> d.key().name() + " " + d.type())
+        assertThat(report.drifts())
+                .extracting(d -> d.key().name() + " " + d.type())
                 .containsExactly("data-postgres-9 EXTRA");
     }
 
@@ -606,15 +728,20 @@ class DiffEngineTest {
                 """);
         set(live, "/spec/replicas", "5");
         remove(live, CSA + "/f:spec/f:replicas");
-        addManager(live, "kubectl-scale", "Update", "scale", "2026-11-21T10:42:00Z", "{\"f:spec\":{\"f:replicas\":{}}}");
-        DriftReport report = engine.diffAll(List.of(desired(deployment), desired(cm)), List.of(live),
+        addManager(
+                live, "kubectl-scale", "Update", "scale", "2026-11-21T10:42:00Z", "{\"f:spec\":{\"f:replicas\":{}}}");
+        DriftReport report = engine.diffAll(
+                List.of(desired(deployment), desired(cm)),
+                List.of(live),
                 k -> !k.name().equals("settings"));
         assertThat(report.summary().desired()).isEqualTo(2);
         assertThat(report.summary().modified()).isEqualTo(1);
         assertThat(report.summary().missing()).isEqualTo(1);
         assertThat(report.summary().drifted()).isEqualTo(2);
         assertThat(report.summary().byCause()).containsEntry("not-yet-applied", 1);
-        assertThat(report.drifts()).extracting(Drift::type).containsExactlyInAnyOrder(DriftType.MODIFIED, DriftType.MISSING);
+        assertThat(report.drifts())
+                .extracting(Drift::type)
+                .containsExactlyInAnyOrder(DriftType.MODIFIED, DriftType.MISSING);
     }
 
     @Test
@@ -622,17 +749,28 @@ class DiffEngineTest {
         DiffEngine e = DiffEngine.withDefaults(DiffOptions.defaults().withTargetNamespace("team"));
         assertThat(e.keyOf(json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"}}")))
                 .isEqualTo(new ObjectKey("", "ConfigMap", "team", "a"));
-        assertThat(e.keyOf(json("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"ClusterRole\",\"metadata\":{\"name\":\"r\",\"namespace\":\"x\"}}")))
+        assertThat(
+                        e.keyOf(
+                                json(
+                                        "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"ClusterRole\",\"metadata\":{\"name\":\"r\",\"namespace\":\"x\"}}")))
                 .isEqualTo(new ObjectKey("rbac.authorization.k8s.io", "ClusterRole", "", "r"));
-        assertThat(e.keyOf(json("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"w\",\"namespace\":\"x\"}}")).toString())
+        assertThat(e.keyOf(
+                                json(
+                                        "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"w\",\"namespace\":\"x\"}}"))
+                        .toString())
                 .isEqualTo("apps/Deployment x/w");
     }
 
     @Test
     void usesDiscoveryScopeForCustomKinds() {
-        DiffEngine e = new DiffEngine(DiffOptions.defaults(), (group, kind) -> !"Tenant".equals(kind), BuiltinListSchema.INSTANCE);
-        assertThat(e.keyOf(json("{\"apiVersion\":\"x.io/v1\",\"kind\":\"Tenant\",\"metadata\":{\"name\":\"t\"}}")).namespace()).isEmpty();
-        assertThat(e.keyOf(json("{\"apiVersion\":\"x.io/v1\",\"kind\":\"Cache\",\"metadata\":{\"name\":\"c\"}}")).namespace()).isEqualTo("default");
+        DiffEngine e = new DiffEngine(
+                DiffOptions.defaults(), (group, kind) -> !"Tenant".equals(kind), BuiltinListSchema.INSTANCE);
+        assertThat(e.keyOf(json("{\"apiVersion\":\"x.io/v1\",\"kind\":\"Tenant\",\"metadata\":{\"name\":\"t\"}}"))
+                        .namespace())
+                .isEmpty();
+        assertThat(e.keyOf(json("{\"apiVersion\":\"x.io/v1\",\"kind\":\"Cache\",\"metadata\":{\"name\":\"c\"}}"))
+                        .namespace())
+                .isEqualTo("default");
     }
 
     // ---- YAML diff ----------------------------------------------------------------------------------------------
@@ -641,13 +779,22 @@ class DiffEngineTest {
     void yamlDiffShowsOnlyTheDriftedLines() {
         set(live, "/spec/replicas", "5");
         set(live, "/metadata/labels/team", "\"payments\"");
-        addManager(live, "kubectl-label", "Update", null, "2026-11-21T10:00:00Z", "{\"f:metadata\":{\"f:labels\":{\"f:team\":{}}}}");
+        addManager(
+                live,
+                "kubectl-label",
+                "Update",
+                null,
+                "2026-11-21T10:00:00Z",
+                "{\"f:metadata\":{\"f:labels\":{\"f:team\":{}}}}");
         DiffEngine withYaml = DiffEngine.withDefaults(DiffOptions.defaults().withIncludeYamlDiff(true));
 
         String diff = drift(withYaml, deployment, live).yamlDiff();
 
         assertThat(diff).startsWith("--- desired\n+++ live\n");
-        List<String> changed = diff.lines().skip(2).filter(l -> l.startsWith("-") || l.startsWith("+")).toList();
+        List<String> changed = diff.lines()
+                .skip(2)
+                .filter(l -> l.startsWith("-") || l.startsWith("+"))
+                .toList();
         assertThat(changed).containsExactlyInAnyOrder("+    team: payments", "-  replicas: 3", "+  replicas: 5");
         assertThat(diff).doesNotContain("managedFields", "last-applied-configuration", "status:");
     }
@@ -655,7 +802,8 @@ class DiffEngineTest {
     @Test
     void yamlDiffOfAMissingObjectShowsTheDesiredObject() {
         DiffEngine withYaml = DiffEngine.withDefaults(DiffOptions.defaults().withIncludeYamlDiff(true));
-        String diff = withYaml.diff(desired(deployment), null, false).orElseThrow().yamlDiff();
+        String diff =
+                withYaml.diff(desired(deployment), null, false).orElseThrow().yamlDiff();
         assertThat(diff).contains("-kind: Deployment").doesNotContain("\n+kind");
     }
 }

@@ -17,15 +17,22 @@ class DiffPackageLayeringTest {
 
     @Test
     void diffPackageUsesNeitherVertxNorTheKubernetesClient() {
-        noClasses().that().resideInAPackage("io.driftwatch.diff..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.fabric8.kubernetes.client..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.driftwatch.diff..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.vertx..", "io.fabric8.kubernetes.client..")
                 .check(diff);
     }
 
     @Test
     void diffPackageDependsOnNoOtherDriftwatchPackage() {
-        noClasses().that().resideInAPackage("io.driftwatch.diff..")
-                .should().dependOnClassesThat(resideInAPackage("io.driftwatch..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.driftwatch.diff..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("io.driftwatch..")
                         .and(DescribedPredicate.not(resideInAPackage("io.driftwatch.diff.."))))
                 .check(diff);
     }

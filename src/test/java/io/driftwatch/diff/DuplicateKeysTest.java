@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 class DuplicateKeysTest {
 
     private static final String WEB = "/spec/template/spec/containers/0";
-    private static final String WEB_FIELDS = "{\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\":"
-            + "\\\"web\\\"}\":%s}}}}}";
+    private static final String WEB_FIELDS =
+            "{\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\":" + "\\\"web\\\"}\":%s}}}}}";
 
     private final DiffEngine engine = DiffEngine.withDefaults(DiffOptions.defaults());
     private final ObjectNode deployment = load("deployment-desired.yaml");
@@ -31,12 +31,19 @@ class DuplicateKeysTest {
     @Test
     void aSecondContainerPortWithTheSameKeyIsReportedAddedWithItsManager() {
         set(live, WEB + "/ports/-", "{\"containerPort\":8080,\"protocol\":\"TCP\",\"name\":\"metrics\"}");
-        addManager(live, "kubectl-patch", "Update", null, "2026-11-21T10:00:00Z", WEB_FIELDS.formatted(
-                "{\"f:ports\":{\"k:{\\\"containerPort\\\":8080,\\\"protocol\\\":\\\"TCP\\\"}\":{\"f:name\":{}}}}"));
+        addManager(
+                live,
+                "kubectl-patch",
+                "Update",
+                null,
+                "2026-11-21T10:00:00Z",
+                WEB_FIELDS.formatted(
+                        "{\"f:ports\":{\"k:{\\\"containerPort\\\":8080,\\\"protocol\\\":\\\"TCP\\\"}\":{\"f:name\":{}}}}"));
         Change c = only(engine.diff(desired(deployment), live, true));
         assertThat(c.op()).isEqualTo(Op.ADDED);
         assertThat(c.path()).isEqualTo(WEB + "/ports/1");
-        assertThat(c.field()).isEqualTo("spec.template.spec.containers[name=web].ports[containerPort=8080,protocol=TCP]");
+        assertThat(c.field())
+                .isEqualTo("spec.template.spec.containers[name=web].ports[containerPort=8080,protocol=TCP]");
         assertThat(c.live().path("name").asText()).isEqualTo("metrics");
         assertThat(c.manager()).as("the latest writer of that key").isEqualTo("kubectl-patch");
         assertThat(c.cause()).isEqualTo(Cause.OUT_OF_BAND);
@@ -50,9 +57,12 @@ class DuplicateKeysTest {
         assertThat(c.op()).isEqualTo(Op.ADDED);
         assertThat(c.live().path("value").asText()).isEqualTo("debug");
         assertThat(c.field()).endsWith("env[name=LOG_LEVEL]");
-        assertThat(c.manager()).as("managedFields cannot key it: the key's owner, the applier")
+        assertThat(c.manager())
+                .as("managedFields cannot key it: the key's owner, the applier")
                 .isEqualTo("kubectl-client-side-apply");
-        assertThat(c.cause()).as("an applier owns the key: the evidence does not decide").isEqualTo(Cause.UNKNOWN);
+        assertThat(c.cause())
+                .as("an applier owns the key: the evidence does not decide")
+                .isEqualTo(Cause.UNKNOWN);
     }
 
     @Test
@@ -61,7 +71,9 @@ class DuplicateKeysTest {
         set(service, "/spec/ports/-", "{\"name\":\"dns-tcp-2\",\"port\":53,\"protocol\":\"TCP\",\"targetPort\":53}");
         Optional<Drift> drift = engine.diff(desired(load("service-desired.yaml")), service, true);
         assertThat(drift).isPresent();
-        assertThat(drift.get().changes()).filteredOn(c -> c.path().equals("/spec/ports/3")).singleElement()
+        assertThat(drift.get().changes())
+                .filteredOn(c -> c.path().equals("/spec/ports/3"))
+                .singleElement()
                 .satisfies(c -> {
                     assertThat(c.op()).isEqualTo(Op.ADDED);
                     assertThat(c.field()).isEqualTo("spec.ports[port=53,protocol=TCP]");
@@ -72,7 +84,8 @@ class DuplicateKeysTest {
     void desiredDuplicatesPairWithLiveDuplicatesInOrder() {
         set(deployment, WEB + "/env/-", "{\"name\":\"LOG_LEVEL\",\"value\":\"debug\"}");
         assertThat(only(engine.diff(desired(deployment), live, true)).op())
-                .as("live has one LOG_LEVEL: the second desired one is missing").isEqualTo(Op.REMOVED);
+                .as("live has one LOG_LEVEL: the second desired one is missing")
+                .isEqualTo(Op.REMOVED);
         set(live, WEB + "/env/-", "{\"name\":\"LOG_LEVEL\",\"value\":\"debug\"}");
         assertThat(engine.diff(desired(deployment), live, true)).isEmpty();
         ((ObjectNode) live.at(WEB + "/env/2")).put("value", "trace");
@@ -86,8 +99,7 @@ class DuplicateKeysTest {
         ListSchema schema = new ListSchema() {
             @Override
             public Optional<ListType> listType(String group, String kind, List<String> path) {
-                return path.equals(List.of("spec", "rules")) ? Optional.of(ListType.map("name"))
-                        : Optional.empty();
+                return path.equals(List.of("spec", "rules")) ? Optional.of(ListType.map("name")) : Optional.empty();
             }
 
             @Override

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class FieldPathTest {
 
-    private static Map<String, com.fasterxml.jackson.databind.JsonNode> key(String k1, String v1, String k2, String v2) {
+    private static Map<String, com.fasterxml.jackson.databind.JsonNode> key(
+            String k1, String v1, String k2, String v2) {
         Map<String, com.fasterxml.jackson.databind.JsonNode> key = new LinkedHashMap<>();
         key.put(k1, json(v1));
         if (k2 != null) {
@@ -21,13 +22,23 @@ class FieldPathTest {
 
     @Test
     void spellsAContainerFieldReadablyAsAPointerAndAsManagedFields() {
-        FieldPath p = FieldPath.ROOT.field("spec").field("template").field("spec").field("containers")
-                .key(key("name", "\"web\"", null, null), 2).field("image");
+        FieldPath p = FieldPath.ROOT
+                .field("spec")
+                .field("template")
+                .field("spec")
+                .field("containers")
+                .key(key("name", "\"web\"", null, null), 2)
+                .field("image");
         assertThat(p.readable()).isEqualTo("spec.template.spec.containers[name=web].image");
         assertThat(p.pointer()).isEqualTo("/spec/template/spec/containers/2/image");
-        assertThat(p.elements()).containsExactly(new PathElement.Field("spec"), new PathElement.Field("template"),
-                new PathElement.Field("spec"), new PathElement.Field("containers"),
-                FieldSet.parseElement("k:{\"name\":\"web\"}"), new PathElement.Field("image"));
+        assertThat(p.elements())
+                .containsExactly(
+                        new PathElement.Field("spec"),
+                        new PathElement.Field("template"),
+                        new PathElement.Field("spec"),
+                        new PathElement.Field("containers"),
+                        FieldSet.parseElement("k:{\"name\":\"web\"}"),
+                        new PathElement.Field("image"));
         assertThat(p.names()).containsExactly("spec", "template", "spec", "containers", "image");
     }
 
@@ -37,7 +48,11 @@ class FieldPathTest {
         assertThat(port.readable()).isEqualTo("spec.ports[port=80,protocol=TCP]");
         assertThat(port.pointer()).isEqualTo("/spec/ports/-");
         assertThat(FieldPath.ROOT.field("args").index(1).readable()).isEqualTo("args[1]");
-        assertThat(FieldPath.ROOT.field("metadata").field("finalizers").setItem(json("\"a/b\""), 0).readable())
+        assertThat(FieldPath.ROOT
+                        .field("metadata")
+                        .field("finalizers")
+                        .setItem(json("\"a/b\""), 0)
+                        .readable())
                 .isEqualTo("metadata.finalizers[a/b]");
     }
 

@@ -15,8 +15,10 @@ class FieldSetTest {
     @Test
     void decodesFieldKeyValueAndIndexSegments() {
         assertThat(FieldSet.parseElement("f:replicas")).isEqualTo(new PathElement.Field("replicas"));
-        assertThat(FieldSet.parseElement("k:{\"name\":\"web\"}")).isEqualTo(new PathElement.Key(Map.of("name", "s:web")));
-        assertThat(FieldSet.parseElement("v:\"example.com/finalizer\"")).isEqualTo(new PathElement.Value("s:example.com/finalizer"));
+        assertThat(FieldSet.parseElement("k:{\"name\":\"web\"}"))
+                .isEqualTo(new PathElement.Key(Map.of("name", "s:web")));
+        assertThat(FieldSet.parseElement("v:\"example.com/finalizer\""))
+                .isEqualTo(new PathElement.Value("s:example.com/finalizer"));
         assertThat(FieldSet.parseElement("i:3")).isEqualTo(new PathElement.Index(3));
     }
 
@@ -52,18 +54,22 @@ class FieldSetTest {
                 {"f:spec":{"f:containers":{"k:{\\"name\\":\\"web\\"}":{".":{},"f:image":{},"f:args":{}}}}}"""));
         PathElement web = FieldSet.parseElement("k:{\"name\":\"web\"}");
         List<PathElement> image = List.of(SPEC, CONTAINERS, web, new PathElement.Field("image"));
-        List<PathElement> argsElement = List.of(SPEC, CONTAINERS, web, new PathElement.Field("args"), new PathElement.Index(1));
+        List<PathElement> argsElement =
+                List.of(SPEC, CONTAINERS, web, new PathElement.Field("args"), new PathElement.Index(1));
         List<PathElement> env = List.of(SPEC, CONTAINERS, web, new PathElement.Field("env"));
 
         assertThat(fields.ownershipScore(image)).isEqualTo(5);
-        assertThat(fields.ownershipScore(argsElement)).as("atomic args owned whole").isEqualTo(4);
+        assertThat(fields.ownershipScore(argsElement))
+                .as("atomic args owned whole")
+                .isEqualTo(4);
         assertThat(fields.ownershipScore(env)).isZero();
     }
 
     @Test
     void pathsThatStopInsideAnOwnedMapAreNotOwned() {
         FieldSet fields = FieldSet.decode(json("{\"f:metadata\":{\"f:labels\":{\".\":{},\"f:a\":{}}}}"));
-        List<PathElement> other = List.of(new PathElement.Field("metadata"), new PathElement.Field("labels"), new PathElement.Field("b"));
+        List<PathElement> other =
+                List.of(new PathElement.Field("metadata"), new PathElement.Field("labels"), new PathElement.Field("b"));
         assertThat(fields.ownershipScore(other)).isZero();
     }
 
@@ -77,10 +83,15 @@ class FieldSetTest {
                    "fieldsV1":{"f:spec":{"f:replicas":{}}}},
                   {"manager":"ignored","operation":"Update","fieldsType":"FieldsV2","fieldsV1":{"f:spec":{"f:args":{}}}}
                 ]}}"""));
-        assertThat(managed.owner(List.of(SPEC, new PathElement.Field("replicas")))).get()
-                .extracting(ManagedFields.Entry::manager).isEqualTo("later");
-        assertThat(managed.owner(List.of(SPEC, new PathElement.Field("args"), new PathElement.Index(0)))).get()
-                .extracting(ManagedFields.Entry::manager).isEqualTo("applier");
-        assertThat(managed.owner(List.of(SPEC, new PathElement.Field("paused")))).isEmpty();
+        assertThat(managed.owner(List.of(SPEC, new PathElement.Field("replicas"))))
+                .get()
+                .extracting(ManagedFields.Entry::manager)
+                .isEqualTo("later");
+        assertThat(managed.owner(List.of(SPEC, new PathElement.Field("args"), new PathElement.Index(0))))
+                .get()
+                .extracting(ManagedFields.Entry::manager)
+                .isEqualTo("applier");
+        assertThat(managed.owner(List.of(SPEC, new PathElement.Field("paused"))))
+                .isEmpty();
     }
 }

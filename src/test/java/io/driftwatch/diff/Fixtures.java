@@ -16,8 +16,7 @@ final class Fixtures {
     static final ObjectMapper JSON = new ObjectMapper();
     static final YAMLMapper YAML = new YAMLMapper();
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static ObjectNode load(String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/diff/" + name)) {
@@ -80,8 +79,8 @@ final class Fixtures {
     }
 
     /** Appends a managedFields entry, as the API server records one. */
-    static void addManager(JsonNode live, String manager, String operation, String subresource, String time,
-                           String fieldsV1) {
+    static void addManager(
+            JsonNode live, String manager, String operation, String subresource, String time, String fieldsV1) {
         ArrayNode managed = (ArrayNode) live.path("metadata").path("managedFields");
         ObjectNode e = managed.addObject();
         e.put("manager", manager);
@@ -96,7 +95,8 @@ final class Fixtures {
     }
 
     static void removeLastApplied(JsonNode live) {
-        ((ObjectNode) live.path("metadata").path("annotations")).remove("kubectl.kubernetes.io/last-applied-configuration");
+        ((ObjectNode) live.path("metadata").path("annotations"))
+                .remove("kubectl.kubernetes.io/last-applied-configuration");
     }
 
     static DesiredObject desired(ObjectNode manifest) {

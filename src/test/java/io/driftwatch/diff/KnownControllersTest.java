@@ -26,13 +26,38 @@ class KnownControllersTest {
 
     /** Names the sources write with, one or more per project of the table. */
     @ParameterizedTest
-    @ValueSource(strings = {"kube-controller-manager", "clusterrole-aggregation-controller", "ResourceClaimController",
-        "kube-scheduler", "kube-apiserver", "before-first-apply", "api-priority-and-fairness-config-producer-v1",
-        "cert-manager-certificates-issuing", "cert-manager-cainjector", "pilot-discovery", "istio-operator",
-        "linkerd.io/policy-controller", "Kyverno", "kyverno-generate", "gatekeeper", "keda", "recommender", "updater",
-        "karpenter", "cluster-autoscaler", "ExternalDNS", "externalsecrets.external-secrets.io/db-credentials",
-        "rollouts-controller", "source-controller", "gotk-kustomize-controller", "apiextensions.crossplane.io/composite",
-        "pkg.crossplane.io/runtime", "PrometheusOperator", "nginx-ingress-controller"})
+    @ValueSource(
+            strings = {
+                "kube-controller-manager",
+                "clusterrole-aggregation-controller",
+                "ResourceClaimController",
+                "kube-scheduler",
+                "kube-apiserver",
+                "before-first-apply",
+                "api-priority-and-fairness-config-producer-v1",
+                "cert-manager-certificates-issuing",
+                "cert-manager-cainjector",
+                "pilot-discovery",
+                "istio-operator",
+                "linkerd.io/policy-controller",
+                "Kyverno",
+                "kyverno-generate",
+                "gatekeeper",
+                "keda",
+                "recommender",
+                "updater",
+                "karpenter",
+                "cluster-autoscaler",
+                "ExternalDNS",
+                "externalsecrets.external-secrets.io/db-credentials",
+                "rollouts-controller",
+                "source-controller",
+                "gotk-kustomize-controller",
+                "apiextensions.crossplane.io/composite",
+                "pkg.crossplane.io/runtime",
+                "PrometheusOperator",
+                "nginx-ingress-controller"
+            })
     void realControllerNamesAreControllers(String manager) {
         assertThat(ManagerRules.defaults().classify(manager)).isEqualTo(ManagerGroup.CONTROLLER);
     }
@@ -44,17 +69,29 @@ class KnownControllersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"controller", "manager", "cainjector", "python-requests", "OpenAPI-Generator", "Terraform",
-        "", "cert-manage"})
+    @ValueSource(
+            strings = {
+                "controller",
+                "manager",
+                "cainjector",
+                "python-requests",
+                "OpenAPI-Generator",
+                "Terraform",
+                "",
+                "cert-manage"
+            })
     void namesNotVerifiedAreUnknown(String manager) {
         assertThat(ManagerRules.defaults().classify(manager)).isEqualTo(ManagerGroup.UNKNOWN);
-        assertThat(ManagerRules.defaults().withUnknown(ManagerRules.UnknownManagers.CONTROLLER).classify(manager))
+        assertThat(ManagerRules.defaults()
+                        .withUnknown(ManagerRules.UnknownManagers.CONTROLLER)
+                        .classify(manager))
                 .isEqualTo(ManagerGroup.CONTROLLER);
     }
 
     @Test
     void configuredGroupsComeBeforeTheTable() {
-        ManagerRules rules = ManagerRules.defaults().withOutOfBand(java.util.List.of("karpenter"))
+        ManagerRules rules = ManagerRules.defaults()
+                .withOutOfBand(java.util.List.of("karpenter"))
                 .withControllers(java.util.List.of("deploy-bot"));
         assertThat(rules.classify("karpenter")).isEqualTo(ManagerGroup.OUT_OF_BAND);
         assertThat(rules.classify("deploy-bot")).isEqualTo(ManagerGroup.CONTROLLER);

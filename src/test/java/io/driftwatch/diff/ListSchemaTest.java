@@ -5,8 +5,8 @@ import static io.driftwatch.diff.Fixtures.load;
 import static io.driftwatch.diff.Fixtures.set;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,69 +28,99 @@ class ListSchemaTest {
     void builtinTableKeysCoreListsAndDefaultsPortProtocol() {
         BuiltinListSchema b = BuiltinListSchema.INSTANCE;
         assertThat(b.listType("apps", "Deployment", CONTAINERS)).contains(ListType.map("name"));
-        ListType ports = b.listType("apps", "Deployment", path(CONTAINERS, "ports")).orElseThrow();
+        ListType ports =
+                b.listType("apps", "Deployment", path(CONTAINERS, "ports")).orElseThrow();
         assertThat(ports.keys()).containsExactly("containerPort", "protocol");
         assertThat(ports.keyDefaults()).containsEntry("protocol", TextNode.valueOf("TCP"));
-        assertThat(b.listType("", "Service", List.of("spec", "ports")).orElseThrow().keys()).containsExactly("port", "protocol");
+        assertThat(b.listType("", "Service", List.of("spec", "ports"))
+                        .orElseThrow()
+                        .keys())
+                .containsExactly("port", "protocol");
         assertThat(b.listType("apps", "Deployment", path(CONTAINERS, "env"))).contains(ListType.map("name"));
-        assertThat(b.listType("apps", "Deployment", path(CONTAINERS, "volumeMounts"))).contains(ListType.map("mountPath"));
+        assertThat(b.listType("apps", "Deployment", path(CONTAINERS, "volumeMounts")))
+                .contains(ListType.map("mountPath"));
         assertThat(b.listType("", "Pod", List.of("metadata", "finalizers"))).contains(ListType.SET);
         assertThat(b.listType("", "Pod", List.of("spec", "tolerations"))).isEmpty();
-        assertThat(b.listType("networking.k8s.io", "NetworkPolicy", List.of("spec", "ingress", "ports"))).isEmpty();
+        assertThat(b.listType("networking.k8s.io", "NetworkPolicy", List.of("spec", "ingress", "ports")))
+                .isEmpty();
     }
 
     @Test
     void builtinTableTreatsResourceLikePathsAsQuantities() {
         BuiltinListSchema b = BuiltinListSchema.INSTANCE;
-        assertThat(b.format("x.io", "Thing", List.of("spec", "resources", "limits", "memory"))).contains(FieldFormat.QUANTITY);
-        assertThat(b.format("", "ResourceQuota", List.of("spec", "hard", "requests.cpu"))).contains(FieldFormat.QUANTITY);
-        assertThat(b.format("", "Service", List.of("spec", "ports", "targetPort"))).contains(FieldFormat.INT_OR_STRING);
+        assertThat(b.format("x.io", "Thing", List.of("spec", "resources", "limits", "memory")))
+                .contains(FieldFormat.QUANTITY);
+        assertThat(b.format("", "ResourceQuota", List.of("spec", "hard", "requests.cpu")))
+                .contains(FieldFormat.QUANTITY);
+        assertThat(b.format("", "Service", List.of("spec", "ports", "targetPort")))
+                .contains(FieldFormat.INT_OR_STRING);
         assertThat(b.format("", "ConfigMap", List.of("data", "size"))).isEmpty();
-        assertThat(b.format("autoscaling", "HorizontalPodAutoscaler",
-                List.of("spec", "metrics", "resource", "target", "averageValue"))).contains(FieldFormat.QUANTITY);
-        assertThat(b.format("autoscaling", "HorizontalPodAutoscaler",
-                List.of("spec", "metrics", "pods", "target", "value"))).contains(FieldFormat.QUANTITY);
+        assertThat(b.format(
+                        "autoscaling",
+                        "HorizontalPodAutoscaler",
+                        List.of("spec", "metrics", "resource", "target", "averageValue")))
+                .contains(FieldFormat.QUANTITY);
+        assertThat(b.format(
+                        "autoscaling",
+                        "HorizontalPodAutoscaler",
+                        List.of("spec", "metrics", "pods", "target", "value")))
+                .contains(FieldFormat.QUANTITY);
     }
 
     @Test
     void readsListTypesFromAnOpenApiV3DocumentResolvingRefs() {
         assertThat(apps.knowsKind("apps", "Deployment")).isTrue();
         assertThat(apps.listType("apps", "Deployment", CONTAINERS)).contains(ListType.map("name"));
-        ListType ports = apps.listType("apps", "Deployment", path(CONTAINERS, "ports")).orElseThrow();
+        ListType ports =
+                apps.listType("apps", "Deployment", path(CONTAINERS, "ports")).orElseThrow();
         assertThat(ports.keys()).containsExactly("containerPort", "protocol");
         assertThat(ports.keyDefaults()).containsEntry("protocol", TextNode.valueOf("TCP"));
-        assertThat(apps.listType("apps", "Deployment", List.of("spec", "template", "spec", "tolerations"))).contains(ListType.ATOMIC);
+        assertThat(apps.listType("apps", "Deployment", List.of("spec", "template", "spec", "tolerations")))
+                .contains(ListType.ATOMIC);
         assertThat(apps.listType("apps", "Deployment", List.of("spec", "template", "spec", "imagePullSecrets")))
-                .as("patch merge key without list type").contains(ListType.map("name"));
-        assertThat(apps.listType("apps", "Deployment", List.of("metadata", "finalizers"))).contains(ListType.SET);
+                .as("patch merge key without list type")
+                .contains(ListType.map("name"));
+        assertThat(apps.listType("apps", "Deployment", List.of("metadata", "finalizers")))
+                .contains(ListType.SET);
         assertThat(apps.listType("apps", "Deployment", List.of("spec", "nope"))).isEmpty();
         assertThat(apps.listType("apps", "StatefulSet", CONTAINERS)).isEmpty();
     }
 
     @Test
     void readsQuantityAndIntOrStringFormatsFromOpenApi() {
-        assertThat(apps.format("apps", "Deployment", path(CONTAINERS, "resources", "limits", "cpu"))).contains(FieldFormat.QUANTITY);
-        assertThat(apps.format("apps", "Deployment", List.of("spec", "strategy", "rollingUpdate", "maxSurge"))).contains(FieldFormat.INT_OR_STRING);
+        assertThat(apps.format("apps", "Deployment", path(CONTAINERS, "resources", "limits", "cpu")))
+                .contains(FieldFormat.QUANTITY);
+        assertThat(apps.format("apps", "Deployment", List.of("spec", "strategy", "rollingUpdate", "maxSurge")))
+                .contains(FieldFormat.INT_OR_STRING);
         assertThat(apps.format("apps", "Deployment", path(CONTAINERS, "image"))).contains(FieldFormat.PLAIN);
-        assertThat(apps.format("apps", "Deployment", List.of("metadata", "labels", "tier"))).contains(FieldFormat.PLAIN);
+        assertThat(apps.format("apps", "Deployment", List.of("metadata", "labels", "tier")))
+                .contains(FieldFormat.PLAIN);
     }
 
     @Test
     void readsACrdSchemaPreferringTheStorageVersion() {
-        ListType tiers = caches.listType("cache.example.com", "Cache", List.of("spec", "tiers")).orElseThrow();
+        ListType tiers = caches.listType("cache.example.com", "Cache", List.of("spec", "tiers"))
+                .orElseThrow();
         assertThat(tiers.keys()).containsExactly("name", "zone");
         assertThat(tiers.keyDefaults()).containsEntry("zone", TextNode.valueOf("any"));
-        assertThat(caches.listType("cache.example.com", "Cache", List.of("spec", "tags"))).contains(ListType.SET);
-        assertThat(caches.format("cache.example.com", "Cache", List.of("spec", "size"))).contains(FieldFormat.INT_OR_STRING);
-        assertThat(caches.format("cache.example.com", "Cache", List.of("spec", "memory"))).contains(FieldFormat.QUANTITY);
+        assertThat(caches.listType("cache.example.com", "Cache", List.of("spec", "tags")))
+                .contains(ListType.SET);
+        assertThat(caches.format("cache.example.com", "Cache", List.of("spec", "size")))
+                .contains(FieldFormat.INT_OR_STRING);
+        assertThat(caches.format("cache.example.com", "Cache", List.of("spec", "memory")))
+                .contains(FieldFormat.QUANTITY);
         assertThat(caches.format("cache.example.com", "Cache", List.of("spec", "extra", "resources", "cpu")))
-                .as("preserve-unknown-fields: schema does not know").isEmpty();
+                .as("preserve-unknown-fields: schema does not know")
+                .isEmpty();
     }
 
     @Test
     void compositeFallsBackToTheBuiltinTable() {
         ListSchema composite = caches.orElse(BuiltinListSchema.INSTANCE);
-        assertThat(composite.listType("cache.example.com", "Cache", List.of("spec", "tiers")).orElseThrow().keys())
+        assertThat(composite
+                        .listType("cache.example.com", "Cache", List.of("spec", "tiers"))
+                        .orElseThrow()
+                        .keys())
                 .containsExactly("name", "zone");
         assertThat(composite.format("cache.example.com", "Cache", List.of("spec", "extra", "resources", "cpu")))
                 .contains(FieldFormat.QUANTITY);
@@ -157,14 +187,17 @@ class ListSchemaTest {
                   resources: {requests: {memory: 1G}}
                   version: "16.10"
                 """);
-        Drift drift = DiffEngine.withDefaults(DiffOptions.defaults()).diff(desired(d), l, true).orElseThrow();
+        Drift drift = DiffEngine.withDefaults(DiffOptions.defaults())
+                .diff(desired(d), l, true)
+                .orElseThrow();
         assertThat(drift.changes()).extracting(Change::field).containsExactly("spec.version");
     }
 
     @Test
     void keyDefaultsComeFromTheSchema() {
         ListType t = ListType.map("name", "zone").withKeyDefaults(Map.of("zone", TextNode.valueOf("any")));
-        assertThat(Comparer.keyOf(Fixtures.json("{\"name\":\"hot\"}"), t)).containsEntry("zone", TextNode.valueOf("any"));
+        assertThat(Comparer.keyOf(Fixtures.json("{\"name\":\"hot\"}"), t))
+                .containsEntry("zone", TextNode.valueOf("any"));
         assertThat(Comparer.keyOf(Fixtures.json("{\"zone\":\"eu\"}"), t)).isNull();
     }
 }

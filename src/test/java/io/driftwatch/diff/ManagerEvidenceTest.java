@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ManagerEvidenceTest {
 
     private static final String WEB = "/spec/template/spec/containers/0";
-    private static final String ADDED_ENV = "{\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\":"
-            + "\\\"web\\\"}\":{\"f:env\":{\"k:{\\\"name\\\":\\\"DEBUG\\\"}\":{\".\":{},\"f:name\":{},\"f:value\":{}}}}}}}}}";
+    private static final String ADDED_ENV =
+            "{\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\":"
+                    + "\\\"web\\\"}\":{\"f:env\":{\"k:{\\\"name\\\":\\\"DEBUG\\\"}\":{\".\":{},\"f:name\":{},\"f:value\":{}}}}}}}}}";
 
     private final DiffEngine engine = DiffEngine.withDefaults(DiffOptions.defaults());
     private final ObjectNode deployment = load("deployment-desired.yaml");
@@ -38,8 +39,17 @@ class ManagerEvidenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"python-requests", "OpenAPI-Generator", "Terraform", "pulumi-kubernetes", "lens",
-        "headlamp", "my-script", "fabric8-kubernetes-client"})
+    @ValueSource(
+            strings = {
+                "python-requests",
+                "OpenAPI-Generator",
+                "Terraform",
+                "pulumi-kubernetes",
+                "lens",
+                "headlamp",
+                "my-script",
+                "fabric8-kubernetes-client"
+            })
     void fieldsAddedByAnUnknownManagerAreDriftWithTheLineThatWouldClassifyIt(String manager) {
         addEnvBy(manager);
         Optional<Drift> drift = engine.diff(desired(deployment), live, true);
@@ -47,36 +57,57 @@ class ManagerEvidenceTest {
         assertThat(c.op()).isEqualTo(Op.ADDED);
         assertThat(c.cause()).isEqualTo(Cause.UNKNOWN_MANAGER);
         assertThat(c.manager()).isEqualTo(manager);
-        assertThat(c.note()).contains("diff.managers.controllers: ['" + manager + "']")
-                .contains("--controller " + manager).contains("diff.managers.outOfBand").contains("--applier");
+        assertThat(c.note())
+                .contains("diff.managers.controllers: ['" + manager + "']")
+                .contains("--controller " + manager)
+                .contains("diff.managers.outOfBand")
+                .contains("--applier");
         assertThat(drift.get().cause()).isEqualTo(Cause.UNKNOWN_MANAGER);
         assertThat(drift.get().summary()).contains("set by " + manager).contains("--controller " + manager);
-        assertThat(ReportJson.toJson(drift.get()).at("/changes/0/note").asText()).isEqualTo(c.note());
-        assertThat(ReportText.render(DriftReport.of(1, List.of(drift.get()), false), false)).contains(c.note());
+        assertThat(ReportJson.toJson(drift.get()).at("/changes/0/note").asText())
+                .isEqualTo(c.note());
+        assertThat(ReportText.render(DriftReport.of(1, List.of(drift.get()), false), false))
+                .contains(c.note());
     }
 
     @Test
     void theOldRuleOrAConfiguredControllerSilencesAnUnknownManager() {
         addEnvBy("policy-operator");
-        DiffEngine old = DiffEngine.withDefaults(DiffOptions.defaults()
-                .withManagers(ManagerRules.defaults().withUnknown(UnknownManagers.CONTROLLER)));
-        DiffEngine configured = DiffEngine.withDefaults(DiffOptions.defaults()
-                .withManagers(ManagerRules.defaults().withControllers(List.of("policy-*"))));
+        DiffEngine old = DiffEngine.withDefaults(
+                DiffOptions.defaults().withManagers(ManagerRules.defaults().withUnknown(UnknownManagers.CONTROLLER)));
+        DiffEngine configured = DiffEngine.withDefaults(
+                DiffOptions.defaults().withManagers(ManagerRules.defaults().withControllers(List.of("policy-*"))));
         assertThat(old.diff(desired(deployment), live, true)).isEmpty();
         assertThat(configured.diff(desired(deployment), live, true)).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"kube-controller-manager", "cert-manager-cainjector", "Kyverno", "pilot-discovery",
-        "karpenter", "PrometheusOperator", "source-controller"})
+    @ValueSource(
+            strings = {
+                "kube-controller-manager",
+                "cert-manager-cainjector",
+                "Kyverno",
+                "pilot-discovery",
+                "karpenter",
+                "PrometheusOperator",
+                "source-controller"
+            })
     void fieldsAddedByAKnownControllerAreNotDrift(String manager) {
         addEnvBy(manager);
         assertThat(engine.diff(desired(deployment), live, true)).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"kubectl-replace", "kubectl-create", "kubectl", "kubectl-edit", "kubectl-set", "k9s",
-        "Go-http-client"})
+    @ValueSource(
+            strings = {
+                "kubectl-replace",
+                "kubectl-create",
+                "kubectl",
+                "kubectl-edit",
+                "kubectl-set",
+                "k9s",
+                "Go-http-client"
+            })
     void fieldsAddedByPeoplesToolsAreOutOfBand(String manager) {
         addEnvBy(manager);
         Change c = only(engine.diff(desired(deployment), live, true));
@@ -87,9 +118,16 @@ class ManagerEvidenceTest {
     @Test
     void aDesiredFieldChangedByAnUnknownManagerIsUnknownManagerDrift() {
         set(live, WEB + "/image", "\"nginx:1.28\"");
-        addManager(live, "deploy-bot", "Update", null, "2026-11-21T10:00:00Z",
+        addManager(
+                live,
+                "deploy-bot",
+                "Update",
+                null,
+                "2026-11-21T10:00:00Z",
                 "{\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\":\\\"web\\\"}\":{\"f:image\":{}}}}}}}");
-        remove(live, "/metadata/managedFields/0/fieldsV1/f:spec/f:template/f:spec/f:containers/k:{\"name\":\"web\"}/f:image");
+        remove(
+                live,
+                "/metadata/managedFields/0/fieldsV1/f:spec/f:template/f:spec/f:containers/k:{\"name\":\"web\"}/f:image");
         Change c = only(engine.diff(desired(deployment), live, true));
         assertThat(c.op()).isEqualTo(Op.CHANGED);
         assertThat(c.cause()).isEqualTo(Cause.UNKNOWN_MANAGER);
@@ -100,7 +138,12 @@ class ManagerEvidenceTest {
     @Test
     void aRemovalNamesNoManagerEvenWhenAPersonsToolOwnsTheParent() {
         remove(live, WEB + "/livenessProbe");
-        addManager(live, "kubectl-edit", "Update", null, "2026-11-21T10:00:00Z",
+        addManager(
+                live,
+                "kubectl-edit",
+                "Update",
+                null,
+                "2026-11-21T10:00:00Z",
                 "{\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\":\\\"web\\\"}\":{\".\":{}}}}}}}");
         Optional<Drift> drift = engine.diff(desired(deployment), live, true);
         Change c = only(drift);
@@ -109,11 +152,14 @@ class ManagerEvidenceTest {
         assertThat(c.operation()).isNull();
         assertThat(c.time()).isNull();
         assertThat(c.note()).isEqualTo(Change.REMOVAL_NOTE);
-        assertThat(c.cause()).as("last-applied holds the desired probe: no pending sync, nobody recorded")
+        assertThat(c.cause())
+                .as("last-applied holds the desired probe: no pending sync, nobody recorded")
                 .isEqualTo(Cause.UNKNOWN);
-        assertThat(drift.get().summary()).contains("not recorded in the object who removed it")
+        assertThat(drift.get().summary())
+                .contains("not recorded in the object who removed it")
                 .doesNotContain("kubectl-edit");
-        assertThat(ReportJson.toJson(drift.get()).at("/changes/0/manager").isNull()).isTrue();
+        assertThat(ReportJson.toJson(drift.get()).at("/changes/0/manager").isNull())
+                .isTrue();
         assertThat(ReportText.render(DriftReport.of(1, List.of(drift.get()), false), false))
                 .contains(Change.REMOVAL_NOTE);
     }
@@ -123,7 +169,9 @@ class ManagerEvidenceTest {
         set(deployment, WEB + "/env/-", "{\"name\":\"NEW\",\"value\":\"x\"}");
         Change c = only(engine.diff(desired(deployment), live, true));
         assertThat(c.op()).isEqualTo(Op.REMOVED);
-        assertThat(c.cause()).as("Git added it, the applier has not applied it yet").isEqualTo(Cause.PENDING_SYNC);
+        assertThat(c.cause())
+                .as("Git added it, the applier has not applied it yet")
+                .isEqualTo(Cause.PENDING_SYNC);
         assertThat(c.manager()).isNull();
     }
 

@@ -17,19 +17,26 @@ class ManagerRulesTest {
         assertThat(rules.classify("kubectl")).isEqualTo(ManagerGroup.OUT_OF_BAND);
         assertThat(rules.classify("Mozilla")).isEqualTo(ManagerGroup.OUT_OF_BAND);
         assertThat(rules.classify("kube-controller-manager")).isEqualTo(ManagerGroup.CONTROLLER);
-        assertThat(rules.classify("kubectl-create")).as("every kubectl verb is a person's").isEqualTo(ManagerGroup.OUT_OF_BAND);
+        assertThat(rules.classify("kubectl-create"))
+                .as("every kubectl verb is a person's")
+                .isEqualTo(ManagerGroup.OUT_OF_BAND);
         assertThat(rules.classify("kubectl-replace")).isEqualTo(ManagerGroup.OUT_OF_BAND);
-        assertThat(rules.classify("kubectl-client-side-apply")).as("appliers win").isEqualTo(ManagerGroup.APPLIER);
+        assertThat(rules.classify("kubectl-client-side-apply"))
+                .as("appliers win")
+                .isEqualTo(ManagerGroup.APPLIER);
         assertThat(rules.classify("python-requests")).isEqualTo(ManagerGroup.UNKNOWN);
     }
 
     @Test
     void matchesConfiguredGlobsAndLetsAppliersWin() {
-        ManagerRules rules = ManagerRules.defaults().withAppliers(List.of("flux-*", "kubectl")).withOutOfBand(List.of("kubectl*"));
+        ManagerRules rules = ManagerRules.defaults()
+                .withAppliers(List.of("flux-*", "kubectl"))
+                .withOutOfBand(List.of("kubectl*"));
         assertThat(rules.classify("flux-kustomize")).isEqualTo(ManagerGroup.APPLIER);
         assertThat(rules.classify("kubectl")).isEqualTo(ManagerGroup.APPLIER);
         assertThat(rules.classify("kubectl-edit")).isEqualTo(ManagerGroup.OUT_OF_BAND);
-        assertThat(rules.classify("argocd-controller")).as("neither applier, out-of-band nor controller")
+        assertThat(rules.classify("argocd-controller"))
+                .as("neither applier, out-of-band nor controller")
                 .isEqualTo(ManagerGroup.UNKNOWN);
     }
 
@@ -45,9 +52,12 @@ class ManagerRulesTest {
     @Test
     void ignoreRulesMatchOnGlobbedIdentity() {
         IgnoreRule rule = new IgnoreRule("apps", "Deploy*", "web-*", null, List.of("/spec/replicas"), List.of("hpa-*"));
-        assertThat(rule.appliesTo(new ObjectKey("apps", "Deployment", "shop", "web-1"))).isTrue();
-        assertThat(rule.appliesTo(new ObjectKey("apps", "Deployment", "shop", "api"))).isFalse();
-        assertThat(rule.appliesTo(new ObjectKey("", "Deployment", "shop", "web-1"))).isFalse();
+        assertThat(rule.appliesTo(new ObjectKey("apps", "Deployment", "shop", "web-1")))
+                .isTrue();
+        assertThat(rule.appliesTo(new ObjectKey("apps", "Deployment", "shop", "api")))
+                .isFalse();
+        assertThat(rule.appliesTo(new ObjectKey("", "Deployment", "shop", "web-1")))
+                .isFalse();
         assertThat(rule.ignoresManager("hpa-controller")).isTrue();
         assertThat(rule.ignoresManager("kubectl")).isFalse();
     }

@@ -43,54 +43,81 @@ class ManifestLimitsTest {
 
     @Test
     void deepNestingHugeNumbersTooManyObjectsAndAliasBombsAreRefused() throws Exception {
-        Path deep = Files.writeString(tmp.resolve("deep.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\n"
-                + "data: " + "[".repeat(500) + "]".repeat(500) + "\n");
-        StringBuilder bomb = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\na0: &a0 [x, x]\n");
+        Path deep = Files.writeString(
+                tmp.resolve("deep.yaml"),
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\n" + "data: " + "[".repeat(500) + "]".repeat(500)
+                        + "\n");
+        StringBuilder bomb =
+                new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\na0: &a0 [x, x]\n");
         for (int i = 1; i < 30; i++) {
-            bomb.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a")
-                    .append(i - 1).append("]\n");
+            bomb.append("a")
+                    .append(i)
+                    .append(": &a")
+                    .append(i)
+                    .append(" [*a")
+                    .append(i - 1)
+                    .append(", *a")
+                    .append(i - 1)
+                    .append("]\n");
         }
         Path bombFile = Files.writeString(tmp.resolve("bomb.yaml"), bomb);
-        Path number = Files.writeString(tmp.resolve("number.json"), "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
-                + "\"metadata\":{\"name\":\"n\"},\"x\":" + "9".repeat(5000) + "}");
-        Path many = Files.writeString(tmp.resolve("many.yaml"),
-                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n---\n".repeat(11));
+        Path number = Files.writeString(
+                tmp.resolve("number.json"),
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\"," + "\"metadata\":{\"name\":\"n\"},\"x\":"
+                        + "9".repeat(5000) + "}");
+        Path many = Files.writeString(
+                tmp.resolve("many.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n---\n".repeat(11));
 
-        assertThatThrownBy(() -> ManifestReader.read(deep)).hasMessageContaining("deep.yaml")
+        assertThatThrownBy(() -> ManifestReader.read(deep))
+                .hasMessageContaining("deep.yaml")
                 .hasMessageContaining("nested deeper than 100 levels");
-        assertThatThrownBy(() -> ManifestReader.read(bombFile)).hasMessageContaining("bomb.yaml:5")
+        assertThatThrownBy(() -> ManifestReader.read(bombFile))
+                .hasMessageContaining("bomb.yaml:5")
                 .hasMessageContaining("YAML alias *a0 is not supported");
-        assertThatThrownBy(() -> ManifestReader.read(number)).hasMessageContaining("number.json")
+        assertThatThrownBy(() -> ManifestReader.read(number))
+                .hasMessageContaining("number.json")
                 .hasMessageContaining("a number longer than 1000 digits");
         assertThatThrownBy(() -> ManifestReader.read(many, new ManifestLimits(1 << 20, 1 << 24, 10)))
-                .hasMessageContaining("many.yaml").hasMessageContaining("more than 10 objects (--max-documents)");
+                .hasMessageContaining("many.yaml")
+                .hasMessageContaining("more than 10 objects (--max-documents)");
     }
 
     @Test
     void duplicateKeysMergeKeysAndBadUtf8AreErrorsInTheInputsTerms() throws IOException {
-        Path dup = Files.writeString(tmp.resolve("dup.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
-                + "metadata: {name: b}\n");
-        Path dupJson = Files.writeString(tmp.resolve("dup.json"), "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
-                + "\"metadata\":{\"name\":\"a\",\"name\":\"b\"}}");
-        Path merge = Files.writeString(tmp.resolve("merge.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n"
-                + "data:\n  <<: {a: b}\n");
-        byte[] name = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"x\"}\n".getBytes(
-                java.nio.charset.StandardCharsets.US_ASCII);
-        name[name.length - 4] = (byte) 0xff;   // the x
+        Path dup = Files.writeString(
+                tmp.resolve("dup.yaml"),
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n" + "metadata: {name: b}\n");
+        Path dupJson = Files.writeString(
+                tmp.resolve("dup.json"),
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\"," + "\"metadata\":{\"name\":\"a\",\"name\":\"b\"}}");
+        Path merge = Files.writeString(
+                tmp.resolve("merge.yaml"),
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n" + "data:\n  <<: {a: b}\n");
+        byte[] name = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"x\"}\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        name[name.length - 4] = (byte) 0xff; // the x
         Path utf = Files.write(tmp.resolve("utf.yaml"), name);
-        Path tabs = Files.writeString(tmp.resolve("tabs.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: t\n");
+        Path tabs =
+                Files.writeString(tmp.resolve("tabs.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: t\n");
 
-        assertThatThrownBy(() -> ManifestReader.read(dup)).hasMessageContaining("dup.yaml:4")
+        assertThatThrownBy(() -> ManifestReader.read(dup))
+                .hasMessageContaining("dup.yaml:4")
                 .hasMessageContaining("duplicate key 'metadata'");
-        assertThatThrownBy(() -> ManifestReader.read(dupJson)).hasMessageContaining("dup.json")
+        assertThatThrownBy(() -> ManifestReader.read(dupJson))
+                .hasMessageContaining("dup.json")
                 .hasMessageContaining("duplicate key 'name'");
-        assertThatThrownBy(() -> ManifestReader.read(merge)).hasMessageContaining("merge.yaml:5")
+        assertThatThrownBy(() -> ManifestReader.read(merge))
+                .hasMessageContaining("merge.yaml:5")
                 .hasMessageContaining("merge key << is not supported");
-        assertThatThrownBy(() -> ManifestReader.read(utf)).hasMessageContaining("utf.yaml")
-                .hasMessageContaining("not valid UTF-8").hasMessageNotContaining("java.");
-        assertThatThrownBy(() -> ManifestReader.read(tabs)).hasMessageContaining("tabs.yaml:4")
+        assertThatThrownBy(() -> ManifestReader.read(utf))
+                .hasMessageContaining("utf.yaml")
+                .hasMessageContaining("not valid UTF-8")
+                .hasMessageNotContaining("java.");
+        assertThatThrownBy(() -> ManifestReader.read(tabs))
+                .hasMessageContaining("tabs.yaml:4")
                 .hasMessageContaining("found character '\\t(TAB)' that cannot start any token")
-                .hasMessageNotContaining("in 'reader'").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+                .hasMessageNotContaining("in 'reader'")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
     @Test
@@ -99,12 +126,14 @@ class ManifestLimitsTest {
         Files.writeString(dir.resolve("ok.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n");
         Files.createSymbolicLink(dir.resolve("loop.yaml"), dir.resolve("loop.yaml"));
         Files.createSymbolicLink(dir.resolve("gone.yml"), dir.resolve("nowhere"));
-        Files.createSymbolicLink(dir.resolve("self"), dir);   // a directory link: not followed, so no loop
-        Files.createDirectories(dir.resolve("dir.yaml"));     // a directory with a manifest's name: walked into
+        Files.createSymbolicLink(dir.resolve("self"), dir); // a directory link: not followed, so no loop
+        Files.createDirectories(dir.resolve("dir.yaml")); // a directory with a manifest's name: walked into
         Path fifo = dir.resolve("pipe.yaml");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
 
-        assertThatThrownBy(() -> ManifestReader.read(dir)).isInstanceOf(ManifestException.class)
+        assertThatThrownBy(() -> ManifestReader.read(dir))
+                .isInstanceOf(ManifestException.class)
                 .hasMessageContaining(dir.resolve("loop.yaml") + " is a symbolic link that leads nowhere")
                 .hasMessageContaining(dir.resolve("gone.yml") + " is a symbolic link that leads nowhere")
                 .hasMessageContaining(fifo + " is not a regular file");
@@ -119,11 +148,14 @@ class ManifestLimitsTest {
     void theTotalIsCheckedBeforeReading() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("dir"));
         for (int i = 0; i < 3; i++) {
-            Files.writeString(dir.resolve("cm" + i + ".yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c"
-                    + i + "}\ndata: {a: \"" + "y".repeat(1000) + "\"}\n");
+            Files.writeString(
+                    dir.resolve("cm" + i + ".yaml"),
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c" + i + "}\ndata: {a: \"" + "y".repeat(1000)
+                            + "\"}\n");
         }
 
         assertThatThrownBy(() -> ManifestReader.read(dir, new ManifestLimits(1 << 20, 2048, 100)))
-                .hasMessageContaining(dir.toString()).hasMessageContaining("exceed the limit of 2048 bytes (--max-total-bytes)");
+                .hasMessageContaining(dir.toString())
+                .hasMessageContaining("exceed the limit of 2048 bytes (--max-total-bytes)");
     }
 }

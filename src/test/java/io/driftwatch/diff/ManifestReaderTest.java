@@ -24,7 +24,10 @@ class ManifestReaderTest {
     }
 
     private static List<String> names(List<ObjectNode> objects) {
-        return objects.stream().map(o -> o.path("kind").asText() + "/" + o.path("metadata").path("name").asText()).toList();
+        return objects.stream()
+                .map(o -> o.path("kind").asText() + "/"
+                        + o.path("metadata").path("name").asText())
+                .toList();
     }
 
     @Test
@@ -103,13 +106,15 @@ class ManifestReaderTest {
     void rejectsScalarDocumentsAndListItemsWithoutKind() throws Exception {
         Path scalar = write("scalar.yaml", "just text\n");
         assertThatThrownBy(() -> ManifestReader.read(scalar)).hasMessageContaining("document 1 is not a mapping");
-        Path list = write("list.yaml", "apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, metadata: {name: a}}\n");
+        Path list =
+                write("list.yaml", "apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, metadata: {name: a}}\n");
         assertThatThrownBy(() -> ManifestReader.read(list)).hasMessageContaining("document 1 (List) item 1 lacks kind");
     }
 
     @Test
     void reportsAMissingPath() {
-        assertThatThrownBy(() -> ManifestReader.read(dir.resolve("nope"))).isInstanceOf(ManifestException.class)
+        assertThatThrownBy(() -> ManifestReader.read(dir.resolve("nope")))
+                .isInstanceOf(ManifestException.class)
                 .hasMessageContaining("no such file");
     }
 
@@ -118,9 +123,12 @@ class ManifestReaderTest {
             throws Exception {
         StringBuilder yaml = new StringBuilder();
         int n = 0;
-        while (yaml.length() < 4 << 20) {   // 4 MiB: above the 3 MiB default code-point limit
-            yaml.append("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-").append(n++)
-                    .append("\ndata:\n  payload: ").append("x".repeat(200)).append('\n');
+        while (yaml.length() < 4 << 20) { // 4 MiB: above the 3 MiB default code-point limit
+            yaml.append("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-")
+                    .append(n++)
+                    .append("\ndata:\n  payload: ")
+                    .append("x".repeat(200))
+                    .append('\n');
         }
         java.nio.file.Path file = dir.resolve("big.yaml");
         java.nio.file.Files.writeString(file, yaml);
@@ -155,7 +163,8 @@ class ManifestReaderTest {
                 kind: ServiceList
                 items:
                 """);
-        assertThat(names(ManifestReader.read(file))).containsExactly("ConfigMap/a", "Role/r", "RoleBinding/rb", "Secret/s");
+        assertThat(names(ManifestReader.read(file)))
+                .containsExactly("ConfigMap/a", "Role/r", "RoleBinding/rb", "Secret/s");
     }
 
     @Test
@@ -173,7 +182,8 @@ class ManifestReaderTest {
                 items:
                   - {kind: ConfigMapList, apiVersion: v1, items: [{apiVersion: v1, metadata: {name: c}}]}
                 """);
-        assertThatThrownBy(() -> ManifestReader.read(file)).isInstanceOf(ManifestException.class)
+        assertThatThrownBy(() -> ManifestReader.read(file))
+                .isInstanceOf(ManifestException.class)
                 .hasMessage(file + ":1: document 1 (RoleList) item 2 lacks metadata.name; "
                         + "document 1 (RoleList) item 3 is not a mapping; "
                         + "document 2 (List) item 1 (ConfigMapList) item 1 lacks kind (line 8)");

@@ -50,7 +50,8 @@ class NullAndEmptyTest {
                 """.formatted(manager, operation));
         ((ObjectNode) live.path("spec")).set("metrics", Fixtures.json(HPA_DEFAULTED_METRICS));
         if (lastApplied != null) {
-            ((ObjectNode) live.path("metadata")).putObject("annotations")
+            ((ObjectNode) live.path("metadata"))
+                    .putObject("annotations")
                     .put("kubectl.kubernetes.io/last-applied-configuration", lastApplied);
         }
         return live;
@@ -85,7 +86,8 @@ class NullAndEmptyTest {
 
     @Test
     void aNullHpaMetricsIsNotDriftAfterServerSideApply() throws Exception {
-        assertThat(engine.diff(desired(read(HPA)), liveHpa("argocd-controller", "Apply", null), true)).isEmpty();
+        assertThat(engine.diff(desired(read(HPA)), liveHpa("argocd-controller", "Apply", null), true))
+                .isEmpty();
     }
 
     @Test
@@ -132,10 +134,29 @@ class NullAndEmptyTest {
 
     @Test
     void aNullIsDisplayedAsNullAndAnEmptyStringAsQuotes() {
-        Change removed = new Change("data.a", "/data/a", Op.REMOVED, Cause.UNKNOWN, Fixtures.json("\"\""), null,
-                null, null, null, null, Change.REMOVAL_NOTE);
-        Change added = new Change("data.b", "/data/b", Op.ADDED, Cause.OUT_OF_BAND, null, Fixtures.json("null"),
-                "kubectl-edit", "Update", "", null);
+        Change removed = new Change(
+                "data.a",
+                "/data/a",
+                Op.REMOVED,
+                Cause.UNKNOWN,
+                Fixtures.json("\"\""),
+                null,
+                null,
+                null,
+                null,
+                null,
+                Change.REMOVAL_NOTE);
+        Change added = new Change(
+                "data.b",
+                "/data/b",
+                Op.ADDED,
+                Cause.OUT_OF_BAND,
+                null,
+                Fixtures.json("null"),
+                "kubectl-edit",
+                "Update",
+                "",
+                null);
         assertThat(Summaries.phrase(removed)).contains("desired \"\"");
         assertThat(Summaries.phrase(added)).contains("added (null)");
     }

@@ -3,9 +3,9 @@ package io.driftwatch.diff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.driftwatch.testing.DiffCli.Run;
 import io.driftwatch.localkube.LocalKubeCluster;
 import io.driftwatch.testing.Corpus;
+import io.driftwatch.testing.DiffCli.Run;
 import io.driftwatch.testing.Kubectl;
 import io.driftwatch.testing.TestNamespace;
 import io.driftwatch.testing.WithKubeApiServer;
@@ -47,54 +47,178 @@ class OutOfBandChangesIT {
 
     static Stream<Case> changes() {
         return Stream.of(
-                new Case("kubectl scale", List.of("18-statefulset-postgres.yaml"),
+                new Case(
+                        "kubectl scale",
+                        List.of("18-statefulset-postgres.yaml"),
                         List.of(cmd("scale", "statefulset/postgres", "--replicas=3")),
-                        new Expect("StatefulSet", "postgres", "modified", "spec.replicas", "changed", "kubectl", "out-of-band")),
-                new Case("merge patch", List.of(DEPLOYMENT, HPA),
-                        List.of(cmd("patch", "deployment/api", "--type=merge", "-p", "{\"spec\":{\"revisionHistoryLimit\":2}}")),
-                        new Expect("Deployment", "api", "modified", "spec.revisionHistoryLimit", "changed", "kubectl-patch", "out-of-band")),
-                new Case("strategic merge patch", List.of(DEPLOYMENT, HPA),
-                        List.of(cmd("patch", "deployment/api", "-p",
-                                "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"api\",\"imagePullPolicy\":\"Always\"}]}}}}")),
-                        new Expect("Deployment", "api", "modified", "spec.template.spec.containers[name=api].imagePullPolicy",
-                                "changed", "kubectl-patch", "out-of-band")),
-                new Case("kubectl label", List.of(DEPLOYMENT, HPA),
+                        new Expect(
+                                "StatefulSet",
+                                "postgres",
+                                "modified",
+                                "spec.replicas",
+                                "changed",
+                                "kubectl",
+                                "out-of-band")),
+                new Case(
+                        "merge patch",
+                        List.of(DEPLOYMENT, HPA),
+                        List.of(cmd(
+                                "patch",
+                                "deployment/api",
+                                "--type=merge",
+                                "-p",
+                                "{\"spec\":{\"revisionHistoryLimit\":2}}")),
+                        new Expect(
+                                "Deployment",
+                                "api",
+                                "modified",
+                                "spec.revisionHistoryLimit",
+                                "changed",
+                                "kubectl-patch",
+                                "out-of-band")),
+                new Case(
+                        "strategic merge patch",
+                        List.of(DEPLOYMENT, HPA),
+                        List.of(
+                                cmd(
+                                        "patch",
+                                        "deployment/api",
+                                        "-p",
+                                        "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"api\",\"imagePullPolicy\":\"Always\"}]}}}}")),
+                        new Expect(
+                                "Deployment",
+                                "api",
+                                "modified",
+                                "spec.template.spec.containers[name=api].imagePullPolicy",
+                                "changed",
+                                "kubectl-patch",
+                                "out-of-band")),
+                new Case(
+                        "kubectl label",
+                        List.of(DEPLOYMENT, HPA),
                         List.of(cmd("label", "deployment/api", "team=payments")),
-                        new Expect("Deployment", "api", "modified", "metadata.labels", "added", "kubectl-label", "out-of-band")),
-                new Case("kubectl annotate", List.of("15-service-api.yaml"),
+                        new Expect(
+                                "Deployment",
+                                "api",
+                                "modified",
+                                "metadata.labels",
+                                "added",
+                                "kubectl-label",
+                                "out-of-band")),
+                new Case(
+                        "kubectl annotate",
+                        List.of("15-service-api.yaml"),
                         List.of(cmd("annotate", "service/api", "owner=alice")),
-                        new Expect("Service", "api", "modified", "metadata.annotations", "added", "kubectl-annotate", "out-of-band")),
-                new Case("kubectl set image", List.of(DEPLOYMENT, HPA),
+                        new Expect(
+                                "Service",
+                                "api",
+                                "modified",
+                                "metadata.annotations",
+                                "added",
+                                "kubectl-annotate",
+                                "out-of-band")),
+                new Case(
+                        "kubectl set image",
+                        List.of(DEPLOYMENT, HPA),
                         List.of(cmd("set", "image", "deployment/api", "api=registry.example.com/shop/api:1.15.0")),
-                        new Expect("Deployment", "api", "modified", "spec.template.spec.containers[name=api].image",
-                                "changed", "kubectl-set", "out-of-band")),
-                new Case("env var added by kubectl set env", List.of(DEPLOYMENT, HPA),
+                        new Expect(
+                                "Deployment",
+                                "api",
+                                "modified",
+                                "spec.template.spec.containers[name=api].image",
+                                "changed",
+                                "kubectl-set",
+                                "out-of-band")),
+                new Case(
+                        "env var added by kubectl set env",
+                        List.of(DEPLOYMENT, HPA),
                         List.of(cmd("set", "env", "deployment/api", "-c", "api", "FEATURE_X=on")),
-                        new Expect("Deployment", "api", "modified", "spec.template.spec.containers[name=api].env",
-                                "added", "kubectl-set", "out-of-band")),
-                new Case("port 80 added to a Service", List.of("17-service-postgres.yaml"),
-                        List.of(cmd("patch", "service/postgres", "--type=json", "-p",
-                                "[{\"op\":\"add\",\"path\":\"/spec/ports/-\",\"value\":{\"name\":\"http\",\"port\":80,\"targetPort\":8080}}]")),
-                        new Expect("Service", "postgres", "modified", "spec.ports", "added", "kubectl-patch", "out-of-band")),
-                new Case("Secret value changed", List.of("10-secret-api-credentials.yaml"),
-                        List.of(cmd("patch", "secret/api-credentials", "-p", "{\"stringData\":{\"DATABASE_PASSWORD\":\"hunter2-changed\"}}")),
-                        new Expect("Secret", "api-credentials", "modified", "data.DATABASE_PASSWORD", "changed", "kubectl-patch", "out-of-band")),
-                new Case("cpu 500m changed to 0.6", List.of("07-limitrange-defaults.yaml"),
-                        List.of(cmd("patch", "limitrange/defaults", "--type=json", "-p",
+                        new Expect(
+                                "Deployment",
+                                "api",
+                                "modified",
+                                "spec.template.spec.containers[name=api].env",
+                                "added",
+                                "kubectl-set",
+                                "out-of-band")),
+                new Case(
+                        "port 80 added to a Service",
+                        List.of("17-service-postgres.yaml"),
+                        List.of(
+                                cmd(
+                                        "patch",
+                                        "service/postgres",
+                                        "--type=json",
+                                        "-p",
+                                        "[{\"op\":\"add\",\"path\":\"/spec/ports/-\",\"value\":{\"name\":\"http\",\"port\":80,\"targetPort\":8080}}]")),
+                        new Expect(
+                                "Service",
+                                "postgres",
+                                "modified",
+                                "spec.ports",
+                                "added",
+                                "kubectl-patch",
+                                "out-of-band")),
+                new Case(
+                        "Secret value changed",
+                        List.of("10-secret-api-credentials.yaml"),
+                        List.of(cmd(
+                                "patch",
+                                "secret/api-credentials",
+                                "-p",
+                                "{\"stringData\":{\"DATABASE_PASSWORD\":\"hunter2-changed\"}}")),
+                        new Expect(
+                                "Secret",
+                                "api-credentials",
+                                "modified",
+                                "data.DATABASE_PASSWORD",
+                                "changed",
+                                "kubectl-patch",
+                                "out-of-band")),
+                new Case(
+                        "cpu 500m changed to 0.6",
+                        List.of("07-limitrange-defaults.yaml"),
+                        List.of(cmd(
+                                "patch",
+                                "limitrange/defaults",
+                                "--type=json",
+                                "-p",
                                 "[{\"op\":\"replace\",\"path\":\"/spec/limits/0/default/cpu\",\"value\":\"0.6\"}]")),
-                        new Expect("LimitRange", "defaults", "modified", "spec.limits", "changed", "kubectl-patch", "out-of-band")),
-                new Case("object deleted", List.of("08-configmap-api-config.yaml", "09-configmap-node-cache.yaml"),
+                        new Expect(
+                                "LimitRange",
+                                "defaults",
+                                "modified",
+                                "spec.limits",
+                                "changed",
+                                "kubectl-patch",
+                                "out-of-band")),
+                new Case(
+                        "object deleted",
+                        List.of("08-configmap-api-config.yaml", "09-configmap-node-cache.yaml"),
                         List.of(cmd("delete", "configmap/api-config")),
                         new Expect("ConfigMap", "api-config", "missing", null, null, null, null)),
-                new Case("tracked extra object created", List.of("08-configmap-api-config.yaml"),
-                        List.of(cmd("create", "configmap", "stray", "--from-literal=a=b"),
+                new Case(
+                        "tracked extra object created",
+                        List.of("08-configmap-api-config.yaml"),
+                        List.of(
+                                cmd("create", "configmap", "stray", "--from-literal=a=b"),
                                 cmd("label", "configmap/stray", "app.kubernetes.io/instance=NS")),
                         new Expect("ConfigMap", "stray", "extra", null, null, null, null)),
-                new Case("kubectl rollout restart", List.of(DEPLOYMENT, HPA),
+                new Case(
+                        "kubectl rollout restart",
+                        List.of(DEPLOYMENT, HPA),
                         List.of(cmd("rollout", "restart", "deployment/api")),
-                        new Expect("Deployment", "api", "modified", "spec.template.metadata.annotations",
-                                "added", "kubectl-rollout", "out-of-band")),
-                new Case("replicas of an HPA target are not drift", List.of(DEPLOYMENT, HPA),
+                        new Expect(
+                                "Deployment",
+                                "api",
+                                "modified",
+                                "spec.template.metadata.annotations",
+                                "added",
+                                "kubectl-rollout",
+                                "out-of-band")),
+                new Case(
+                        "replicas of an HPA target are not drift",
+                        List.of(DEPLOYMENT, HPA),
                         List.of(cmd("scale", "deployment/api", "--replicas=7")),
                         Expect.none()));
     }
@@ -106,7 +230,9 @@ class OutOfBandChangesIT {
         Kubectl kubectl = new Kubectl(cluster);
         DiffCorpusIT.apply(kubectl, ns, dir);
         Run before = DiffCorpusIT.diff(cluster, ns, dir);
-        assertThat(before.drifts()).as("no drift before the change: " + before.stdout()).isEmpty();
+        assertThat(before.drifts())
+                .as("no drift before the change: " + before.stdout())
+                .isEmpty();
 
         Function<String, String> inNs = a -> a.replace("=NS", "=" + ns.name());
         for (List<String> command : change.commands()) {
@@ -144,7 +270,9 @@ class OutOfBandChangesIT {
         // the API server records a time for every write except those through the scale subresource
         boolean viaScale = "scale".equals(change1.path("subresource").asText());
         assertThat(change1.path("time").isTextual()).as(context).isEqualTo(!viaScale);
-        assertThat(context).doesNotContain("hunter2").doesNotContain("corpus-not-a-real-password")
+        assertThat(context)
+                .doesNotContain("hunter2")
+                .doesNotContain("corpus-not-a-real-password")
                 .doesNotContain(java.util.Base64.getEncoder().encodeToString("hunter2-changed".getBytes()));
     }
 }

@@ -17,7 +17,8 @@ class RedactorTest {
         assertThat(a).matches("redacted:sha256:[0-9a-f]{12}");
         assertThat(redactor.redactValue("s3cret")).isEqualTo(a);
         assertThat(redactor.redactValue("other")).isNotEqualTo(a);
-        assertThat(new Redactor("key-2".getBytes(StandardCharsets.UTF_8)).redactValue("s3cret")).isNotEqualTo(a);
+        assertThat(new Redactor("key-2".getBytes(StandardCharsets.UTF_8)).redactValue("s3cret"))
+                .isNotEqualTo(a);
     }
 
     @Test
@@ -30,7 +31,10 @@ class RedactorTest {
     @Test
     void redactsEverySecretValueAndTheLastAppliedAnnotation() {
         var secret = load("secret-desired.yaml");
-        Fixtures.set(secret, "/metadata/annotations", "{\"kubectl.kubernetes.io/last-applied-configuration\":\"{\\\"stringData\\\":{\\\"password\\\":\\\"hunter2-plain\\\"}}\"}");
+        Fixtures.set(
+                secret,
+                "/metadata/annotations",
+                "{\"kubectl.kubernetes.io/last-applied-configuration\":\"{\\\"stringData\\\":{\\\"password\\\":\\\"hunter2-plain\\\"}}\"}");
         String redacted = redactor.redact(secret).toString();
         assertThat(redacted).doesNotContain("hunter2", "YWRtaW4=").contains(Redactor.PREFIX);
         assertThat(secret.toString()).as("input untouched").contains("hunter2");

@@ -13,21 +13,45 @@ class ReportRenderingTest {
 
     private static final ObjectKey WEB = new ObjectKey("apps", "Deployment", "shop", "web");
 
-    private final Change scaled = new Change("spec.replicas", "/spec/replicas", Op.CHANGED, Cause.OUT_OF_BAND,
-            IntNode.valueOf(3), IntNode.valueOf(5), "kubectl-scale", "Update", "scale", Instant.parse("2026-11-21T10:42:00Z"));
-    private final Drift modified = new Drift(WEB, "apps/v1", "shop", DriftType.MODIFIED, Cause.OUT_OF_BAND,
-            "Deployment shop/web: replicas 3 → 5, set by kubectl-scale at 10:42Z", List.of(scaled),
+    private final Change scaled = new Change(
+            "spec.replicas",
+            "/spec/replicas",
+            Op.CHANGED,
+            Cause.OUT_OF_BAND,
+            IntNode.valueOf(3),
+            IntNode.valueOf(5),
+            "kubectl-scale",
+            "Update",
+            "scale",
+            Instant.parse("2026-11-21T10:42:00Z"));
+    private final Drift modified = new Drift(
+            WEB,
+            "apps/v1",
+            "shop",
+            DriftType.MODIFIED,
+            Cause.OUT_OF_BAND,
+            "Deployment shop/web: replicas 3 → 5, set by kubectl-scale at 10:42Z",
+            List.of(scaled),
             "--- desired\n+++ live\n@@ -1 +1 @@\n-  replicas: 3\n+  replicas: 5\n");
-    private final Drift missing = new Drift(new ObjectKey("", "ConfigMap", "shop", "cfg"), "v1", null, DriftType.MISSING,
-            Cause.DELETED, "ConfigMap shop/cfg: missing (deleted)", List.of(), null);
-    private final DriftReport report = new DriftReport(List.of(modified, missing),
-            new DriftReport.Summary(4, 2, 1, 1, 0, Map.of("out-of-band", 1, "deleted", 1)));
+    private final Drift missing = new Drift(
+            new ObjectKey("", "ConfigMap", "shop", "cfg"),
+            "v1",
+            null,
+            DriftType.MISSING,
+            Cause.DELETED,
+            "ConfigMap shop/cfg: missing (deleted)",
+            List.of(),
+            null);
+    private final DriftReport report = new DriftReport(
+            List.of(modified, missing), new DriftReport.Summary(4, 2, 1, 1, 0, Map.of("out-of-band", 1, "deleted", 1)));
 
     @Test
     void writesTheDocumentedJsonShape() {
         JsonNode json = ReportJson.toJson(report);
-        assertThat(json.get("summary")).isEqualTo(Fixtures.json(
-                "{\"desired\":4,\"drifted\":2,\"modified\":1,\"missing\":1,\"extra\":0,\"byCause\":{\"deleted\":1,\"out-of-band\":1}}"));
+        assertThat(json.get("summary"))
+                .isEqualTo(
+                        Fixtures.json(
+                                "{\"desired\":4,\"drifted\":2,\"modified\":1,\"missing\":1,\"extra\":0,\"byCause\":{\"deleted\":1,\"out-of-band\":1}}"));
         JsonNode d = json.get("drifts").get(0);
         assertThat(d.get("group").asText()).isEqualTo("apps");
         assertThat(d.get("version").asText()).isEqualTo("v1");
@@ -59,7 +83,8 @@ class ReportRenderingTest {
     @Test
     void rendersTextWithHeadersChangesDiffAndSummaryLine() {
         String text = ReportText.render(report, false);
-        assertThat(text).contains("Deployment shop/web (apps/v1): modified, out-of-band [app shop]")
+        assertThat(text)
+                .contains("Deployment shop/web (apps/v1): modified, out-of-band [app shop]")
                 .contains("~ spec.replicas: 3 → 5  [out-of-band, kubectl-scale Update/scale 2026-11-21T10:42:00Z]")
                 .contains("-  replicas: 3\n+  replicas: 5")
                 .contains("ConfigMap shop/cfg (v1): missing, deleted")
@@ -82,23 +107,53 @@ class ReportRenderingTest {
 
     @Test
     void mentionsAdmissionOnlyObjectsThatAreNotCounted() {
-        Change admission = new Change("spec.x", "/spec/x", Op.CHANGED, Cause.ADMISSION, IntNode.valueOf(1),
-                IntNode.valueOf(2), "argocd-controller", "Apply", "", null);
+        Change admission = new Change(
+                "spec.x",
+                "/spec/x",
+                Op.CHANGED,
+                Cause.ADMISSION,
+                IntNode.valueOf(1),
+                IntNode.valueOf(2),
+                "argocd-controller",
+                "Apply",
+                "",
+                null);
         Drift d = new Drift(WEB, "apps/v1", "shop", DriftType.MODIFIED, Cause.ADMISSION, "s", List.of(admission), null);
         DriftReport r = new DriftReport(List.of(d), new DriftReport.Summary(1, 0, 0, 0, 0, Map.of("admission", 1)));
-        assertThat(ReportText.render(r, false)).endsWith(
-                "No drift: 1 desired object match the cluster. 1 object changed only by admission webhooks (not counted).\n");
+        assertThat(ReportText.render(r, false))
+                .endsWith(
+                        "No drift: 1 desired object match the cluster. 1 object changed only by admission webhooks (not counted).\n");
     }
 
     @Test
     void summarisesAtMostThreeChangesAndNamesNonOutOfBandCauses() {
-        Change pending = new Change("spec.template.spec.containers[name=web].image", "/p", Op.CHANGED, Cause.PENDING_SYNC,
-                Fixtures.json("\"a:2\""), Fixtures.json("\"a:1\""), "argocd-controller", "Apply", "", Instant.parse("2026-11-20T09:00:00Z"));
-        Change removed = new Change("spec.paused", "/spec/paused", Op.REMOVED, Cause.UNKNOWN, Fixtures.json("true"), null,
-                null, null, null, null);
+        Change pending = new Change(
+                "spec.template.spec.containers[name=web].image",
+                "/p",
+                Op.CHANGED,
+                Cause.PENDING_SYNC,
+                Fixtures.json("\"a:2\""),
+                Fixtures.json("\"a:1\""),
+                "argocd-controller",
+                "Apply",
+                "",
+                Instant.parse("2026-11-20T09:00:00Z"));
+        Change removed = new Change(
+                "spec.paused",
+                "/spec/paused",
+                Op.REMOVED,
+                Cause.UNKNOWN,
+                Fixtures.json("true"),
+                null,
+                null,
+                null,
+                null,
+                null);
         String s = Summaries.modified(WEB, List.of(scaled, pending, removed, scaled));
-        assertThat(s).isEqualTo("Deployment shop/web: replicas 3 → 5, set by kubectl-scale at 10:42Z; "
-                + "containers[name=web].image a:2 → a:1, set by argocd-controller at 09:00Z (pending sync); "
-                + "paused removed (desired true); not recorded in the object who removed it (unknown); and 1 more");
+        assertThat(s)
+                .isEqualTo(
+                        "Deployment shop/web: replicas 3 → 5, set by kubectl-scale at 10:42Z; "
+                                + "containers[name=web].image a:2 → a:1, set by argocd-controller at 09:00Z (pending sync); "
+                                + "paused removed (desired true); not recorded in the object who removed it (unknown); and 1 more");
     }
 }

@@ -43,14 +43,16 @@ class UnrecordedWritesTest {
     @Test
     void replicasAnHpaScalesAreNotReported() {
         ObjectNode live = load("scaled-unowned-replicas-live.json");
-        assertThat(engine.diff(desired(load("scaled-unowned-replicas-desired.yaml")), live, true, true)).isEmpty();
+        assertThat(engine.diff(desired(load("scaled-unowned-replicas-desired.yaml")), live, true, true))
+                .isEmpty();
     }
 
     @Test
     void replicasAtTheServerDefaultAreNotReported() {
         ObjectNode live = load("scaled-unowned-replicas-live.json");
         ((ObjectNode) live.get("spec")).put("replicas", 1);
-        assertThat(engine.diff(desired(load("scaled-unowned-replicas-desired.yaml")), live, true)).isEmpty();
+        assertThat(engine.diff(desired(load("scaled-unowned-replicas-desired.yaml")), live, true))
+                .isEmpty();
     }
 
     @Test
@@ -60,22 +62,25 @@ class UnrecordedWritesTest {
         for (String kind : List.of("StatefulSet", "ReplicaSet")) {
             desired.put("kind", kind);
             live.put("kind", kind);
-            assertThat(only(engine.diff(desired(desired), live, true)).field()).as(kind).isEqualTo("spec.replicas");
+            assertThat(only(engine.diff(desired(desired), live, true)).field())
+                    .as(kind)
+                    .isEqualTo("spec.replicas");
         }
         desired.put("apiVersion", "v1").put("kind", "ReplicationController");
         live.put("apiVersion", "v1").put("kind", "ReplicationController");
         assertThat(only(engine.diff(desired(desired), live, true)).field()).isEqualTo("spec.replicas");
         desired.put("apiVersion", "example.com/v1").put("kind", "Widget");
         live.put("apiVersion", "example.com/v1").put("kind", "Widget");
-        assertThat(engine.diff(desired(desired), live, true)).as("no known server default for a custom resource")
+        assertThat(engine.diff(desired(desired), live, true))
+                .as("no known server default for a custom resource")
                 .isEmpty();
     }
 
     @Test
     void replicasSomeoneOwnsAreLeftToTheirOwner() {
         ObjectNode live = load("scaled-unowned-replicas-live.json");
-        Fixtures.addManager(live, "kubectl", "Update", "scale", "2026-12-03T11:00:00Z",
-                "{\"f:spec\":{\"f:replicas\":{}}}");
+        Fixtures.addManager(
+                live, "kubectl", "Update", "scale", "2026-12-03T11:00:00Z", "{\"f:spec\":{\"f:replicas\":{}}}");
         Change c = only(engine.diff(desired(load("scaled-unowned-replicas-desired.yaml")), live, true));
         assertThat(c.manager()).isEqualTo("kubectl");
         assertThat(c.subresource()).isEqualTo("scale");
@@ -98,9 +103,10 @@ class UnrecordedWritesTest {
         ((ObjectNode) live.at("/metadata/annotations")).put(TRACKING, "other:apps/Deployment:default/csa");
         Optional<Drift> drift = engine.diff(desired(load("csa-migrated-desired.yaml")), live, true);
         assertThat(drift).isPresent();
-        assertThat(drift.get().changes()).extracting(Change::field, Change::op, Change::manager)
-                .contains(org.assertj.core.groups.Tuple.tuple("metadata.annotations[\"" + TRACKING + "\"]", Op.ADDED,
-                        "hotfix-bot"))
+        assertThat(drift.get().changes())
+                .extracting(Change::field, Change::op, Change::manager)
+                .contains(org.assertj.core.groups.Tuple.tuple(
+                        "metadata.annotations[\"" + TRACKING + "\"]", Op.ADDED, "hotfix-bot"))
                 .hasSize(2);
     }
 
@@ -110,12 +116,17 @@ class UnrecordedWritesTest {
         ((ObjectNode) desired.at("/spec/template/spec/containers/0")).put("image", "nginx:2");
         Optional<Drift> drift = engine.diff(desired(desired), load("csa-migrated-live.json"), true);
         assertThat(drift).isPresent();
-        Change image = drift.get().changes().stream().filter(ch -> ch.field().endsWith(".image")).findFirst()
+        Change image = drift.get().changes().stream()
+                .filter(ch -> ch.field().endsWith(".image"))
+                .findFirst()
                 .orElseThrow();
         assertThat(image.manager()).isNull();
         assertThat(image.cause()).isEqualTo(Cause.PENDING_SYNC);
-        assertThat(drift.get().changes()).filteredOn(ch -> ch.field().endsWith(".memory"))
-                .singleElement().extracting(Change::manager).isEqualTo("hotfix-bot");
+        assertThat(drift.get().changes())
+                .filteredOn(ch -> ch.field().endsWith(".memory"))
+                .singleElement()
+                .extracting(Change::manager)
+                .isEqualTo("hotfix-bot");
     }
 
     @Test
@@ -140,7 +151,8 @@ class UnrecordedWritesTest {
                 .remove("f:kubectl.kubernetes.io/last-applied-configuration");
         Optional<Drift> drift = engine.diff(desired(desired), migrated, true);
         assertThat(drift).isPresent();
-        assertThat(drift.get().changes()).hasSizeGreaterThan(1)
+        assertThat(drift.get().changes())
+                .hasSizeGreaterThan(1)
                 .allSatisfy(ch -> assertThat(ch.manager()).isEqualTo("hotfix-bot"));
     }
 }

@@ -4,21 +4,21 @@ import static io.driftwatch.diff.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ValuesTest {
 
     @ParameterizedTest(name = "{0} == {1}")
     @CsvSource({
-            "'\"1000m\"', '\"1\"'",
-            "'0.5', '\"500m\"'",
-            "'\"1000M\"', '\"1G\"'",
-            "'\"1024Mi\"', '\"1Gi\"'",
-            "'1', '\"1\"'",
-            "'\"0.1\"', '\"100m\"'",
-            "'\"1e3\"', '\"1k\"'",
+        "'\"1000m\"', '\"1\"'",
+        "'0.5', '\"500m\"'",
+        "'\"1000M\"', '\"1G\"'",
+        "'\"1024Mi\"', '\"1Gi\"'",
+        "'1', '\"1\"'",
+        "'\"0.1\"', '\"100m\"'",
+        "'\"1e3\"', '\"1k\"'",
     })
     void comparesQuantitiesByValue(String desired, String live) {
         assertThat(Values.scalarEquals(json(desired), json(live), true)).isTrue();
@@ -26,10 +26,10 @@ class ValuesTest {
 
     @ParameterizedTest(name = "{0} != {1}")
     @CsvSource({
-            "'\"500m\"', '\"0.6\"'",
-            "'\"1G\"', '\"1Gi\"'",
-            "'\"25%\"', '\"30%\"'",
-            "'\"http\"', '\"8080\"'",
+        "'\"500m\"', '\"0.6\"'",
+        "'\"1G\"', '\"1Gi\"'",
+        "'\"25%\"', '\"30%\"'",
+        "'\"http\"', '\"8080\"'",
     })
     void tellsDifferentQuantitiesApart(String desired, String live) {
         assertThat(Values.scalarEquals(json(desired), json(live), true)).isFalse();
@@ -38,7 +38,9 @@ class ValuesTest {
     @Test
     void comparesQuantitySpellingsOnlyWhereTheFieldIsAQuantity() {
         assertThat(Values.scalarEquals(json("\"1000m\""), json("\"1\""), false)).isFalse();
-        assertThat(Values.scalarEquals(json("10.0"), json("10"), false)).as("numbers always by value").isTrue();
+        assertThat(Values.scalarEquals(json("10.0"), json("10"), false))
+                .as("numbers always by value")
+                .isTrue();
     }
 
     @Test

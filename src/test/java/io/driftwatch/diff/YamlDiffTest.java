@@ -41,7 +41,8 @@ class YamlDiffTest {
         b.remove(1);
         b.add(27, "new");
         String diff = YamlDiff.unifiedLines(a, b);
-        assertThat(diff.lines().filter(l -> l.startsWith("@@"))).containsExactly("@@ -1,5 +1,4 @@", "@@ -26,5 +25,6 @@");
+        assertThat(diff.lines().filter(l -> l.startsWith("@@")))
+                .containsExactly("@@ -1,5 +1,4 @@", "@@ -26,5 +25,6 @@");
     }
 
     @Test

@@ -29,12 +29,13 @@ class DriftStateFileTest {
         Drift drift = new Drift(key, "v1", "shop", DriftType.MISSING, Cause.DELETED, "gone", List.of(), null);
         DriftStateFile file = new DriftStateFile(tmp.resolve("state/drifts.json"));
 
-        file.save(List.of(new DriftRecord("id-1", drift, onset, onset, null)),
+        file.save(
+                List.of(new DriftRecord("id-1", drift, onset, onset, null)),
                 Map.of("shop", List.of("apps/Deployment", "/Service"), "billing", Set.of("/ConfigMap")));
 
         assertThat(file.load()).containsExactly(Map.entry(key, onset));
-        assertThat(file.loadAppKinds()).isEqualTo(Map.of("shop", Set.of("apps/Deployment", "/Service"),
-                "billing", Set.of("/ConfigMap")));
+        assertThat(file.loadAppKinds())
+                .isEqualTo(Map.of("shop", Set.of("apps/Deployment", "/Service"), "billing", Set.of("/ConfigMap")));
     }
 
     @Test
@@ -54,8 +55,11 @@ class DriftStateFileTest {
     void aBadKindIsReportedWithTheFileAndApp() throws IOException {
         Path path = Files.writeString(tmp.resolve("drifts.json"), "{\"appKinds\":{\"shop\":[\"Service\"]}}");
 
-        assertThatThrownBy(() -> new DriftStateFile(path).loadAppKinds()).isInstanceOf(IOException.class)
-                .hasMessageContaining("drifts.json").hasMessageContaining("shop").hasMessageContaining("Service");
+        assertThatThrownBy(() -> new DriftStateFile(path).loadAppKinds())
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("drifts.json")
+                .hasMessageContaining("shop")
+                .hasMessageContaining("Service");
     }
 
     @Test
@@ -63,7 +67,8 @@ class DriftStateFileTest {
         Path path = tmp.resolve("drifts.json");
         Files.writeString(path, "{\"openDrifts\":[{\"kind\":\"ConfigMap\",\"onset\":\"yesterday\"}]}");
 
-        assertThatThrownBy(() -> new DriftStateFile(path).load()).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> new DriftStateFile(path).load())
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("drifts.json");
     }
 }

@@ -24,10 +24,19 @@ class DriftTrackerTest {
     private static final Instant T0 = Instant.parse("2026-11-21T10:42:01Z");
 
     private static Drift modified(String liveImage, Instant writtenAt) {
-        Change change = new Change("spec.template.spec.containers[name=web].image",
-                "/spec/template/spec/containers/0/image", Op.CHANGED, Cause.OUT_OF_BAND, TextNode.valueOf("web:1"),
-                TextNode.valueOf(liveImage), "kubectl-set", "Update", null, writtenAt);
-        return new Drift(WEB, "apps/v1", "shop", DriftType.MODIFIED, Cause.OUT_OF_BAND, "summary", List.of(change), null);
+        Change change = new Change(
+                "spec.template.spec.containers[name=web].image",
+                "/spec/template/spec/containers/0/image",
+                Op.CHANGED,
+                Cause.OUT_OF_BAND,
+                TextNode.valueOf("web:1"),
+                TextNode.valueOf(liveImage),
+                "kubectl-set",
+                "Update",
+                null,
+                writtenAt);
+        return new Drift(
+                WEB, "apps/v1", "shop", DriftType.MODIFIED, Cause.OUT_OF_BAND, "summary", List.of(change), null);
     }
 
     private static Drift missing() {
@@ -65,9 +74,10 @@ class DriftTrackerTest {
         DriftTracker tracker = new DriftTracker("prod");
         tracker.observe(WEB, Optional.of(modified("web:2", WRITTEN)), live(), T0);
 
-        assertThat(tracker.observe(WEB, Optional.of(modified("web:2", WRITTEN)), live(), T0.plusSeconds(5))).isEmpty();
-        List<DriftEvent> updated = tracker.observe(WEB, Optional.of(modified("web:3", WRITTEN.plusSeconds(30))), live(),
-                T0.plusSeconds(40));
+        assertThat(tracker.observe(WEB, Optional.of(modified("web:2", WRITTEN)), live(), T0.plusSeconds(5)))
+                .isEmpty();
+        List<DriftEvent> updated = tracker.observe(
+                WEB, Optional.of(modified("web:3", WRITTEN.plusSeconds(30))), live(), T0.plusSeconds(40));
 
         assertThat(updated).singleElement().satisfies(e -> {
             assertThat(e.type()).isEqualTo(DriftEvent.Type.UPDATED);
@@ -78,10 +88,14 @@ class DriftTrackerTest {
 
     @Test
     void twoReplicasSeeingTheSameDriftAgreeOnIdAndOnset() {
-        DriftRecord a = new DriftTracker("prod").observe(WEB, Optional.of(modified("web:2", WRITTEN)), live(), T0)
-                .get(0).record();
-        DriftRecord b = new DriftTracker("prod").observe(WEB, Optional.of(modified("web:2", WRITTEN)), live(),
-                T0.plusSeconds(300)).get(0).record();
+        DriftRecord a = new DriftTracker("prod")
+                .observe(WEB, Optional.of(modified("web:2", WRITTEN)), live(), T0)
+                .get(0)
+                .record();
+        DriftRecord b = new DriftTracker("prod")
+                .observe(WEB, Optional.of(modified("web:2", WRITTEN)), live(), T0.plusSeconds(300))
+                .get(0)
+                .record();
 
         assertThat(b.onset()).isEqualTo(a.onset());
         assertThat(b.id()).isEqualTo(a.id());
@@ -90,11 +104,19 @@ class DriftTrackerTest {
     @Test
     void missingObjectWithoutEvidenceStartsWhenFirstSeenUnlessRemembered() {
         DriftTracker fresh = new DriftTracker("prod");
-        assertThat(fresh.observe(WEB, Optional.of(missing()), null, T0).get(0).record().onset()).isEqualTo(T0);
+        assertThat(fresh.observe(WEB, Optional.of(missing()), null, T0)
+                        .get(0)
+                        .record()
+                        .onset())
+                .isEqualTo(T0);
 
         DriftTracker restarted = new DriftTracker("prod");
         restarted.remember(Map.of(WEB, WRITTEN));
-        assertThat(restarted.observe(WEB, Optional.of(missing()), null, T0.plusSeconds(600)).get(0).record().onset())
+        assertThat(restarted
+                        .observe(WEB, Optional.of(missing()), null, T0.plusSeconds(600))
+                        .get(0)
+                        .record()
+                        .onset())
                 .isEqualTo(WRITTEN);
     }
 
@@ -105,17 +127,25 @@ class DriftTrackerTest {
 
         List<DriftEvent> events = tracker.observe(WEB, Optional.of(missing()), null, T0.plusSeconds(10));
 
-        assertThat(events).extracting(DriftEvent::type).containsExactly(DriftEvent.Type.RESOLVED, DriftEvent.Type.OPENED);
+        assertThat(events)
+                .extracting(DriftEvent::type)
+                .containsExactly(DriftEvent.Type.RESOLVED, DriftEvent.Type.OPENED);
         assertThat(events.get(1).record().drift().type()).isEqualTo(DriftType.MISSING);
     }
 
     @Test
     void extraObjectStartsWhenItWasCreated() {
         Drift extra = new Drift(WEB, "apps/v1", "shop", DriftType.EXTRA, Cause.OUT_OF_BAND, "extra", List.of(), null);
-        JsonNode live = new ObjectMapper().createObjectNode().set("metadata",
-                new ObjectMapper().createObjectNode().put("creationTimestamp", "2026-11-20T08:00:00Z"));
+        JsonNode live = new ObjectMapper()
+                .createObjectNode()
+                .set(
+                        "metadata",
+                        new ObjectMapper().createObjectNode().put("creationTimestamp", "2026-11-20T08:00:00Z"));
 
-        DriftRecord r = new DriftTracker("prod").observe(WEB, Optional.of(extra), live, T0).get(0).record();
+        DriftRecord r = new DriftTracker("prod")
+                .observe(WEB, Optional.of(extra), live, T0)
+                .get(0)
+                .record();
 
         assertThat(r.onset()).isEqualTo(Instant.parse("2026-11-20T08:00:00Z"));
     }
@@ -126,9 +156,10 @@ class DriftTrackerTest {
         JsonNode live = live();
         tracker.observe(WEB, Optional.of(extra(Cause.UNKNOWN_MANAGER)), live, T0);
 
-        assertThat(tracker.observe(WEB, Optional.of(extra(Cause.UNKNOWN_MANAGER)), live, T0.plusSeconds(5))).isEmpty();
-        List<DriftEvent> updated = tracker.observe(WEB, Optional.of(extra(Cause.PENDING_SYNC)), live,
-                T0.plusSeconds(10));
+        assertThat(tracker.observe(WEB, Optional.of(extra(Cause.UNKNOWN_MANAGER)), live, T0.plusSeconds(5)))
+                .isEmpty();
+        List<DriftEvent> updated =
+                tracker.observe(WEB, Optional.of(extra(Cause.PENDING_SYNC)), live, T0.plusSeconds(10));
 
         assertThat(updated).singleElement().satisfies(e -> {
             assertThat(e.type()).isEqualTo(DriftEvent.Type.UPDATED);

@@ -26,8 +26,12 @@ class AgentMetricsTest {
 
     private static DriftRecord drift(String name) {
         ObjectKey key = new ObjectKey("", "ConfigMap", "shop", name);
-        return new DriftRecord("id-" + name, new Drift(key, "v1", "shop", DriftType.MISSING, Cause.DELETED, "gone",
-                List.of(), null), ONSET, ONSET, null);
+        return new DriftRecord(
+                "id-" + name,
+                new Drift(key, "v1", "shop", DriftType.MISSING, Cause.DELETED, "gone", List.of(), null),
+                ONSET,
+                ONSET,
+                null);
     }
 
     @Test
@@ -41,10 +45,12 @@ class AgentMetricsTest {
         metrics.openDrifts(open, Set.of("shop"));
 
         String text = registry.scrape();
-        assertThat(text.lines().filter(l -> l.startsWith("driftwatch_drift_started_timestamp_seconds{"))).hasSize(2);
+        assertThat(text.lines().filter(l -> l.startsWith("driftwatch_drift_started_timestamp_seconds{")))
+                .hasSize(2);
         assertThat(text).contains("driftwatch_drift_series_dropped_total 3.0");
-        assertThat(text).contains("driftwatch_drifted_resources{app=\"shop\",cause=\"deleted\",kind=\"ConfigMap\","
-                + "namespace=\"shop\",type=\"missing\"} 5.0");
+        assertThat(text)
+                .contains("driftwatch_drifted_resources{app=\"shop\",cause=\"deleted\",kind=\"ConfigMap\","
+                        + "namespace=\"shop\",type=\"missing\"} 5.0");
         assertThat(text).contains("driftwatch_app_drifted{app=\"shop\"} 1.0");
     }
 
@@ -57,8 +63,9 @@ class AgentMetricsTest {
 
         String text = registry.scrape();
         assertThat(text).doesNotContain("driftwatch_drift_started_timestamp_seconds{");
-        assertThat(text).contains("driftwatch_drifted_resources{app=\"shop\",cause=\"deleted\",kind=\"ConfigMap\","
-                + "namespace=\"shop\",type=\"missing\"} 0.0");
+        assertThat(text)
+                .contains("driftwatch_drifted_resources{app=\"shop\",cause=\"deleted\",kind=\"ConfigMap\","
+                        + "namespace=\"shop\",type=\"missing\"} 0.0");
         assertThat(text).contains("driftwatch_app_drifted{app=\"shop\"} 0.0");
     }
 
@@ -70,12 +77,15 @@ class AgentMetricsTest {
         metrics.driftEvent(new DriftEvent(DriftEvent.Type.RESOLVED, resolved), ONSET.plusSeconds(600));
 
         String text = registry.scrape();
-        assertThat(text).contains("driftwatch_drift_duration_seconds_bucket{app=\"shop\",cause=\"deleted\",type=\"missing\","
-                + "le=\"900.0\"} 1");
-        assertThat(text).contains("driftwatch_drift_duration_seconds_bucket{app=\"shop\",cause=\"deleted\",type=\"missing\","
-                + "le=\"300.0\"} 0");
-        assertThat(text).contains("driftwatch_drift_events_total{app=\"shop\",cause=\"deleted\",event=\"resolved\","
-                + "type=\"missing\"} 1.0");
+        assertThat(text)
+                .contains("driftwatch_drift_duration_seconds_bucket{app=\"shop\",cause=\"deleted\",type=\"missing\","
+                        + "le=\"900.0\"} 1");
+        assertThat(text)
+                .contains("driftwatch_drift_duration_seconds_bucket{app=\"shop\",cause=\"deleted\",type=\"missing\","
+                        + "le=\"300.0\"} 0");
+        assertThat(text)
+                .contains("driftwatch_drift_events_total{app=\"shop\",cause=\"deleted\",event=\"resolved\","
+                        + "type=\"missing\"} 1.0");
     }
 
     @Test
@@ -84,13 +94,17 @@ class AgentMetricsTest {
 
         String text = registry.scrape();
         assertThat(text).contains("driftwatch_source_sync_total{app=\"shop\",result=\"error\"} 0.0");
-        assertThat(text).contains("driftwatch_drift_events_total{app=\"shop\",cause=\"unknown-manager\",event=\"opened\","
-                + "type=\"modified\"} 0.0");
-        assertThat(text).contains("driftwatch_drift_events_total{app=\"shop\",cause=\"not-yet-applied\",event=\"resolved\","
-                + "type=\"missing\"} 0.0");
-        assertThat(text).as("only the causes a type can have").doesNotContain("cause=\"deleted\",event=\"opened\","
-                + "type=\"modified\"");
-        assertThat(text.lines().filter(l -> l.startsWith("driftwatch_drift_events_total{"))).hasSize(12 * 3);
+        assertThat(text)
+                .contains("driftwatch_drift_events_total{app=\"shop\",cause=\"unknown-manager\",event=\"opened\","
+                        + "type=\"modified\"} 0.0");
+        assertThat(text)
+                .contains("driftwatch_drift_events_total{app=\"shop\",cause=\"not-yet-applied\",event=\"resolved\","
+                        + "type=\"missing\"} 0.0");
+        assertThat(text)
+                .as("only the causes a type can have")
+                .doesNotContain("cause=\"deleted\",event=\"opened\"," + "type=\"modified\"");
+        assertThat(text.lines().filter(l -> l.startsWith("driftwatch_drift_events_total{")))
+                .hasSize(12 * 3);
         assertThat(text).contains("driftwatch_build_info{");
     }
 
@@ -103,38 +117,61 @@ class AgentMetricsTest {
         metrics.openDrifts(List.of(viaScript), Set.of("shop"));
 
         String text = registry.scrape();
-        assertThat(text).contains("driftwatch_drift_events_total{app=\"shop\",cause=\"unknown-manager\",event=\"opened\","
-                + "type=\"modified\"} 1.0");
-        assertThat(text).contains("driftwatch_drifted_resources{app=\"shop\",cause=\"unknown-manager\",kind=\"ConfigMap\","
-                + "namespace=\"shop\",type=\"modified\"} 1.0");
-        assertThat(text).contains("driftwatch_drift_started_timestamp_seconds{app=\"shop\",cause=\"unknown-manager\","
-                + "kind=\"ConfigMap\",manager=\"python-requests\",name=\"settings\",namespace=\"shop\","
-                + "type=\"modified\"}");
+        assertThat(text)
+                .contains("driftwatch_drift_events_total{app=\"shop\",cause=\"unknown-manager\",event=\"opened\","
+                        + "type=\"modified\"} 1.0");
+        assertThat(text)
+                .contains("driftwatch_drifted_resources{app=\"shop\",cause=\"unknown-manager\",kind=\"ConfigMap\","
+                        + "namespace=\"shop\",type=\"modified\"} 1.0");
+        assertThat(text)
+                .contains("driftwatch_drift_started_timestamp_seconds{app=\"shop\",cause=\"unknown-manager\","
+                        + "kind=\"ConfigMap\",manager=\"python-requests\",name=\"settings\",namespace=\"shop\","
+                        + "type=\"modified\"}");
 
         metrics.openDrifts(List.of(modified(Cause.OUT_OF_BAND, "kubectl-edit")), Set.of("shop"));
 
         text = registry.scrape();
         assertThat(text.lines().filter(l -> l.startsWith("driftwatch_drift_started_timestamp_seconds{")))
-                .singleElement().asString().contains("cause=\"out-of-band\"").contains("manager=\"kubectl-edit\"");
-        assertThat(text).contains("driftwatch_drifted_resources{app=\"shop\",cause=\"unknown-manager\",kind=\"ConfigMap\","
-                + "namespace=\"shop\",type=\"modified\"} 0.0");
-        assertThat(text).contains("driftwatch_drifted_resources{app=\"shop\",cause=\"out-of-band\",kind=\"ConfigMap\","
-                + "namespace=\"shop\",type=\"modified\"} 1.0");
+                .singleElement()
+                .asString()
+                .contains("cause=\"out-of-band\"")
+                .contains("manager=\"kubectl-edit\"");
+        assertThat(text)
+                .contains("driftwatch_drifted_resources{app=\"shop\",cause=\"unknown-manager\",kind=\"ConfigMap\","
+                        + "namespace=\"shop\",type=\"modified\"} 0.0");
+        assertThat(text)
+                .contains("driftwatch_drifted_resources{app=\"shop\",cause=\"out-of-band\",kind=\"ConfigMap\","
+                        + "namespace=\"shop\",type=\"modified\"} 1.0");
     }
 
     private static DriftRecord modified(Cause cause, String manager) {
         ObjectKey key = new ObjectKey("", "ConfigMap", "shop", "settings");
-        Change change = new Change("data.admin", "/data/admin", Op.ADDED, cause, null, TextNode.valueOf("true"), manager,
-                "Update", null, ONSET, null);
-        return new DriftRecord("id-settings", new Drift(key, "v1", "shop", DriftType.MODIFIED, cause, "added",
-                List.of(change), null), ONSET, ONSET, null);
+        Change change = new Change(
+                "data.admin",
+                "/data/admin",
+                Op.ADDED,
+                cause,
+                null,
+                TextNode.valueOf("true"),
+                manager,
+                "Update",
+                null,
+                ONSET,
+                null);
+        return new DriftRecord(
+                "id-settings",
+                new Drift(key, "v1", "shop", DriftType.MODIFIED, cause, "added", List.of(change), null),
+                ONSET,
+                ONSET,
+                null);
     }
 
     @Test
     void kubernetesEventResultsStartAtZeroSoTheFirstFailureIsARateIncrease() {
         AgentMetrics metrics = new AgentMetrics(registry, 10);
 
-        assertThat(registry.scrape()).contains("driftwatch_kubernetes_events_total{result=\"failed\"} 0.0")
+        assertThat(registry.scrape())
+                .contains("driftwatch_kubernetes_events_total{result=\"failed\"} 0.0")
                 .contains("driftwatch_kubernetes_events_total{result=\"rate_limited\"} 0.0")
                 .contains("driftwatch_kubernetes_events_total{result=\"sent\"} 0.0");
 
@@ -145,9 +182,10 @@ class AgentMetricsTest {
 
     @Test
     void clusterInfoCarriesPrometheusSafeClusterLabels() {
-        new AgentMetrics(registry, 10).clusterInfo(java.util.Map.of("env", "prod", "topology.kubernetes.io/region", "eu"));
+        new AgentMetrics(registry, 10)
+                .clusterInfo(java.util.Map.of("env", "prod", "topology.kubernetes.io/region", "eu"));
 
-        assertThat(registry.scrape()).contains(
-                "driftwatch_cluster_info{env=\"prod\",topology_kubernetes_io_region=\"eu\"} 1");
+        assertThat(registry.scrape())
+                .contains("driftwatch_cluster_info{env=\"prod\",topology_kubernetes_io_region=\"eu\"} 1");
     }
 }

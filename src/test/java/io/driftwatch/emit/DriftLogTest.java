@@ -42,8 +42,20 @@ class DriftLogTest {
     @Test
     void everyLineStatesTheCauseAtTheTopAndInTheDrift() throws Exception {
         ObjectKey key = new ObjectKey("", "ConfigMap", "shop", "settings");
-        DriftRecord r = new DriftRecord("id-1", new Drift(key, "v1", "shop", DriftType.MISSING, Cause.DELETED,
-                "ConfigMap shop/settings: missing (deleted)", List.of(), null), ONSET, ONSET, null);
+        DriftRecord r = new DriftRecord(
+                "id-1",
+                new Drift(
+                        key,
+                        "v1",
+                        "shop",
+                        DriftType.MISSING,
+                        Cause.DELETED,
+                        "ConfigMap shop/settings: missing (deleted)",
+                        List.of(),
+                        null),
+                ONSET,
+                ONSET,
+                null);
 
         new DriftLog("prod-eu-1").log(new DriftEvent(DriftEvent.Type.OPENED, r), ONSET);
 

@@ -18,25 +18,37 @@ class KubeEventsTest {
 
     private static DriftRecord record(Cause cause, Instant resolvedAt) {
         ObjectKey key = new ObjectKey("", "ConfigMap", "shop", "settings");
-        return new DriftRecord("id", new Drift(key, "v1", "shop", DriftType.EXTRA, cause,
-                "ConfigMap shop/settings: extra, tracked by app shop but not in Git (created by python-requests)",
-                List.of(), null), ONSET, ONSET, resolvedAt);
+        return new DriftRecord(
+                "id",
+                new Drift(
+                        key,
+                        "v1",
+                        "shop",
+                        DriftType.EXTRA,
+                        cause,
+                        "ConfigMap shop/settings: extra, tracked by app shop but not in Git (created by python-requests)",
+                        List.of(),
+                        null),
+                ONSET,
+                ONSET,
+                resolvedAt);
     }
 
     @Test
     void detectedEventsStartWithTheCause() {
-        String message = KubeEvents.message(new DriftEvent(DriftEvent.Type.OPENED,
-                record(Cause.UNKNOWN_MANAGER, null)), ONSET);
+        String message =
+                KubeEvents.message(new DriftEvent(DriftEvent.Type.OPENED, record(Cause.UNKNOWN_MANAGER, null)), ONSET);
 
-        assertThat(message).isEqualTo("Cause unknown-manager: ConfigMap shop/settings: extra, tracked by app shop but "
-                + "not in Git (created by python-requests)");
+        assertThat(message)
+                .isEqualTo("Cause unknown-manager: ConfigMap shop/settings: extra, tracked by app shop but "
+                        + "not in Git (created by python-requests)");
     }
 
     @Test
     void resolvedEventsSayHowLongAndWhatTheCauseWas() {
         Instant end = ONSET.plusSeconds(300);
-        String message = KubeEvents.message(new DriftEvent(DriftEvent.Type.RESOLVED, record(Cause.OUT_OF_BAND, end)),
-                end);
+        String message =
+                KubeEvents.message(new DriftEvent(DriftEvent.Type.RESOLVED, record(Cause.OUT_OF_BAND, end)), end);
 
         assertThat(message).startsWith("Drift resolved after 5m (cause out-of-band): ConfigMap shop/settings: extra");
     }

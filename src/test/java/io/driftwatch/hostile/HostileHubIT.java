@@ -49,20 +49,25 @@ class HostileHubIT {
     private int port;
 
     /** What a case expects: a status and words of the JSON error's message, or the connection closed (status 0). */
-    private record Expect(int status, String words) {
-    }
+    private record Expect(int status, String words) {}
 
     @Test
     void hostileRequestsGetA4xxNamingTheProblemAndNothingIsStored() throws Exception {
         port = ServerProcess.freePort();
         Path db = tmp.resolve("hub.db");
-        Path config = Files.writeString(tmp.resolve("hub.yaml"), "listen: {host: 127.0.0.1, port: " + port
-                + ", idleTimeout: 2s, headerTimeout: 3s, requestTimeout: 5s}\n"
-                + "storage: {type: sqlite, sqlitePath: '" + db + "'}\n"
-                + "clusters: [{name: prod-eu, tokenSha256: " + TokenHash.sha256Hex(PUSH) + "}]\n"
-                + "readTokens: [{name: tests, tokenSha256: " + TokenHash.sha256Hex(READ) + "}]\n");
-        try (ServerProcess hub = ServerProcess.start("hub", List.of(LauncherRun.launcher().toString(), "hub",
-                "--config", config.toString()), tmp, "http://127.0.0.1:" + port + "/readyz", Duration.ofSeconds(180))) {
+        Path config = Files.writeString(
+                tmp.resolve("hub.yaml"),
+                "listen: {host: 127.0.0.1, port: " + port
+                        + ", idleTimeout: 2s, headerTimeout: 3s, requestTimeout: 5s}\n"
+                        + "storage: {type: sqlite, sqlitePath: '" + db + "'}\n"
+                        + "clusters: [{name: prod-eu, tokenSha256: " + TokenHash.sha256Hex(PUSH) + "}]\n"
+                        + "readTokens: [{name: tests, tokenSha256: " + TokenHash.sha256Hex(READ) + "}]\n");
+        try (ServerProcess hub = ServerProcess.start(
+                "hub",
+                List.of(LauncherRun.launcher().toString(), "hub", "--config", config.toString()),
+                tmp,
+                "http://127.0.0.1:" + port + "/readyz",
+                Duration.ofSeconds(180))) {
             long rssBefore = LauncherRun.statusKib(hub.pid(), "VmRSS:");
             long started = System.nanoTime();
             SoftAssertions soft = new SoftAssertions();
@@ -79,19 +84,28 @@ class HostileHubIT {
                 tried++;
                 boolean closed = c.getValue().call();
                 System.out.println("hostile-input: hub / " + c.getKey() + ": " + (closed ? "closed" : "NOT closed"));
-                soft.assertThat(closed).as(c.getKey() + ": connection closed by the hub").isTrue();
+                soft.assertThat(closed)
+                        .as(c.getKey() + ": connection closed by the hub")
+                        .isTrue();
                 rejected += closed ? 1 : 0;
             }
             long rssAfter = LauncherRun.statusKib(hub.pid(), "VmRSS:");
             System.out.println("hostile-input: hub: " + tried + " requests/connections tried, " + rejected
                     + " rejected or closed; hub VmRSS " + rssBefore / 1024 + " MiB before, " + rssAfter / 1024
-                    + " MiB after; " + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
+                    + " MiB after; "
+                    + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
 
             soft.assertThat(hub.isAlive()).as("hub still running").isTrue();
-            soft.assertThat(exchange(get("/readyz", null))).as("hub ready after").startsWith("HTTP/1.1 200");
+            soft.assertThat(exchange(get("/readyz", null)))
+                    .as("hub ready after")
+                    .startsWith("HTTP/1.1 200");
             soft.assertThat(stored(db)).as("rows in the SQLite file").isEqualTo(List.of(0, 0, 0));
-            soft.assertThat(read("/api/v1/events").path("events").size()).as("history via the API").isZero();
-            soft.assertThat(read("/api/v1/drifts").path("drifts").size()).as("open drifts via the API").isZero();
+            soft.assertThat(read("/api/v1/events").path("events").size())
+                    .as("history via the API")
+                    .isZero();
+            soft.assertThat(read("/api/v1/drifts").path("drifts").size())
+                    .as("open drifts via the API")
+                    .isZero();
             soft.assertThat(rssAfter).as("hub RSS KiB after").isLessThan(1536L << 10);
             soft.assertAll();
 
@@ -109,10 +123,21 @@ class HostileHubIT {
         byte[] big = new byte[9 << 20];
         java.util.Arrays.fill(big, (byte) ' ');
         c.put("a 9 MiB body", post(EVENTS, PUSH, "application/json", big));
-        c.put("JSON nested 100,000 levels", post(EVENTS, PUSH, "application/json",
-                "{\"stream\":\"" + STREAM + "\",\"events\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}"));
-        c.put("an array of 2,000,000 events", post(EVENTS, PUSH, "application/json",
-                "{\"stream\":\"" + STREAM + "\",\"events\":[" + "1,".repeat(1_999_999) + "1]}"));
+        c.put(
+                "JSON nested 100,000 levels",
+                post(
+                        EVENTS,
+                        PUSH,
+                        "application/json",
+                        "{\"stream\":\"" + STREAM + "\",\"events\":" + "[".repeat(100_000) + "]".repeat(100_000)
+                                + "}"));
+        c.put(
+                "an array of 2,000,000 events",
+                post(
+                        EVENTS,
+                        PUSH,
+                        "application/json",
+                        "{\"stream\":\"" + STREAM + "\",\"events\":[" + "1,".repeat(1_999_999) + "1]}"));
         c.put("Content-Type text/plain", post(EVENTS, PUSH, "text/plain", batch(ok)));
         c.put("Content-Type application/jsonx", post(EVENTS, PUSH, "application/jsonx", batch(ok)));
         byte[] utf = batch(event("d-1", now(), "ab")).getBytes(StandardCharsets.UTF_8);
@@ -121,41 +146,71 @@ class HostileHubIT {
         c.put("invalid UTF-8", post(EVENTS, PUSH, "application/json", utf));
         c.put("NUL in a drift id", post(EVENTS, PUSH, "application/json", batch(event("d\\u0000", now(), "api"))));
         c.put("CRLF in a name", post(EVENTS, PUSH, "application/json", batch(event("d-1", now(), "a\\r\\nb"))));
-        c.put("a path traversal drift id", post(EVENTS, PUSH, "application/json",
-                batch(event("../../etc/passwd", now(), "api"))));
-        c.put("a path traversal stream id", post(EVENTS, PUSH, "application/json",
-                batch(ok).replace(STREAM, "../../etc/passwd")));
-        c.put("a non-UUID stream id", post(EVENTS, PUSH, "application/json", batch(ok).replace(STREAM, "1234")));
-        c.put("an onset in year 9999", post(EVENTS, PUSH, "application/json",
-                batch(event("d-1", "9999-12-31T23:59:59Z", "api"))));
-        c.put("a negative onset", post(EVENTS, PUSH, "application/json",
-                batch(event("d-1", "-0001-01-01T00:00:00Z", "api"))));
+        c.put(
+                "a path traversal drift id",
+                post(EVENTS, PUSH, "application/json", batch(event("../../etc/passwd", now(), "api"))));
+        c.put(
+                "a path traversal stream id",
+                post(EVENTS, PUSH, "application/json", batch(ok).replace(STREAM, "../../etc/passwd")));
+        c.put(
+                "a non-UUID stream id",
+                post(EVENTS, PUSH, "application/json", batch(ok).replace(STREAM, "1234")));
+        c.put(
+                "an onset in year 9999",
+                post(EVENTS, PUSH, "application/json", batch(event("d-1", "9999-12-31T23:59:59Z", "api"))));
+        c.put(
+                "a negative onset",
+                post(EVENTS, PUSH, "application/json", batch(event("d-1", "-0001-01-01T00:00:00Z", "api"))));
         c.put("an onset NaN", post(EVENTS, PUSH, "application/json", batch(event("d-1", "NaN", "api"))));
         c.put("seq NaN", post(EVENTS, PUSH, "application/json", batch(ok).replace("\"seq\":1", "\"seq\":NaN")));
-        c.put("seq 10^30", post(EVENTS, PUSH, "application/json", batch(ok).replace("\"seq\":1", "\"seq\":1"
-                + "0".repeat(30))));
-        c.put("a 5000-digit number", post(EVENTS, PUSH, "application/json", batch(ok).replace("\"seq\":1", "\"seq\":"
-                + "9".repeat(5000))));
-        c.put("a key given twice", post(EVENTS, PUSH, "application/json", batch(ok).replace("{\"stream\":",
-                "{\"stream\":\"" + STREAM + "\",\"stream\":")));
-        c.put("a snapshot taken in year 9999", post("/api/v1/clusters/prod-eu/snapshot", PUSH, "application/json",
-                "{\"stream\":\"" + STREAM + "\",\"seq\":0,\"takenAt\":\"9999-01-01T00:00:00Z\",\"drifts\":[]}"));
-        c.put("CRLF in a heartbeat label", post("/api/v1/clusters/prod-eu/heartbeat", PUSH, "application/json",
-                "{\"agentId\":\"a\",\"version\":\"1\",\"labels\":{\"env\":\"prod\\r\\nX-Forged: 1\"}}"));
-        c.put("CRLF in the cluster path", post("/api/v1/clusters/prod%0D%0Aeu/events", PUSH, "application/json",
-                batch(ok)));
-        c.put("NUL in the cluster path", post("/api/v1/clusters/prod%00eu/events", PUSH, "application/json",
-                batch(ok)));
+        c.put(
+                "seq 10^30",
+                post(EVENTS, PUSH, "application/json", batch(ok).replace("\"seq\":1", "\"seq\":1" + "0".repeat(30))));
+        c.put(
+                "a 5000-digit number",
+                post(EVENTS, PUSH, "application/json", batch(ok).replace("\"seq\":1", "\"seq\":" + "9".repeat(5000))));
+        c.put(
+                "a key given twice",
+                post(
+                        EVENTS,
+                        PUSH,
+                        "application/json",
+                        batch(ok).replace("{\"stream\":", "{\"stream\":\"" + STREAM + "\",\"stream\":")));
+        c.put(
+                "a snapshot taken in year 9999",
+                post(
+                        "/api/v1/clusters/prod-eu/snapshot",
+                        PUSH,
+                        "application/json",
+                        "{\"stream\":\"" + STREAM
+                                + "\",\"seq\":0,\"takenAt\":\"9999-01-01T00:00:00Z\",\"drifts\":[]}"));
+        c.put(
+                "CRLF in a heartbeat label",
+                post(
+                        "/api/v1/clusters/prod-eu/heartbeat",
+                        PUSH,
+                        "application/json",
+                        "{\"agentId\":\"a\",\"version\":\"1\",\"labels\":{\"env\":\"prod\\r\\nX-Forged: 1\"}}"));
+        c.put(
+                "CRLF in the cluster path",
+                post("/api/v1/clusters/prod%0D%0Aeu/events", PUSH, "application/json", batch(ok)));
+        c.put(
+                "NUL in the cluster path",
+                post("/api/v1/clusters/prod%00eu/events", PUSH, "application/json", batch(ok)));
         c.put("a path traversal drift id read", get("/api/v1/clusters/prod-eu/drifts/..%2F..%2Fetc%2Fpasswd", READ));
-        c.put("an unknown method", ("BREW " + EVENTS + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        c.put(
+                "an unknown method",
+                ("BREW " + EVENTS + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         c.put("no bearer token", post(EVENTS, null, "application/json", batch(ok)));
         c.put("a garbage bearer token", post(EVENTS, "x".repeat(300), "application/json", batch(ok)));
         c.put("a control character in the token", post(EVENTS, "ab\u0001cd", "application/json", batch(ok)));
         c.put("a read token used to push", post(EVENTS, READ, "application/json", batch(ok)));
         c.put("a garbage request line", "\u0000\u0001 GARBAGE\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        c.put("a 20 KiB header", ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000)
-                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        c.put(
+                "a 20 KiB header",
+                ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         return c;
     }
 
@@ -179,16 +234,17 @@ class HostileHubIT {
             case "seq 10^30" -> new Expect(400, "events[0].seq: required, an integer");
             case "a 5000-digit number" -> new Expect(400, "a number longer than 1000 digits");
             case "a key given twice" -> new Expect(400, "duplicate key 'stream'");
-            case "a snapshot taken in year 9999" -> new Expect(400, "snapshot.takenAt: 9999-01-01T00:00:00Z is outside");
+            case "a snapshot taken in year 9999" ->
+                new Expect(400, "snapshot.takenAt: 9999-01-01T00:00:00Z is outside");
             case "CRLF in a heartbeat label" -> new Expect(400, "labels.env: control character U+000D");
             case "CRLF in the cluster path", "NUL in the cluster path" ->
-                    new Expect(403, "this token may push only for its own cluster");
+                new Expect(403, "this token may push only for its own cluster");
             case "a path traversal drift id read" -> new Expect(404, "no drift ../../etc/passwd in cluster prod-eu");
             case "an unknown method" -> new Expect(405, "BREW is not allowed on " + EVENTS);
             case "no bearer token" -> new Expect(401, "missing bearer token");
             case "a garbage bearer token" -> new Expect(401, "unknown or malformed bearer token");
             case "a control character in the token", "a garbage request line" ->
-                    new Expect(400, "the request head could not be read");
+                new Expect(400, "the request head could not be read");
             case "a 20 KiB header" -> new Expect(431, "the request head could not be read");
             case "a read token used to push" -> new Expect(403, "a read token cannot push");
             default -> throw new IllegalArgumentException(name);
@@ -199,9 +255,12 @@ class HostileHubIT {
     private static boolean check(SoftAssertions soft, String name, String answer, Expect expect) {
         // an undecodable request is answered in HTTP/1.0, as Netty reads it
         boolean statusOk = answer.matches("(?s)HTTP/1\\.[01] " + expect.status() + " .*");
-        soft.assertThat(statusOk).as(name + ": status " + expect.status() + " in " + answer).isTrue();
-        System.out.println("hostile-input: hub / " + name + ": " + answer.lines().findFirst().orElse("(no answer)")
-                + " " + (answer.contains("\r\n\r\n") ? answer.substring(answer.indexOf("\r\n\r\n") + 4) : ""));
+        soft.assertThat(statusOk)
+                .as(name + ": status " + expect.status() + " in " + answer)
+                .isTrue();
+        System.out.println("hostile-input: hub / " + name + ": "
+                + answer.lines().findFirst().orElse("(no answer)") + " "
+                + (answer.contains("\r\n\r\n") ? answer.substring(answer.indexOf("\r\n\r\n") + 4) : ""));
         if (!answer.contains("\r\n\r\n")) {
             soft.fail(name + ": no HTTP answer: '" + answer + "'");
             return false;
@@ -214,7 +273,9 @@ class HostileHubIT {
             soft.fail(name + ": the answer has no JSON error: " + answer);
             return false;
         }
-        soft.assertThat(error.path("message").asText()).as(name + ": " + answer).contains(expect.words())
+        soft.assertThat(error.path("message").asText())
+                .as(name + ": " + answer)
+                .contains(expect.words())
                 .doesNotContain("`", "java.", "Exception");
         if (expect.status() == 405) {
             soft.assertThat(answer.toLowerCase(Locale.ROOT)).as(name).contains("allow: post");
@@ -250,9 +311,10 @@ class HostileHubIT {
         });
         c.put("a body that never finishes", () -> {
             try (Socket s = new Socket("127.0.0.1", port)) {
-                s.getOutputStream().write(("POST " + EVENTS + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + PUSH
-                        + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"stream\":")
-                        .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream()
+                        .write(("POST " + EVENTS + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + PUSH
+                                        + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"stream\":")
+                                .getBytes(StandardCharsets.US_ASCII));
                 s.setSoTimeout(30_000);
                 // idleTimeout (2 s) is shorter than requestTimeout (5 s): closed silently, or a 408 naming the timeout
                 String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -295,7 +357,7 @@ class HostileHubIT {
         } catch (SocketTimeoutException e) {
             return false;
         } catch (IOException e) {
-            return true;   // reset by the peer
+            return true; // reset by the peer
         }
     }
 
@@ -306,14 +368,16 @@ class HostileHubIT {
     private String exchange(byte[] request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(60_000);
-            Thread writer = new Thread(() -> {
-                try {
-                    socket.getOutputStream().write(request);
-                    socket.getOutputStream().flush();
-                } catch (IOException e) {
-                    // the hub answered and closed before the whole request was written
-                }
-            }, "hostile-writer");
+            Thread writer = new Thread(
+                    () -> {
+                        try {
+                            socket.getOutputStream().write(request);
+                            socket.getOutputStream().flush();
+                        } catch (IOException e) {
+                            // the hub answered and closed before the whole request was written
+                        }
+                    },
+                    "hostile-writer");
             writer.start();
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             InputStream in = socket.getInputStream();
@@ -345,7 +409,8 @@ class HostileHubIT {
         }
         for (String line : answer.substring(0, end).split("\r\n")) {
             if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                return answer.length() - end - 4 >= Integer.parseInt(line.substring(15).trim());
+                return answer.length() - end - 4
+                        >= Integer.parseInt(line.substring(15).trim());
             }
         }
         return false;
@@ -356,8 +421,9 @@ class HostileHubIT {
     }
 
     private static byte[] post(String path, String token, String type, byte[] body) {
-        String head = "POST " + path + " HTTP/1.1\r\nHost: x\r\n" + (token == null ? "" : "Authorization: Bearer "
-                + token + "\r\n") + "Content-Type: " + type + "\r\nContent-Length: " + body.length
+        String head = "POST " + path + " HTTP/1.1\r\nHost: x\r\n"
+                + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "Content-Type: " + type
+                + "\r\nContent-Length: " + body.length
                 + "\r\nConnection: close\r\n\r\n";
         byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
         byte[] all = java.util.Arrays.copyOf(h, h.length + body.length);
@@ -366,8 +432,10 @@ class HostileHubIT {
     }
 
     private static byte[] get(String path, String token) {
-        return ("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + (token == null ? "" : "Authorization: Bearer " + token
-                + "\r\n") + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        return ("GET " + path + " HTTP/1.1\r\nHost: x\r\n"
+                        + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+                        + "Connection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     private JsonNode read(String path) throws IOException {
@@ -397,7 +465,9 @@ class HostileHubIT {
     private static List<Integer> stored(Path db) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
             List<Integer> counts = new ArrayList<>();
-            for (String query : List.of("SELECT count(*) FROM events", "SELECT count(*) FROM open_drifts",
+            for (String query : List.of(
+                    "SELECT count(*) FROM events",
+                    "SELECT count(*) FROM open_drifts",
                     "SELECT count(*) FROM clusters WHERE last_seen_ms IS NOT NULL")) {
                 try (ResultSet r = c.createStatement().executeQuery(query)) {
                     r.next();

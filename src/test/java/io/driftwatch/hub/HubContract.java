@@ -61,8 +61,9 @@ abstract class HubContract {
         try (TestHub hub = hub()) {
             D a = D.of("a", "shop", "Deployment", "api");
             D b = D.of("b", "shop", "Service", "api");
-            String batch = events("s1", List.of(event(1, "opened", a, "3"), event(2, "opened", b, "2"),
-                    event(3, "resolved", b, "2")));
+            String batch = events(
+                    "s1",
+                    List.of(event(1, "opened", a, "3"), event(2, "opened", b, "2"), event(3, "resolved", b, "2")));
             HttpResponse<String> first = hub.post("prod-eu", "events", batch);
             assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
             assertThat(first.body()).contains("\"ack\":3", "\"stored\":3", "\"duplicates\":0");
@@ -71,8 +72,10 @@ abstract class HubContract {
 
             assertThat(ids(hub.openDrifts(""))).containsExactly("a");
             assertThat(hub.history("")).hasSize(3);
-            assertThat(hub.history("").stream().map(e -> e.path("seq").asLong()).toList()).containsExactly(3L, 2L, 1L);
-            assertThat(hub.metric("driftwatch_hub_ingest_events_total", Map.of("result", "duplicate"))).hasValue(3.0);
+            assertThat(hub.history("").stream().map(e -> e.path("seq").asLong()).toList())
+                    .containsExactly(3L, 2L, 1L);
+            assertThat(hub.metric("driftwatch_hub_ingest_events_total", Map.of("result", "duplicate")))
+                    .hasValue(3.0);
         }
     }
 
@@ -82,18 +85,28 @@ abstract class HubContract {
             D a = D.of("a", "shop", "Deployment", "api");
             D b = D.of("b", "shop", "Service", "api");
             D c = D.of("c", "web", "ConfigMap", "site");
-            hub.post("prod-eu", "events", events("s1", List.of(event(1, "opened", a, "3"), event(2, "opened", b, "2"))));
+            hub.post(
+                    "prod-eu", "events", events("s1", List.of(event(1, "opened", a, "3"), event(2, "opened", b, "2"))));
             hub.post("prod-us", "events", events("u1", List.of(event(1, "opened", a, "9"))));
 
-            HttpResponse<String> r = hub.post("prod-eu", "snapshot",
+            HttpResponse<String> r = hub.post(
+                    "prod-eu",
+                    "snapshot",
                     snapshot("s1", 5, T0.plusSeconds(600), List.of(drift(b, "4"), drift(c, "x"))));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(r.body()).contains("\"applied\":true");
 
             assertThat(ids(hub.openDrifts("cluster=prod-eu"))).containsExactly("b", "c");
-            assertThat(hub.read("/api/v1/clusters/prod-eu/drifts/b").path("drift").path("changes").get(0)
-                    .path("live").asText()).isEqualTo("4");
-            assertThat(ids(hub.openDrifts("cluster=prod-us"))).as("other clusters untouched").containsExactly("a");
+            assertThat(hub.read("/api/v1/clusters/prod-eu/drifts/b")
+                            .path("drift")
+                            .path("changes")
+                            .get(0)
+                            .path("live")
+                            .asText())
+                    .isEqualTo("4");
+            assertThat(ids(hub.openDrifts("cluster=prod-us")))
+                    .as("other clusters untouched")
+                    .containsExactly("a");
             hub.post("prod-eu", "snapshot", snapshot("s1", 6, T0.plusSeconds(700), List.of()));
             assertThat(hub.openDrifts("cluster=prod-eu")).isEmpty();
         }
@@ -108,7 +121,10 @@ abstract class HubContract {
             // seq 9 predates the snapshot: history only, even though it would resolve a
             hub.post("prod-eu", "events", events("s1", List.of(event(9, "resolved", a, "3"))));
             assertThat(ids(hub.openDrifts(""))).containsExactly("a");
-            hub.post("prod-eu", "events", events("s1", List.of(event(11, "opened", b, "2"), event(12, "resolved", a, "3"))));
+            hub.post(
+                    "prod-eu",
+                    "events",
+                    events("s1", List.of(event(11, "opened", b, "2"), event(12, "resolved", a, "3"))));
             assertThat(ids(hub.openDrifts(""))).containsExactly("b");
             assertThat(hub.history("cluster=prod-eu")).hasSize(3);
         }
@@ -123,10 +139,17 @@ abstract class HubContract {
             // the agent restarted (new stream); its events race ahead of its first snapshot
             HttpResponse<String> r = hub.post("prod-eu", "events", events("new", List.of(event(4, "opened", b, "2"))));
             assertThat(r.body()).contains("\"snapshotWanted\":true");
-            assertThat(ids(hub.openDrifts(""))).as("a foreign stream does not change the state").containsExactly("a");
+            assertThat(ids(hub.openDrifts("")))
+                    .as("a foreign stream does not change the state")
+                    .containsExactly("a");
             hub.post("prod-eu", "snapshot", snapshot("new", 3, T0.plusSeconds(5), List.of()));
             assertThat(ids(hub.openDrifts(""))).containsExactly("b");
-            assertThat(hub.read("/api/v1/clusters").path("clusters").get(0).path("stateSeq").asLong()).isEqualTo(4);
+            assertThat(hub.read("/api/v1/clusters")
+                            .path("clusters")
+                            .get(0)
+                            .path("stateSeq")
+                            .asLong())
+                    .isEqualTo(4);
         }
     }
 
@@ -135,9 +158,11 @@ abstract class HubContract {
         try (TestHub hub = hub()) {
             D a = D.of("a", "shop", "Deployment", "api");
             hub.post("prod-eu", "snapshot", snapshot("s1", 0, T0, List.of()));
-            assertThat(hub.post("prod-eu", "events", events("s1", List.of(event(1, "opened", a, "1")))).body())
+            assertThat(hub.post("prod-eu", "events", events("s1", List.of(event(1, "opened", a, "1"))))
+                            .body())
                     .contains("\"snapshotWanted\":false");
-            assertThat(hub.post("prod-eu", "events", events("s1", List.of(event(5, "updated", a, "2")))).body())
+            assertThat(hub.post("prod-eu", "events", events("s1", List.of(event(5, "updated", a, "2"))))
+                            .body())
                     .contains("\"snapshotWanted\":true");
         }
     }
@@ -145,8 +170,8 @@ abstract class HubContract {
     @Test
     void heartbeatMakesTheClusterVisibleWithLabelsVersionAndSourceHealth() {
         try (TestHub hub = hub()) {
-            HttpResponse<String> r = hub.post("prod-eu", "heartbeat",
-                    Wire.heartbeat("agent-1", "{\"env\":\"prod\",\"region\":\"eu\"}"));
+            HttpResponse<String> r =
+                    hub.post("prod-eu", "heartbeat", Wire.heartbeat("agent-1", "{\"env\":\"prod\",\"region\":\"eu\"}"));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             JsonNode cluster = hub.read("/api/v1/clusters").path("clusters").get(0);
             assertThat(cluster.path("name").asText()).isEqualTo("prod-eu");
@@ -154,8 +179,10 @@ abstract class HubContract {
             assertThat(cluster.path("version").asText()).isEqualTo("0.1.0");
             assertThat(cluster.path("up").asBoolean()).isTrue();
             assertThat(cluster.path("lastSeen").asText()).isNotBlank();
-            assertThat(cluster.path("sources").path("billing").path("healthy").asBoolean()).isFalse();
-            assertThat(cluster.path("sources").path("billing").path("error").asText()).isEqualTo("fetch: timeout");
+            assertThat(cluster.path("sources").path("billing").path("healthy").asBoolean())
+                    .isFalse();
+            assertThat(cluster.path("sources").path("billing").path("error").asText())
+                    .isEqualTo("fetch: timeout");
         }
     }
 
@@ -169,49 +196,70 @@ abstract class HubContract {
             for (String cluster : CLUSTERS) {
                 List<com.fasterxml.jackson.databind.node.ObjectNode> list = new ArrayList<>();
                 for (int i = 0; i < 25; i++) {
-                    D d = new D(cluster + "-" + i, i % 2 == 0 ? "shop" : "web", i % 3 == 0 ? "Service" : "Deployment",
-                            "obj-" + i, i % 5 == 0 ? "billing" : "shop", i % 4 == 0 ? "missing" : "modified",
+                    D d = new D(
+                            cluster + "-" + i,
+                            i % 2 == 0 ? "shop" : "web",
+                            i % 3 == 0 ? "Service" : "Deployment",
+                            "obj-" + i,
+                            i % 5 == 0 ? "billing" : "shop",
+                            i % 4 == 0 ? "missing" : "modified",
                             i % 4 == 0 ? "deleted" : i % 3 == 1 ? "unknown-manager" : "out-of-band");
                     list.add(event(i + 1, "opened", d, "x"));
                     n++;
                 }
-                assertThat(hub.post(cluster, "events", events("s-" + cluster, list)).statusCode()).isEqualTo(200);
+                assertThat(hub.post(cluster, "events", events("s-" + cluster, list))
+                                .statusCode())
+                        .isEqualTo(200);
             }
             List<String> all = new ArrayList<>();
             String cursor = null;
             do {
                 JsonNode page = hub.read("/api/v1/drifts?limit=7" + (cursor == null ? "" : "&cursor=" + cursor));
                 assertThat(page.path("drifts").size()).isLessThanOrEqualTo(7);
-                page.path("drifts").forEach(d -> all.add(d.path("cluster").asText() + "/" + d.path("id").asText()));
-                cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
+                page.path("drifts")
+                        .forEach(d -> all.add(
+                                d.path("cluster").asText() + "/" + d.path("id").asText()));
+                cursor = page.path("nextCursor").isNull()
+                        ? null
+                        : page.path("nextCursor").asText();
             } while (cursor != null);
             assertThat(all).hasSize(n).doesNotHaveDuplicates();
 
             assertThat(hub.openDrifts("cluster=staging")).hasSize(25);
-            assertThat(hub.openDrifts("label=env=prod")).hasSize(50)
+            assertThat(hub.openDrifts("label=env=prod"))
+                    .hasSize(50)
                     .allMatch(d -> d.path("cluster").asText().startsWith("prod-"));
             assertThat(hub.openDrifts("label=env=prod&label=region=us")).hasSize(25);
             assertThat(hub.openDrifts("label=env=nowhere")).isEmpty();
-            assertThat(hub.openDrifts("namespace=web")).hasSize(36).allMatch(d -> d.path("namespace").asText().equals("web"));
+            assertThat(hub.openDrifts("namespace=web"))
+                    .hasSize(36)
+                    .allMatch(d -> d.path("namespace").asText().equals("web"));
             assertThat(hub.openDrifts("app=billing")).hasSize(15);
             assertThat(hub.openDrifts("kind=Service&cluster=prod-eu")).hasSize(9);
             assertThat(hub.openDrifts("type=missing")).hasSize(21);
-            assertThat(hub.openDrifts("cause=unknown-manager")).hasSize(18)
+            assertThat(hub.openDrifts("cause=unknown-manager"))
+                    .hasSize(18)
                     .allMatch(d -> d.path("cause").asText().equals("unknown-manager"));
             assertThat(hub.openDrifts("cause=deleted&type=missing")).hasSize(21);
             assertThat(hub.openDrifts("cause=pending-sync")).isEmpty();
-            JsonNode first = hub.openDrifts("cluster=prod-eu&kind=Service&type=missing&app=billing").get(0);
+            JsonNode first = hub.openDrifts("cluster=prod-eu&kind=Service&type=missing&app=billing")
+                    .get(0);
             assertThat(first.path("summary").asText()).contains("Service");
             assertThat(first.path("cause").asText()).isEqualTo("deleted");
             HttpResponse<String> bad = hub.get("/api/v1/drifts?cause=manual&type=odd", TestHub.READ_TOKEN);
             assertThat(bad.statusCode()).isEqualTo(400);
-            assertThat(bad.body()).contains("type: 'odd' is not one of [extra, missing, modified]",
-                    "cause: 'manual' is not one of [out-of-band, pending-sync, admission, controller, unknown-manager, "
-                            + "unknown, deleted, not-yet-applied]");
+            assertThat(bad.body())
+                    .contains(
+                            "type: 'odd' is not one of [extra, missing, modified]",
+                            "cause: 'manual' is not one of [out-of-band, pending-sync, admission, controller, unknown-manager, "
+                                    + "unknown, deleted, not-yet-applied]");
             assertThat(first.path("onset").asText()).isEqualTo(T0.toString());
 
-            assertThat(hub.get("/api/v1/drifts?limit=0", TestHub.READ_TOKEN).statusCode()).isEqualTo(400);
-            assertThat(hub.get("/api/v1/drifts?cursor=bm9wZQ", TestHub.READ_TOKEN).statusCode()).isEqualTo(400);
+            assertThat(hub.get("/api/v1/drifts?limit=0", TestHub.READ_TOKEN).statusCode())
+                    .isEqualTo(400);
+            assertThat(hub.get("/api/v1/drifts?cursor=bm9wZQ", TestHub.READ_TOKEN)
+                            .statusCode())
+                    .isEqualTo(400);
         }
     }
 
@@ -219,19 +267,26 @@ abstract class HubContract {
     void oneDriftShowsItsChangesSummaryDiffAndHistory() {
         try (TestHub hub = hub()) {
             D a = D.of("a", "shop", "Deployment", "api");
-            hub.post("prod-eu", "events", events("s1", List.of(event(1, "opened", a, "3"), event(2, "updated", a, "5"))));
+            hub.post(
+                    "prod-eu",
+                    "events",
+                    events("s1", List.of(event(1, "opened", a, "3"), event(2, "updated", a, "5"))));
             JsonNode d = hub.read("/api/v1/clusters/prod-eu/drifts/a");
             assertThat(d.path("open").asBoolean()).isTrue();
             assertThat(d.path("summary").asText()).isEqualTo("Deployment shop/api: 5");
-            assertThat(d.path("drift").path("changes").get(0).path("manager").asText()).isEqualTo("kubectl");
+            assertThat(d.path("drift").path("changes").get(0).path("manager").asText())
+                    .isEqualTo("kubectl");
             assertThat(d.path("drift").path("diff").asText()).contains("+  replicas: 5");
             assertThat(d.path("events").size()).isEqualTo(2);
 
             hub.post("prod-eu", "events", events("s1", List.of(event(3, "resolved", a, "5"))));
             JsonNode resolved = hub.read("/api/v1/clusters/prod-eu/drifts/a");
             assertThat(resolved.path("open").asBoolean()).isFalse();
-            assertThat(resolved.path("resolvedAt").asText()).isEqualTo(T0.plusSeconds(120).toString());
-            assertThat(hub.get("/api/v1/clusters/prod-eu/drifts/nope", TestHub.READ_TOKEN).statusCode()).isEqualTo(404);
+            assertThat(resolved.path("resolvedAt").asText())
+                    .isEqualTo(T0.plusSeconds(120).toString());
+            assertThat(hub.get("/api/v1/clusters/prod-eu/drifts/nope", TestHub.READ_TOKEN)
+                            .statusCode())
+                    .isEqualTo(404);
         }
     }
 
@@ -250,15 +305,21 @@ abstract class HubContract {
             do {
                 JsonNode page = hub.read("/api/v1/events?limit=4" + (cursor == null ? "" : "&cursor=" + cursor));
                 page.path("events").forEach(all::add);
-                cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
+                cursor = page.path("nextCursor").isNull()
+                        ? null
+                        : page.path("nextCursor").asText();
             } while (cursor != null);
             assertThat(all).hasSize(30);
             List<Long> ids = all.stream().map(e -> e.path("id").asLong()).toList();
-            assertThat(ids).isSortedAccordingTo(java.util.Comparator.reverseOrder()).doesNotHaveDuplicates();
+            assertThat(ids)
+                    .isSortedAccordingTo(java.util.Comparator.reverseOrder())
+                    .doesNotHaveDuplicates();
             assertThat(hub.history("driftId=b")).hasSize(10);
             assertThat(hub.history("type=updated")).hasSize(15);
             assertThat(hub.history("since=2999-01-01T00:00:00Z")).isEmpty();
-            assertThat(hub.get("/api/v1/events?type=exploded", TestHub.READ_TOKEN).statusCode()).isEqualTo(400);
+            assertThat(hub.get("/api/v1/events?type=exploded", TestHub.READ_TOKEN)
+                            .statusCode())
+                    .isEqualTo(400);
         }
     }
 
@@ -267,9 +328,10 @@ abstract class HubContract {
         try (TestHub hub = hub()) {
             LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
             HttpClient client = HttpClient.newHttpClient();
-            CompletableFuture<HttpResponse<Void>> stream = client.sendAsync(HttpRequest.newBuilder(
-                            URI.create(hub.url() + "/api/v1/events/stream?cluster=prod-eu"))
-                    .header("authorization", "Bearer " + TestHub.READ_TOKEN).build(),
+            CompletableFuture<HttpResponse<Void>> stream = client.sendAsync(
+                    HttpRequest.newBuilder(URI.create(hub.url() + "/api/v1/events/stream?cluster=prod-eu"))
+                            .header("authorization", "Bearer " + TestHub.READ_TOKEN)
+                            .build(),
                     HttpResponse.BodyHandlers.fromLineSubscriber(new java.util.concurrent.Flow.Subscriber<String>() {
                         @Override
                         public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
@@ -282,24 +344,32 @@ abstract class HubContract {
                         }
 
                         @Override
-                        public void onError(Throwable t) {
-                        }
+                        public void onError(Throwable t) {}
 
                         @Override
-                        public void onComplete() {
-                        }
+                        public void onComplete() {}
                     }));
-            Eventually.await("subscribed", WAIT, () -> hub.metric("driftwatch_hub_sse_clients", Map.of())
-                    .orElse(0) == 1.0);
+            Eventually.await(
+                    "subscribed",
+                    WAIT,
+                    () -> hub.metric("driftwatch_hub_sse_clients", Map.of()).orElse(0) == 1.0);
             D a = D.of("a", "shop", "Deployment", "api");
             hub.post("prod-us", "events", events("u", List.of(event(1, "opened", a, "1"))));
-            hub.post("prod-eu", "events", events("s", List.of(event(1, "opened", a, "2"), event(2, "resolved", a, "2"))));
+            hub.post(
+                    "prod-eu",
+                    "events",
+                    events("s", List.of(event(1, "opened", a, "2"), event(2, "resolved", a, "2"))));
             List<String> data = new ArrayList<>();
-            Eventually.await("two events streamed", WAIT, () -> {
-                lines.drainTo(data);
-                return data.stream().filter(l -> l.startsWith("data: ")).count() >= 2;
-            }, data::toString);
-            List<String> payloads = data.stream().filter(l -> l.startsWith("data: ")).toList();
+            Eventually.await(
+                    "two events streamed",
+                    WAIT,
+                    () -> {
+                        lines.drainTo(data);
+                        return data.stream().filter(l -> l.startsWith("data: ")).count() >= 2;
+                    },
+                    data::toString);
+            List<String> payloads =
+                    data.stream().filter(l -> l.startsWith("data: ")).toList();
             assertThat(payloads).allMatch(l -> l.contains("\"cluster\":\"prod-eu\""));
             assertThat(payloads.get(0)).contains("\"type\":\"opened\"");
             assertThat(payloads.get(1)).contains("\"type\":\"resolved\"");
@@ -311,17 +381,47 @@ abstract class HubContract {
     @Test
     void fleetMetricsShowOpenDriftsAgentsClusterLabelsAndIngest() {
         try (TestHub hub = hub()) {
-            hub.post("prod-eu", "heartbeat", Wire.heartbeat("a1", "{\"env\":\"prod\",\"region\":\"eu\",\"team\":\"x\"}"));
+            hub.post(
+                    "prod-eu",
+                    "heartbeat",
+                    Wire.heartbeat("a1", "{\"env\":\"prod\",\"region\":\"eu\",\"team\":\"x\"}"));
             D a = D.of("a", "shop", "Deployment", "api");
             D b = D.of("b", "shop", "Deployment", "web");
             D c = D.of("c", "shop", "Deployment", "worker").cause("unknown-manager");
-            hub.post("prod-eu", "events", events("s", List.of(event(1, "opened", a, "1"), event(2, "opened", b, "1"),
-                    event(3, "opened", c, "1"))));
-            Eventually.await("gauges refreshed", WAIT, () -> hub.metric("driftwatch_hub_open_drifts",
-                    Map.of("cluster", "prod-eu", "kind", "Deployment", "cause", "out-of-band")).orElse(0) == 2.0,
+            hub.post(
+                    "prod-eu",
+                    "events",
+                    events(
+                            "s",
+                            List.of(
+                                    event(1, "opened", a, "1"),
+                                    event(2, "opened", b, "1"),
+                                    event(3, "opened", c, "1"))));
+            Eventually.await(
+                    "gauges refreshed",
+                    WAIT,
+                    () -> hub.metric(
+                                            "driftwatch_hub_open_drifts",
+                                            Map.of("cluster", "prod-eu", "kind", "Deployment", "cause", "out-of-band"))
+                                    .orElse(0)
+                            == 2.0,
                     hub::metrics);
-            assertThat(hub.metric("driftwatch_hub_open_drifts", Map.of("cluster", "prod-eu", "namespace", "shop",
-                    "kind", "Deployment", "app", "shop", "type", "modified", "cause", "unknown-manager"))).hasValue(1.0);
+            assertThat(hub.metric(
+                            "driftwatch_hub_open_drifts",
+                            Map.of(
+                                    "cluster",
+                                    "prod-eu",
+                                    "namespace",
+                                    "shop",
+                                    "kind",
+                                    "Deployment",
+                                    "app",
+                                    "shop",
+                                    "type",
+                                    "modified",
+                                    "cause",
+                                    "unknown-manager")))
+                    .hasValue(1.0);
             String m = hub.metrics();
             assertThat(m).contains("driftwatch_hub_cluster_info{cluster=\"prod-eu\",env=\"prod\",region=\"eu\"} 1");
             assertThat(TestHub_metric(m, "driftwatch_hub_agent_up", "prod-eu")).isEqualTo(1.0);
@@ -342,66 +442,163 @@ abstract class HubContract {
     void driftEventsTimeToResolveAndCappedPerDriftSeriesFollowPushes() {
         try (TestHub hub = TestHub.start(storage() + "metrics: {maxDriftSeries: 2}\n", CLUSTERS)) {
             // at start every configured cluster has its counters (each cause its type can have) and histogram at 0
-            assertThat(hub.metric("driftwatch_hub_drift_events_total",
-                    Map.of("cluster", "staging", "type", "missing", "cause", "deleted", "event", "resolved"))).hasValue(0.0);
-            assertThat(hub.metric("driftwatch_hub_drift_events_total",
-                    Map.of("cluster", "staging", "type", "modified", "cause", "unknown-manager", "event", "opened")))
+            assertThat(hub.metric(
+                            "driftwatch_hub_drift_events_total",
+                            Map.of("cluster", "staging", "type", "missing", "cause", "deleted", "event", "resolved")))
                     .hasValue(0.0);
-            assertThat(hub.metric("driftwatch_hub_drift_events_total",
-                    Map.of("cluster", "staging", "type", "missing", "cause", "out-of-band"))).isEmpty();
+            assertThat(hub.metric(
+                            "driftwatch_hub_drift_events_total",
+                            Map.of(
+                                    "cluster",
+                                    "staging",
+                                    "type",
+                                    "modified",
+                                    "cause",
+                                    "unknown-manager",
+                                    "event",
+                                    "opened")))
+                    .hasValue(0.0);
+            assertThat(hub.metric(
+                            "driftwatch_hub_drift_events_total",
+                            Map.of("cluster", "staging", "type", "missing", "cause", "out-of-band")))
+                    .isEmpty();
             assertThat(hub.metric("driftwatch_hub_drift_time_to_resolve_seconds_count", Map.of("cluster", "staging")))
                     .hasValue(0.0);
             D a = D.of("a", "shop", "Deployment", "api");
             D b = D.of("b", "shop", "Service", "api").type("extra").cause("unknown-manager");
             D c = D.of("c", "web", "ConfigMap", "settings").app("web");
-            String batch = events("s1", List.of(event(1, "opened", a, "3"), event(2, "opened", b, "2"),
-                    event(3, "opened", c, "2"), event(4, "resolved", b, "2")));
+            String batch = events(
+                    "s1",
+                    List.of(
+                            event(1, "opened", a, "3"),
+                            event(2, "opened", b, "2"),
+                            event(3, "opened", c, "2"),
+                            event(4, "resolved", b, "2")));
             assertThat(hub.post("prod-eu", "events", batch).statusCode()).isEqualTo(200);
             assertThat(hub.post("prod-eu", "events", batch).body()).contains("\"duplicates\":4");
             assertThat(hub.post("prod-us", "events", events("s2", List.of(event(1, "opened", a, "5"))))
-                    .statusCode()).isEqualTo(200);
+                            .statusCode())
+                    .isEqualTo(200);
 
             // counted once although sent twice; resolvedAt - onset = 120 s
-            assertThat(hub.metric("driftwatch_hub_drift_events_total",
-                    Map.of("cluster", "prod-eu", "type", "modified", "cause", "out-of-band", "event", "opened")))
+            assertThat(hub.metric(
+                            "driftwatch_hub_drift_events_total",
+                            Map.of(
+                                    "cluster",
+                                    "prod-eu",
+                                    "type",
+                                    "modified",
+                                    "cause",
+                                    "out-of-band",
+                                    "event",
+                                    "opened")))
                     .hasValue(2.0);
-            assertThat(hub.metric("driftwatch_hub_drift_events_total",
-                    Map.of("cluster", "prod-eu", "type", "extra", "cause", "unknown-manager", "event", "resolved")))
+            assertThat(hub.metric(
+                            "driftwatch_hub_drift_events_total",
+                            Map.of(
+                                    "cluster",
+                                    "prod-eu",
+                                    "type",
+                                    "extra",
+                                    "cause",
+                                    "unknown-manager",
+                                    "event",
+                                    "resolved")))
                     .hasValue(1.0);
-            assertThat(hub.metric("driftwatch_hub_drift_events_total",
-                    Map.of("cluster", "prod-us", "type", "modified", "cause", "out-of-band", "event", "opened")))
+            assertThat(hub.metric(
+                            "driftwatch_hub_drift_events_total",
+                            Map.of(
+                                    "cluster",
+                                    "prod-us",
+                                    "type",
+                                    "modified",
+                                    "cause",
+                                    "out-of-band",
+                                    "event",
+                                    "opened")))
                     .hasValue(1.0);
-            assertThat(hub.metric("driftwatch_hub_drift_time_to_resolve_seconds_bucket",
-                    Map.of("cluster", "prod-eu", "le", "60.0"))).hasValue(0.0);
-            assertThat(hub.metric("driftwatch_hub_drift_time_to_resolve_seconds_bucket",
-                    Map.of("cluster", "prod-eu", "le", "120.0"))).hasValue(1.0);
+            assertThat(hub.metric(
+                            "driftwatch_hub_drift_time_to_resolve_seconds_bucket",
+                            Map.of("cluster", "prod-eu", "le", "60.0")))
+                    .hasValue(0.0);
+            assertThat(hub.metric(
+                            "driftwatch_hub_drift_time_to_resolve_seconds_bucket",
+                            Map.of("cluster", "prod-eu", "le", "120.0")))
+                    .hasValue(1.0);
             assertThat(hub.metric("driftwatch_hub_drift_time_to_resolve_seconds_sum", Map.of("cluster", "prod-eu")))
                     .hasValue(120.0);
 
             // three open drifts, a cap of two: the two oldest (then by cluster, id) are series, one is omitted
-            Eventually.await("per-drift series refreshed", WAIT,
-                    () -> hub.metric("driftwatch_hub_drift_series_omitted", Map.of()).orElse(-1) == 1.0, hub::metrics);
+            Eventually.await(
+                    "per-drift series refreshed",
+                    WAIT,
+                    () -> hub.metric("driftwatch_hub_drift_series_omitted", Map.of())
+                                    .orElse(-1)
+                            == 1.0,
+                    hub::metrics);
             String m = hub.metrics();
             assertThat(m.lines().filter(l -> l.startsWith("driftwatch_hub_drift_started_timestamp_seconds{")))
                     .hasSize(2);
-            assertThat(hub.metric("driftwatch_hub_drift_started_timestamp_seconds", Map.of("cluster", "prod-eu",
-                    "namespace", "shop", "kind", "Deployment", "name", "api", "app", "shop", "type", "modified",
-                    "cause", "out-of-band", "manager", "kubectl"))).hasValue((double) T0.getEpochSecond());
-            assertThat(hub.metric("driftwatch_hub_drift_started_timestamp_seconds", Map.of("cluster", "prod-eu",
-                    "namespace", "web", "kind", "ConfigMap", "name", "settings", "app", "web", "type", "modified",
-                    "manager", "kubectl"))).hasValue((double) T0.getEpochSecond());
-            assertThat(hub.metric("driftwatch_hub_drift_series_limit", Map.of())).hasValue(2.0);
+            assertThat(hub.metric(
+                            "driftwatch_hub_drift_started_timestamp_seconds",
+                            Map.of(
+                                    "cluster",
+                                    "prod-eu",
+                                    "namespace",
+                                    "shop",
+                                    "kind",
+                                    "Deployment",
+                                    "name",
+                                    "api",
+                                    "app",
+                                    "shop",
+                                    "type",
+                                    "modified",
+                                    "cause",
+                                    "out-of-band",
+                                    "manager",
+                                    "kubectl")))
+                    .hasValue((double) T0.getEpochSecond());
+            assertThat(hub.metric(
+                            "driftwatch_hub_drift_started_timestamp_seconds",
+                            Map.of(
+                                    "cluster",
+                                    "prod-eu",
+                                    "namespace",
+                                    "web",
+                                    "kind",
+                                    "ConfigMap",
+                                    "name",
+                                    "settings",
+                                    "app",
+                                    "web",
+                                    "type",
+                                    "modified",
+                                    "manager",
+                                    "kubectl")))
+                    .hasValue((double) T0.getEpochSecond());
+            assertThat(hub.metric("driftwatch_hub_drift_series_limit", Map.of()))
+                    .hasValue(2.0);
             var lint = Promtool.checkMetrics(m);
             assertThat(lint.exitCode()).as(lint.output()).isZero();
 
             // one resolved: everything fits again, and the resolved drift's series is gone
             hub.post("prod-eu", "events", events("s1", List.of(event(5, "resolved", a, "3"))));
-            Eventually.await("series follow the resolution", WAIT,
-                    () -> hub.metric("driftwatch_hub_drift_series_omitted", Map.of()).orElse(-1) == 0.0
-                            && hub.metric("driftwatch_hub_drift_started_timestamp_seconds",
-                                    Map.of("cluster", "prod-eu", "name", "api")).isEmpty(), hub::metrics);
-            assertThat(hub.metric("driftwatch_hub_drift_started_timestamp_seconds",
-                    Map.of("cluster", "prod-us", "name", "api"))).hasValue((double) T0.getEpochSecond());
+            Eventually.await(
+                    "series follow the resolution",
+                    WAIT,
+                    () -> hub.metric("driftwatch_hub_drift_series_omitted", Map.of())
+                                            .orElse(-1)
+                                    == 0.0
+                            && hub.metric(
+                                            "driftwatch_hub_drift_started_timestamp_seconds",
+                                            Map.of("cluster", "prod-eu", "name", "api"))
+                                    .isEmpty(),
+                    hub::metrics);
+            assertThat(hub.metric(
+                            "driftwatch_hub_drift_started_timestamp_seconds",
+                            Map.of("cluster", "prod-us", "name", "api")))
+                    .hasValue((double) T0.getEpochSecond());
         }
     }
 
@@ -429,18 +626,22 @@ abstract class HubContract {
                 return Instant.ofEpochMilli(now.get());
             }
         };
-        try (TestHub hub = TestHub.start(storage() + "retention: {history: 30d, pruneInterval: 1s}\n", CLUSTERS, 0,
-                clock)) {
+        try (TestHub hub =
+                TestHub.start(storage() + "retention: {history: 30d, pruneInterval: 1s}\n", CLUSTERS, 0, clock)) {
             D a = D.of("a", "shop", "Deployment", "api");
             D b = D.of("b", "shop", "Service", "api");
             hub.post("prod-eu", "events", events("s", List.of(event(1, "opened", a, "1"), event(2, "opened", b, "1"))));
             now.addAndGet(Duration.ofDays(31).toMillis());
             hub.post("prod-eu", "events", events("s", List.of(event(3, "resolved", b, "1"))));
-            Eventually.await("old history pruned", WAIT, () -> hub.history("").size() == 1,
+            Eventually.await(
+                    "old history pruned",
+                    WAIT,
+                    () -> hub.history("").size() == 1,
                     () -> hub.history("").toString());
             assertThat(hub.history("").get(0).path("seq").asLong()).isEqualTo(3);
             assertThat(ids(hub.openDrifts(""))).containsExactly("a");
-            assertThat(hub.metric("driftwatch_hub_pruned_events_total", Map.of())).hasValue(2.0);
+            assertThat(hub.metric("driftwatch_hub_pruned_events_total", Map.of()))
+                    .hasValue(2.0);
         }
     }
 
@@ -452,7 +653,8 @@ abstract class HubContract {
         }
         try (TestHub hub = TestHub.start(sameStorage(), CLUSTERS)) {
             assertThat(ids(hub.openDrifts(""))).containsExactly("a");
-            assertThat(hub.post("prod-eu", "events", events("s", List.of(event(1, "opened", a, "1")))).body())
+            assertThat(hub.post("prod-eu", "events", events("s", List.of(event(1, "opened", a, "1"))))
+                            .body())
                     .contains("\"duplicates\":1");
             assertThat(hub.history("")).hasSize(1);
         }
@@ -466,17 +668,28 @@ abstract class HubContract {
             hub.post("prod-eu", "events", events("s", List.of(event(1, "opened", a, "1"), event(2, "opened", b, "1"))));
         }
         // the database as a hub from before migration 4 left it
-        try (java.sql.Connection c = connect(); java.sql.Statement s = c.createStatement()) {
+        try (java.sql.Connection c = connect();
+                java.sql.Statement s = c.createStatement()) {
             s.execute("ALTER TABLE open_drifts DROP COLUMN cause");
             s.execute("DELETE FROM schema_migrations WHERE version = 4");
         }
         try (TestHub hub = TestHub.start(sameStorage(), CLUSTERS)) {
-            assertThat(hub.openDrifts("")).extracting(d -> d.path("cause").asText()).containsExactly("", "");
-            assertThat(hub.post("prod-eu", "events", events("s", List.of(event(3, "updated", a, "2")))).statusCode())
+            assertThat(hub.openDrifts(""))
+                    .extracting(d -> d.path("cause").asText())
+                    .containsExactly("", "");
+            assertThat(hub.post("prod-eu", "events", events("s", List.of(event(3, "updated", a, "2"))))
+                            .statusCode())
                     .isEqualTo(200);
             assertThat(ids(hub.openDrifts("cause=unknown-manager"))).containsExactly("a");
-            Eventually.await("gauges refreshed", WAIT, () -> hub.metric("driftwatch_hub_open_drifts",
-                    Map.of("cluster", "prod-eu", "cause", "unknown-manager")).orElse(0) == 1.0, hub::metrics);
+            Eventually.await(
+                    "gauges refreshed",
+                    WAIT,
+                    () -> hub.metric(
+                                            "driftwatch_hub_open_drifts",
+                                            Map.of("cluster", "prod-eu", "cause", "unknown-manager"))
+                                    .orElse(0)
+                            == 1.0,
+                    hub::metrics);
             assertThat(hub.metric("driftwatch_hub_open_drifts", Map.of("cluster", "prod-eu", "cause", "")))
                     .hasValue(1.0);
         }
@@ -487,37 +700,100 @@ abstract class HubContract {
         try (TestHub hub = TestHub.start(storage() + "limits: {maxBodyBytes: 65536, maxBatchEvents: 50}\n", CLUSTERS)) {
             D a = D.of("a", "shop", "Deployment", "api");
             String good = events("s", List.of(event(1, "opened", a, "1")));
-            String huge = events("s", java.util.stream.LongStream.rangeClosed(1, 51)
-                    .mapToObj(i -> event(i, "opened", a, "1")).toList());
+            String huge = events(
+                    "s",
+                    java.util.stream.LongStream.rangeClosed(1, 51)
+                            .mapToObj(i -> event(i, "opened", a, "1"))
+                            .toList());
             String big = "{\"stream\":\"s\",\"events\":[" + "x".repeat(70_000) + "]}";
-            record Case(String what, String cluster, String token, String path, String body, int status) {
-            }
+            record Case(String what, String cluster, String token, String path, String body, int status) {}
             List<Case> cases = List.of(
-                    new Case("malformed JSON", "prod-eu", TestHub.token("prod-eu"), "events", "{\"stream\": \"s\",", 400),
+                    new Case(
+                            "malformed JSON",
+                            "prod-eu",
+                            TestHub.token("prod-eu"),
+                            "events",
+                            "{\"stream\": \"s\",",
+                            400),
                     new Case("not an object", "prod-eu", TestHub.token("prod-eu"), "events", "[1,2]", 400),
                     new Case("empty body", "prod-eu", TestHub.token("prod-eu"), "events", "", 400),
-                    new Case("seq is a string", "prod-eu", TestHub.token("prod-eu"), "events",
-                            good.replace("\"seq\":1", "\"seq\":\"1\""), 400),
-                    new Case("seq not increasing", "prod-eu", TestHub.token("prod-eu"), "events",
-                            events("s", List.of(event(2, "opened", a, "1"), event(2, "opened", a, "1"))), 400),
-                    new Case("unknown event type", "prod-eu", TestHub.token("prod-eu"), "events",
-                            good.replace("\"opened\"", "\"exploded\""), 400),
-                    new Case("drift is a number", "prod-eu", TestHub.token("prod-eu"), "events",
-                            events("s", List.of(event(1, "opened", a, "1").put("drift", 7))), 400),
-                    new Case("bad time", "prod-eu", TestHub.token("prod-eu"), "events",
-                            good.replace(T0.toString(), "yesterday"), 400),
-                    new Case("deeply nested", "prod-eu", TestHub.token("prod-eu"), "heartbeat",
-                            "[".repeat(5000) + "]".repeat(5000), 400),
-                    new Case("snapshot without drifts", "prod-eu", TestHub.token("prod-eu"), "snapshot",
-                            "{\"stream\":\"s\",\"seq\":1,\"takenAt\":\"" + T0 + "\"}", 400),
-                    new Case("heartbeat labels of wrong type", "prod-eu", TestHub.token("prod-eu"), "heartbeat",
-                            "{\"agentId\":\"a\",\"version\":\"1\",\"labels\":{\"env\":3}}", 400),
-                    new Case("stream id not a UUID", "prod-eu", TestHub.token("prod-eu"), "events",
-                            good.replace(Wire.streamId("s"), "../../etc/passwd"), 400),
-                    new Case("onset in year 9999", "prod-eu", TestHub.token("prod-eu"), "events",
-                            good.replace("\"onset\":\"" + T0, "\"onset\":\"9999-12-31T23:59:59Z"), 400),
-                    new Case("onset before 2000", "prod-eu", TestHub.token("prod-eu"), "snapshot",
-                            snapshot("s", 1, T0, List.of(drift(a, "1").put("onset", "1970-01-01T00:00:00Z"))), 400),
+                    new Case(
+                            "seq is a string",
+                            "prod-eu",
+                            TestHub.token("prod-eu"),
+                            "events",
+                            good.replace("\"seq\":1", "\"seq\":\"1\""),
+                            400),
+                    new Case(
+                            "seq not increasing",
+                            "prod-eu",
+                            TestHub.token("prod-eu"),
+                            "events",
+                            events("s", List.of(event(2, "opened", a, "1"), event(2, "opened", a, "1"))),
+                            400),
+                    new Case(
+                            "unknown event type",
+                            "prod-eu",
+                            TestHub.token("prod-eu"),
+                            "events",
+                            good.replace("\"opened\"", "\"exploded\""),
+                            400),
+                    new Case(
+                            "drift is a number",
+                            "prod-eu",
+                            TestHub.token("prod-eu"),
+                            "events",
+                            events("s", List.of(event(1, "opened", a, "1").put("drift", 7))),
+                            400),
+                    new Case(
+                            "bad time",
+                            "prod-eu",
+                            TestHub.token("prod-eu"),
+                            "events",
+                            good.replace(T0.toString(), "yesterday"),
+                            400),
+                    new Case(
+                            "deeply nested",
+                            "prod-eu",
+                            TestHub.token("prod-eu"),
+                            "heartbeat",
+                            "[".repeat(5000) + "]".repeat(5000),
+                            400),
+                    new Case(
+                            "snapshot without drifts",
+                            "prod-eu",
+                            TestHub.token("prod-eu"),
+                            "snapshot",
+                            "{\"stream\":\"s\",\"seq\":1,\"takenAt\":\"" + T0 + "\"}",
+                            400),
+                    new Case(
+                            "heartbeat labels of wrong type",
+                            "prod-eu",
+                            TestHub.token("prod-eu"),
+                            "heartbeat",
+                            "{\"agentId\":\"a\",\"version\":\"1\",\"labels\":{\"env\":3}}",
+                            400),
+                    new Case(
+                            "stream id not a UUID",
+                            "prod-eu",
+                            TestHub.token("prod-eu"),
+                            "events",
+                            good.replace(Wire.streamId("s"), "../../etc/passwd"),
+                            400),
+                    new Case(
+                            "onset in year 9999",
+                            "prod-eu",
+                            TestHub.token("prod-eu"),
+                            "events",
+                            good.replace("\"onset\":\"" + T0, "\"onset\":\"9999-12-31T23:59:59Z"),
+                            400),
+                    new Case(
+                            "onset before 2000",
+                            "prod-eu",
+                            TestHub.token("prod-eu"),
+                            "snapshot",
+                            snapshot("s", 1, T0, List.of(drift(a, "1").put("onset", "1970-01-01T00:00:00Z"))),
+                            400),
                     new Case("oversized body", "prod-eu", TestHub.token("prod-eu"), "events", big, 413),
                     new Case("huge batch", "prod-eu", TestHub.token("prod-eu"), "events", huge, 413),
                     new Case("missing token", "prod-eu", null, "events", good, 401),
@@ -531,28 +807,40 @@ abstract class HubContract {
                 assertThat(r.body()).as(c.what()).contains("\"error\":");
             }
             assertThat(hub.get("/api/v1/drifts", null).statusCode()).isEqualTo(401);
-            assertThat(hub.get("/api/v1/drifts", TestHub.token("prod-eu")).statusCode()).as("cluster tokens cannot read")
+            assertThat(hub.get("/api/v1/drifts", TestHub.token("prod-eu")).statusCode())
+                    .as("cluster tokens cannot read")
                     .isEqualTo(403);
 
             long before = usedHeapAfterGc();
             for (int i = 0; i < 1200; i++) {
                 Case c = cases.get(i % cases.size());
-                assertThat(hub.post(c.cluster(), c.path(), c.token(), c.body()).statusCode()).as(c.what())
+                assertThat(hub.post(c.cluster(), c.path(), c.token(), c.body()).statusCode())
+                        .as(c.what())
                         .isEqualTo(c.status());
             }
             long after = usedHeapAfterGc();
-            assertThat(after - before).as("heap growth after 1200 bad requests (bytes)").isLessThan(64L << 20);
+            assertThat(after - before)
+                    .as("heap growth after 1200 bad requests (bytes)")
+                    .isLessThan(64L << 20);
 
             assertThat(hub.history("")).as("nothing stored").isEmpty();
             assertThat(hub.openDrifts("")).isEmpty();
-            assertThat(hub.read("/api/v1/clusters").path("clusters").size()).as("no cluster row created").isZero();
+            assertThat(hub.read("/api/v1/clusters").path("clusters").size())
+                    .as("no cluster row created")
+                    .isZero();
             HttpResponse<String> ok = hub.post("prod-eu", "events", good);
             assertThat(ok.statusCode()).as("still serving: " + ok.body()).isEqualTo(200);
             assertThat(hub.get("/readyz", null).statusCode()).isEqualTo(200);
-            assertThat(hub.metric("driftwatch_hub_ingest_requests_total", Map.of("kind", "events",
-                    "result", "unauthorized")).orElse(0)).isGreaterThan(100);
-            assertThat(hub.metric("driftwatch_hub_ingest_requests_total", Map.of("kind", "events",
-                    "result", "too_large")).orElse(0)).isGreaterThan(100);
+            assertThat(hub.metric(
+                                    "driftwatch_hub_ingest_requests_total",
+                                    Map.of("kind", "events", "result", "unauthorized"))
+                            .orElse(0))
+                    .isGreaterThan(100);
+            assertThat(hub.metric(
+                                    "driftwatch_hub_ingest_requests_total",
+                                    Map.of("kind", "events", "result", "too_large"))
+                            .orElse(0))
+                    .isGreaterThan(100);
         }
     }
 

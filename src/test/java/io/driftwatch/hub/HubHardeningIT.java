@@ -48,14 +48,16 @@ class HubHardeningIT {
 
     @Test
     void aConnectionThatSendsNothingIsClosed() throws IOException {
-        try (TestHub hub = hub(); Socket socket = new Socket("127.0.0.1", hub.port())) {
+        try (TestHub hub = hub();
+                Socket socket = new Socket("127.0.0.1", hub.port())) {
             assertThat(readUntilClosed(socket)).isEmpty();
         }
     }
 
     @Test
     void aRequestHeadTrickledByteByByteIsCutOff() throws Exception {
-        try (TestHub hub = hub(); Socket socket = new Socket("127.0.0.1", hub.port())) {
+        try (TestHub hub = hub();
+                Socket socket = new Socket("127.0.0.1", hub.port())) {
             OutputStream out = socket.getOutputStream();
             byte[] head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
             boolean closed = false;
@@ -84,10 +86,13 @@ class HubHardeningIT {
     @Test
     void aBodyThatNeverArrivesGets408AndTheConnectionIsClosed() throws IOException {
         try (TestHub hub = hub(TIMEOUTS.replace("idleTimeout: 1s", "idleTimeout: 10s"));
-             Socket socket = new Socket("127.0.0.1", hub.port())) {
-            socket.getOutputStream().write(("POST /api/v1/clusters/prod-eu/events HTTP/1.1\r\nHost: x\r\n"
-                    + "Authorization: Bearer " + TestHub.token("prod-eu") + "\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 1000\r\n\r\n{\"stream\":").getBytes(StandardCharsets.US_ASCII));
+                Socket socket = new Socket("127.0.0.1", hub.port())) {
+            socket.getOutputStream()
+                    .write(("POST /api/v1/clusters/prod-eu/events HTTP/1.1\r\nHost: x\r\n"
+                                    + "Authorization: Bearer " + TestHub.token("prod-eu")
+                                    + "\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: 1000\r\n\r\n{\"stream\":")
+                            .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
 
             String answer = readUntilClosed(socket);
@@ -100,11 +105,12 @@ class HubHardeningIT {
     @Test
     void unknownMethodsGet405WithAllowAndUnknownPaths404() throws IOException {
         try (TestHub hub = hub()) {
-            for (String request : List.of("DELETE /api/v1/clusters/prod-eu/events", "PUT /api/v1/drifts",
-                    "PATCH /healthz")) {
+            for (String request :
+                    List.of("DELETE /api/v1/clusters/prod-eu/events", "PUT /api/v1/drifts", "PATCH /healthz")) {
                 try (Socket socket = new Socket("127.0.0.1", hub.port())) {
-                    socket.getOutputStream().write((request + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream()
+                            .write((request + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
                     String answer = readUntilClosed(socket).toLowerCase(java.util.Locale.ROOT);
                     assertThat(answer).as(request).startsWith("http/1.1 405").contains("method_not_allowed");
                     String allow = request.startsWith("DELETE") ? "allow: post" : "allow: get";
@@ -119,9 +125,12 @@ class HubHardeningIT {
 
     @Test
     void oversizedRequestHeadsAreRefused() throws IOException {
-        try (TestHub hub = hub(); Socket socket = new Socket("127.0.0.1", hub.port())) {
-            socket.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000)
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        try (TestHub hub = hub();
+                Socket socket = new Socket("127.0.0.1", hub.port())) {
+            socket.getOutputStream()
+                    .write(("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000)
+                                    + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
 
             assertThat(readUntilClosed(socket)).startsWith("HTTP/1.1 431");
         }
@@ -130,19 +139,23 @@ class HubHardeningIT {
     @Test
     void theEventStreamOutlivesTheRequestAndIdleTimeouts() throws Exception {
         try (TestHub hub = hub(TIMEOUTS.replace("idleTimeout: 1s", "idleTimeout: 3s"));
-             Socket socket = new Socket("127.0.0.1", hub.port())) {
-            socket.getOutputStream().write(("GET /api/v1/events/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                    + TestHub.READ_TOKEN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                Socket socket = new Socket("127.0.0.1", hub.port())) {
+            socket.getOutputStream()
+                    .write(("GET /api/v1/events/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                                    + TestHub.READ_TOKEN + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             socket.setSoTimeout(30_000);
             byte[] head = new byte[12];
             assertThat(socket.getInputStream().readNBytes(head, 0, 12)).isEqualTo(12);
             assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
-            Thread.sleep(8_000);   // four request timeouts, more than two idle timeouts: keepalives hold it open
+            Thread.sleep(8_000); // four request timeouts, more than two idle timeouts: keepalives hold it open
 
             assertThat(hub.metrics()).contains("driftwatch_hub");
             socket.setSoTimeout(100);
             try {
-                assertThat(socket.getInputStream().read()).as("stream still open").isNotEqualTo(-1);
+                assertThat(socket.getInputStream().read())
+                        .as("stream still open")
+                        .isNotEqualTo(-1);
             } catch (SocketTimeoutException e) {
                 // nothing to read and not closed: still open
             }

@@ -41,7 +41,8 @@ class HubReplicasIT {
     void agentsPushingToEitherReplicaYieldOneConsistentState() throws Exception {
         PostgresServer pg = PostgresServer.shared();
         String storage = TestHub.postgres(pg.newDatabase("replicas"), pg.user());
-        try (TestHub a = TestHub.start(storage, CLUSTERS); TestHub b = TestHub.start(storage, CLUSTERS)) {
+        try (TestHub a = TestHub.start(storage, CLUSTERS);
+                TestHub b = TestHub.start(storage, CLUSTERS)) {
             List<TestHub> replicas = List.of(a, b);
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<Set<String>>> results = new ArrayList<>();
@@ -59,18 +60,23 @@ class HubReplicasIT {
             for (TestHub replica : replicas) {
                 for (String cluster : CLUSTERS) {
                     Set<String> open = new TreeSet<>();
-                    replica.openDrifts("cluster=" + cluster).forEach(d -> open.add(d.path("id").asText()));
-                    assertThat(open).as(cluster + " through replica " + replica.port()).isEqualTo(expected.get(cluster));
+                    replica.openDrifts("cluster=" + cluster)
+                            .forEach(d -> open.add(d.path("id").asText()));
+                    assertThat(open)
+                            .as(cluster + " through replica " + replica.port())
+                            .isEqualTo(expected.get(cluster));
                 }
                 List<JsonNode> history = replica.history("");
                 assertThat(history).hasSize(CLUSTERS.size() * BATCHES * BATCH);
                 Set<String> keys = new HashSet<>();
-                history.forEach(h -> keys.add(h.path("cluster").asText() + "/" + h.path("stream").asText() + "#"
-                        + h.path("seq").asLong()));
+                history.forEach(h -> keys.add(h.path("cluster").asText() + "/"
+                        + h.path("stream").asText() + "#" + h.path("seq").asLong()));
                 assertThat(keys).as("(cluster, stream, seq) unique").hasSize(history.size());
                 Set<Long> ids = new HashSet<>();
                 history.forEach(h -> ids.add(h.path("id").asLong()));
-                assertThat(ids).as("fleet-wide event ids unique across replicas").hasSize(history.size());
+                assertThat(ids)
+                        .as("fleet-wide event ids unique across replicas")
+                        .hasSize(history.size());
             }
         }
     }
@@ -108,10 +114,12 @@ class HubReplicasIT {
                 assertThat(other.post(cluster, "events", previous).body()).contains("\"stored\":0");
             }
             if (b == BATCHES / 2) {
-                List<ObjectNode> drifts = open.stream().map(id -> drift(D.of(id, "ns0", "Deployment", id), "snap"))
+                List<ObjectNode> drifts = open.stream()
+                        .map(id -> drift(D.of(id, "ns0", "Deployment", id), "snap"))
                         .toList();
                 assertThat(other.post(cluster, "snapshot", snapshot(stream, seq, T0.plusSeconds(b), drifts))
-                        .statusCode()).isEqualTo(200);
+                                .statusCode())
+                        .isEqualTo(200);
             }
             previous = body;
         }

@@ -34,7 +34,9 @@ class StreamCursorTest {
     void aSkippedSequenceNumberAsksForASnapshotTheNextOneDoesNot() {
         assertThat(at10.wantsSnapshot("s1", 11)).isFalse();
         assertThat(at10.wantsSnapshot("s1", 13)).isTrue();
-        assertThat(at10.wantsSnapshot("s1", 9)).as("a re-sent old event is no gap").isFalse();
+        assertThat(at10.wantsSnapshot("s1", 9))
+                .as("a re-sent old event is no gap")
+                .isFalse();
     }
 
     @Test

@@ -8,10 +8,18 @@ import org.junit.jupiter.api.Test;
 
 class TokensTest {
 
-    private static final HubConfig CONFIG = new HubConfig(null, null,
-            List.of(new HubConfig.ClusterToken("prod-eu-1", TokenHash.sha256Hex("agent-a")),
+    private static final HubConfig CONFIG = new HubConfig(
+            null,
+            null,
+            List.of(
+                    new HubConfig.ClusterToken("prod-eu-1", TokenHash.sha256Hex("agent-a")),
                     new HubConfig.ClusterToken("prod-us-1", TokenHash.sha256Hex("agent-b"))),
-            List.of(new HubConfig.ReadToken("grafana", TokenHash.sha256Hex("reader"))), null, null, null, null, null);
+            List.of(new HubConfig.ReadToken("grafana", TokenHash.sha256Hex("reader"))),
+            null,
+            null,
+            null,
+            null,
+            null);
 
     @Test
     void hashIsTheHexSha256OfTheTrimmedTokenAsSha256sumPrintsIt() {
@@ -45,13 +53,18 @@ class TokensTest {
         assertThat(tokens.authenticate("Basic YWdlbnQtYQ==")).isEmpty();
         assertThat(tokens.authenticate("Bearer ")).isEmpty();
         assertThat(tokens.authenticate("Bearer agent-c")).isEmpty();
-        assertThat(tokens.authenticate("Bearer " + TokenHash.sha256Hex("agent-a"))).as("the hash is not the token")
+        assertThat(tokens.authenticate("Bearer " + TokenHash.sha256Hex("agent-a")))
+                .as("the hash is not the token")
                 .isEmpty();
     }
 
     @Test
     void principalNeverPrintsTheToken() {
-        assertThat(new Tokens(CONFIG).authenticate("Bearer agent-a").orElseThrow().toString())
-                .isEqualTo("cluster:prod-eu-1").doesNotContain("agent-a");
+        assertThat(new Tokens(CONFIG)
+                        .authenticate("Bearer agent-a")
+                        .orElseThrow()
+                        .toString())
+                .isEqualTo("cluster:prod-eu-1")
+                .doesNotContain("agent-a");
     }
 }

@@ -35,20 +35,35 @@ final class Wire {
         }
     }
 
-    private Wire() {
-    }
+    private Wire() {}
 
     static ObjectNode drift(D d, String change) {
-        ObjectNode o = JSON.createObjectNode().put("driftId", d.id()).put("onset", T0.toString())
+        ObjectNode o = JSON.createObjectNode()
+                .put("driftId", d.id())
+                .put("onset", T0.toString())
                 .put("lastSeen", T0.plusSeconds(60).toString());
         ObjectNode drift = o.putObject("drift");
-        drift.put("group", "apps").put("version", "v1").put("kind", d.kind()).put("namespace", d.namespace())
-                .put("name", d.name()).put("app", d.app()).put("type", d.type()).put("cause", d.cause())
+        drift.put("group", "apps")
+                .put("version", "v1")
+                .put("kind", d.kind())
+                .put("namespace", d.namespace())
+                .put("name", d.name())
+                .put("app", d.app())
+                .put("type", d.type())
+                .put("cause", d.cause())
                 .put("summary", d.kind() + " " + d.namespace() + "/" + d.name() + ": " + change);
         ArrayNode changes = drift.putArray("changes");
-        changes.addObject().put("field", "spec.replicas").put("path", "/spec/replicas").put("op", "replace")
-                .put("cause", "out-of-band").put("desired", 1).put("live", change).put("manager", "kubectl")
-                .putNull("operation").putNull("subresource").put("time", T0.toString());
+        changes.addObject()
+                .put("field", "spec.replicas")
+                .put("path", "/spec/replicas")
+                .put("op", "replace")
+                .put("cause", "out-of-band")
+                .put("desired", 1)
+                .put("live", change)
+                .put("manager", "kubectl")
+                .putNull("operation")
+                .putNull("subresource")
+                .put("time", T0.toString());
         drift.put("diff", "--- desired\n+++ live\n-  replicas: 1\n+  replicas: " + change + "\n");
         return o;
     }
@@ -62,7 +77,10 @@ final class Wire {
 
     /** The stream id (a UUID, as every outbox makes) a test names {@code name}: the same name, the same stream. */
     static String streamId(String name) {
-        return java.util.UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        return java.util
+                .UUID
+                .nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
     }
 
     static String events(String stream, List<ObjectNode> events) {
@@ -72,7 +90,9 @@ final class Wire {
     }
 
     static String snapshot(String stream, long seq, Instant takenAt, List<ObjectNode> drifts) {
-        ObjectNode body = JSON.createObjectNode().put("stream", streamId(stream)).put("seq", seq)
+        ObjectNode body = JSON.createObjectNode()
+                .put("stream", streamId(stream))
+                .put("seq", seq)
                 .put("takenAt", takenAt.toString());
         drifts.forEach(body.putArray("drifts")::add);
         return body.toString();

@@ -35,8 +35,8 @@ class HelmChartIT {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** Labels Helm charts add by convention (and selectors narrowed to the release): not in the Kustomize install. */
-    private static final List<String> HELM_LABELS = List.of("helm.sh/chart", "app.kubernetes.io/managed-by",
-            "app.kubernetes.io/instance", "app.kubernetes.io/version");
+    private static final List<String> HELM_LABELS = List.of(
+            "helm.sh/chart", "app.kubernetes.io/managed-by", "app.kubernetes.io/instance", "app.kubernetes.io/version");
 
     @TempDir
     Path tmp;
@@ -45,26 +45,49 @@ class HelmChartIT {
     void chartIsLintClean() throws Exception {
         Run lint = helm("lint", "--strict", "charts/driftwatch");
         assertThat(lint.exitCode()).as(lint.output()).isZero();
-        assertThat(lint.output()).contains("1 chart(s) linted, 0 chart(s) failed").doesNotContain("[WARNING]",
-                "[ERROR]");
+        assertThat(lint.output())
+                .contains("1 chart(s) linted, 0 chart(s) failed")
+                .doesNotContain("[WARNING]", "[ERROR]");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "hub.storage=postgresql", "hub.enabled=false",
-        "agent.enabled=false,hub.storage=postgresql",
-        "monitoring.serviceMonitor=true,monitoring.prometheusRule=true,monitoring.dashboards=true",
-        "image.repository=registry.example.com/driftwatch,image.tag=0.1.0,fullnameOverride=dw"})
+    @ValueSource(
+            strings = {
+                "",
+                "hub.storage=postgresql",
+                "hub.enabled=false",
+                "agent.enabled=false,hub.storage=postgresql",
+                "monitoring.serviceMonitor=true,monitoring.prometheusRule=true,monitoring.dashboards=true",
+                "image.repository=registry.example.com/driftwatch,image.tag=0.1.0,fullnameOverride=dw"
+            })
     void everyVariantPassesServerSideDryRun(String values, LocalKubeCluster cluster) throws Exception {
         Kubectl kubectl = new Kubectl(cluster);
-        kubectl.run("apply", "--server-side", "--field-manager=helm-chart-it", "-f",
+        kubectl.run(
+                "apply",
+                "--server-side",
+                "--field-manager=helm-chart-it",
+                "-f",
                 Path.of("src", "test", "resources", "crds").toString());
-        kubectl.run("wait", "--for=condition=Established", "--timeout=60s",
-                "crd/servicemonitors.monitoring.coreos.com", "crd/prometheusrules.monitoring.coreos.com");
-        kubectl.run("apply", "--server-side", "--field-manager=helm-chart-it", "-f",
+        kubectl.run(
+                "wait",
+                "--for=condition=Established",
+                "--timeout=60s",
+                "crd/servicemonitors.monitoring.coreos.com",
+                "crd/prometheusrules.monitoring.coreos.com");
+        kubectl.run(
+                "apply",
+                "--server-side",
+                "--field-manager=helm-chart-it",
+                "-f",
                 "k8s/base/010-Namespace-driftwatch.yaml");
         Path rendered = Files.writeString(tmp.resolve("rendered.yaml"), template(values));
-        Kubectl.Result result = kubectl.tryRun("apply", "--server-side", "--dry-run=server",
-                "--field-manager=helm-chart-it", "-f", rendered.toString());
+        Kubectl.Result result = kubectl.tryRun(
+                "apply",
+                "--server-side",
+                "--dry-run=server",
+                "--field-manager=helm-chart-it",
+                "-f",
+                rendered.toString());
         assertThat(result.exitCode()).as(values + ":\n" + result.output()).isZero();
         assertThat(result.output()).contains("serverside-applied (server dry run)");
     }
@@ -81,22 +104,31 @@ class HelmChartIT {
 
     @Test
     void prometheusRuleAndDashboardsEqualTheRepositoryFiles() throws Exception {
-        List<JsonNode> objects = parse(template(
-                "monitoring.serviceMonitor=true,monitoring.prometheusRule=true,monitoring.dashboards=true"));
+        List<JsonNode> objects = parse(
+                template("monitoring.serviceMonitor=true,monitoring.prometheusRule=true,monitoring.dashboards=true"));
         JsonNode rule = find(objects, "PrometheusRule", "driftwatch");
         assertThat(rule.path("spec").path("groups"))
-                .isEqualTo(YAML.readTree(Path.of("alerts", "driftwatch.rules.yaml").toFile()).path("groups"));
+                .isEqualTo(
+                        YAML.readTree(Path.of("alerts", "driftwatch.rules.yaml").toFile())
+                                .path("groups"));
         List<Path> dashboards;
         try (var files = Files.list(Path.of("dashboards"))) {
-            dashboards = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+            dashboards =
+                    files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         assertThat(dashboards).hasSize(3);
         for (Path file : dashboards) {
             String name = file.getFileName().toString().replace(".json", "");
             JsonNode cm = find(objects, "ConfigMap", "driftwatch-dashboard-" + name);
-            assertThat(cm.path("metadata").path("labels").path("grafana_dashboard").asText()).isEqualTo("1");
-            assertThat(new ObjectMapper().readTree(cm.path("data").path(name + ".json").asText()))
-                    .as(name).isEqualTo(new ObjectMapper().readTree(file.toFile()));
+            assertThat(cm.path("metadata")
+                            .path("labels")
+                            .path("grafana_dashboard")
+                            .asText())
+                    .isEqualTo("1");
+            assertThat(new ObjectMapper()
+                            .readTree(cm.path("data").path(name + ".json").asText()))
+                    .as(name)
+                    .isEqualTo(new ObjectMapper().readTree(file.toFile()));
         }
         assertThat(find(objects, "ServiceMonitor", "driftwatch-agent")).isNotNull();
         assertThat(find(objects, "ServiceMonitor", "driftwatch-hub")).isNotNull();
@@ -125,7 +157,8 @@ class HelmChartIT {
         JsonNode copy = object.deepCopy();
         stripHelmLabels(copy);
         sortKeyedLists(copy);
-        JsonNode annotations = copy.path("spec").path("template").path("metadata").path("annotations");
+        JsonNode annotations =
+                copy.path("spec").path("template").path("metadata").path("annotations");
         if (annotations instanceof ObjectNode a) {
             a.remove("checksum/config");
             if (a.isEmpty()) {
@@ -148,7 +181,8 @@ class HelmChartIT {
                 if (o.get(list[0]) instanceof com.fasterxml.jackson.databind.node.ArrayNode items) {
                     List<JsonNode> sorted = new ArrayList<>();
                     items.forEach(sorted::add);
-                    sorted.sort(java.util.Comparator.comparing(i -> i.path(list[1]).asText()));
+                    sorted.sort(
+                            java.util.Comparator.comparing(i -> i.path(list[1]).asText()));
                     items.removeAll();
                     items.addAll(sorted);
                 }
@@ -167,7 +201,8 @@ class HelmChartIT {
     private static Map<String, JsonNode> byKey(List<JsonNode> objects) {
         Map<String, JsonNode> out = new TreeMap<>();
         for (JsonNode o : objects) {
-            String key = o.path("kind").asText() + "/" + o.path("metadata").path("namespace").asText() + "/"
+            String key = o.path("kind").asText() + "/"
+                    + o.path("metadata").path("namespace").asText() + "/"
                     + o.path("metadata").path("name").asText();
             assertThat(out.put(key, o)).as("rendered twice: " + key).isNull();
         }
@@ -176,7 +211,8 @@ class HelmChartIT {
 
     private static List<JsonNode> parse(String yaml) throws IOException {
         List<JsonNode> objects = new ArrayList<>();
-        for (JsonNode o : YAML.readValues(YAML.getFactory().createParser(yaml), JsonNode.class).readAll()) {
+        for (JsonNode o : YAML.readValues(YAML.getFactory().createParser(yaml), JsonNode.class)
+                .readAll()) {
             if (o != null && !o.isNull() && !o.isMissingNode() && o.size() > 0) {
                 objects.add(o);
             }
@@ -185,15 +221,17 @@ class HelmChartIT {
     }
 
     private static JsonNode find(List<JsonNode> objects, String kind, String name) {
-        return objects.stream().filter(o -> o.path("kind").asText().equals(kind)
-                        && o.path("metadata").path("name").asText().equals(name)).findFirst()
+        return objects.stream()
+                .filter(o -> o.path("kind").asText().equals(kind)
+                        && o.path("metadata").path("name").asText().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " rendered"));
     }
 
     /** {@code helm template driftwatch charts/driftwatch --namespace driftwatch [--set VALUES]}. */
     private static String template(String values) throws Exception {
-        List<String> args = new ArrayList<>(List.of("template", "driftwatch", "charts/driftwatch",
-                "--namespace", "driftwatch"));
+        List<String> args =
+                new ArrayList<>(List.of("template", "driftwatch", "charts/driftwatch", "--namespace", "driftwatch"));
         if (!values.isEmpty()) {
             args.addAll(List.of("--set", values));
         }
@@ -203,8 +241,11 @@ class HelmChartIT {
     }
 
     private static String kustomize(String dir) throws Exception {
-        Run r = run(List.of(InstallShell.tool("DRIFTWATCH_KUSTOMIZE", "kustomize").toString(), "build", dir), false);
-        assertThat(r.exitCode()).as("kustomize build " + dir + ":\n" + r.output()).isZero();
+        Run r = run(
+                List.of(InstallShell.tool("DRIFTWATCH_KUSTOMIZE", "kustomize").toString(), "build", dir), false);
+        assertThat(r.exitCode())
+                .as("kustomize build " + dir + ":\n" + r.output())
+                .isZero();
         return r.output();
     }
 
@@ -221,10 +262,11 @@ class HelmChartIT {
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = mergeErrors ? "" : new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS))
+                .as(String.join(" ", command))
+                .isTrue();
         return new Run(p.exitValue(), p.exitValue() == 0 ? out : out + err);
     }
 
-    private record Run(int exitCode, String output) {
-    }
+    private record Run(int exitCode, String output) {}
 }

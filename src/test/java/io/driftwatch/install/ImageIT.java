@@ -51,12 +51,17 @@ class ImageIT {
     void imageBuildsAndRunsAsNonRootWithAReadOnlyRoot(LocalKubeCluster cluster, TestNamespace ns) throws Exception {
         long start = System.nanoTime();
         Run build = run(List.of("scripts/build-image.sh", IMAGE), 3600);
-        assertThat(build.exitCode()).as("scripts/build-image.sh:\n" + build.output()).isZero();
-        System.out.printf("ImageIT: scripts/build-image.sh took %d s; %s%n",
+        assertThat(build.exitCode())
+                .as("scripts/build-image.sh:\n" + build.output())
+                .isZero();
+        System.out.printf(
+                "ImageIT: scripts/build-image.sh took %d s; %s%n",
                 Duration.ofNanos(System.nanoTime() - start).toSeconds(), last(build.output()));
 
-        JsonNode config = JSON.readTree(run(List.of("buildah", "inspect", "--type", "image", IMAGE), 60).output())
-                .path("OCIv1").path("config");
+        JsonNode config = JSON.readTree(run(List.of("buildah", "inspect", "--type", "image", IMAGE), 60)
+                        .output())
+                .path("OCIv1")
+                .path("config");
         assertThat(config.path("User").asText()).isEqualTo("65532:65532");
         List<String> entrypoint = new ArrayList<>();
         config.path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
@@ -67,7 +72,8 @@ class ImageIT {
         Files.write(env, envLines);
         String workdir = config.path("WorkingDir").asText();
 
-        container = last(run(List.of("buildah", "from", "--pull-never", IMAGE), 120).output());
+        container =
+                last(run(List.of("buildah", "from", "--pull-never", IMAGE), 120).output());
         Path root = Path.of(last(run(List.of("buildah", "mount", container), 60).output()));
 
         List<String> version = new ArrayList<>(readOnly(root, workdir, env, List.of()));
@@ -76,9 +82,16 @@ class ImageIT {
         Run v = run(version, 120);
         assertThat(v.exitCode()).as(v.output()).isZero();
         assertThat(v.output()).contains("driftwatch 0.1.0");
-        Run whoami = run(concat(readOnly(root, workdir, env, List.of()), "sh", "-c",
-                "id -u; id -g; touch /probe 2>&1 || true; touch /tmp/ok && echo tmp-writable"), 60);
-        assertThat(whoami.output()).contains("65532\n65532\n").contains("Read-only file system")
+        Run whoami = run(
+                concat(
+                        readOnly(root, workdir, env, List.of()),
+                        "sh",
+                        "-c",
+                        "id -u; id -g; touch /probe 2>&1 || true; touch /tmp/ok && echo tmp-writable"),
+                60);
+        assertThat(whoami.output())
+                .contains("65532\n65532\n")
+                .contains("Read-only file system")
                 .contains("tmp-writable");
 
         Path etc = Files.createDirectories(tmp.resolve("etc"));
@@ -105,18 +118,21 @@ class ImageIT {
         agent.addAll(entrypoint);
         agent.addAll(List.of("agent", "--config", "/etc/driftwatch/agent.yaml"));
         AgentEndpoint endpoint = new AgentEndpoint(port);
-        try (ServerProcess process = ServerProcess.start("agent-in-image", agent, java.util.Map.of(), tmp,
-                "ready", endpoint::ready, Duration.ofSeconds(180))) {
-            Eventually.await("the missing ConfigMap reported as drift", Duration.ofSeconds(60),
-                    () -> endpoint.drifts().size() == 1, process::logTail);
+        try (ServerProcess process = ServerProcess.start(
+                "agent-in-image", agent, java.util.Map.of(), tmp, "ready", endpoint::ready, Duration.ofSeconds(180))) {
+            Eventually.await(
+                    "the missing ConfigMap reported as drift",
+                    Duration.ofSeconds(60),
+                    () -> endpoint.drifts().size() == 1,
+                    process::logTail);
         }
     }
 
     /** The prefix that runs a command in the container as a pod would (see run-read-only.sh). */
     private static List<String> readOnly(Path root, String workdir, Path env, List<String> binds) throws IOException {
         Path script = Path.of("src", "test", "resources", "io", "driftwatch", "install", "run-read-only.sh");
-        List<String> command = new ArrayList<>(List.of(script.toAbsolutePath().toString(), root.toString(), workdir,
-                env.toString()));
+        List<String> command =
+                new ArrayList<>(List.of(script.toAbsolutePath().toString(), root.toString(), workdir, env.toString()));
         binds.forEach(b -> command.addAll(List.of("--bind", b)));
         command.add("--");
         return command;
@@ -144,6 +160,5 @@ class ImageIT {
         return new Run(p.exitValue(), out);
     }
 
-    private record Run(int exitCode, String output) {
-    }
+    private record Run(int exitCode, String output) {}
 }

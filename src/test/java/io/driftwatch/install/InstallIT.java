@@ -53,8 +53,10 @@ class InstallIT {
             sh.run("namespace", ReadmeBlocks.block("namespace"));
             sh.run("secrets", ReadmeBlocks.block("secrets"));
             String applied = sh.run("kustomize", ReadmeBlocks.block("kustomize"));
-            assertThat(applied).contains("deployment.apps/driftwatch-agent serverside-applied",
-                    "deployment.apps/driftwatch-hub serverside-applied");
+            assertThat(applied)
+                    .contains(
+                            "deployment.apps/driftwatch-agent serverside-applied",
+                            "deployment.apps/driftwatch-hub serverside-applied");
             checkInstalled(cluster);
 
             installCrds(cluster);
@@ -73,12 +75,23 @@ class InstallIT {
             checkInstalled(cluster);
 
             installCrds(cluster);
-            assertThat(sh.run("helm-monitoring", ReadmeBlocks.block("helm-monitoring"))).contains("STATUS: deployed");
+            assertThat(sh.run("helm-monitoring", ReadmeBlocks.block("helm-monitoring")))
+                    .contains("STATUS: deployed");
             checkMonitoring(cluster.adminClient());
-            Deployment agent = cluster.adminClient().apps().deployments().inNamespace(NS).withName("driftwatch-agent")
+            Deployment agent = cluster.adminClient()
+                    .apps()
+                    .deployments()
+                    .inNamespace(NS)
+                    .withName("driftwatch-agent")
                     .get();
-            assertThat(agent.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-                    .as("--reuse-values keeps the image").isEqualTo(IMAGE);
+            assertThat(agent.getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getImage())
+                    .as("--reuse-values keeps the image")
+                    .isEqualTo(IMAGE);
         }
     }
 
@@ -86,11 +99,19 @@ class InstallIT {
     private void checkInstalled(LocalKubeCluster cluster) throws Exception {
         KubernetesClient admin = cluster.adminClient();
         assertThat(admin.apiextensions().v1().customResourceDefinitions().list().getItems())
-                .as("installed without the Prometheus Operator's CRDs").isEmpty();
+                .as("installed without the Prometheus Operator's CRDs")
+                .isEmpty();
         for (String name : List.of("driftwatch-agent", "driftwatch-hub")) {
-            Deployment d = admin.apps().deployments().inNamespace(NS).withName(name).get();
+            Deployment d =
+                    admin.apps().deployments().inNamespace(NS).withName(name).get();
             assertThat(d).as(name).isNotNull();
-            assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(IMAGE);
+            assertThat(d.getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getImage())
+                    .isEqualTo(IMAGE);
         }
         int hubPort = ServerProcess.freePort();
         int agentPort = ServerProcess.freePort();
@@ -98,20 +119,46 @@ class InstallIT {
         // local changes: listen on loopback on free ports, reach the hub there instead of its Service name, and read
         // the example apps from a local repository
         Map<String, String> exampleApps = Map.of(EXAMPLE_APPS, exampleAppsCopy().fileUrl());
-        try (ServerProcess hub = InstalledPod.start(cluster, NS, "driftwatch-hub", tmp.resolve("pods"),
-                Map.of("DRIFTWATCH_HUB_HOST", "127.0.0.1", "DRIFTWATCH_HUB_PORT", Integer.toString(hubPort)),
-                Map.of(), "ready at " + hubUrl + "/readyz", () -> ServerProcess.status(hubUrl + "/readyz") == 200);
-             ServerProcess agent = InstalledPod.start(cluster, NS, "driftwatch-agent", tmp.resolve("pods"),
-                Map.of("DRIFTWATCH_HTTP_HOST", "127.0.0.1", "DRIFTWATCH_HTTP_PORT", Integer.toString(agentPort),
-                        "DRIFTWATCH_HUB_URL", hubUrl),
-                exampleApps, "ready", () -> new AgentEndpoint(agentPort).ready())) {
+        try (ServerProcess hub = InstalledPod.start(
+                        cluster,
+                        NS,
+                        "driftwatch-hub",
+                        tmp.resolve("pods"),
+                        Map.of("DRIFTWATCH_HUB_HOST", "127.0.0.1", "DRIFTWATCH_HUB_PORT", Integer.toString(hubPort)),
+                        Map.of(),
+                        "ready at " + hubUrl + "/readyz",
+                        () -> ServerProcess.status(hubUrl + "/readyz") == 200);
+                ServerProcess agent = InstalledPod.start(
+                        cluster,
+                        NS,
+                        "driftwatch-agent",
+                        tmp.resolve("pods"),
+                        Map.of(
+                                "DRIFTWATCH_HTTP_HOST",
+                                "127.0.0.1",
+                                "DRIFTWATCH_HTTP_PORT",
+                                Integer.toString(agentPort),
+                                "DRIFTWATCH_HUB_URL",
+                                hubUrl),
+                        exampleApps,
+                        "ready",
+                        () -> new AgentEndpoint(agentPort).ready())) {
             assertThat(Files.readString(tmp.resolve("pods/driftwatch-agent/volumes/config/agent.yaml")))
-                    .as("the agent reads the local copy of the example apps").contains(exampleApps.values());
-            String readToken = Files.readString(tmp.resolve("checkout").resolve("grafana.token")).strip();
-            Eventually.await("the hub lists cluster prod-eu-1 as up (agent pushes accepted)", WAIT,
-                    () -> clusterUp(hubUrl, readToken, "prod-eu-1"), () -> hub.logTail() + "\n" + agent.logTail());
-            assertThat(get(hubUrl + "/api/v1/clusters", "secret").statusCode()).as("Bearer secret").isEqualTo(401);
-            assertThat(get(hubUrl + "/api/v1/clusters", "test").statusCode()).as("Bearer test").isEqualTo(401);
+                    .as("the agent reads the local copy of the example apps")
+                    .contains(exampleApps.values());
+            String readToken = Files.readString(tmp.resolve("checkout").resolve("grafana.token"))
+                    .strip();
+            Eventually.await(
+                    "the hub lists cluster prod-eu-1 as up (agent pushes accepted)",
+                    WAIT,
+                    () -> clusterUp(hubUrl, readToken, "prod-eu-1"),
+                    () -> hub.logTail() + "\n" + agent.logTail());
+            assertThat(get(hubUrl + "/api/v1/clusters", "secret").statusCode())
+                    .as("Bearer secret")
+                    .isEqualTo(401);
+            assertThat(get(hubUrl + "/api/v1/clusters", "test").statusCode())
+                    .as("Bearer test")
+                    .isEqualTo(401);
         }
     }
 
@@ -160,28 +207,54 @@ class InstallIT {
     }
 
     private static HttpResponse<String> get(String url, String token) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Authorization", "Bearer " + token)
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static void installCrds(LocalKubeCluster cluster) {
         Kubectl kubectl = new Kubectl(cluster);
-        kubectl.run("apply", "--server-side", "-f", Path.of("src", "test", "resources", "crds").toString());
-        kubectl.run("wait", "--for=condition=Established", "--timeout=60s",
-                "crd/servicemonitors.monitoring.coreos.com", "crd/prometheusrules.monitoring.coreos.com");
+        kubectl.run(
+                "apply",
+                "--server-side",
+                "-f",
+                Path.of("src", "test", "resources", "crds").toString());
+        kubectl.run(
+                "wait",
+                "--for=condition=Established",
+                "--timeout=60s",
+                "crd/servicemonitors.monitoring.coreos.com",
+                "crd/prometheusrules.monitoring.coreos.com");
     }
 
     private static void checkMonitoring(KubernetesClient admin) {
-        for (String[] object : new String[][] {{"servicemonitors", "driftwatch-agent"},
-            {"servicemonitors", "driftwatch-hub"}, {"prometheusrules", "driftwatch"}}) {
-            assertThat(admin.genericKubernetesResources("monitoring.coreos.com/v1",
-                    object[0].equals("servicemonitors") ? "ServiceMonitor" : "PrometheusRule")
-                    .inNamespace(NS).withName(object[1]).get()).as(object[0] + "/" + object[1]).isNotNull();
+        for (String[] object : new String[][] {
+            {"servicemonitors", "driftwatch-agent"},
+            {"servicemonitors", "driftwatch-hub"},
+            {"prometheusrules", "driftwatch"}
+        }) {
+            assertThat(admin.genericKubernetesResources(
+                                    "monitoring.coreos.com/v1",
+                                    object[0].equals("servicemonitors") ? "ServiceMonitor" : "PrometheusRule")
+                            .inNamespace(NS)
+                            .withName(object[1])
+                            .get())
+                    .as(object[0] + "/" + object[1])
+                    .isNotNull();
         }
-        assertThat(admin.configMaps().inNamespace(NS).withLabel("grafana_dashboard", "1").list().getItems())
+        assertThat(admin.configMaps()
+                        .inNamespace(NS)
+                        .withLabel("grafana_dashboard", "1")
+                        .list()
+                        .getItems())
                 .extracting(cm -> cm.getMetadata().getName())
-                .containsExactlyInAnyOrder("driftwatch-dashboard-agent-internals",
-                        "driftwatch-dashboard-cluster-detail", "driftwatch-dashboard-fleet-overview");
+                .containsExactlyInAnyOrder(
+                        "driftwatch-dashboard-agent-internals",
+                        "driftwatch-dashboard-cluster-detail",
+                        "driftwatch-dashboard-fleet-overview");
     }
 }

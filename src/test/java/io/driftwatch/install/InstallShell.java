@@ -40,7 +40,8 @@ final class InstallShell {
                 throw new AssertionError(launcher + " is missing: `mvn package` writes the launcher before the ITs");
             }
             Files.createSymbolicLink(bin.resolve("driftwatch"), launcher);
-            Files.createSymbolicLink(bin.resolve("kubectl"), LocalKubeBinaries.find().kubectl());
+            Files.createSymbolicLink(
+                    bin.resolve("kubectl"), LocalKubeBinaries.find().kubectl());
             Files.createSymbolicLink(bin.resolve("kustomize"), tool("DRIFTWATCH_KUSTOMIZE", "kustomize"));
             Files.createSymbolicLink(bin.resolve("helm"), tool("DRIFTWATCH_HELM", "helm"));
             return new InstallShell(checkout, bin, Files.createDirectories(dir.resolve("home")), cluster);
@@ -66,14 +67,15 @@ final class InstallShell {
     String run(String name, String block) {
         Result r = tryRun(block);
         if (r.exitCode() != 0) {
-            throw new AssertionError("README block " + name + " exited " + r.exitCode() + ":\n" + block + "\n---\n"
-                    + r.output());
+            throw new AssertionError(
+                    "README block " + name + " exited " + r.exitCode() + ":\n" + block + "\n---\n" + r.output());
         }
         return r.output();
     }
 
     Result tryRun(String block) {
-        ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-c", block).directory(checkout.toFile())
+        ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-c", block)
+                .directory(checkout.toFile())
                 .redirectErrorStream(true);
         pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         pb.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
@@ -95,8 +97,7 @@ final class InstallShell {
         }
     }
 
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     private static void copyTree(Path from, Path to) throws IOException {
         try (var files = Files.walk(from)) {

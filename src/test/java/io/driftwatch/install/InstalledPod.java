@@ -40,14 +40,23 @@ import java.util.regex.Pattern;
  */
 final class InstalledPod {
 
-    private InstalledPod() {
-    }
+    private InstalledPod() {}
 
-    static ServerProcess start(LocalKubeCluster cluster, String namespace, String deployment, Path dir,
-            Map<String, String> localOverrides, Map<String, String> replacements, String readiness,
+    static ServerProcess start(
+            LocalKubeCluster cluster,
+            String namespace,
+            String deployment,
+            Path dir,
+            Map<String, String> localOverrides,
+            Map<String, String> replacements,
+            String readiness,
             BooleanSupplier ready) {
         KubernetesClient admin = cluster.adminClient();
-        Deployment d = admin.apps().deployments().inNamespace(namespace).withName(deployment).get();
+        Deployment d = admin.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(deployment)
+                .get();
         if (d == null) {
             throw new AssertionError("Deployment " + namespace + "/" + deployment + " is not installed");
         }
@@ -60,8 +69,13 @@ final class InstalledPod {
             Path root = Files.createDirectories(dir.resolve(deployment));
             Map<String, Path> volumes = new LinkedHashMap<>();
             for (Volume v : pod.getVolumes()) {
-                volumes.put(v.getName(), materialize(admin, namespace, v, Files.createDirectories(
-                        root.resolve("volumes").resolve(v.getName()))));
+                volumes.put(
+                        v.getName(),
+                        materialize(
+                                admin,
+                                namespace,
+                                v,
+                                Files.createDirectories(root.resolve("volumes").resolve(v.getName()))));
             }
             Map<String, Path> mounts = new LinkedHashMap<>();
             for (VolumeMount m : container.getVolumeMounts()) {
@@ -81,8 +95,10 @@ final class InstalledPod {
                 env.put(e.getName(), map(value(admin, namespace, e), mounts));
             }
             if (!Boolean.FALSE.equals(pod.getAutomountServiceAccountToken())) {
-                env.put("KUBECONFIG", serviceAccountKubeconfig(cluster, namespace, pod.getServiceAccountName(), root)
-                        .toString());
+                env.put(
+                        "KUBECONFIG",
+                        serviceAccountKubeconfig(cluster, namespace, pod.getServiceAccountName(), root)
+                                .toString());
             }
             env.putAll(localOverrides);
             List<String> command = new ArrayList<>();
@@ -96,19 +112,29 @@ final class InstalledPod {
 
     private static Path materialize(KubernetesClient admin, String namespace, Volume v, Path dir) throws IOException {
         if (v.getConfigMap() != null) {
-            ConfigMap cm = admin.configMaps().inNamespace(namespace).withName(v.getConfigMap().getName()).get();
+            ConfigMap cm = admin.configMaps()
+                    .inNamespace(namespace)
+                    .withName(v.getConfigMap().getName())
+                    .get();
             if (cm == null) {
-                throw new AssertionError("ConfigMap " + v.getConfigMap().getName() + " (volume " + v.getName()
-                        + ") is not installed");
+                throw new AssertionError(
+                        "ConfigMap " + v.getConfigMap().getName() + " (volume " + v.getName() + ") is not installed");
             }
             writeKeys(dir, cm.getData(), v.getConfigMap().getItems(), s -> s.getBytes(StandardCharsets.UTF_8));
         } else if (v.getSecret() != null) {
-            Secret s = admin.secrets().inNamespace(namespace).withName(v.getSecret().getSecretName()).get();
+            Secret s = admin.secrets()
+                    .inNamespace(namespace)
+                    .withName(v.getSecret().getSecretName())
+                    .get();
             if (s == null) {
                 throw new AssertionError("Secret " + v.getSecret().getSecretName() + " (volume " + v.getName()
                         + ") does not exist: the pod could not start");
             }
-            writeKeys(dir, s.getData(), v.getSecret().getItems(), b -> Base64.getDecoder().decode(b));
+            writeKeys(
+                    dir,
+                    s.getData(),
+                    v.getSecret().getItems(),
+                    b -> Base64.getDecoder().decode(b));
         } else if (v.getEmptyDir() == null && v.getPersistentVolumeClaim() == null) {
             throw new AssertionError("volume " + v.getName() + ": only configMap, secret, emptyDir and "
                     + "persistentVolumeClaim volumes are emulated");
@@ -116,8 +142,12 @@ final class InstalledPod {
         return dir;
     }
 
-    private static void writeKeys(Path dir, Map<String, String> data, List<KeyToPath> items,
-            java.util.function.Function<String, byte[]> decode) throws IOException {
+    private static void writeKeys(
+            Path dir,
+            Map<String, String> data,
+            List<KeyToPath> items,
+            java.util.function.Function<String, byte[]> decode)
+            throws IOException {
         Map<String, String> paths = new LinkedHashMap<>();
         if (items == null || items.isEmpty()) {
             data.keySet().forEach(k -> paths.put(k, k));
@@ -139,7 +169,10 @@ final class InstalledPod {
         }
         if (e.getValueFrom().getSecretKeyRef() != null) {
             var ref = e.getValueFrom().getSecretKeyRef();
-            Secret s = admin.secrets().inNamespace(namespace).withName(ref.getName()).get();
+            Secret s = admin.secrets()
+                    .inNamespace(namespace)
+                    .withName(ref.getName())
+                    .get();
             return new String(Base64.getDecoder().decode(s.getData().get(ref.getKey())), StandardCharsets.UTF_8);
         }
         throw new AssertionError("env " + e.getName() + ": this valueFrom is not emulated: " + e.getValueFrom());
@@ -148,11 +181,13 @@ final class InstalledPod {
     /** Each mount path in {@code text} (whole path segments) replaced by its local directory, in one pass. */
     static String map(String text, Map<String, Path> mounts) {
         List<String> paths = new ArrayList<>(mounts.keySet());
-        paths.sort(Comparator.comparingInt(String::length).reversed());   // longest first: /etc/x-y before /etc/x
-        String alternatives = String.join("|", paths.stream().map(Pattern::quote).toList());
-        Pattern any = Pattern.compile("(?<![A-Za-z0-9._/-])(" + alternatives + ")(?=/|$|[^A-Za-z0-9._-])",
-                Pattern.MULTILINE);
-        return any.matcher(text).replaceAll(m -> Matcher.quoteReplacement(mounts.get(m.group(1)).toString()));
+        paths.sort(Comparator.comparingInt(String::length).reversed()); // longest first: /etc/x-y before /etc/x
+        String alternatives =
+                String.join("|", paths.stream().map(Pattern::quote).toList());
+        Pattern any =
+                Pattern.compile("(?<![A-Za-z0-9._/-])(" + alternatives + ")(?=/|$|[^A-Za-z0-9._-])", Pattern.MULTILINE);
+        return any.matcher(text)
+                .replaceAll(m -> Matcher.quoteReplacement(mounts.get(m.group(1)).toString()));
     }
 
     private static void rewriteFiles(Path dir, Map<String, Path> mounts, Map<String, String> replacements)
@@ -169,13 +204,22 @@ final class InstalledPod {
     }
 
     /** What a pod's mounted ServiceAccount token gives it: a kubeconfig with a token minted for that account. */
-    private static Path serviceAccountKubeconfig(LocalKubeCluster cluster, String namespace, String serviceAccount,
-            Path dir) throws IOException {
-        String token = cluster.adminClient().serviceAccounts().inNamespace(namespace).withName(serviceAccount)
-                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
-                .getStatus().getToken();
+    private static Path serviceAccountKubeconfig(
+            LocalKubeCluster cluster, String namespace, String serviceAccount, Path dir) throws IOException {
+        String token = cluster.adminClient()
+                .serviceAccounts()
+                .inNamespace(namespace)
+                .withName(serviceAccount)
+                .tokenRequest(new TokenRequestBuilder()
+                        .withNewSpec()
+                        .withExpirationSeconds(3600L)
+                        .endSpec()
+                        .build())
+                .getStatus()
+                .getToken();
         var admin = cluster.adminConfig();
-        String ca = admin.getCaCertData() != null ? "certificate-authority-data: " + admin.getCaCertData()
+        String ca = admin.getCaCertData() != null
+                ? "certificate-authority-data: " + admin.getCaCertData()
                 : "certificate-authority: " + admin.getCaCertFile();
         return Files.writeString(dir.resolve("serviceaccount.kubeconfig"), """
                 apiVersion: v1
@@ -184,6 +228,7 @@ final class InstalledPod {
                 users: [{name: %s, user: {token: '%s'}}]
                 contexts: [{name: pod, context: {cluster: local, user: %s, namespace: %s}}]
                 current-context: pod
-                """.formatted(cluster.url(), ca, serviceAccount, token, serviceAccount, namespace));
+                """.formatted(
+                        cluster.url(), ca, serviceAccount, token, serviceAccount, namespace));
     }
 }

@@ -29,6 +29,7 @@ class ReadmeCommandsIT {
     private static final Pattern CODE_BLOCK = Pattern.compile("```[a-z]*\\n(.*?)```", Pattern.DOTALL);
     /** A code line that runs driftwatch (maybe after a "$ " prompt), without a trailing comment. */
     private static final Pattern CODE_LINE = Pattern.compile("(?m)^(?:\\$ )?(driftwatch(?: [^#\\n]*)?)");
+
     private static final Pattern LONG_OPTION = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*");
 
     @Test
@@ -55,7 +56,9 @@ class ReadmeCommandsIT {
                 continue;
             }
             for (String option : c.getValue()) {
-                if (!Pattern.compile("(?<![\\w-])" + Pattern.quote(option) + "(?![\\w-])").matcher(r.output()).find()) {
+                if (!Pattern.compile("(?<![\\w-])" + Pattern.quote(option) + "(?![\\w-])")
+                        .matcher(r.output())
+                        .find()) {
                     problems.add("README shows `driftwatch " + c.getKey() + " " + option + "`, but `" + help
                             + "` does not list " + option);
                 }
@@ -69,8 +72,10 @@ class ReadmeCommandsIT {
         String readme = Files.readString(Path.of("README.md"));
         List<String> shown = new ArrayList<>();
         INLINE.matcher(readme).results().forEach(r -> shown.add(r.group(1)));
-        CODE_BLOCK.matcher(readme).results().forEach(b -> CODE_LINE.matcher(b.group(1)).results()
-                .forEach(r -> shown.add(r.group(1))));
+        CODE_BLOCK
+                .matcher(readme)
+                .results()
+                .forEach(b -> CODE_LINE.matcher(b.group(1)).results().forEach(r -> shown.add(r.group(1))));
         Map<String, Set<String>> commands = new LinkedHashMap<>();
         for (String command : shown) {
             String[] words = command.trim().split("\\s+");
@@ -79,7 +84,7 @@ class ReadmeCommandsIT {
                 path.add(words[i]);
             }
             if (words.length > 1 && words[1].startsWith("<")) {
-                continue;   // `driftwatch <command> --help`: a placeholder, not a command
+                continue; // `driftwatch <command> --help`: a placeholder, not a command
             }
             Set<String> options = commands.computeIfAbsent(String.join(" ", path), k -> new LinkedHashSet<>());
             Matcher o = LONG_OPTION.matcher(command);
@@ -92,8 +97,13 @@ class ReadmeCommandsIT {
 
     /** bash in the repository's root with target/ on PATH, as the README's launcher block leaves the shell. */
     private static Run bash(String script, Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-c",
-                env.isEmpty() ? "export PATH=\"$PWD/target:$PATH\"\n" + script : script).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        "bash",
+                        "-euo",
+                        "pipefail",
+                        "-c",
+                        env.isEmpty() ? "export PATH=\"$PWD/target:$PATH\"\n" + script : script)
+                .redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
@@ -102,6 +112,5 @@ class ReadmeCommandsIT {
         return new Run(p.exitValue(), out);
     }
 
-    private record Run(int exitCode, String output) {
-    }
+    private record Run(int exitCode, String output) {}
 }

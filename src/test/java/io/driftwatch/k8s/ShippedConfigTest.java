@@ -28,12 +28,16 @@ class ShippedConfigTest {
     @ValueSource(strings = {"k8s/base/070-ConfigMap-driftwatch-agent.yaml", "k8s/overlays/example/agent-config.yaml"})
     void shippedAgentConfigurationLoads(String file) throws IOException {
         JsonNode configMap = YAML.readTree(Path.of(file).toFile());
-        ObjectNode agentYaml = (ObjectNode) YAML.readTree(configMap.path("data").path("agent.yaml").asText());
+        ObjectNode agentYaml = (ObjectNode)
+                YAML.readTree(configMap.path("data").path("agent.yaml").asText());
         // the hub token is a file from a Secret in the pod; the loader checks it is readable, so point it here
         Path token = Files.writeString(tmp.resolve("token"), "token\n");
 
-        AgentConfig config = ConfigLoader.bind(agentYaml, Map.of("POD_NAMESPACE", "driftwatch",
-                "DRIFTWATCH_HUB_TOKEN_FILE", token.toString()), file, AgentMetrics.VERTX_DROPPED_LABELS);
+        AgentConfig config = ConfigLoader.bind(
+                agentYaml,
+                Map.of("POD_NAMESPACE", "driftwatch", "DRIFTWATCH_HUB_TOKEN_FILE", token.toString()),
+                file,
+                AgentMetrics.VERTX_DROPPED_LABELS);
 
         assertThat(config.cluster()).isNotBlank();
         assertThat(config.leaderElection().leaseNamespace()).isEqualTo("driftwatch");

@@ -27,13 +27,26 @@ class LiveCachePagingIT {
     @Test
     void kindSpanningSeveralListPagesIsCachedWholeAndWatched(KubernetesClient client, TestNamespace ns) {
         int count = (int) (KindInformer.LIST_PAGE_SIZE * 2 + 117);
-        IntStream.range(0, count).parallel().forEach(i -> client.configMaps().inNamespace(ns.name())
-                .resource(new ConfigMapBuilder().withNewMetadata().withName("cm-" + i).endMetadata()
-                        .withData(Map.of("index", Integer.toString(i))).build())
-                .create());
+        IntStream.range(0, count)
+                .parallel()
+                .forEach(i -> client.configMaps()
+                        .inNamespace(ns.name())
+                        .resource(new ConfigMapBuilder()
+                                .withNewMetadata()
+                                .withName("cm-" + i)
+                                .endMetadata()
+                                .withData(Map.of("index", Integer.toString(i)))
+                                .build())
+                        .create());
         // the root-CA publisher of kube-controller-manager adds kube-root-ca.crt to every namespace
-        Eventually.await("kube-root-ca.crt published", WAIT,
-                () -> client.configMaps().inNamespace(ns.name()).withName("kube-root-ca.crt").get() != null);
+        Eventually.await(
+                "kube-root-ca.crt published",
+                WAIT,
+                () -> client.configMaps()
+                                .inNamespace(ns.name())
+                                .withName("kube-root-ca.crt")
+                                .get()
+                        != null);
         int expected = count + 1;
 
         List<LiveEvent> events = new CopyOnWriteArrayList<>();
@@ -46,12 +59,22 @@ class LiveCachePagingIT {
                     .extracting(o -> o.path("metadata").path("name").asText())
                     .contains("cm-0", "cm-" + KindInformer.LIST_PAGE_SIZE, "cm-" + (count - 1));
 
-            client.configMaps().inNamespace(ns.name()).withName("cm-7")
-                    .edit(cm -> new ConfigMapBuilder(cm).addToData("index", "changed").build());
-            Eventually.await("the change after the paged list is watched", WAIT,
-                    () -> cache.ofKind("", "ConfigMap").stream().anyMatch(o ->
-                            "cm-7".equals(o.path("metadata").path("name").asText())
-                                    && "changed".equals(o.path("data").path("index").asText())));
+            client.configMaps()
+                    .inNamespace(ns.name())
+                    .withName("cm-7")
+                    .edit(cm -> new ConfigMapBuilder(cm)
+                            .addToData("index", "changed")
+                            .build());
+            Eventually.await(
+                    "the change after the paged list is watched",
+                    WAIT,
+                    () -> cache.ofKind("", "ConfigMap").stream()
+                            .anyMatch(o -> "cm-7"
+                                            .equals(o.path("metadata")
+                                                    .path("name")
+                                                    .asText())
+                                    && "changed"
+                                            .equals(o.path("data").path("index").asText())));
         }
     }
 }

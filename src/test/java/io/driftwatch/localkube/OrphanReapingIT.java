@@ -18,18 +18,26 @@ class OrphanReapingIT {
     @Test
     void processesOfAKilledJvmAreReapedByTheNextStart() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process jvm = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                StartClusterAndWait.class.getName()).redirectErrorStream(true).start();
+        Process jvm = new ProcessBuilder(
+                        java.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        StartClusterAndWait.class.getName())
+                .redirectErrorStream(true)
+                .start();
         Path runDir;
         try {
             runDir = awaitReadyLine(jvm);
         } finally {
-            jvm.destroyForcibly().waitFor(30, TimeUnit.SECONDS);   // SIGKILL: no shutdown hook runs
+            jvm.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
         }
         List<ProcessHandle> children = Files.readAllLines(runDir.resolve("children.pid")).stream()
-                .filter(l -> !l.isBlank()).map(l -> ProcessHandle.of(Long.parseLong(l.trim())).orElseThrow()).toList();
+                .filter(l -> !l.isBlank())
+                .map(l -> ProcessHandle.of(Long.parseLong(l.trim())).orElseThrow())
+                .toList();
         assertThat(children).hasSize(4);
-        assertThat(children).as("etcd, kube-apiserver, kube-controller-manager and kube-scheduler outlive the killed JVM")
+        assertThat(children)
+                .as("etcd, kube-apiserver, kube-controller-manager and kube-scheduler outlive the killed JVM")
                 .allMatch(ProcessHandle::isAlive);
 
         int reaped = RunDirectory.reapOrphans();
@@ -45,8 +53,8 @@ class OrphanReapingIT {
     private static Path awaitReadyLine(Process jvm) throws Exception {
         CompletableFuture<Path> ready = CompletableFuture.supplyAsync(() -> {
             StringBuilder output = new StringBuilder();
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     if (line.startsWith("READY ")) {
                         return Path.of(line.substring("READY ".length()).trim());

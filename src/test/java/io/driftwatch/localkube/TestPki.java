@@ -6,11 +6,9 @@ import java.nio.file.Path;
 public final class TestPki {
 
     /** PEM files: the CA certificate, a serving certificate for 127.0.0.1 signed by it, and its key. */
-    public record Pem(Path caCert, Path servingCert, Path servingKey) {
-    }
+    public record Pem(Path caCert, Path servingCert, Path servingKey) {}
 
-    private TestPki() {
-    }
+    private TestPki() {}
 
     public static Pem create(Path dir) {
         LocalPki.Files f = LocalPki.create(dir);

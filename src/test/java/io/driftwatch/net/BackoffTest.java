@@ -22,8 +22,10 @@ class BackoffTest {
             Duration base = Backoff.delay(failures, 0.5);
             Duration low = Backoff.delay(failures, 0.0);
             Duration high = Backoff.delay(failures, 0.999_999);
-            assertThat(low.toMillis()).isBetween(Math.round(base.toMillis() * (1 - Backoff.JITTER)) - 1, base.toMillis());
-            assertThat(high.toMillis()).isBetween(base.toMillis(), Math.round(base.toMillis() * (1 + Backoff.JITTER)) + 1);
+            assertThat(low.toMillis())
+                    .isBetween(Math.round(base.toMillis() * (1 - Backoff.JITTER)) - 1, base.toMillis());
+            assertThat(high.toMillis())
+                    .isBetween(base.toMillis(), Math.round(base.toMillis() * (1 + Backoff.JITTER)) + 1);
         }
     }
 

@@ -44,8 +44,8 @@ class AlertDeliveryIT {
     Path tmp;
 
     @Test
-    void driftInAProductionClusterPagesThroughAlertmanagerAndResolvesWhenReverted(LocalKubeCluster cluster,
-            TestNamespace ns) throws Exception {
+    void driftInAProductionClusterPagesThroughAlertmanagerAndResolvesWhenReverted(
+            LocalKubeCluster cluster, TestNamespace ns) throws Exception {
         Path dir = Corpus.materialize(ns, "17-service-postgres.yaml", "18-statefulset-postgres.yaml");
         Kubectl kubectl = new Kubectl(cluster);
         kubectl.run("apply", "-n", ns.name(), "-f", dir.toString());
@@ -64,32 +64,55 @@ class AlertDeliveryIT {
         try (AgentRunner runner = AgentRunner.start(config, cluster.adminConfig());
                 WebhookReceiver receiver = WebhookReceiver.start();
                 AlertmanagerServer alertmanager = AlertmanagerServer.start(tmp, alertmanagerConfig(receiver.url()));
-                PrometheusServer prometheus = PrometheusServer.start(tmp,
-                        prometheusConfig(rules, "127.0.0.1:" + runner.agentPort(), alertmanager.address()))) {
+                PrometheusServer prometheus = PrometheusServer.start(
+                        tmp, prometheusConfig(rules, "127.0.0.1:" + runner.agentPort(), alertmanager.address()))) {
             AgentEndpoint agent = runner.endpoint;
             Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
 
             kubectl.run("-n", ns.name(), "scale", "statefulset/postgres", "--replicas=3");
 
-            Eventually.await("firing notification", WAIT, () -> notification(receiver, "firing").isPresent(),
-                    () -> "received " + receiver.notifications() + "\nPrometheus alerts " + prometheus.alerts()
-                            + "\n" + alertmanager.logTail());
+            Eventually.await(
+                    "firing notification",
+                    WAIT,
+                    () -> notification(receiver, "firing").isPresent(),
+                    () -> "received " + receiver.notifications() + "\nPrometheus alerts " + prometheus.alerts() + "\n"
+                            + alertmanager.logTail());
             JsonNode firing = notification(receiver, "firing").orElseThrow();
-            Map<String, String> expected = new TreeMap<>(Map.of("alertname", ALERT, "severity", "critical",
-                    "cluster", clusterName, "namespace", ns.name(), "kind", "StatefulSet", "name", "postgres",
-                    "app", "shop", "type", "modified", "manager", "kubectl"));
-            expected.put("cause", "out-of-band");   // kubectl scale: a person's write
+            Map<String, String> expected = new TreeMap<>(Map.of(
+                    "alertname",
+                    ALERT,
+                    "severity",
+                    "critical",
+                    "cluster",
+                    clusterName,
+                    "namespace",
+                    ns.name(),
+                    "kind",
+                    "StatefulSet",
+                    "name",
+                    "postgres",
+                    "app",
+                    "shop",
+                    "type",
+                    "modified",
+                    "manager",
+                    "kubectl"));
+            expected.put("cause", "out-of-band"); // kubectl scale: a person's write
             assertThat(labels(firing)).isEqualTo(expected);
             assertThat(firing.path("annotations").path("runbook_url").asText())
                     .endsWith("docs/runbook.md#driftwatchdriftopentoolong");
             assertThat(firing.path("annotations").path("description").asText())
-                    .startsWith("StatefulSet " + ns.name() + "/postgres (app shop) in production cluster " + clusterName);
+                    .startsWith(
+                            "StatefulSet " + ns.name() + "/postgres (app shop) in production cluster " + clusterName);
 
             kubectl.run("-n", ns.name(), "scale", "statefulset/postgres", "--replicas=1");
 
-            Eventually.await("resolved notification", WAIT, () -> notification(receiver, "resolved").isPresent(),
-                    () -> "received " + receiver.notifications() + "\nagent drifts " + agent.drifts()
-                            + "\n" + alertmanager.logTail());
+            Eventually.await(
+                    "resolved notification",
+                    WAIT,
+                    () -> notification(receiver, "resolved").isPresent(),
+                    () -> "received " + receiver.notifications() + "\nagent drifts " + agent.drifts() + "\n"
+                            + alertmanager.logTail());
             assertThat(labels(notification(receiver, "resolved").orElseThrow())).isEqualTo(expected);
         }
     }
@@ -131,7 +154,9 @@ class AlertDeliveryIT {
 
     private static Map<String, String> labels(JsonNode alert) {
         Map<String, String> labels = new TreeMap<>();
-        alert.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        alert.path("labels")
+                .fields()
+                .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
         return labels;
     }
 

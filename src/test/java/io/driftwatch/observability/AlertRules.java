@@ -18,8 +18,7 @@ final class AlertRules {
     static final String RUNBOOK_URL = "https://github.com/driftwatch/driftwatch/blob/main/docs/runbook.md#";
     private static final YAMLMapper YAML = new YAMLMapper();
 
-    private AlertRules() {
-    }
+    private AlertRules() {}
 
     static JsonNode yaml(Path file) {
         try {

@@ -37,8 +37,7 @@ class AlertRulesIT {
         assertThat(result.output()).contains("SUCCESS").doesNotContain("FAILED");
     }
 
-    private record Result(int exitCode, String output) {
-    }
+    private record Result(int exitCode, String output) {}
 
     private static Result promtool(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Promtool.binary().toString()));

@@ -23,9 +23,13 @@ class AlertRulesTest {
     @Test
     void groupsAreNamedAfterTheComponentAndTheAgentGroupExists() {
         List<String> groups = new ArrayList<>();
-        AlertRules.yaml(AlertRules.RULES).path("groups").forEach(g -> groups.add(g.path("name").asText()));
+        AlertRules.yaml(AlertRules.RULES)
+                .path("groups")
+                .forEach(g -> groups.add(g.path("name").asText()));
 
-        assertThat(groups).contains("driftwatch-agent").doesNotHaveDuplicates()
+        assertThat(groups)
+                .contains("driftwatch-agent")
+                .doesNotHaveDuplicates()
                 .allMatch(g -> g.matches("driftwatch-[a-z]+"), "named driftwatch-<component>");
     }
 
@@ -45,7 +49,8 @@ class AlertRulesTest {
             if (!SEVERITIES.contains(rule.path("labels").path("severity").asText())) {
                 problems.add(name + ": severity " + rule.path("labels").path("severity") + " not in " + SEVERITIES);
             }
-            Duration forDuration = rule.has("for") ? Durations.parse(rule.path("for").asText()) : Duration.ZERO;
+            Duration forDuration =
+                    rule.has("for") ? Durations.parse(rule.path("for").asText()) : Duration.ZERO;
             if (forDuration.compareTo(Duration.ofMinutes(5)) < 0) {
                 problems.add(name + ": for " + forDuration + " is shorter than 5m");
             }
@@ -69,7 +74,9 @@ class AlertRulesTest {
 
     @Test
     void recordingRulesAreNamedLevelMetricOperations() {
-        assertThat(AlertRules.rules()).filteredOn(r -> !r.isAlert()).isNotEmpty()
+        assertThat(AlertRules.rules())
+                .filteredOn(r -> !r.isAlert())
+                .isNotEmpty()
                 .allSatisfy(r -> assertThat(r.name()).matches("[a-z_]+:[a-z0-9_]+:[a-z0-9_]+"));
     }
 
@@ -92,8 +99,10 @@ class AlertRulesTest {
 
         assertThat(names.unknownIn("rate(driftwatch_drifts_total[5m]) + driftwatch_drifted_resources"))
                 .containsExactly("driftwatch_drifts_total");
-        assertThat(names.unknownIn("cache_gets_total{cache=\"driftwatch_render\"}")).isEmpty();
-        assertThat(names.unknownIn("driftwatch_drift_detection_latency_seconds_bucket")).isEmpty();
+        assertThat(names.unknownIn("cache_gets_total{cache=\"driftwatch_render\"}"))
+                .isEmpty();
+        assertThat(names.unknownIn("driftwatch_drift_detection_latency_seconds_bucket"))
+                .isEmpty();
     }
 
     /**
@@ -109,7 +118,8 @@ class AlertRulesTest {
         for (Path file : AlertRules.testFiles()) {
             JsonNode tests = AlertRules.yaml(file);
             assertThat(tests.path("rule_files").toString()).as(file.toString()).contains("driftwatch.rules.yaml");
-            Duration interval = Durations.parse(tests.path("evaluation_interval").asText("1m"));
+            Duration interval =
+                    Durations.parse(tests.path("evaluation_interval").asText("1m"));
             for (JsonNode test : tests.path("tests")) {
                 List<JsonNode> cases = new ArrayList<>();
                 test.path("alert_rule_test").forEach(cases::add);
@@ -119,12 +129,16 @@ class AlertRulesTest {
                     }
                     String name = firing.path("alertname").asText();
                     Duration at = Durations.parse(firing.path("eval_time").asText());
-                    boolean before = cases.stream().anyMatch(c -> c.path("alertname").asText().equals(name)
-                            && c.path("exp_alerts").isEmpty()
-                            && Durations.parse(c.path("eval_time").asText()).equals(at.minus(interval)));
+                    boolean before = cases.stream()
+                            .anyMatch(c -> c.path("alertname").asText().equals(name)
+                                    && c.path("exp_alerts").isEmpty()
+                                    && Durations.parse(c.path("eval_time").asText())
+                                            .equals(at.minus(interval)));
                     for (JsonNode alert : firing.path("exp_alerts")) {
                         JsonNode a = alert.path("exp_annotations");
-                        if (!alert.path("exp_labels").has("severity") || !a.has("summary") || !a.has("description")
+                        if (!alert.path("exp_labels").has("severity")
+                                || !a.has("summary")
+                                || !a.has("description")
                                 || !a.has("runbook_url")) {
                             problems.add(file + " " + name + " at " + at + ": labels/annotations not spelled out");
                         }

@@ -13,8 +13,7 @@ import java.nio.file.Path;
  */
 final class DashboardAgent {
 
-    private DashboardAgent() {
-    }
+    private DashboardAgent() {}
 
     /** A Git repository holding the "web" app. */
     static GitRepoFixture webRepo(Path dir) {
@@ -30,10 +29,15 @@ final class DashboardAgent {
 
     /** Applies both apps' objects to {@code ns} and returns the agent configuration (YAML) for them. */
     static String config(String cluster, TestNamespace ns, Kubectl kubectl, GitRepoFixture repo, Path gitCache) {
-        Path dir = Corpus.materialize(ns, "17-service-postgres.yaml", "18-statefulset-postgres.yaml",
-                "08-configmap-api-config.yaml");
+        Path dir = Corpus.materialize(
+                ns, "17-service-postgres.yaml", "18-statefulset-postgres.yaml", "08-configmap-api-config.yaml");
         kubectl.run("apply", "-n", ns.name(), "-f", dir.toString());
-        kubectl.run("apply", "-n", ns.name(), "-f", repo.dir().resolve("apps/web/configmap.yaml").toString());
+        kubectl.run(
+                "apply",
+                "-n",
+                ns.name(),
+                "-f",
+                repo.dir().resolve("apps/web/configmap.yaml").toString());
         return """
                 cluster: %1$s
                 clusterLabels: {env: test, region: local}

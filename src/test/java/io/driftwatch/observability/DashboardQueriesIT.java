@@ -44,44 +44,87 @@ class DashboardQueriesIT {
         String clusterName = "dash-" + ns.name();
         TestHub hub = TestHub.start(TestHub.sqlite(tmp.resolve("hub.db")), List.of(clusterName));
         Path token = Files.writeString(tmp.resolve("hub-token"), TestHub.token(clusterName) + "\n");
-        String config = DashboardAgent.config(clusterName, ns, kubectl, DashboardAgent.webRepo(tmp.resolve("repo")),
-                tmp.resolve("git-cache"))
+        String config = DashboardAgent.config(
+                        clusterName, ns, kubectl, DashboardAgent.webRepo(tmp.resolve("repo")), tmp.resolve("git-cache"))
                 + "hub: {url: \"%s\", tokenFile: %s, heartbeatInterval: 2s, requestTimeout: 2s}\n"
                         .formatted(hub.url(), token);
 
-        try (hub; AgentRunner runner = AgentRunner.start(config, cluster.adminConfig())) {
+        try (hub;
+                AgentRunner runner = AgentRunner.start(config, cluster.adminConfig())) {
             AgentEndpoint agent = runner.endpoint;
             Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
             String instance = "127.0.0.1:" + runner.agentPort();
-            try (PrometheusServer prometheus = PrometheusServer.start(tmp,
-                    prometheusConfig(instance, "127.0.0.1:" + hub.port()))) {
+            try (PrometheusServer prometheus =
+                    PrometheusServer.start(tmp, prometheusConfig(instance, "127.0.0.1:" + hub.port()))) {
                 // the drift happens while Prometheus watches, so that rates and latency quantiles over the last
                 // minute have something to show
-                Eventually.await("first scrapes", WAIT,
+                Eventually.await(
+                        "first scrapes",
+                        WAIT,
                         () -> prometheus.value("count_over_time(up{job=\"driftwatch-agent\"}[1m])") >= 3
                                 && prometheus.value("count_over_time(up{job=\"driftwatch-hub\"}[1m])") >= 3,
                         prometheus::logTail);
                 kubectl.run("-n", ns.name(), "scale", "statefulset/postgres", "--replicas=3");
-                Eventually.await("drift reported", WAIT, () -> agent.drifts().size() == 1,
+                Eventually.await(
+                        "drift reported",
+                        WAIT,
+                        () -> agent.drifts().size() == 1,
                         () -> agent.drifts().toString());
                 // a second drift, opened and reverted: the hub counts it and observes its time to resolve
-                kubectl.run("-n", ns.name(), "patch", "configmap/api-config", "--type=merge",
-                        "-p", "{\"data\":{\"dashboard-test\":\"out of band\"}}");
-                Eventually.await("second drift reported", WAIT, () -> agent.drifts().size() == 2,
+                kubectl.run(
+                        "-n",
+                        ns.name(),
+                        "patch",
+                        "configmap/api-config",
+                        "--type=merge",
+                        "-p",
+                        "{\"data\":{\"dashboard-test\":\"out of band\"}}");
+                Eventually.await(
+                        "second drift reported",
+                        WAIT,
+                        () -> agent.drifts().size() == 2,
                         () -> agent.drifts().toString());
-                kubectl.run("-n", ns.name(), "patch", "configmap/api-config", "--type=json",
-                        "-p", "[{\"op\":\"remove\",\"path\":\"/data/dashboard-test\"}]");
-                Eventually.await("the hub received the resolution", WAIT, () -> hub.metric(
-                        "driftwatch_hub_drift_events_total", Map.of("cluster", clusterName, "type", "modified",
-                                "cause", "out-of-band", "event", "resolved")).orElse(0) >= 1, hub::metrics);
+                kubectl.run(
+                        "-n",
+                        ns.name(),
+                        "patch",
+                        "configmap/api-config",
+                        "--type=json",
+                        "-p",
+                        "[{\"op\":\"remove\",\"path\":\"/data/dashboard-test\"}]");
+                Eventually.await(
+                        "the hub received the resolution",
+                        WAIT,
+                        () -> hub.metric(
+                                                "driftwatch_hub_drift_events_total",
+                                                Map.of(
+                                                        "cluster",
+                                                        clusterName,
+                                                        "type",
+                                                        "modified",
+                                                        "cause",
+                                                        "out-of-band",
+                                                        "event",
+                                                        "resolved"))
+                                        .orElse(0)
+                                >= 1,
+                        hub::metrics);
                 // JvmGcMetrics creates jvm_gc_pause_seconds at the first collection after the agent bound it; make
                 // sure one has happened in this JVM (a running agent collects all the time anyway)
                 System.gc();
-                Eventually.await("20 scrapes, the last ones with the drift, and the resolution in the last minute",
-                        WAIT, () -> prometheus.value("count_over_time(up{job=\"driftwatch-agent\"}[1m])") >= 20
-                                && prometheus.value("count(driftwatch_drift_started_timestamp_seconds{name=\"postgres\"})") == 1
-                                && prometheus.value("count(driftwatch_hub_drift_started_timestamp_seconds{name=\"postgres\"})") == 1
-                                && prometheus.value("sum(increase(driftwatch_hub_drift_time_to_resolve_seconds_count[1m]))") > 0,
+                Eventually.await(
+                        "20 scrapes, the last ones with the drift, and the resolution in the last minute",
+                        WAIT,
+                        () -> prometheus.value("count_over_time(up{job=\"driftwatch-agent\"}[1m])") >= 20
+                                && prometheus.value(
+                                                "count(driftwatch_drift_started_timestamp_seconds{name=\"postgres\"})")
+                                        == 1
+                                && prometheus.value(
+                                                "count(driftwatch_hub_drift_started_timestamp_seconds{name=\"postgres\"})")
+                                        == 1
+                                && prometheus.value(
+                                                "sum(increase(driftwatch_hub_drift_time_to_resolve_seconds_count[1m]))")
+                                        > 0,
                         prometheus::logTail);
 
                 Map<String, String> chosen = Map.of("cluster", clusterName, "app", "shop", "instance", instance);

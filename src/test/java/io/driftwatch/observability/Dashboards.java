@@ -18,11 +18,10 @@ import java.util.stream.Stream;
 final class Dashboards {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern LABEL_VALUES = Pattern.compile("^label_values\\((.*),\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\)$",
-            Pattern.DOTALL);
+    private static final Pattern LABEL_VALUES =
+            Pattern.compile("^label_values\\((.*),\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\)$", Pattern.DOTALL);
 
-    private Dashboards() {
-    }
+    private Dashboards() {}
 
     /** A panel query: which dashboard and panel it belongs to, and its PromQL with Grafana variables. */
     record Query(String dashboard, String panel, String refId, String expr) {
@@ -33,8 +32,7 @@ final class Dashboards {
     }
 
     /** A query variable {@code label_values(expr, label)}: the values of {@code label} in the result of expr. */
-    record LabelValues(String variable, String expr, String label) {
-    }
+    record LabelValues(String variable, String expr, String label) {}
 
     static List<Path> files() {
         try (Stream<Path> files = Files.list(Path.of("dashboards"))) {
@@ -46,7 +44,9 @@ final class Dashboards {
 
     /** The dashboards on agent metrics (job driftwatch-agent): every one but the fleet overview, which reads the hub's. */
     static List<Path> agentFiles() {
-        return files().stream().filter(p -> !p.getFileName().toString().equals("fleet-overview.json")).toList();
+        return files().stream()
+                .filter(p -> !p.getFileName().toString().equals("fleet-overview.json"))
+                .toList();
     }
 
     static JsonNode read(Path file) {
@@ -71,8 +71,11 @@ final class Dashboards {
         List<Query> out = new ArrayList<>();
         for (JsonNode panel : panels(dashboard)) {
             for (JsonNode target : panel.path("targets")) {
-                out.add(new Query(dashboard.path("uid").asText(), panel.path("title").asText(),
-                        target.path("refId").asText(), target.path("expr").asText()));
+                out.add(new Query(
+                        dashboard.path("uid").asText(),
+                        panel.path("title").asText(),
+                        target.path("refId").asText(),
+                        target.path("expr").asText()));
             }
         }
         return out;
@@ -84,7 +87,8 @@ final class Dashboards {
             if (!"query".equals(variable.path("type").asText())) {
                 continue;
             }
-            String query = variable.path("query").isObject() ? variable.path("query").path("query").asText()
+            String query = variable.path("query").isObject()
+                    ? variable.path("query").path("query").asText()
                     : variable.path("query").asText();
             Matcher m = LABEL_VALUES.matcher(query.trim());
             if (!m.matches()) {
@@ -101,8 +105,11 @@ final class Dashboards {
      * {@code label_values} queries and set to {@code chosen}; returns what failed (an error, an empty result, a result
      * of only NaN, a variable without the chosen value) and adds the number of queries run to {@code checked}.
      */
-    static List<String> queriesWithoutData(PrometheusServer prometheus, List<Path> dashboards,
-            Map<String, String> chosen, java.util.concurrent.atomic.AtomicInteger checked) {
+    static List<String> queriesWithoutData(
+            PrometheusServer prometheus,
+            List<Path> dashboards,
+            Map<String, String> chosen,
+            java.util.concurrent.atomic.AtomicInteger checked) {
         List<String> failures = new ArrayList<>();
         for (Path file : dashboards) {
             JsonNode dashboard = read(file);
@@ -134,18 +141,21 @@ final class Dashboards {
     }
 
     /** Runs each {@code label_values} variable query in order and picks the test's value among its results. */
-    private static Map<String, String> resolveVariables(PrometheusServer prometheus, JsonNode dashboard,
-            Map<String, String> chosen, List<String> failures) {
+    private static Map<String, String> resolveVariables(
+            PrometheusServer prometheus, JsonNode dashboard, Map<String, String> chosen, List<String> failures) {
         Map<String, String> values = new java.util.LinkedHashMap<>();
         for (LabelValues v : labelValueVariables(dashboard)) {
             String promql = substitute(v.expr(), values);
             java.util.Set<String> found = new java.util.LinkedHashSet<>();
-            prometheus.query(promql).path("data").path("result")
+            prometheus
+                    .query(promql)
+                    .path("data")
+                    .path("result")
                     .forEach(s -> found.add(s.path("metric").path(v.label()).asText()));
             String want = chosen.get(v.variable());
             if (want == null || !found.contains(want)) {
-                failures.add(dashboard.path("uid").asText() + " variable $" + v.variable() + ": " + promql
-                        + " gave " + found + ", expected it to contain " + want);
+                failures.add(dashboard.path("uid").asText() + " variable $" + v.variable() + ": " + promql + " gave "
+                        + found + ", expected it to contain " + want);
             }
             values.put(v.variable(), want);
         }
@@ -158,9 +168,13 @@ final class Dashboards {
      * {@code $__range} = 5m).
      */
     static String substitute(String expr, Map<String, String> values) {
-        String out = expr.replace("$__rate_interval", "1m").replace("${__rate_interval}", "1m")
-                .replace("$__interval_ms", "15000").replace("$__interval", "15s").replace("${__interval}", "15s")
-                .replace("$__range", "5m").replace("${__range}", "5m");
+        String out = expr.replace("$__rate_interval", "1m")
+                .replace("${__rate_interval}", "1m")
+                .replace("$__interval_ms", "15000")
+                .replace("$__interval", "15s")
+                .replace("${__interval}", "15s")
+                .replace("$__range", "5m")
+                .replace("${__range}", "5m");
         for (Map.Entry<String, String> e : values.entrySet()) {
             out = out.replace("${" + e.getKey() + "}", e.getValue()).replace("$" + e.getKey(), e.getValue());
         }

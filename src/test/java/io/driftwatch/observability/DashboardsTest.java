@@ -21,7 +21,8 @@ class DashboardsTest {
 
     @Test
     void theClusterDetailAndAgentInternalsDashboardsExist() {
-        assertThat(Dashboards.files()).extracting(p -> p.getFileName().toString())
+        assertThat(Dashboards.files())
+                .extracting(p -> p.getFileName().toString())
                 .contains("cluster-detail.json", "agent-internals.json", "fleet-overview.json");
     }
 
@@ -38,15 +39,19 @@ class DashboardsTest {
         assertThat(problems).isEmpty();
         JsonNode cluster = find(d.path("templating").path("list"), "cluster");
         assertThat(cluster.path("multi").asBoolean()).as("$cluster multi-value").isTrue();
-        assertThat(cluster.path("includeAll").asBoolean()).as("$cluster has All").isTrue();
+        assertThat(cluster.path("includeAll").asBoolean())
+                .as("$cluster has All")
+                .isTrue();
         assertThat(cluster.path("definition").asText()).contains("driftwatch_hub_agent_up{job=\"driftwatch-hub\"}");
     }
 
     @Test
     void theFleetOverviewHasTheIssuesPanelsAndLinksToTheHubApi() {
         JsonNode d = Dashboards.read(Path.of("dashboards", "fleet-overview.json"));
-        List<String> exprs = Dashboards.queries(d).stream().map(Dashboards.Query::expr).toList();
-        assertThat(exprs).anyMatch(e -> e.contains("driftwatch_hub_agent_up"))
+        List<String> exprs =
+                Dashboards.queries(d).stream().map(Dashboards.Query::expr).toList();
+        assertThat(exprs)
+                .anyMatch(e -> e.contains("driftwatch_hub_agent_up"))
                 .anyMatch(e -> e.contains("sum by (cluster) (max by (cluster, namespace, kind, app, type, cause)"))
                 .anyMatch(e -> e.contains("sum by (cluster, app) ("))
                 .anyMatch(e -> e.contains("sum by (kind) ("))
@@ -66,12 +71,21 @@ class DashboardsTest {
         d.path("links").forEach(l -> urls.add(l.path("url").asText()));
         assertThat(urls).contains("${hub_url}/api/v1/clusters", "${hub_url}/api/v1/drifts", "${hub_url}/api/v1/events");
         JsonNode table = Dashboards.panels(d).stream()
-                .filter(p -> p.path("title").asText().equals("Current drifts")).findFirst().orElseThrow();
+                .filter(p -> p.path("title").asText().equals("Current drifts"))
+                .findFirst()
+                .orElseThrow();
         assertThat(table.path("fieldConfig").path("defaults").path("links").toString())
                 .contains("${hub_url}/api/v1/drifts?cluster=${__data.fields.cluster}");
         assertThat(table.path("transformations").toString())
-                .contains("\"cluster\":0", "\"namespace\":1", "\"kind\":2", "\"name\":3", "\"app\":4",
-                        "\"type\":5", "\"cause\":6", "\"manager\":7");
+                .contains(
+                        "\"cluster\":0",
+                        "\"namespace\":1",
+                        "\"kind\":2",
+                        "\"name\":3",
+                        "\"app\":4",
+                        "\"type\":5",
+                        "\"cause\":6",
+                        "\"manager\":7");
     }
 
     @Test
@@ -108,7 +122,8 @@ class DashboardsTest {
         List<String> problems = new ArrayList<>();
         JsonNode vars = d.path("templating").path("list");
         JsonNode datasource = find(vars, "datasource");
-        if (datasource == null || !"datasource".equals(datasource.path("type").asText())
+        if (datasource == null
+                || !"datasource".equals(datasource.path("type").asText())
                 || !"prometheus".equals(datasource.path("query").asText())) {
             problems.add(file + ": no $datasource variable of type datasource (prometheus)");
         }
@@ -124,8 +139,10 @@ class DashboardsTest {
         List<String> problems = new ArrayList<>();
         if (node.isObject()) {
             node.fields().forEachRemaining(e -> {
-                if (e.getKey().equals("datasource") && !(e.getValue().isObject()
-                        && "${datasource}".equals(e.getValue().path("uid").asText()))) {
+                if (e.getKey().equals("datasource")
+                        && !(e.getValue().isObject()
+                                && "${datasource}"
+                                        .equals(e.getValue().path("uid").asText()))) {
                     problems.add(where + ": datasource " + e.getValue() + " is not the $datasource variable");
                 }
                 problems.addAll(datasourceProblems(where, e.getValue()));
@@ -140,7 +157,9 @@ class DashboardsTest {
         List<String> problems = new ArrayList<>();
         MetricNames names = MetricNames.load();
         Set<String> variables = new HashSet<>();
-        d.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
+        d.path("templating")
+                .path("list")
+                .forEach(v -> variables.add(v.path("name").asText()));
         Set<Integer> ids = new HashSet<>();
         Set<String> titles = new HashSet<>();
         for (JsonNode panel : Dashboards.panels(d)) {
@@ -154,7 +173,8 @@ class DashboardsTest {
             if (!panel.path("gridPos").has("w") || !panel.path("gridPos").has("h")) {
                 problems.add(where + ": no gridPos");
             }
-            if (!panel.path("type").asText().equals("row") && panel.path("targets").isEmpty()) {
+            if (!panel.path("type").asText().equals("row")
+                    && panel.path("targets").isEmpty()) {
                 problems.add(where + ": no query");
             }
         }

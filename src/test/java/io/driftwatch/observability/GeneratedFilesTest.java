@@ -18,15 +18,18 @@ class GeneratedFilesTest {
         Process p;
         try {
             p = new ProcessBuilder("python3", "scripts/generate-observability.py", "--check")
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
-            throw new AssertionError("python3 is needed to run scripts/generate-observability.py --check: "
-                    + e.getMessage(), e);
+            throw new AssertionError(
+                    "python3 is needed to run scripts/generate-observability.py --check: " + e.getMessage(), e);
         }
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("generator finished").isTrue();
 
-        assertThat(p.exitValue()).as("scripts/generate-observability.py --check said:\n" + out).isZero();
+        assertThat(p.exitValue())
+                .as("scripts/generate-observability.py --check said:\n" + out)
+                .isZero();
     }
 }

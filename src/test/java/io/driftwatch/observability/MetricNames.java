@@ -53,7 +53,8 @@ final class MetricNames {
     /** The public String constants of a metrics class that are metric names ("driftwatch.…"). */
     private static void addConstants(Class<?> metrics, Set<String> names) {
         for (Field f : metrics.getDeclaredFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && Modifier.isPublic(f.getModifiers())
+            if (Modifier.isStatic(f.getModifiers())
+                    && Modifier.isPublic(f.getModifiers())
                     && f.getType() == String.class) {
                 try {
                     String value = (String) f.get(null);

@@ -59,28 +59,39 @@ class OtlpPushIT {
             try (AgentRunner agent = AgentRunner.start(config, cluster.adminConfig())) {
                 Eventually.await("agent ready", WAIT, agent.endpoint::ready, agent.endpoint::readiness);
                 kubectl.run("-n", ns.name(), "scale", "statefulset/postgres", "--replicas=3");
-                Eventually.await("drift reported", WAIT, () -> agent.endpoint.drifts().size() == 1);
+                Eventually.await(
+                        "drift reported", WAIT, () -> agent.endpoint.drifts().size() == 1);
                 String sel = "{job=\"driftwatch-agent\", cluster=\"" + name + "\"}";
-                Eventually.await("the pushed drift is queryable", WAIT, () -> prometheus.value(
-                        "sum(driftwatch_drift_events_total{job=\"driftwatch-agent\", cluster=\"" + name
-                                + "\", event=\"opened\"})") >= 1
-                        // the drift gauges follow on the agent's 1 s gauge refresh, so maybe one push later
-                        && prometheus.value("sum(driftwatch_drifted_resources" + sel + ")") == 1, prometheus::logTail);
+                Eventually.await(
+                        "the pushed drift is queryable",
+                        WAIT,
+                        () -> prometheus.value("sum(driftwatch_drift_events_total{job=\"driftwatch-agent\", cluster=\""
+                                                + name + "\", event=\"opened\"})")
+                                        >= 1
+                                // the drift gauges follow on the agent's 1 s gauge refresh, so maybe one push later
+                                && prometheus.value("sum(driftwatch_drifted_resources" + sel + ")") == 1,
+                        prometheus::logTail);
 
                 String identity = agent.endpoint.status().path("identity").asText();
-                JsonNode info = prometheus.query("driftwatch_build_info" + sel).path("data").path("result");
+                JsonNode info = prometheus
+                        .query("driftwatch_build_info" + sel)
+                        .path("data")
+                        .path("result");
                 assertThat(info).hasSize(1);
                 assertThat(info.get(0).path("metric").path("instance").asText()).isEqualTo(identity);
-                assertThat(prometheus.value("sum(driftwatch_drifted_resources" + sel + ")")).isEqualTo(1);
+                assertThat(prometheus.value("sum(driftwatch_drifted_resources" + sel + ")"))
+                        .isEqualTo(1);
                 assertThat(prometheus.value("driftwatch_drift_started_timestamp_seconds{job=\"driftwatch-agent\", "
-                        + "cluster=\"" + name + "\", name=\"postgres\"}")).isGreaterThan(1.7e9);
+                                + "cluster=\"" + name + "\", name=\"postgres\"}"))
+                        .isGreaterThan(1.7e9);
                 // the detection-latency timer arrives as a histogram with the agent's buckets, in seconds
                 assertThat(prometheus.value("count(driftwatch_drift_detection_latency_seconds_bucket" + sel + ")"))
                         .isGreaterThanOrEqualTo(12);
                 assertThat(prometheus.value("sum(driftwatch_drift_detection_latency_seconds_count" + sel + ")"))
                         .isGreaterThanOrEqualTo(1);
                 assertThat(prometheus.value("sum(driftwatch_source_sync_total{job=\"driftwatch-agent\", cluster=\""
-                        + name + "\", result=\"success\"})")).isGreaterThanOrEqualTo(1);
+                                + name + "\", result=\"success\"})"))
+                        .isGreaterThanOrEqualTo(1);
             }
         }
     }

@@ -34,7 +34,10 @@ import java.util.concurrent.Future;
  */
 final class Installation {
 
-    enum Mode { SERVER_SIDE, CLIENT_SIDE }
+    enum Mode {
+        SERVER_SIDE,
+        CLIENT_SIDE
+    }
 
     static final String APPLIER = "argocd-controller";
     static final String TRACKING_ANNOTATION = "argocd.argoproj.io/tracking-id";
@@ -64,10 +67,19 @@ final class Installation {
             for (Project p : projects) {
                 installation.rendered.put(p, Rendering.render(p, installation.scratch.resolve(p.name())));
             }
-            installation.rendered.values().forEach(objects -> objects.stream().filter(Installation::isCrd)
-                    .filter(crd -> "Cluster".equals(crd.path("spec").path("scope").asText()))
-                    .forEach(crd -> installation.clusterScopedCustomKinds.add(crd.path("spec").path("group").asText()
-                            + "/" + crd.path("spec").path("names").path("kind").asText())));
+            installation
+                    .rendered
+                    .values()
+                    .forEach(objects -> objects.stream()
+                            .filter(Installation::isCrd)
+                            .filter(crd -> "Cluster"
+                                    .equals(crd.path("spec").path("scope").asText()))
+                            .forEach(crd -> installation.clusterScopedCustomKinds.add(
+                                    crd.path("spec").path("group").asText() + "/"
+                                            + crd.path("spec")
+                                                    .path("names")
+                                                    .path("kind")
+                                                    .asText())));
             for (Project p : projects) {
                 installation.writeFiles(p);
             }
@@ -103,8 +115,18 @@ final class Installation {
 
     /** {@code driftwatch diff} of one project through the CLI entry point, as a person or CI runs it. */
     DiffCli.Run diff(Project p) {
-        return DiffCli.run(List.of("diff", "--dir", desiredDir(p).toString(), "-n", p.namespace(),
-                "--kubeconfig", cluster.kubeconfig().toString(), "--app", p.name(), "-o", "json"));
+        return DiffCli.run(List.of(
+                "diff",
+                "--dir",
+                desiredDir(p).toString(),
+                "-n",
+                p.namespace(),
+                "--kubeconfig",
+                cluster.kubeconfig().toString(),
+                "--app",
+                p.name(),
+                "-o",
+                "json"));
     }
 
     /** The real {@code kubectl diff} (server-side dry-run) for the same project: information for comparison only. */
@@ -133,18 +155,32 @@ final class Installation {
                     metadata.put("namespace", namespace);
                 }
             }
-            ObjectNode annotations = metadata.has("annotations") && metadata.get("annotations").isObject()
-                    ? (ObjectNode) metadata.get("annotations") : metadata.putObject("annotations");
-            annotations.put(TRACKING_ANNOTATION, p.name() + ":" + group + "/" + copy.path("kind").asText() + ":"
-                    + namespace + "/" + metadata.path("name").asText());
+            ObjectNode annotations =
+                    metadata.has("annotations") && metadata.get("annotations").isObject()
+                            ? (ObjectNode) metadata.get("annotations")
+                            : metadata.putObject("annotations");
+            annotations.put(
+                    TRACKING_ANNOTATION,
+                    p.name() + ":" + group + "/" + copy.path("kind").asText() + ":" + namespace + "/"
+                            + metadata.path("name").asText());
             applied.add(copy);
         }
         Files.writeString(appliedFile(p), Rendering.toYaml(applied));
-        Files.writeString(crdFile(p), Rendering.toYaml(applied.stream().filter(Installation::isCrd)
-                .filter(o -> !appliedServerSideAlways(o)).toList()));
-        Files.writeString(largeCrdFile(p), Rendering.toYaml(applied.stream().filter(Installation::isCrd)
-                .filter(this::appliedServerSideAlways).toList()));
-        Files.writeString(restFile(p), Rendering.toYaml(applied.stream().filter(o -> !isCrd(o)).toList()));
+        Files.writeString(
+                crdFile(p),
+                Rendering.toYaml(applied.stream()
+                        .filter(Installation::isCrd)
+                        .filter(o -> !appliedServerSideAlways(o))
+                        .toList()));
+        Files.writeString(
+                largeCrdFile(p),
+                Rendering.toYaml(applied.stream()
+                        .filter(Installation::isCrd)
+                        .filter(this::appliedServerSideAlways)
+                        .toList()));
+        Files.writeString(
+                restFile(p),
+                Rendering.toYaml(applied.stream().filter(o -> !isCrd(o)).toList()));
     }
 
     private Path crdFile(Project p) {
@@ -163,12 +199,16 @@ final class Installation {
      * installs apply everything server-side anyway).
      */
     private boolean appliedServerSideAlways(JsonNode o) {
-        return mode == Mode.CLIENT_SIDE && isCrd(o) && o.toString().getBytes(StandardCharsets.UTF_8).length
-                > MAX_LAST_APPLIED_BYTES;
+        return mode == Mode.CLIENT_SIDE
+                && isCrd(o)
+                && o.toString().getBytes(StandardCharsets.UTF_8).length > MAX_LAST_APPLIED_BYTES;
     }
 
     long serverSideCrds() {
-        return rendered.values().stream().flatMap(List::stream).filter(this::appliedServerSideAlways).count();
+        return rendered.values().stream()
+                .flatMap(List::stream)
+                .filter(this::appliedServerSideAlways)
+                .count();
     }
 
     private Path restFile(Project p) {
@@ -187,9 +227,12 @@ final class Installation {
     private void applyAll() {
         Set<String> namespaces = new TreeSet<>();
         rendered.keySet().forEach(p -> namespaces.add(p.namespace()));
-        rendered.values().forEach(objects -> objects.stream().filter(o -> "Namespace".equals(o.path("kind").asText()))
-                .forEach(o -> namespaces.remove(o.path("metadata").path("name").asText())));
-        for (String ns : namespaces) {   // Argo CD's CreateNamespace=true, for namespaces the apps do not define
+        rendered.values()
+                .forEach(objects -> objects.stream()
+                        .filter(o -> "Namespace".equals(o.path("kind").asText()))
+                        .forEach(o -> namespaces.remove(
+                                o.path("metadata").path("name").asText())));
+        for (String ns : namespaces) { // Argo CD's CreateNamespace=true, for namespaces the apps do not define
             if (kubectl.tryRun("get", "namespace", ns).exitCode() != 0) {
                 kubectl.run("create", "namespace", ns);
             }
@@ -259,16 +302,20 @@ final class Installation {
     void awaitSettled() {
         List<String> previous = new ArrayList<>();
         previous.add("(not looked yet)");
-        Eventually.await("controllers to settle on the installed projects", SETTLE_TIMEOUT, () -> {
-            List<String> now = snapshot();
-            boolean stable = now.equals(previous) && now.stream().noneMatch(s -> s.contains("not-observed"));
-            previous.clear();
-            previous.addAll(now);
-            if (!stable) {
-                sleep(Duration.ofSeconds(3));
-            }
-            return stable;
-        }, () -> String.join("\n", previous));
+        Eventually.await(
+                "controllers to settle on the installed projects",
+                SETTLE_TIMEOUT,
+                () -> {
+                    List<String> now = snapshot();
+                    boolean stable = now.equals(previous) && now.stream().noneMatch(s -> s.contains("not-observed"));
+                    previous.clear();
+                    previous.addAll(now);
+                    if (!stable) {
+                        sleep(Duration.ofSeconds(3));
+                    }
+                    return stable;
+                },
+                () -> String.join("\n", previous));
     }
 
     private List<String> snapshot() {
@@ -282,11 +329,23 @@ final class Installation {
                     namespaces.add(ns);
                 }
                 GenericKubernetesResource live = (ns.isEmpty()
-                        ? client.genericKubernetesResources(o.path("apiVersion").asText(), o.path("kind").asText())
-                        .withName(o.path("metadata").path("name").asText())
-                        : client.genericKubernetesResources(o.path("apiVersion").asText(), o.path("kind").asText())
-                        .inNamespace(ns).withName(o.path("metadata").path("name").asText())).get();
-                out.add(describe(o.path("kind").asText(), ns, o.path("metadata").path("name").asText(), live));
+                                ? client.genericKubernetesResources(
+                                                o.path("apiVersion").asText(),
+                                                o.path("kind").asText())
+                                        .withName(
+                                                o.path("metadata").path("name").asText())
+                                : client.genericKubernetesResources(
+                                                o.path("apiVersion").asText(),
+                                                o.path("kind").asText())
+                                        .inNamespace(ns)
+                                        .withName(
+                                                o.path("metadata").path("name").asText()))
+                        .get();
+                out.add(describe(
+                        o.path("kind").asText(),
+                        ns,
+                        o.path("metadata").path("name").asText(),
+                        live));
             }
         }
         for (String ns : namespaces) {
@@ -296,7 +355,10 @@ final class Installation {
                     case "EndpointSlice" -> "discovery.k8s.io/v1";
                     default -> "v1";
                 };
-                client.genericKubernetesResources(apiVersion, kind).inNamespace(ns).list().getItems()
+                client.genericKubernetesResources(apiVersion, kind)
+                        .inNamespace(ns)
+                        .list()
+                        .getItems()
                         .forEach(r -> out.add(describe(kind, ns, r.getMetadata().getName(), r)));
             }
         }
@@ -308,9 +370,12 @@ final class Installation {
             return kind + " " + ns + "/" + name + " absent";
         }
         Object observed = live.getAdditionalProperties().get("status") instanceof Map<?, ?> status
-                ? status.get("observedGeneration") : null;
-        boolean behind = observed != null && live.getMetadata().getGeneration() != null
-                && !Objects.equals(((Number) observed).longValue(), live.getMetadata().getGeneration());
+                ? status.get("observedGeneration")
+                : null;
+        boolean behind = observed != null
+                && live.getMetadata().getGeneration() != null
+                && !Objects.equals(
+                        ((Number) observed).longValue(), live.getMetadata().getGeneration());
         return kind + " " + ns + "/" + name + " rv=" + live.getMetadata().getResourceVersion()
                 + (behind ? " not-observed" : "");
     }

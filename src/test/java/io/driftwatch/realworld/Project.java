@@ -17,14 +17,17 @@ import java.util.List;
  * @param helmValues {@code --set} values (helm only)
  * @param dropped    objects left out because they cannot exist without a kubelet or a cloud (see the README)
  */
-record Project(String name, Renderer renderer, String path, String namespace, List<String> helmValues,
-               List<Dropped> dropped) {
+record Project(
+        String name, Renderer renderer, String path, String namespace, List<String> helmValues, List<Dropped> dropped) {
 
-    enum Renderer { PLAIN, KUSTOMIZE, HELM }
+    enum Renderer {
+        PLAIN,
+        KUSTOMIZE,
+        HELM
+    }
 
     /** An object of the published manifests that the tests do not install, and why. */
-    record Dropped(String kind, String name, String why) {
-    }
+    record Dropped(String kind, String name, String why) {}
 
     static final String HPA_WITHOUT_METRICS = "podinfo-helm";
 
@@ -32,32 +35,70 @@ record Project(String name, Renderer renderer, String path, String namespace, Li
     static final List<Project> ALL = List.of(
             plain("ingress-nginx", "ingress-nginx"),
             kustomize("kube-state-metrics", "kube-system"),
-            new Project("metrics-server", Renderer.KUSTOMIZE, null, "kube-system", List.of(), List.of(
-                    new Dropped("APIService", "v1beta1.metrics.k8s.io", "its backend Pod cannot run without a "
-                            + "kubelet, and an aggregated API that never answers makes API discovery fail for every "
-                            + "client (kubectl, the garbage collector, the namespace controller)"))),
+            new Project(
+                    "metrics-server",
+                    Renderer.KUSTOMIZE,
+                    null,
+                    "kube-system",
+                    List.of(),
+                    List.of(new Dropped(
+                            "APIService",
+                            "v1beta1.metrics.k8s.io",
+                            "its backend Pod cannot run without a "
+                                    + "kubelet, and an aggregated API that never answers makes API discovery fail for every "
+                                    + "client (kubectl, the garbage collector, the namespace controller)"))),
             kustomize("podinfo-kustomize", "podinfo"),
-            helm("podinfo-helm", "podinfo", "podinfo-helm",
-                    "hpa.enabled=true", "serviceMonitor.enabled=true", "redis.enabled=true"),
+            helm(
+                    "podinfo-helm",
+                    "podinfo",
+                    "podinfo-helm",
+                    "hpa.enabled=true",
+                    "serviceMonitor.enabled=true",
+                    "redis.enabled=true"),
             helm("sealed-secrets", "sealed-secrets", "sealed-secrets"),
-            helm("external-dns", "external-dns", "external-dns", "policy=upsert-only"),   // the chart requires a choice
+            helm("external-dns", "external-dns", "external-dns", "policy=upsert-only"), // the chart requires a choice
             helm("reloader", "reloader", "reloader"),
-            new Project("gatekeeper", Renderer.PLAIN, null, "gatekeeper-system", List.of(), List.of(
-                    new Dropped("ValidatingWebhookConfiguration", "gatekeeper-validating-webhook-configuration",
+            new Project(
+                    "gatekeeper",
+                    Renderer.PLAIN,
+                    null,
+                    "gatekeeper-system",
+                    List.of(),
+                    List.of(new Dropped(
+                            "ValidatingWebhookConfiguration",
+                            "gatekeeper-validating-webhook-configuration",
                             "its backend Pod cannot run without a kubelet, and its check-ignore-label webhook "
                                     + "(failurePolicy: Fail) would then refuse every Namespace write in the cluster"))),
             plain("prometheus-operator", "prometheus-examples"),
-            helm("cert-manager", "cert-manager", "cert-manager", List.of(
-                    new Dropped("ValidatingWebhookConfiguration", "cert-manager-webhook", "its backend Pod cannot run "
-                            + "without a kubelet, and with failurePolicy: Fail on every cert-manager.io and "
-                            + "acme.cert-manager.io resource it would refuse every write of an Issuer or Certificate")),
-                    "crds.enabled=true"),   // the chart installs its CRDs only when asked
-            new Project("argo-rollouts", Renderer.KUSTOMIZE, "manifests/cluster-install", "argo-rollouts", List.of(),
+            helm(
+                    "cert-manager",
+                    "cert-manager",
+                    "cert-manager",
+                    List.of(
+                            new Dropped(
+                                    "ValidatingWebhookConfiguration",
+                                    "cert-manager-webhook",
+                                    "its backend Pod cannot run "
+                                            + "without a kubelet, and with failurePolicy: Fail on every cert-manager.io and "
+                                            + "acme.cert-manager.io resource it would refuse every write of an Issuer or Certificate")),
+                    "crds.enabled=true"), // the chart installs its CRDs only when asked
+            new Project(
+                    "argo-rollouts",
+                    Renderer.KUSTOMIZE,
+                    "manifests/cluster-install",
+                    "argo-rollouts",
+                    List.of(),
                     List.of()),
-            helm("keda", "keda", "keda", List.of(
-                    new Dropped("APIService", "v1beta1.external.metrics.k8s.io", "its backend Pod cannot run without "
-                            + "a kubelet, and an aggregated API that never answers makes API discovery fail for every "
-                            + "client"))),
+            helm(
+                    "keda",
+                    "keda",
+                    "keda",
+                    List.of(new Dropped(
+                            "APIService",
+                            "v1beta1.external.metrics.k8s.io",
+                            "its backend Pod cannot run without "
+                                    + "a kubelet, and an aggregated API that never answers makes API discovery fail for every "
+                                    + "client"))),
             helm("trivy-operator", "trivy-operator", "trivy-system"),
             plain("argo-cd", "argocd"),
             helm("istio-base", "base", "istio-system"),
@@ -75,13 +116,14 @@ record Project(String name, Renderer renderer, String path, String namespace, Li
         return helm(name, chart, namespace, List.of(), values);
     }
 
-    private static Project helm(String name, String chart, String namespace, List<Dropped> dropped,
-                                String... values) {
+    private static Project helm(String name, String chart, String namespace, List<Dropped> dropped, String... values) {
         return new Project(name, Renderer.HELM, chart, namespace, List.of(values), dropped);
     }
 
     static Project named(String name) {
-        return ALL.stream().filter(p -> p.name.equals(name)).findFirst()
+        return ALL.stream()
+                .filter(p -> p.name.equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no real-world project " + name));
     }
 

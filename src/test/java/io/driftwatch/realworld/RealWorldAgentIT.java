@@ -57,22 +57,31 @@ class RealWorldAgentIT {
                 boolean resynced = false;
                 while (System.nanoTime() < end) {
                     List<JsonNode> open = agent.drifts();
-                    assertThat(open).as("no drift may open on untouched projects; status:\n" + agent.status())
+                    assertThat(open)
+                            .as("no drift may open on untouched projects; status:\n" + agent.status())
                             .isEmpty();
                     if (!resynced && System.nanoTime() > end - WATCH.toNanos() / 2) {
-                        projects.forEach(p -> installation.apply(installation.appliedFile(p)));   // Argo CD re-sync
+                        projects.forEach(p -> installation.apply(installation.appliedFile(p))); // Argo CD re-sync
                         resynced = true;
                     }
                     Installation.sleep(Duration.ofSeconds(5));
                 }
-                assertThat(agent.status().path("apps").size()).as(agent.status().toString()).isEqualTo(3);
+                assertThat(agent.status().path("apps").size())
+                        .as(agent.status().toString())
+                        .isEqualTo(3);
 
                 List<Expected> expected = makeChanges(installation, tmp);
-                Eventually.await("every change open with its field and manager", WAIT,
+                Eventually.await(
+                        "every change open with its field and manager",
+                        WAIT,
                         () -> expected.stream().allMatch(e -> opened(agent, e)),
                         () -> "expected " + expected + "\nopen: " + agent.drifts());
-                Eventually.await("nothing else open", WAIT, () -> ReportMatcher.unexpected(
-                        ReportMatcher.findings(agent.drifts()), expected).isEmpty(), () -> agent.drifts().toString());
+                Eventually.await(
+                        "nothing else open",
+                        WAIT,
+                        () -> ReportMatcher.unexpected(ReportMatcher.findings(agent.drifts()), expected)
+                                .isEmpty(),
+                        () -> agent.drifts().toString());
             }
         }
     }
@@ -84,31 +93,54 @@ class RealWorldAgentIT {
 
     private static List<Expected> makeChanges(Installation installation, Path scratch) {
         OutOfBandChanges.Context c = new OutOfBandChanges.Context(installation, scratch);
-        c.kubectl("set", "image", "-n", "ingress-nginx", "deployment/ingress-nginx-controller",
+        c.kubectl(
+                "set",
+                "image",
+                "-n",
+                "ingress-nginx",
+                "deployment/ingress-nginx-controller",
                 "controller=registry.k8s.io/ingress-nginx/controller:v1.15.1");
         c.kubectl("delete", "ingressclass/nginx");
-        c.admin().rbac().clusterRoleBindings().withName("kube-state-metrics")
-                .patch(new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager("python-requests")
-                        .build(), "[{\"op\":\"add\",\"path\":\"/subjects/-\",\"value\":{\"kind\":\"Group\","
-                        + "\"apiGroup\":\"rbac.authorization.k8s.io\",\"name\":\"system:authenticated\"}}]");
+        c.admin()
+                .rbac()
+                .clusterRoleBindings()
+                .withName("kube-state-metrics")
+                .patch(
+                        new PatchContext.Builder()
+                                .withPatchType(PatchType.JSON)
+                                .withFieldManager("python-requests")
+                                .build(),
+                        "[{\"op\":\"add\",\"path\":\"/subjects/-\",\"value\":{\"kind\":\"Group\","
+                                + "\"apiGroup\":\"rbac.authorization.k8s.io\",\"name\":\"system:authenticated\"}}]");
         c.kubectl("label", "-n", "sealed-secrets", "service/sealed-secrets", "team=security");
         return List.of(
-                Expected.modified("Deployment", "ingress-nginx", "ingress-nginx-controller",
-                        "spec.template.spec.containers[name=controller].image", "changed", "kubectl-set"),
+                Expected.modified(
+                        "Deployment",
+                        "ingress-nginx",
+                        "ingress-nginx-controller",
+                        "spec.template.spec.containers[name=controller].image",
+                        "changed",
+                        "kubectl-set"),
                 Expected.missing("IngressClass", "", "nginx"),
-                Expected.modified("ClusterRoleBinding", "", "kube-state-metrics", "subjects", "changed",
-                        "python-requests"),
-                Expected.modified("Service", "sealed-secrets", "sealed-secrets", "metadata.labels", "added",
-                        "kubectl-label"));
+                Expected.modified(
+                        "ClusterRoleBinding", "", "kube-state-metrics", "subjects", "changed", "python-requests"),
+                Expected.modified(
+                        "Service", "sealed-secrets", "sealed-secrets", "metadata.labels", "added", "kubectl-label"));
     }
 
     private String config(GitRepoFixture repo, List<Project> projects) {
         StringBuilder apps = new StringBuilder();
         for (Project p : projects) {
             String path = "realworld/" + p.name() + (p.path() == null ? "" : "/" + p.path());
-            apps.append("    - {name: ").append(p.name()).append(", repoUrl: \"").append(repo.fileUrl())
-                    .append("\", revision: main, path: ").append(path).append(", targetNamespace: ")
-                    .append(p.namespace()).append(", pollInterval: 20s}\n");
+            apps.append("    - {name: ")
+                    .append(p.name())
+                    .append(", repoUrl: \"")
+                    .append(repo.fileUrl())
+                    .append("\", revision: main, path: ")
+                    .append(path)
+                    .append(", targetNamespace: ")
+                    .append(p.namespace())
+                    .append(", pollInterval: 20s}\n");
         }
         return """
                 cluster: it-realworld

@@ -2,7 +2,6 @@ package io.driftwatch.realworld;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.driftwatch.localkube.LocalKubeCluster;
 import io.driftwatch.realworld.OutOfBandChanges.Change;
 import io.driftwatch.realworld.OutOfBandChanges.Expected;
@@ -55,11 +54,15 @@ abstract class RealWorldVerdicts {
         }
         StringBuilder text = new StringBuilder("Real-world corpus, " + mode() + ": driftwatch diff and kubectl diff\n");
         if (installation != null) {
-            text.append(installation.objectCount()).append(" objects; CRDs too large for client-side apply, applied "
-                    + "server-side: ").append(installation.serverSideCrds()).append('\n');
+            text.append(installation.objectCount())
+                    .append(" objects; CRDs too large for client-side apply, applied " + "server-side: ")
+                    .append(installation.serverSideCrds())
+                    .append('\n');
         }
-        survey.forEach((p, line) -> text.append(p.name()).append(": ").append(line).append('\n'));
-        Path out = Path.of("target", "realworld", "kubectl-diff-" + mode().name().toLowerCase() + ".txt");
+        survey.forEach(
+                (p, line) -> text.append(p.name()).append(": ").append(line).append('\n'));
+        Path out =
+                Path.of("target", "realworld", "kubectl-diff-" + mode().name().toLowerCase() + ".txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, text);
         System.out.println(text);
@@ -69,13 +72,18 @@ abstract class RealWorldVerdicts {
     @Order(1)
     Stream<DynamicTest> untouchedProjectsShowNoDrift() {
         assertThat(installation.objectCount()).as("objects installed").isGreaterThanOrEqualTo(300);
-        return installation.projects().stream().map(p -> DynamicTest.dynamicTest(p.name() + ": no drift", () -> {
-            DiffCli.Run run = installation.diff(p);
-            survey.put(p, "untouched: driftwatch " + run.drifts().size() + " drift(s) in " + objects(p)
-                    + " objects; kubectl diff " + kubectlDiffSummary(installation.kubectlDiff(p)));
-            assertThat(run.drifts()).as(p + " untouched, full report:\n" + run.stdout() + run.stderr()).isEmpty();
-            assertThat(run.exitCode()).as(run.stderr()).isZero();
-        }));
+        return installation.projects().stream()
+                .map(p -> DynamicTest.dynamicTest(p.name() + ": no drift", () -> {
+                    DiffCli.Run run = installation.diff(p);
+                    survey.put(
+                            p,
+                            "untouched: driftwatch " + run.drifts().size() + " drift(s) in " + objects(p)
+                                    + " objects; kubectl diff " + kubectlDiffSummary(installation.kubectlDiff(p)));
+                    assertThat(run.drifts())
+                            .as(p + " untouched, full report:\n" + run.stdout() + run.stderr())
+                            .isEmpty();
+                    assertThat(run.exitCode()).as(run.stderr()).isZero();
+                }));
     }
 
     @TestFactory
@@ -83,8 +91,8 @@ abstract class RealWorldVerdicts {
     Stream<DynamicTest> outOfBandChangesAreReportedWithTypeFieldAndManager() throws IOException {
         List<Change> changes = OutOfBandChanges.all(mode());
         assertThat(changes).hasSizeGreaterThanOrEqualTo(50);
-        OutOfBandChanges.Context context = new OutOfBandChanges.Context(installation,
-                Files.createTempDirectory("realworld-changes-"));
+        OutOfBandChanges.Context context =
+                new OutOfBandChanges.Context(installation, Files.createTempDirectory("realworld-changes-"));
         for (Change c : changes) {
             c.action().run(context);
         }
@@ -95,9 +103,12 @@ abstract class RealWorldVerdicts {
             DiffCli.Run run = installation.diff(p);
             reports.put(p, run);
             List<Expected> expected = expectedFor(changes, p);
-            survey.merge(p, "; after " + expected.size() + " change(s): driftwatch "
-                    + ReportMatcher.findings(run.drifts()).size() + " finding(s); kubectl diff "
-                    + kubectlDiffSummary(installation.kubectlDiff(p)), String::concat);
+            survey.merge(
+                    p,
+                    "; after " + expected.size() + " change(s): driftwatch "
+                            + ReportMatcher.findings(run.drifts()).size() + " finding(s); kubectl diff "
+                            + kubectlDiffSummary(installation.kubectlDiff(p)),
+                    String::concat);
         }
 
         List<DynamicTest> tests = new ArrayList<>();
@@ -106,11 +117,13 @@ abstract class RealWorldVerdicts {
             DiffCli.Run run = reports.get(p);
             tests.add(DynamicTest.dynamicTest(c.toString(), () -> {
                 List<Finding> findings = ReportMatcher.findings(run.drifts());
-                assertThat(findings).as("expected " + c.expected() + "\nfull report:\n" + run.stdout() + run.stderr())
+                assertThat(findings)
+                        .as("expected " + c.expected() + "\nfull report:\n" + run.stdout() + run.stderr())
                         .anyMatch(f -> ReportMatcher.matches(c.expected(), f));
                 if ("removed".equals(c.expected().op())) {
                     assertThat(ReportMatcher.saysRemovalNotRecorded(run.report(), c.expected()))
-                            .as("a removal says the object does not record who removed it:\n" + run.stdout()).isTrue();
+                            .as("a removal says the object does not record who removed it:\n" + run.stdout())
+                            .isTrue();
                 }
             }));
         }
@@ -119,7 +132,8 @@ abstract class RealWorldVerdicts {
             List<Expected> expected = expectedFor(changes, p);
             tests.add(DynamicTest.dynamicTest(p.name() + ": nothing else is reported", () -> {
                 assertThat(ReportMatcher.unexpected(ReportMatcher.findings(run.drifts()), expected))
-                        .as("unexpected findings; full report:\n" + run.stdout() + run.stderr()).isEmpty();
+                        .as("unexpected findings; full report:\n" + run.stdout() + run.stderr())
+                        .isEmpty();
                 assertThat(run.exitCode()).as(run.stderr()).isEqualTo(expected.isEmpty() ? 0 : 1);
                 assertThat(run.stdout()).doesNotContain("not-a-real-token");
             }));
@@ -128,7 +142,10 @@ abstract class RealWorldVerdicts {
     }
 
     private static List<Expected> expectedFor(List<Change> changes, Project p) {
-        return changes.stream().filter(c -> c.project().equals(p.name())).map(Change::expected).toList();
+        return changes.stream()
+                .filter(c -> c.project().equals(p.name()))
+                .map(Change::expected)
+                .toList();
     }
 
     private int objects(Project p) {
@@ -137,10 +154,16 @@ abstract class RealWorldVerdicts {
 
     /** kubectl diff's exit code and the objects it shows (kind.namespace.name as it names its files). */
     static String kubectlDiffSummary(Kubectl.Result result) {
-        List<String> objects = result.output().lines().filter(l -> l.startsWith("diff -u -N "))
-                .map(l -> l.substring(l.lastIndexOf('/') + 1)).toList();
+        List<String> objects = result.output()
+                .lines()
+                .filter(l -> l.startsWith("diff -u -N "))
+                .map(l -> l.substring(l.lastIndexOf('/') + 1))
+                .toList();
         return "exit " + result.exitCode() + ", " + objects.size() + " object(s)"
                 + (objects.isEmpty() ? "" : " " + objects)
-                + (result.exitCode() > 1 ? " error: " + result.output().lines().reduce((a, b) -> b).orElse("") : "");
+                + (result.exitCode() > 1
+                        ? " error: "
+                                + result.output().lines().reduce((a, b) -> b).orElse("")
+                        : "");
     }
 }

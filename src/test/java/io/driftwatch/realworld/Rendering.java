@@ -35,15 +35,16 @@ final class Rendering {
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS);
     static final ObjectMapper YAML = new ObjectMapper(YAML_FACTORY);
 
-    private Rendering() {
-    }
+    private Rendering() {}
 
     /** The project's objects as the GitOps tool would apply them (before it adds its tracking annotation). */
     static List<ObjectNode> render(Project project, Path scratch) {
         String text = switch (project.renderer()) {
             case PLAIN -> plainFiles(project.dir());
-            case KUSTOMIZE -> project.path() == null ? kustomize(project.dir())
-                    : kustomize(project.dir().resolve(project.path())) + "\n---\n" + plainFiles(project.dir());
+            case KUSTOMIZE ->
+                project.path() == null
+                        ? kustomize(project.dir())
+                        : kustomize(project.dir().resolve(project.path())) + "\n---\n" + plainFiles(project.dir());
             case HELM -> helm(project, scratch) + "\n---\n" + plainFiles(project.dir());
         };
         List<ObjectNode> objects = new ArrayList<>();
@@ -53,7 +54,8 @@ final class Rendering {
             }
         }
         for (Project.Dropped drop : project.dropped()) {
-            boolean removed = objects.removeIf(o -> drop.kind().equals(o.path("kind").asText())
+            boolean removed = objects.removeIf(o -> drop.kind()
+                            .equals(o.path("kind").asText())
                     && drop.name().equals(o.path("metadata").path("name").asText()));
             if (!removed) {
                 throw new IllegalStateException(project + ": dropped object " + drop.kind() + "/" + drop.name()
@@ -67,7 +69,7 @@ final class Rendering {
     static List<ObjectNode> parse(String text, String what) {
         List<ObjectNode> out = new ArrayList<>();
         try (JsonParser parser = YAML_FACTORY.createParser(text);
-             MappingIterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class)) {
+                MappingIterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class)) {
             while (docs.hasNext()) {
                 JsonNode doc = docs.next();
                 if (doc instanceof ObjectNode o && o.has("kind")) {
@@ -97,8 +99,11 @@ final class Rendering {
     private static String plainFiles(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             StringBuilder all = new StringBuilder();
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-                    .filter(p -> !p.getFileName().toString().equals("kustomization.yaml")).sorted().toList()) {
+            for (Path f : files.filter(
+                            p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .filter(p -> !p.getFileName().toString().equals("kustomization.yaml"))
+                    .sorted()
+                    .toList()) {
                 all.append("\n---\n").append(Files.readString(f));
             }
             return all.toString();
@@ -112,14 +117,25 @@ final class Rendering {
     }
 
     private static String helm(Project project, Path scratch) {
-        List<String> command = new ArrayList<>(List.of(tool(ToolBinaries.Tool.HELM), "template", project.name(),
-                project.dir().resolve(project.path()).toString(), "--namespace", project.namespace(),
+        List<String> command = new ArrayList<>(List.of(
+                tool(ToolBinaries.Tool.HELM),
+                "template",
+                project.name(),
+                project.dir().resolve(project.path()).toString(),
+                "--namespace",
+                project.namespace(),
                 "--include-crds"));
         project.helmValues().forEach(v -> command.addAll(List.of("--set", v)));
         Path home = scratch.resolve("helm-home");
-        return run(command, Map.of("HELM_CACHE_HOME", home.resolve("cache").toString(),
-                "HELM_CONFIG_HOME", home.resolve("config").toString(),
-                "HELM_DATA_HOME", home.resolve("data").toString()));
+        return run(
+                command,
+                Map.of(
+                        "HELM_CACHE_HOME",
+                        home.resolve("cache").toString(),
+                        "HELM_CONFIG_HOME",
+                        home.resolve("config").toString(),
+                        "HELM_DATA_HOME",
+                        home.resolve("data").toString()));
     }
 
     private static String tool(ToolBinaries.Tool tool) {

@@ -11,8 +11,7 @@ import java.util.List;
  */
 final class ReportMatcher {
 
-    private ReportMatcher() {
-    }
+    private ReportMatcher() {}
 
     /** One reported finding: a changed field of a modified object, or a whole missing/extra object. */
     record Finding(String kind, String namespace, String name, String type, JsonNode change) {
@@ -22,7 +21,8 @@ final class ReportMatcher {
             if (change == null) {
                 return head;
             }
-            return head + " " + change.path("field").asText() + " " + change.path("op").asText() + " by "
+            return head + " " + change.path("field").asText() + " "
+                    + change.path("op").asText() + " by "
                     + (change.hasNonNull("manager") ? change.path("manager").asText() : "(none)")
                     + " cause " + change.path("cause").asText();
         }
@@ -44,7 +44,9 @@ final class ReportMatcher {
     }
 
     static boolean matches(Expected e, Finding f) {
-        if (!e.kind().equals(f.kind()) || !e.namespace().equals(f.namespace()) || !e.name().equals(f.name())
+        if (!e.kind().equals(f.kind())
+                || !e.namespace().equals(f.namespace())
+                || !e.name().equals(f.name())
                 || !e.type().equals(f.type())) {
             return false;
         }
@@ -56,19 +58,23 @@ final class ReportMatcher {
         }
         JsonNode c = f.change();
         String manager = c.hasNonNull("manager") ? c.path("manager").asText() : null;
-        return c.path("field").asText().startsWith(e.field()) && e.op().equals(c.path("op").asText())
+        return c.path("field").asText().startsWith(e.field())
+                && e.op().equals(c.path("op").asText())
                 && java.util.Objects.equals(e.manager(), manager);
     }
 
     /** Findings no expectation accounts for. */
     static List<Finding> unexpected(List<Finding> findings, List<Expected> expected) {
-        return findings.stream().filter(f -> expected.stream().noneMatch(e -> matches(e, f))).toList();
+        return findings.stream()
+                .filter(f -> expected.stream().noneMatch(e -> matches(e, f)))
+                .toList();
     }
 
     /** Removals: the report must say plainly that the object does not record who removed the field. */
     static boolean saysRemovalNotRecorded(JsonNode report, Expected e) {
         for (JsonNode d : report.path("drifts")) {
-            if (d.path("name").asText().equals(e.name()) && d.path("kind").asText().equals(e.kind())) {
+            if (d.path("name").asText().equals(e.name())
+                    && d.path("kind").asText().equals(e.kind())) {
                 return d.toString().contains("not recorded");
             }
         }

@@ -16,7 +16,8 @@ class DirectoryAppSourceTest {
     @TempDir
     Path dir;
 
-    private static final String CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"%s\"\n";
+    private static final String CM =
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"%s\"\n";
 
     @Test
     void reportsNothingNewUntilAFileChanges() throws Exception {
@@ -61,14 +62,20 @@ class DirectoryAppSourceTest {
         Files.writeString(dir.resolve("cm.yaml"), CM.formatted("x".repeat(4096)));
         io.driftwatch.config.AgentConfig.ManifestLimits configured =
                 new io.driftwatch.config.AgentConfig.ManifestLimits(2048L, null, null);
-        DirectoryAppSource source = new DirectoryAppSource("shop", dir, "shop", Clock.systemUTC(), configured.toLimits());
+        DirectoryAppSource source =
+                new DirectoryAppSource("shop", dir, "shop", Clock.systemUTC(), configured.toLimits());
 
         assertThatThrownBy(source::load).isInstanceOfSatisfying(SourceException.class, e -> {
             assertThat(e.reason()).isEqualTo(SourceException.Reason.PARSE);
-            assertThat(e.getMessage()).contains("cm.yaml").contains("exceeds the limit of 2048 bytes")
+            assertThat(e.getMessage())
+                    .contains("cm.yaml")
+                    .contains("exceeds the limit of 2048 bytes")
                     .contains("(sources.limits.maxDocumentBytes)");
         });
         // the default limits read it
-        assertThat(new DirectoryAppSource("shop", dir, "shop", Clock.systemUTC()).load().objects()).hasSize(1);
+        assertThat(new DirectoryAppSource("shop", dir, "shop", Clock.systemUTC())
+                        .load()
+                        .objects())
+                .hasSize(1);
     }
 }

@@ -17,7 +17,8 @@ import java.util.OptionalDouble;
 public final class AgentEndpoint {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     public AgentEndpoint(int port) {
@@ -26,7 +27,10 @@ public final class AgentEndpoint {
 
     public HttpResponse<String> get(String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
+            return http.send(
+                    HttpRequest.newBuilder(URI.create(base + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -86,8 +90,8 @@ public final class AgentEndpoint {
             if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
                 continue;
             }
-            boolean all = labels.entrySet().stream()
-                    .allMatch(e -> line.contains(e.getKey() + "=\"" + e.getValue() + "\""));
+            boolean all =
+                    labels.entrySet().stream().allMatch(e -> line.contains(e.getKey() + "=\"" + e.getValue() + "\""));
             if (all) {
                 return OptionalDouble.of(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
             }

@@ -27,11 +27,18 @@ public final class AlertmanagerServer implements AutoCloseable {
             Path config = Files.writeString(workDir.resolve("alertmanager.yml"), configYaml);
             Path storage = Files.createDirectories(workDir.resolve("alertmanager-data"));
             int port = ServerProcess.freePort();
-            ServerProcess process = ServerProcess.start("alertmanager", List.of(
-                    ServerProcess.binary("prometheus-alertmanager", "prometheus-alertmanager").toString(),
-                    "--config.file=" + config, "--storage.path=" + storage,
-                    "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="),
-                    workDir, "http://127.0.0.1:" + port + "/-/ready", Duration.ofSeconds(60));
+            ServerProcess process = ServerProcess.start(
+                    "alertmanager",
+                    List.of(
+                            ServerProcess.binary("prometheus-alertmanager", "prometheus-alertmanager")
+                                    .toString(),
+                            "--config.file=" + config,
+                            "--storage.path=" + storage,
+                            "--web.listen-address=127.0.0.1:" + port,
+                            "--cluster.listen-address="),
+                    workDir,
+                    "http://127.0.0.1:" + port + "/-/ready",
+                    Duration.ofSeconds(60));
             return new AlertmanagerServer(process, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

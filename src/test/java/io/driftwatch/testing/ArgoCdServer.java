@@ -48,13 +48,19 @@ public final class ArgoCdServer implements AutoCloseable {
     private final Restart apiServer;
 
     /** How to start the API server again (same port, same arguments). */
-    private record Restart(List<String> command, Map<String, String> env, Path workDir, String readyUrl,
-                           boolean tls) {
+    private record Restart(List<String> command, Map<String, String> env, Path workDir, String readyUrl, boolean tls) {
         ServerProcess start() {
-            return ServerProcess.start("argocd-server", command, env, workDir, "healthy", () -> {
-                int status = ServerProcess.status(readyUrl);
-                return status == 200 || tls && status / 100 == 3;
-            }, START_TIMEOUT);
+            return ServerProcess.start(
+                    "argocd-server",
+                    command,
+                    env,
+                    workDir,
+                    "healthy",
+                    () -> {
+                        int status = ServerProcess.status(readyUrl);
+                        return status == 200 || tls && status / 100 == 3;
+                    },
+                    START_TIMEOUT);
         }
     }
 
@@ -68,8 +74,9 @@ public final class ArgoCdServer implements AutoCloseable {
     /** For the admin calls only: the test server's certificate is self-signed. */
     private static HttpClient trustingClient() {
         try {
-            return io.driftwatch.net.Tls.trust(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)), null,
-                    true, "").build();
+            return io.driftwatch.net.Tls.trust(
+                            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)), null, true, "")
+                    .build();
         } catch (IOException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -78,8 +85,13 @@ public final class ArgoCdServer implements AutoCloseable {
     /** The argocd binary: {@code DRIFTWATCH_ARGOCD}, else the cache scripts/test-binaries.sh builds into. */
     public static Path binary() {
         String explicit = System.getenv("DRIFTWATCH_ARGOCD");
-        Path path = explicit != null && !explicit.isBlank() ? Path.of(explicit)
-                : Path.of(System.getProperty("user.home"), ".cache", "driftwatch", "argocd-v" + VERSION + "-server",
+        Path path = explicit != null && !explicit.isBlank()
+                ? Path.of(explicit)
+                : Path.of(
+                        System.getProperty("user.home"),
+                        ".cache",
+                        "driftwatch",
+                        "argocd-v" + VERSION + "-server",
                         "argocd");
         if (!Files.isExecutable(path)) {
             throw new AssertionError("the Argo CD binary is missing (" + path + "): run scripts/test-binaries.sh "
@@ -94,7 +106,9 @@ public final class ArgoCdServer implements AutoCloseable {
         String cache = System.getenv("GOMODCACHE");
         if (cache == null || cache.isBlank()) {
             String gopath = System.getenv("GOPATH");
-            cache = (gopath == null || gopath.isBlank() ? System.getProperty("user.home") + "/go" : gopath.split(":")[0])
+            cache = (gopath == null || gopath.isBlank()
+                            ? System.getProperty("user.home") + "/go"
+                            : gopath.split(":")[0])
                     + "/pkg/mod";
         }
         Path dir = Path.of(cache, "github.com", "argoproj", "argo-cd", "v3@v" + VERSION);
@@ -113,23 +127,51 @@ public final class ArgoCdServer implements AutoCloseable {
         Path manifests = moduleDir().resolve("manifests");
         Kubectl kubectl = new Kubectl(cluster);
         Path crds = manifests.resolve("crds");
-        kubectl.run("apply", "--server-side", "--force-conflicts", "--field-manager=driftwatch-test",
-                "-f", crds.resolve("application-crd.yaml").toString(),
-                "-f", crds.resolve("appproject-crd.yaml").toString(),
-                "-f", crds.resolve("applicationset-crd.yaml").toString());
-        for (String crd : List.of("applications.argoproj.io", "appprojects.argoproj.io",
-                "applicationsets.argoproj.io")) {
+        kubectl.run(
+                "apply",
+                "--server-side",
+                "--force-conflicts",
+                "--field-manager=driftwatch-test",
+                "-f",
+                crds.resolve("application-crd.yaml").toString(),
+                "-f",
+                crds.resolve("appproject-crd.yaml").toString(),
+                "-f",
+                crds.resolve("applicationset-crd.yaml").toString());
+        for (String crd :
+                List.of("applications.argoproj.io", "appprojects.argoproj.io", "applicationsets.argoproj.io")) {
             Eventually.await("CRD " + crd + " established", Duration.ofSeconds(60), () -> {
-                var found = cluster.adminClient().apiextensions().v1().customResourceDefinitions().withName(crd).get();
-                return found != null && found.getStatus() != null && found.getStatus().getConditions() != null
-                        && found.getStatus().getConditions().stream().anyMatch(c ->
-                        c.getType().equals("Established") && c.getStatus().equals("True"));
+                var found = cluster.adminClient()
+                        .apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .withName(crd)
+                        .get();
+                return found != null
+                        && found.getStatus() != null
+                        && found.getStatus().getConditions() != null
+                        && found.getStatus().getConditions().stream()
+                                .anyMatch(c -> c.getType().equals("Established")
+                                        && c.getStatus().equals("True"));
             });
         }
-        cluster.adminClient().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
-                .endMetadata().build()).serverSideApply();
-        kubectl.run("apply", "--server-side", "--force-conflicts", "--field-manager=driftwatch-test",
-                "-n", NAMESPACE, "-k", manifests.resolve("base").resolve("config").toString());
+        cluster.adminClient()
+                .namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(NAMESPACE)
+                        .endMetadata()
+                        .build())
+                .serverSideApply();
+        kubectl.run(
+                "apply",
+                "--server-side",
+                "--force-conflicts",
+                "--field-manager=driftwatch-test",
+                "-n",
+                NAMESPACE,
+                "-k",
+                manifests.resolve("base").resolve("config").toString());
         installedIn = cluster;
     }
 
@@ -151,28 +193,72 @@ public final class ArgoCdServer implements AutoCloseable {
         List<ServerProcess> started = new ArrayList<>();
         try {
             int redisPort = ServerProcess.freePort();
-            started.add(ServerProcess.start("redis", List.of(ServerProcess.binary("redis-server", "redis-server")
-                            .toString(), "--port", String.valueOf(redisPort), "--bind", "127.0.0.1", "--save", "",
-                    "--appendonly", "no"), Map.of(), workDir, "accepting connections on " + redisPort,
-                    () -> accepts(redisPort), START_TIMEOUT));
+            started.add(ServerProcess.start(
+                    "redis",
+                    List.of(
+                            ServerProcess.binary("redis-server", "redis-server").toString(),
+                            "--port",
+                            String.valueOf(redisPort),
+                            "--bind",
+                            "127.0.0.1",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no"),
+                    Map.of(),
+                    workDir,
+                    "accepting connections on " + redisPort,
+                    () -> accepts(redisPort),
+                    START_TIMEOUT));
             String redis = "127.0.0.1:" + redisPort;
             int repoPort = ServerProcess.freePort();
             int repoMetrics = ServerProcess.freePort();
-            started.add(ServerProcess.start("argocd-repo-server", List.of(binary.toString(),
-                            "--address", "127.0.0.1", "--port", String.valueOf(repoPort),
-                            "--metrics-address", "127.0.0.1", "--metrics-port", String.valueOf(repoMetrics),
-                            "--redis", redis, "--disable-tls", "--client-ca-path=", "--loglevel", "info"),
-                    env(cluster, workDir, "argocd-repo-server"), workDir, "healthy",
+            started.add(ServerProcess.start(
+                    "argocd-repo-server",
+                    List.of(
+                            binary.toString(),
+                            "--address",
+                            "127.0.0.1",
+                            "--port",
+                            String.valueOf(repoPort),
+                            "--metrics-address",
+                            "127.0.0.1",
+                            "--metrics-port",
+                            String.valueOf(repoMetrics),
+                            "--redis",
+                            redis,
+                            "--disable-tls",
+                            "--client-ca-path=",
+                            "--loglevel",
+                            "info"),
+                    env(cluster, workDir, "argocd-repo-server"),
+                    workDir,
+                    "healthy",
                     () -> ServerProcess.status("http://127.0.0.1:" + repoMetrics + "/healthz?full=true") == 200,
                     START_TIMEOUT));
             int port = ServerProcess.freePort();
             int metrics = ServerProcess.freePort();
-            List<String> command = new ArrayList<>(List.of(binary.toString(), "--namespace", NAMESPACE,
-                    "--address", "127.0.0.1", "--port", String.valueOf(port),
-                    "--metrics-address", "127.0.0.1", "--metrics-port", String.valueOf(metrics),
-                    "--redis", redis, "--repo-server", "127.0.0.1:" + repoPort, "--repo-server-plaintext",
-                    "--staticassets", Files.createDirectories(workDir.resolve("static")).toString(),
-                    "--loglevel", "info"));
+            List<String> command = new ArrayList<>(List.of(
+                    binary.toString(),
+                    "--namespace",
+                    NAMESPACE,
+                    "--address",
+                    "127.0.0.1",
+                    "--port",
+                    String.valueOf(port),
+                    "--metrics-address",
+                    "127.0.0.1",
+                    "--metrics-port",
+                    String.valueOf(metrics),
+                    "--redis",
+                    redis,
+                    "--repo-server",
+                    "127.0.0.1:" + repoPort,
+                    "--repo-server-plaintext",
+                    "--staticassets",
+                    Files.createDirectories(workDir.resolve("static")).toString(),
+                    "--loglevel",
+                    "info"));
             if (!tls) {
                 command.add("--insecure");
             }
@@ -180,8 +266,12 @@ public final class ArgoCdServer implements AutoCloseable {
             String url = (tls ? "https" : "http") + "://127.0.0.1:" + port;
             String root = rootPath(extraArgs);
             // with TLS, plain HTTP is answered with a redirect to HTTPS: that answer is enough to know it serves
-            Restart apiServer = new Restart(command, env(cluster, workDir, "argocd-server"), workDir,
-                    "http://127.0.0.1:" + port + root + "/healthz", tls);
+            Restart apiServer = new Restart(
+                    command,
+                    env(cluster, workDir, "argocd-server"),
+                    workDir,
+                    "http://127.0.0.1:" + port + root + "/healthz",
+                    tls);
             started.add(apiServer.start());
             return new ArgoCdServer(started, cluster, url, apiServer);
         } catch (IOException e) {
@@ -208,11 +298,16 @@ public final class ArgoCdServer implements AutoCloseable {
         env.put("ARGOCD_FAKE_IN_CLUSTER", "true");
         env.put("KUBECONFIG", cluster.kubeconfig().toString());
         env.put("ARGOCD_GPG_ENABLED", "false");
-        env.put("ARGOCD_TLS_DATA_PATH", Files.createDirectories(workDir.resolve("tls")).toString());
-        env.put("ARGOCD_SSH_DATA_PATH", Files.createDirectories(workDir.resolve("ssh")).toString());
+        env.put(
+                "ARGOCD_TLS_DATA_PATH",
+                Files.createDirectories(workDir.resolve("tls")).toString());
+        env.put(
+                "ARGOCD_SSH_DATA_PATH",
+                Files.createDirectories(workDir.resolve("ssh")).toString());
         // a Unix socket path must stay under ~108 bytes: the JUnit work directory can be longer
-        Path socket = Path.of(System.getProperty("java.io.tmpdir"), "dw-argocd-" + ProcessHandle.current().pid() + "-"
-                + SOCKETS.incrementAndGet() + ".sock");
+        Path socket = Path.of(
+                System.getProperty("java.io.tmpdir"),
+                "dw-argocd-" + ProcessHandle.current().pid() + "-" + SOCKETS.incrementAndGet() + ".sock");
         socket.toFile().deleteOnExit();
         env.put("ARGOCD_ASK_PASS_SOCK", socket.toString());
         env.put("HOME", Files.createDirectories(workDir.resolve("home-" + role)).toString());
@@ -254,7 +349,10 @@ public final class ArgoCdServer implements AutoCloseable {
     public String adminPassword() {
         Secret[] found = new Secret[1];
         Eventually.await("argocd-initial-admin-secret", Duration.ofSeconds(60), () -> {
-            found[0] = cluster.adminClient().secrets().inNamespace(NAMESPACE).withName("argocd-initial-admin-secret")
+            found[0] = cluster.adminClient()
+                    .secrets()
+                    .inNamespace(NAMESPACE)
+                    .withName("argocd-initial-admin-secret")
                     .get();
             return found[0] != null;
         });
@@ -263,29 +361,41 @@ public final class ArgoCdServer implements AutoCloseable {
 
     /** A session token for the admin account ({@code POST /api/v1/session}). */
     public String adminToken(String rootPath) {
-        JsonNode session = post(rootPath + "/api/v1/session", null, JSON.createObjectNode()
-                .put("username", "admin").put("password", adminPassword()).toString());
+        JsonNode session = post(
+                rootPath + "/api/v1/session",
+                null,
+                JSON.createObjectNode()
+                        .put("username", "admin")
+                        .put("password", adminPassword())
+                        .toString());
         return session.path("token").asText();
     }
 
     /** Mints a token for a project role, as {@code argocd proj role create-token} does, with the admin's token. */
     public String projectRoleToken(String rootPath, String adminToken, String project, String role) {
-        JsonNode answer = post(rootPath + "/api/v1/projects/" + project + "/roles/" + role + "/token", adminToken,
-                JSON.createObjectNode().put("project", project).put("role", role).toString());
+        JsonNode answer = post(
+                rootPath + "/api/v1/projects/" + project + "/roles/" + role + "/token",
+                adminToken,
+                JSON.createObjectNode()
+                        .put("project", project)
+                        .put("role", role)
+                        .toString());
         return answer.path("token").asText();
     }
 
     private JsonNode post(String path, String token, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("authorization", "Bearer " + token);
         }
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new AssertionError("POST " + path + " answered " + response.statusCode() + ": "
-                        + response.body());
+                throw new AssertionError(
+                        "POST " + path + " answered " + response.statusCode() + ": " + response.body());
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {

@@ -17,8 +17,7 @@ public final class Corpus {
 
     private static final String APP_LABEL = "app.kubernetes.io/instance: corpus";
 
-    private Corpus() {
-    }
+    private Corpus() {}
 
     /** Writes the named corpus files (all when none are named) for {@code ns} into a new directory. */
     public static Path materialize(TestNamespace ns, String... files) {
@@ -28,14 +27,17 @@ public final class Corpus {
             List<Path> chosen;
             try (Stream<Path> all = Files.list(source)) {
                 chosen = all.filter(p -> p.toString().endsWith(".yaml"))
-                        .filter(p -> files.length == 0 || List.of(files).contains(p.getFileName().toString()))
-                        .sorted().toList();
+                        .filter(p -> files.length == 0
+                                || List.of(files).contains(p.getFileName().toString()))
+                        .sorted()
+                        .toList();
             }
             if (files.length > 0 && chosen.size() != files.length) {
                 throw new IllegalArgumentException("corpus files not found among " + List.of(files));
             }
             for (Path file : chosen) {
-                String text = Files.readString(file).replace("__NS__", ns.name())
+                String text = Files.readString(file)
+                        .replace("__NS__", ns.name())
                         .replace(APP_LABEL, "app.kubernetes.io/instance: " + ns.name());
                 Files.writeString(target.resolve(file.getFileName()), text);
             }
@@ -50,7 +52,9 @@ public final class Corpus {
     /** The files of a materialized corpus that define CustomResourceDefinitions. */
     public static List<Path> crdFiles(Path dir) {
         try (Stream<Path> all = Files.list(dir)) {
-            return all.filter(p -> p.getFileName().toString().contains("customresourcedefinition")).sorted().toList();
+            return all.filter(p -> p.getFileName().toString().contains("customresourcedefinition"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

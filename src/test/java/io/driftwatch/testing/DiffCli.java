@@ -14,8 +14,7 @@ public final class DiffCli {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private DiffCli() {
-    }
+    private DiffCli() {}
 
     /** One run's exit code, parsed report (empty when nothing was printed), and raw output. */
     public record Run(int exitCode, JsonNode report, String stdout, String stderr) {

@@ -6,8 +6,7 @@ import java.util.function.Supplier;
 /** Waits for a condition that the system reaches asynchronously; a bounded wait, not a performance assertion. */
 public final class Eventually {
 
-    private Eventually() {
-    }
+    private Eventually() {}
 
     /** Polls until {@code condition} holds; fails with {@code describe}'s latest answer when it never does. */
     public static void await(String what, Duration timeout, Supplier<Boolean> condition, Supplier<String> describe) {
@@ -26,8 +25,8 @@ public final class Eventually {
         if (Boolean.TRUE.equals(condition.get())) {
             return;
         }
-        throw new AssertionError("gave up after " + timeout.toSeconds() + " s waiting for " + what + "; last state:\n"
-                + describe.get());
+        throw new AssertionError(
+                "gave up after " + timeout.toSeconds() + " s waiting for " + what + "; last state:\n" + describe.get());
     }
 
     public static void await(String what, Duration timeout, Supplier<Boolean> condition) {

@@ -61,28 +61,36 @@ public final class GitHttpServer implements AutoCloseable {
                 exchange.sendResponseHeaders(401, -1);
                 return;
             }
-            ProcessBuilder cgi = new ProcessBuilder("git", "http-backend").redirectError(ProcessBuilder.Redirect.DISCARD);
+            ProcessBuilder cgi =
+                    new ProcessBuilder("git", "http-backend").redirectError(ProcessBuilder.Redirect.DISCARD);
             Map<String, String> env = cgi.environment();
             env.put("GIT_PROJECT_ROOT", projectRoot.toString());
             env.put("GIT_HTTP_EXPORT_ALL", "1");
             env.put("GIT_CONFIG_GLOBAL", "/dev/null");
             env.put("GIT_CONFIG_NOSYSTEM", "1");
             env.put("PATH_INFO", exchange.getRequestURI().getRawPath());
-            env.put("QUERY_STRING", exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery());
+            env.put(
+                    "QUERY_STRING",
+                    exchange.getRequestURI().getRawQuery() == null
+                            ? ""
+                            : exchange.getRequestURI().getRawQuery());
             env.put("REQUEST_METHOD", exchange.getRequestMethod());
-            putHeader(exchange, env, "Content-Length", "CONTENT_LENGTH");   // absent when chunked: read to EOF
+            putHeader(exchange, env, "Content-Length", "CONTENT_LENGTH"); // absent when chunked: read to EOF
             env.put("REMOTE_ADDR", "127.0.0.1");
             putHeader(exchange, env, "Content-Type", "CONTENT_TYPE");
             putHeader(exchange, env, "Content-Encoding", "HTTP_CONTENT_ENCODING");
             putHeader(exchange, env, "Git-Protocol", "GIT_PROTOCOL");
             Process process = cgi.start();
-            Thread feeder = new Thread(() -> {
-                try (InputStream body = exchange.getRequestBody(); OutputStream in = process.getOutputStream()) {
-                    body.transferTo(in);
-                } catch (IOException e) {
-                    process.destroy();
-                }
-            }, "git-http-backend-stdin");
+            Thread feeder = new Thread(
+                    () -> {
+                        try (InputStream body = exchange.getRequestBody();
+                                OutputStream in = process.getOutputStream()) {
+                            body.transferTo(in);
+                        } catch (IOException e) {
+                            process.destroy();
+                        }
+                    },
+                    "git-http-backend-stdin");
             feeder.start();
             respond(exchange, process.getInputStream());
             feeder.join();

@@ -79,10 +79,19 @@ public final class GitRepoFixture {
 
     /** Runs {@code git ARGS} in the repository; fails the test when git fails. */
     public String git(String... args) {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=Driftwatch Test",
-                "-c", "user.email=test@driftwatch.invalid", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"));
+        List<String> command = new ArrayList<>(List.of(
+                "git",
+                "-c",
+                "user.name=Driftwatch Test",
+                "-c",
+                "user.email=test@driftwatch.invalid",
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "tag.gpgsign=false"));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().putAll(Map.of("GIT_CONFIG_GLOBAL", "/dev/null", "GIT_CONFIG_NOSYSTEM", "1"));
         try {
             Process process = builder.start();

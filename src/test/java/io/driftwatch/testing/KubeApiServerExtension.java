@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class KubeApiServerExtension implements ParameterResolver {
 
-    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(KubeApiServerExtension.class);
+    private static final ExtensionContext.Namespace STORE =
+            ExtensionContext.Namespace.create(KubeApiServerExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -35,28 +36,41 @@ public final class KubeApiServerExtension implements ParameterResolver {
         if (type == KubernetesClient.class) {
             return cluster.adminClient();
         }
-        return context.getStore(STORE).getOrComputeIfAbsent(TestNamespace.class,
-                k -> createNamespace(cluster.adminClient(), context), TestNamespace.class);
+        return context.getStore(STORE)
+                .getOrComputeIfAbsent(
+                        TestNamespace.class, k -> createNamespace(cluster.adminClient(), context), TestNamespace.class);
     }
 
     /** The shared cluster; a start failure is remembered so later tests fail at once with the same cause. */
     public static LocalKubeCluster cluster(ExtensionContext context) {
-        Started started = context.getRoot().getStore(STORE)
+        Started started = context.getRoot()
+                .getStore(STORE)
                 .getOrComputeIfAbsent(Started.class, k -> Started.attempt(), Started.class);
         if (started.failure != null) {
-            throw new ParameterResolutionException("the real kube-apiserver for tests could not start: "
-                    + started.failure.getMessage(), started.failure);
+            throw new ParameterResolutionException(
+                    "the real kube-apiserver for tests could not start: " + started.failure.getMessage(),
+                    started.failure);
         }
         return started.cluster;
     }
 
     private static TestNamespace createNamespace(KubernetesClient client, ExtensionContext context) {
-        String base = context.getTestMethod().map(m -> m.getName()).orElse(context.getDisplayName())
-                .replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        String base = context.getTestMethod()
+                .map(m -> m.getName())
+                .orElse(context.getDisplayName())
+                .replaceAll("([a-z])([A-Z])", "$1-$2")
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9-]", "-");
         String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
         String name = ("t-" + base.substring(0, Math.min(base.length(), 50)) + "-" + suffix).replaceAll("-+", "-");
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-                .addToLabels("driftwatch.io/test", "true").endMetadata().build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .addToLabels("driftwatch.io/test", "true")
+                        .endMetadata()
+                        .build())
+                .create();
         return new TestNamespace(name);
     }
 

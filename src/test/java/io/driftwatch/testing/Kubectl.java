@@ -24,8 +24,8 @@ public final class Kubectl {
     public String run(String... args) {
         Result result = tryRun(args);
         if (result.exitCode() != 0) {
-            throw new AssertionError("kubectl " + String.join(" ", args) + " exited " + result.exitCode() + ":\n"
-                    + result.output());
+            throw new AssertionError(
+                    "kubectl " + String.join(" ", args) + " exited " + result.exitCode() + ":\n" + result.output());
         }
         return result.output();
     }
@@ -59,6 +59,5 @@ public final class Kubectl {
         }
     }
 
-    public record Result(int exitCode, String output) {
-    }
+    public record Result(int exitCode, String output) {}
 }

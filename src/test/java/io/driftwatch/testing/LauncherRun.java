@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * the JVM): exit code, output, wall time and peak resident memory, sampled from {@code /proc/<pid>/status} (VmHWM)
  * until it exits. A run still going at its timeout is killed and reported as such.
  */
-public record LauncherRun(int exitCode, String stdout, String stderr, Duration elapsed, long peakRssKib,
-                          boolean timedOut) {
+public record LauncherRun(
+        int exitCode, String stdout, String stderr, Duration elapsed, long peakRssKib, boolean timedOut) {
 
     public static Path launcher() {
         Path launcher = Path.of("target", "driftwatch").toAbsolutePath();
@@ -35,8 +35,11 @@ public record LauncherRun(int exitCode, String stdout, String stderr, Duration e
             Path out = Files.createTempFile(workDir, "out", ".txt");
             Path err = Files.createTempFile(workDir, "err", ".txt");
             long start = System.nanoTime();
-            Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectOutput(out.toFile())
-                    .redirectError(err.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             p.getOutputStream().close();
             long peak = 0;
             long deadline = start + timeout.toNanos();
@@ -50,8 +53,13 @@ public record LauncherRun(int exitCode, String stdout, String stderr, Duration e
                 p.waitFor(30, TimeUnit.SECONDS);
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            return new LauncherRun(timedOut ? -1 : p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8), elapsed, peak, timedOut);
+            return new LauncherRun(
+                    timedOut ? -1 : p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8),
+                    elapsed,
+                    peak,
+                    timedOut);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -65,7 +73,8 @@ public record LauncherRun(int exitCode, String stdout, String stderr, Duration e
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith(field)) {
-                    return Long.parseLong(line.substring(field.length()).replace("kB", "").trim());
+                    return Long.parseLong(
+                            line.substring(field.length()).replace("kB", "").trim());
                 }
             }
             return 0;

@@ -54,9 +54,10 @@ public final class PostgresServer {
     /** A new, empty database; returns its JDBC URL. */
     public String newDatabase(String prefix) {
         String name = (prefix + "_" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet())
-                .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+                .toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9_]", "_");
         try (Connection c = DriverManager.getConnection(url("postgres"), USER, "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new AssertionError("cannot create database " + name + ": " + e.getMessage(), e);
@@ -78,19 +79,43 @@ public final class PostgresServer {
         try {
             Files.createDirectories(RUNS);
             Path dir = Files.createTempDirectory(RUNS, "run-");
-            Files.writeString(dir.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
+            Files.writeString(
+                    dir.resolve("owner.pid"),
+                    Long.toString(ProcessHandle.current().pid()));
             boolean root = "root".equals(System.getProperty("user.name"));
             if (root) {
                 run(List.of("chown", "-R", "postgres", dir.toString()), "chown");
                 run(List.of("chmod", "755", RUNS.toString(), dir.toString()), "chmod");
             }
-            run(asPostgres(root, bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", USER,
-                    "--auth=trust", "-E", "UTF8", "--no-sync"), "initdb");
+            run(
+                    asPostgres(
+                            root,
+                            bin.resolve("initdb").toString(),
+                            "-D",
+                            dir.resolve("data").toString(),
+                            "-U",
+                            USER,
+                            "--auth=trust",
+                            "-E",
+                            "UTF8",
+                            "--no-sync"),
+                    "initdb");
             int port = freePort();
-            run(asPostgres(root, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
-                    dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-                    "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off "
-                            + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200", "start"),
+            run(
+                    asPostgres(
+                            root,
+                            bin.resolve("pg_ctl").toString(),
+                            "-D",
+                            dir.resolve("data").toString(),
+                            "-l",
+                            dir.resolve("server.log").toString(),
+                            "-w",
+                            "-t",
+                            "60",
+                            "-o",
+                            "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off "
+                                    + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                            "start"),
                     "pg_ctl start");
             return new PostgresServer(bin, dir, port);
         } catch (IOException e) {
@@ -101,8 +126,17 @@ public final class PostgresServer {
     private void stop() {
         boolean root = "root".equals(System.getProperty("user.name"));
         try {
-            run(asPostgres(root, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m",
-                    "immediate", "-w", "stop"), "pg_ctl stop");
+            run(
+                    asPostgres(
+                            root,
+                            bin.resolve("pg_ctl").toString(),
+                            "-D",
+                            dir.resolve("data").toString(),
+                            "-m",
+                            "immediate",
+                            "-w",
+                            "stop"),
+                    "pg_ctl stop");
         } catch (RuntimeException | Error e) {
             // best effort at JVM exit; the next run reaps it
         }
@@ -117,7 +151,8 @@ public final class PostgresServer {
         try (var runs = Files.list(RUNS)) {
             for (Path run : runs.toList()) {
                 try {
-                    long owner = Long.parseLong(Files.readString(run.resolve("owner.pid")).strip());
+                    long owner = Long.parseLong(
+                            Files.readString(run.resolve("owner.pid")).strip());
                     if (ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
                         continue;
                     }
@@ -126,8 +161,17 @@ public final class PostgresServer {
                 }
                 if (Files.exists(run.resolve("data/postmaster.pid"))) {
                     try {
-                        run(asPostgres(root, bin.resolve("pg_ctl").toString(), "-D", run.resolve("data").toString(),
-                                "-m", "immediate", "-w", "stop"), "pg_ctl stop (orphan)");
+                        run(
+                                asPostgres(
+                                        root,
+                                        bin.resolve("pg_ctl").toString(),
+                                        "-D",
+                                        run.resolve("data").toString(),
+                                        "-m",
+                                        "immediate",
+                                        "-w",
+                                        "stop"),
+                                "pg_ctl stop (orphan)");
                     } catch (RuntimeException | Error e) {
                         // already gone
                     }
@@ -152,8 +196,9 @@ public final class PostgresServer {
         for (String p : System.getenv().getOrDefault("PATH", "").split(":")) {
             candidates.add(Path.of(p));
         }
-        return candidates.stream().filter(p -> Files.isExecutable(p.resolve("initdb"))
-                        && Files.isExecutable(p.resolve("pg_ctl"))).findFirst()
+        return candidates.stream()
+                .filter(p -> Files.isExecutable(p.resolve("initdb")) && Files.isExecutable(p.resolve("pg_ctl")))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("PostgreSQL server binaries (initdb, pg_ctl) not found; install "
                         + "them (Debian: apt-get install postgresql) or run scripts/test.sh, which does"));
     }
@@ -170,7 +215,10 @@ public final class PostgresServer {
     private static void run(List<String> command, String what) {
         try {
             Path log = Files.createTempFile("pg-", ".log");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError(what + " did not finish in 120 s");
@@ -197,7 +245,8 @@ public final class PostgresServer {
 
     private static void deleteQuietly(Path dir) {
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // best effort
         }

@@ -22,7 +22,8 @@ import java.util.List;
 public final class PrometheusServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ServerProcess process;
     private final String url;
 
@@ -55,13 +56,16 @@ public final class PrometheusServer implements AutoCloseable {
             Path storage = Files.createDirectories(workDir.resolve("data"));
             int port = ServerProcess.freePort();
             String url = "http://127.0.0.1:" + port;
-            List<String> command = new java.util.ArrayList<>(List.of(binary.toString(),
-                    "--config.file=" + config, "--storage.tsdb.path=" + storage,
-                    "--web.listen-address=127.0.0.1:" + port, "--web.enable-lifecycle",
+            List<String> command = new java.util.ArrayList<>(List.of(
+                    binary.toString(),
+                    "--config.file=" + config,
+                    "--storage.tsdb.path=" + storage,
+                    "--web.listen-address=127.0.0.1:" + port,
+                    "--web.enable-lifecycle",
                     "--storage.tsdb.retention.time=1h"));
             command.addAll(extraFlags);
-            ServerProcess process = ServerProcess.start("prometheus", command, workDir, url + "/-/ready",
-                    Duration.ofSeconds(60));
+            ServerProcess process =
+                    ServerProcess.start("prometheus", command, workDir, url + "/-/ready", Duration.ofSeconds(60));
             return new PrometheusServer(process, url);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -80,7 +84,9 @@ public final class PrometheusServer implements AutoCloseable {
     /** The numeric value of the first sample of an instant query, or NaN when the result is empty or an error. */
     public double value(String promql) {
         JsonNode result = query(promql).path("data").path("result");
-        return result.isEmpty() ? Double.NaN : Double.parseDouble(result.get(0).path("value").get(1).asText());
+        return result.isEmpty()
+                ? Double.NaN
+                : Double.parseDouble(result.get(0).path("value").get(1).asText());
     }
 
     /** {@code GET /api/v1/rules}: every rule group with each rule's health and last error. */
@@ -99,8 +105,11 @@ public final class PrometheusServer implements AutoCloseable {
 
     private JsonNode get(String path) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + path))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(url + path))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 /** Runs Prometheus' promtool (Debian package prometheus, installed by scripts/test.sh); missing means failing. */
 public final class Promtool {
 
-    private Promtool() {
-    }
+    private Promtool() {}
 
     public static Path binary() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
@@ -26,7 +25,8 @@ public final class Promtool {
     /** {@code promtool check metrics} on an exposition; returns its exit code and output. */
     public static Kubectl.Result checkMetrics(String exposition) {
         try {
-            Process p = new ProcessBuilder(List.of(binary().toString(), "check", "metrics")).redirectErrorStream(true)
+            Process p = new ProcessBuilder(List.of(binary().toString(), "check", "metrics"))
+                    .redirectErrorStream(true)
                     .start();
             p.getOutputStream().write(exposition.getBytes(StandardCharsets.UTF_8));
             p.getOutputStream().close();

@@ -18,8 +18,7 @@ public final class ReadmeBlocks {
     private static final Pattern BLOCK =
             Pattern.compile("<!-- install-it:([a-z0-9-]+) -->\\n```sh\\n(.*?)\\n```", Pattern.DOTALL);
 
-    private ReadmeBlocks() {
-    }
+    private ReadmeBlocks() {}
 
     /** Every marked block of {@code README.md}, by name, in file order. */
     public static Map<String, String> read() {

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServerProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Process process;
@@ -44,8 +45,8 @@ public final class ServerProcess implements AutoCloseable {
                 return candidate;
             }
         }
-        throw new AssertionError(command + " is not installed: scripts/test.sh installs it (apt-get install "
-                + debianPackage + ")");
+        throw new AssertionError(
+                command + " is not installed: scripts/test.sh installs it (apt-get install " + debianPackage + ")");
     }
 
     /** Ports handed out by {@link #freePort()} in this JVM: the kernel may offer a port just closed again. */
@@ -66,19 +67,33 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** Starts {@code command} in {@code workDir} and waits until {@code readyUrl} answers 200. */
-    public static ServerProcess start(String name, List<String> command, Path workDir, String readyUrl,
-            Duration timeout) {
-        return start(name, command, java.util.Map.of(), workDir, "ready at " + readyUrl,
-                () -> status(readyUrl) == 200, timeout);
+    public static ServerProcess start(
+            String name, List<String> command, Path workDir, String readyUrl, Duration timeout) {
+        return start(
+                name,
+                command,
+                java.util.Map.of(),
+                workDir,
+                "ready at " + readyUrl,
+                () -> status(readyUrl) == 200,
+                timeout);
     }
 
     /** Starts {@code command} with extra {@code env} in {@code workDir} and waits until {@code ready} is true. */
-    public static ServerProcess start(String name, List<String> command, java.util.Map<String, String> env,
-            Path workDir, String readiness, java.util.function.BooleanSupplier ready, Duration timeout) {
+    public static ServerProcess start(
+            String name,
+            List<String> command,
+            java.util.Map<String, String> env,
+            Path workDir,
+            String readiness,
+            java.util.function.BooleanSupplier ready,
+            Duration timeout) {
         Path log = workDir.resolve(name + ".log");
         Process process;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().putAll(env);
             process = builder.start();
@@ -87,12 +102,17 @@ public final class ServerProcess implements AutoCloseable {
         }
         ServerProcess server = new ServerProcess(name, process, log);
         try {
-            Eventually.await(name + " " + readiness, timeout, () -> {
-                if (!process.isAlive()) {
-                    throw new AssertionError(name + " exited " + process.exitValue() + ":\n" + server.logTail());
-                }
-                return ready.getAsBoolean();
-            }, server::logTail);
+            Eventually.await(
+                    name + " " + readiness,
+                    timeout,
+                    () -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError(
+                                    name + " exited " + process.exitValue() + ":\n" + server.logTail());
+                        }
+                        return ready.getAsBoolean();
+                    },
+                    server::logTail);
             if (!process.isAlive()) {
                 throw new AssertionError(name + " exited " + process.exitValue() + ":\n" + server.logTail());
             }
@@ -106,8 +126,12 @@ public final class ServerProcess implements AutoCloseable {
     /** The HTTP status {@code url} answers with, -1 when it does not answer. */
     public static int status(String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

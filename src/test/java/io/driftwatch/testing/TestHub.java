@@ -34,7 +34,8 @@ public final class TestHub implements AutoCloseable {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final HubServer server;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     private TestHub(HubServer server) {
@@ -58,13 +59,18 @@ public final class TestHub implements AutoCloseable {
 
     /** Starts a hub; {@code extraYaml} holds storage and any other settings; clusters get their test tokens. */
     public static TestHub start(String extraYaml, List<String> clusters, int port, Clock clock) {
-        StringBuilder yaml = new StringBuilder(extraYaml.contains("listen:") ? ""
-                : "listen: {host: 127.0.0.1, port: " + port + "}\n");
+        StringBuilder yaml = new StringBuilder(
+                extraYaml.contains("listen:") ? "" : "listen: {host: 127.0.0.1, port: " + port + "}\n");
         yaml.append(extraYaml);
         yaml.append("clusters:\n");
-        clusters.forEach(c -> yaml.append("- {name: ").append(c).append(", tokenSha256: ")
-                .append(TokenHash.sha256Hex(token(c))).append("}\n"));
-        yaml.append("readTokens:\n- {name: tests, tokenSha256: ").append(TokenHash.sha256Hex(READ_TOKEN)).append("}\n");
+        clusters.forEach(c -> yaml.append("- {name: ")
+                .append(c)
+                .append(", tokenSha256: ")
+                .append(TokenHash.sha256Hex(token(c)))
+                .append("}\n"));
+        yaml.append("readTokens:\n- {name: tests, tokenSha256: ")
+                .append(TokenHash.sha256Hex(READ_TOKEN))
+                .append("}\n");
         try {
             HubConfig config = HubConfigLoader.bind((ObjectNode) YAML.readTree(yaml.toString()), Map.of(), "test");
             HubServer server = new HubServer(config, clock);
@@ -93,7 +99,8 @@ public final class TestHub implements AutoCloseable {
 
     public HttpResponse<String> post(String cluster, String what, String token, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/v1/clusters/" + cluster + "/" + what))
-                .timeout(Duration.ofSeconds(30)).header("content-type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (token != null) {
             b.header("authorization", "Bearer " + token);
@@ -134,7 +141,9 @@ public final class TestHub implements AutoCloseable {
             JsonNode page = read("/api/v1/drifts?limit=1000" + (query.isEmpty() ? "" : "&" + query)
                     + (cursor == null ? "" : "&cursor=" + cursor));
             page.path("drifts").forEach(out::add);
-            cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
+            cursor = page.path("nextCursor").isNull()
+                    ? null
+                    : page.path("nextCursor").asText();
         } while (cursor != null);
         return out;
     }
@@ -147,7 +156,9 @@ public final class TestHub implements AutoCloseable {
             JsonNode page = read("/api/v1/events?limit=1000" + (query.isEmpty() ? "" : "&" + query)
                     + (cursor == null ? "" : "&cursor=" + cursor));
             page.path("events").forEach(out::add);
-            cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
+            cursor = page.path("nextCursor").isNull()
+                    ? null
+                    : page.path("nextCursor").asText();
         } while (cursor != null);
         return out;
     }

@@ -8,8 +8,7 @@ import java.nio.file.Path;
 /** Small manifests of one app, each carrying its tracking label, written into an app directory (extra-object tests). */
 public final class TrackedManifests {
 
-    private TrackedManifests() {
-    }
+    private TrackedManifests() {}
 
     /** ConfigMap {@code settings}. */
     public static Path configMap(Path dir, String app) {

@@ -14,5 +14,4 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @ExtendWith(KubeApiServerExtension.class)
-public @interface WithKubeApiServer {
-}
+public @interface WithKubeApiServer {}

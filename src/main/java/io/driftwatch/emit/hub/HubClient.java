@@ -34,20 +34,23 @@ public final class HubClient {
     private final HttpClient http;
 
     public HubClient(AgentConfig.Hub config) throws IOException, GeneralSecurityException {
-        String url = config.url().endsWith("/") ? config.url().substring(0, config.url().length() - 1) : config.url();
+        String url = config.url().endsWith("/")
+                ? config.url().substring(0, config.url().length() - 1)
+                : config.url();
         this.base = URI.create(url);
         this.tokenFile = config.tokenFile();
         this.timeout = config.requestTimeout();
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout);
-        this.http = Tls.trust(builder, config.caFile(), config.insecure(), "hub.caFile").build();
+        HttpClient.Builder builder =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout);
+        this.http = Tls.trust(builder, config.caFile(), config.insecure(), "hub.caFile")
+                .build();
     }
 
     /** POST {@code /api/v1/clusters/{cluster}/{what}}. */
     public Response post(String cluster, String what, String json) throws IOException, InterruptedException {
         String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(base.getPath() + "/api/v1/clusters/" + cluster + "/"
-                        + what))
+        HttpRequest request = HttpRequest.newBuilder(
+                        base.resolve(base.getPath() + "/api/v1/clusters/" + cluster + "/" + what))
                 .timeout(timeout)
                 .header("content-type", "application/json")
                 .header("authorization", "Bearer " + token)

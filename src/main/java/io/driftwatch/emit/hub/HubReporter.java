@@ -1,6 +1,5 @@
 package io.driftwatch.emit.hub;
 
-import io.driftwatch.net.Backoff;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.util.RawValue;
@@ -10,6 +9,7 @@ import io.driftwatch.diff.ReportJson;
 import io.driftwatch.drift.DriftEvent;
 import io.driftwatch.drift.DriftRecord;
 import io.driftwatch.emit.AgentMetrics;
+import io.driftwatch.net.Backoff;
 import io.driftwatch.wire.DriftMessage;
 import io.driftwatch.wire.EventBatchMessage;
 import io.driftwatch.wire.EventMessage;
@@ -43,14 +43,12 @@ import org.slf4j.LoggerFactory;
 public final class HubReporter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubReporter.class);
-    private static final TypeReference<Map<String, SourceReport>> SOURCES = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, SourceReport>> SOURCES = new TypeReference<>() {};
     private static final long TICK_MS = 250;
-    private static final long MAX_BATCH_BYTES = 4L << 20;   // half the hub's default body limit
+    private static final long MAX_BATCH_BYTES = 4L << 20; // half the hub's default body limit
 
     /** Open drifts and the seq they reflect, taken together on the thread that produces events. */
-    public record Snapshot(long seq, List<DriftRecord> drifts) {
-    }
+    public record Snapshot(long seq, List<DriftRecord> drifts) {}
 
     /** What the reporter needs to know about the agent. */
     public interface AgentState {
@@ -88,8 +86,16 @@ public final class HubReporter implements AutoCloseable {
     private volatile boolean metricsRelayed = true;
     private int failuresLogged;
 
-    public HubReporter(AgentConfig.Hub config, String cluster, Map<String, String> labels, String agentId,
-            Outbox outbox, HubClient client, AgentMetrics metrics, Clock clock, AgentState state,
+    public HubReporter(
+            AgentConfig.Hub config,
+            String cluster,
+            Map<String, String> labels,
+            String agentId,
+            Outbox outbox,
+            HubClient client,
+            AgentMetrics metrics,
+            Clock clock,
+            AgentState state,
             PrometheusRegistry metricsSource) {
         this.config = config;
         this.cluster = cluster;
@@ -117,7 +123,9 @@ public final class HubReporter implements AutoCloseable {
         try {
             outbox.append(events.size(), (i, seq) -> eventJson(seq, events.get(i)));
         } catch (IOException e) {
-            LOG.error("hub outbox: cannot write {} events: {}; the next snapshot carries the state", events.size(),
+            LOG.error(
+                    "hub outbox: cannot write {} events: {}; the next snapshot carries the state",
+                    events.size(),
                     e.toString());
             metrics.hubDropped(events.size());
             snapshotWanted = true;
@@ -157,8 +165,12 @@ public final class HubReporter implements AutoCloseable {
             Duration wait = backoff.failed();
             nextAttempt = clock.instant().plus(wait);
             if (failuresLogged++ < 3 || backoff.failures() % 20 == 0) {
-                LOG.warn("hub push failed ({} consecutive): {}; {} events queued, retrying in {} ms",
-                        backoff.failures(), e.getMessage(), outbox.size(), wait.toMillis());
+                LOG.warn(
+                        "hub push failed ({} consecutive): {}; {} events queued, retrying in {} ms",
+                        backoff.failures(),
+                        e.getMessage(),
+                        outbox.size(),
+                        wait.toMillis());
             }
         } catch (RuntimeException e) {
             LOG.error("hub reporter: unexpected failure", e);
@@ -177,7 +189,7 @@ public final class HubReporter implements AutoCloseable {
             return;
         }
         if (snapshot == null) {
-            return;   // no complete picture yet (first diff running, or not leading)
+            return; // no complete picture yet (first diff running, or not leading)
         }
         HubClient.Response response = post("snapshot", snapshotJson(outbox.stream(), snapshot, now));
         if (!response.ok()) {
@@ -205,7 +217,8 @@ public final class HubReporter implements AutoCloseable {
 
     /** This replica's metrics; {@code last}: an empty push saying this process stops (its series go at once). */
     private void pushMetrics(boolean last) throws PushFailed, InterruptedException {
-        String body = MetricsSnapshot.json(metricsSource, agentId, startedAt, last).toString();
+        String body =
+                MetricsSnapshot.json(metricsSource, agentId, startedAt, last).toString();
         HubClient.Response response = post("metrics", body);
         if (response.status() == 404) {
             metrics.hubPush("metrics", "rejected");
@@ -229,7 +242,8 @@ public final class HubReporter implements AutoCloseable {
         try {
             if (response.ok()) {
                 JsonNode tree = Wire.JSON.readTree(response.body());
-                EventsAck answer = tree.isObject() ? Wire.read(tree, EventsAck.class) : new EventsAck(null, 0, 0, false);
+                EventsAck answer =
+                        tree.isObject() ? Wire.read(tree, EventsAck.class) : new EventsAck(null, 0, 0, false);
                 outbox.ack(answer.ack() == null ? last : answer.ack());
                 if (answer.snapshotWanted()) {
                     snapshotWanted = true;
@@ -239,8 +253,13 @@ public final class HubReporter implements AutoCloseable {
             } else {
                 // refused for good (malformed or over a limit): never retried, or it would block the outbox forever
                 metrics.hubPush("events", "rejected");
-                LOG.error("hub refused {} events (seq {}..{}) with {}: {}; dropping them", batch.size(),
-                        batch.get(0).seq(), last, response.status(), response.body());
+                LOG.error(
+                        "hub refused {} events (seq {}..{}) with {}: {}; dropping them",
+                        batch.size(),
+                        batch.get(0).seq(),
+                        last,
+                        response.status(),
+                        response.body());
                 outbox.discard(last);
                 snapshotWanted = true;
             }
@@ -287,8 +306,12 @@ public final class HubReporter implements AutoCloseable {
             try {
                 pushEvents();
             } catch (PushFailed | RuntimeException e) {
-                LOG.info("hub: {} events stay queued{}", outbox.size(), config.outboxPath() == null
-                        ? " and are lost (no outboxPath); the next snapshot carries the state" : " on disk");
+                LOG.info(
+                        "hub: {} events stay queued{}",
+                        outbox.size(),
+                        config.outboxPath() == null
+                                ? " and are lost (no outboxPath); the next snapshot carries the state"
+                                : " on disk");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -303,19 +326,23 @@ public final class HubReporter implements AutoCloseable {
     }
 
     static String snapshotJson(String stream, Snapshot snapshot, Instant takenAt) {
-        return Wire.write(new SnapshotMessage(stream, snapshot.seq(), takenAt,
+        return Wire.write(new SnapshotMessage(
+                stream,
+                snapshot.seq(),
+                takenAt,
                 snapshot.drifts().stream().map(HubReporter::drift).toList()));
     }
 
     /** {@code sources}: per app {@code {healthy, revision, error}} (other fields of the agent's status stay home). */
     static String heartbeatJson(String agentId, Map<String, String> labels, JsonNode sources) {
-        return Wire.write(new HeartbeatMessage(agentId, BuildInfo.current().version(), labels,
-                Wire.JSON.convertValue(sources, SOURCES)));
+        return Wire.write(new HeartbeatMessage(
+                agentId, BuildInfo.current().version(), labels, Wire.JSON.convertValue(sources, SOURCES)));
     }
 
     /** A batch of queued events, as they were written by {@link #eventJson(long, DriftEvent)}. */
     static String eventsJson(String stream, List<Outbox.Entry> batch) {
-        return Wire.write(new EventBatchMessage(stream, batch.stream().map(e -> new RawValue(e.json())).toList()));
+        return Wire.write(new EventBatchMessage(
+                stream, batch.stream().map(e -> new RawValue(e.json())).toList()));
     }
 
     static String eventJson(long seq, DriftEvent event) {

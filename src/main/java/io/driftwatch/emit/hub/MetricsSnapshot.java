@@ -28,16 +28,25 @@ import java.util.Set;
 public final class MetricsSnapshot {
 
     /** The families relayed besides every {@code driftwatch_*} one: what the agent dashboards read. */
-    public static final Set<String> RELAYED = Set.of("process_start_time_seconds", "process_uptime_seconds",
-            "process_cpu_usage", "jvm_memory_used_bytes", "jvm_memory_committed_bytes", "jvm_memory_max_bytes",
-            "jvm_threads_live_threads", "jvm_gc_pause_seconds", "cache_gets", "vertx_http_server_requests",
-            "vertx_http_server_response_time_seconds", "vertx_http_server_active_connections");
+    public static final Set<String> RELAYED = Set.of(
+            "process_start_time_seconds",
+            "process_uptime_seconds",
+            "process_cpu_usage",
+            "jvm_memory_used_bytes",
+            "jvm_memory_committed_bytes",
+            "jvm_memory_max_bytes",
+            "jvm_threads_live_threads",
+            "jvm_gc_pause_seconds",
+            "cache_gets",
+            "vertx_http_server_requests",
+            "vertx_http_server_response_time_seconds",
+            "vertx_http_server_active_connections");
     /** The one family that grows with the number of open drifts (capped on the agent by metrics.maxDriftSeries). */
     static final String PER_DRIFT = "driftwatch_drift_started_timestamp_seconds";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private MetricsSnapshot() {
-    }
+    private MetricsSnapshot() {}
 
     /** True for the families the agent pushes to the hub. */
     public static boolean relayed(String prometheusName) {
@@ -49,7 +58,9 @@ public final class MetricsSnapshot {
      * left out: the hub sets {@code cluster} from the token that pushed.
      */
     public static ObjectNode json(PrometheusRegistry registry, String instance, Instant startedAt, boolean last) {
-        ObjectNode root = JSON.createObjectNode().put("instance", instance).put("startedAt", startedAt.toString())
+        ObjectNode root = JSON.createObjectNode()
+                .put("instance", instance)
+                .put("startedAt", startedAt.toString())
                 .put("final", last);
         ArrayNode families = root.putArray("families");
         if (last) {
@@ -61,14 +72,17 @@ public final class MetricsSnapshot {
                 relayed.add(s);
             }
         }
-        relayed.sort(Comparator.comparing((MetricSnapshot s) -> s.getMetadata().getPrometheusName().equals(PER_DRIFT))
+        relayed.sort(Comparator.comparing((MetricSnapshot s) ->
+                        s.getMetadata().getPrometheusName().equals(PER_DRIFT))
                 .thenComparing(s -> s.getMetadata().getPrometheusName()));
         for (MetricSnapshot s : relayed) {
             String type = type(s);
             if (type == null || s.getDataPoints().isEmpty()) {
                 continue;
             }
-            ObjectNode family = families.addObject().put("name", s.getMetadata().getPrometheusName()).put("type", type);
+            ObjectNode family = families.addObject()
+                    .put("name", s.getMetadata().getPrometheusName())
+                    .put("type", type);
             if (s.getMetadata().getHelp() != null) {
                 family.put("help", s.getMetadata().getHelp());
             }
@@ -93,9 +107,9 @@ public final class MetricsSnapshot {
         } else if (s instanceof SummarySnapshot) {
             return "summary";
         } else if (s instanceof InfoSnapshot) {
-            return "info";   // Micrometer gauges named *.info, e.g. driftwatch_build_info: labels only, value 1
+            return "info"; // Micrometer gauges named *.info, e.g. driftwatch_build_info: labels only, value 1
         }
-        return null;   // state sets, unknown: none of the relayed families
+        return null; // state sets, unknown: none of the relayed families
     }
 
     /** One data point, or null when it has no finite value. */
@@ -111,7 +125,7 @@ public final class MetricsSnapshot {
             o.put("value", c.getValue());
         } else if (p instanceof GaugeSnapshot.GaugeDataPointSnapshot g) {
             if (!Double.isFinite(g.getValue())) {
-                return null;   // a gauge whose object is gone reads NaN: JSON has no NaN, and no sample is right
+                return null; // a gauge whose object is gone reads NaN: JSON has no NaN, and no sample is right
             }
             o.put("value", g.getValue());
         } else if (p instanceof HistogramSnapshot.HistogramDataPointSnapshot h) {

@@ -30,8 +30,7 @@ public final class Outbox implements AutoCloseable {
     }
 
     /** One queued event: its sequence number and its JSON line (which includes the seq). */
-    public record Entry(long seq, String json, int bytes) {
-    }
+    public record Entry(long seq, String json, int bytes) {}
 
     private final int maxEvents;
     private final long maxBytes;
@@ -43,7 +42,8 @@ public final class Outbox implements AutoCloseable {
     private long bytes;
     private boolean dropsSinceSnapshot;
 
-    private Outbox(int maxEvents, long maxBytes, OutboxFile file, OutboxFile.Contents contents, LongConsumer onDropped) {
+    private Outbox(
+            int maxEvents, long maxBytes, OutboxFile file, OutboxFile.Contents contents, LongConsumer onDropped) {
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
         this.file = file;
@@ -55,8 +55,12 @@ public final class Outbox implements AutoCloseable {
     }
 
     public static Outbox inMemory(int maxEvents, long maxBytes, LongConsumer onDropped) {
-        return new Outbox(maxEvents, maxBytes, null,
-                new OutboxFile.Contents(UUID.randomUUID().toString(), 1, List.of()), onDropped);
+        return new Outbox(
+                maxEvents,
+                maxBytes,
+                null,
+                new OutboxFile.Contents(UUID.randomUUID().toString(), 1, List.of()),
+                onDropped);
     }
 
     /** Opens (or creates) the outbox file; what a previous run left unacknowledged is queued again. */
@@ -65,8 +69,12 @@ public final class Outbox implements AutoCloseable {
         OutboxFile file = new OutboxFile(path);
         OutboxFile.Contents contents = file.load();
         if (!contents.entries().isEmpty()) {
-            LOG.info("hub outbox {}: {} unacknowledged events from a previous run (stream {}, next seq {})", path,
-                    contents.entries().size(), contents.stream(), contents.nextSeq());
+            LOG.info(
+                    "hub outbox {}: {} unacknowledged events from a previous run (stream {}, next seq {})",
+                    path,
+                    contents.entries().size(),
+                    contents.stream(),
+                    contents.nextSeq());
         }
         return new Outbox(maxEvents, maxBytes, file, contents, onDropped);
     }

@@ -35,8 +35,7 @@ final class OutboxFile {
     private static final int MIN_DEAD_FOR_COMPACTION = 1000;
     private static final int MIN_DEAD_WHEN_EMPTY = 100;
 
-    record Contents(String stream, long nextSeq, List<Outbox.Entry> entries) {
-    }
+    record Contents(String stream, long nextSeq, List<Outbox.Entry> entries) {}
 
     private final Path path;
     private BufferedWriter writer;
@@ -74,7 +73,8 @@ final class OutboxFile {
                     nextSeq = Math.max(nextSeq, node.get("nextSeq").asLong());
                 } else if (node.has("head")) {
                     head = Math.max(head, node.get("head").asLong());
-                } else if (node.path("seq").canConvertToLong() && node.path("seq").asLong() > 0) {
+                } else if (node.path("seq").canConvertToLong()
+                        && node.path("seq").asLong() > 0) {
                     long seq = node.get("seq").asLong();
                     entries.add(new Outbox.Entry(seq, line, Outbox.utf8Length(line) + 1));
                     nextSeq = Math.max(nextSeq, seq + 1);
@@ -90,7 +90,8 @@ final class OutboxFile {
             stream = UUID.randomUUID().toString();
         }
         long acked = head;
-        List<Outbox.Entry> pending = entries.stream().filter(e -> e.seq() > acked).toList();
+        List<Outbox.Entry> pending =
+                entries.stream().filter(e -> e.seq() > acked).toList();
         rewrite(stream, nextSeq, pending);
         return new Contents(stream, nextSeq, pending);
     }
@@ -121,9 +122,10 @@ final class OutboxFile {
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, path.getFileName().toString(), ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-             OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+                OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
             StringBuilder sb = new StringBuilder();
-            sb.append(JSON.createObjectNode().put("stream", stream).put("nextSeq", nextSeq)).append('\n');
+            sb.append(JSON.createObjectNode().put("stream", stream).put("nextSeq", nextSeq))
+                    .append('\n');
             for (Outbox.Entry e : entries) {
                 sb.append(e.json()).append('\n');
             }

@@ -31,8 +31,7 @@ public final class AppManifests {
     static final List<String> HOOK_ANNOTATIONS = List.of("argocd.argoproj.io/hook", "helm.sh/hook");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private AppManifests() {
-    }
+    private AppManifests() {}
 
     /** The app's own ignore rules; jq path expressions, which driftwatch cannot evaluate, go to {@code unsupported}. */
     public static List<IgnoreRule> appRules(Application app, List<String> unsupported) {
@@ -46,9 +45,13 @@ public final class AppManifests {
                         + " uses jqPathExpressions, which are not supported and not honoured");
             }
             // Argo CD: an empty group is the core group; kind, name and namespace empty match anything but the kind
-            rules.add(new IgnoreRule(r.getGroup() == null ? "" : r.getGroup(), emptyToNull(r.getKind()),
-                    emptyToNull(r.getName()), emptyToNull(r.getNamespace()),
-                    r.getJsonPointers(), r.getManagedFieldsManagers()));
+            rules.add(new IgnoreRule(
+                    r.getGroup() == null ? "" : r.getGroup(),
+                    emptyToNull(r.getKind()),
+                    emptyToNull(r.getName()),
+                    emptyToNull(r.getNamespace()),
+                    r.getJsonPointers(),
+                    r.getManagedFieldsManagers()));
         }
         return rules;
     }
@@ -57,8 +60,9 @@ public final class AppManifests {
      * The desired state of {@code app} from its manifests, at {@code manifests.revision} when the server says (the
      * API server leaves it empty in v3.5), else at {@code requested}: the revision(s) asked for.
      */
-    public static DesiredState desiredState(Application app, ManifestResponse manifests, String requested,
-            List<IgnoreRule> rules, Instant now) throws SourceException {
+    public static DesiredState desiredState(
+            Application app, ManifestResponse manifests, String requested, List<IgnoreRule> rules, Instant now)
+            throws SourceException {
         String name = name(app);
         List<ObjectNode> objects = new ArrayList<>();
         List<String> texts = manifests.getManifests() == null ? List.of() : manifests.getManifests();
@@ -77,8 +81,10 @@ public final class AppManifests {
         if (!problems.isEmpty()) {
             throw new SourceException(Reason.PARSE, "app " + name + " from Argo CD: " + String.join("; ", problems));
         }
-        String revision = manifests.getRevision() == null || manifests.getRevision().isBlank()
-                ? requested : manifests.getRevision();
+        String revision =
+                manifests.getRevision() == null || manifests.getRevision().isBlank()
+                        ? requested
+                        : manifests.getRevision();
         return new DesiredState(name, revision, null, objects, now);
     }
 
@@ -93,11 +99,15 @@ public final class AppManifests {
                 return o;
             }
         } catch (IOException e) {
-            throw new SourceException(Reason.PARSE, "app " + app + ": manifest #" + (index + 1)
-                    + " from Argo CD is not JSON: " + e.getMessage(), e);
+            throw new SourceException(
+                    Reason.PARSE,
+                    "app " + app + ": manifest #" + (index + 1) + " from Argo CD is not JSON: " + e.getMessage(),
+                    e);
         }
-        throw new SourceException(Reason.PARSE, "app " + app + ": manifest #" + (index + 1)
-                + " from Argo CD is not a Kubernetes object (no kind/apiVersion)");
+        throw new SourceException(
+                Reason.PARSE,
+                "app " + app + ": manifest #" + (index + 1)
+                        + " from Argo CD is not a Kubernetes object (no kind/apiVersion)");
     }
 
     static boolean isHook(JsonNode object) {
@@ -106,7 +116,8 @@ public final class AppManifests {
     }
 
     static boolean isSecret(JsonNode object) {
-        return "Secret".equals(object.path("kind").asText()) && "v1".equals(object.path("apiVersion").asText());
+        return "Secret".equals(object.path("kind").asText())
+                && "v1".equals(object.path("apiVersion").asText());
     }
 
     /** The rules that may concern this object: group, kind and name match; the namespace is checked when diffing. */
@@ -115,8 +126,11 @@ public final class AppManifests {
         String group = ObjectKey.groupOf(apiVersion);
         String kind = object.path("kind").asText();
         String objectName = object.path("metadata").path("name").asText();
-        return rules.stream().filter(r -> Glob.matches(r.group(), group) && Glob.matches(r.kind(), kind)
-                && Glob.matches(r.name(), objectName)).toList();
+        return rules.stream()
+                .filter(r -> Glob.matches(r.group(), group)
+                        && Glob.matches(r.kind(), kind)
+                        && Glob.matches(r.name(), objectName))
+                .toList();
     }
 
     private static String emptyToNull(String s) {

@@ -100,12 +100,16 @@ public final class ApplicationStream implements AutoCloseable {
                 if (System.nanoTime() - started < SHORTEST_HEALTHY_STREAM.toNanos()) {
                     // a stream the server ends at once is a failure too: never relist and reconnect in a tight loop
                     Duration wait = backoff.failed();
-                    LOG.warn("Argo CD {}: the application stream ended at once; reconnecting in {} ms",
-                            source.client().base(), wait.toMillis());
+                    LOG.warn(
+                            "Argo CD {}: the application stream ended at once; reconnecting in {} ms",
+                            source.client().base(),
+                            wait.toMillis());
                     sleep(wait);
                 } else {
                     backoff.succeeded();
-                    LOG.info("Argo CD {}: the application stream ended; reconnecting", source.client().base());
+                    LOG.info(
+                            "Argo CD {}: the application stream ended; reconnecting",
+                            source.client().base());
                 }
             } catch (SourceException e) {
                 if (closed) {
@@ -116,7 +120,10 @@ public final class ApplicationStream implements AutoCloseable {
                 LOG.warn("{}; reconnecting in {} ms", e.getMessage(), wait.toMillis());
                 sleep(wait);
             } catch (RuntimeException e) {
-                LOG.error("Argo CD {}: unexpected failure in the application stream", source.client().base(), e);
+                LOG.error(
+                        "Argo CD {}: unexpected failure in the application stream",
+                        source.client().base(),
+                        e);
                 sleep(backoff.failed());
             }
         }
@@ -125,8 +132,11 @@ public final class ApplicationStream implements AutoCloseable {
     private void follow() throws SourceException {
         URI uri = streamUri();
         String where = "Argo CD " + source.client().base() + ": GET /api/v1/stream/applications";
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token(where))
-                .header("Accept", "application/json").GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + token(where))
+                .header("Accept", "application/json")
+                .GET()
+                .build();
         HttpResponse<InputStream> response;
         try {
             response = source.client().http().send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -141,12 +151,17 @@ public final class ApplicationStream implements AutoCloseable {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             if (response.statusCode() != 200) {
                 String text = lines.lines().limit(20).reduce("", (a, b) -> a + b);
-                throw ArgoCdClient.failure(where, null, new io.driftwatch.source.argocd.rest.ApiException(
-                        response.statusCode(), "stream refused", response.headers(), text));
+                throw ArgoCdClient.failure(
+                        where,
+                        null,
+                        new io.driftwatch.source.argocd.rest.ApiException(
+                                response.statusCode(), "stream refused", response.headers(), text));
             }
             connections++;
-            LOG.info("Argo CD {}: following the application stream from resource version {}",
-                    source.client().base(), resourceVersion);
+            LOG.info(
+                    "Argo CD {}: following the application stream from resource version {}",
+                    source.client().base(),
+                    resourceVersion);
             String line;
             while (!closed && (line = lines.readLine()) != null) {
                 if (!line.isBlank()) {
@@ -165,13 +180,21 @@ public final class ApplicationStream implements AutoCloseable {
         try {
             result = json.readValue(line, ApplicationStreamResult.class);
         } catch (IOException e) {
-            throw new SourceException(SourceException.Reason.PARSE, where + ": malformed stream line: "
-                    + e.getMessage(), e);
+            throw new SourceException(
+                    SourceException.Reason.PARSE, where + ": malformed stream line: " + e.getMessage(), e);
         }
         if (result.getError() != null) {
-            int status = result.getError().getHttpCode() == null ? 0 : result.getError().getHttpCode();
-            throw ArgoCdClient.failure(where, null, new io.driftwatch.source.argocd.rest.ApiException(status,
-                    "stream error", null, json.valueToTree(result.getError()).toString()));
+            int status = result.getError().getHttpCode() == null
+                    ? 0
+                    : result.getError().getHttpCode();
+            throw ArgoCdClient.failure(
+                    where,
+                    null,
+                    new io.driftwatch.source.argocd.rest.ApiException(
+                            status,
+                            "stream error",
+                            null,
+                            json.valueToTree(result.getError()).toString()));
         }
         ApplicationWatchEvent event = result.getResult();
         if (event == null || event.getApplication() == null) {

@@ -58,8 +58,11 @@ public final class ArgoCdAppSource implements AppSource {
     public synchronized DesiredState load() throws SourceException {
         Instant now = clock.instant();
         if (lastFailure != null && now.isBefore(retryAt)) {
-            throw new SourceException(lastFailure.reason(), lastFailure.getMessage() + " (next attempt in "
-                    + Duration.between(now, retryAt).toSeconds() + "s)", lastFailure);
+            throw new SourceException(
+                    lastFailure.reason(),
+                    lastFailure.getMessage() + " (next attempt in "
+                            + Duration.between(now, retryAt).toSeconds() + "s)",
+                    lastFailure);
         }
         try {
             DesiredState state = fetch();
@@ -90,7 +93,8 @@ public final class ArgoCdAppSource implements AppSource {
         if (spec == null) {
             throw new SourceException(SourceException.Reason.PARSE, "app " + name + ": Argo CD returned no spec");
         }
-        if (spec.getDestination() != null && spec.getDestination().getNamespace() != null
+        if (spec.getDestination() != null
+                && spec.getDestination().getNamespace() != null
                 && !spec.getDestination().getNamespace().isBlank()) {
             targetNamespace = spec.getDestination().getNamespace();
         }
@@ -100,25 +104,34 @@ public final class ArgoCdAppSource implements AppSource {
         List<String> revisions = new ArrayList<>();
         int sources = spec.getSources() == null ? 0 : spec.getSources().size();
         if (sources > 0) {
-            if (sync != null && sync.getRevisions() != null && sync.getRevisions().size() == sources) {
+            if (sync != null
+                    && sync.getRevisions() != null
+                    && sync.getRevisions().size() == sources) {
                 for (int i = 0; i < sources; i++) {
                     positions.add((long) i + 1);
                     revisions.add(sync.getRevisions().get(i));
                 }
             }
-        } else if (sync != null && sync.getRevision() != null && !sync.getRevision().isBlank()) {
+        } else if (sync != null
+                && sync.getRevision() != null
+                && !sync.getRevision().isBlank()) {
             revision = sync.getRevision();
         }
-        ManifestResponse manifests = client.manifests(name, server.appNamespace(), spec.getProject(), revision,
-                positions, revisions);
+        ManifestResponse manifests =
+                client.manifests(name, server.appNamespace(), spec.getProject(), revision, positions, revisions);
         List<String> unsupported = new ArrayList<>();
         List<IgnoreRule> rules = new ArrayList<>(server.settings().ignoreRules());
         rules.addAll(AppManifests.appRules(app, unsupported));
         unsupported.forEach(u -> LOG.warn("{}", u));
-        DesiredState state = AppManifests.desiredState(app, manifests, requested(spec, revision, revisions), rules,
-                clock.instant());
-        LOG.debug("app {}: {} objects from Argo CD at {} ({})", name, state.objects().size(), state.revision(),
-                revision == null && revisions.isEmpty() ? "target revision: not compared by a controller yet"
+        DesiredState state =
+                AppManifests.desiredState(app, manifests, requested(spec, revision, revisions), rules, clock.instant());
+        LOG.debug(
+                "app {}: {} objects from Argo CD at {} ({})",
+                name,
+                state.objects().size(),
+                state.revision(),
+                revision == null && revisions.isEmpty()
+                        ? "target revision: not compared by a controller yet"
                         : "synced revision");
         return state;
     }
@@ -131,11 +144,18 @@ public final class ArgoCdAppSource implements AppSource {
         if (!revisions.isEmpty()) {
             return String.join(",", revisions);
         }
-        List<io.driftwatch.source.argocd.rest.model.ApplicationSource> sources = spec.getSources() != null
-                && !spec.getSources().isEmpty() ? spec.getSources()
-                : spec.getSource() == null ? List.of() : List.of(spec.getSource());
-        String targets = String.join(",", sources.stream().map(s -> s.getTargetRevision() == null
-                || s.getTargetRevision().isBlank() ? "HEAD" : s.getTargetRevision()).toList());
+        List<io.driftwatch.source.argocd.rest.model.ApplicationSource> sources =
+                spec.getSources() != null && !spec.getSources().isEmpty()
+                        ? spec.getSources()
+                        : spec.getSource() == null ? List.of() : List.of(spec.getSource());
+        String targets = String.join(
+                ",",
+                sources.stream()
+                        .map(s -> s.getTargetRevision() == null
+                                        || s.getTargetRevision().isBlank()
+                                ? "HEAD"
+                                : s.getTargetRevision())
+                        .toList());
         return "target:" + (targets.isEmpty() ? "HEAD" : targets);
     }
 

@@ -47,7 +47,8 @@ public final class ArgoCdClient {
     public ArgoCdClient(ArgoCdConnection connection) throws SourceException {
         this.connection = connection;
         this.base = connection.baseUri();
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connection.requestTimeout());
         try {
             Tls.trust(builder, connection.caFile(), connection.insecure(), "Argo CD caFile");
@@ -80,7 +81,8 @@ public final class ArgoCdClient {
     /** The bearer token, read from its file now. Unchecked because the generated client's interceptor cannot throw. */
     String token() {
         try {
-            return Files.readString(connection.tokenFile(), StandardCharsets.UTF_8).strip();
+            return Files.readString(connection.tokenFile(), StandardCharsets.UTF_8)
+                    .strip();
         } catch (IOException e) {
             throw new TokenUnreadable(connection.tokenFile() + " cannot be read: " + e.getMessage(), e);
         }
@@ -100,8 +102,8 @@ public final class ArgoCdClient {
      * The fields a list keeps ({@code fields} query parameter, as Argo CD's UI uses it): the list's resource version
      * and each app's identity, not the whole Applications (their specs, statuses and managed fields).
      */
-    static final String LIST_FIELDS = "metadata.resourceVersion,items.metadata.name,items.metadata.namespace,"
-            + "items.metadata.resourceVersion";
+    static final String LIST_FIELDS =
+            "metadata.resourceVersion,items.metadata.name,items.metadata.namespace," + "items.metadata.resourceVersion";
 
     /**
      * {@code GET /api/v1/applications} filtered by projects (empty: all) and a label selector (null: none), narrowed
@@ -109,14 +111,22 @@ public final class ArgoCdClient {
      */
     public ApplicationList listApplications(List<String> projects, String selector, String appNamespace)
             throws SourceException {
-        return call("GET /api/v1/applications", null, () -> applications.listApplications(
-                projects.isEmpty() ? null : projects, blankToNull(selector), blankToNull(appNamespace), null,
-                LIST_FIELDS));
+        return call(
+                "GET /api/v1/applications",
+                null,
+                () -> applications.listApplications(
+                        projects.isEmpty() ? null : projects,
+                        blankToNull(selector),
+                        blankToNull(appNamespace),
+                        null,
+                        LIST_FIELDS));
     }
 
     /** {@code GET /api/v1/applications/{name}}. */
     public Application application(String name, String appNamespace) throws SourceException {
-        return call("GET /api/v1/applications/" + name, name,
+        return call(
+                "GET /api/v1/applications/" + name,
+                name,
                 () -> applications.getApplication(name, blankToNull(appNamespace), null));
     }
 
@@ -124,11 +134,24 @@ public final class ArgoCdClient {
      * {@code GET /api/v1/applications/{name}/manifests} at {@code revision} (null: the app's target revision), or for
      * a multi-source app at {@code revisions} of the sources at {@code sourcePositions} (1-based).
      */
-    public ManifestResponse manifests(String name, String appNamespace, String project, String revision,
-            List<Long> sourcePositions, List<String> revisions) throws SourceException {
-        return call("GET /api/v1/applications/" + name + "/manifests", name, () -> applications.getManifests(name,
-                blankToNull(revision), blankToNull(appNamespace), blankToNull(project),
-                sourcePositions.isEmpty() ? null : sourcePositions, revisions.isEmpty() ? null : revisions));
+    public ManifestResponse manifests(
+            String name,
+            String appNamespace,
+            String project,
+            String revision,
+            List<Long> sourcePositions,
+            List<String> revisions)
+            throws SourceException {
+        return call(
+                "GET /api/v1/applications/" + name + "/manifests",
+                name,
+                () -> applications.getManifests(
+                        name,
+                        blankToNull(revision),
+                        blankToNull(appNamespace),
+                        blankToNull(project),
+                        sourcePositions.isEmpty() ? null : sourcePositions,
+                        revisions.isEmpty() ? null : revisions));
     }
 
     private interface Call<T> {
@@ -156,8 +179,10 @@ public final class ArgoCdClient {
         if (code == 0) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof JsonProcessingException json) {
-                return new SourceException(Reason.PARSE, where + ": malformed answer (not the expected JSON): "
-                        + json.getOriginalMessage(), e);
+                return new SourceException(
+                        Reason.PARSE,
+                        where + ": malformed answer (not the expected JSON): " + json.getOriginalMessage(),
+                        e);
             }
             if (cause instanceof HttpTimeoutException) {
                 return new SourceException(Reason.FETCH, where + ": timed out (" + cause.getMessage() + ")", e);
@@ -166,13 +191,20 @@ public final class ArgoCdClient {
         }
         String detail = serverMessage(e.getResponseBody());
         if (code == 401) {
-            return new SourceException(Reason.AUTH, where + ": 401 unauthenticated — the token was refused (expired, "
-                    + "revoked, or not an Argo CD token)" + detail, e);
+            return new SourceException(
+                    Reason.AUTH,
+                    where + ": 401 unauthenticated — the token was refused (expired, "
+                            + "revoked, or not an Argo CD token)" + detail,
+                    e);
         }
         if (code == 403) {
-            return new SourceException(Reason.AUTH, where + ": 403 permission denied — the token may not read "
-                    + (app == null ? "this" : "app " + app) + " (it needs 'applications, get'; Argo CD also answers 403 "
-                    + "for an app that does not exist)" + detail, e);
+            return new SourceException(
+                    Reason.AUTH,
+                    where + ": 403 permission denied — the token may not read "
+                            + (app == null ? "this" : "app " + app)
+                            + " (it needs 'applications, get'; Argo CD also answers 403 "
+                            + "for an app that does not exist)" + detail,
+                    e);
         }
         if (code >= 500) {
             return new SourceException(Reason.FETCH, where + ": server error " + code + detail, e);

@@ -41,15 +41,22 @@ public record ArgoCdSettings(Tracking tracking, List<IgnoreRule> ignoreRules, Li
 
     /** Reads the settings the server returned; a method driftwatch does not know is a configuration error. */
     public static ArgoCdSettings of(ClusterSettings settings) throws SourceException {
-        String labelKey = settings.getAppLabelKey() == null || settings.getAppLabelKey().isBlank()
-                ? DEFAULT_LABEL_KEY : settings.getAppLabelKey();
-        String method = settings.getTrackingMethod() == null ? "" : settings.getTrackingMethod().toLowerCase(Locale.ROOT);
+        String labelKey =
+                settings.getAppLabelKey() == null || settings.getAppLabelKey().isBlank()
+                        ? DEFAULT_LABEL_KEY
+                        : settings.getAppLabelKey();
+        String method = settings.getTrackingMethod() == null
+                ? ""
+                : settings.getTrackingMethod().toLowerCase(Locale.ROOT);
         Tracking tracking = switch (method) {
             case "", "annotation" -> new Tracking(Tracking.DEFAULT_ANNOTATION, null);
             case "label" -> new Tracking(null, labelKey);
             case "annotation+label" -> new Tracking(Tracking.DEFAULT_ANNOTATION, labelKey);
-            default -> throw new SourceException(Reason.CONFIG, "Argo CD tracking method '" + method
-                    + "' is not one driftwatch knows (annotation, label, annotation+label)");
+            default ->
+                throw new SourceException(
+                        Reason.CONFIG,
+                        "Argo CD tracking method '" + method
+                                + "' is not one driftwatch knows (annotation, label, annotation+label)");
         };
         List<IgnoreRule> rules = new ArrayList<>();
         List<String> unsupported = new ArrayList<>();
@@ -73,18 +80,22 @@ public record ArgoCdSettings(Tracking tracking, List<IgnoreRule> ignoreRules, Li
             try {
                 spec = YAML.readTree(ignore.textValue());
             } catch (IOException e) {
-                throw new SourceException(Reason.PARSE, "Argo CD resource override " + key
-                        + ": ignoreDifferences is not YAML: " + e.getMessage(), e);
+                throw new SourceException(
+                        Reason.PARSE,
+                        "Argo CD resource override " + key + ": ignoreDifferences is not YAML: " + e.getMessage(),
+                        e);
             }
         }
         int slash = key.lastIndexOf('/');
         String group = slash < 0 ? "" : key.substring(0, slash);
         String kind = slash < 0 ? key : key.substring(slash + 1);
-        if (spec != null && spec.has("jqPathExpressions") && !spec.get("jqPathExpressions").isEmpty()) {
+        if (spec != null
+                && spec.has("jqPathExpressions")
+                && !spec.get("jqPathExpressions").isEmpty()) {
             unsupported.add("resource override " + key + ": jqPathExpressions are not supported and not honoured");
         }
-        return new IgnoreRule(group, kind, null, null, strings(spec, "jsonPointers"),
-                strings(spec, "managedFieldsManagers"));
+        return new IgnoreRule(
+                group, kind, null, null, strings(spec, "jsonPointers"), strings(spec, "managedFieldsManagers"));
     }
 
     static List<String> strings(JsonNode node, String field) {

@@ -25,8 +25,7 @@ public final class ArgoCdSource {
     private ArgoCdSettings settings;
     private Instant settingsAt = Instant.MIN;
 
-    public ArgoCdSource(ArgoCdClient client, List<String> projects, String selector, String appNamespace,
-            Clock clock) {
+    public ArgoCdSource(ArgoCdClient client, List<String> projects, String selector, String appNamespace, Clock clock) {
         this.client = client;
         this.projects = List.copyOf(projects);
         this.selector = selector;

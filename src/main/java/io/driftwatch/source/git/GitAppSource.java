@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class GitAppSource implements AppSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitAppSource.class);
-    private static final List<String> KUSTOMIZATION_FILES = List.of("kustomization.yaml", "kustomization.yml",
-            "Kustomization");
+    private static final List<String> KUSTOMIZATION_FILES =
+            List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
 
     private final GitAppSpec spec;
     private final GitRepositories repositories;
@@ -36,8 +36,8 @@ public final class GitAppSource implements AppSource {
     private final String normalizedUrl;
 
     /** {@code spec} must be {@linkplain #validated(GitAppSpec) valid}. */
-    public GitAppSource(GitAppSpec spec, GitRepositories repositories, RenderCache cache, Renderers renderers,
-            Clock clock) {
+    public GitAppSource(
+            GitAppSpec spec, GitRepositories repositories, RenderCache cache, Renderers renderers, Clock clock) {
         this.spec = spec;
         this.repositories = repositories;
         this.cache = cache;
@@ -91,16 +91,21 @@ public final class GitAppSource implements AppSource {
 
     @Override
     public boolean matchesRepository(String repositoryUrl) {
-        return repositoryUrl != null && !repositoryUrl.isBlank()
+        return repositoryUrl != null
+                && !repositoryUrl.isBlank()
                 && RepoUrls.normalize(repositoryUrl).equals(normalizedUrl);
     }
 
     private GitAppSpec.Renderer rendererAt(String commit) throws SourceException {
         GitRepositories.Entry entry = repositories.entry(spec.repoUrl(), commit, spec.path());
         if (entry != GitRepositories.Entry.DIRECTORY) {
-            throw new SourceException(Reason.CONFIG, "apps[" + spec.name() + "].path: " + spec.path()
-                    + (entry == GitRepositories.Entry.ABSENT ? " does not exist" : " is a file, not a directory")
-                    + " at commit " + commit);
+            throw new SourceException(
+                    Reason.CONFIG,
+                    "apps[" + spec.name() + "].path: " + spec.path()
+                            + (entry == GitRepositories.Entry.ABSENT
+                                    ? " does not exist"
+                                    : " is a file, not a directory")
+                            + " at commit " + commit);
         }
         if (spec.renderer() != GitAppSpec.Renderer.AUTO) {
             return spec.renderer();
@@ -124,7 +129,9 @@ public final class GitAppSource implements AppSource {
             throws SourceException {
         Path work;
         try {
-            work = Files.createTempDirectory("driftwatch-render-").toAbsolutePath().normalize();
+            work = Files.createTempDirectory("driftwatch-render-")
+                    .toAbsolutePath()
+                    .normalize();
         } catch (IOException e) {
             throw new SourceException(Reason.RENDER, "cannot create a render directory: " + e.getMessage(), e);
         }
@@ -133,15 +140,21 @@ public final class GitAppSource implements AppSource {
             Path scratch = Files.createDirectory(work.resolve("scratch"));
             repositories.export(spec.repoUrl(), commit, checkout);
             long start = System.nanoTime();
-            List<ObjectNode> objects = renderer.render(new RenderInput(checkout, spec, commit, scratch,
-                    renderers.limits()));
-            LOG.info("app {}: rendered {} objects from {} {} at {} with {} in {} ms", spec.name(), objects.size(),
-                    RepoUrls.redact(spec.repoUrl()), spec.path(), commit, type.name().toLowerCase(java.util.Locale.ROOT),
+            List<ObjectNode> objects =
+                    renderer.render(new RenderInput(checkout, spec, commit, scratch, renderers.limits()));
+            LOG.info(
+                    "app {}: rendered {} objects from {} {} at {} with {} in {} ms",
+                    spec.name(),
+                    objects.size(),
+                    RepoUrls.redact(spec.repoUrl()),
+                    spec.path(),
+                    commit,
+                    type.name().toLowerCase(java.util.Locale.ROOT),
                     (System.nanoTime() - start) / 1_000_000);
             return objects;
         } catch (IOException e) {
-            throw new SourceException(Reason.RENDER, "cannot prepare the render directory " + work + ": "
-                    + e.getMessage(), e);
+            throw new SourceException(
+                    Reason.RENDER, "cannot prepare the render directory " + work + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(work);
         }

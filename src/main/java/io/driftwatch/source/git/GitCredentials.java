@@ -37,8 +37,8 @@ final class GitCredentials implements TransportConfigCallback, AutoCloseable {
 
     static GitCredentials read(GitAppSpec.Auth auth) throws SourceException {
         if (auth.sshKeyFile() != null) {
-            return new GitCredentials(null, null, false,
-                    new KeyFileSshSessionFactory(auth.sshKeyFile(), auth.knownHostsFile()));
+            return new GitCredentials(
+                    null, null, false, new KeyFileSshSessionFactory(auth.sshKeyFile(), auth.knownHostsFile()));
         }
         String user = auth.usernameFile() != null ? readSecret("usernameFile", auth.usernameFile()) : null;
         if (auth.tokenFile() != null) {
@@ -60,8 +60,10 @@ final class GitCredentials implements TransportConfigCallback, AutoCloseable {
             }
             return value;
         } catch (IOException e) {
-            throw new SourceException(SourceException.Reason.CONFIG,
-                    "auth." + setting + " " + file + " cannot be read: " + e.getClass().getSimpleName());
+            throw new SourceException(
+                    SourceException.Reason.CONFIG,
+                    "auth." + setting + " " + file + " cannot be read: "
+                            + e.getClass().getSimpleName());
         }
     }
 
@@ -93,7 +95,10 @@ final class GitCredentials implements TransportConfigCallback, AutoCloseable {
 
     @Override
     public String toString() {
-        return ssh != null ? "GitCredentials[ssh key]" : secret == null ? "GitCredentials[none]"
-                : bearer ? "GitCredentials[bearer ***]" : "GitCredentials[basic " + username + ":***]";
+        return ssh != null
+                ? "GitCredentials[ssh key]"
+                : secret == null
+                        ? "GitCredentials[none]"
+                        : bearer ? "GitCredentials[bearer ***]" : "GitCredentials[basic " + username + ":***]";
     }
 }

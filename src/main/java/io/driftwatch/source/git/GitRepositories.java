@@ -57,9 +57,9 @@ public final class GitRepositories implements AutoCloseable {
     private static final Pattern SHORT_SHA = Pattern.compile("[0-9a-f]{7,39}");
     /** Where the remote's HEAD (its default branch) is recorded after each fetch. */
     static final String REMOTE_HEAD = "refs/driftwatch/remote-HEAD";
-    private static final List<RefSpec> REFSPECS = List.of(
-            new RefSpec("+refs/heads/*:refs/remotes/origin/*"),
-            new RefSpec("+refs/tags/*:refs/tags/*"));
+
+    private static final List<RefSpec> REFSPECS =
+            List.of(new RefSpec("+refs/heads/*:refs/remotes/origin/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
 
     /**
      * @param cacheDir         where the bare clones live
@@ -68,8 +68,10 @@ public final class GitRepositories implements AutoCloseable {
      */
     public record Settings(Path cacheDir, Duration minFetchInterval, Duration fetchTimeout) {
         public static Settings defaults() {
-            return new Settings(Path.of(System.getProperty("java.io.tmpdir"), "driftwatch-git"),
-                    Duration.ofSeconds(10), Duration.ofSeconds(60));
+            return new Settings(
+                    Path.of(System.getProperty("java.io.tmpdir"), "driftwatch-git"),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(60));
         }
 
         public Settings withCacheDir(Path dir) {
@@ -98,10 +100,10 @@ public final class GitRepositories implements AutoCloseable {
     private static final class CachedRepo {
         final ReadWriteLock lock = new ReentrantReadWriteLock();
         final Path dir;
-        Repository repository;          // guarded by the write lock while being opened
-        Instant lastFetch;              // guarded by the write lock
+        Repository repository; // guarded by the write lock while being opened
+        Instant lastFetch; // guarded by the write lock
         volatile boolean fetchRequested;
-        long fetches;                   // guarded by the write lock
+        long fetches; // guarded by the write lock
 
         CachedRepo(Path dir) {
             this.dir = dir;
@@ -124,13 +126,15 @@ public final class GitRepositories implements AutoCloseable {
         repo.lock.writeLock().lock();
         try {
             Instant now = clock.instant();
-            if (!repo.fetchRequested && repo.lastFetch != null
+            if (!repo.fetchRequested
+                    && repo.lastFetch != null
                     && now.isBefore(repo.lastFetch.plus(settings.minFetchInterval()))) {
                 return false;
             }
             repo.fetchRequested = false;
             Repository repository = open(repo, url);
-            try (GitCredentials credentials = GitCredentials.read(auth); Git git = new Git(repository)) {
+            try (GitCredentials credentials = GitCredentials.read(auth);
+                    Git git = new Git(repository)) {
                 FetchResult result = git.fetch()
                         .setRemote(url)
                         .setRefSpecs(REFSPECS)
@@ -140,7 +144,8 @@ public final class GitRepositories implements AutoCloseable {
                         .call();
                 recordRemoteHead(repository, result);
             } catch (GitAPIException | RuntimeException e) {
-                throw new SourceException(Reason.FETCH, "cannot fetch " + RepoUrls.redact(url) + ": " + describe(e, url), e);
+                throw new SourceException(
+                        Reason.FETCH, "cannot fetch " + RepoUrls.redact(url) + ": " + describe(e, url), e);
             }
             repo.lastFetch = now;
             repo.fetches++;
@@ -170,21 +175,27 @@ public final class GitRepositories implements AutoCloseable {
         return read(url, repository -> {
             ObjectId id = lookup(repository, revision);
             if (id == null) {
-                throw new SourceException(Reason.FETCH, "revision '" + revision + "' not found in "
-                        + RepoUrls.redact(url) + " (no such branch, tag or commit)");
+                throw new SourceException(
+                        Reason.FETCH,
+                        "revision '" + revision + "' not found in " + RepoUrls.redact(url)
+                                + " (no such branch, tag or commit)");
             }
             try (RevWalk walk = new RevWalk(repository)) {
                 RevCommit commit = walk.parseCommit(id);
                 return new ResolvedCommit(commit.name(), Instant.ofEpochSecond(commit.getCommitTime()));
             } catch (MissingObjectException | IncorrectObjectTypeException e) {
-                throw new SourceException(Reason.FETCH, "revision '" + revision + "' of " + RepoUrls.redact(url)
-                        + " is not a commit", e);
+                throw new SourceException(
+                        Reason.FETCH, "revision '" + revision + "' of " + RepoUrls.redact(url) + " is not a commit", e);
             }
         });
     }
 
     /** The kind of entry at {@code path} of the commit's tree: a file, a directory, or absent. */
-    public enum Entry { FILE, DIRECTORY, ABSENT }
+    public enum Entry {
+        FILE,
+        DIRECTORY,
+        ABSENT
+    }
 
     public Entry entry(String url, String commit, String path) throws SourceException {
         return read(url, repository -> {
@@ -192,7 +203,10 @@ public final class GitRepositories implements AutoCloseable {
                 return Entry.DIRECTORY;
             }
             try (RevWalk walk = new RevWalk(repository);
-                 TreeWalk tree = TreeWalk.forPath(repository, path, walk.parseCommit(ObjectId.fromString(commit)).getTree())) {
+                    TreeWalk tree = TreeWalk.forPath(
+                            repository,
+                            path,
+                            walk.parseCommit(ObjectId.fromString(commit)).getTree())) {
                 if (tree == null) {
                     return Entry.ABSENT;
                 }
@@ -208,7 +222,8 @@ public final class GitRepositories implements AutoCloseable {
     public void export(String url, String commit, Path target) throws SourceException {
         Path root = target.toAbsolutePath().normalize();
         read(url, repository -> {
-            try (RevWalk walk = new RevWalk(repository); TreeWalk tree = new TreeWalk(repository)) {
+            try (RevWalk walk = new RevWalk(repository);
+                    TreeWalk tree = new TreeWalk(repository)) {
                 tree.addTree(walk.parseCommit(ObjectId.fromString(commit)).getTree());
                 tree.setRecursive(true);
                 while (tree.next()) {
@@ -222,7 +237,8 @@ public final class GitRepositories implements AutoCloseable {
                     }
                     Files.createDirectories(file.getParent());
                     ObjectLoader loader = repository.open(tree.getObjectId(0));
-                    try (InputStream in = loader.openStream(); OutputStream out = Files.newOutputStream(file)) {
+                    try (InputStream in = loader.openStream();
+                            OutputStream out = Files.newOutputStream(file)) {
                         in.transferTo(out);
                     }
                 }
@@ -260,8 +276,11 @@ public final class GitRepositories implements AutoCloseable {
             }
             return action.apply(repository);
         } catch (IOException e) {
-            throw new SourceException(Reason.FETCH, "cannot read the local clone of " + RepoUrls.redact(url) + " in "
-                    + repo.dir + ": " + e.getMessage(), e);
+            throw new SourceException(
+                    Reason.FETCH,
+                    "cannot read the local clone of " + RepoUrls.redact(url) + " in " + repo.dir + ": "
+                            + e.getMessage(),
+                    e);
         } finally {
             repo.lock.readLock().unlock();
         }
@@ -269,7 +288,8 @@ public final class GitRepositories implements AutoCloseable {
 
     private CachedRepo repo(String url) {
         String key = RepoUrls.normalize(url);
-        return repos.computeIfAbsent(key, k -> new CachedRepo(settings.cacheDir().resolve(dirName(k))));
+        return repos.computeIfAbsent(
+                key, k -> new CachedRepo(settings.cacheDir().resolve(dirName(k))));
     }
 
     /** Called with the write lock held: opens the bare clone, creating it (or replacing a broken one) first. */
@@ -284,15 +304,20 @@ public final class GitRepositories implements AutoCloseable {
                 LOG.warn("replacing the broken Git cache {} of {}", repo.dir, RepoUrls.redact(url));
                 deleteRecursively(repo.dir);
             }
-            Repository repository = new FileRepositoryBuilder().setGitDir(repo.dir.toFile()).setBare().build();
+            Repository repository = new FileRepositoryBuilder()
+                    .setGitDir(repo.dir.toFile())
+                    .setBare()
+                    .build();
             if (!valid) {
                 repository.create(true);
             }
             repo.repository = repository;
             return repository;
         } catch (IOException | IllegalStateException e) {
-            throw new SourceException(Reason.FETCH, "cannot create the Git cache " + repo.dir + " for "
-                    + RepoUrls.redact(url) + ": " + e.getMessage(), e);
+            throw new SourceException(
+                    Reason.FETCH,
+                    "cannot create the Git cache " + repo.dir + " for " + RepoUrls.redact(url) + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -306,7 +331,9 @@ public final class GitRepositories implements AutoCloseable {
             update.setNewObjectId(head.getObjectId());
             update.setForceUpdate(true);
             RefUpdate.Result r = update.update();
-            if (r == RefUpdate.Result.LOCK_FAILURE || r == RefUpdate.Result.IO_FAILURE || r == RefUpdate.Result.REJECTED) {
+            if (r == RefUpdate.Result.LOCK_FAILURE
+                    || r == RefUpdate.Result.IO_FAILURE
+                    || r == RefUpdate.Result.REJECTED) {
                 throw new IOException("updating " + REMOTE_HEAD + ": " + r);
             }
         } catch (IOException e) {
@@ -324,8 +351,9 @@ public final class GitRepositories implements AutoCloseable {
         }
         List<String> candidates = revision.startsWith("refs/heads/")
                 ? List.of("refs/remotes/origin/" + revision.substring("refs/heads/".length()))
-                : revision.startsWith("refs/tags/") ? List.of(revision)
-                : List.of("refs/remotes/origin/" + revision, "refs/tags/" + revision);
+                : revision.startsWith("refs/tags/")
+                        ? List.of(revision)
+                        : List.of("refs/remotes/origin/" + revision, "refs/tags/" + revision);
         for (String name : candidates) {
             ObjectId id = peel(repository, repository.exactRef(name));
             if (id != null) {
@@ -351,7 +379,9 @@ public final class GitRepositories implements AutoCloseable {
         StringBuilder message = new StringBuilder();
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             String text = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-            text = text.replace(url + ": ", "").replace(RepoUrls.redact(url) + ": ", "").strip();
+            text = text.replace(url + ": ", "")
+                    .replace(RepoUrls.redact(url) + ": ", "")
+                    .strip();
             if (!text.isEmpty() && !message.toString().contains(text)) {
                 message.append(message.length() == 0 ? "" : ": ").append(text);
             }

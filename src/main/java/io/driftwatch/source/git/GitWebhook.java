@@ -94,7 +94,8 @@ public final class GitWebhook {
     public Result verify(Map<String, String> headers, byte[] body) {
         byte[] secret;
         try {
-            secret = Files.readString(secretFile, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+            secret =
+                    Files.readString(secretFile, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             return Result.of(500, "the webhook secret cannot be read");
         }
@@ -120,7 +121,8 @@ public final class GitWebhook {
         }
         byte[] given;
         try {
-            given = HexFormat.of().parseHex(signature.substring("sha256=".length()).trim().toLowerCase(java.util.Locale.ROOT));
+            given = HexFormat.of()
+                    .parseHex(signature.substring("sha256=".length()).trim().toLowerCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return Result.of(401, "malformed X-Hub-Signature-256");
         }

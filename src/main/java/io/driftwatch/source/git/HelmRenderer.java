@@ -28,7 +28,8 @@ import java.util.Map;
 final class HelmRenderer implements ManifestRenderer {
 
     static final String HOOK_ANNOTATION = "helm.sh/hook";
-    private static final ObjectMapper CANONICAL = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private static final ObjectMapper CANONICAL =
+            new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private final ToolBinaries binaries;
     private final ToolRunner runner;
@@ -43,17 +44,25 @@ final class HelmRenderer implements ManifestRenderer {
         Path helm = binaries.find(ToolBinaries.Tool.HELM);
         Path out = input.scratch().resolve("helm-output.yaml");
         runner.run(command(helm, input), input.checkout(), helmEnvironment(input.scratch()), out);
-        List<ObjectNode> objects = RenderedManifests.read(out, input.scratch(), "helm output of " + input.spec().path(),
-                input.limits());
-        return objects.stream().filter(o -> !o.path("metadata").path("annotations").has(HOOK_ANNOTATION)).toList();
+        List<ObjectNode> objects = RenderedManifests.read(
+                out, input.scratch(), "helm output of " + input.spec().path(), input.limits());
+        return objects.stream()
+                .filter(o -> !o.path("metadata").path("annotations").has(HOOK_ANNOTATION))
+                .toList();
     }
 
     List<String> command(Path helm, RenderInput input) throws SourceException {
         GitAppSpec spec = input.spec();
         GitAppSpec.Helm settings = spec.helm();
         Path chart = input.dir();
-        List<String> command = new ArrayList<>(List.of(helm.toString(), "template", spec.releaseName(),
-                chart.toString(), "--namespace", spec.targetNamespace(), "--include-crds"));
+        List<String> command = new ArrayList<>(List.of(
+                helm.toString(),
+                "template",
+                spec.releaseName(),
+                chart.toString(),
+                "--namespace",
+                spec.targetNamespace(),
+                "--include-crds"));
         for (int i = 0; i < settings.valuesFiles().size(); i++) {
             String name = settings.valuesFiles().get(i);
             Path file = chart.resolve(name).normalize();
@@ -62,8 +71,10 @@ final class HelmRenderer implements ManifestRenderer {
                 throw new SourceException(Reason.CONFIG, setting + ": " + name + " leaves the repository");
             }
             if (!Files.isRegularFile(file)) {
-                throw new SourceException(Reason.CONFIG, setting + ": " + name + " does not exist in the chart "
-                        + spec.path() + " at " + input.commit());
+                throw new SourceException(
+                        Reason.CONFIG,
+                        setting + ": " + name + " does not exist in the chart " + spec.path() + " at "
+                                + input.commit());
             }
             command.add("--values");
             command.add(file.toString());
@@ -87,9 +98,13 @@ final class HelmRenderer implements ManifestRenderer {
 
     private static Map<String, String> helmEnvironment(Path scratch) {
         Path home = scratch.resolve("helm-home");
-        return Map.of("HELM_CACHE_HOME", home.resolve("cache").toString(),
-                "HELM_CONFIG_HOME", home.resolve("config").toString(),
-                "HELM_DATA_HOME", home.resolve("data").toString());
+        return Map.of(
+                "HELM_CACHE_HOME",
+                home.resolve("cache").toString(),
+                "HELM_CONFIG_HOME",
+                home.resolve("config").toString(),
+                "HELM_DATA_HOME",
+                home.resolve("data").toString());
     }
 
     @Override

@@ -23,8 +23,8 @@ final class KustomizeRenderer implements ManifestRenderer {
         Path kustomize = binaries.find(ToolBinaries.Tool.KUSTOMIZE);
         Path out = input.scratch().resolve("kustomize-output.yaml");
         runner.run(List.of(kustomize.toString(), "build", input.dir().toString()), input.checkout(), Map.of(), out);
-        return RenderedManifests.read(out, input.scratch(), "kustomize output of " + input.spec().path(),
-                input.limits());
+        return RenderedManifests.read(
+                out, input.scratch(), "kustomize output of " + input.spec().path(), input.limits());
     }
 
     @Override

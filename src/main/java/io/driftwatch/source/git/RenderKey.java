@@ -7,5 +7,4 @@ import io.driftwatch.config.GitAppSpec;
  * release name, namespace, values files, hash of inline values, Kubernetes version). Files inside the repository —
  * values files included — are covered by the commit.
  */
-public record RenderKey(String repository, String commit, String path, GitAppSpec.Renderer renderer, String inputs) {
-}
+public record RenderKey(String repository, String commit, String path, GitAppSpec.Renderer renderer, String inputs) {}

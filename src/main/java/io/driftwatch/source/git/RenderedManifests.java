@@ -11,8 +11,7 @@ import java.util.List;
 /** Parses manifests with {@link ManifestReader}, naming files the way people know them (repository paths). */
 final class RenderedManifests {
 
-    private RenderedManifests() {
-    }
+    private RenderedManifests() {}
 
     /**
      * Reads {@code fileOrDir}; a parse error becomes {@code PARSE} naming the file relative to {@code root} (or as
@@ -23,12 +22,17 @@ final class RenderedManifests {
         try {
             return ManifestReader.read(fileOrDir, limits);
         } catch (ManifestException e) {
-            String name = displayName != null ? displayName
+            String name = displayName != null
+                    ? displayName
                     : e.file() != null && e.file().toAbsolutePath().startsWith(root.toAbsolutePath())
-                    ? root.toAbsolutePath().relativize(e.file().toAbsolutePath()).toString()
-                    : String.valueOf(e.file());
-            throw new SourceException(SourceException.Reason.PARSE,
-                    name + (e.line() > 0 ? ":" + e.line() : "") + ": " + bareMessage(e), e);
+                            ? root.toAbsolutePath()
+                                    .relativize(e.file().toAbsolutePath())
+                                    .toString()
+                            : String.valueOf(e.file());
+            throw new SourceException(
+                    SourceException.Reason.PARSE,
+                    name + (e.line() > 0 ? ":" + e.line() : "") + ": " + bareMessage(e),
+                    e);
         }
     }
 

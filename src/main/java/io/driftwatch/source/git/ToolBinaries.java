@@ -15,7 +15,8 @@ public final class ToolBinaries {
 
     /** A rendering tool and the environment variable that may point at it. */
     public enum Tool {
-        KUSTOMIZE("kustomize", "DRIFTWATCH_KUSTOMIZE"), HELM("helm", "DRIFTWATCH_HELM");
+        KUSTOMIZE("kustomize", "DRIFTWATCH_KUSTOMIZE"),
+        HELM("helm", "DRIFTWATCH_HELM");
 
         final String command;
         final String envVar;
@@ -52,8 +53,10 @@ public final class ToolBinaries {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return executable(Path.of(fromEnv), tool, tool.envVar);
         }
-        return onPath(tool.command).orElseThrow(() -> new SourceException(SourceException.Reason.RENDER,
-                tool.command + " not found: set " + tool.envVar + " or put " + tool.command + " on PATH"));
+        return onPath(tool.command)
+                .orElseThrow(() -> new SourceException(
+                        SourceException.Reason.RENDER,
+                        tool.command + " not found: set " + tool.envVar + " or put " + tool.command + " on PATH"));
     }
 
     private Optional<Path> onPath(String command) {
@@ -72,7 +75,8 @@ public final class ToolBinaries {
 
     private static Path executable(Path path, Tool tool, String source) throws SourceException {
         if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
-            throw new SourceException(SourceException.Reason.RENDER,
+            throw new SourceException(
+                    SourceException.Reason.RENDER,
                     tool.command + " from " + source + " (" + path + ") is not an executable file");
         }
         return path;

@@ -70,8 +70,10 @@ public final class ToolRunner {
     private void runProcess(String tool, List<String> command, Path workDir, Map<String, String> extraEnv, Path stdout)
             throws SourceException, InterruptedException {
         Path stderr = stdout.resolveSibling(stdout.getFileName() + ".stderr");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().putAll(extraEnv);
         Process process;
@@ -83,9 +85,13 @@ public final class ToolRunner {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(process);
-                throw new SourceException(Reason.RENDER, tool + " did not finish within "
-                        + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms")
-                        + " and was killed" + tail(stderr, ": "));
+                throw new SourceException(
+                        Reason.RENDER,
+                        tool + " did not finish within "
+                                + (timeout.toMillis() % 1000 == 0
+                                        ? timeout.toSeconds() + " s"
+                                        : timeout.toMillis() + " ms")
+                                + " and was killed" + tail(stderr, ": "));
             }
         } catch (InterruptedException e) {
             kill(process);

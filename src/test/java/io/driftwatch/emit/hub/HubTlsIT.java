@@ -39,7 +39,8 @@ class HubTlsIT {
             assertThat(insecure.post("edge", "heartbeat", HEARTBEAT).status()).isEqualTo(200);
 
             Files.writeString(token, "rotated-and-wrong\n");
-            assertThat(trusting.post("edge", "heartbeat", HEARTBEAT).status()).as("token re-read per request")
+            assertThat(trusting.post("edge", "heartbeat", HEARTBEAT).status())
+                    .as("token re-read per request")
                     .isEqualTo(401);
         }
     }

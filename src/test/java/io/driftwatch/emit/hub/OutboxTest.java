@@ -93,7 +93,7 @@ class OutboxTest {
     void onDiskAFullyAcknowledgedOutboxStillContinuesItsSequence(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("outbox.jsonl");
         try (Outbox o = Outbox.onDisk(file, 100, 1 << 20, dropped::addAndGet)) {
-            add(o, 3000);   // enough head markers to compact
+            add(o, 3000); // enough head markers to compact
             for (long s = 1; s <= 3000; s += 7) {
                 o.ack(s);
             }

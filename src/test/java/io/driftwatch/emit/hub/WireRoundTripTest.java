@@ -29,14 +29,32 @@ import org.junit.jupiter.api.Test;
 class WireRoundTripTest {
 
     private static final String STREAM = "0b5c7f3e-8a1d-4c2e-9f60-1a2b3c4d5e6f";
-    private static final Instant ONSET = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(600);
+    private static final Instant ONSET =
+            Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(600);
     private static final Protocol.TimeBounds BOUNDS = Protocol.TimeBounds.around(ONSET, java.time.Duration.ofDays(1));
 
     private static DriftRecord record(String name, Instant resolvedAt) {
-        Change change = new Change("spec.replicas", "/spec/replicas", Op.CHANGED, Cause.OUT_OF_BAND, IntNode.valueOf(3),
-                IntNode.valueOf(5), "kubectl-scale", "Update", "scale", ONSET, null);
-        Drift drift = new Drift(new ObjectKey("apps", "Deployment", "shop", name), "apps/v1", "shop-app",
-                DriftType.MODIFIED, Cause.OUT_OF_BAND, "replicas 3 -> 5", List.of(change), null);
+        Change change = new Change(
+                "spec.replicas",
+                "/spec/replicas",
+                Op.CHANGED,
+                Cause.OUT_OF_BAND,
+                IntNode.valueOf(3),
+                IntNode.valueOf(5),
+                "kubectl-scale",
+                "Update",
+                "scale",
+                ONSET,
+                null);
+        Drift drift = new Drift(
+                new ObjectKey("apps", "Deployment", "shop", name),
+                "apps/v1",
+                "shop-app",
+                DriftType.MODIFIED,
+                Cause.OUT_OF_BAND,
+                "replicas 3 -> 5",
+                List.of(change),
+                null);
         return new DriftRecord("id-" + name, drift, ONSET, ONSET.plusSeconds(60), resolvedAt);
     }
 
@@ -80,11 +98,15 @@ class WireRoundTripTest {
     @Test
     void anEventIsWrittenFieldForFieldAsDocumented() {
         DriftRecord r = record("api", null);
-        DriftRecord fixed = new DriftRecord(r.id(), r.drift(), Instant.parse("2026-11-21T10:00:00Z"),
-                Instant.parse("2026-11-21T10:01:00.123Z"), null);
+        DriftRecord fixed = new DriftRecord(
+                r.id(),
+                r.drift(),
+                Instant.parse("2026-11-21T10:00:00Z"),
+                Instant.parse("2026-11-21T10:01:00.123Z"),
+                null);
 
-        assertThat(HubReporter.eventJson(3, new DriftEvent(DriftEvent.Type.OPENED, fixed))).isEqualTo(
-                "{\"seq\":3,\"type\":\"opened\",\"driftId\":\"id-api\",\"onset\":\"2026-11-21T10:00:00Z\","
+        assertThat(HubReporter.eventJson(3, new DriftEvent(DriftEvent.Type.OPENED, fixed)))
+                .isEqualTo("{\"seq\":3,\"type\":\"opened\",\"driftId\":\"id-api\",\"onset\":\"2026-11-21T10:00:00Z\","
                         + "\"lastSeen\":\"2026-11-21T10:01:00.123Z\",\"drift\":" + ReportJson.toJson(r.drift())
                         + ",\"resolvedAt\":null}");
     }
@@ -98,8 +120,8 @@ class WireRoundTripTest {
         List<DriftRecord> open = List.of(record("api", null), record("web", null));
         Instant takenAt = ONSET.plusSeconds(300);
 
-        Protocol.Snapshot got = Protocol.snapshot(bytes(HubReporter.snapshotJson(STREAM,
-                new HubReporter.Snapshot(42, open), takenAt)), 100, BOUNDS);
+        Protocol.Snapshot got = Protocol.snapshot(
+                bytes(HubReporter.snapshotJson(STREAM, new HubReporter.Snapshot(42, open), takenAt)), 100, BOUNDS);
 
         assertThat(got.stream()).isEqualTo(STREAM);
         assertThat(got.seq()).isEqualTo(42);
@@ -111,21 +133,34 @@ class WireRoundTripTest {
 
     @Test
     void aHeartbeatTheEmitterSendsIsAcceptedByTheHub() {
-        JsonNode sources = Wire.JSON.createObjectNode()
-                .<com.fasterxml.jackson.databind.node.ObjectNode>set("shop", Wire.JSON.createObjectNode()
-                        .put("revision", "9f1c2e4").put("healthy", true).put("stale", false))
-                .set("web", Wire.JSON.createObjectNode().putNull("revision").put("healthy", false).put("stale", false)
-                        .put("error", "git fetch: timeout"));
+        JsonNode sources = Wire.JSON
+                .createObjectNode()
+                .<com.fasterxml.jackson.databind.node.ObjectNode>set(
+                        "shop",
+                        Wire.JSON
+                                .createObjectNode()
+                                .put("revision", "9f1c2e4")
+                                .put("healthy", true)
+                                .put("stale", false))
+                .set(
+                        "web",
+                        Wire.JSON
+                                .createObjectNode()
+                                .putNull("revision")
+                                .put("healthy", false)
+                                .put("stale", false)
+                                .put("error", "git fetch: timeout"));
 
-        Protocol.Heartbeat got = Protocol.heartbeat(bytes(HubReporter.heartbeatJson("agent-1",
-                Map.of("env", "prod"), sources)));
+        Protocol.Heartbeat got =
+                Protocol.heartbeat(bytes(HubReporter.heartbeatJson("agent-1", Map.of("env", "prod"), sources)));
 
         assertThat(got.agentId()).isEqualTo("agent-1");
         assertThat(got.version()).isEqualTo(BuildInfo.current().version());
         assertThat(got.labels()).isEqualTo(Map.of("env", "prod"));
-        assertThat(got.sources()).containsExactly(
-                Map.entry("shop", new Protocol.SourceHealth(true, "9f1c2e4", null)),
-                Map.entry("web", new Protocol.SourceHealth(false, null, "git fetch: timeout")));
+        assertThat(got.sources())
+                .containsExactly(
+                        Map.entry("shop", new Protocol.SourceHealth(true, "9f1c2e4", null)),
+                        Map.entry("web", new Protocol.SourceHealth(false, null, "git fetch: timeout")));
     }
 
     @Test
@@ -133,8 +168,10 @@ class WireRoundTripTest {
         assertThat(Wire.JSON.readTree(Wire.write(new EventsAck(8L, 2, 0, true))).toString())
                 .isEqualTo("{\"ack\":8,\"stored\":2,\"duplicates\":0,\"snapshotWanted\":true}");
         assertThat(Wire.write(new SnapshotAck(42, true))).isEqualTo("{\"ack\":42,\"applied\":true}");
-        EventsAck read = Wire.read(Wire.JSON.readTree("{\"ack\":8,\"stored\":2,\"duplicates\":0,"
-                + "\"snapshotWanted\":true,\"addedLater\":1}"), EventsAck.class);
+        EventsAck read = Wire.read(
+                Wire.JSON.readTree(
+                        "{\"ack\":8,\"stored\":2,\"duplicates\":0," + "\"snapshotWanted\":true,\"addedLater\":1}"),
+                EventsAck.class);
         assertThat(read).isEqualTo(new EventsAck(8L, 2, 0, true));
     }
 }

@@ -50,7 +50,9 @@ class AppManifestsTest {
     }
 
     private static ManifestResponse manifests(String... jsons) {
-        return new ManifestResponse().revision("0123456789abcdef0123456789abcdef01234567").manifests(List.of(jsons));
+        return new ManifestResponse()
+                .revision("0123456789abcdef0123456789abcdef01234567")
+                .manifests(List.of(jsons));
     }
 
     @Test
@@ -64,12 +66,17 @@ class AppManifestsTest {
 
     @Test
     void mapsManifestsAtTheResolvedRevisionLeavingHooksOutAndNamespacesUnset() throws Exception {
-        DesiredState state = AppManifests.desiredState(app(), manifests(
-                "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"web\"},\"spec\":{\"ports\":[{\"port\":80}]}}",
-                "{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"metadata\":{\"name\":\"migrate\","
-                        + "\"annotations\":{\"argocd.argoproj.io/hook\":\"PreSync\"}}}",
-                "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"test\","
-                        + "\"annotations\":{\"helm.sh/hook\":\"test\"}}}"), "0123", List.of(), NOW);
+        DesiredState state = AppManifests.desiredState(
+                app(),
+                manifests(
+                        "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"web\"},\"spec\":{\"ports\":[{\"port\":80}]}}",
+                        "{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"metadata\":{\"name\":\"migrate\","
+                                + "\"annotations\":{\"argocd.argoproj.io/hook\":\"PreSync\"}}}",
+                        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"test\","
+                                + "\"annotations\":{\"helm.sh/hook\":\"test\"}}}"),
+                "0123",
+                List.of(),
+                NOW);
 
         assertThat(state.app()).isEqualTo("shop");
         assertThat(state.revision()).isEqualTo("0123456789abcdef0123456789abcdef01234567");
@@ -85,17 +92,28 @@ class AppManifestsTest {
     void marksSecretsAsMaskedAndAttachesTheRulesOfEachObject() throws Exception {
         List<String> unsupported = new ArrayList<>();
         List<IgnoreRule> rules = AppManifests.appRules(app(), unsupported);
-        DesiredState state = AppManifests.desiredState(app(), manifests(
-                "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\"},\"data\":{\"password\":\"++++++++\"}}",
-                "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\"},\"spec\":{\"replicas\":2}}",
-                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"other\"}}"), "0123", rules, NOW);
+        DesiredState state = AppManifests.desiredState(
+                app(),
+                manifests(
+                        "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\"},\"data\":{\"password\":\"++++++++\"}}",
+                        "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\"},\"spec\":{\"replicas\":2}}",
+                        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"other\"}}"),
+                "0123",
+                rules,
+                NOW);
 
         ObjectNode secret = state.objects().get(0);
-        assertThat(secret.at("/metadata/annotations").path(DesiredHints.SECRET_VALUES_ANNOTATION).asText())
+        assertThat(secret.at("/metadata/annotations")
+                        .path(DesiredHints.SECRET_VALUES_ANNOTATION)
+                        .asText())
                 .isEqualTo("masked");
         ObjectNode deployment = state.objects().get(1);
-        assertThat(deployment.at("/metadata/annotations").path(DesiredHints.IGNORE_ANNOTATION).asText())
-                .contains("/spec/replicas").contains("\"group\":\"apps\"");
+        assertThat(deployment
+                        .at("/metadata/annotations")
+                        .path(DesiredHints.IGNORE_ANNOTATION)
+                        .asText())
+                .contains("/spec/replicas")
+                .contains("\"group\":\"apps\"");
         assertThat(state.objects().get(2).path("metadata").has("annotations")).isFalse();
         assertThat(unsupported).singleElement().asString().contains("jqPathExpressions");
     }
@@ -103,7 +121,8 @@ class AppManifestsTest {
     @Test
     void theRevisionAskedForStandsInWhenTheServerLeavesItEmpty() throws Exception {
         ManifestResponse empty = new ManifestResponse().manifests(List.of());
-        assertThat(AppManifests.desiredState(app(), empty, "target:main", List.of(), NOW).revision())
+        assertThat(AppManifests.desiredState(app(), empty, "target:main", List.of(), NOW)
+                        .revision())
                 .isEqualTo("target:main");
     }
 
@@ -117,8 +136,8 @@ class AppManifestsTest {
 
     @Test
     void aManifestThatIsNotJsonNamesTheAppAndItsPosition() {
-        assertThatThrownBy(() -> AppManifests.desiredState(app(), manifests("{\"kind\":\"Service\"", "x"),
-                "0123", List.of(), NOW))
+        assertThatThrownBy(() -> AppManifests.desiredState(
+                        app(), manifests("{\"kind\":\"Service\"", "x"), "0123", List.of(), NOW))
                 .isInstanceOf(SourceException.class)
                 .hasMessageContaining("app shop: manifest #1 from Argo CD is not JSON");
         assertThatThrownBy(() -> AppManifests.desiredState(app(), manifests("[1]"), "0123", List.of(), NOW))
@@ -129,9 +148,12 @@ class AppManifestsTest {
     void trackingFollowsTheServersMethod() throws Exception {
         assertThat(ArgoCdSettings.of(new ClusterSettings()).tracking())
                 .isEqualTo(new Tracking(Tracking.DEFAULT_ANNOTATION, null));
-        assertThat(ArgoCdSettings.of(new ClusterSettings().trackingMethod("label").appLabelKey("team/app")).tracking())
+        assertThat(ArgoCdSettings.of(
+                                new ClusterSettings().trackingMethod("label").appLabelKey("team/app"))
+                        .tracking())
                 .isEqualTo(new Tracking(null, "team/app"));
-        assertThat(ArgoCdSettings.of(new ClusterSettings().trackingMethod("annotation+label")).tracking())
+        assertThat(ArgoCdSettings.of(new ClusterSettings().trackingMethod("annotation+label"))
+                        .tracking())
                 .isEqualTo(new Tracking(Tracking.DEFAULT_ANNOTATION, Tracking.DEFAULT_LABEL));
         assertThatThrownBy(() -> ArgoCdSettings.of(new ClusterSettings().trackingMethod("uid")))
                 .hasMessageContaining("tracking method 'uid'");
@@ -148,16 +170,18 @@ class AppManifestsTest {
 
         List<IgnoreRule> rules = ArgoCdSettings.of(settings).ignoreRules();
 
-        assertThat(rules).containsExactlyInAnyOrder(
-                new IgnoreRule("apps", "Deployment", null, null, List.of("/spec/replicas"), List.of("hpa")),
-                new IgnoreRule("", "Service", null, null, List.of("/spec/clusterIP"), List.of()));
+        assertThat(rules)
+                .containsExactlyInAnyOrder(
+                        new IgnoreRule("apps", "Deployment", null, null, List.of("/spec/replicas"), List.of("hpa")),
+                        new IgnoreRule("", "Service", null, null, List.of("/spec/clusterIP"), List.of()));
     }
 
     @Test
     void connectionSettingsAreValidatedByName() {
-        ArgoCdConnection bad = new ArgoCdConnection("ftp://x", null, java.nio.file.Path.of("/nonexistent/ca.pem"),
-                true, "/argocd/", null);
-        assertThat(bad.problems("sources.argocd")).anySatisfy(p -> assertThat(p).startsWith("sources.argocd.server:"))
+        ArgoCdConnection bad = new ArgoCdConnection(
+                "ftp://x", null, java.nio.file.Path.of("/nonexistent/ca.pem"), true, "/argocd/", null);
+        assertThat(bad.problems("sources.argocd"))
+                .anySatisfy(p -> assertThat(p).startsWith("sources.argocd.server:"))
                 .anySatisfy(p -> assertThat(p).startsWith("sources.argocd.tokenFile: required"))
                 .anySatisfy(p -> assertThat(p).startsWith("sources.argocd.caFile:"))
                 .anySatisfy(p -> assertThat(p).startsWith("sources.argocd.insecure:"));
@@ -167,14 +191,24 @@ class AppManifestsTest {
 
     @Test
     void typedListsFromArgoCdAreExpandedAndABadItemIsNamed() throws Exception {
-        DesiredState state = AppManifests.desiredState(app(), manifests(
-                "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"RoleList\",\"items\":["
-                        + "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"Role\",\"metadata\":{\"name\":\"r\"}}]}"),
-                "0123", List.of(), NOW);
-        assertThat(state.objects()).extracting(o -> o.path("metadata").path("name").asText()).containsExactly("r");
-        assertThatThrownBy(() -> AppManifests.desiredState(app(), manifests(
-                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMapList\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\"}]}"),
-                "0123", List.of(), NOW))
+        DesiredState state = AppManifests.desiredState(
+                app(),
+                manifests(
+                        "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"RoleList\",\"items\":["
+                                + "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"Role\",\"metadata\":{\"name\":\"r\"}}]}"),
+                "0123",
+                List.of(),
+                NOW);
+        assertThat(state.objects())
+                .extracting(o -> o.path("metadata").path("name").asText())
+                .containsExactly("r");
+        assertThatThrownBy(() -> AppManifests.desiredState(
+                        app(),
+                        manifests(
+                                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMapList\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\"}]}"),
+                        "0123",
+                        List.of(),
+                        NOW))
                 .hasMessageContaining("manifest #1 (ConfigMapList) item 1 lacks metadata.name");
     }
 }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.driftwatch.agent.AgentRunner;
+import io.driftwatch.config.ArgoCdConnection;
 import io.driftwatch.localkube.LocalKubeCluster;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.argocd.rest.model.Application;
-import io.driftwatch.agent.AgentRunner;
-import io.driftwatch.config.ArgoCdConnection;
 import io.driftwatch.testing.AgentEndpoint;
 import io.driftwatch.testing.ArgoCdServer;
 import io.driftwatch.testing.DiffCli;
@@ -148,9 +148,15 @@ class ArgoCdSourceIT {
     }
 
     /** The Application, with status.sync.revision as the (not running) application controller would write it. */
-    private static void application(LocalKubeCluster cluster, String app, String project, String repoUrl,
-            String namespace, String syncedRevision) {
-        Path file = write(tmp.resolve(project + "/app.yaml"), """
+    private static void application(
+            LocalKubeCluster cluster,
+            String app,
+            String project,
+            String repoUrl,
+            String namespace,
+            String syncedRevision) {
+        Path file = write(
+                tmp.resolve(project + "/app.yaml"), """
                 apiVersion: argoproj.io/v1alpha1
                 kind: Application
                 metadata:
@@ -178,13 +184,23 @@ class ArgoCdSourceIT {
             String apiVersion = manifest.replaceAll("(?s)^apiVersion: (\\S+).*", "$1");
             String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
             String name = manifest.replaceAll("(?s).*\nmetadata:\n  name: (\\S+).*", "$1");
-            String annotated = manifest.replaceFirst("\nmetadata:\n", "\nmetadata:\n  annotations:\n"
-                    + "    argocd.argoproj.io/tracking-id: '" + app + ":" + group + "/" + kind + ":" + namespace + "/"
-                    + name + "'\n");
+            String annotated = manifest.replaceFirst(
+                    "\nmetadata:\n",
+                    "\nmetadata:\n  annotations:\n"
+                            + "    argocd.argoproj.io/tracking-id: '" + app + ":" + group + "/" + kind + ":" + namespace
+                            + "/"
+                            + name + "'\n");
             write(dir.resolve("m" + i++ + ".yaml"), annotated);
         }
-        new Kubectl(cluster).run("apply", "--server-side", "--field-manager=argocd-controller", "-n", namespace,
-                "-f", dir.toString());
+        new Kubectl(cluster)
+                .run(
+                        "apply",
+                        "--server-side",
+                        "--field-manager=argocd-controller",
+                        "-n",
+                        namespace,
+                        "-f",
+                        dir.toString());
     }
 
     private static Path tokenFile(String name, String token) {
@@ -192,14 +208,27 @@ class ArgoCdSourceIT {
     }
 
     private static Run diff(LocalKubeCluster cluster, String app, Path token) {
-        return DiffCli.run(List.of("diff", "--argocd-server", argocd.url(), "--argocd-app", app,
-                "--argocd-token-file", token.toString(), "--kubeconfig", cluster.kubeconfig().toString(),
-                "-o", "json"));
+        return DiffCli.run(List.of(
+                "diff",
+                "--argocd-server",
+                argocd.url(),
+                "--argocd-app",
+                app,
+                "--argocd-token-file",
+                token.toString(),
+                "--kubeconfig",
+                cluster.kubeconfig().toString(),
+                "-o",
+                "json"));
     }
 
     private static ArgoCdSource source(Path token, String project) throws SourceException {
-        return new ArgoCdSource(new ArgoCdClient(new ArgoCdConnection(argocd.url(), token, null, false, null,
-                Duration.ofSeconds(30))), List.of(project), "team=shop", null, Clock.systemUTC());
+        return new ArgoCdSource(
+                new ArgoCdClient(new ArgoCdConnection(argocd.url(), token, null, false, null, Duration.ofSeconds(30))),
+                List.of(project),
+                "team=shop",
+                null,
+                Clock.systemUTC());
     }
 
     @Test
@@ -208,8 +237,10 @@ class ArgoCdSourceIT {
         String project = "p-" + ns.name();
         String app = ns.name() + "-web";
         GitRepoFixture repo = GitRepoFixture.init(tmp.resolve(ns.name() + "-repo"));
-        repo.write("apps/web/deployment.yaml", deployment("web", 2)).write("apps/web/settings.yaml", configMap("prod"))
-                .write("apps/web/secret.yaml", SECRET).write("apps/web/hook.yaml", HOOK);
+        repo.write("apps/web/deployment.yaml", deployment("web", 2))
+                .write("apps/web/settings.yaml", configMap("prod"))
+                .write("apps/web/secret.yaml", SECRET)
+                .write("apps/web/hook.yaml", HOOK);
         String first = repo.commit("web");
         project(cluster, project);
         application(cluster, app, project, repo.fileUrl(), ns.name(), first);
@@ -226,19 +257,33 @@ class ArgoCdSourceIT {
         // the app's ignoreDifferences (/spec/replicas of Deployments) is honoured; an out-of-band edit is not
         Kubectl kubectl = new Kubectl(cluster);
         kubectl.run("scale", "-n", ns.name(), "deployment/web", "--replicas=5");
-        kubectl.run("patch", "-n", ns.name(), "configmap/settings", "--type=merge", "-p", "{\"data\":{\"mode\":\"debug\"}}");
+        kubectl.run(
+                "patch",
+                "-n",
+                ns.name(),
+                "configmap/settings",
+                "--type=merge",
+                "-p",
+                "{\"data\":{\"mode\":\"debug\"}}");
         kubectl.run("create", "-n", ns.name(), "configmap", "stray", "--from-literal=x=1");
-        kubectl.run("annotate", "-n", ns.name(), "configmap/stray",
+        kubectl.run(
+                "annotate",
+                "-n",
+                ns.name(),
+                "configmap/stray",
                 "argocd.argoproj.io/tracking-id=" + app + ":/ConfigMap:" + ns.name() + "/stray");
 
         Run drifted = diff(cluster, app, reader);
 
         assertThat(drifted.exitCode()).as(drifted.stdout() + drifted.stderr()).isEqualTo(1);
-        assertThat(drifted.drifts()).extracting(d -> d.path("kind").asText() + "/" + d.path("name").asText() + " "
-                + d.path("type").asText()).containsExactlyInAnyOrder("ConfigMap/settings modified",
-                "ConfigMap/stray extra");
-        JsonNode settings = drifted.drifts().stream().filter(d -> d.path("name").asText().equals("settings"))
-                .findFirst().orElseThrow();
+        assertThat(drifted.drifts())
+                .extracting(d -> d.path("kind").asText() + "/" + d.path("name").asText() + " "
+                        + d.path("type").asText())
+                .containsExactlyInAnyOrder("ConfigMap/settings modified", "ConfigMap/stray extra");
+        JsonNode settings = drifted.drifts().stream()
+                .filter(d -> d.path("name").asText().equals("settings"))
+                .findFirst()
+                .orElseThrow();
         assertThat(settings.path("changes")).hasSize(1);
         assertThat(settings.path("changes").get(0).path("field").asText()).isEqualTo("data.mode");
         assertThat(settings.path("changes").get(0).path("manager").asText()).isEqualTo("kubectl-patch");
@@ -248,8 +293,8 @@ class ArgoCdSourceIT {
         repo.write("apps/web/settings.yaml", configMap("staging"));
         String second = repo.commit("staging mode");
         ArgoCdSource source = source(reader, project);
-        ArgoCdAppSource appSource = source.appSource(new Application().metadata(
-                new io.driftwatch.source.argocd.rest.model.ObjectMeta().name(app)));
+        ArgoCdAppSource appSource = source.appSource(
+                new Application().metadata(new io.driftwatch.source.argocd.rest.model.ObjectMeta().name(app)));
         assertThat(appSource.load().revision()).isEqualTo(first);
         List<String> events = new CopyOnWriteArrayList<>();
         List<List<String>> lists = new CopyOnWriteArrayList<>();
@@ -262,8 +307,9 @@ class ArgoCdSourceIT {
             @Override
             public void changed(String type, Application a) {
                 events.add(type + " " + AppManifests.name(a) + " "
-                        + (a.getStatus() == null || a.getStatus().getSync() == null ? ""
-                        : a.getStatus().getSync().getRevision()));
+                        + (a.getStatus() == null || a.getStatus().getSync() == null
+                                ? ""
+                                : a.getStatus().getSync().getRevision()));
             }
 
             @Override
@@ -277,12 +323,22 @@ class ArgoCdSourceIT {
             // as the controller does once it has synced the new commit; the server sends no event for changes made
             // before the stream subscribed (the agent's relist covers those), so the change is repeated until seen
             int[] attempt = {0};
-            Eventually.await("MODIFIED event at the new revision", Duration.ofSeconds(90), () -> {
-                kubectl.run("patch", "-n", ArgoCdServer.NAMESPACE, "applications.argoproj.io/" + app, "--type=merge",
-                        "-p", "{\"metadata\":{\"annotations\":{\"test/attempt\":\"" + attempt[0]++ + "\"}},"
-                                + "\"status\":{\"sync\":{\"revision\":\"" + second + "\"}}}");
-                return events.contains("MODIFIED " + app + " " + second);
-            }, events::toString);
+            Eventually.await(
+                    "MODIFIED event at the new revision",
+                    Duration.ofSeconds(90),
+                    () -> {
+                        kubectl.run(
+                                "patch",
+                                "-n",
+                                ArgoCdServer.NAMESPACE,
+                                "applications.argoproj.io/" + app,
+                                "--type=merge",
+                                "-p",
+                                "{\"metadata\":{\"annotations\":{\"test/attempt\":\"" + attempt[0]++ + "\"}},"
+                                        + "\"status\":{\"sync\":{\"revision\":\"" + second + "\"}}}");
+                        return events.contains("MODIFIED " + app + " " + second);
+                    },
+                    events::toString);
             assertThat(stream.connections()).isPositive();
 
             assertThat(events).noneMatch(e -> e.startsWith("FAILED"));
@@ -291,20 +347,37 @@ class ArgoCdSourceIT {
             int connected = stream.connections();
             int listed = lists.size();
             argocd.restartApiServer();
-            Eventually.await("listed again after the restart", Duration.ofSeconds(90),
-                    () -> lists.size() > listed, events::toString);
-            Eventually.await("following changes again", Duration.ofSeconds(90), () -> {
-                kubectl.run("patch", "-n", ArgoCdServer.NAMESPACE, "applications.argoproj.io/" + app, "--type=merge",
-                        "-p", "{\"metadata\":{\"annotations\":{\"test/attempt\":\"" + attempt[0]++ + "\"}}}");
-                return stream.connections() > connected;
-            }, events::toString);
+            Eventually.await(
+                    "listed again after the restart",
+                    Duration.ofSeconds(90),
+                    () -> lists.size() > listed,
+                    events::toString);
+            Eventually.await(
+                    "following changes again",
+                    Duration.ofSeconds(90),
+                    () -> {
+                        kubectl.run(
+                                "patch",
+                                "-n",
+                                ArgoCdServer.NAMESPACE,
+                                "applications.argoproj.io/" + app,
+                                "--type=merge",
+                                "-p",
+                                "{\"metadata\":{\"annotations\":{\"test/attempt\":\"" + attempt[0]++ + "\"}}}");
+                        return stream.connections() > connected;
+                    },
+                    events::toString);
         }
         DesiredState synced = appSource.load();
         assertThat(synced.revision()).isEqualTo(second);
-        assertThat(synced.objects()).filteredOn(o -> o.path("kind").asText().equals("ConfigMap"))
-                .singleElement().satisfies(o -> assertThat(o.at("/data/mode").asText()).isEqualTo("staging"));
+        assertThat(synced.objects())
+                .filteredOn(o -> o.path("kind").asText().equals("ConfigMap"))
+                .singleElement()
+                .satisfies(o -> assertThat(o.at("/data/mode").asText()).isEqualTo("staging"));
         // while the server was down: connection failures only, no other reason
-        assertThat(events).filteredOn(e -> e.startsWith("FAILED")).isNotEmpty()
+        assertThat(events)
+                .filteredOn(e -> e.startsWith("FAILED"))
+                .isNotEmpty()
                 .allMatch(e -> e.startsWith("FAILED FETCH"));
     }
 
@@ -314,7 +387,8 @@ class ArgoCdSourceIT {
         String app = ns.name() + "-web";
         GitRepoFixture repo = GitRepoFixture.init(tmp.resolve(ns.name() + "-repo"));
         String first = repo.write("apps/web/deployment.yaml", deployment("web", 2))
-                .write("apps/web/settings.yaml", configMap("prod")).commit("web");
+                .write("apps/web/settings.yaml", configMap("prod"))
+                .commit("web");
         project(cluster, project);
         application(cluster, app, project, repo.fileUrl(), ns.name(), first);
         applyAsArgoCd(cluster, app, ns.name(), deployment("web", 2), configMap("prod"));
@@ -339,27 +413,62 @@ class ArgoCdSourceIT {
 
         try (AgentRunner runner = AgentRunner.start(config, cluster.adminConfig())) {
             AgentEndpoint agent = runner.endpoint;
-            Eventually.await("app loaded at its synced revision", wait,
-                    () -> first.equals(agent.status().path("apps").path(app).path("revision").asText())
-                            && agent.ready(), () -> agent.status() + " " + agent.readiness());
+            Eventually.await(
+                    "app loaded at its synced revision",
+                    wait,
+                    () -> first.equals(agent.status()
+                                    .path("apps")
+                                    .path(app)
+                                    .path("revision")
+                                    .asText())
+                            && agent.ready(),
+                    () -> agent.status() + " " + agent.readiness());
             assertThat(agent.drifts()).isEmpty();
 
-            kubectl.run("patch", "-n", ns.name(), "configmap/settings", "--type=merge", "-p",
+            kubectl.run(
+                    "patch",
+                    "-n",
+                    ns.name(),
+                    "configmap/settings",
+                    "--type=merge",
+                    "-p",
                     "{\"data\":{\"mode\":\"debug\"}}");
-            Eventually.await("out-of-band change reported", wait, () -> agent.drifts().size() == 1, () -> agent.status().toString());
+            Eventually.await(
+                    "out-of-band change reported",
+                    wait,
+                    () -> agent.drifts().size() == 1,
+                    () -> agent.status().toString());
             JsonNode change = agent.drifts().get(0).path("changes").get(0);
             assertThat(change.path("field").asText()).isEqualTo("data.mode");
             assertThat(change.path("manager").asText()).isEqualTo("kubectl-patch");
 
-            String second = repo.write("apps/web/settings.yaml", configMap("debug")).commit("debug mode");
+            String second =
+                    repo.write("apps/web/settings.yaml", configMap("debug")).commit("debug mode");
             int[] attempt = {0};
-            Eventually.await("the synced commit picked up through the stream", wait, () -> {
-                kubectl.run("patch", "-n", ArgoCdServer.NAMESPACE, "applications.argoproj.io/" + app, "--type=merge",
-                        "-p", "{\"metadata\":{\"annotations\":{\"test/attempt\":\"" + attempt[0]++ + "\"}},"
-                                + "\"status\":{\"sync\":{\"revision\":\"" + second + "\"}}}");
-                return second.equals(agent.status().path("apps").path(app).path("revision").asText());
-            }, () -> agent.status().toString());
-            Eventually.await("the drift resolved by the new desired state", wait, () -> agent.drifts().isEmpty(),
+            Eventually.await(
+                    "the synced commit picked up through the stream",
+                    wait,
+                    () -> {
+                        kubectl.run(
+                                "patch",
+                                "-n",
+                                ArgoCdServer.NAMESPACE,
+                                "applications.argoproj.io/" + app,
+                                "--type=merge",
+                                "-p",
+                                "{\"metadata\":{\"annotations\":{\"test/attempt\":\"" + attempt[0]++ + "\"}},"
+                                        + "\"status\":{\"sync\":{\"revision\":\"" + second + "\"}}}");
+                        return second.equals(agent.status()
+                                .path("apps")
+                                .path(app)
+                                .path("revision")
+                                .asText());
+                    },
+                    () -> agent.status().toString());
+            Eventually.await(
+                    "the drift resolved by the new desired state",
+                    wait,
+                    () -> agent.drifts().isEmpty(),
                     () -> agent.drifts().toString());
         }
     }
@@ -374,13 +483,23 @@ class ArgoCdSourceIT {
         project(cluster, project);
         application(cluster, app, project, repo.fileUrl(), ns.name(), first);
         applyAsArgoCd(cluster, app, ns.name(), configMap("prod"));
-        try (ArgoCdServer tls = ArgoCdServer.start(cluster, dir(ns.name() + "-argocd"), true, "--rootpath", "/argocd")) {
+        try (ArgoCdServer tls =
+                ArgoCdServer.start(cluster, dir(ns.name() + "-argocd"), true, "--rootpath", "/argocd")) {
             String root = "/argocd";
-            Path reader = tokenFile(ns.name() + "-tls-reader",
-                    tls.projectRoleToken(root, tls.adminToken(root), project, "reader"));
-            List<String> base = List.of("diff", "--argocd-server", tls.url(), "--argocd-app", app,
-                    "--argocd-token-file", reader.toString(), "--kubeconfig", cluster.kubeconfig().toString(),
-                    "-o", "json");
+            Path reader = tokenFile(
+                    ns.name() + "-tls-reader", tls.projectRoleToken(root, tls.adminToken(root), project, "reader"));
+            List<String> base = List.of(
+                    "diff",
+                    "--argocd-server",
+                    tls.url(),
+                    "--argocd-app",
+                    app,
+                    "--argocd-token-file",
+                    reader.toString(),
+                    "--kubeconfig",
+                    cluster.kubeconfig().toString(),
+                    "-o",
+                    "json");
 
             List<String> args = new java.util.ArrayList<>(base);
             args.addAll(List.of("--argocd-rootpath", root, "--argocd-insecure"));
@@ -410,15 +529,18 @@ class ArgoCdSourceIT {
 
         Run refused = diff(cluster, app, nobody);
         assertThat(refused.exitCode()).isEqualTo(2);
-        assertThat(refused.stderr()).contains("GET /api/v1/applications/" + app + ": 403 permission denied")
+        assertThat(refused.stderr())
+                .contains("GET /api/v1/applications/" + app + ": 403 permission denied")
                 .doesNotContain(Files.readString(nobody).strip());
         Run unauthenticated = diff(cluster, app, garbage);
         assertThat(unauthenticated.exitCode()).isEqualTo(2);
         assertThat(unauthenticated.stderr()).contains("401 unauthenticated");
 
-        ArgoCdAppSource appSource = source(nobody, project).appSource(new Application().metadata(
-                new io.driftwatch.source.argocd.rest.model.ObjectMeta().name(app)));
-        assertThatThrownBy(appSource::load).isInstanceOf(SourceException.class)
+        ArgoCdAppSource appSource = source(nobody, project)
+                .appSource(
+                        new Application().metadata(new io.driftwatch.source.argocd.rest.model.ObjectMeta().name(app)));
+        assertThatThrownBy(appSource::load)
+                .isInstanceOf(SourceException.class)
                 .satisfies(e -> assertThat(((SourceException) e).reason()).isEqualTo(SourceException.Reason.AUTH));
         assertThatThrownBy(appSource::load).hasMessageContaining("next attempt in");
         assertThat(source(nobody, project).list().getItems()).isNullOrEmpty();

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GitAppSpecTest {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     @TempDir
     Path tmp;
@@ -51,7 +51,7 @@ class GitAppSpecTest {
                 - name: minimal
                   repoUrl: git@github.com:org/repo.git
                   targetNamespace: default
-                """.formatted(token), new TypeReference<>() { });
+                """.formatted(token), new TypeReference<>() {});
 
         GitAppSpec shop = GitAppSource.validated(apps.get(0));
         assertThat(shop.path()).isEqualTo("apps/shop/overlays/prod");
@@ -72,11 +72,15 @@ class GitAppSpecTest {
 
     @Test
     void pollIntervalAcceptsMinutesIsoAndBareSecondsButNotNonsense() throws Exception {
-        assertThat(YAML.readValue("{pollInterval: 5m}", GitAppSpec.class).pollInterval()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(YAML.readValue("{pollInterval: PT2M}", GitAppSpec.class).pollInterval()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(YAML.readValue("{pollInterval: 30}", GitAppSpec.class).pollInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(YAML.readValue("{pollInterval: 5m}", GitAppSpec.class).pollInterval())
+                .isEqualTo(Duration.ofMinutes(5));
+        assertThat(YAML.readValue("{pollInterval: PT2M}", GitAppSpec.class).pollInterval())
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThat(YAML.readValue("{pollInterval: 30}", GitAppSpec.class).pollInterval())
+                .isEqualTo(Duration.ofSeconds(30));
         assertThatThrownBy(() -> YAML.readValue("{pollInterval: soon}", GitAppSpec.class))
-                .isInstanceOf(InvalidFormatException.class).hasMessageContaining("'soon' is not a duration");
+                .isInstanceOf(InvalidFormatException.class)
+                .hasMessageContaining("'soon' is not a duration");
     }
 
     @Test
@@ -92,7 +96,8 @@ class GitAppSpecTest {
         assertThatThrownBy(() -> GitAppSource.validated(spec("shop", null, null, null)))
                 .isInstanceOf(SourceException.class)
                 .hasMessage("apps[shop].repoUrl: required; apps[shop].targetNamespace: required")
-                .extracting(e -> ((SourceException) e).reason()).isEqualTo(SourceException.Reason.CONFIG);
+                .extracting(e -> ((SourceException) e).reason())
+                .isEqualTo(SourceException.Reason.CONFIG);
         assertThat(spec(null, "https://h/o/r", ".", "ns").problems()).containsExactly("apps[?].name: required");
     }
 
@@ -109,7 +114,8 @@ class GitAppSpecTest {
         assertThat(spec("a", "ftp://h/o/r", ".", "ns").problems())
                 .containsExactly("apps[a].repoUrl: scheme 'ftp' is not supported (https, http, ssh, git, file)");
         assertThat(spec("a", "https://user:pw@h/o/r", ".", "ns").problems())
-                .containsExactly("apps[a].repoUrl: must not contain a password; use auth.passwordFile or auth.tokenFile");
+                .containsExactly(
+                        "apps[a].repoUrl: must not contain a password; use auth.passwordFile or auth.tokenFile");
         assertThat(spec("a", "/srv/git/repo", ".", "ns").problems())
                 .containsExactly("apps[a].repoUrl: '/srv/git/repo' is a local path; write it as file:///srv/git/repo");
     }
@@ -118,39 +124,76 @@ class GitAppSpecTest {
     void authSettingsMustFitTheUrlAndComeInPairs() throws Exception {
         Path key = Files.writeString(tmp.resolve("id"), "k");
         Path token = Files.writeString(tmp.resolve("token"), "t");
-        GitAppSpec sshWithoutKnownHosts = new GitAppSpec("a", "git@github.com:o/r", null, null, "ns", null, null,
-                new GitAppSpec.Auth(null, null, null, null, key, null), null);
+        GitAppSpec sshWithoutKnownHosts = new GitAppSpec(
+                "a",
+                "git@github.com:o/r",
+                null,
+                null,
+                "ns",
+                null,
+                null,
+                new GitAppSpec.Auth(null, null, null, null, key, null),
+                null);
         assertThat(sshWithoutKnownHosts.problems())
                 .containsExactly("apps[a].auth.knownHostsFile: sshKeyFile and knownHostsFile go together");
 
-        GitAppSpec tokenOverSsh = new GitAppSpec("a", "ssh://git@github.com/o/r", null, null, "ns", null, null,
-                new GitAppSpec.Auth(token, null, null, null, null, null), null);
+        GitAppSpec tokenOverSsh = new GitAppSpec(
+                "a",
+                "ssh://git@github.com/o/r",
+                null,
+                null,
+                "ns",
+                null,
+                null,
+                new GitAppSpec.Auth(token, null, null, null, null, null),
+                null);
         assertThat(tokenOverSsh.problems())
-                .containsExactly("apps[a].auth.tokenFile: HTTPS credentials do not apply to the SSH URL ssh://git@github.com/o/r");
+                .containsExactly(
+                        "apps[a].auth.tokenFile: HTTPS credentials do not apply to the SSH URL ssh://git@github.com/o/r");
 
-        GitAppSpec missingFile = new GitAppSpec("a", "https://h/o/r", null, null, "ns", null, null,
-                new GitAppSpec.Auth(tmp.resolve("absent"), null, null, null, null, null), null);
-        assertThat(missingFile.problems()).containsExactly("apps[a].auth.tokenFile: " + tmp.resolve("absent")
-                + " is not a readable file");
+        GitAppSpec missingFile = new GitAppSpec(
+                "a",
+                "https://h/o/r",
+                null,
+                null,
+                "ns",
+                null,
+                null,
+                new GitAppSpec.Auth(tmp.resolve("absent"), null, null, null, null, null),
+                null);
+        assertThat(missingFile.problems())
+                .containsExactly("apps[a].auth.tokenFile: " + tmp.resolve("absent") + " is not a readable file");
 
-        GitAppSpec passwordWithoutUser = new GitAppSpec("a", "https://h/o/r", null, null, "ns", null, null,
-                new GitAppSpec.Auth(null, null, null, token, null, null), null);
-        assertThat(passwordWithoutUser.problems()).containsExactly("apps[a].auth.usernameFile: required with passwordFile");
+        GitAppSpec passwordWithoutUser = new GitAppSpec(
+                "a",
+                "https://h/o/r",
+                null,
+                null,
+                "ns",
+                null,
+                null,
+                new GitAppSpec.Auth(null, null, null, token, null, null),
+                null);
+        assertThat(passwordWithoutUser.problems())
+                .containsExactly("apps[a].auth.usernameFile: required with passwordFile");
     }
 
     @Test
     void helmSettingsAreCheckedAndOnlyAllowedForHelmOrAuto() {
         GitAppSpec.Helm helm = new GitAppSpec.Helm("Not_Valid", List.of("/abs.yaml"), null, null);
-        GitAppSpec plain = new GitAppSpec("a", "https://h/o/r", null, null, "ns", GitAppSpec.Renderer.PLAIN, helm, null, null);
-        assertThat(plain.problems()).containsExactly(
-                "apps[a].helm: only for renderer helm or auto, renderer is plain",
-                "apps[a].helm.releaseName: 'Not_Valid' is not a valid release name",
-                "apps[a].helm.valuesFiles[0]: must be a path relative to the chart");
+        GitAppSpec plain =
+                new GitAppSpec("a", "https://h/o/r", null, null, "ns", GitAppSpec.Renderer.PLAIN, helm, null, null);
+        assertThat(plain.problems())
+                .containsExactly(
+                        "apps[a].helm: only for renderer helm or auto, renderer is plain",
+                        "apps[a].helm.releaseName: 'Not_Valid' is not a valid release name",
+                        "apps[a].helm.valuesFiles[0]: must be a path relative to the chart");
     }
 
     @Test
     void aTooShortPollIntervalIsRejected() {
-        GitAppSpec fast = new GitAppSpec("a", "https://h/o/r", null, null, "ns", null, null, null, Duration.ofMillis(10));
+        GitAppSpec fast =
+                new GitAppSpec("a", "https://h/o/r", null, null, "ns", null, null, null, Duration.ofMillis(10));
         assertThat(fast.problems()).containsExactly("apps[a].pollInterval: must be at least 1s, was PT0.01S");
     }
 }

@@ -22,8 +22,8 @@ class GitCredentialsTest {
     @TempDir
     Path tmp;
 
-    private static GitAppSpec.Auth auth(Path token, GitAppSpec.TokenScheme scheme, Path user, Path password, Path key,
-            Path knownHosts) {
+    private static GitAppSpec.Auth auth(
+            Path token, GitAppSpec.TokenScheme scheme, Path user, Path password, Path key, Path knownHosts) {
         return new GitAppSpec.Auth(token, scheme, user, password, key, knownHosts);
     }
 
@@ -31,12 +31,13 @@ class GitCredentialsTest {
     void aTokenFileBecomesBasicAuthWithTheTokenAsPassword() throws Exception {
         Path token = Files.writeString(tmp.resolve("token"), "tok-123\n");
         try (GitCredentials credentials = GitCredentials.read(auth(token, null, null, null, null, null));
-             Transport transport = Transport.open(new URIish("https://git.example.com/org/repo.git"))) {
+                Transport transport = Transport.open(new URIish("https://git.example.com/org/repo.git"))) {
             credentials.configure(transport);
 
             CredentialItem.Username user = new CredentialItem.Username();
             CredentialItem.Password password = new CredentialItem.Password();
-            assertThat(transport.getCredentialsProvider().get(new URIish("https://git.example.com"), user, password)).isTrue();
+            assertThat(transport.getCredentialsProvider().get(new URIish("https://git.example.com"), user, password))
+                    .isTrue();
             assertThat(user.getValue()).isEqualTo("x-access-token");
             assertThat(new String(password.getValue())).isEqualTo("tok-123");
             assertThat(credentials.toString()).doesNotContain("tok-123");
@@ -46,11 +47,13 @@ class GitCredentialsTest {
     @Test
     void aBearerTokenIsSentAsAnAuthorizationHeader() throws Exception {
         Path token = Files.writeString(tmp.resolve("token"), "tok-456");
-        try (GitCredentials credentials = GitCredentials.read(auth(token, GitAppSpec.TokenScheme.BEARER, null, null, null, null));
-             Transport transport = Transport.open(new URIish("https://git.example.com/org/repo.git"))) {
+        try (GitCredentials credentials =
+                        GitCredentials.read(auth(token, GitAppSpec.TokenScheme.BEARER, null, null, null, null));
+                Transport transport = Transport.open(new URIish("https://git.example.com/org/repo.git"))) {
             credentials.configure(transport);
 
-            assertThat(((TransportHttp) transport).getAdditionalHeaders()).containsEntry("Authorization", "Bearer tok-456");
+            assertThat(((TransportHttp) transport).getAdditionalHeaders())
+                    .containsEntry("Authorization", "Bearer tok-456");
         }
     }
 
@@ -62,7 +65,7 @@ class GitCredentialsTest {
         GitCredentials.read(auth).close();
         Files.writeString(password, "rotated");
         try (GitCredentials credentials = GitCredentials.read(auth);
-             Transport transport = Transport.open(new URIish("https://git.example.com/org/repo.git"))) {
+                Transport transport = Transport.open(new URIish("https://git.example.com/org/repo.git"))) {
             credentials.configure(transport);
             CredentialItem.Username u = new CredentialItem.Username();
             CredentialItem.Password p = new CredentialItem.Password();
@@ -76,7 +79,8 @@ class GitCredentialsTest {
     void anEmptyOrMissingSecretFileIsAConfigErrorNamingTheSetting() throws Exception {
         Path empty = Files.writeString(tmp.resolve("empty"), "\n");
         assertThatThrownBy(() -> GitCredentials.read(auth(empty, null, null, null, null, null)))
-                .isInstanceOf(SourceException.class).hasMessage("auth.tokenFile " + empty + " is empty");
+                .isInstanceOf(SourceException.class)
+                .hasMessage("auth.tokenFile " + empty + " is empty");
         assertThatThrownBy(() -> GitCredentials.read(auth(tmp.resolve("gone"), null, null, null, null, null)))
                 .hasMessageStartingWith("auth.tokenFile " + tmp.resolve("gone") + " cannot be read");
     }
@@ -86,7 +90,7 @@ class GitCredentialsTest {
         Path key = Files.writeString(tmp.resolve("id_ed25519"), "not read until a session opens");
         Path knownHosts = Files.writeString(tmp.resolve("known_hosts"), "");
         try (GitCredentials credentials = GitCredentials.read(auth(null, null, null, null, key, knownHosts));
-             Transport transport = Transport.open(new URIish("git@git.example.com:org/repo.git"))) {
+                Transport transport = Transport.open(new URIish("git@git.example.com:org/repo.git"))) {
             credentials.configure(transport);
 
             KeyFileSshSessionFactory factory = credentials.sshSessionFactory();
@@ -95,7 +99,8 @@ class GitCredentialsTest {
             assertThat(factory.getDefaultIdentities(sshDir)).containsExactly(key.toAbsolutePath());
             assertThat(factory.getDefaultKnownHostsFiles(sshDir)).containsExactly(knownHosts.toAbsolutePath());
             assertThat(factory.createSshConfigStore(sshDir, new File(sshDir, "config"), "me"))
-                    .as("the host's ~/.ssh/config is not used").isNull();
+                    .as("the host's ~/.ssh/config is not used")
+                    .isNull();
             assertThat(factory.getDefaultPreferredAuthentications()).isEqualTo("publickey");
         }
     }

@@ -1,11 +1,11 @@
 package io.driftwatch.source.git;
 
-import io.driftwatch.testing.DiffCli;
-import io.driftwatch.testing.DiffCli.Run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftwatch.localkube.LocalKubeCluster;
+import io.driftwatch.testing.DiffCli;
+import io.driftwatch.testing.DiffCli.Run;
 import io.driftwatch.testing.GitRepoFixture;
 import io.driftwatch.testing.Kubectl;
 import io.driftwatch.testing.TestNamespace;
@@ -30,11 +30,23 @@ class GitDiffIT {
     @TempDir
     Path tmp;
 
-
     private Run diff(LocalKubeCluster cluster, TestNamespace ns, String url, String path, String... extra) {
-        List<String> args = new ArrayList<>(List.of("diff", "--repo", url, "--path", path, "-n", ns.name(),
-                "--kubeconfig", cluster.kubeconfig().toString(), "--app", ns.name(), "-o", "json",
-                "--git-cache-dir", tmp.resolve("git-cache").toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "diff",
+                "--repo",
+                url,
+                "--path",
+                path,
+                "-n",
+                ns.name(),
+                "--kubeconfig",
+                cluster.kubeconfig().toString(),
+                "--app",
+                ns.name(),
+                "-o",
+                "json",
+                "--git-cache-dir",
+                tmp.resolve("git-cache").toString()));
         args.addAll(List.of(extra));
         return DiffCli.run(args);
     }
@@ -73,14 +85,23 @@ class GitDiffIT {
     }
 
     @Test
-    void plainDirectoryAppliedShowsNoDriftUntilANewCommitScalesTheDeployment(LocalKubeCluster cluster,
-            TestNamespace ns) {
+    void plainDirectoryAppliedShowsNoDriftUntilANewCommitScalesTheDeployment(
+            LocalKubeCluster cluster, TestNamespace ns) {
         GitRepoFixture repo = GitRepoFixture.init(tmp.resolve("plain"));
         repo.write("apps/web/deployment.yaml", deployment("web", 2, "nginx:1.25"))
-                .write("apps/web/config/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n"
-                        + "data:\n  mode: production\n");
+                .write(
+                        "apps/web/config/settings.yaml",
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n"
+                                + "data:\n  mode: production\n");
         String first = repo.commit("web");
-        new Kubectl(cluster).run("apply", "-n", ns.name(), "-R", "-f", repo.dir().resolve("apps/web").toString());
+        new Kubectl(cluster)
+                .run(
+                        "apply",
+                        "-n",
+                        ns.name(),
+                        "-R",
+                        "-f",
+                        repo.dir().resolve("apps/web").toString());
 
         Run clean = diff(cluster, ns, repo.fileUrl(), "apps/web");
 
@@ -125,7 +146,13 @@ class GitDiffIT {
                           replicas: 4
                         """);
         repo.commit("api with prod overlay");
-        new Kubectl(cluster).run("apply", "-n", ns.name(), "-k", repo.dir().resolve("overlays/prod").toString());
+        new Kubectl(cluster)
+                .run(
+                        "apply",
+                        "-n",
+                        ns.name(),
+                        "-k",
+                        repo.dir().resolve("overlays/prod").toString());
 
         Run clean = diff(cluster, ns, repo.fileUrl(), "overlays/prod");
 
@@ -138,13 +165,19 @@ class GitDiffIT {
         Run drifted = diff(cluster, ns, repo.fileUrl(), "overlays/prod", "--revision", "main");
 
         assertOneChange(drifted, "Deployment", "api", "spec.template.spec.containers");
-        assertThat(drifted.drifts().get(0).path("changes").get(0).path("desired").asText()).isEqualTo("nginx:1.27");
+        assertThat(drifted.drifts()
+                        .get(0)
+                        .path("changes")
+                        .get(0)
+                        .path("desired")
+                        .asText())
+                .isEqualTo("nginx:1.27");
         assertThat(drifted.stderr()).contains("at " + second);
     }
 
     @Test
-    void helmChartWithValuesFileAndInlineValuesShowsNoDriftUntilTheValuesChange(LocalKubeCluster cluster,
-            TestNamespace ns) throws Exception {
+    void helmChartWithValuesFileAndInlineValuesShowsNoDriftUntilTheValuesChange(
+            LocalKubeCluster cluster, TestNamespace ns) throws Exception {
         GitRepoFixture repo = GitRepoFixture.init(tmp.resolve("helm"));
         repo.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
                 .write("charts/web/values.yaml", "replicaCount: 1\nimage: nginx:1.25\ngreeting: default\n")
@@ -193,14 +226,17 @@ class GitDiffIT {
         Path rendered = helmTemplate(repo.dir().resolve("charts/web"), ns, inline);
         assertThat(Files.readString(rendered)).contains("replicas: 2").contains("hello from inline values");
         new Kubectl(cluster).run("apply", "-n", ns.name(), "-f", rendered.toString());
-        String[] helmArgs = {"--helm-values", "values-prod.yaml", "--helm-inline-values", inline.toString(),
-            "--helm-release", "web"};
+        String[] helmArgs = {
+            "--helm-values", "values-prod.yaml", "--helm-inline-values", inline.toString(), "--helm-release", "web"
+        };
 
         Run clean = diff(cluster, ns, repo.fileUrl(), "charts/web", helmArgs);
 
         assertThat(clean.drifts()).as(clean.stdout() + clean.stderr()).isEmpty();
         assertThat(clean.exitCode()).isZero();
-        assertThat(clean.report().path("summary").path("desired").asInt()).as("the test hook is left out").isEqualTo(2);
+        assertThat(clean.report().path("summary").path("desired").asInt())
+                .as("the test hook is left out")
+                .isEqualTo(2);
 
         repo.write("charts/web/values-prod.yaml", "replicaCount: 5\n");
         String second = repo.commit("web: 5 replicas in prod");
@@ -208,7 +244,13 @@ class GitDiffIT {
         Run drifted = diff(cluster, ns, repo.fileUrl(), "charts/web", helmArgs);
 
         assertOneChange(drifted, "Deployment", "web", "spec.replicas");
-        assertThat(drifted.drifts().get(0).path("changes").get(0).path("desired").asInt()).isEqualTo(5);
+        assertThat(drifted.drifts()
+                        .get(0)
+                        .path("changes")
+                        .get(0)
+                        .path("desired")
+                        .asInt())
+                .isEqualTo(5);
         assertThat(drifted.stderr()).contains("at " + second);
     }
 
@@ -227,11 +269,25 @@ class GitDiffIT {
     private Path helmTemplate(Path chart, TestNamespace ns, Path inline) throws Exception {
         String helm = System.getenv().getOrDefault("DRIFTWATCH_HELM", "helm");
         Path out = tmp.resolve("helm-rendered.yaml");
-        Process process = new ProcessBuilder(helm, "template", "web", chart.toString(), "--namespace", ns.name(),
-                "--values", chart.resolve("values-prod.yaml").toString(), "--values", inline.toString(), "--skip-tests")
-                .redirectOutput(out.toFile()).redirectError(tmp.resolve("helm.err").toFile()).start();
+        Process process = new ProcessBuilder(
+                        helm,
+                        "template",
+                        "web",
+                        chart.toString(),
+                        "--namespace",
+                        ns.name(),
+                        "--values",
+                        chart.resolve("values-prod.yaml").toString(),
+                        "--values",
+                        inline.toString(),
+                        "--skip-tests")
+                .redirectOutput(out.toFile())
+                .redirectError(tmp.resolve("helm.err").toFile())
+                .start();
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(Files.readString(tmp.resolve("helm.err"), StandardCharsets.UTF_8)).isZero();
+        assertThat(process.exitValue())
+                .as(Files.readString(tmp.resolve("helm.err"), StandardCharsets.UTF_8))
+                .isZero();
         return out;
     }
 }

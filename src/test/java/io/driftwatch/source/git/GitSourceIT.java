@@ -40,7 +40,8 @@ class GitSourceIT {
 
     @BeforeEach
     void setUp() {
-        repositories = new GitRepositories(GitRepositories.Settings.defaults().withCacheDir(tmp.resolve("cache"))
+        repositories = new GitRepositories(GitRepositories.Settings.defaults()
+                .withCacheDir(tmp.resolve("cache"))
                 .withMinFetchInterval(Duration.ZERO));
         cache = new RenderCache(RenderCache.DEFAULT_MAX_BYTES);
         renderers = new Renderers(ToolBinaries.fromEnvironment(), pool, Duration.ofSeconds(60));
@@ -59,7 +60,8 @@ class GitSourceIT {
 
     private GitAppSource source(String name, String url, String revision, String path, GitAppSpec.Auth auth) {
         try {
-            GitAppSpec spec = GitAppSource.validated(new GitAppSpec(name, url, revision, path, "default", null, null, auth, null));
+            GitAppSpec spec = GitAppSource.validated(
+                    new GitAppSpec(name, url, revision, path, "default", null, null, auth, null));
             return new GitAppSource(spec, repositories, cache, renderers, Clock.systemUTC());
         } catch (SourceException e) {
             throw new AssertionError(e.getMessage(), e);
@@ -71,27 +73,38 @@ class GitSourceIT {
     }
 
     private static List<String> names(DesiredState state) {
-        return state.objects().stream().map(o -> o.path("metadata").path("name").asText()).sorted().toList();
+        return state.objects().stream()
+                .map(o -> o.path("metadata").path("name").asText())
+                .sorted()
+                .toList();
     }
 
     @Test
     void aRenderBeyondTheConfiguredLimitsIsAParseErrorNamingTheKey() throws Exception {
-        repo.write("apps/web/a.yaml", configMap("a", "1") + "---\n" + configMap("b", "2") + "---\n" + configMap("c", "3"));
+        repo.write(
+                "apps/web/a.yaml", configMap("a", "1") + "---\n" + configMap("b", "2") + "---\n" + configMap("c", "3"));
         repo.commit("three objects");
-        renderers = new Renderers(ToolBinaries.fromEnvironment(), pool, Duration.ofSeconds(60),
+        renderers = new Renderers(
+                ToolBinaries.fromEnvironment(),
+                pool,
+                Duration.ofSeconds(60),
                 new io.driftwatch.config.AgentConfig.ManifestLimits(null, null, 2).toLimits());
 
         assertThatThrownBy(() -> source("web", "apps/web").load()).isInstanceOfSatisfying(SourceException.class, e -> {
             assertThat(e.reason()).isEqualTo(SourceException.Reason.PARSE);
-            assertThat(e.getMessage()).contains("apps/web/a.yaml").contains("more than 2 objects")
+            assertThat(e.getMessage())
+                    .contains("apps/web/a.yaml")
+                    .contains("more than 2 objects")
                     .contains("(sources.limits.maxDocuments)");
         });
     }
 
     @Test
     void loadsAPlainDirectoryOverFileUrlWithTheCommitShaAndTime() throws Exception {
-        repo.write("apps/web/a.yaml", configMap("a", "1")).write("apps/web/sub/b.yml", configMap("b", "2") + "---\n"
-                + configMap("c", "3")).write("apps/web/README.md", "not a manifest").write("other/x.yaml", configMap("x", "0"));
+        repo.write("apps/web/a.yaml", configMap("a", "1"))
+                .write("apps/web/sub/b.yml", configMap("b", "2") + "---\n" + configMap("c", "3"))
+                .write("apps/web/README.md", "not a manifest")
+                .write("other/x.yaml", configMap("x", "0"));
         String sha = repo.commit("first");
 
         DesiredState state = source("web", "apps/web").load();
@@ -99,7 +112,8 @@ class GitSourceIT {
         assertThat(state.revision()).isEqualTo(sha);
         assertThat(state.app()).isEqualTo("web");
         assertThat(names(state)).containsExactly("a", "b", "c");
-        long committed = Long.parseLong(repo.git("show", "-s", "--format=%ct", sha).strip());
+        long committed =
+                Long.parseLong(repo.git("show", "-s", "--format=%ct", sha).strip());
         assertThat(state.revisionTime()).isEqualTo(Instant.ofEpochSecond(committed));
     }
 
@@ -113,15 +127,32 @@ class GitSourceIT {
         String second = repo.commit("second");
 
         assertThat(source("head", ".").load().revision()).isEqualTo(second);
-        assertThat(source("main", repo.fileUrl(), "main", ".", null).load().revision()).isEqualTo(second);
-        assertThat(source("tag", repo.fileUrl(), "v1", ".", null).load().revision()).isEqualTo(first);
-        assertThat(source("branch", repo.fileUrl(), "refs/heads/release", ".", null).load().revision()).isEqualTo(first);
-        assertThat(source("short", repo.fileUrl(), first.substring(0, 10), ".", null).load().revision()).isEqualTo(first);
-        assertThat(source("full", repo.fileUrl(), first, ".", null).load().objects().get(0).path("data")
-                .path("value").asText()).isEqualTo("1");
-        assertThatThrownBy(() -> source("nope", repo.fileUrl(), "no-such-branch", ".", null).load())
-                .isInstanceOf(SourceException.class).hasMessageContaining("revision 'no-such-branch' not found")
-                .extracting(e -> ((SourceException) e).reason()).isEqualTo(SourceException.Reason.FETCH);
+        assertThat(source("main", repo.fileUrl(), "main", ".", null).load().revision())
+                .isEqualTo(second);
+        assertThat(source("tag", repo.fileUrl(), "v1", ".", null).load().revision())
+                .isEqualTo(first);
+        assertThat(source("branch", repo.fileUrl(), "refs/heads/release", ".", null)
+                        .load()
+                        .revision())
+                .isEqualTo(first);
+        assertThat(source("short", repo.fileUrl(), first.substring(0, 10), ".", null)
+                        .load()
+                        .revision())
+                .isEqualTo(first);
+        assertThat(source("full", repo.fileUrl(), first, ".", null)
+                        .load()
+                        .objects()
+                        .get(0)
+                        .path("data")
+                        .path("value")
+                        .asText())
+                .isEqualTo("1");
+        assertThatThrownBy(() -> source("nope", repo.fileUrl(), "no-such-branch", ".", null)
+                        .load())
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("revision 'no-such-branch' not found")
+                .extracting(e -> ((SourceException) e).reason())
+                .isEqualTo(SourceException.Reason.FETCH);
     }
 
     @Test
@@ -129,12 +160,14 @@ class GitSourceIT {
         repo.write("a.yaml", configMap("a", "1"));
         String sha = repo.commit("first");
         Path tokenFile = Files.writeString(tmp.resolve("token"), "s3cret-token\n");
-        String expected = "Basic " + Base64.getEncoder().encodeToString(
-                (GitCredentials.TOKEN_USER + ":s3cret-token").getBytes(StandardCharsets.UTF_8));
+        String expected = "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((GitCredentials.TOKEN_USER + ":s3cret-token").getBytes(StandardCharsets.UTF_8));
         try (GitHttpServer server = new GitHttpServer(repo.dir().getParent(), expected)) {
             GitAppSpec.Auth auth = new GitAppSpec.Auth(tokenFile, null, null, null, null, null);
 
-            DesiredState state = source("web", server.url("deploy"), null, ".", auth).load();
+            DesiredState state =
+                    source("web", server.url("deploy"), null, ".", auth).load();
 
             assertThat(state.revision()).isEqualTo(sha);
             assertThat(names(state)).containsExactly("a");
@@ -147,9 +180,13 @@ class GitSourceIT {
         String sha = repo.commit("first");
         Path tokenFile = Files.writeString(tmp.resolve("token"), "bearer-token");
         try (GitHttpServer server = new GitHttpServer(repo.dir().getParent(), "Bearer bearer-token")) {
-            GitAppSpec.Auth auth = new GitAppSpec.Auth(tokenFile, GitAppSpec.TokenScheme.BEARER, null, null, null, null);
+            GitAppSpec.Auth auth =
+                    new GitAppSpec.Auth(tokenFile, GitAppSpec.TokenScheme.BEARER, null, null, null, null);
 
-            assertThat(source("web", server.url("deploy") + "/", null, ".", auth).load().revision()).isEqualTo(sha);
+            assertThat(source("web", server.url("deploy") + "/", null, ".", auth)
+                            .load()
+                            .revision())
+                    .isEqualTo(sha);
         }
     }
 
@@ -162,20 +199,22 @@ class GitSourceIT {
             GitAppSpec.Auth auth = new GitAppSpec.Auth(tokenFile, null, null, null, null, null);
             GitAppSource source = source("web", server.url("deploy"), null, ".", auth);
 
-            assertThatThrownBy(source::load).isInstanceOf(SourceException.class)
-                    .satisfies(e -> {
-                        SourceException se = (SourceException) e;
-                        assertThat(se.reason()).isEqualTo(SourceException.Reason.FETCH);
-                        assertThat(se.getMessage()).startsWith("cannot fetch " + server.url("deploy"))
-                                .containsIgnoringCase("not authorized").doesNotContain("wrong-token-value");
-                    });
+            assertThatThrownBy(source::load).isInstanceOf(SourceException.class).satisfies(e -> {
+                SourceException se = (SourceException) e;
+                assertThat(se.reason()).isEqualTo(SourceException.Reason.FETCH);
+                assertThat(se.getMessage())
+                        .startsWith("cannot fetch " + server.url("deploy"))
+                        .containsIgnoringCase("not authorized")
+                        .doesNotContain("wrong-token-value");
+            });
             assertThat(server.rejected()).isPositive();
         }
     }
 
     @Test
     void aNewCommitIsFetchedOnlyAfterTheMinimumIntervalOrWhenAFetchIsRequested() throws Exception {
-        repositories = new GitRepositories(GitRepositories.Settings.defaults().withCacheDir(tmp.resolve("cache2"))
+        repositories = new GitRepositories(GitRepositories.Settings.defaults()
+                .withCacheDir(tmp.resolve("cache2"))
                 .withMinFetchInterval(Duration.ofHours(1)));
         repo.write("a.yaml", configMap("a", "1"));
         String first = repo.commit("first");
@@ -188,7 +227,7 @@ class GitSourceIT {
 
         assertThat(web.load().revision()).as("within the interval: no fetch").isEqualTo(first);
         assertThat(repositories.fetchCount(repo.fileUrl())).isEqualTo(1);
-        other.requestFetch();   // a webhook for the repository reaches any app of it
+        other.requestFetch(); // a webhook for the repository reaches any app of it
         DesiredState state = web.load();
         assertThat(state.revision()).isEqualTo(second);
         assertThat(state.objects().get(0).path("data").path("value").asText()).isEqualTo("2");
@@ -239,14 +278,17 @@ class GitSourceIT {
 
         ((ObjectNode) source.load().objects().get(0).get("metadata")).put("namespace", "changed");
 
-        assertThat(source.load().objects().get(0).path("metadata").has("namespace")).isFalse();
+        assertThat(source.load().objects().get(0).path("metadata").has("namespace"))
+                .isFalse();
     }
 
     @Test
     void brokenYamlAndAFailingChartFailTheirAppsWhileAThirdAppKeepsLoading() throws Exception {
         repo.write("apps/broken/ok.yaml", configMap("ok", "1"))
-                .write("apps/broken/bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n"
-                        + "  key: [unclosed\n  other: 1\n")
+                .write(
+                        "apps/broken/bad.yaml",
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n"
+                                + "  key: [unclosed\n  other: 1\n")
                 .write("apps/chart/Chart.yaml", "apiVersion: v2\nname: failing\nversion: 0.1.0\n")
                 .write("apps/chart/templates/cm.yaml", "{{ required \"image.tag is required\" .Values.tag }}\n")
                 .write("apps/healthy/cm.yaml", configMap("healthy", "1"));
@@ -273,15 +315,17 @@ class GitSourceIT {
 
             assertThat(brokenResult).isInstanceOfSatisfying(SourceException.class, e -> {
                 assertThat(e.reason()).isEqualTo(SourceException.Reason.PARSE);
-                assertThat(e.getMessage()).startsWith("apps/broken/bad.yaml:7: cannot parse YAML")
+                assertThat(e.getMessage())
+                        .startsWith("apps/broken/bad.yaml:7: cannot parse YAML")
                         .contains("line 6, column 8");
             });
             assertThat(chartResult).isInstanceOfSatisfying(SourceException.class, e -> {
                 assertThat(e.reason()).isEqualTo(SourceException.Reason.RENDER);
                 assertThat(e.getMessage()).startsWith("helm exited 1").contains("tag is required");
             });
-            assertThat(healthyResult).isInstanceOfSatisfying(DesiredState.class,
-                    s -> assertThat(names(s)).containsExactly("healthy"));
+            assertThat(healthyResult)
+                    .isInstanceOfSatisfying(
+                            DesiredState.class, s -> assertThat(names(s)).containsExactly("healthy"));
         } finally {
             callers.shutdownNow();
         }
@@ -293,15 +337,18 @@ class GitSourceIT {
         repo.write("a.yaml", configMap("a", "1"));
         String sha = repo.commit("first");
 
-        assertThatThrownBy(() -> source("gone", "apps/gone").load()).isInstanceOf(SourceException.class)
+        assertThatThrownBy(() -> source("gone", "apps/gone").load())
+                .isInstanceOf(SourceException.class)
                 .hasMessage("apps[gone].path: apps/gone does not exist at commit " + sha);
     }
 
     @Test
     void anUnreachableRepositoryIsAFetchError() {
         String url = "file://" + tmp.resolve("no-such-repo");
-        assertThatThrownBy(() -> source("none", url, null, ".", null).load()).isInstanceOf(SourceException.class)
+        assertThatThrownBy(() -> source("none", url, null, ".", null).load())
+                .isInstanceOf(SourceException.class)
                 .hasMessageStartingWith("cannot fetch " + url)
-                .extracting(e -> ((SourceException) e).reason()).isEqualTo(SourceException.Reason.FETCH);
+                .extracting(e -> ((SourceException) e).reason())
+                .isEqualTo(SourceException.Reason.FETCH);
     }
 }

@@ -78,7 +78,8 @@ class GitWebhookTest {
     }
 
     private static String signature(String secret, byte[] body) {
-        return "sha256=" + HexFormat.of().formatHex(GitWebhook.hmacSha256(secret.getBytes(StandardCharsets.UTF_8), body));
+        return "sha256="
+                + HexFormat.of().formatHex(GitWebhook.hmacSha256(secret.getBytes(StandardCharsets.UTF_8), body));
     }
 
     @Test
@@ -93,12 +94,16 @@ class GitWebhookTest {
         RecordingSource shop = new RecordingSource("shop", "git@github.com:org/deploy");
         RecordingSource other = new RecordingSource("other", "https://github.com/org/other.git");
 
-        GitWebhook.Result result = webhook.verify(Map.of("x-github-event", "push",
-                "x-hub-signature-256", signature(SECRET, GITHUB_PUSH)), GITHUB_PUSH);
+        GitWebhook.Result result = webhook.verify(
+                Map.of("x-github-event", "push", "x-hub-signature-256", signature(SECRET, GITHUB_PUSH)), GITHUB_PUSH);
 
         assertThat(result.status()).isEqualTo(202);
-        assertThat(result.repositoryUrls()).containsExactly("https://github.com/org/deploy.git",
-                "git@github.com:org/deploy.git", "https://github.com/org/deploy", "git://github.com/org/deploy.git");
+        assertThat(result.repositoryUrls())
+                .containsExactly(
+                        "https://github.com/org/deploy.git",
+                        "git@github.com:org/deploy.git",
+                        "https://github.com/org/deploy",
+                        "git://github.com/org/deploy.git");
         assertThat(result.refresh(List.of(shop, other))).containsExactly("shop");
         assertThat(shop.requests).hasSize(1);
         assertThat(other.requests).isEmpty();
@@ -108,8 +113,9 @@ class GitWebhookTest {
     void aBadGitHubSignatureIsRejectedAndRefreshesNothing() {
         RecordingSource shop = new RecordingSource("shop", "https://github.com/org/deploy");
 
-        GitWebhook.Result result = webhook.verify(Map.of("x-github-event", "push",
-                "x-hub-signature-256", signature("wrong secret", GITHUB_PUSH)), GITHUB_PUSH);
+        GitWebhook.Result result = webhook.verify(
+                Map.of("x-github-event", "push", "x-hub-signature-256", signature("wrong secret", GITHUB_PUSH)),
+                GITHUB_PUSH);
 
         assertThat(result.status()).isEqualTo(401);
         assertThat(result.repositoryUrls()).isEmpty();
@@ -119,27 +125,34 @@ class GitWebhookTest {
 
     @Test
     void aSignatureOverADifferentBodyIsRejected() {
-        byte[] tampered = new String(GITHUB_PUSH, StandardCharsets.UTF_8).replace("deploy", "evil")
+        byte[] tampered = new String(GITHUB_PUSH, StandardCharsets.UTF_8)
+                .replace("deploy", "evil")
                 .getBytes(StandardCharsets.UTF_8);
-        assertThat(webhook.verify(Map.of("x-github-event", "push", "x-hub-signature-256",
-                signature(SECRET, GITHUB_PUSH)), tampered).status()).isEqualTo(401);
+        assertThat(webhook.verify(
+                                Map.of("x-github-event", "push", "x-hub-signature-256", signature(SECRET, GITHUB_PUSH)),
+                                tampered)
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test
     void missingOrMalformedGitHubSignaturesAreRejected() {
-        assertThat(webhook.verify(Map.of("x-github-event", "push"), GITHUB_PUSH).status()).isEqualTo(401);
+        assertThat(webhook.verify(Map.of("x-github-event", "push"), GITHUB_PUSH).status())
+                .isEqualTo(401);
         assertThat(webhook.verify(Map.of("x-github-event", "push", "x-hub-signature-256", "sha256=zz"), GITHUB_PUSH)
-                .status()).isEqualTo(401);
+                        .status())
+                .isEqualTo(401);
         assertThat(webhook.verify(Map.of("x-github-event", "push", "x-hub-signature-256", "sha1=abc"), GITHUB_PUSH)
-                .status()).isEqualTo(401);
+                        .status())
+                .isEqualTo(401);
         assertThat(webhook.verify(Map.of(), GITHUB_PUSH).status()).isEqualTo(401);
     }
 
     @Test
     void aGitHubPingIsAnsweredWithoutRefreshing() {
         byte[] ping = "{\"zen\":\"Keep it simple.\",\"hook_id\":1}".getBytes(StandardCharsets.UTF_8);
-        GitWebhook.Result result = webhook.verify(Map.of("x-github-event", "ping",
-                "x-hub-signature-256", signature(SECRET, ping)), ping);
+        GitWebhook.Result result =
+                webhook.verify(Map.of("x-github-event", "ping", "x-hub-signature-256", signature(SECRET, ping)), ping);
         assertThat(result.status()).isEqualTo(200);
         assertThat(result.repositoryUrls()).isEmpty();
     }
@@ -147,40 +160,49 @@ class GitWebhookTest {
     @Test
     void aSignedPushThatIsNotJsonIsABadRequest() {
         byte[] garbage = "not json{".getBytes(StandardCharsets.UTF_8);
-        assertThat(webhook.verify(Map.of("x-github-event", "push", "x-hub-signature-256", signature(SECRET, garbage)),
-                garbage).status()).isEqualTo(400);
+        assertThat(webhook.verify(
+                                Map.of("x-github-event", "push", "x-hub-signature-256", signature(SECRET, garbage)),
+                                garbage)
+                        .status())
+                .isEqualTo(400);
         byte[] noRepo = "{\"ref\":\"x\"}".getBytes(StandardCharsets.UTF_8);
-        assertThat(webhook.verify(Map.of("x-github-event", "push", "x-hub-signature-256", signature(SECRET, noRepo)),
-                noRepo).status()).isEqualTo(400);
+        assertThat(webhook.verify(
+                                Map.of("x-github-event", "push", "x-hub-signature-256", signature(SECRET, noRepo)),
+                                noRepo)
+                        .status())
+                .isEqualTo(400);
     }
 
     @Test
     void aGitLabPushWithTheRightTokenIsAccepted() {
         RecordingSource shop = new RecordingSource("shop", "https://GITLAB.example.com/grp/deploy");
-        GitWebhook.Result result = webhook.verify(Map.of("x-gitlab-event", "Push Hook", "x-gitlab-token", SECRET),
-                GITLAB_PUSH);
+        GitWebhook.Result result =
+                webhook.verify(Map.of("x-gitlab-event", "Push Hook", "x-gitlab-token", SECRET), GITLAB_PUSH);
         assertThat(result.status()).isEqualTo(202);
         assertThat(result.repositoryUrls()).contains("git@gitlab.example.com:grp/deploy.git");
         assertThat(result.refresh(List.of(shop))).containsExactly("shop");
         assertThat(webhook.verify(Map.of("x-gitlab-event", "Tag Push Hook", "x-gitlab-token", SECRET), GITLAB_PUSH)
-                .status()).isEqualTo(202);
+                        .status())
+                .isEqualTo(202);
     }
 
     @Test
     void aGitLabPushWithAWrongOrMissingTokenIsRejected() {
         RecordingSource shop = new RecordingSource("shop", "https://gitlab.example.com/grp/deploy");
-        GitWebhook.Result wrong = webhook.verify(Map.of("x-gitlab-event", "Push Hook", "x-gitlab-token", "guess"),
-                GITLAB_PUSH);
+        GitWebhook.Result wrong =
+                webhook.verify(Map.of("x-gitlab-event", "Push Hook", "x-gitlab-token", "guess"), GITLAB_PUSH);
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.refresh(List.of(shop))).isEmpty();
         assertThat(shop.requests).isEmpty();
-        assertThat(webhook.verify(Map.of("x-gitlab-event", "Push Hook"), GITLAB_PUSH).status()).isEqualTo(401);
+        assertThat(webhook.verify(Map.of("x-gitlab-event", "Push Hook"), GITLAB_PUSH)
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test
     void otherGitLabEventsAreAcceptedWithoutRefreshing() {
-        GitWebhook.Result result = webhook.verify(Map.of("x-gitlab-event", "Merge Request Hook",
-                "x-gitlab-token", SECRET), GITLAB_PUSH);
+        GitWebhook.Result result =
+                webhook.verify(Map.of("x-gitlab-event", "Merge Request Hook", "x-gitlab-token", SECRET), GITLAB_PUSH);
         assertThat(result.status()).isEqualTo(200);
         assertThat(result.repositoryUrls()).isEmpty();
     }
@@ -188,7 +210,8 @@ class GitWebhookTest {
     @Test
     void anUnreadableSecretIsAServerErrorNotAnAcceptance() {
         GitWebhook noSecret = new GitWebhook(tmp.resolve("absent"));
-        assertThat(noSecret.verify(Map.of("x-gitlab-event", "Push Hook", "x-gitlab-token", ""), GITLAB_PUSH).status())
+        assertThat(noSecret.verify(Map.of("x-gitlab-event", "Push Hook", "x-gitlab-token", ""), GITLAB_PUSH)
+                        .status())
                 .isEqualTo(500);
     }
 }

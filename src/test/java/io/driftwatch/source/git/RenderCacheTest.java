@@ -53,7 +53,8 @@ class RenderCacheTest {
             throw new SourceException(SourceException.Reason.RENDER, "helm exited 1: boom");
         };
 
-        assertThatThrownBy(() -> cache.get(key("c1"), failing)).isInstanceOf(SourceException.class)
+        assertThatThrownBy(() -> cache.get(key("c1"), failing))
+                .isInstanceOf(SourceException.class)
                 .hasMessage("helm exited 1: boom");
         assertThatThrownBy(() -> cache.get(key("c1"), failing)).isInstanceOf(SourceException.class);
 
@@ -66,7 +67,8 @@ class RenderCacheTest {
         RenderCache cache = new RenderCache(1_000_000);
         ((ObjectNode) cache.get(key("c1"), () -> List.of(object("a", 1))).get(0).get("metadata")).put("namespace", "x");
 
-        assertThat(cache.get(key("c1"), List::of).get(0).path("metadata").has("namespace")).isFalse();
+        assertThat(cache.get(key("c1"), List::of).get(0).path("metadata").has("namespace"))
+                .isFalse();
     }
 
     @Test
@@ -79,6 +81,12 @@ class RenderCacheTest {
 
         assertThat(cache.cache().estimatedSize()).isLessThanOrEqualTo(3);
         assertThat(cache.stats().evictionCount()).isGreaterThanOrEqualTo(7);
-        assertThat(cache.cache().policy().eviction().orElseThrow().weightedSize().orElseThrow()).isLessThanOrEqualTo(10_000);
+        assertThat(cache.cache()
+                        .policy()
+                        .eviction()
+                        .orElseThrow()
+                        .weightedSize()
+                        .orElseThrow())
+                .isLessThanOrEqualTo(10_000);
     }
 }

@@ -34,7 +34,9 @@ class RepoUrlsTest {
 
     @Test
     void passwordsAreRemovedForMessages() {
-        assertThat(RepoUrls.redact("https://user:secret@host/org/repo")).doesNotContain("secret").contains("host/org/repo");
+        assertThat(RepoUrls.redact("https://user:secret@host/org/repo"))
+                .doesNotContain("secret")
+                .contains("host/org/repo");
         assertThat(RepoUrls.redact("https://host/org/repo")).isEqualTo("https://host/org/repo");
     }
 
@@ -52,6 +54,7 @@ class RepoUrlsTest {
         String b = GitRepositories.dirName(RepoUrls.normalize("https://github.com/org-repo"));
         assertThat(a).startsWith("github.com_org_repo-").endsWith(".git");
         assertThat(a).isNotEqualTo(b);
-        assertThat(GitRepositories.dirName(RepoUrls.normalize("git@github.com:org/repo.git"))).isEqualTo(a);
+        assertThat(GitRepositories.dirName(RepoUrls.normalize("git@github.com:org/repo.git")))
+                .isEqualTo(a);
     }
 }

@@ -31,26 +31,36 @@ class ToolRunnerTest {
     @Test
     void standardOutputGoesToTheFileAndTheEnvironmentIsPassed() throws Exception {
         Path out = tmp.resolve("out");
-        new ToolRunner(pool, Duration.ofSeconds(30)).run(List.of("/bin/sh", "-c", "echo \"value: $EXTRA\""), tmp,
-                Map.of("EXTRA", "given"), out);
+        new ToolRunner(pool, Duration.ofSeconds(30))
+                .run(List.of("/bin/sh", "-c", "echo \"value: $EXTRA\""), tmp, Map.of("EXTRA", "given"), out);
         assertThat(Files.readString(out)).isEqualTo("value: given\n");
     }
 
     @Test
     void aFailingToolIsARenderErrorWithItsStandardError() {
-        assertThatThrownBy(() -> new ToolRunner(pool, Duration.ofSeconds(30)).run(
-                List.of("/bin/sh", "-c", "echo progress; echo 'Error: chart is broken' >&2; exit 3"), tmp, Map.of(),
-                tmp.resolve("out")))
+        assertThatThrownBy(() -> new ToolRunner(pool, Duration.ofSeconds(30))
+                        .run(
+                                List.of("/bin/sh", "-c", "echo progress; echo 'Error: chart is broken' >&2; exit 3"),
+                                tmp,
+                                Map.of(),
+                                tmp.resolve("out")))
                 .isInstanceOf(SourceException.class)
                 .hasMessage("sh exited 3: Error: chart is broken")
-                .extracting(e -> ((SourceException) e).reason()).isEqualTo(SourceException.Reason.RENDER);
+                .extracting(e -> ((SourceException) e).reason())
+                .isEqualTo(SourceException.Reason.RENDER);
     }
 
     @Test
     void longStandardErrorIsTrimmedToItsEnd() {
-        assertThatThrownBy(() -> new ToolRunner(pool, Duration.ofSeconds(30)).run(List.of("/bin/sh", "-c",
-                "i=0; while [ $i -lt 2000 ]; do echo noise-line >&2; i=$((i+1)); done; echo 'Error: the cause' >&2; exit 1"),
-                tmp, Map.of(), tmp.resolve("out")))
+        assertThatThrownBy(() -> new ToolRunner(pool, Duration.ofSeconds(30))
+                        .run(
+                                List.of(
+                                        "/bin/sh",
+                                        "-c",
+                                        "i=0; while [ $i -lt 2000 ]; do echo noise-line >&2; i=$((i+1)); done; echo 'Error: the cause' >&2; exit 1"),
+                                tmp,
+                                Map.of(),
+                                tmp.resolve("out")))
                 .satisfies(e -> {
                     assertThat(e.getMessage()).endsWith("Error: the cause").startsWith("sh exited 1: ...");
                     assertThat(e.getMessage().length()).isLessThan(ToolRunner.MAX_STDERR + 40);
@@ -60,8 +70,8 @@ class ToolRunnerTest {
     @Test
     void aToolThatRunsTooLongIsKilledAndReported() {
         long start = System.nanoTime();
-        assertThatThrownBy(() -> new ToolRunner(pool, Duration.ofMillis(300)).run(
-                List.of("/bin/sh", "-c", "echo waiting >&2; sleep 30"), tmp, Map.of(), tmp.resolve("out")))
+        assertThatThrownBy(() -> new ToolRunner(pool, Duration.ofMillis(300))
+                        .run(List.of("/bin/sh", "-c", "echo waiting >&2; sleep 30"), tmp, Map.of(), tmp.resolve("out")))
                 .isInstanceOf(SourceException.class)
                 .hasMessageStartingWith("sh did not finish within 300 ms and was killed: waiting");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
@@ -69,9 +79,10 @@ class ToolRunnerTest {
 
     @Test
     void aMissingBinaryIsARenderError() {
-        assertThatThrownBy(() -> new ToolRunner(pool, Duration.ofSeconds(5)).run(
-                List.of(tmp.resolve("nope").toString()), tmp, Map.of(), tmp.resolve("out")))
-                .isInstanceOf(SourceException.class).hasMessageStartingWith("cannot start " + tmp.resolve("nope"));
+        assertThatThrownBy(() -> new ToolRunner(pool, Duration.ofSeconds(5))
+                        .run(List.of(tmp.resolve("nope").toString()), tmp, Map.of(), tmp.resolve("out")))
+                .isInstanceOf(SourceException.class)
+                .hasMessageStartingWith("cannot start " + tmp.resolve("nope"));
     }
 
     @Test
@@ -84,16 +95,23 @@ class ToolRunnerTest {
         Path configured = Files.writeString(tmp.resolve("helm-configured"), "#!/bin/sh\n");
         configured.toFile().setExecutable(true);
 
-        assertThat(new ToolBinaries(Map.of(), Map.of("PATH", "/nonexistent:" + bin))
-                .find(ToolBinaries.Tool.HELM)).isEqualTo(onPath);
+        assertThat(new ToolBinaries(Map.of(), Map.of("PATH", "/nonexistent:" + bin)).find(ToolBinaries.Tool.HELM))
+                .isEqualTo(onPath);
         assertThat(new ToolBinaries(Map.of(), Map.of("PATH", bin.toString(), "DRIFTWATCH_HELM", fromEnv.toString()))
-                .find(ToolBinaries.Tool.HELM)).isEqualTo(fromEnv);
-        assertThat(new ToolBinaries(Map.of(ToolBinaries.Tool.HELM, configured), Map.of("DRIFTWATCH_HELM", fromEnv.toString()))
-                .find(ToolBinaries.Tool.HELM)).isEqualTo(configured);
-        assertThatThrownBy(() -> new ToolBinaries(Map.of(), Map.of("PATH", bin.toString())).find(ToolBinaries.Tool.KUSTOMIZE))
+                        .find(ToolBinaries.Tool.HELM))
+                .isEqualTo(fromEnv);
+        assertThat(new ToolBinaries(
+                                Map.of(ToolBinaries.Tool.HELM, configured),
+                                Map.of("DRIFTWATCH_HELM", fromEnv.toString()))
+                        .find(ToolBinaries.Tool.HELM))
+                .isEqualTo(configured);
+        assertThatThrownBy(() ->
+                        new ToolBinaries(Map.of(), Map.of("PATH", bin.toString())).find(ToolBinaries.Tool.KUSTOMIZE))
                 .hasMessage("kustomize not found: set DRIFTWATCH_KUSTOMIZE or put kustomize on PATH");
-        assertThatThrownBy(() -> new ToolBinaries(Map.of(), Map.of("DRIFTWATCH_KUSTOMIZE", tmp.resolve("x").toString()))
-                .find(ToolBinaries.Tool.KUSTOMIZE))
+        assertThatThrownBy(() -> new ToolBinaries(
+                                Map.of(),
+                                Map.of("DRIFTWATCH_KUSTOMIZE", tmp.resolve("x").toString()))
+                        .find(ToolBinaries.Tool.KUSTOMIZE))
                 .hasMessage("kustomize from DRIFTWATCH_KUSTOMIZE (" + tmp.resolve("x") + ") is not an executable file");
     }
 }
