@@ -27,11 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Git repository and rendered by the agent, installed as Argo CD installs them, watched for a few minutes while the
  * cluster's controllers run (and Argo CD's periodic re-sync re-applies them): no drift may open. Then real changes are
  * made, and each must open with its field and manager. The watch lasts {@code -Ddriftwatch.realworld.agentWatch}
- * (ISO-8601 duration, default PT3M).
+ * (ISO-8601 duration, default PT1M): the agent runs with a {@value #RESYNC} full resync (the lowest it accepts) and a
+ * {@value #POLL} Git poll, so each half of the watch, before and after the re-sync, holds at least two full resyncs
+ * (each with a search of the kinds not watched) and a poll of the repository; the controllers had settled before the
+ * agent started ({@link Installation#awaitSettled()}).
  */
 class RealWorldAgentIT {
 
-    private static final Duration WATCH = Duration.parse(System.getProperty("driftwatch.realworld.agentWatch", "PT3M"));
+    private static final String RESYNC = "10s";
+    private static final String POLL = "20s";
+    private static final Duration WATCH = Duration.parse(System.getProperty("driftwatch.realworld.agentWatch", "PT1M"));
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final List<String> PROJECTS = List.of("ingress-nginx", "kube-state-metrics", "sealed-secrets");
 
@@ -140,18 +145,21 @@ class RealWorldAgentIT {
                     .append(path)
                     .append(", targetNamespace: ")
                     .append(p.namespace())
-                    .append(", pollInterval: 20s}\n");
+                    .append(", pollInterval: ")
+                    .append(POLL)
+                    .append("}\n");
         }
         return """
                 cluster: it-realworld
                 http: {host: 127.0.0.1, port: 0}
+                resyncInterval: %s
                 leaderElection: {enabled: false}
                 sources:
                   git:
                     cacheDir: %s
                     minFetchInterval: 10s
                     apps:
-                %s""".formatted(tmp.resolve("git-cache"), apps);
+                %s""".formatted(RESYNC, tmp.resolve("git-cache"), apps);
     }
 
     private static void copy(Path from, Path to) {
