@@ -58,10 +58,14 @@ class DiffAbSummaryTest {
         assertThat(r.pairedMedian()).isCloseTo(1.05, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(r.low()).isCloseTo(1.02, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(r.high()).isCloseTo(1.05, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(DiffAbSummary.verdict(r, 1.10)).isEqualTo("yes");
-        assertThat(DiffAbSummary.verdict(r, 1.04)).isEqualTo("undecided");
-        assertThat(DiffAbSummary.verdict(r, 1.01)).isEqualTo("no");
-        assertThat(DiffAbSummary.table(List.of(r), 1.10)).contains("| CONFIGMAP |", "1.050 [1.020, 1.050] | yes |");
+        assertThat(DiffAbSummary.verdict(r, 1.10)).isEqualTo("too few pairs");
+        assertThat(DiffAbSummary.table(List.of(r), 1.10))
+                .contains("| CONFIGMAP |", "1.050 [1.020, 1.050] | too few pairs |");
+        DiffAbSummary.SetResult six = new DiffAbSummary.SetResult(
+                r.set(), r.before(), r.after(), r.pairedMedian(), r.low(), r.high(), 6, 0, 0);
+        assertThat(DiffAbSummary.verdict(six, 1.10)).isEqualTo("yes");
+        assertThat(DiffAbSummary.verdict(six, 1.04)).isEqualTo("undecided");
+        assertThat(DiffAbSummary.verdict(six, 1.01)).isEqualTo("no");
     }
 
     @Test
