@@ -33,7 +33,11 @@ public final class Hooks {
      */
     public static boolean isHook(JsonNode object) {
         JsonNode annotations = object.path("metadata").path("annotations");
-        if (annotations.has(ARGOCD_HOOK)) {
+        boolean argoCd = annotations.has(ARGOCD_HOOK);
+        if (!argoCd && !annotations.has(HELM_HOOK)) {
+            return false; // asked for every compared object: the common case costs two lookups
+        }
+        if (argoCd) {
             if (!skipOnly(annotations)) {
                 return true;
             }
@@ -63,6 +67,9 @@ public final class Hooks {
     }
 
     private static boolean skipOnly(JsonNode annotations) {
+        if (!annotations.has(ARGOCD_HOOK)) {
+            return false;
+        }
         List<String> types = csv(annotations, ARGOCD_HOOK).stream()
                 .filter(ARGOCD_TYPES::contains)
                 .toList();

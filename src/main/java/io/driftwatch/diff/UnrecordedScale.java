@@ -16,9 +16,10 @@ import java.util.Set;
  */
 final class UnrecordedScale {
 
-    /** group/kind of the built-in kinds whose {@code spec.replicas} the API server defaults to 1. */
-    private static final Set<String> KINDS =
-            Set.of("apps/Deployment", "apps/StatefulSet", "apps/ReplicaSet", "/ReplicationController");
+    /** The built-in kinds whose {@code spec.replicas} the API server defaults to 1, by group. */
+    private static final Set<String> APPS_KINDS = Set.of("Deployment", "StatefulSet", "ReplicaSet");
+
+    private static final String CORE_KIND = "ReplicationController";
 
     private static final int SERVER_DEFAULT = 1;
     private static final List<PathElement> REPLICAS =
@@ -31,7 +32,7 @@ final class UnrecordedScale {
      * {@code desired} and {@code live} are the comparable objects (ignored fields, e.g. HPA-scaled replicas, removed).
      */
     static Optional<Comparer.RawChange> find(ObjectKey key, JsonNode desired, JsonNode live, ManagedFields managed) {
-        if (!KINDS.contains(key.group() + "/" + key.kind())) {
+        if (!defaultsReplicas(key)) {
             return Optional.empty();
         }
         JsonNode replicas = live.path("spec").path("replicas");
@@ -43,5 +44,12 @@ final class UnrecordedScale {
         }
         return Optional.of(
                 new Comparer.RawChange(FieldPath.ROOT.field("spec").field("replicas"), Op.ADDED, null, replicas));
+    }
+
+    /** Whether {@code key} is one of the built-in kinds above (asked for every compared object: no string built). */
+    private static boolean defaultsReplicas(ObjectKey key) {
+        return key.group().equals("apps")
+                ? APPS_KINDS.contains(key.kind())
+                : key.group().isEmpty() && CORE_KIND.equals(key.kind());
     }
 }
