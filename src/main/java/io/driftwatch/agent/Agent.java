@@ -42,6 +42,7 @@ public final class Agent {
     private final Vertx vertx;
     private final AgentMetrics metrics;
     private final AgentHttpServer http;
+    private final AgentAudit audit;
     private final AtomicBoolean stopping = new AtomicBoolean();
     /** The assembled parts; null until the assemble stage is done. */
     private volatile AgentAssembly.Parts parts;
@@ -72,6 +73,10 @@ public final class Agent {
                 this::openDrifts,
                 this::status,
                 clock);
+        this.audit = config.audit().enabled() ? new AgentAudit(config.audit(), clock, this::reconciler) : null;
+        if (audit != null) {
+            audit.mount(http.router(), pools.http(), registries.meters());
+        }
         http.router()
                 .post("/hooks/git")
                 .handler(BodyHandler.create().setBodyLimit(WEBHOOK_BODY_LIMIT))
@@ -127,11 +132,19 @@ public final class Agent {
         try {
             parts = new AgentAssembly(config, identity, clock, vertx, pools, registries, metrics)
                     .assemble(cluster.client(), cluster.discovery());
+            if (audit != null) {
+                parts.reconciler().attributeWith(audit.attributor());
+            }
             return parts;
         } catch (RuntimeException e) {
             cluster.client().close();
             throw e;
         }
+    }
+
+    private Reconciler reconciler() {
+        AgentAssembly.Parts p = parts;
+        return p == null ? null : p.reconciler();
     }
 
     private Future<Void> startParts(AgentAssembly.Parts p) {

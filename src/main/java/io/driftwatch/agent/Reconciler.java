@@ -70,6 +70,7 @@ final class Reconciler {
     private Set<String> schemaVersions = Set.of();
     private Set<ObjectKey> hpaTargets = Set.of();
     private Runnable kindsChanged = () -> {};
+    private volatile io.driftwatch.audit.Attributor attributor;
 
     /**
      * @param discovery what the cluster served at start-up
@@ -107,6 +108,46 @@ final class Reconciler {
     /** The live view this reconciler reads and is fed by. */
     LiveView live() {
         return live;
+    }
+
+    /** With audit on: every verdict's changes are attributed to the writes that made them. */
+    void attributeWith(io.driftwatch.audit.Attributor auditAttributor) {
+        this.attributor = auditAttributor;
+    }
+
+    /** Whether audit writes of an API group and resource (plural) can matter: a served kind in scope (any thread). */
+    boolean watchesResource(String group, String resource) {
+        return discovery.listable().stream()
+                .anyMatch(r ->
+                        r.group().equals(group) && r.plural().equals(resource) && scope.kindAllowed(group, r.kind()));
+    }
+
+    /**
+     * Audit writes arrived (any thread): the open drifts they touch are re-diffed, so a late batch names its actors in
+     * an {@code updated} event; nothing waits for audit.
+     */
+    void auditArrived(List<io.driftwatch.audit.AuditWrite> writes) {
+        diffThread.execute(() -> {
+            if (!leader) {
+                return;
+            }
+            for (DriftRecord r : tracker.openDrifts()) {
+                ObjectKey k = r.key();
+                String plural = discovery
+                        .find(k.group(), k.kind())
+                        .map(ApiResource::plural)
+                        .orElse(null);
+                boolean touched = writes.stream()
+                        .map(io.driftwatch.audit.AuditWrite::object)
+                        .anyMatch(o -> o.group().equals(k.group())
+                                && o.resource().equals(plural)
+                                && o.namespace().equals(k.namespace())
+                                && (o.name().equals(k.name()) || o.name().isEmpty()));
+                if (touched) {
+                    enqueue(k, 0);
+                }
+            }
+        });
     }
 
     /** Called on informer threads for every live change. */
@@ -339,6 +380,13 @@ final class Reconciler {
             verdict = is.flatMap(o -> engine.diffUndesired(o, desired.apps()));
         }
         verdict = verdict.filter(d -> !d.admissionOnly() || options.countAdmissionAsDrift());
+        io.driftwatch.audit.Attributor audit = attributor;
+        if (audit != null && verdict.isPresent()) {
+            Optional<String> plural = discovery.find(key.group(), key.kind()).map(ApiResource::plural);
+            if (plural.isPresent()) {
+                verdict = Optional.of(audit.attribute(verdict.get(), is.orElse(null), plural.get()));
+            }
+        }
         List<DriftEvent> events =
                 tracker.observe(key, verdict, is.map(JsonNode.class::cast).orElse(null), clock.instant());
         if (receivedNanos > 0) {

@@ -82,7 +82,7 @@ public final class ConfigLoader {
         problems.addAll(binding.problems());
         AgentConfig config = binding.value() != null
                 ? binding.value()
-                : new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+                : new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         config = withLeaseNamespace(config, env);
         List<String> invalid = new ArrayList<>();
         validate(config, droppedMetricLabels, invalid);
@@ -170,7 +170,8 @@ public final class ConfigLoader {
                 config.metrics(),
                 config.stateFile(),
                 config.shutdownTimeout(),
-                config.hub());
+                config.hub(),
+                config.audit());
     }
 
     /** A cluster label's name as a Prometheus label (what {@code driftwatch_cluster_info} carries). */

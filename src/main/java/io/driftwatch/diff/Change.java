@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param time time of that entry, null when unknown
  * @param note plain-English note for the reader, null when none: for a removal that managedFields cannot attribute
  *             ({@link #REMOVAL_NOTE}), for replicas scaled with no owner ({@link #UNRECORDED_SCALE_NOTE}), for an unknown manager the configuration that would classify it
+ * @param actor who made the change, from the audit event of the write that made it; null when audit is off or no
+ *              write matched
  */
 public record Change(
         String field,
@@ -28,7 +30,8 @@ public record Change(
         String operation,
         String subresource,
         Instant time,
-        String note) {
+        String note,
+        Actor actor) {
 
     /** What every output says about a removed field: the object does not record who removed it. */
     public static final String REMOVAL_NOTE = "removed; not recorded in the object who removed it";
@@ -38,6 +41,27 @@ public record Change(
     /** What every output says about a live list element that repeats a desired element's merge key. */
     public static final String DUPLICATE_NOTE = "a second element with the same merge key as a desired element; "
             + "managedFields cannot tell elements with the same key apart: the manager is the latest writer of that key";
+
+    /** A change without an actor. */
+    public Change(
+            String field,
+            String path,
+            Op op,
+            Cause cause,
+            JsonNode desired,
+            JsonNode live,
+            String manager,
+            String operation,
+            String subresource,
+            Instant time,
+            String note) {
+        this(field, path, op, cause, desired, live, manager, operation, subresource, time, note, null);
+    }
+
+    /** This change made by {@code who}, with the cause that identity gives it. */
+    public Change attributed(Actor who, Cause newCause) {
+        return new Change(field, path, op, newCause, desired, live, manager, operation, subresource, time, note, who);
+    }
 
     /** A change without a note. */
     public Change(
@@ -51,6 +75,6 @@ public record Change(
             String operation,
             String subresource,
             Instant time) {
-        this(field, path, op, cause, desired, live, manager, operation, subresource, time, null);
+        this(field, path, op, cause, desired, live, manager, operation, subresource, time, null, null);
     }
 }

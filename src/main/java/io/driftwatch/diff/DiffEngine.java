@@ -452,7 +452,7 @@ public final class DiffEngine {
         return hint;
     }
 
-    private static Cause driftCause(List<Change> changes) {
+    static Cause driftCause(List<Change> changes) {
         for (Cause c : CAUSE_PRIORITY) {
             if (changes.stream().anyMatch(ch -> ch.cause() == c)) {
                 return c;

@@ -9,12 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The stable JSON form of a report:
  * <pre>
  * {"summary": {"desired", "drifted", "modified", "missing", "extra", "byCause": {cause: n}},
- *  "drifts": [{"group", "version", "kind", "namespace", "name", "app", "type", "cause", "summary",
+ *  "drifts": [{"group", "version", "kind", "namespace", "name", "app", "type", "cause", "summary", "actor",
  *              "changes": [{"field", "path", "op", "cause", "desired", "live", "manager", "operation",
- *                           "subresource", "time", "note"}],
+ *                           "subresource", "time", "note", "actor"}],
  *              "diff"  (only when a YAML diff was requested)}]}
  * </pre>
- * Every listed key is always present ({@code null} when unknown); values of Secrets are already redacted.
+ * Every listed key is always present ({@code null} when unknown); values of Secrets are already redacted. An
+ * {@code actor} is {"username", "groups", "impersonatedBy", "sourceIP", "userAgent", "auditID", "match"} (audit
+ * events; null when audit is off or no write matched).
  */
 public final class ReportJson {
 
@@ -52,6 +54,7 @@ public final class ReportJson {
         o.put("type", d.type().json());
         o.put("cause", d.cause().json());
         o.put("summary", d.summary());
+        o.set("actor", actor(d.actor()));
         ArrayNode changes = o.putArray("changes");
         for (Change c : d.changes()) {
             ObjectNode ch = changes.addObject();
@@ -66,10 +69,28 @@ public final class ReportJson {
             ch.put("subresource", c.subresource());
             ch.put("time", c.time() == null ? null : c.time().toString());
             ch.put("note", c.note());
+            ch.set("actor", actor(c.actor()));
         }
         if (d.yamlDiff() != null) {
             o.put("diff", d.yamlDiff());
         }
+        return o;
+    }
+
+    /** {"username", "groups", "impersonatedBy", "sourceIP", "userAgent", "auditID", "match"}, or null. */
+    static JsonNode actor(Actor a) {
+        if (a == null) {
+            return F.nullNode();
+        }
+        ObjectNode o = F.objectNode();
+        o.put("username", a.username());
+        ArrayNode groups = o.putArray("groups");
+        a.groups().forEach(groups::add);
+        o.put("impersonatedBy", a.impersonatedBy());
+        o.put("sourceIP", a.sourceIP());
+        o.put("userAgent", a.userAgent());
+        o.put("auditID", a.auditID());
+        o.put("match", a.match().json());
         return o;
     }
 

@@ -21,6 +21,9 @@ public final class ReportText {
                     + ", " + d.cause().json() + (d.app() == null ? "" : " [app " + d.app() + "]");
             sb.append(paint(colour, BOLD, header)).append('\n');
             sb.append("  ").append(d.summary()).append('\n');
+            if (d.actor() != null) {
+                sb.append("  ").append(actorLine(d.actor())).append('\n');
+            }
             for (Change c : d.changes()) {
                 sb.append("  ")
                         .append(paint(colour, YELLOW, symbol(c.op())))
@@ -50,6 +53,9 @@ public final class ReportText {
                 if (c.note() != null) {
                     sb.append("      ").append(c.note()).append('\n');
                 }
+                if (c.actor() != null) {
+                    sb.append("      ").append(actorLine(c.actor())).append('\n');
+                }
             }
             if (d.yamlDiff() != null) {
                 for (String line : d.yamlDiff().split("\n")) {
@@ -61,6 +67,23 @@ public final class ReportText {
         sb.append(summaryLine(report));
         sb.append('\n');
         return sb.toString();
+    }
+
+    /** "by carol (impersonated by alice) from 10.0.0.7 with kubectl/v1.31.0 (...), audit 1f2e..., exact match". */
+    static String actorLine(Actor a) {
+        StringBuilder sb = new StringBuilder("by ").append(a.display());
+        if (a.sourceIP() != null) {
+            sb.append(" from ").append(a.sourceIP());
+        }
+        if (a.userAgent() != null) {
+            sb.append(" with ").append(a.userAgent());
+        }
+        return sb.append(", audit ")
+                .append(a.auditID())
+                .append(", ")
+                .append(a.match().json())
+                .append(" match")
+                .toString();
     }
 
     static String summaryLine(DriftReport report) {

@@ -126,9 +126,14 @@ public final class DriftTracker {
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    /** Same changes and same overall cause (an extra object's cause can change with no changes to compare). */
+    /**
+     * Same changes, actors and overall cause (an extra object's cause can change with no changes to compare; an actor
+     * named by a late audit batch is an update).
+     */
     private static boolean sameChanges(Drift a, Drift b) {
-        if (a.cause() != b.cause() || a.changes().size() != b.changes().size()) {
+        if (a.cause() != b.cause()
+                || a.changes().size() != b.changes().size()
+                || !Objects.equals(a.actor(), b.actor())) {
             return false;
         }
         for (int i = 0; i < a.changes().size(); i++) {
@@ -139,7 +144,8 @@ public final class DriftTracker {
                     || !Objects.equals(x.live(), y.live())
                     || !Objects.equals(x.desired(), y.desired())
                     || !Objects.equals(x.manager(), y.manager())
-                    || x.cause() != y.cause()) {
+                    || x.cause() != y.cause()
+                    || !Objects.equals(x.actor(), y.actor())) {
                 return false;
             }
         }

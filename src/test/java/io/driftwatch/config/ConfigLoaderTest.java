@@ -300,7 +300,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load(write(yaml), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(
-                        "colour: unknown setting (known: cluster, clusterLabels, diff, events, http, hub,")
+                        "colour: unknown setting (known: audit, cluster, clusterLabels, diff, events, http, hub,")
                 .hasMessageContaining("http.port: \"eighty\" is not a whole number")
                 .hasMessageContaining("clusterLabels: expected a mapping, got \"env=prod\"")
                 .hasMessageContaining("resyncInterval: \"5x\" is not a duration (e.g. 30s, 10m, 1h30m)")

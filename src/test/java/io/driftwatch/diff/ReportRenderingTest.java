@@ -46,6 +46,37 @@ class ReportRenderingTest {
             List.of(modified, missing), new DriftReport.Summary(4, 2, 1, 1, 0, Map.of("out-of-band", 1, "deleted", 1)));
 
     @Test
+    void anActorIsWrittenInJsonAndText() {
+        Actor carol = new Actor(
+                "carol",
+                List.of("system:authenticated"),
+                "alice",
+                "10.0.0.7",
+                "kubectl/v1.31.0 (linux/amd64) kubernetes/9edcffc",
+                "5f1c",
+                Actor.Match.EXACT);
+        Change c = modified.changes().get(0);
+        Drift attributed = modified.attributed(List.of(c.attributed(carol, c.cause())), null, null);
+        DriftReport one = new DriftReport(List.of(attributed), report.summary());
+
+        assertThat(ReportJson.toJson(one)
+                        .get("drifts")
+                        .get(0)
+                        .get("changes")
+                        .get(0)
+                        .get("actor"))
+                .isEqualTo(
+                        Fixtures.json(
+                                "{\"username\":\"carol\",\"groups\":[\"system:authenticated\"],"
+                                        + "\"impersonatedBy\":\"alice\",\"sourceIP\":\"10.0.0.7\",\"userAgent\":"
+                                        + "\"kubectl/v1.31.0 (linux/amd64) kubernetes/9edcffc\",\"auditID\":\"5f1c\",\"match\":\"exact\"}"));
+        assertThat(ReportText.render(one, false))
+                .contains("by carol (impersonated by alice) from 10.0.0.7 with kubectl/v1.31.0 (linux/amd64) "
+                        + "kubernetes/9edcffc, audit 5f1c, exact match");
+        assertThat(ReportYaml.render(one)).contains("impersonatedBy: alice");
+    }
+
+    @Test
     void writesTheDocumentedJsonShape() {
         JsonNode json = ReportJson.toJson(report);
         assertThat(json.get("summary"))
@@ -65,7 +96,8 @@ class ReportRenderingTest {
         assertThat(d.get("diff").asText()).contains("+  replicas: 5");
         assertThat(d.get("changes").get(0)).isEqualTo(Fixtures.json("""
                 {"field":"spec.replicas","path":"/spec/replicas","op":"changed","cause":"out-of-band","desired":3,"live":5,
-                 "manager":"kubectl-scale","operation":"Update","subresource":"scale","time":"2026-11-21T10:42:00Z","note":null}"""));
+                 "manager":"kubectl-scale","operation":"Update","subresource":"scale","time":"2026-11-21T10:42:00Z","note":null,"actor":null}"""));
+        assertThat(d.get("actor").isNull()).isTrue();
         JsonNode m = json.get("drifts").get(1);
         assertThat(m.get("version").asText()).isEqualTo("v1");
         assertThat(m.get("group").asText()).isEmpty();

@@ -70,6 +70,34 @@ class DriftTrackerTest {
     }
 
     @Test
+    void anActorNamedLaterByTheAuditIsAnUpdateOfTheSameDrift() {
+        DriftTracker tracker = new DriftTracker("prod");
+        Drift unattributed = modified("web:2", WRITTEN);
+        List<DriftEvent> opened = tracker.observe(WEB, Optional.of(unattributed), live(), T0);
+        io.driftwatch.diff.Actor alice = new io.driftwatch.diff.Actor(
+                "alice",
+                List.of("ops"),
+                null,
+                "10.0.0.7",
+                "kubectl/v1.31.0",
+                "a1",
+                io.driftwatch.diff.Actor.Match.EXACT);
+        Drift attributed = unattributed.attributed(
+                List.of(unattributed.changes().get(0).attributed(alice, Cause.OUT_OF_BAND)), null, null);
+
+        List<DriftEvent> updated = tracker.observe(WEB, Optional.of(attributed), live(), T0.plusSeconds(3));
+
+        assertThat(updated).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(DriftEvent.Type.UPDATED);
+            assertThat(e.record().id()).isEqualTo(opened.get(0).record().id());
+            assertThat(e.record().onset()).isEqualTo(WRITTEN);
+            assertThat(e.record().drift().changes().get(0).actor()).isEqualTo(alice);
+        });
+        assertThat(tracker.observe(WEB, Optional.of(attributed), live(), T0.plusSeconds(4)))
+                .isEmpty();
+    }
+
+    @Test
     void sameVerdictAgainIsNoEventButAChangedFieldIsAnUpdate() {
         DriftTracker tracker = new DriftTracker("prod");
         tracker.observe(WEB, Optional.of(modified("web:2", WRITTEN)), live(), T0);
