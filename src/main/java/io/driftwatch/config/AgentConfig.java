@@ -40,41 +40,31 @@ public record AgentConfig(
         metrics = metrics == null ? new Metrics(null, null) : metrics;
         shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
         hub = hub == null ? Hub.DISABLED : hub;
-        audit = audit == null ? new Audit(null, null, null, null, null, null, null) : audit;
+        audit = audit == null ? new Audit(null, null, null, null, null) : audit;
     }
 
     /**
      * Who made each change, from Kubernetes audit events: posted to {@code POST /api/v1/audit} (the API server's
-     * webhook backend, or a forwarder) with the bearer token of {@code tokenFile}, and/or tailed from an audit log
-     * file. Off unless a token file or a log file is set.
+     * webhook backend, or a forwarder) with the bearer token of {@code tokenFile}. Off unless a token file is set.
      *
      * @param tokenFile the bearer token webhook posts must carry; null: the endpoint answers 404
-     * @param logFile a JSON-lines audit log to tail (the API server's log backend); null: none
      * @param window how long writes are kept for matching (default 15m)
      * @param maxWrites the most writes kept in all (default 100000); more are dropped, oldest first, and counted
      * @param maxBodyBytes the largest post accepted (default 16 MiB)
      * @param controllers identities (globs) that are controllers besides kube-system's ServiceAccounts and
      *                    {@code system:} users
-     * @param userNamesInMetrics whether the per-drift metric series carries the actor's user name (default false)
      */
     public record Audit(
-            Path tokenFile,
-            Path logFile,
-            Duration window,
-            Long maxWrites,
-            Integer maxBodyBytes,
-            List<String> controllers,
-            Boolean userNamesInMetrics) {
+            Path tokenFile, Duration window, Long maxWrites, Integer maxBodyBytes, List<String> controllers) {
         public Audit {
             window = window == null ? Duration.ofMinutes(15) : window;
             maxWrites = maxWrites == null ? 100_000L : maxWrites;
             maxBodyBytes = maxBodyBytes == null ? 16 * 1024 * 1024 : maxBodyBytes;
             controllers = controllers == null ? List.of() : List.copyOf(controllers);
-            userNamesInMetrics = userNamesInMetrics != null && userNamesInMetrics;
         }
 
         public boolean enabled() {
-            return tokenFile != null || logFile != null;
+            return tokenFile != null;
         }
     }
 

@@ -257,6 +257,7 @@ public final class ConfigLoader {
             problems.add("sources.git.webhookSecretFile: " + ConfigBinding.unreadableFile(webhookSecret));
         }
         validateLimits(c.sources().limits(), problems);
+        validateAudit(c.audit(), problems);
         if (c.sources().git().renderCacheBytes() < (1 << 20)) {
             problems.add("sources.git.renderCacheBytes: must be at least 1 MiB");
         }
@@ -428,5 +429,20 @@ public final class ConfigLoader {
             case "false", "no", "0" -> false;
             default -> throw new IllegalArgumentException("expected true or false");
         };
+    }
+
+    private static void validateAudit(AgentConfig.Audit audit, List<String> problems) {
+        if (audit.tokenFile() != null && ConfigBinding.unreadableFile(audit.tokenFile()) != null) {
+            problems.add("audit.tokenFile: " + ConfigBinding.unreadableFile(audit.tokenFile()));
+        }
+        if (audit.window().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("audit.window: must be at least 1s");
+        }
+        if (audit.maxWrites() < 1) {
+            problems.add("audit.maxWrites: must be 1 or more");
+        }
+        if (audit.maxBodyBytes() < 1024) {
+            problems.add("audit.maxBodyBytes: must be at least 1024");
+        }
     }
 }

@@ -93,6 +93,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void wrongAuditSettingsAreNamedAllAtOnce() throws IOException {
+        assertThatThrownBy(() -> load(
+                        write(MINIMAL
+                                + "audit:\n  tokenFile: /nonexistent/audit-token\n  window: 0s\n  maxWrites: 0\n"
+                                + "  maxBodyBytes: 10\n"),
+                        Map.of()))
+                .hasMessageContaining("audit.tokenFile: /nonexistent/audit-token does not exist or is not readable")
+                .hasMessageContaining("audit.window: must be at least 1s")
+                .hasMessageContaining("audit.maxWrites: must be 1 or more")
+                .hasMessageContaining("audit.maxBodyBytes: must be at least 1024");
+    }
+
+    @Test
+    void auditLogFileIsNotASettingUntilTheTailerExists() throws IOException {
+        assertThatThrownBy(() -> load(write(MINIMAL + "audit:\n  logFile: /var/log/audit.log\n"), Map.of()))
+                .hasMessageContaining("audit.logFile: unknown setting");
+    }
+
+    @Test
     void badDurationIsNamedWithItsPath() throws IOException {
         assertThatThrownBy(() -> load(write(MINIMAL + "resyncInterval: ten minutes\n"), Map.of()))
                 .isInstanceOf(ConfigException.class)
