@@ -41,6 +41,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -461,16 +464,45 @@ final class DiffCommand implements Callable<Integer> {
             // a kind or version the cluster does not serve is named with the versions it does serve
             ofKinds.forEach(m -> discovery.require(
                     m.path("apiVersion").asText(), m.path("kind").asText()));
-            ListSchema schema = ClusterOpenApi.load(
-                    client,
-                    ofKinds.stream().map(m -> m.path("apiVersion").asText()).toList());
-            DiffEngine engine = engine(ns, discovery, schema);
-            DiffFilter.Selection selection = select(all, engine, "desired state");
+            // the schemas are fetched and parsed while the live objects are read: neither needs the other
+            CompletableFuture<ListSchema> schema = CompletableFuture.supplyAsync(
+                    () -> ClusterOpenApi.load(
+                            client,
+                            ofKinds.stream()
+                                    .map(m -> m.path("apiVersion").asText())
+                                    .toList()),
+                    SCHEMA_READER);
+            // object keys and app tracking do not depend on list schemas
+            DiffEngine keys = engine(ns, discovery, new BuiltinListSchema());
+            DiffFilter.Selection selection = select(all, keys, "desired state");
             LiveReader reader = new LiveReader(client, discovery);
             Set<LiveReader.Scope> scopes = reader.scopesFor(selection.kept(), ns);
             List<JsonNode> live = new ArrayList<>(reader.list(scopes));
-            live.addAll(strays(reader, engine, app, scopes, ns));
+            live.addAll(strays(reader, keys, app, scopes, ns));
+            DiffEngine engine = engine(ns, discovery, join(schema));
             return filtered(run(app, selection.kept(), live, engine), selection, live, engine);
+        }
+    }
+
+    /** Reads the OpenAPI schemas beside the main thread; a daemon, so a failed command still exits. */
+    private static final Executor SCHEMA_READER = task -> {
+        Thread t = new Thread(task, "driftwatch-openapi");
+        t.setDaemon(true);
+        t.start();
+    };
+
+    /** The value, or what computing it threw, as it threw it. */
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
     }
 
