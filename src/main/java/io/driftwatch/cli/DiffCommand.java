@@ -24,6 +24,7 @@ import io.driftwatch.diff.ResourceScope;
 import io.driftwatch.live.ApiDiscovery;
 import io.driftwatch.live.ClusterOpenApi;
 import io.driftwatch.live.LiveReader;
+import io.driftwatch.live.OpenApiCache;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.git.GitAppSource;
 import io.fabric8.kubernetes.client.Config;
@@ -470,7 +471,8 @@ final class DiffCommand implements Callable<Integer> {
                             client,
                             ofKinds.stream()
                                     .map(m -> m.path("apiVersion").asText())
-                                    .toList()),
+                                    .toList(),
+                            OpenApiCache.inUserCache()),
                     SCHEMA_READER);
             // object keys and app tracking do not depend on list schemas
             DiffEngine keys = engine(ns, discovery, new BuiltinListSchema());
