@@ -25,7 +25,7 @@ Options:
                    scale  bench/run-agent-scale.sh: the agent on a real kube-apiserver (≈ 3 min at 10k, 7 min at 50k)
                    hub    bench/hub.sh: hub ingest and queries on SQLite and PostgreSQL (≈ 1.5 min)
                    cli    bench/run-cli.sh: driftwatch diff vs kubectl diff at 25 and 1,000 objects on a real
-                          kube-apiserver, 5 alternating runs each (≈ 15 min; kubectl takes minutes at 1,000)
+                          kube-apiserver, 5 alternating runs each (≈ 23 min; kubectl diff takes 3-4 min at 1,000)
   --sizes LIST   object counts for scale (default 10000,50000; with --quick 300)
   --quick        small sizes, few iterations: checks that the harness works in a few minutes; its figures are not
                  comparable with the targets and a missed target does not fail the run
@@ -91,7 +91,7 @@ expected_for() { # benchmark [size]
     scale:full) echo $(( 300 + $2 * 55 / 10000 )) ;;   # 4 idle minutes: ≈ 6 min at 10k, ≈ 9½ at 50k
     scale:quick) echo $(( 100 + $2 * 65 / 10000 )) ;;
     hub:full) echo 90 ;; hub:quick) echo 45 ;;
-    cli:full) echo 900 ;; cli:quick) echo 180 ;;
+    cli:full) echo 1380 ;; cli:quick) echo 180 ;;
   esac
 }
 
