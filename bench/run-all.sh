@@ -7,7 +7,7 @@ source bench/common.sh
 
 usage() {
   cat <<'EOF'
-Usage: bench/run-all.sh [--repeat N] [--only diff,scale,hub] [--sizes 10000,50000] [--quick]
+Usage: bench/run-all.sh [--repeat N] [--only diff,scale,hub,cli] [--sizes 10000,50000] [--quick]
 
 Runs driftwatch's benchmarks N times each, one after the other, and writes bench/results/<UTC time>/:
   machine.json    CPU model, cores, memory, kernel, OS, JDK, load average, and this run's parameters
@@ -20,10 +20,12 @@ Runs driftwatch's benchmarks N times each, one after the other, and writes bench
 
 Options:
   --repeat N     run each benchmark N times (default 3); repeats are interleaved (all benchmarks, then again)
-  --only LIST    comma-separated subset of diff,scale,hub (default: all three)
+  --only LIST    comma-separated subset of diff,scale,hub,cli (default: all four)
                    diff   bench/run-diff.sh: JMH, engine vs Jackson parse vs zjsonpatch (≈ 10 min a run)
                    scale  bench/run-agent-scale.sh: the agent on a real kube-apiserver (≈ 3 min at 10k, 7 min at 50k)
                    hub    bench/hub.sh: hub ingest and queries on SQLite and PostgreSQL (≈ 1.5 min)
+                   cli    bench/run-cli.sh: driftwatch diff vs kubectl diff at 25 and 1,000 objects on a real
+                          kube-apiserver, 5 alternating runs each (≈ 23 min; kubectl diff takes 3-4 min at 1,000)
   --sizes LIST   object counts for scale (default 10000,50000; with --quick 300)
   --quick        small sizes, few iterations: checks that the harness works in a few minutes; its figures are not
                  comparable with the targets and a missed target does not fail the run
@@ -32,7 +34,7 @@ Options:
 Each run has a time limit; a run that exceeds it, or the whole script when interrupted (Ctrl-C, SIGTERM), stops the
 run's process group (SIGTERM, SIGKILL 60 s later): the JVMs' shutdown hooks stop the kube-apiserver, etcd, the agent
 and PostgreSQL, and what a killed run left in the script's temporary directory is stopped and removed.
-Limits: diff 30 min, scale 10 min + 36 s per 1,000 objects, hub 15 min; BENCH_TIME_LIMIT=<seconds> overrides them all.
+Limits: diff 30 min, scale 10 min + 36 s per 1,000 objects, hub 15 min, cli 40 min; BENCH_TIME_LIMIT=<seconds> overrides them all.
 
 Exit status: 0 every run succeeded and every target was met; 1 a run failed or timed out; 2 bad usage or a missing
 prerequisite; 3 a target was missed (full runs only); 130 interrupted.
@@ -45,7 +47,7 @@ say() { printf '[bench] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 2; }
 
 repeat=3
-only=diff,scale,hub
+only=diff,scale,hub,cli
 sizes=""
 quick=false
 command_line="bench/run-all.sh $*"
@@ -63,9 +65,9 @@ done
 [[ -n "$sizes" ]] || { if $quick; then sizes=300; else sizes=10000,50000; fi; }
 [[ "$sizes" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--sizes must be positive whole numbers separated by commas, got '$sizes'"
 IFS=, read -r -a chosen <<<"$only"
-[[ ${#chosen[@]} -gt 0 ]] || die "--only must name at least one of diff, scale, hub"
+[[ ${#chosen[@]} -gt 0 ]] || die "--only must name at least one of diff, scale, hub, cli"
 for b in "${chosen[@]}"; do
-  [[ "$b" =~ ^(diff|scale|hub)$ ]] || die "--only: unknown benchmark '$b' (choose from diff, scale, hub)"
+  [[ "$b" =~ ^(diff|scale|hub|cli)$ ]] || die "--only: unknown benchmark '$b' (choose from diff, scale, hub, cli)"
 done
 [[ -z "${BENCH_TIME_LIMIT:-}" || "$BENCH_TIME_LIMIT" =~ ^[1-9][0-9]*$ ]] \
   || die "BENCH_TIME_LIMIT must be a number of seconds, got '$BENCH_TIME_LIMIT'"
@@ -80,6 +82,7 @@ limit_for() { # benchmark [size]
     diff:full) echo 1800 ;; diff:quick) echo 600 ;;
     scale:full) echo $(( 600 + $2 * 36 / 1000 )) ;; scale:quick) echo $(( 900 + $2 * 36 / 1000 )) ;;
     hub:full) echo 900 ;; hub:quick) echo 600 ;;
+    cli:full) echo 2400 ;; cli:quick) echo 900 ;;
   esac
 }
 expected_for() { # benchmark [size]
@@ -88,12 +91,16 @@ expected_for() { # benchmark [size]
     scale:full) echo $(( 300 + $2 * 55 / 10000 )) ;;   # 4 idle minutes: ≈ 6 min at 10k, ≈ 9½ at 50k
     scale:quick) echo $(( 100 + $2 * 65 / 10000 )) ;;
     hub:full) echo 90 ;; hub:quick) echo 45 ;;
+    cli:full) echo 1380 ;; cli:quick) echo 180 ;;
   esac
 }
 
 # Prerequisites, checked before anything runs.
 for c in java mvn timeout; do command -v "$c" >/dev/null 2>&1 || die "'$c' is not on PATH"; done
-if selected scale; then
+if selected cli; then
+  [[ -x /usr/bin/time ]] || die "GNU time (/usr/bin/time) is needed by the cli benchmark: apt-get install time"
+fi
+if selected scale || selected cli; then
   for c in jcmd jstat; do command -v "$c" >/dev/null 2>&1 || die "'$c' is not on PATH: the scale benchmark needs a full JDK"; done
   scripts/test-binaries.sh || die "scripts/test-binaries.sh could not build the kube-apiserver and etcd"
   while IFS= read -r line; do export "${line?}"; done < <(scripts/test-binaries.sh --print)
@@ -233,6 +240,7 @@ for r in $(seq "$repeat"); do
   selected diff && expected=$(( expected + $(expected_for diff) ))
   if selected scale; then for n in "${size_list[@]}"; do expected=$(( expected + $(expected_for scale "$n") )); done; fi
   selected hub && expected=$(( expected + $(expected_for hub) ))
+  selected cli && expected=$(( expected + $(expected_for cli) ))
 done
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=false; [[ -z "$(git status --porcelain 2>/dev/null)" ]] || dirty=true
@@ -264,6 +272,13 @@ for r in $(seq "$repeat"); do
       run_one "hub-$r" hub "$r" null bench/hub.sh agents=2 batches=10 batch=50 rate=1000 seconds=3 drifts=200 queries=20
     else
       run_one "hub-$r" hub "$r" null bench/hub.sh
+    fi
+  fi
+  if selected cli; then
+    if $quick; then
+      run_one "cli-$r" cli "$r" null bench/run-cli.sh 25 2
+    else
+      run_one "cli-$r" cli "$r" null bench/run-cli.sh
     fi
   fi
 done

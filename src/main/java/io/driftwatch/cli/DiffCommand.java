@@ -24,6 +24,7 @@ import io.driftwatch.diff.ResourceScope;
 import io.driftwatch.live.ApiDiscovery;
 import io.driftwatch.live.ClusterOpenApi;
 import io.driftwatch.live.LiveReader;
+import io.driftwatch.live.OpenApiCache;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.git.GitAppSource;
 import io.fabric8.kubernetes.client.Config;
@@ -41,6 +42,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -461,16 +465,46 @@ final class DiffCommand implements Callable<Integer> {
             // a kind or version the cluster does not serve is named with the versions it does serve
             ofKinds.forEach(m -> discovery.require(
                     m.path("apiVersion").asText(), m.path("kind").asText()));
-            ListSchema schema = ClusterOpenApi.load(
-                    client,
-                    ofKinds.stream().map(m -> m.path("apiVersion").asText()).toList());
-            DiffEngine engine = engine(ns, discovery, schema);
-            DiffFilter.Selection selection = select(all, engine, "desired state");
+            // the schemas are fetched and parsed while the live objects are read: neither needs the other
+            CompletableFuture<ListSchema> schema = CompletableFuture.supplyAsync(
+                    () -> ClusterOpenApi.load(
+                            client,
+                            ofKinds.stream()
+                                    .map(m -> m.path("apiVersion").asText())
+                                    .toList(),
+                            OpenApiCache.inUserCache()),
+                    SCHEMA_READER);
+            // object keys and app tracking do not depend on list schemas
+            DiffEngine keys = engine(ns, discovery, new BuiltinListSchema());
+            DiffFilter.Selection selection = select(all, keys, "desired state");
             LiveReader reader = new LiveReader(client, discovery);
             Set<LiveReader.Scope> scopes = reader.scopesFor(selection.kept(), ns);
             List<JsonNode> live = new ArrayList<>(reader.list(scopes));
-            live.addAll(strays(reader, engine, app, scopes, ns));
+            live.addAll(strays(reader, keys, app, scopes, ns));
+            DiffEngine engine = engine(ns, discovery, join(schema));
             return filtered(run(app, selection.kept(), live, engine), selection, live, engine);
+        }
+    }
+
+    /** Reads the OpenAPI schemas beside the main thread; a daemon, so a failed command still exits. */
+    private static final Executor SCHEMA_READER = task -> {
+        Thread t = new Thread(task, "driftwatch-openapi");
+        t.setDaemon(true);
+        t.start();
+    };
+
+    /** The value, or what computing it threw, as it threw it. */
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.driftwatch.live;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.driftwatch.diff.ObjectKey;
 import io.driftwatch.diff.ResourceScope;
 import io.fabric8.kubernetes.api.model.APIGroup;
@@ -48,36 +49,114 @@ public final class ApiDiscovery implements ResourceScope {
         this.names = names;
     }
 
+    /** Accept header for aggregated discovery (Kubernetes 1.30+; 1.26-1.29 behind a feature gate), else the old form. */
+    private static final String AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
+            + "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
+
+    /**
+     * Reads what the API server serves: from its aggregated discovery documents ({@code /api} and {@code /apis}, two
+     * requests, as kubectl reads them) when it serves them, else one request per group-version.
+     */
     public static ApiDiscovery discover(KubernetesClient client) {
+        String base = client.getMasterUrl().toString().replaceAll("/+$", "");
+        JsonNode core;
+        try {
+            core = MetadataLister.get(client, base + "/api", AGGREGATED);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404 && e.getCode() != 406) {
+                throw e;
+            }
+            return discoverPerGroupVersion(client); // a server (or test double) without the aggregated form
+        } catch (java.io.UncheckedIOException e) {
+            return discoverPerGroupVersion(client);
+        }
+        if (!core.path("kind").asText().equals("APIGroupDiscoveryList")) {
+            return discoverPerGroupVersion(client);
+        }
+        JsonNode groups = MetadataLister.get(client, base + "/apis", AGGREGATED);
         Map<String, ApiResource> preferred = new HashMap<>();
         Map<String, ApiResource> all = new HashMap<>();
         Set<String> listable = new HashSet<>();
         List<Names> names = new ArrayList<>();
-        add(preferred, all, listable, names, "", "v1", client.getApiResources("v1"), true);
-        for (APIGroup group : client.getApiGroups().getGroups()) {
-            String preferredVersion = group.getPreferredVersion() != null
-                    ? group.getPreferredVersion().getVersion()
-                    : group.getVersions().get(0).getVersion();
-            for (GroupVersionForDiscovery version : group.getVersions()) {
-                try {
-                    add(
-                            preferred,
-                            all,
-                            listable,
-                            names,
-                            group.getName(),
-                            version.getVersion(),
-                            client.getApiResources(version.getGroupVersion()),
-                            version.getVersion().equals(preferredVersion));
-                } catch (KubernetesClientException e) {
-                    // an aggregated API that is down (e.g. metrics.k8s.io) must not hide the rest of the cluster
-                    if (e.getCode() != 503 && e.getCode() != 404) {
-                        throw e;
+        for (JsonNode document : List.of(core, groups)) {
+            for (JsonNode group : document.path("items")) {
+                String name = group.path("metadata").path("name").asText("");
+                boolean first = true; // versions come in preference order
+                for (JsonNode version : group.path("versions")) {
+                    boolean isPreferred = first;
+                    first = false;
+                    if (version.path("freshness").asText("").equals("Stale")) {
+                        continue; // an aggregated API that is down must not hide the rest of the cluster
+                    }
+                    for (JsonNode r : version.path("resources")) {
+                        List<String> shortNames = new ArrayList<>();
+                        r.path("shortNames").forEach(n -> shortNames.add(n.asText()));
+                        List<String> verbs = new ArrayList<>();
+                        r.path("verbs").forEach(v -> verbs.add(v.asText()));
+                        add(
+                                preferred,
+                                all,
+                                listable,
+                                names,
+                                new ApiResource(
+                                        name,
+                                        version.path("version").asText(),
+                                        r.path("responseKind").path("kind").asText(),
+                                        r.path("resource").asText(),
+                                        r.path("scope").asText().equals("Namespaced")),
+                                isPreferred,
+                                r.path("singularResource").asText(null),
+                                shortNames,
+                                verbs);
                     }
                 }
             }
         }
         return new ApiDiscovery(preferred, all, listable, names);
+    }
+
+    /** The old form: one request per group-version (servers before aggregated discovery). */
+    static ApiDiscovery discoverPerGroupVersion(KubernetesClient client) {
+        Map<String, ApiResource> preferred = new HashMap<>();
+        Map<String, ApiResource> all = new HashMap<>();
+        Set<String> listable = new HashSet<>();
+        List<Names> names = new ArrayList<>();
+        List<GroupVersion> versions = new ArrayList<>();
+        versions.add(new GroupVersion("", "v1", "v1", true));
+        for (APIGroup group : client.getApiGroups().getGroups()) {
+            String preferredVersion = group.getPreferredVersion() != null
+                    ? group.getPreferredVersion().getVersion()
+                    : group.getVersions().get(0).getVersion();
+            for (GroupVersionForDiscovery version : group.getVersions()) {
+                versions.add(new GroupVersion(
+                        group.getName(),
+                        version.getVersion(),
+                        version.getGroupVersion(),
+                        version.getVersion().equals(preferredVersion)));
+            }
+        }
+        // read a few at a time, added in discovery order: the first version of a kind found stays the same
+        List<APIResourceList> lists = BoundedParallel.map(versions, v -> resources(client, v));
+        for (int i = 0; i < versions.size(); i++) {
+            GroupVersion v = versions.get(i);
+            add(preferred, all, listable, names, v.group(), v.version(), lists.get(i), v.preferred());
+        }
+        return new ApiDiscovery(preferred, all, listable, names);
+    }
+
+    private record GroupVersion(String group, String version, String groupVersion, boolean preferred) {}
+
+    /** The resources of one group-version; null for an aggregated API that is down or gone. */
+    private static APIResourceList resources(KubernetesClient client, GroupVersion v) {
+        try {
+            return client.getApiResources(v.groupVersion());
+        } catch (KubernetesClientException e) {
+            // an aggregated API that is down (e.g. metrics.k8s.io) must not hide the rest of the cluster
+            if (v.group().isEmpty() || (e.getCode() != 503 && e.getCode() != 404)) {
+                throw e;
+            }
+            return null;
+        }
     }
 
     /** A cluster serving exactly these kinds, each listable, each at its preferred version (tests, fixtures). */
@@ -112,22 +191,40 @@ public final class ApiDiscovery implements ResourceScope {
             if (resource.getName().contains("/")) {
                 continue; // subresources such as deployments/scale
             }
-            ApiResource r = new ApiResource(
-                    group,
-                    version,
-                    resource.getKind(),
-                    resource.getName(),
-                    Boolean.TRUE.equals(resource.getNamespaced()));
-            all.putIfAbsent(r.apiVersion() + "/" + r.kind(), r);
-            if (isPreferred && preferred.putIfAbsent(key(group, resource.getKind()), r) == null) {
-                names.add(new Names(
-                        r,
-                        resource.getSingularName(),
-                        resource.getShortNames() == null ? List.of() : resource.getShortNames()));
-            }
-            if (resource.getVerbs() != null && resource.getVerbs().containsAll(List.of("list", "watch"))) {
-                listable.add(key(group, resource.getKind()));
-            }
+            add(
+                    preferred,
+                    all,
+                    listable,
+                    names,
+                    new ApiResource(
+                            group,
+                            version,
+                            resource.getKind(),
+                            resource.getName(),
+                            Boolean.TRUE.equals(resource.getNamespaced())),
+                    isPreferred,
+                    resource.getSingularName(),
+                    resource.getShortNames() == null ? List.of() : resource.getShortNames(),
+                    resource.getVerbs() == null ? List.of() : resource.getVerbs());
+        }
+    }
+
+    private static void add(
+            Map<String, ApiResource> preferred,
+            Map<String, ApiResource> all,
+            Set<String> listable,
+            List<Names> names,
+            ApiResource r,
+            boolean isPreferred,
+            String singular,
+            List<String> shortNames,
+            List<String> verbs) {
+        all.putIfAbsent(r.apiVersion() + "/" + r.kind(), r);
+        if (isPreferred && preferred.putIfAbsent(key(r.group(), r.kind()), r) == null) {
+            names.add(new Names(r, singular, shortNames));
+        }
+        if (verbs.containsAll(List.of("list", "watch"))) {
+            listable.add(key(r.group(), r.kind()));
         }
     }
 

@@ -24,17 +24,25 @@ public final class ClusterOpenApi {
 
     /** A schema for the given api versions ({@code v1}, {@code apps/v1}, ...); unknown ones fall back to the table. */
     public static ListSchema load(KubernetesClient client, Collection<String> apiVersions) {
+        return load(client, apiVersions, null);
+    }
+
+    /** As {@link #load(KubernetesClient, Collection)}, the documents kept between runs in {@code cache} (null: none). */
+    public static ListSchema load(KubernetesClient client, Collection<String> apiVersions, OpenApiCache cache) {
         JsonNode index = read(client, "/openapi/v3");
-        List<ListSchema> schemas = new ArrayList<>();
+        List<String> urls = new ArrayList<>();
         for (String apiVersion : apiVersions.stream().distinct().sorted().toList()) {
             String path = apiVersion.contains("/") ? "apis/" + apiVersion : "api/" + apiVersion;
             JsonNode entry = index.path("paths").path(path);
-            if (entry.isMissingNode()) {
-                continue;
+            if (!entry.isMissingNode()) {
+                urls.add(entry.path("serverRelativeURL").asText("/openapi/v3/" + path));
             }
-            String url = entry.path("serverRelativeURL").asText("/openapi/v3/" + path);
-            schemas.add(OpenApiListSchema.fromOpenApiV3(read(client, url)));
         }
+        // fetched and parsed a few at a time (the core group's document alone is over a megabyte)
+        List<ListSchema> schemas = new ArrayList<>(BoundedParallel.map(
+                urls,
+                url -> OpenApiListSchema.fromOpenApiV3(
+                        cache == null ? read(client, url) : cache.document(url, u -> read(client, u)))));
         schemas.add(new BuiltinListSchema());
         return ListSchema.composite(schemas);
     }

@@ -59,15 +59,18 @@ public final class LiveReader {
 
     /** Every live object in the scopes, as JSON exactly as the API server returned it (managedFields included). */
     public List<JsonNode> list(Set<Scope> scopes) {
-        Map<String, JsonNode> byUid = new LinkedHashMap<>();
-        for (Scope scope : scopes) {
-            ApiResource r = scope.resource();
-            var operation = client.genericKubernetesResources(context(r));
-            List<GenericKubernetesResource> items = r.namespaced()
+        List<Scope> ordered = List.copyOf(scopes);
+        List<List<GenericKubernetesResource>> lists = BoundedParallel.map(ordered, scope -> {
+            var operation = client.genericKubernetesResources(context(scope.resource()));
+            return scope.resource().namespaced()
                     ? operation.inNamespace(scope.namespace()).list().getItems()
                     : operation.list().getItems();
-            for (GenericKubernetesResource item : items) {
-                byUid.putIfAbsent(item.getMetadata().getUid(), typed(item, r));
+        });
+        Map<String, JsonNode> byUid = new LinkedHashMap<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            for (GenericKubernetesResource item : lists.get(i)) {
+                byUid.putIfAbsent(
+                        item.getMetadata().getUid(), typed(item, ordered.get(i).resource()));
             }
         }
         return new ArrayList<>(byUid.values());
@@ -91,28 +94,45 @@ public final class LiveReader {
             String labelSelector,
             Predicate<JsonNode> tracked) {
         MetadataLister lister = new MetadataLister(client);
-        List<JsonNode> found = new ArrayList<>();
-        List<String> unreadable = new ArrayList<>();
+        List<Scope> searched = new ArrayList<>();
         for (ApiResource r : ExtraKinds.of(discovery)) {
             for (String namespace : r.namespaced() ? namespaces : List.of("")) {
-                if (alreadyRead.test(new Scope(r, namespace))) {
-                    continue;
-                }
-                try {
-                    for (ObjectNode meta : lister.list(r, namespace, labelSelector)) {
-                        if (tracked.test(meta)) {
-                            readWhole(r, meta).ifPresent(found::add);
-                        }
-                    }
-                } catch (KubernetesClientException e) {
-                    if (e.getCode() != 404 && e.getCode() != 405) { // a kind removed since discovery, no list
-                        unreadable.add(r.apiVersion() + "/" + r.kind() + (namespace.isEmpty() ? "" : " in " + namespace)
-                                + " (" + reason(e) + ")");
-                    }
+                if (!alreadyRead.test(new Scope(r, namespace))) {
+                    searched.add(new Scope(r, namespace));
                 }
             }
         }
+        List<Tracked> each = BoundedParallel.map(searched, scope -> search(lister, scope, labelSelector, tracked));
+        List<JsonNode> found = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        each.forEach(t -> {
+            found.addAll(t.objects());
+            unreadable.addAll(t.unreadable());
+        });
         return new Tracked(found, unreadable);
+    }
+
+    /** The accepted objects of one scope, or the reason it could not be searched. */
+    private Tracked search(MetadataLister lister, Scope scope, String labelSelector, Predicate<JsonNode> tracked) {
+        ApiResource r = scope.resource();
+        try {
+            List<JsonNode> found = new ArrayList<>();
+            for (ObjectNode meta : lister.list(r, scope.namespace(), labelSelector)) {
+                if (tracked.test(meta)) {
+                    readWhole(r, meta).ifPresent(found::add);
+                }
+            }
+            return new Tracked(found, List.of());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404 || e.getCode() == 405) { // a kind removed since discovery, no list
+                return new Tracked(List.of(), List.of());
+            }
+            return new Tracked(
+                    List.of(),
+                    List.of(r.apiVersion() + "/" + r.kind()
+                            + (scope.namespace().isEmpty() ? "" : " in " + scope.namespace()) + " (" + reason(e)
+                            + ")"));
+        }
     }
 
     private Optional<JsonNode> readWhole(ApiResource r, ObjectNode meta) {

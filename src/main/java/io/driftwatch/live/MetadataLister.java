@@ -49,7 +49,7 @@ final class MetadataLister {
         List<ObjectNode> items = new ArrayList<>();
         String next = "";
         do {
-            JsonNode page = get(base + (next.isEmpty() ? "" : "&continue=" + encode(next)));
+            JsonNode page = get(client, base + (next.isEmpty() ? "" : "&continue=" + encode(next)), ACCEPT);
             for (JsonNode item : page.path("items")) {
                 ObjectNode object = (ObjectNode) item;
                 object.put("apiVersion", resource.apiVersion());
@@ -61,11 +61,12 @@ final class MetadataLister {
         return items;
     }
 
-    private JsonNode get(String url) {
+    /** GET url with the given Accept header, as JSON; a refusal is a KubernetesClientException with its code. */
+    static JsonNode get(KubernetesClient client, String url, String accept) {
         HttpRequest request = client.getHttpClient()
                 .newHttpRequestBuilder()
                 .uri(url)
-                .header("Accept", ACCEPT)
+                .header("Accept", accept)
                 .timeout(client.getConfiguration().getRequestTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .build(); // the client's request timeout, as its own requests have
         HttpResponse<String> response;
@@ -73,13 +74,13 @@ final class MetadataLister {
             response = client.getHttpClient().sendAsync(request, String.class).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new KubernetesClientException("interrupted while listing " + url, e);
+            throw new KubernetesClientException("interrupted while reading " + url, e);
         } catch (ExecutionException e) {
-            throw new KubernetesClientException("cannot list " + url + ": " + e.getCause(), e.getCause());
+            throw new KubernetesClientException("cannot read " + url + ": " + e.getCause(), e.getCause());
         }
         if (!response.isSuccessful()) {
             throw new KubernetesClientException(
-                    "listing " + url + " failed with " + response.code() + ": " + response.body(),
+                    "reading " + url + " failed with " + response.code() + ": " + response.body(),
                     response.code(),
                     null);
         }

@@ -57,6 +57,16 @@ public final class LocalKubeCluster implements AutoCloseable {
     }
 
     /** Starts the control plane with the binaries from {@link LocalKubeBinaries#find()} and waits until it works. */
+    /**
+     * A kubeconfig for {@code server} with a fresh CA and an admin client certificate, written into {@code dir}, as a
+     * local cluster's (nothing need listen at the address): the build's training run for the launcher's class-data
+     * archive builds a client from it.
+     */
+    public static Path writeKubeconfig(Path dir, String server) {
+        LocalPki.Files pki = LocalPki.create(dir.resolve("pki"));
+        return Kubeconfig.write(dir.resolve("kubeconfig"), server, pki.caCert(), pki.admin());
+    }
+
     public static LocalKubeCluster start() {
         return start(LocalKubeBinaries.find());
     }
