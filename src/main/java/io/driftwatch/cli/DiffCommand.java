@@ -86,6 +86,14 @@ final class DiffCommand implements Callable<Integer> {
 
         @ArgGroup(exclusive = false, heading = "%nDesired state from Argo CD (instead of --dir):%n")
         ArgoCdInput argocd;
+
+        @Option(
+                names = "--flux-kustomization",
+                paramLabel = "NS/NAME",
+                description = "A Flux Kustomization (kustomize.toolkit.fluxcd.io/v1): its source's artifact from "
+                        + "source-controller, rendered as kustomize-controller renders it, is compared with the live "
+                        + "cluster (read through the same kubeconfig).")
+        String fluxKustomization;
     }
 
     static final class ArgoCdInput {
@@ -370,6 +378,22 @@ final class DiffCommand implements Callable<Integer> {
                         ns -> nonEmpty(
                                 loaded.objects(),
                                 "Argo CD app " + input.argocd.app + " has no manifests at its " + "synced revision"));
+            } else if (input.fluxKustomization != null) {
+                Config config = clientConfig();
+                if (timeout != null) {
+                    config.setRequestTimeout(RequestTimeouts.millis(timeout));
+                }
+                FluxDesiredState.Loaded loaded = FluxDesiredState.load(input.fluxKustomization, config, limits(), err);
+                if (namespace == null) {
+                    namespace = loaded.namespace();
+                }
+                tracking = FluxDesiredState.TRACKING;
+                report = diffAgainstCluster(
+                        settings.app != null ? settings.app : loaded.app(),
+                        timeout,
+                        ns -> nonEmpty(
+                                loaded.objects(),
+                                "Flux Kustomization " + input.fluxKustomization + " renders no objects"));
             } else if (input.git != null) {
                 String app = gitAppName(input.git);
                 report = diffAgainstCluster(

@@ -15,7 +15,9 @@ public final class SourceException extends Exception {
         RENDER,
         CONFIG,
         AUTH,
-        EMPTY
+        EMPTY,
+        /** The GitOps tool says it is not applying the app (a suspended or failing Flux Kustomization): no drift. */
+        UNHEALTHY
     }
 
     private final Reason reason;

@@ -1,0 +1,70 @@
+package io.driftwatch.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.diff.ManifestLimits;
+import io.driftwatch.diff.Tracking;
+import io.driftwatch.source.DesiredState;
+import io.driftwatch.source.SourceException;
+import io.driftwatch.source.flux.FluxKustomizationSource;
+import io.driftwatch.source.git.Renderers;
+import io.driftwatch.source.git.ToolBinaries;
+import io.driftwatch.source.git.ToolRunner;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.PrintWriter;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** One-shot load of a Flux Kustomization's desired state for {@code driftwatch diff --flux-kustomization NS/NAME}. */
+final class FluxDesiredState {
+
+    /** Flux marks what a Kustomization applied with this label (value: the Kustomization's name). */
+    static final Tracking TRACKING = new Tracking(null, "kustomize.toolkit.fluxcd.io/name");
+
+    /** What the diff needs: the objects, the app (the Kustomization's name) and the namespace for unset ones. */
+    record Loaded(List<ObjectNode> objects, String app, String namespace) {}
+
+    private FluxDesiredState() {}
+
+    static Loaded load(String reference, Config config, ManifestLimits limits, PrintWriter err) throws SourceException {
+        int slash = reference.indexOf('/');
+        if (slash <= 0 || slash == reference.length() - 1 || reference.indexOf('/', slash + 1) >= 0) {
+            throw new DiffSettings.SettingsException(
+                    "--flux-kustomization '" + reference + "' is not NAMESPACE/NAME (e.g. flux-system/apps)");
+        }
+        String namespace = reference.substring(0, slash);
+        String name = reference.substring(slash + 1);
+        ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "driftwatch-render");
+            t.setDaemon(true);
+            return t;
+        });
+        try (KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(config).build()) {
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
+            FluxKustomizationSource source = new FluxKustomizationSource(
+                    client,
+                    namespace,
+                    name,
+                    ToolBinaries.fromEnvironment(),
+                    new ToolRunner(pool, Renderers.DEFAULT_TIMEOUT),
+                    http,
+                    limits,
+                    Clock.systemUTC());
+            DesiredState state = source.load();
+            err.println("desired state: " + state.objects().size() + " objects from Flux Kustomization " + reference
+                    + " at " + state.revision() + " (artifact fetched " + state.revisionTime() + ")");
+            err.flush();
+            return new Loaded(state.objects(), name, source.targetNamespace());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

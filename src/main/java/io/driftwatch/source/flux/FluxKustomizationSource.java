@@ -1,0 +1,306 @@
+package io.driftwatch.source.flux;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.diff.ManifestException;
+import io.driftwatch.diff.ManifestLimits;
+import io.driftwatch.diff.ManifestReader;
+import io.driftwatch.source.AppSource;
+import io.driftwatch.source.DesiredState;
+import io.driftwatch.source.SourceException;
+import io.driftwatch.source.SourceException.Reason;
+import io.driftwatch.source.git.ToolBinaries;
+import io.driftwatch.source.git.ToolRunner;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Flux Kustomization ({@code kustomize.toolkit.fluxcd.io/v1}) as an app: its desired state rendered as
+ * kustomize-controller renders it, from the artifact source-controller serves for its source (fetched over HTTP and
+ * digest-checked, never cloned again): {@link KustomizationFile} for the generated or amended
+ * {@code kustomization.yaml}, the real {@code kustomize build}, then {@link PostBuild}. A suspended Kustomization, or
+ * one Flux reports failing, is an {@link Reason#UNHEALTHY} error, not desired state. Reads the Kustomization, its
+ * source and the ConfigMaps of {@code postBuild.substituteFrom} with the client given (read-only). Blocking.
+ */
+public final class FluxKustomizationSource implements AppSource {
+
+    public static final String API_VERSION = "kustomize.toolkit.fluxcd.io/v1";
+    private static final Logger LOG = LoggerFactory.getLogger(FluxKustomizationSource.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> SOURCE_API_VERSIONS = Map.of(
+            "GitRepository", "source.toolkit.fluxcd.io/v1",
+            "OCIRepository", "source.toolkit.fluxcd.io/v1",
+            "Bucket", "source.toolkit.fluxcd.io/v1");
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String name;
+    private final ToolBinaries binaries;
+    private final ToolRunner runner;
+    private final Artifacts artifacts;
+    private final ManifestLimits limits;
+    private final Clock clock;
+    private volatile String targetNamespace = "default";
+
+    public FluxKustomizationSource(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            ToolBinaries binaries,
+            ToolRunner runner,
+            HttpClient http,
+            ManifestLimits limits,
+            Clock clock) {
+        this.client = client;
+        this.namespace = namespace;
+        this.name = name;
+        this.binaries = binaries;
+        this.runner = runner;
+        this.artifacts = new Artifacts(http, runner.timeout(), limits.maxTotalBytes());
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    /** The Kustomization's name, which is also the value of Flux's ownership label on the objects it applied. */
+    @Override
+    public String app() {
+        return name;
+    }
+
+    /** {@code spec.targetNamespace}, else "default" (known after the first load). */
+    @Override
+    public String targetNamespace() {
+        return targetNamespace;
+    }
+
+    private String what() {
+        return "Flux Kustomization " + namespace + "/" + name;
+    }
+
+    @Override
+    public DesiredState load() throws SourceException {
+        JsonNode kustomization = get(API_VERSION, "Kustomization", namespace, name);
+        if (kustomization == null) {
+            throw new SourceException(Reason.CONFIG, what() + " not found");
+        }
+        JsonNode spec = kustomization.path("spec");
+        targetNamespace = spec.path("targetNamespace").asText("default");
+        FluxStatus status = FluxStatus.of(kustomization);
+        if (spec.path("suspend").asBoolean(false)) {
+            throw new SourceException(
+                    Reason.UNHEALTHY,
+                    what() + " is suspended (spec.suspend: true): Flux does not apply it, so it is not compared"
+                            + status.appliedSuffix());
+        }
+        JsonNode artifact = artifact(spec.path("sourceRef"));
+        String revision = artifact.path("revision").asText();
+        if (status.failing()) {
+            throw new SourceException(Reason.UNHEALTHY, what() + " is failing: " + status.describe());
+        }
+        Path scratch = scratch();
+        try {
+            Path root = scratch.resolve("artifact");
+            artifacts.fetch(
+                    artifact.path("url").asText(), artifact.path("digest").asText(null), root, what());
+            List<ObjectNode> objects = render(root, kustomization, scratch);
+            Instant fetchedAt = instant(artifact.path("lastUpdateTime").asText(null));
+            LOG.debug(
+                    "{}: {} objects at {} (last applied {})",
+                    what(),
+                    objects.size(),
+                    revision,
+                    status.lastAppliedRevision());
+            return new DesiredState(name, revision, fetchedAt, objects, clock.instant());
+        } finally {
+            delete(scratch);
+        }
+    }
+
+    /** The artifact of the Kustomization's source, from the source's status. */
+    private JsonNode artifact(JsonNode sourceRef) throws SourceException {
+        String kind = sourceRef.path("kind").asText();
+        String apiVersion = SOURCE_API_VERSIONS.get(kind);
+        if (apiVersion == null) {
+            throw new SourceException(
+                    Reason.CONFIG,
+                    what() + ": sourceRef kind '" + kind + "' is not one driftwatch reads ("
+                            + String.join(
+                                    ", ",
+                                    SOURCE_API_VERSIONS.keySet().stream()
+                                            .sorted()
+                                            .toList()) + ")");
+        }
+        String sourceNamespace = sourceRef.path("namespace").asText(namespace);
+        String sourceName = sourceRef.path("name").asText();
+        JsonNode source = get(apiVersion, kind, sourceNamespace, sourceName);
+        String which = kind + " " + sourceNamespace + "/" + sourceName;
+        if (source == null) {
+            throw new SourceException(Reason.CONFIG, what() + ": its source " + which + " not found");
+        }
+        JsonNode artifact = source.path("status").path("artifact");
+        if (!artifact.hasNonNull("url")) {
+            throw new SourceException(
+                    Reason.FETCH,
+                    what() + ": its source " + which + " has no artifact yet (status.artifact is empty): "
+                            + FluxStatus.of(source).readyText());
+        }
+        return artifact;
+    }
+
+    private List<ObjectNode> render(Path root, JsonNode kustomization, Path scratch) throws SourceException {
+        JsonNode spec = kustomization.path("spec");
+        String path = spec.path("path").asText("./");
+        Path dir = root.resolve(path.startsWith("/") ? "." + path : path).normalize();
+        if (!dir.startsWith(root) || !Files.isDirectory(dir)) {
+            throw new SourceException(
+                    Reason.CONFIG, what() + ": spec.path '" + path + "' is not a directory of the source's artifact");
+        }
+        try {
+            KustomizationFile.write(dir, spec);
+        } catch (IllegalArgumentException e) {
+            throw new SourceException(Reason.CONFIG, what() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SourceException(Reason.PARSE, what() + ": kustomization file at " + path + ": " + e, e);
+        }
+        Path built = scratch.resolve("kustomize-output.yaml");
+        runner.run(
+                List.of(
+                        binaries.find(ToolBinaries.Tool.KUSTOMIZE).toString(),
+                        "build",
+                        "--load-restrictor",
+                        "LoadRestrictionsNone",
+                        dir.toString()),
+                root,
+                Map.of(),
+                built);
+        try {
+            Path substituted = scratch.resolve("post-build.yaml");
+            String text = Files.readString(built, StandardCharsets.UTF_8);
+            if (spec.has("postBuild")) {
+                text = PostBuild.substitute(text, variables(spec.path("postBuild")), false);
+            }
+            Files.writeString(substituted, text, StandardCharsets.UTF_8);
+            List<ObjectNode> objects = ManifestReader.read(substituted, limits);
+            PostBuild.label(objects, spec.path("commonMetadata"), name, namespace);
+            return objects;
+        } catch (IllegalArgumentException e) {
+            throw new SourceException(Reason.RENDER, what() + ": " + e.getMessage(), e);
+        } catch (ManifestException e) {
+            throw new SourceException(Reason.PARSE, what() + ": rendered manifests: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SourceException(Reason.RENDER, what() + ": " + e, e);
+        }
+    }
+
+    /**
+     * The variables: each {@code substituteFrom} ConfigMap's data in order (a later one wins), then
+     * {@code substitute}; newlines removed from values, as Flux does. Secret references are refused: the agent does
+     * not read Secrets.
+     */
+    private Map<String, String> variables(JsonNode postBuild) throws SourceException {
+        Map<String, String> vars = new HashMap<>();
+        for (JsonNode ref : postBuild.path("substituteFrom")) {
+            String kind = ref.path("kind").asText();
+            String refName = ref.path("name").asText();
+            if (!kind.equals("ConfigMap")) {
+                throw new SourceException(
+                        Reason.CONFIG,
+                        what() + ": postBuild.substituteFrom " + kind + "/" + refName
+                                + ": only ConfigMaps are read (driftwatch's Flux access does not include Secrets)");
+            }
+            JsonNode configMap = get("v1", "ConfigMap", namespace, refName);
+            if (configMap == null) {
+                if (ref.path("optional").asBoolean(false)) {
+                    continue;
+                }
+                throw new SourceException(
+                        Reason.CONFIG, what() + ": postBuild.substituteFrom ConfigMap/" + refName + " not found");
+            }
+            configMap
+                    .path("data")
+                    .fields()
+                    .forEachRemaining(
+                            e -> vars.put(e.getKey(), e.getValue().asText().replace("\n", "")));
+        }
+        postBuild
+                .path("substitute")
+                .fields()
+                .forEachRemaining(
+                        e -> vars.put(e.getKey(), e.getValue().asText().replace("\n", "")));
+        return vars;
+    }
+
+    private JsonNode get(String apiVersion, String kind, String ns, String objectName) throws SourceException {
+        try {
+            GenericKubernetesResource found = client.genericKubernetesResources(apiVersion, kind)
+                    .inNamespace(ns)
+                    .withName(objectName)
+                    .get();
+            return found == null
+                    ? null
+                    : JSON.readTree(client.getKubernetesSerialization().asJson(found));
+        } catch (KubernetesClientException e) {
+            Reason reason = e.getCode() == 401 || e.getCode() == 403 ? Reason.AUTH : Reason.FETCH;
+            throw new SourceException(
+                    reason,
+                    what() + ": cannot read " + kind + " " + ns + "/" + objectName + ": HTTP " + e.getCode() + " "
+                            + e.getMessage(),
+                    e);
+        } catch (IOException e) {
+            throw new SourceException(Reason.PARSE, what() + ": " + kind + " " + ns + "/" + objectName + ": " + e, e);
+        }
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private Path scratch() throws SourceException {
+        try {
+            return Files.createTempDirectory("driftwatch-flux-");
+        } catch (IOException e) {
+            throw new SourceException(Reason.RENDER, what() + ": cannot create a scratch directory: " + e, e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot delete scratch directory {}: {}", dir, e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FluxKustomizationSource[" + namespace + "/" + name + "]";
+    }
+}
