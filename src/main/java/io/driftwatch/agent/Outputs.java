@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Where drift events go: metrics, the JSON log and the hub outbox at once (cheap; the outbox assigns sequence
  * numbers in event order), Kubernetes Events and the state file on the "driftwatch-emit" thread (API calls and disk).
  */
-final class Outputs implements java.util.function.Consumer<List<DriftEvent>> {
+final class Outputs implements Consumer<List<DriftEvent>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Outputs.class);
 

@@ -2,6 +2,7 @@ package io.driftwatch.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.diff.BuiltinListSchema;
 import io.driftwatch.diff.DiffEngine;
 import io.driftwatch.diff.DiffOptions;
 import io.driftwatch.diff.Drift;
@@ -17,6 +18,7 @@ import io.driftwatch.live.LiveEvent;
 import io.driftwatch.live.LiveView;
 import io.driftwatch.source.DesiredState;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,9 +27,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,9 +65,9 @@ final class Reconciler {
     private final Map<ObjectKey, Long> pending = new LinkedHashMap<>();
     private boolean drainScheduled;
     private volatile boolean leader;
-    private final Set<String> indexedApps = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> indexedApps = ConcurrentHashMap.newKeySet();
     private volatile boolean initialDiffDone;
-    private java.util.function.Supplier<Map<ObjectKey, java.time.Instant>> onsetRecovery;
+    private Supplier<Map<ObjectKey, Instant>> onsetRecovery;
     private final Published published;
     private volatile ApiDiscovery discovery;
     private volatile DiffEngine engine;
@@ -99,7 +103,7 @@ final class Reconciler {
         this.discovery = discovery;
         this.outputs = outputs;
         this.clock = clock;
-        this.engine = new DiffEngine(options, discovery, new io.driftwatch.diff.BuiltinListSchema());
+        this.engine = new DiffEngine(options, discovery, new BuiltinListSchema());
         // the view calls back only once asked to watch kinds (ensureKinds, from this class, on the diff thread)
         this.live = liveFor.apply(this::liveChanged);
     }
@@ -229,7 +233,7 @@ final class Reconciler {
     }
 
     /** Where a new leader learns the onsets of drifts its predecessor had open (null: nowhere). */
-    void onsetRecovery(java.util.function.Supplier<Map<ObjectKey, java.time.Instant>> recovery) {
+    void onsetRecovery(Supplier<Map<ObjectKey, Instant>> recovery) {
         this.onsetRecovery = recovery;
     }
 

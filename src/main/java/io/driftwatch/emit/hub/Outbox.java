@@ -1,6 +1,7 @@
 package io.driftwatch.emit.hub;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -64,8 +65,7 @@ public final class Outbox implements AutoCloseable {
     }
 
     /** Opens (or creates) the outbox file; what a previous run left unacknowledged is queued again. */
-    public static Outbox onDisk(java.nio.file.Path path, int maxEvents, long maxBytes, LongConsumer onDropped)
-            throws IOException {
+    public static Outbox onDisk(Path path, int maxEvents, long maxBytes, LongConsumer onDropped) throws IOException {
         OutboxFile file = new OutboxFile(path);
         OutboxFile.Contents contents = file.load();
         if (!contents.entries().isEmpty()) {
