@@ -219,8 +219,7 @@ public final class HubReporter implements AutoCloseable {
 
     /** This replica's metrics; {@code last}: an empty push saying this process stops (its series go at once). */
     private void pushMetrics(boolean last) throws PushFailed, InterruptedException {
-        String body =
-                MetricsSnapshot.json(metricsSource, agentId, startedAt, last).toString();
+        String body = MetricsSnapshot.json(metricsSource, agentId, startedAt, last);
         HubClient.Response response = post("metrics", body);
         if (response.status() == 404) {
             metrics.hubPush("metrics", "rejected");
