@@ -31,7 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +44,21 @@ import org.slf4j.LoggerFactory;
  */
 final class Reconciler {
 
+    /** Where the reconciler's results go: built before it, so nothing is set on it afterwards. */
+    @FunctionalInterface
+    interface Sink {
+        /** Drift events, on the diff thread in event order. */
+        void accept(List<DriftEvent> events);
+
+        /** An app gained a kind it never had (diff thread): the state file should be written. */
+        default void kindsChanged() {}
+
+        /** The onsets of drifts a predecessor had open, asked for when this replica starts leading (diff thread). */
+        default Map<ObjectKey, Instant> predecessorOnsets() {
+            return Map.of();
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final String HPA_GROUP = "autoscaling";
     private static final String HPA_KIND = "HorizontalPodAutoscaler";
@@ -56,7 +70,7 @@ final class Reconciler {
     private final DriftTracker tracker;
     private final AgentMetrics metrics;
     private final DiffOptions options;
-    private final Consumer<List<DriftEvent>> outputs;
+    private final Sink sink;
     private final Clock clock;
     private final DesiredIndex desired = new DesiredIndex();
     private final Set<ObjectKey> seenLive = new HashSet<>();
@@ -67,19 +81,18 @@ final class Reconciler {
     private volatile boolean leader;
     private final Set<String> indexedApps = ConcurrentHashMap.newKeySet();
     private volatile boolean initialDiffDone;
-    private Supplier<Map<ObjectKey, Instant>> onsetRecovery;
     private final Published published;
     private volatile ApiDiscovery discovery;
     private volatile DiffEngine engine;
     private Set<String> schemaVersions = Set.of();
     private Set<ObjectKey> hpaTargets = Set.of();
-    private Runnable kindsChanged = () -> {};
 
     /**
      * @param discovery what the cluster served at start-up
      * @param liveFor   the live view, given the listener it calls for every live change (informer threads)
      * @param published where open drifts and the apps' kinds are published for other threads
-     * @param outputs   where drift events go, called on the diff thread in event order
+     * @param sink      where drift events and changes of the apps' kinds go, and where a new leader learns its
+     *                  predecessor's onsets
      */
     Reconciler(
             ClusterSchema cluster,
@@ -91,7 +104,7 @@ final class Reconciler {
             DiffOptions options,
             ScopeFilter scope,
             Published published,
-            Consumer<List<DriftEvent>> outputs,
+            Sink sink,
             Clock clock) {
         this.cluster = cluster;
         this.diffThread = diffThread;
@@ -101,7 +114,7 @@ final class Reconciler {
         this.metrics = metrics;
         this.options = options;
         this.discovery = discovery;
-        this.outputs = outputs;
+        this.sink = sink;
         this.clock = clock;
         this.engine = new DiffEngine(options, discovery, new BuiltinListSchema());
         // the view calls back only once asked to watch kinds (ensureKinds, from this class, on the diff thread)
@@ -227,24 +240,12 @@ final class Reconciler {
         diffThread.execute(() -> desired.rememberKinds(kinds));
     }
 
-    /** Called on the diff thread when an app gains a kind it never had (the state file should be written). */
-    void onKindsChanged(Runnable listener) {
-        this.kindsChanged = listener;
-    }
-
-    /** Where a new leader learns the onsets of drifts its predecessor had open (null: nowhere). */
-    void onsetRecovery(Supplier<Map<ObjectKey, Instant>> recovery) {
-        this.onsetRecovery = recovery;
-    }
-
     void leading(boolean isLeader) {
         leader = isLeader;
         metrics.leader(isLeader);
         if (isLeader) {
             LOG.info("leading: diffing and emitting");
-            if (onsetRecovery != null) {
-                diffThread.execute(() -> tracker.remember(onsetRecovery.get()));
-            }
+            diffThread.execute(() -> tracker.remember(sink.predecessorOnsets()));
             fullResync();
         } else {
             diffThread.execute(() -> {
@@ -317,7 +318,7 @@ final class Reconciler {
             });
             publish();
             if (!events.isEmpty()) {
-                outputs.accept(events);
+                sink.accept(events);
             }
         }
         initialDiffDone(); // latch the first full picture as soon as the queue runs dry
@@ -386,7 +387,7 @@ final class Reconciler {
         live.ensureKinds(kinds, formerKinds);
         if (!everHad.equals(published.kindsEverHad())) {
             published.kindsEverHad(everHad);
-            kindsChanged.run();
+            sink.kindsChanged();
         }
         if (!versions.equals(schemaVersions)) {
             ListSchema schema = cluster.listSchema(versions);

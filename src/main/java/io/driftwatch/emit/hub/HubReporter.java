@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reports this cluster to the hub (docs/hub-protocol.md). Drift events get the next sequence number and go to the
- * {@link Outbox} synchronously, on the thread that produced them; one thread ("driftwatch-hub") pushes: a snapshot
+ * {@link Outbox} synchronously, on the thread that produced them ({@link HubEvents}); one thread ("driftwatch-hub")
+ * pushes: a snapshot
  * when one is due, asked for by the hub, or needed because events were dropped; a heartbeat every interval; then the
  * outbox in batches, removing what the hub acknowledges. A failed push waits per {@link Backoff}. Snapshots and
  * heartbeats come only from the leader; every replica pushes its own metrics ({@link MetricsSnapshot}) every
@@ -114,24 +115,11 @@ public final class HubReporter implements AutoCloseable {
     }
 
     public void start() {
+        LOG.info(
+                "reporting to the hub at {} ({} outbox)",
+                config.url(),
+                config.outboxPath() == null ? "in-memory" : config.outboxPath());
         thread.scheduleWithFixedDelay(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
-    }
-
-    /** Queues drift events; called on the thread that produced them, so sequence order is event order. */
-    public void accept(List<DriftEvent> events) {
-        if (events.isEmpty()) {
-            return;
-        }
-        try {
-            outbox.append(events.size(), (i, seq) -> eventJson(seq, events.get(i)));
-        } catch (IOException e) {
-            LOG.error(
-                    "hub outbox: cannot write {} events: {}; the next snapshot carries the state",
-                    events.size(),
-                    e.toString());
-            metrics.hubDropped(events.size());
-            snapshotWanted = true;
-        }
     }
 
     /** One round: snapshot and heartbeat when due, then everything queued. Never throws. */

@@ -138,9 +138,14 @@ public final class Outbox implements AutoCloseable {
         long n = queue.stream().filter(e -> e.seq() <= seq).count();
         ack(seq);
         if (n > 0) {
-            dropsSinceSnapshot = true;
-            onDropped.accept(n);
+            lost(n);
         }
+    }
+
+    /** {@code n} events never made it into the outbox (it could not be written): counted like overflow. */
+    public synchronized void lost(long n) {
+        dropsSinceSnapshot = true;
+        onDropped.accept(n);
     }
 
     public synchronized int size() {
