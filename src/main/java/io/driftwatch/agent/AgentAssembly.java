@@ -12,6 +12,7 @@ import io.driftwatch.emit.AgentMetrics;
 import io.driftwatch.emit.DriftLog;
 import io.driftwatch.emit.KubeEvents;
 import io.driftwatch.emit.hub.HubClient;
+import io.driftwatch.emit.hub.HubEvents;
 import io.driftwatch.emit.hub.HubReporter;
 import io.driftwatch.emit.hub.Outbox;
 import io.driftwatch.live.ApiDiscovery;
@@ -29,6 +30,7 @@ import io.driftwatch.source.git.ToolBinaries;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,32 +42,25 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the agent's parts from its configuration and a connected client, each from parts built before it: nothing is
- * started here (no informer, timer, load or thread) and nothing is completed later. Runs on the diff thread: reading
- * the state file, Argo CD's settings and the hub outbox blocks.
+ * Builds the agent: its {@link Runtime} when it is created, then, once connected, its {@link AgentParts} from the
+ * configuration and the client, each from parts built before it, every dependency passed at construction. Nothing is
+ * started here (no informer, timer, load or thread) and nothing is set on a part later. {@link #assemble} runs on the
+ * diff thread: reading the state file, Argo CD's settings and the hub outbox blocks.
  */
 final class AgentAssembly {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentAssembly.class);
 
-    /** The assembled agent, as {@code Agent} starts and stops it. Nullable parts are those not configured. */
-    record Parts(
-            KubernetesClient client,
-            Reconciler reconciler,
-            Outputs outputs,
-            Apps apps,
-            List<Apps.Configured> configuredApps,
-            ArgoCdApps argocd,
-            GitRepositories repositories,
-            GitWebhookRoute webhook,
-            HubReporter hub,
-            LeaderElection election,
-            Resyncs resyncs,
-            Readiness readiness) {}
+    /**
+     * What the agent runs on, created before it listens: the named pools, the metric registries, Vert.x (its metrics in
+     * those registries) and the agent's own meters.
+     */
+    record Runtime(AgentPools pools, AgentRegistries registries, Vertx vertx, AgentMetrics metrics) {}
 
     /** Argo CD as a source, and the tracking method its server uses (null when it could not be read yet). */
     private record ArgoCd(ArgoCdSource source, Tracking tracking) {}
@@ -78,24 +73,32 @@ final class AgentAssembly {
     private final AgentRegistries registries;
     private final AgentMetrics metrics;
 
-    AgentAssembly(
-            AgentConfig config,
-            String identity,
-            Clock clock,
-            Vertx vertx,
-            AgentPools pools,
-            AgentRegistries registries,
-            AgentMetrics metrics) {
+    AgentAssembly(AgentConfig config, String identity, Clock clock, Runtime runtime) {
         this.config = config;
         this.identity = identity;
         this.clock = clock;
-        this.vertx = vertx;
-        this.pools = pools;
-        this.registries = registries;
-        this.metrics = metrics;
+        this.vertx = runtime.vertx();
+        this.pools = runtime.pools();
+        this.registries = runtime.registries();
+        this.metrics = runtime.metrics();
     }
 
-    Parts assemble(KubernetesClient client, ApiDiscovery discovery) {
+    /** The runtime; a blocked event loop is logged with where it is stuck after 2 s (Vert.x's default: 5 s). */
+    static Runtime runtime(AgentConfig config, String identity) {
+        AgentRegistries registries = new AgentRegistries(config, identity);
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setWarningExceptionTime(2)
+                .setWarningExceptionTimeUnit(TimeUnit.SECONDS)
+                .setMetricsOptions(registries.vertxMetrics()));
+        registries.bindJvmMetrics();
+        AgentMetrics metrics =
+                new AgentMetrics(registries.meters(), config.metrics().maxDriftSeries());
+        metrics.clusterInfo(config.clusterLabels());
+        return new Runtime(AgentPools.create(), registries, vertx, metrics);
+    }
+
+    /** Every part, each from parts built before it; nothing started. */
+    AgentParts assemble(KubernetesClient client, ApiDiscovery discovery) {
         ScopeFilter scope = new ScopeFilter(config.scope());
         DriftTracker tracker = new DriftTracker(config.cluster());
         DriftStateFile stateFile = config.stateFile() == null ? null : new DriftStateFile(config.stateFile());
@@ -112,8 +115,16 @@ final class AgentAssembly {
                 ? new KubeEvents(client, metrics, config.events().minInterval(), identity, clock)
                 : null;
         Published published = new Published();
-        Outputs outputs =
-                new Outputs(metrics, new DriftLog(config.cluster()), events, stateFile, published, pools.emit(), clock);
+        Outbox outbox = config.hub().enabled() ? outbox() : null;
+        Outputs outputs = new Outputs(
+                metrics,
+                new DriftLog(config.cluster()),
+                events,
+                stateFile,
+                published,
+                outbox == null ? none -> {} : new HubEvents(outbox),
+                pools.emit(),
+                clock);
         AgentConfig.ArgoCd argoSettings = config.sources().argocd();
         ArgoCd argo = argoSettings != null && argoSettings.enabled() ? argoCd(argoSettings) : null;
         List<String> informerNamespaces =
@@ -131,10 +142,6 @@ final class AgentAssembly {
                 outputs,
                 clock);
         reconciler.rememberKinds(appKinds);
-        reconciler.onKindsChanged(outputs::saveStateSoon);
-        if (events != null) {
-            reconciler.onsetRecovery(events::recoverOnsets);
-        }
         StraySweep sweep = new StraySweep(client, reconciler, reconciler.live(), scope, informerNamespaces);
         Apps apps = new Apps(vertx, pools.source(), reconciler, metrics, config.sources(), clock);
         ArgoCdApps argocd =
@@ -152,14 +159,11 @@ final class AgentAssembly {
         GitWebhook webhook = git.webhookSecretFile() == null || git.apps().isEmpty()
                 ? null
                 : new GitWebhook(git.webhookSecretFile());
-        HubReporter hub = config.hub().enabled() ? hubReporter(reconciler, apps) : null;
-        if (hub != null) {
-            outputs.reportTo(hub);
-        }
+        HubReporter hub = outbox == null ? null : hubReporter(outbox, reconciler, apps);
         LeaderElection election = config.leaderElection().enabled()
                 ? new LeaderElection(client, config.leaderElection(), identity, reconciler::leading)
                 : null;
-        return new Parts(
+        return new AgentParts(
                 client,
                 reconciler,
                 outputs,
@@ -264,13 +268,22 @@ final class AgentAssembly {
         return key;
     }
 
-    /** The hub reporter with its outbox (opened here, on the diff thread: it may read a file). */
-    private HubReporter hubReporter(Reconciler reconciler, Apps apps) {
+    /** The hub outbox (opened here, on the diff thread: it may read a file). */
+    private Outbox outbox() {
         AgentConfig.Hub h = config.hub();
         try {
-            Outbox outbox = h.outboxPath() == null
+            return h.outboxPath() == null
                     ? Outbox.inMemory(h.outboxMaxEvents(), h.outboxMaxBytes(), metrics::hubDropped)
                     : Outbox.onDisk(h.outboxPath(), h.outboxMaxEvents(), h.outboxMaxBytes(), metrics::hubDropped);
+        } catch (IOException e) {
+            throw new IllegalStateException("hub: " + e.getMessage(), e);
+        }
+    }
+
+    /** The hub reporter, pushing the outbox the reconciler's events are queued in. */
+    private HubReporter hubReporter(Outbox outbox, Reconciler reconciler, Apps apps) {
+        AgentConfig.Hub h = config.hub();
+        try {
             return new HubReporter(
                     h,
                     config.cluster(),

@@ -65,6 +65,17 @@ record AgentPools(
         }
     }
 
+    /** Waits for a Vert.x close until the deadline; logs (does not throw) when it does not finish in time. */
+    static void await(Future<Void> future, long deadlineNanos, String what) {
+        try {
+            future.toCompletionStage()
+                    .toCompletableFuture()
+                    .get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (Exception e) {
+            LOG.warn("{} did not close before the shutdown deadline: {}", what, e.toString());
+        }
+    }
+
     private static ThreadFactory named(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {

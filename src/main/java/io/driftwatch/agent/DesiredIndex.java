@@ -1,20 +1,29 @@
 package io.driftwatch.agent;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.DesiredObject;
 import io.driftwatch.diff.ObjectKey;
 import io.driftwatch.diff.ResourceScope;
 import io.driftwatch.live.ApiDiscovery;
 import io.driftwatch.source.DesiredState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,19 +45,18 @@ final class DesiredIndex {
         DesiredObject object() {
             try {
                 return new DesiredObject((ObjectNode) JSON.readTree(json), app, contentChangedAt);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot read back the desired " + key, e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read back the desired " + key, e);
             }
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Map<ObjectKey, Entry>> byApp = new LinkedHashMap<>();
     private final Map<ObjectKey, Entry> byKey = new HashMap<>();
     /** Per app, every kind ("group/Kind") its desired state has ever had, as of this and earlier runs. */
-    private final Map<String, Set<String>> kindsEverHad = new java.util.TreeMap<>();
+    private final Map<String, Set<String>> kindsEverHad = new TreeMap<>();
 
     /**
      * Replaces one app's desired state. Objects of kinds the cluster does not serve are left out and named in
@@ -86,7 +94,7 @@ final class DesiredIndex {
             }
             ObjectKey key =
                     new ObjectKey(group, kind, namespace, metadata.path("name").asText());
-            byte[] json = object.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] json = object.toString().getBytes(StandardCharsets.UTF_8);
             String content = fingerprint(json);
             Entry before = previous.get(key);
             Instant changedAt = before != null && before.content().equals(content)
@@ -104,7 +112,7 @@ final class DesiredIndex {
         next.keySet().stream().filter(k -> !previous.containsKey(k)).forEach(changed::add);
         next.keySet()
                 .forEach(k -> kindsEverHad
-                        .computeIfAbsent(state.app(), a -> new java.util.TreeSet<>())
+                        .computeIfAbsent(state.app(), a -> new TreeSet<>())
                         .add(groupKind(k.group(), k.kind())));
         byApp.put(state.app(), next);
         rebuildByKey();
@@ -124,10 +132,8 @@ final class DesiredIndex {
     /** A SHA-256 of the manifest: enough to see that content changed, without keeping a second copy as text. */
     private static String fingerprint(byte[] json) {
         try {
-            return java.util.HexFormat.of()
-                    .formatHex(
-                            java.security.MessageDigest.getInstance("SHA-256").digest(json));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -150,14 +156,13 @@ final class DesiredIndex {
 
     /** Adds kinds apps had in an earlier run (from the state file), as "group/Kind" per app. */
     void rememberKinds(Map<String, Set<String>> kinds) {
-        kinds.forEach((app, groupKinds) -> kindsEverHad
-                .computeIfAbsent(app, a -> new java.util.TreeSet<>())
-                .addAll(groupKinds));
+        kinds.forEach((app, groupKinds) ->
+                kindsEverHad.computeIfAbsent(app, a -> new TreeSet<>()).addAll(groupKinds));
     }
 
     /** Per app, every kind ("group/Kind") it has ever had: a copy. */
     Map<String, Set<String>> kindsEverHad() {
-        Map<String, Set<String>> copy = new java.util.TreeMap<>();
+        Map<String, Set<String>> copy = new TreeMap<>();
         kindsEverHad.forEach((app, kinds) -> copy.put(app, Set.copyOf(kinds)));
         return copy;
     }

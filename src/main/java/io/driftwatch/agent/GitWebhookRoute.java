@@ -2,12 +2,15 @@ package io.driftwatch.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftwatch.source.git.GitWebhook;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +23,7 @@ final class GitWebhookRoute {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitWebhookRoute.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long BODY_LIMIT = 5L << 20; // GitHub caps payloads at 25 MB; pushes are far smaller
 
     private final GitWebhook webhook;
     private final Apps apps;
@@ -30,6 +34,23 @@ final class GitWebhookRoute {
         this.webhook = webhook;
         this.apps = apps;
         this.blocking = blocking;
+    }
+
+    /**
+     * Mounts {@code POST /hooks/git} before the route exists: until the agent is assembled ({@code route} gives null)
+     * it answers 503.
+     */
+    static void mount(Router router, Supplier<GitWebhookRoute> route) {
+        router.post("/hooks/git")
+                .handler(BodyHandler.create().setBodyLimit(BODY_LIMIT))
+                .handler(ctx -> {
+                    GitWebhookRoute r = route.get();
+                    if (r == null) {
+                        ctx.response().setStatusCode(503).end("the agent is starting\n");
+                    } else {
+                        r.handle(ctx);
+                    }
+                });
     }
 
     void handle(RoutingContext ctx) {

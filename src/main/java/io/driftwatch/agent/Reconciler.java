@@ -2,6 +2,8 @@ package io.driftwatch.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.audit.Attributor;
+import io.driftwatch.diff.BuiltinListSchema;
 import io.driftwatch.diff.DiffEngine;
 import io.driftwatch.diff.DiffOptions;
 import io.driftwatch.diff.Drift;
@@ -17,6 +19,7 @@ import io.driftwatch.live.LiveEvent;
 import io.driftwatch.live.LiveView;
 import io.driftwatch.source.DesiredState;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -41,6 +45,21 @@ import org.slf4j.LoggerFactory;
  */
 final class Reconciler {
 
+    /** Where the reconciler's results go: built before it, so nothing is set on it afterwards. */
+    @FunctionalInterface
+    interface Sink {
+        /** Drift events, on the diff thread in event order. */
+        void accept(List<DriftEvent> events);
+
+        /** An app gained a kind it never had (diff thread): the state file should be written. */
+        default void kindsChanged() {}
+
+        /** The onsets of drifts a predecessor had open, asked for when this replica starts leading (diff thread). */
+        default Map<ObjectKey, Instant> predecessorOnsets() {
+            return Map.of();
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final String HPA_GROUP = "autoscaling";
     private static final String HPA_KIND = "HorizontalPodAutoscaler";
@@ -52,7 +71,7 @@ final class Reconciler {
     private final DriftTracker tracker;
     private final AgentMetrics metrics;
     private final DiffOptions options;
-    private final Consumer<List<DriftEvent>> outputs;
+    private final Sink sink;
     private final Clock clock;
     private final DesiredIndex desired = new DesiredIndex();
     private final Set<ObjectKey> seenLive = new HashSet<>();
@@ -61,22 +80,21 @@ final class Reconciler {
     private final Map<ObjectKey, Long> pending = new LinkedHashMap<>();
     private boolean drainScheduled;
     private volatile boolean leader;
-    private final Set<String> indexedApps = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> indexedApps = ConcurrentHashMap.newKeySet();
     private volatile boolean initialDiffDone;
-    private java.util.function.Supplier<Map<ObjectKey, java.time.Instant>> onsetRecovery;
     private final Published published;
     private volatile ApiDiscovery discovery;
     private volatile DiffEngine engine;
     private Set<String> schemaVersions = Set.of();
     private Set<ObjectKey> hpaTargets = Set.of();
-    private Runnable kindsChanged = () -> {};
-    private volatile io.driftwatch.audit.Attributor attributor;
+    private volatile Attributor attributor;
 
     /**
      * @param discovery what the cluster served at start-up
      * @param liveFor   the live view, given the listener it calls for every live change (informer threads)
      * @param published where open drifts and the apps' kinds are published for other threads
-     * @param outputs   where drift events go, called on the diff thread in event order
+     * @param sink      where drift events and changes of the apps' kinds go, and where a new leader learns its
+     *                  predecessor's onsets
      */
     Reconciler(
             ClusterSchema cluster,
@@ -88,7 +106,7 @@ final class Reconciler {
             DiffOptions options,
             ScopeFilter scope,
             Published published,
-            Consumer<List<DriftEvent>> outputs,
+            Sink sink,
             Clock clock) {
         this.cluster = cluster;
         this.diffThread = diffThread;
@@ -98,9 +116,9 @@ final class Reconciler {
         this.metrics = metrics;
         this.options = options;
         this.discovery = discovery;
-        this.outputs = outputs;
+        this.sink = sink;
         this.clock = clock;
-        this.engine = new DiffEngine(options, discovery, new io.driftwatch.diff.BuiltinListSchema());
+        this.engine = new DiffEngine(options, discovery, new BuiltinListSchema());
         // the view calls back only once asked to watch kinds (ensureKinds, from this class, on the diff thread)
         this.live = liveFor.apply(this::liveChanged);
     }
@@ -111,7 +129,7 @@ final class Reconciler {
     }
 
     /** With audit on: every verdict's changes are attributed to the writes that made them. */
-    void attributeWith(io.driftwatch.audit.Attributor auditAttributor) {
+    void attributeWith(Attributor auditAttributor) {
         this.attributor = auditAttributor;
     }
 
@@ -264,24 +282,12 @@ final class Reconciler {
         diffThread.execute(() -> desired.rememberKinds(kinds));
     }
 
-    /** Called on the diff thread when an app gains a kind it never had (the state file should be written). */
-    void onKindsChanged(Runnable listener) {
-        this.kindsChanged = listener;
-    }
-
-    /** Where a new leader learns the onsets of drifts its predecessor had open (null: nowhere). */
-    void onsetRecovery(java.util.function.Supplier<Map<ObjectKey, java.time.Instant>> recovery) {
-        this.onsetRecovery = recovery;
-    }
-
     void leading(boolean isLeader) {
         leader = isLeader;
         metrics.leader(isLeader);
         if (isLeader) {
             LOG.info("leading: diffing and emitting");
-            if (onsetRecovery != null) {
-                diffThread.execute(() -> tracker.remember(onsetRecovery.get()));
-            }
+            diffThread.execute(() -> tracker.remember(sink.predecessorOnsets()));
             fullResync();
         } else {
             diffThread.execute(() -> {
@@ -354,7 +360,7 @@ final class Reconciler {
             });
             publish();
             if (!events.isEmpty()) {
-                outputs.accept(events);
+                sink.accept(events);
             }
         }
         initialDiffDone(); // latch the first full picture as soon as the queue runs dry
@@ -380,7 +386,7 @@ final class Reconciler {
             verdict = is.flatMap(o -> engine.diffUndesired(o, desired.apps()));
         }
         verdict = verdict.filter(d -> !d.admissionOnly() || options.countAdmissionAsDrift());
-        io.driftwatch.audit.Attributor audit = attributor;
+        Attributor audit = attributor;
         if (audit != null && verdict.isPresent()) {
             Optional<String> plural = discovery.find(key.group(), key.kind()).map(ApiResource::plural);
             if (plural.isPresent()) {
@@ -430,7 +436,7 @@ final class Reconciler {
         live.ensureKinds(kinds, formerKinds);
         if (!everHad.equals(published.kindsEverHad())) {
             published.kindsEverHad(everHad);
-            kindsChanged.run();
+            sink.kindsChanged();
         }
         if (!versions.equals(schemaVersions)) {
             ListSchema schema = cluster.listSchema(versions);

@@ -1,5 +1,6 @@
 package io.driftwatch.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -167,9 +168,7 @@ final class ClusterConnection {
     }
 
     private static String firstLine(IOException e) {
-        String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                ? j.getOriginalMessage()
-                : e.getMessage();
+        String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
         return message == null
                 ? e.getClass().getSimpleName()
                 : message.lines().findFirst().orElse(message);

@@ -3,8 +3,11 @@ package io.driftwatch.cli;
 import ch.qos.logback.classic.Level;
 import io.driftwatch.demo.Demo;
 import io.driftwatch.demo.DemoCluster;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -87,8 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!verbose) {
             quietMicrometer();
         }
-        PrintStream out =
-                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         Demo demo;
         try {
             demo = Demo.start(settings, out);
@@ -123,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
         @Override
         public DemoCluster.Backend convert(String value) {
             try {
-                return DemoCluster.Backend.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+                return DemoCluster.Backend.valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not one of auto, real, mock");
             }

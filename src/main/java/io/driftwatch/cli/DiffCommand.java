@@ -17,10 +17,12 @@ import io.driftwatch.diff.ListSchema;
 import io.driftwatch.diff.ManifestException;
 import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.diff.ManifestReader;
+import io.driftwatch.diff.ObjectKey;
 import io.driftwatch.diff.ReportJson;
 import io.driftwatch.diff.ReportText;
 import io.driftwatch.diff.ReportYaml;
 import io.driftwatch.diff.ResourceScope;
+import io.driftwatch.diff.Tracking;
 import io.driftwatch.live.ApiDiscovery;
 import io.driftwatch.live.ClusterOpenApi;
 import io.driftwatch.live.LiveReader;
@@ -41,10 +43,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -335,8 +339,7 @@ final class DiffCommand implements Callable<Integer> {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** A valid label value (what a label selector can match). */
-    private static final java.util.regex.Pattern LABEL_VALUE =
-            java.util.regex.Pattern.compile("(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+    private static final Pattern LABEL_VALUE = Pattern.compile("(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
     private String server;
     /** The --request-timeout given, as typed, for error messages; null when not given. */
@@ -347,7 +350,7 @@ final class DiffCommand implements Callable<Integer> {
     private int desiredFilteredOut;
     private int extrasFilteredOut;
     /** How live objects are tracked, when the desired state's source says (Argo CD's settings); else the options'. */
-    private io.driftwatch.diff.Tracking tracking;
+    private Tracking tracking;
 
     @Override
     public Integer call() throws Exception {
@@ -550,7 +553,7 @@ final class DiffCommand implements Callable<Integer> {
         if (!filter.active()) {
             return report;
         }
-        Map<io.driftwatch.diff.ObjectKey, JsonNode> liveByKey = new HashMap<>();
+        Map<ObjectKey, JsonNode> liveByKey = new HashMap<>();
         live.forEach(l -> liveByKey.put(engine.keyOf(l), l));
         DiffFilter.Filtered out =
                 filter.dropExtras(report, selection, liveByKey, engine.options().countAdmissionAsDrift());
@@ -565,14 +568,14 @@ final class DiffCommand implements Callable<Integer> {
      */
     private List<JsonNode> strays(
             LiveReader reader, DiffEngine engine, String app, Set<LiveReader.Scope> scopes, String ns) {
-        Set<String> namespaces = new java.util.TreeSet<>();
+        Set<String> namespaces = new TreeSet<>();
         namespaces.add(ns);
         scopes.stream()
                 .map(LiveReader.Scope::namespace)
                 .filter(n -> !n.isEmpty())
                 .forEach(namespaces::add);
         namespaces.retainAll(filter.allowedNamespaces(namespaces));
-        io.driftwatch.diff.Tracking tracking = engine.options().tracking();
+        Tracking tracking = engine.options().tracking();
         boolean labelOnly =
                 (tracking.annotation() == null || tracking.annotation().isEmpty())
                         && tracking.label() != null

@@ -1,5 +1,6 @@
 package io.driftwatch.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -160,7 +161,7 @@ final class DiffSettings {
             for (int i = 0; i < list.size(); i++) {
                 try {
                     rules.add(YAML.treeToValue(list.get(i), IgnoreRule.class));
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                } catch (JsonProcessingException e) {
                     throw new SettingsException(
                             "--ignore-file " + ignoreFile + ": rule " + (i + 1) + ": " + e.getOriginalMessage());
                 }

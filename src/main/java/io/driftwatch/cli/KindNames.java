@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -131,7 +132,7 @@ final class KindNames {
                     && e.names().anyMatch(n -> n.toLowerCase(Locale.ROOT).startsWith(name));
             if (best <= Math.max(1, name.length() / 3) || prefix) {
                 byDistance
-                        .computeIfAbsent(prefix ? Math.min(best, 1) : best, d -> new java.util.TreeSet<>())
+                        .computeIfAbsent(prefix ? Math.min(best, 1) : best, d -> new TreeSet<>())
                         .add(e.display());
             }
         }

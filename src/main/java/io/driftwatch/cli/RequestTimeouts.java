@@ -1,7 +1,10 @@
 package io.driftwatch.cli;
 
 import io.driftwatch.config.Durations;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
 /** kubectl's {@code --request-timeout}: 0 for none, a plain number of seconds, or a duration such as 30s or 1m. */
@@ -32,11 +35,11 @@ final class RequestTimeouts {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String name = t.getClass().getName();
             if (t instanceof TimeoutException
-                    || t instanceof java.net.http.HttpTimeoutException
-                    || t instanceof java.net.SocketTimeoutException
+                    || t instanceof HttpTimeoutException
+                    || t instanceof SocketTimeoutException
                     || name.contains("Timeout")
                     || (t.getMessage() != null
-                            && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timed out"))) {
+                            && t.getMessage().toLowerCase(Locale.ROOT).contains("timed out"))) {
                 return true;
             }
         }

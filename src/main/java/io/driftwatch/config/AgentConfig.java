@@ -1,5 +1,6 @@
 package io.driftwatch.config;
 
+import io.driftwatch.diff.Glob;
 import io.driftwatch.diff.IgnoreRule;
 import io.driftwatch.diff.Tracking;
 import java.nio.file.Path;
@@ -156,7 +157,7 @@ public record AgentConfig(
 
         /** Whether the app may render to no objects. */
         public boolean emptyAllowed(String app) {
-            return allowEmpty.stream().anyMatch(glob -> io.driftwatch.diff.Glob.matches(glob, app));
+            return allowEmpty.stream().anyMatch(glob -> Glob.matches(glob, app));
         }
     }
 

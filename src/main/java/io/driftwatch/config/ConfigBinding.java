@@ -19,6 +19,8 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Binds a configuration tree to its record type, collecting every unknown key, wrong type and bad value instead of
@@ -220,8 +222,7 @@ final class ConfigBinding<T> {
 
     /** Jackson's fallback messages name types in backticks ({@code `java.lang.String`}); say them in YAML terms. */
     static String withoutClassNames(String message) {
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("`([\\w.$]+)(<[^`]*>)?`").matcher(message);
+        Matcher m = Pattern.compile("`([\\w.$]+)(<[^`]*>)?`").matcher(message);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String name = m.group(1);
@@ -231,7 +232,7 @@ final class ConfigBinding<T> {
             } catch (ClassNotFoundException e) {
                 replacement = "a value";
             }
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(replacement));
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);
         return out.toString().lines().findFirst().orElse("");

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.driftwatch.diff.StrictParsing;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads an agent or hub configuration file as a YAML mapping, refusing before parsing what no configuration is: more
@@ -27,7 +28,7 @@ final class ConfigFile {
     private static final ObjectMapper READER;
 
     static {
-        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit((int) MAX_BYTES);
         options.setNestingDepthLimit(MAX_DEPTH);
         READER = new ObjectMapper(YAMLFactory.builder()

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.driftwatch.diff.ManagerRules;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +20,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -98,14 +103,12 @@ public final class ConfigLoader {
         try {
             return new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
                     .registerModule(new SimpleModule()
-                            .addSerializer(
-                                    Duration.class,
-                                    new com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase(Duration.class) {
-                                        @Override
-                                        public String valueToString(Object value) {
-                                            return Durations.format((Duration) value);
-                                        }
-                                    }))
+                            .addSerializer(Duration.class, new ToStringSerializerBase(Duration.class) {
+                                @Override
+                                public String valueToString(Object value) {
+                                    return Durations.format((Duration) value);
+                                }
+                            }))
                     .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                     .writeValueAsString(config);
         } catch (JsonProcessingException e) {
@@ -198,7 +201,7 @@ public final class ConfigLoader {
                             ? "names starting with __ are reserved by Prometheus"
                             : droppedMetricLabels.contains(name)
                                     ? "Vert.x's metrics drop "
-                                            + String.join(", ", new java.util.TreeSet<>(droppedMetricLabels))
+                                            + String.join(", ", new TreeSet<>(droppedMetricLabels))
                                             + " from every series"
                                     : null;
             if (why != null) {
@@ -317,7 +320,7 @@ public final class ConfigLoader {
                 }
             }
         });
-        if (io.driftwatch.diff.ManagerRules.UnknownManagers.parse(m.unknown()) == null) {
+        if (ManagerRules.UnknownManagers.parse(m.unknown()) == null) {
             problems.add("diff.managers.unknown: '" + m.unknown() + "' is not one of drift, controller");
         }
     }
@@ -342,7 +345,7 @@ public final class ConfigLoader {
             return;
         }
         try {
-            java.net.URI uri = otlp.url() == null ? null : java.net.URI.create(otlp.url());
+            URI uri = otlp.url() == null ? null : URI.create(otlp.url());
             if (uri == null
                     || !"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())
                     || uri.getHost() == null) {
@@ -370,7 +373,7 @@ public final class ConfigLoader {
             return;
         }
         try {
-            java.net.URI uri = java.net.URI.create(hub.url());
+            URI uri = URI.create(hub.url());
             if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
                 problems.add("hub.url: " + hub.url() + " is not an http(s) URL");
             }
@@ -424,7 +427,7 @@ public final class ConfigLoader {
     }
 
     static Boolean bool(String text) {
-        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
             case "true", "yes", "1" -> true;
             case "false", "no", "0" -> false;
             default -> throw new IllegalArgumentException("expected true or false");

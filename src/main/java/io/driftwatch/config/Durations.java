@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,7 +24,7 @@ public final class Durations {
             throw new IllegalArgumentException("empty duration");
         }
         if (s.startsWith("P") || s.startsWith("p")) {
-            return Duration.parse(s.toUpperCase(java.util.Locale.ROOT));
+            return Duration.parse(s.toUpperCase(Locale.ROOT));
         }
         if (s.matches("\\d+")) {
             return Duration.ofSeconds(Long.parseLong(s));
@@ -78,7 +80,7 @@ public final class Durations {
             }
             try {
                 return parse(text);
-            } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            } catch (IllegalArgumentException | DateTimeParseException e) {
                 return (Duration) ctx.handleWeirdStringValue(Duration.class, text, e.getMessage());
             }
         }

@@ -15,21 +15,28 @@ import io.driftwatch.hub.TokenHash;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.Deque;
@@ -86,7 +93,7 @@ public final class Demo implements AutoCloseable {
          * when that listener starts, after the API server).
          */
         public void requireFreePorts() {
-            List<String> busy = new java.util.ArrayList<>();
+            List<String> busy = new ArrayList<>();
             if (hubPort != 0 && !free(hubPort)) {
                 busy.add("--hub-port " + hubPort + ": 127.0.0.1:" + hubPort + " is already in use (the hub's listener "
                         + "needs it)");
@@ -101,10 +108,10 @@ public final class Demo implements AutoCloseable {
         }
 
         private static boolean free(int port) {
-            try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
-                socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
                 return true;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return false;
             }
         }
@@ -236,11 +243,10 @@ public final class Demo implements AutoCloseable {
     }
 
     private List<String> applyExample(ExampleRepo repo) {
-        List<String> applied = new java.util.ArrayList<>();
+        List<String> applied = new ArrayList<>();
         for (String file : ExampleRepo.FILES) {
             for (HasMetadata object : cluster.client()
-                    .load(new java.io.ByteArrayInputStream(
-                            ExampleRepo.manifest(file).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .load(new ByteArrayInputStream(ExampleRepo.manifest(file).getBytes(StandardCharsets.UTF_8)))
                     .items()) {
                 cluster.apply(object, NAMESPACE);
                 applied.add(object.getKind() + " "
@@ -435,7 +441,7 @@ public final class Demo implements AutoCloseable {
         Path file = workDir.resolve(name);
         Files.writeString(file, value);
         try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: the temporary directory's own permissions apply
         }

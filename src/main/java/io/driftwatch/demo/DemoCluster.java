@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The demo's Kubernetes API server: a real etcd + kube-apiserver with the cluster's own controllers
@@ -45,8 +47,7 @@ public final class DemoCluster implements AutoCloseable {
     }
 
     /** MockWebServer logs every request at INFO through java.util.logging; kept here so the level sticks. */
-    private static final java.util.logging.Logger MOCK_LOG =
-            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
     /** The field manager the example is applied with: one of the appliers the diff rules know (Argo CD's). */
     public static final String APPLIER = "argocd-controller";
@@ -106,7 +107,7 @@ public final class DemoCluster implements AutoCloseable {
     }
 
     private static DemoCluster mock(String why) {
-        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+        MOCK_LOG.setLevel(Level.WARNING);
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         KubernetesMockServer server = new KubernetesMockServer(
                 new Context(),

@@ -1,6 +1,7 @@
 package io.driftwatch.diff;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -95,12 +96,7 @@ final class AddedFieldFinder {
         ListType type = comparer.listType(path);
         for (String name : k.fields().keySet()) {
             JsonNode v = liveElement.get(name);
-            key.put(
-                    name,
-                    v != null
-                            ? v
-                            : type.keyDefaults()
-                                    .getOrDefault(name, com.fasterxml.jackson.databind.node.NullNode.getInstance()));
+            key.put(name, v != null ? v : type.keyDefaults().getOrDefault(name, NullNode.getInstance()));
         }
         FieldPath childPath = path.key(key, liveIndex);
         JsonNode desiredElement = null;

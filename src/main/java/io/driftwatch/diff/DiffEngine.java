@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Compares desired objects (partial manifests from Git) with live objects and reports drift with field-level
@@ -300,8 +301,7 @@ public final class DiffEngine {
     private List<Attributed> compare(
             ObjectKey key, DesiredObject desiredObject, JsonNode live, boolean hpaTargeted, DesiredHints hints) {
         ManagedFields managed = ManagedFields.of(live);
-        List<IgnoreRule> rules = java.util.stream.Stream.concat(
-                        options.ignoreRules().stream(), hints.ignoreRules().stream())
+        List<IgnoreRule> rules = Stream.concat(options.ignoreRules().stream(), hints.ignoreRules().stream())
                 .filter(r -> r.appliesTo(key))
                 .toList();
 

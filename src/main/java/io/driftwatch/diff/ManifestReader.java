@@ -10,13 +10,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads manifests from a file or a directory (recursively, in path order, skipping hidden entries): YAML
@@ -43,7 +48,7 @@ public final class ManifestReader {
                 .maxNestingDepth(ManifestLimits.MAX_NESTING_DEPTH)
                 .maxNumberLength(ManifestLimits.MAX_NUMBER_LENGTH)
                 .build();
-        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        LoaderOptions options = new LoaderOptions();
         // SnakeYAML counts code points over the whole stream as Jackson reads it (not per document): a rendered chart
         // of many
         // small documents may exceed a per-document figure. Documents are bounded by the linear pre-scan instead.
@@ -54,7 +59,7 @@ public final class ManifestReader {
                 .loaderOptions(options)
                 .streamReadConstraints(constraints)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+                .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
                 .build();
         this.json = JsonFactory.builder()
                 .streamReadConstraints(constraints)
@@ -123,7 +128,7 @@ public final class ManifestReader {
                     .filter(p -> !Files.isDirectory(p))
                     .sorted()
                     .toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new ManifestException(dir, 0, "cannot list directory: " + e.getMessage(), e);
         }
         List<String> problems = new ArrayList<>();
@@ -152,7 +157,7 @@ public final class ManifestReader {
      * SnakeYAML's own code point limit is checked only after work that grows with the square of a long scalar's length.
      */
     private void checkDocumentSizes(Path file, boolean json) throws ManifestException {
-        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             long size = 0;
             int line = 1;
             int column = 0; // bytes since the line started, up to 4

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
 
 /**
  * The stable JSON form of a report:
@@ -35,7 +36,7 @@ public final class ReportJson {
         summary.put("extra", s.extra());
         ObjectNode byCause = summary.putObject("byCause");
         s.byCause().entrySet().stream()
-                .sorted(java.util.Map.Entry.comparingByKey())
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> byCause.put(e.getKey(), e.getValue()));
         ArrayNode drifts = root.putArray("drifts");
         report.drifts().forEach(d -> drifts.add(toJson(d)));

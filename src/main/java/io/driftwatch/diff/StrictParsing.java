@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,7 +82,7 @@ public final class StrictParsing {
         if (e instanceof StreamConstraintsException) {
             Matcher limit = LIMIT.matcher(message);
             String max = limit.find() ? limit.group(1) : "the allowed";
-            String lower = message.toLowerCase(java.util.Locale.ROOT);
+            String lower = message.toLowerCase(Locale.ROOT);
             if (lower.contains("nesting depth")) {
                 return "nested deeper than " + max + " levels";
             }

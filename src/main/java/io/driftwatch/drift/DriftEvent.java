@@ -1,5 +1,7 @@
 package io.driftwatch.drift;
 
+import java.util.Locale;
+
 /** A step in a drift's life: it opened, its changes changed, or it resolved. */
 public record DriftEvent(Type type, DriftRecord record) {
 
@@ -10,7 +12,7 @@ public record DriftEvent(Type type, DriftRecord record) {
 
         /** Lower-case name used in metrics, logs and the hub protocol. */
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

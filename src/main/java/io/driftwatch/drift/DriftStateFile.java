@@ -53,7 +53,7 @@ public final class DriftStateFile {
         ObjectNode root = JSON.createObjectNode().put("version", 1);
         root.set("openDrifts", drifts);
         ObjectNode kinds = root.putObject("appKinds");
-        new java.util.TreeMap<>(appKinds)
+        new TreeMap<>(appKinds)
                 .forEach((app, groupKinds) -> groupKinds.stream().sorted().forEach(kinds.withArray(app)::add));
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);

@@ -1,6 +1,7 @@
 package io.driftwatch.emit;
 
 import io.driftwatch.BuildInfo;
+import io.driftwatch.config.ConfigLoader;
 import io.driftwatch.diff.Cause;
 import io.driftwatch.diff.DriftType;
 import io.driftwatch.diff.ObjectKey;
@@ -22,9 +23,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -143,8 +146,8 @@ public final class AgentMetrics {
      */
     public void clusterInfo(Map<String, String> clusterLabels) {
         Tags tags = Tags.empty();
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(clusterLabels).entrySet()) {
-            String name = io.driftwatch.config.ConfigLoader.metricLabelName(e.getKey());
+        for (Map.Entry<String, String> e : new TreeMap<>(clusterLabels).entrySet()) {
+            String name = ConfigLoader.metricLabelName(e.getKey());
             if (!name.equals("cluster") && !name.startsWith("__")) {
                 tags = tags.and(name, e.getValue());
             }
@@ -339,7 +342,7 @@ public final class AgentMetrics {
     }
 
     /** The hub outbox's size gauges, and every push series at 0 (called once when the hub is configured). */
-    public void hubOutbox(java.util.function.Supplier<Number> events, java.util.function.Supplier<Number> bytes) {
+    public void hubOutbox(Supplier<Number> events, Supplier<Number> bytes) {
         Gauge.builder(HUB_OUTBOX_EVENTS, events)
                 .description("Drift events waiting for the hub's acknowledgement")
                 .register(registry);

@@ -10,8 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,7 +133,7 @@ public final class KubeEvents {
      */
     public Map<ObjectKey, Instant> recoverOnsets() {
         Map<ObjectKey, Event> newestDetected = new HashMap<>();
-        java.util.Set<String> resolvedIds = new java.util.HashSet<>();
+        Set<String> resolvedIds = new HashSet<>();
         List<Event> events;
         try {
             events = client.v1()

@@ -14,12 +14,15 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.ByteArrayOutputStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -287,7 +290,7 @@ public final class HubServer {
                 LOG.info(
                         "retention: deleted {} history events older than {}",
                         ar.result(),
-                        java.time.Instant.ofEpochMilli(cutoff));
+                        Instant.ofEpochMilli(cutoff));
             } else if (ar.failed()) {
                 LOG.warn("retention: pruning history failed: {}", ar.cause().toString());
             }
@@ -320,10 +323,10 @@ public final class HubServer {
     private void scrapeAgents(RoutingContext ctx) {
         var writer = formats.findWriter(ctx.request().getHeader("accept"));
         Http.blocking(relayPool, () -> {
-                    var out = new java.io.ByteArrayOutputStream(64 << 10);
+                    var out = new ByteArrayOutputStream(64 << 10);
                     writer.write(out, agentMetrics.scrape()); // forgets silent processes first
                     metrics.relaySeries(relay.seriesByCluster());
-                    return io.vertx.core.buffer.Buffer.buffer(out.toByteArray());
+                    return Buffer.buffer(out.toByteArray());
                 })
                 .onComplete(ar -> {
                     if (ar.succeeded()) {

@@ -19,7 +19,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -259,8 +262,7 @@ final class HubStore {
     }
 
     /** The net effect of events on the open drifts: the last event per drift decides whether it is open. */
-    private static void applyToState(Connection c, String cluster, java.util.Collection<Event> net)
-            throws SQLException {
+    private static void applyToState(Connection c, String cluster, Collection<Event> net) throws SQLException {
         List<DriftState> open = new ArrayList<>();
         List<String> resolved = new ArrayList<>();
         for (Event e : net) {
@@ -327,7 +329,7 @@ final class HubStore {
                     out.add(new Event(
                             r.seq(),
                             r.type(),
-                            r.resolvedAtMs() == null ? null : java.time.Instant.ofEpochMilli(r.resolvedAtMs()),
+                            r.resolvedAtMs() == null ? null : Instant.ofEpochMilli(r.resolvedAtMs()),
                             new DriftState(
                                     r.driftId(),
                                     r.namespace(),
@@ -336,8 +338,8 @@ final class HubStore {
                                     r.app(),
                                     r.driftType(),
                                     r.summary(),
-                                    java.time.Instant.ofEpochMilli(r.onsetMs()),
-                                    java.time.Instant.ofEpochMilli(r.lastSeenMs()),
+                                    Instant.ofEpochMilli(r.onsetMs()),
+                                    Instant.ofEpochMilli(r.lastSeenMs()),
                                     r.driftJson(),
                                     Protocol.manager(r.driftJson()),
                                     Protocol.cause(r.driftJson()))));
@@ -546,7 +548,7 @@ final class HubStore {
             sql.append(" AND ")
                     .append(column)
                     .append(" IN (")
-                    .append(String.join(", ", java.util.Collections.nCopies(values.size(), "?")))
+                    .append(String.join(", ", Collections.nCopies(values.size(), "?")))
                     .append(")");
             args.addAll(values);
         }

@@ -9,6 +9,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -35,7 +36,7 @@ final class IngestApi {
     private final Runnable stored;
     private final MetricsRelay relay;
     private final WorkerExecutor relayPool;
-    private final java.time.Clock clock;
+    private final Clock clock;
 
     IngestApi(
             Tokens tokens,
@@ -46,7 +47,7 @@ final class IngestApi {
             Runnable stored,
             MetricsRelay relay,
             WorkerExecutor relayPool,
-            java.time.Clock clock) {
+            Clock clock) {
         this.clock = clock;
         this.tokens = tokens;
         this.limits = limits;

@@ -1,5 +1,7 @@
 package io.driftwatch.hub;
 
+import java.util.Locale;
+
 /** Who a bearer token belongs to: an agent that writes one cluster, or a reader of the API. */
 public record Principal(Role role, String name) {
 
@@ -19,6 +21,6 @@ public record Principal(Role role, String name) {
 
     @Override
     public String toString() {
-        return role.name().toLowerCase(java.util.Locale.ROOT) + ":" + name; // never the token
+        return role.name().toLowerCase(Locale.ROOT) + ":" + name; // never the token
     }
 }

@@ -1,22 +1,32 @@
 package io.driftwatch.hub;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftwatch.diff.Cause;
+import io.driftwatch.diff.StrictParsing;
 import io.driftwatch.wire.DriftMessage;
 import io.driftwatch.wire.EventMessage;
 import io.driftwatch.wire.HeartbeatMessage;
 import io.driftwatch.wire.SnapshotMessage;
 import io.driftwatch.wire.Wire;
+import io.prometheus.metrics.model.snapshots.PrometheusNaming;
+import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The agent → hub wire format (docs/hub-protocol.md), parsed and validated strictly: anything malformed, of the wrong
@@ -28,7 +38,7 @@ public final class Protocol {
     public static final Set<String> DRIFT_TYPES = Set.of("modified", "missing", "extra");
     /** The drift causes this version knows (docs/diff.md, {@link Cause#json()}), in declaration order. */
     public static final List<String> CAUSES =
-            java.util.Arrays.stream(Cause.values()).map(Cause::json).toList();
+            Arrays.stream(Cause.values()).map(Cause::json).toList();
 
     private static final int MAX_ID = 128;
     private static final int MAX_NAME = 253;
@@ -43,14 +53,13 @@ public final class Protocol {
         JSON.getFactory()
                 .setStreamReadConstraints(
                         StreamReadConstraints.builder().maxNestingDepth(200).build());
-        JSON.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        JSON.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     /** Free text (may hold tabs and line breaks); every other string is an identifier and holds no control character. */
     private static final Set<String> FREE_TEXT = Set.of("summary", "help", "error");
     /** Drift ids: the agent's are UUIDs; anything addressable in a URL path segment without escaping is accepted. */
-    private static final java.util.regex.Pattern DRIFT_ID =
-            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
+    private static final Pattern DRIFT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
 
     /**
      * One drift as the agent knows it: its id, times, and the drift JSON of docs/diff.md (Secret values redacted);
@@ -92,9 +101,8 @@ public final class Protocol {
      */
     public static final Set<String> METRIC_TYPES = Set.of("counter", "gauge", "histogram", "summary", "info");
 
-    private static final java.util.regex.Pattern METRIC_NAME =
-            java.util.regex.Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-    private static final java.util.regex.Pattern LABEL_NAME = java.util.regex.Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+    private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     /** Labels the hub sets itself (or that would change what a sample means); an agent's values are ignored. */
     public static final Set<String> RESERVED_LABELS = Set.of("cluster", "instance", "job", "le", "quantile");
 
@@ -112,8 +120,8 @@ public final class Protocol {
     }
 
     /** Stream ids are UUIDs (each outbox makes one); anything else (a path, a query) is refused before it is stored. */
-    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     /**
      * The times an agent may report (onsets, last-seen, resolved and snapshot times): not before {@link #EARLIEST}, not
@@ -122,7 +130,7 @@ public final class Protocol {
     public record TimeBounds(Instant earliest, Instant latest) {
         public static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
 
-        public static TimeBounds around(Instant now, java.time.Duration maxSkew) {
+        public static TimeBounds around(Instant now, Duration maxSkew) {
             return new TimeBounds(EARLIEST, now.plus(maxSkew));
         }
     }
@@ -140,7 +148,7 @@ public final class Protocol {
             throw BadRequest.invalid("families: required, an array");
         }
         List<MetricFamily> families = new ArrayList<>(list.size());
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         int total = 0;
         for (int i = 0; i < list.size(); i++) {
             String at = "families[" + i + "]";
@@ -151,7 +159,7 @@ public final class Protocol {
             String name = text(f, "name", 200, true, at);
             if (!METRIC_NAME.matcher(name).matches()
                     || name.startsWith("__")
-                    || io.prometheus.metrics.model.snapshots.PrometheusNaming.validateMetricName(name) != null) {
+                    || PrometheusNaming.validateMetricName(name) != null) {
                 throw BadRequest.invalid(at + ".name: '" + name + "' is not a Prometheus metric name without type "
                         + "suffix (a counter x is sent as x, exported as x_total)");
             }
@@ -173,7 +181,7 @@ public final class Protocol {
                         413, "too_many_series", "families: more than " + maxSeries + " series in one " + "push");
             }
             List<MetricPoint> points = new ArrayList<>(series.size());
-            Set<Map<String, String>> labelSets = new java.util.HashSet<>();
+            Set<Map<String, String>> labelSets = new HashSet<>();
             for (int j = 0; j < series.size(); j++) {
                 MetricPoint point = point(series.get(j), type, at + ".series[" + j + "]");
                 if (!labelSets.add(point.labels())) {
@@ -190,7 +198,7 @@ public final class Protocol {
         if (!p.isObject()) {
             throw BadRequest.invalid(at + ": must be an object");
         }
-        Map<String, String> labels = new java.util.TreeMap<>();
+        Map<String, String> labels = new TreeMap<>();
         JsonNode l = p.get("labels");
         if (l != null && !l.isNull()) {
             if (!l.isObject() || l.size() > 32) {
@@ -264,7 +272,7 @@ public final class Protocol {
 
     /** {@link #events(byte[], int, TimeBounds)} with the hub's default bounds around the system clock. */
     public static EventBatch events(byte[] body, int maxEvents) {
-        return events(body, maxEvents, TimeBounds.around(Instant.now(), java.time.Duration.ofHours(1)));
+        return events(body, maxEvents, TimeBounds.around(Instant.now(), Duration.ofHours(1)));
     }
 
     public static EventBatch events(byte[] body, int maxEvents, TimeBounds bounds) {
@@ -313,7 +321,7 @@ public final class Protocol {
 
     /** {@link #snapshot(byte[], int, TimeBounds)} with the hub's default bounds around the system clock. */
     public static Snapshot snapshot(byte[] body, int maxDrifts) {
-        return snapshot(body, maxDrifts, TimeBounds.around(Instant.now(), java.time.Duration.ofHours(1)));
+        return snapshot(body, maxDrifts, TimeBounds.around(Instant.now(), Duration.ofHours(1)));
     }
 
     public static Snapshot snapshot(byte[] body, int maxDrifts, TimeBounds bounds) {
@@ -330,7 +338,7 @@ public final class Protocol {
                     413, "snapshot_too_large", "drifts: " + list.size() + " drifts, the limit is " + maxDrifts);
         }
         List<Checked> checked = new ArrayList<>(list.size());
-        java.util.Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (int i = 0; i < list.size(); i++) {
             String at = "drifts[" + i + "]";
             if (!list.get(i).isObject()) {
@@ -499,8 +507,8 @@ public final class Protocol {
                             ? ""
                             : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
                     + ": "
-                    + io.driftwatch.diff.StrictParsing.describe(e));
-        } catch (java.io.IOException e) {
+                    + StrictParsing.describe(e));
+        } catch (IOException e) {
             throw BadRequest.invalid("unreadable body: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
@@ -524,7 +532,7 @@ public final class Protocol {
         }
         if (!v.isTextual()) {
             throw BadRequest.invalid(
-                    name + ": must be a string, not " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                    name + ": must be a string, not " + v.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         String s = v.asText();
         if (required && s.isBlank()) {

@@ -13,9 +13,11 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -95,7 +97,7 @@ final class ReadApi {
         });
     }
 
-    private JsonNode clusters() throws java.sql.SQLException {
+    private JsonNode clusters() throws SQLException {
         ArrayNode items = Http.JSON.createArrayNode();
         long now = clock.millis();
         for (ClusterRow c : store.get().clusters()) {
@@ -125,10 +127,10 @@ final class ReadApi {
         return body;
     }
 
-    private JsonNode drifts(MultiMap q) throws java.sql.SQLException {
+    private JsonNode drifts(MultiMap q) throws SQLException {
         int limit = limit(q);
         String[] after = cursor(q.get("cursor"));
-        List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         String type = oneOf(q, "type", Protocol.DRIFT_TYPES.stream().sorted().toList(), problems);
         String cause = oneOf(q, "cause", Protocol.CAUSES, problems);
         if (!problems.isEmpty()) {
@@ -168,7 +170,7 @@ final class ReadApi {
         return value;
     }
 
-    private JsonNode drift(String cluster, String id) throws java.sql.SQLException {
+    private JsonNode drift(String cluster, String id) throws SQLException {
         var open = store.get().drift(cluster, id);
         var events = store.get().history(new HistoryQuery(Set.of(cluster), id, null, null, null, MAX_LIMIT));
         if (open.isEmpty() && events.items().isEmpty()) {
@@ -209,7 +211,7 @@ final class ReadApi {
         return body;
     }
 
-    private JsonNode history(MultiMap q) throws java.sql.SQLException {
+    private JsonNode history(MultiMap q) throws SQLException {
         int limit = limit(q);
         Long before = null;
         if (q.get("cursor") != null) {
@@ -295,7 +297,7 @@ final class ReadApi {
      * The clusters a request asks for: {@code cluster=} (repeatable) and {@code label=key=value} (repeatable, all must
      * match, resolved against the labels the agents reported); null when neither is given (every cluster).
      */
-    private Set<String> clusters(MultiMap q) throws java.sql.SQLException {
+    private Set<String> clusters(MultiMap q) throws SQLException {
         List<String> names = q.getAll("cluster");
         List<String> labels = q.getAll("label");
         if (names.isEmpty() && labels.isEmpty()) {

@@ -3,6 +3,7 @@ package io.driftwatch.hub;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -27,7 +28,7 @@ final class Routes {
 
     /** {@code /api/v1/clusters/:cluster/drifts/:id} and {@code /api/v1/*} as patterns. */
     private static Pattern template(String path) {
-        List<String> parts = java.util.Arrays.stream(path.split("/", -1))
+        List<String> parts = Arrays.stream(path.split("/", -1))
                 .map(part -> part.startsWith(":")
                         ? "[^/]+"
                         : part.equals("*") ? ".*" : part.isEmpty() ? "" : Pattern.quote(part))

@@ -9,9 +9,12 @@ import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -160,7 +163,7 @@ public final class ApiDiscovery implements ResourceScope {
     }
 
     /** A cluster serving exactly these kinds, each listable, each at its preferred version (tests, fixtures). */
-    public static ApiDiscovery of(java.util.Collection<ApiResource> resources) {
+    public static ApiDiscovery of(Collection<ApiResource> resources) {
         Map<String, ApiResource> preferred = new HashMap<>();
         Map<String, ApiResource> all = new HashMap<>();
         Set<String> listable = new HashSet<>();
@@ -168,7 +171,7 @@ public final class ApiDiscovery implements ResourceScope {
         for (ApiResource r : resources) {
             all.putIfAbsent(r.apiVersion() + "/" + r.kind(), r);
             if (preferred.putIfAbsent(key(r.group(), r.kind()), r) == null) {
-                names.add(new Names(r, r.kind().toLowerCase(java.util.Locale.ROOT), List.of()));
+                names.add(new Names(r, r.kind().toLowerCase(Locale.ROOT), List.of()));
             }
             listable.add(key(r.group(), r.kind()));
         }
@@ -233,7 +236,7 @@ public final class ApiDiscovery implements ResourceScope {
         return byGroupKind.entrySet().stream()
                 .filter(e -> listable.contains(e.getKey()))
                 .map(Map.Entry::getValue)
-                .sorted(java.util.Comparator.comparing(ApiResource::apiVersion).thenComparing(ApiResource::kind))
+                .sorted(Comparator.comparing(ApiResource::apiVersion).thenComparing(ApiResource::kind))
                 .toList();
     }
 

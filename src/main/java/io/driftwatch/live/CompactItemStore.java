@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -35,7 +37,7 @@ final class CompactItemStore implements ItemStore<GenericKubernetesResource> {
 
     @Override
     public GenericKubernetesResource put(String key, GenericKubernetesResource obj) {
-        byte[] previous = items.put(key, serialization.asJson(obj).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] previous = items.put(key, serialization.asJson(obj).getBytes(StandardCharsets.UTF_8));
         return previous == null ? null : decode(previous);
     }
 
@@ -81,11 +83,10 @@ final class CompactItemStore implements ItemStore<GenericKubernetesResource> {
 
     /** Every object as a JSON tree (full resyncs). */
     Stream<ObjectNode> jsonValues() {
-        return items.keySet().stream().map(this::json).filter(java.util.Objects::nonNull);
+        return items.keySet().stream().map(this::json).filter(Objects::nonNull);
     }
 
     private GenericKubernetesResource decode(byte[] bytes) {
-        return serialization.unmarshal(
-                new String(bytes, java.nio.charset.StandardCharsets.UTF_8), GenericKubernetesResource.class);
+        return serialization.unmarshal(new String(bytes, StandardCharsets.UTF_8), GenericKubernetesResource.class);
     }
 }

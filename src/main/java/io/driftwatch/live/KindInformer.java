@@ -3,11 +3,15 @@ package io.driftwatch.live;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -25,7 +29,7 @@ final class KindInformer implements AutoCloseable {
     private final ApiResource resource;
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
     private final List<CompactItemStore> stores = new ArrayList<>();
-    private volatile java.time.Instant startedAt = java.time.Instant.MAX;
+    private volatile Instant startedAt = Instant.MAX;
     private volatile String lastFailure;
 
     /**
@@ -74,7 +78,7 @@ final class KindInformer implements AutoCloseable {
     /** "forbidden", "HTTP 500", or the failure's type: the API server's answer, however deep it is wrapped. */
     private static String describe(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() > 0) {
+            if (t instanceof KubernetesClientException k && k.getCode() > 0) {
                 return k.getCode() == 403 ? "forbidden" : "HTTP " + k.getCode();
             }
         }
@@ -86,7 +90,7 @@ final class KindInformer implements AutoCloseable {
     }
 
     void start() {
-        startedAt = java.time.Instant.now();
+        startedAt = Instant.now();
         String kind = resource.apiVersion() + "/" + resource.kind();
         for (var informer : informers) {
             informer.start();
@@ -115,8 +119,8 @@ final class KindInformer implements AutoCloseable {
         }
         try {
             String created = obj.getMetadata().getCreationTimestamp();
-            return created != null && !java.time.Instant.parse(created).isBefore(startedAt.minusSeconds(1));
-        } catch (java.time.format.DateTimeParseException e) {
+            return created != null && !Instant.parse(created).isBefore(startedAt.minusSeconds(1));
+        } catch (DateTimeParseException e) {
             return false;
         }
     }
@@ -189,7 +193,7 @@ final class KindInformer implements AutoCloseable {
         @Override
         public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
             if (oldObj != null
-                    && java.util.Objects.equals(
+                    && Objects.equals(
                             oldObj.getMetadata().getResourceVersion(),
                             newObj.getMetadata().getResourceVersion())) {
                 return;

@@ -5,10 +5,12 @@ import io.driftwatch.diff.ObjectKey;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +31,7 @@ public final class LiveCache implements LiveView {
     private final Consumer<LiveEvent> listener;
     // reads (from the diff thread and from HTTP handlers on the event loop) never wait on a lock: a full resync reading
     // 50k objects must not hold up /readyz
-    private final Map<String, KindInformer> byGroupKind = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, KindInformer> byGroupKind = new ConcurrentHashMap<>();
     private volatile Set<String> optionalKinds = Set.of();
 
     /**
@@ -55,7 +57,7 @@ public final class LiveCache implements LiveView {
     public synchronized void ensureKinds(Set<ApiResource> required, Set<ApiResource> optional) {
         Map<String, ApiResource> want = new HashMap<>();
         optional.forEach(r -> want.put(groupKind(r.group(), r.kind()), r));
-        Set<String> optionalOnly = new java.util.HashSet<>(want.keySet());
+        Set<String> optionalOnly = new HashSet<>(want.keySet());
         required.forEach(r -> {
             want.put(groupKind(r.group(), r.kind()), r);
             optionalOnly.remove(groupKind(r.group(), r.kind()));

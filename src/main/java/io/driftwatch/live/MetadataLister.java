@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Lists objects as metadata only ({@code PartialObjectMetadataList}, as {@code kubectl get} and client-go's metadata
@@ -67,7 +68,7 @@ final class MetadataLister {
                 .newHttpRequestBuilder()
                 .uri(url)
                 .header("Accept", accept)
-                .timeout(client.getConfiguration().getRequestTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .timeout(client.getConfiguration().getRequestTimeout(), TimeUnit.MILLISECONDS)
                 .build(); // the client's request timeout, as its own requests have
         HttpResponse<String> response;
         try {

@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -142,11 +144,7 @@ final class LocalPki {
     }
 
     private static X509Certificate sign(
-            X500Name issuer,
-            KeyPair issuerKeys,
-            X500Name subject,
-            java.security.PublicKey subjectKey,
-            Extensions extensions)
+            X500Name issuer, KeyPair issuerKeys, X500Name subject, PublicKey subjectKey, Extensions extensions)
             throws GeneralSecurityException, OperatorCreationException, CertIOException {
         Instant now = Instant.now();
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
@@ -177,7 +175,7 @@ final class LocalPki {
 
     static String base64(Path pemFile) {
         try {
-            return java.util.Base64.getEncoder().encodeToString(java.nio.file.Files.readAllBytes(pemFile));
+            return Base64.getEncoder().encodeToString(java.nio.file.Files.readAllBytes(pemFile));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

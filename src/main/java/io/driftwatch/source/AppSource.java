@@ -1,5 +1,7 @@
 package io.driftwatch.source;
 
+import java.util.Optional;
+
 /**
  * Where one application's desired state comes from (a Git checkout rendered locally, or Argo CD). Implementations
  * block — network, Git, rendering processes — so callers run {@link #load()} on a worker pool, never on an event loop.
@@ -30,9 +32,9 @@ public interface AppSource extends AutoCloseable {
      * Like {@link #load()}, but empty when the revision is still {@code knownRevision}, so a source that can tell
      * cheaply (a directory's file fingerprint) need not keep or rebuild its objects between polls.
      */
-    default java.util.Optional<DesiredState> loadIfChanged(String knownRevision) throws SourceException {
+    default Optional<DesiredState> loadIfChanged(String knownRevision) throws SourceException {
         DesiredState state = load();
-        return state.revision().equals(knownRevision) ? java.util.Optional.empty() : java.util.Optional.of(state);
+        return state.revision().equals(knownRevision) ? Optional.empty() : Optional.of(state);
     }
 
     /** True if a push to this repository URL (as a webhook reports it) concerns this app. */

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -57,13 +58,13 @@ public final class DirectoryAppSource implements AppSource {
 
     /** Unchanged files (same paths, sizes, modification times) at the known revision: no parse, nothing kept. */
     @Override
-    public synchronized java.util.Optional<DesiredState> loadIfChanged(String knownRevision) throws SourceException {
+    public synchronized Optional<DesiredState> loadIfChanged(String knownRevision) throws SourceException {
         String fingerprint = fingerprint();
         if (knownRevision != null && knownRevision.equals(lastRevision) && fingerprint.equals(lastFingerprint)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         DesiredState state = read(fingerprint);
-        return state.revision().equals(knownRevision) ? java.util.Optional.empty() : java.util.Optional.of(state);
+        return state.revision().equals(knownRevision) ? Optional.empty() : Optional.of(state);
     }
 
     @Override

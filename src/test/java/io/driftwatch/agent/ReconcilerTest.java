@@ -45,6 +45,8 @@ class ReconcilerTest {
 
     private final FakeLive live = new FakeLive();
     private final List<DriftEvent> emitted = new ArrayList<>();
+    private final Map<ObjectKey, Instant> predecessorOnsets = new HashMap<>();
+    private int kindsChanged;
     private final DriftTracker tracker = new DriftTracker("test");
     private final Reconciler reconciler = new Reconciler(
             new FixedSchema(),
@@ -56,7 +58,22 @@ class ReconcilerTest {
             DiffOptions.defaults(),
             new ScopeFilter(everything()),
             new Published(),
-            emitted::addAll,
+            new Reconciler.Sink() {
+                @Override
+                public void accept(List<DriftEvent> events) {
+                    emitted.addAll(events);
+                }
+
+                @Override
+                public void kindsChanged() {
+                    kindsChanged++;
+                }
+
+                @Override
+                public Map<ObjectKey, Instant> predecessorOnsets() {
+                    return predecessorOnsets;
+                }
+            },
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
@@ -120,12 +137,20 @@ class ReconcilerTest {
     @Test
     void newLeaderKeepsTheOnsetItsPredecessorRecorded() {
         Instant onset = NOW.minusSeconds(3600);
-        reconciler.onsetRecovery(() -> Map.of(WEB, onset));
+        predecessorOnsets.put(WEB, onset);
         reconciler.desiredLoaded(desired(configMap("blue")), "shop");
 
         reconciler.leading(true);
 
         assertThat(openDrift().onset()).isEqualTo(onset);
+    }
+
+    @Test
+    void tellsItsSinkOnceWhenAnAppGainsAKindItNeverHad() {
+        reconciler.desiredLoaded(desired(configMap("blue")), "shop");
+        reconciler.desiredLoaded(desired(configMap("green")), "shop");
+
+        assertThat(kindsChanged).isEqualTo(1);
     }
 
     @Test

@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.driftwatch.emit.hub.HubEvents;
 import io.driftwatch.emit.hub.HubReporter;
+import io.driftwatch.emit.hub.MetricsSnapshot;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
@@ -120,7 +122,7 @@ class LayeringTest {
     void theHubReporterWritesNoProtocolJsonByHand() {
         noClasses()
                 .that()
-                .belongToAnyOf(HubReporter.class)
+                .belongToAnyOf(HubReporter.class, HubEvents.class, MetricsSnapshot.class)
                 .should()
                 .callMethodWhere(target(owner(assignableTo(ContainerNode.class)))
                         .and(target(nameMatching("(put|set|add|insert|replace).*"))))
@@ -129,8 +131,9 @@ class LayeringTest {
                 .orShould()
                 .dependOnClassesThat()
                 .belongToAnyOf(StringBuilder.class)
-                .because("the snapshots, events and heartbeats the agent sends the hub are written once, as the "
-                        + "records of io.driftwatch.wire, not built node by node")
+                .because(
+                        "the snapshots, events, heartbeats and metrics the agent sends the hub are written once, as the "
+                                + "records of io.driftwatch.wire, not built node by node")
                 .check(MAIN);
     }
 

@@ -1,11 +1,11 @@
 package io.driftwatch.hub;
 
-import static io.driftwatch.hub.Wire.D;
-import static io.driftwatch.hub.Wire.T0;
-import static io.driftwatch.hub.Wire.drift;
-import static io.driftwatch.hub.Wire.event;
-import static io.driftwatch.hub.Wire.events;
-import static io.driftwatch.hub.Wire.snapshot;
+import static io.driftwatch.hub.HubBodies.D;
+import static io.driftwatch.hub.HubBodies.T0;
+import static io.driftwatch.hub.HubBodies.drift;
+import static io.driftwatch.hub.HubBodies.event;
+import static io.driftwatch.hub.HubBodies.events;
+import static io.driftwatch.hub.HubBodies.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -170,8 +170,8 @@ abstract class HubContract {
     @Test
     void heartbeatMakesTheClusterVisibleWithLabelsVersionAndSourceHealth() {
         try (TestHub hub = hub()) {
-            HttpResponse<String> r =
-                    hub.post("prod-eu", "heartbeat", Wire.heartbeat("agent-1", "{\"env\":\"prod\",\"region\":\"eu\"}"));
+            HttpResponse<String> r = hub.post(
+                    "prod-eu", "heartbeat", HubBodies.heartbeat("agent-1", "{\"env\":\"prod\",\"region\":\"eu\"}"));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             JsonNode cluster = hub.read("/api/v1/clusters").path("clusters").get(0);
             assertThat(cluster.path("name").asText()).isEqualTo("prod-eu");
@@ -189,9 +189,9 @@ abstract class HubContract {
     @Test
     void driftListFiltersByClusterLabelNamespaceAppKindTypeAndCauseAndPagesWithoutGapsOrRepeats() {
         try (TestHub hub = hub()) {
-            hub.post("prod-eu", "heartbeat", Wire.heartbeat("a1", "{\"env\":\"prod\",\"region\":\"eu\"}"));
-            hub.post("prod-us", "heartbeat", Wire.heartbeat("a2", "{\"env\":\"prod\",\"region\":\"us\"}"));
-            hub.post("staging", "heartbeat", Wire.heartbeat("a3", "{\"env\":\"staging\"}"));
+            hub.post("prod-eu", "heartbeat", HubBodies.heartbeat("a1", "{\"env\":\"prod\",\"region\":\"eu\"}"));
+            hub.post("prod-us", "heartbeat", HubBodies.heartbeat("a2", "{\"env\":\"prod\",\"region\":\"us\"}"));
+            hub.post("staging", "heartbeat", HubBodies.heartbeat("a3", "{\"env\":\"staging\"}"));
             int n = 0;
             for (String cluster : CLUSTERS) {
                 List<com.fasterxml.jackson.databind.node.ObjectNode> list = new ArrayList<>();
@@ -384,7 +384,7 @@ abstract class HubContract {
             hub.post(
                     "prod-eu",
                     "heartbeat",
-                    Wire.heartbeat("a1", "{\"env\":\"prod\",\"region\":\"eu\",\"team\":\"x\"}"));
+                    HubBodies.heartbeat("a1", "{\"env\":\"prod\",\"region\":\"eu\",\"team\":\"x\"}"));
             D a = D.of("a", "shop", "Deployment", "api");
             D b = D.of("b", "shop", "Deployment", "web");
             D c = D.of("c", "shop", "Deployment", "worker").cause("unknown-manager");
@@ -778,7 +778,7 @@ abstract class HubContract {
                             "prod-eu",
                             TestHub.token("prod-eu"),
                             "events",
-                            good.replace(Wire.streamId("s"), "../../etc/passwd"),
+                            good.replace(HubBodies.streamId("s"), "../../etc/passwd"),
                             400),
                     new Case(
                             "onset in year 9999",

@@ -1,11 +1,11 @@
 package io.driftwatch.hub;
 
-import static io.driftwatch.hub.Wire.D;
-import static io.driftwatch.hub.Wire.T0;
-import static io.driftwatch.hub.Wire.drift;
-import static io.driftwatch.hub.Wire.event;
-import static io.driftwatch.hub.Wire.events;
-import static io.driftwatch.hub.Wire.snapshot;
+import static io.driftwatch.hub.HubBodies.D;
+import static io.driftwatch.hub.HubBodies.T0;
+import static io.driftwatch.hub.HubBodies.drift;
+import static io.driftwatch.hub.HubBodies.event;
+import static io.driftwatch.hub.HubBodies.events;
+import static io.driftwatch.hub.HubBodies.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

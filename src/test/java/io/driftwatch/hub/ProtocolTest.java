@@ -1,8 +1,8 @@
 package io.driftwatch.hub;
 
-import static io.driftwatch.hub.Wire.D;
-import static io.driftwatch.hub.Wire.event;
-import static io.driftwatch.hub.Wire.events;
+import static io.driftwatch.hub.HubBodies.D;
+import static io.driftwatch.hub.HubBodies.event;
+import static io.driftwatch.hub.HubBodies.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +28,7 @@ class ProtocolTest {
     void parsesABatchWithItsDriftFieldsAndKeepsTheDriftJson() {
         Protocol.EventBatch batch = Protocol.events(
                 bytes(events("s1", List.of(event(1, "opened", A, "3"), event(2, "resolved", A, "3")))), 100);
-        assertThat(batch.stream()).isEqualTo(Wire.streamId("s1"));
+        assertThat(batch.stream()).isEqualTo(HubBodies.streamId("s1"));
         assertThat(batch.lastSeq()).isEqualTo(2);
         Protocol.Event first = batch.events().get(0);
         assertThat(first.drift().kind()).isEqualTo("Deployment");
@@ -96,7 +96,8 @@ class ProtocolTest {
         rejected("{", "malformed JSON");
         rejected("[]", "expected a JSON object");
         rejected(
-                good.replace("\"stream\":\"" + Wire.streamId("s1") + "\"", "\"stream\":7"), "stream: must be a string");
+                good.replace("\"stream\":\"" + HubBodies.streamId("s1") + "\"", "\"stream\":7"),
+                "stream: must be a string");
         rejected(good.replace("\"seq\":1", "\"seq\":0"), "events[0].seq");
         rejected(good.replace("\"seq\":1", "\"seq\":1.5"), "events[0].seq");
         rejected(good.replace("\"opened\"", "\"closed\""), "events[0].type");
@@ -108,7 +109,7 @@ class ProtocolTest {
                 events("s1", List.of(event(1, "resolved", A, "3").putNull("resolvedAt"))),
                 "events[0].resolvedAt: required");
         rejected(events("s1", List.of(event(3, "opened", A, "3"), event(2, "opened", A, "3"))), "does not increase");
-        rejected("{\"stream\":\"" + Wire.streamId("s") + "\",\"events\":[]}", "empty batch");
+        rejected("{\"stream\":\"" + HubBodies.streamId("s") + "\",\"events\":[]}", "empty batch");
         rejected("{\"stream\":\"../../etc/passwd\",\"events\":[]}", "stream: '../../etc/passwd' is not a UUID");
         rejected(
                 good.replace("\"onset\":\"2026", "\"onset\":\"9999"),
@@ -126,16 +127,18 @@ class ProtocolTest {
 
     @Test
     void snapshotsRejectDuplicateDriftIds() {
-        String body = Wire.snapshot("s", 3, Wire.T0, List.of(Wire.drift(A, "1"), Wire.drift(A, "2")));
+        String body =
+                HubBodies.snapshot("s", 3, HubBodies.T0, List.of(HubBodies.drift(A, "1"), HubBodies.drift(A, "2")));
         assertThatThrownBy(() -> Protocol.snapshot(bytes(body), 100)).hasMessageContaining("appears twice");
-        assertThat(Protocol.snapshot(bytes(Wire.snapshot("s", 3, Wire.T0, List.of(Wire.drift(A, "1")))), 100)
+        assertThat(Protocol.snapshot(
+                                bytes(HubBodies.snapshot("s", 3, HubBodies.T0, List.of(HubBodies.drift(A, "1")))), 100)
                         .drifts())
                 .hasSize(1);
     }
 
     @Test
     void heartbeatsCarryLabelsAndSourceHealth() {
-        Protocol.Heartbeat hb = Protocol.heartbeat(bytes(Wire.heartbeat("agent-1", "{\"env\":\"prod\"}")));
+        Protocol.Heartbeat hb = Protocol.heartbeat(bytes(HubBodies.heartbeat("agent-1", "{\"env\":\"prod\"}")));
         assertThat(hb.labels()).containsEntry("env", "prod");
         assertThat(hb.sources().get("billing").healthy()).isFalse();
         assertThat(hb.sources().get("billing").error()).isEqualTo("fetch: timeout");

@@ -26,15 +26,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reports this cluster to the hub (docs/hub-protocol.md). Drift events get the next sequence number and go to the
- * {@link Outbox} synchronously, on the thread that produced them; one thread ("driftwatch-hub") pushes: a snapshot
+ * {@link Outbox} synchronously, on the thread that produced them ({@link HubEvents}); one thread ("driftwatch-hub")
+ * pushes: a snapshot
  * when one is due, asked for by the hub, or needed because events were dropped; a heartbeat every interval; then the
  * outbox in batches, removing what the hub acknowledges. A failed push waits per {@link Backoff}. Snapshots and
  * heartbeats come only from the leader; every replica pushes its own metrics ({@link MetricsSnapshot}) every
@@ -112,24 +115,11 @@ public final class HubReporter implements AutoCloseable {
     }
 
     public void start() {
+        LOG.info(
+                "reporting to the hub at {} ({} outbox)",
+                config.url(),
+                config.outboxPath() == null ? "in-memory" : config.outboxPath());
         thread.scheduleWithFixedDelay(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
-    }
-
-    /** Queues drift events; called on the thread that produced them, so sequence order is event order. */
-    public void accept(List<DriftEvent> events) {
-        if (events.isEmpty()) {
-            return;
-        }
-        try {
-            outbox.append(events.size(), (i, seq) -> eventJson(seq, events.get(i)));
-        } catch (IOException e) {
-            LOG.error(
-                    "hub outbox: cannot write {} events: {}; the next snapshot carries the state",
-                    events.size(),
-                    e.toString());
-            metrics.hubDropped(events.size());
-            snapshotWanted = true;
-        }
     }
 
     /** One round: snapshot and heartbeat when due, then everything queued. Never throws. */
@@ -184,7 +174,7 @@ public final class HubReporter implements AutoCloseable {
         Snapshot snapshot;
         try {
             snapshot = state.snapshot(outbox).get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             LOG.warn("hub: could not take a snapshot: {}", e.toString());
             return;
         }
@@ -217,8 +207,7 @@ public final class HubReporter implements AutoCloseable {
 
     /** This replica's metrics; {@code last}: an empty push saying this process stops (its series go at once). */
     private void pushMetrics(boolean last) throws PushFailed, InterruptedException {
-        String body =
-                MetricsSnapshot.json(metricsSource, agentId, startedAt, last).toString();
+        String body = MetricsSnapshot.json(metricsSource, agentId, startedAt, last);
         HubClient.Response response = post("metrics", body);
         if (response.status() == 404) {
             metrics.hubPush("metrics", "rejected");

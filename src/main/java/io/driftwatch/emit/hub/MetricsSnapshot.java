@@ -1,8 +1,7 @@
 package io.driftwatch.emit.hub;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.wire.MetricsMessage;
+import io.driftwatch.wire.Wire;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -16,11 +15,13 @@ import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The agent's key metrics as one compact JSON document for the hub (docs/hub-protocol.md, "Metrics"): the families
+ * The agent's key metrics as one {@link MetricsMessage} for the hub (docs/hub-protocol.md, "Metrics"): the families
  * of {@link #RELAYED} read from the agent's Prometheus registry model, values as the agent's own {@code /metrics}
  * shows them. Counters and gauges carry a value, classic histograms their cumulative bucket counts, count and sum,
  * summaries their count and sum, info metrics only their labels. The per-drift family goes last, so a hub at its series cap drops it first.
@@ -44,8 +45,6 @@ public final class MetricsSnapshot {
     /** The one family that grows with the number of open drifts (capped on the agent by metrics.maxDriftSeries). */
     static final String PER_DRIFT = "driftwatch_drift_started_timestamp_seconds";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private MetricsSnapshot() {}
 
     /** True for the families the agent pushes to the hub. */
@@ -54,17 +53,18 @@ public final class MetricsSnapshot {
     }
 
     /**
-     * {@code {"instance", "startedAt", "final", "families": [...]}} for one agent process. {@code cluster} labels are
-     * left out: the hub sets {@code cluster} from the token that pushed.
+     * {@code {"instance", "startedAt", "final", "families": [...]}} for one agent process, as JSON text. {@code cluster}
+     * labels are left out: the hub sets {@code cluster} from the token that pushed.
      */
-    public static ObjectNode json(PrometheusRegistry registry, String instance, Instant startedAt, boolean last) {
-        ObjectNode root = JSON.createObjectNode()
-                .put("instance", instance)
-                .put("startedAt", startedAt.toString())
-                .put("final", last);
-        ArrayNode families = root.putArray("families");
+    public static String json(PrometheusRegistry registry, String instance, Instant startedAt, boolean last) {
+        return Wire.write(message(registry, instance, startedAt, last));
+    }
+
+    /** The push as its wire record; no families when {@code last}. */
+    public static MetricsMessage message(
+            PrometheusRegistry registry, String instance, Instant startedAt, boolean last) {
         if (last) {
-            return root;
+            return new MetricsMessage(instance, startedAt, true, List.of());
         }
         List<MetricSnapshot> relayed = new ArrayList<>();
         for (MetricSnapshot s : registry.scrape()) {
@@ -75,26 +75,23 @@ public final class MetricsSnapshot {
         relayed.sort(Comparator.comparing((MetricSnapshot s) ->
                         s.getMetadata().getPrometheusName().equals(PER_DRIFT))
                 .thenComparing(s -> s.getMetadata().getPrometheusName()));
+        List<MetricsMessage.Family> families = new ArrayList<>();
         for (MetricSnapshot s : relayed) {
             String type = type(s);
             if (type == null || s.getDataPoints().isEmpty()) {
                 continue;
             }
-            ObjectNode family = families.addObject()
-                    .put("name", s.getMetadata().getPrometheusName())
-                    .put("type", type);
-            if (s.getMetadata().getHelp() != null) {
-                family.put("help", s.getMetadata().getHelp());
-            }
-            ArrayNode series = family.putArray("series");
+            List<MetricsMessage.Series> series = new ArrayList<>();
             for (DataPointSnapshot p : s.getDataPoints()) {
-                ObjectNode point = point(p);
+                MetricsMessage.Series point = point(p);
                 if (point != null) {
                     series.add(point);
                 }
             }
+            families.add(new MetricsMessage.Family(
+                    s.getMetadata().getPrometheusName(), type, s.getMetadata().getHelp(), series));
         }
-        return root;
+        return new MetricsMessage(instance, startedAt, false, families);
     }
 
     private static String type(MetricSnapshot s) {
@@ -113,35 +110,33 @@ public final class MetricsSnapshot {
     }
 
     /** One data point, or null when it has no finite value. */
-    private static ObjectNode point(DataPointSnapshot p) {
-        ObjectNode o = JSON.createObjectNode();
-        ObjectNode labels = o.putObject("labels");
+    private static MetricsMessage.Series point(DataPointSnapshot p) {
+        Map<String, String> labels = new LinkedHashMap<>();
         for (Label l : p.getLabels()) {
             if (!l.getName().equals("cluster")) {
                 labels.put(l.getName(), l.getValue());
             }
         }
         if (p instanceof CounterSnapshot.CounterDataPointSnapshot c) {
-            o.put("value", c.getValue());
+            return MetricsMessage.Series.value(labels, c.getValue());
         } else if (p instanceof GaugeSnapshot.GaugeDataPointSnapshot g) {
-            if (!Double.isFinite(g.getValue())) {
-                return null; // a gauge whose object is gone reads NaN: JSON has no NaN, and no sample is right
-            }
-            o.put("value", g.getValue());
+            // a gauge whose object is gone reads NaN: JSON has no NaN, and no sample is right
+            return Double.isFinite(g.getValue()) ? MetricsMessage.Series.value(labels, g.getValue()) : null;
         } else if (p instanceof HistogramSnapshot.HistogramDataPointSnapshot h) {
             ClassicHistogramBuckets buckets = h.getClassicBuckets();
-            ArrayNode b = o.putArray("buckets");
+            List<MetricsMessage.Bucket> cumulativeBuckets = new ArrayList<>();
             long cumulative = 0;
             for (int i = 0; i < buckets.size(); i++) {
                 cumulative += buckets.getCount(i);
                 if (buckets.getUpperBound(i) != Double.POSITIVE_INFINITY) {
-                    b.addArray().add(buckets.getUpperBound(i)).add(cumulative);
+                    cumulativeBuckets.add(new MetricsMessage.Bucket(buckets.getUpperBound(i), cumulative));
                 }
             }
-            o.put("count", h.hasCount() ? h.getCount() : cumulative).put("sum", h.hasSum() ? h.getSum() : 0);
+            return MetricsMessage.Series.histogram(
+                    labels, cumulativeBuckets, h.hasCount() ? h.getCount() : cumulative, h.hasSum() ? h.getSum() : 0);
         } else if (p instanceof SummarySnapshot.SummaryDataPointSnapshot s) {
-            o.put("count", s.hasCount() ? s.getCount() : 0).put("sum", s.hasSum() ? s.getSum() : 0);
+            return MetricsMessage.Series.summary(labels, s.hasCount() ? s.getCount() : 0, s.hasSum() ? s.getSum() : 0);
         }
-        return o;
+        return MetricsMessage.Series.info(labels);
     }
 }

@@ -1,6 +1,7 @@
 package io.driftwatch.emit.hub;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -64,8 +65,7 @@ public final class Outbox implements AutoCloseable {
     }
 
     /** Opens (or creates) the outbox file; what a previous run left unacknowledged is queued again. */
-    public static Outbox onDisk(java.nio.file.Path path, int maxEvents, long maxBytes, LongConsumer onDropped)
-            throws IOException {
+    public static Outbox onDisk(Path path, int maxEvents, long maxBytes, LongConsumer onDropped) throws IOException {
         OutboxFile file = new OutboxFile(path);
         OutboxFile.Contents contents = file.load();
         if (!contents.entries().isEmpty()) {
@@ -138,9 +138,14 @@ public final class Outbox implements AutoCloseable {
         long n = queue.stream().filter(e -> e.seq() <= seq).count();
         ack(seq);
         if (n > 0) {
-            dropsSinceSnapshot = true;
-            onDropped.accept(n);
+            lost(n);
         }
+    }
+
+    /** {@code n} events never made it into the outbox (it could not be written): counted like overflow. */
+    public synchronized void lost(long n) {
+        dropsSinceSnapshot = true;
+        onDropped.accept(n);
     }
 
     public synchronized int size() {

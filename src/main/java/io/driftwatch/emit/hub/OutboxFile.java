@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,7 +123,7 @@ final class OutboxFile {
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, path.getFileName().toString(), ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+                OutputStream out = Channels.newOutputStream(ch)) {
             StringBuilder sb = new StringBuilder();
             sb.append(JSON.createObjectNode().put("stream", stream).put("nextSeq", nextSeq))
                     .append('\n');

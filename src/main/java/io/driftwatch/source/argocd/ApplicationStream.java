@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftwatch.net.Backoff;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.argocd.rest.ApiClient;
+import io.driftwatch.source.argocd.rest.ApiException;
 import io.driftwatch.source.argocd.rest.model.Application;
 import io.driftwatch.source.argocd.rest.model.ApplicationList;
 import io.driftwatch.source.argocd.rest.model.ApplicationStreamResult;
@@ -154,8 +155,7 @@ public final class ApplicationStream implements AutoCloseable {
                 throw ArgoCdClient.failure(
                         where,
                         null,
-                        new io.driftwatch.source.argocd.rest.ApiException(
-                                response.statusCode(), "stream refused", response.headers(), text));
+                        new ApiException(response.statusCode(), "stream refused", response.headers(), text));
             }
             connections++;
             LOG.info(
@@ -190,7 +190,7 @@ public final class ApplicationStream implements AutoCloseable {
             throw ArgoCdClient.failure(
                     where,
                     null,
-                    new io.driftwatch.source.argocd.rest.ApiException(
+                    new ApiException(
                             status,
                             "stream error",
                             null,

@@ -6,6 +6,7 @@ import io.driftwatch.source.AppSource;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.argocd.rest.model.Application;
+import io.driftwatch.source.argocd.rest.model.ApplicationSource;
 import io.driftwatch.source.argocd.rest.model.ApplicationSpec;
 import io.driftwatch.source.argocd.rest.model.ManifestResponse;
 import io.driftwatch.source.argocd.rest.model.SyncStatus;
@@ -144,7 +145,7 @@ public final class ArgoCdAppSource implements AppSource {
         if (!revisions.isEmpty()) {
             return String.join(",", revisions);
         }
-        List<io.driftwatch.source.argocd.rest.model.ApplicationSource> sources =
+        List<ApplicationSource> sources =
                 spec.getSources() != null && !spec.getSources().isEmpty()
                         ? spec.getSources()
                         : spec.getSource() == null ? List.of() : List.of(spec.getSource());

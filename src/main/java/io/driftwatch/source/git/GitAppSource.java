@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,7 +150,7 @@ public final class GitAppSource implements AppSource {
                     RepoUrls.redact(spec.repoUrl()),
                     spec.path(),
                     commit,
-                    type.name().toLowerCase(java.util.Locale.ROOT),
+                    type.name().toLowerCase(Locale.ROOT),
                     (System.nanoTime() - start) / 1_000_000);
             return objects;
         } catch (IOException e) {

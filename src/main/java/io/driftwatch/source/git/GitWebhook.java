@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.crypto.Mac;
@@ -122,7 +123,7 @@ public final class GitWebhook {
         byte[] given;
         try {
             given = HexFormat.of()
-                    .parseHex(signature.substring("sha256=".length()).trim().toLowerCase(java.util.Locale.ROOT));
+                    .parseHex(signature.substring("sha256=".length()).trim().toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return Result.of(401, "malformed X-Hub-Signature-256");
         }

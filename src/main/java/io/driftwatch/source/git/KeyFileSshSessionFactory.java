@@ -4,7 +4,9 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import org.eclipse.jgit.transport.SshConfigStore;
+import org.eclipse.jgit.transport.sshd.DefaultProxyDataFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
+import org.eclipse.jgit.transport.sshd.agent.ConnectorFactory;
 
 /**
  * JGit's Apache MINA sshd transport with exactly one private key and one known_hosts file, and nothing from the
@@ -17,7 +19,7 @@ final class KeyFileSshSessionFactory extends SshdSessionFactory {
     private final Path knownHostsFile;
 
     KeyFileSshSessionFactory(Path keyFile, Path knownHostsFile) {
-        super(null, new org.eclipse.jgit.transport.sshd.DefaultProxyDataFactory());
+        super(null, new DefaultProxyDataFactory());
         this.keyFile = keyFile.toAbsolutePath();
         this.knownHostsFile = knownHostsFile.toAbsolutePath();
         File dir = this.keyFile.getParent().toFile();
@@ -41,7 +43,7 @@ final class KeyFileSshSessionFactory extends SshdSessionFactory {
     }
 
     @Override
-    protected org.eclipse.jgit.transport.sshd.agent.ConnectorFactory getConnectorFactory() {
+    protected ConnectorFactory getConnectorFactory() {
         return null;
     }
 

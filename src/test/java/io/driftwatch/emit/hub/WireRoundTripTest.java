@@ -16,9 +16,16 @@ import io.driftwatch.drift.DriftEvent;
 import io.driftwatch.drift.DriftRecord;
 import io.driftwatch.hub.Protocol;
 import io.driftwatch.wire.EventsAck;
+import io.driftwatch.wire.MetricsMessage;
 import io.driftwatch.wire.SnapshotAck;
 import io.driftwatch.wire.Wire;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -173,5 +180,139 @@ class WireRoundTripTest {
                         "{\"ack\":8,\"stored\":2,\"duplicates\":0," + "\"snapshotWanted\":true,\"addedLater\":1}"),
                 EventsAck.class);
         assertThat(read).isEqualTo(new EventsAck(8L, 2, 0, true));
+    }
+
+    @Test
+    void metricsTheEmitterPushesAreAcceptedByTheHubFieldForField() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags("cluster", "prod");
+        Counter.builder("driftwatch.drift.events")
+                .description("Drift lifecycle events")
+                .tags("app", "shop", "event", "opened")
+                .register(registry)
+                .increment(3);
+        Gauge.builder("driftwatch.open.drifts", () -> 2).register(registry);
+        Gauge.builder("driftwatch.gone", () -> Double.NaN).register(registry);
+        Timer latency = Timer.builder("driftwatch.drift.detection.latency")
+                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(100))
+                .register(registry);
+        latency.record(Duration.ofMillis(5));
+        latency.record(Duration.ofSeconds(1));
+        Timer.builder("jvm.gc.pause").register(registry).record(Duration.ofMillis(250));
+        Gauge.builder("driftwatch.build.info", () -> 1).tags("version", "1.2.3").register(registry);
+        Counter.builder("http.unrelated").register(registry).increment();
+        Instant startedAt = Instant.parse("2026-11-21T08:40:00Z");
+        MetricsMessage sent = MetricsSnapshot.message(registry.getPrometheusRegistry(), "agent-a", startedAt, false);
+
+        Protocol.MetricsPush got = Protocol.metrics(
+                bytes(MetricsSnapshot.json(registry.getPrometheusRegistry(), "agent-a", startedAt, false)), 1000);
+
+        assertThat(got.instance()).isEqualTo("agent-a");
+        assertThat(got.startedAt()).isEqualTo(startedAt);
+        assertThat(got.last()).isFalse();
+        assertThat(got.families())
+                .extracting(Protocol.MetricFamily::name)
+                .containsExactly(
+                        "driftwatch_build",
+                        "driftwatch_drift_detection_latency_seconds",
+                        "driftwatch_drift_detection_latency_seconds_max",
+                        "driftwatch_drift_events",
+                        "driftwatch_gone",
+                        "driftwatch_open_drifts",
+                        "jvm_gc_pause_seconds");
+        assertThat(got.families())
+                .extracting(Protocol.MetricFamily::type)
+                .containsExactly("info", "histogram", "gauge", "counter", "gauge", "gauge", "summary");
+        for (int i = 0; i < sent.families().size(); i++) {
+            MetricsMessage.Family family = sent.families().get(i);
+            Protocol.MetricFamily parsed = got.families().get(i);
+            assertThat(parsed.name()).isEqualTo(family.name());
+            assertThat(parsed.help()).isEqualTo(family.help() == null ? "" : family.help());
+            assertThat(parsed.points()).hasSameSizeAs(family.series());
+            for (int j = 0; j < family.series().size(); j++) {
+                MetricsMessage.Series series = family.series().get(j);
+                Protocol.MetricPoint point = parsed.points().get(j);
+                assertThat(point.labels()).isEqualTo(series.labels());
+                assertThat(point.value())
+                        .isEqualTo(series.value() == null ? (family.type().equals("info") ? 1 : 0) : series.value());
+                assertThat(point.count()).isEqualTo(series.count() == null ? 0 : series.count());
+                assertThat(point.sum()).isEqualTo(series.sum() == null ? 0 : series.sum());
+                if (series.buckets() != null) {
+                    assertThat(point.bounds())
+                            .containsExactly(series.buckets().stream()
+                                    .mapToDouble(MetricsMessage.Bucket::upperBound)
+                                    .toArray());
+                    assertThat(point.cumulative())
+                            .containsExactly(series.buckets().stream()
+                                    .mapToLong(MetricsMessage.Bucket::cumulativeCount)
+                                    .toArray());
+                }
+            }
+        }
+        assertThat(got.families().get(1).points().get(0).cumulative()).containsExactly(1, 1);
+        assertThat(got.families().get(3).points().get(0).labels()).isEqualTo(Map.of("app", "shop", "event", "opened"));
+        assertThat(got.families().get(3).points().get(0).value()).isEqualTo(3.0);
+        assertThat(got.families().get(4).points())
+                .as("a gauge reading NaN has no sample")
+                .isEmpty();
+    }
+
+    @Test
+    void metricsAreWrittenFieldForFieldAsDocumentedAndReadBackAsTheSameRecord() throws Exception {
+        MetricsMessage message = new MetricsMessage(
+                "agent-a",
+                Instant.parse("2026-11-21T08:40:00Z"),
+                false,
+                List.of(
+                        new MetricsMessage.Family(
+                                "driftwatch_drift_events",
+                                "counter",
+                                "Drift lifecycle events",
+                                List.of(MetricsMessage.Series.value(Map.of("app", "shop"), 3))),
+                        new MetricsMessage.Family(
+                                "driftwatch_drift_detection_latency_seconds",
+                                "histogram",
+                                null,
+                                List.of(MetricsMessage.Series.histogram(
+                                        Map.of(), List.of(new MetricsMessage.Bucket(0.005, 3)), 12, 0.31))),
+                        new MetricsMessage.Family(
+                                "jvm_gc_pause_seconds",
+                                "summary",
+                                "GC pauses",
+                                List.of(MetricsMessage.Series.summary(Map.of("gc", "G1"), 40, 0.12))),
+                        new MetricsMessage.Family(
+                                "driftwatch_build",
+                                "info",
+                                null,
+                                List.of(MetricsMessage.Series.info(Map.of("version", "1.2.3"))))));
+
+        String json = Wire.write(message);
+
+        assertThat(json)
+                .isEqualTo("{\"instance\":\"agent-a\",\"startedAt\":\"2026-11-21T08:40:00Z\",\"final\":false,"
+                        + "\"families\":[{\"name\":\"driftwatch_drift_events\",\"type\":\"counter\","
+                        + "\"help\":\"Drift lifecycle events\",\"series\":[{\"labels\":{\"app\":\"shop\"},\"value\":3.0}]},"
+                        + "{\"name\":\"driftwatch_drift_detection_latency_seconds\",\"type\":\"histogram\","
+                        + "\"series\":[{\"labels\":{},\"buckets\":[[0.005,3]],\"count\":12,\"sum\":0.31}]},"
+                        + "{\"name\":\"jvm_gc_pause_seconds\",\"type\":\"summary\",\"help\":\"GC pauses\","
+                        + "\"series\":[{\"labels\":{\"gc\":\"G1\"},\"count\":40,\"sum\":0.12}]},"
+                        + "{\"name\":\"driftwatch_build\",\"type\":\"info\","
+                        + "\"series\":[{\"labels\":{\"version\":\"1.2.3\"}}]}]}");
+        assertThat(Wire.read(Wire.JSON.readTree(json), MetricsMessage.class)).isEqualTo(message);
+        assertThat(Protocol.metrics(bytes(json), 100).families()).hasSize(4);
+    }
+
+    @Test
+    void theLastMetricsPushCarriesNoFamilies() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Counter.builder("driftwatch.drift.events").register(registry).increment();
+
+        String json = MetricsSnapshot.json(
+                registry.getPrometheusRegistry(), "agent-a", Instant.parse("2026-11-21T08:40:00Z"), true);
+
+        assertThat(json)
+                .isEqualTo(
+                        "{\"instance\":\"agent-a\",\"startedAt\":\"2026-11-21T08:40:00Z\",\"final\":true,\"families\":[]}");
+        assertThat(Protocol.metrics(bytes(json), 100).last()).isTrue();
     }
 }

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** Builds protocol bodies (docs/hub-protocol.md) for tests, as an agent would send them. */
-final class Wire {
+final class HubBodies {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final Instant T0 = Instant.parse("2026-11-21T08:00:00Z");
@@ -35,7 +35,7 @@ final class Wire {
         }
     }
 
-    private Wire() {}
+    private HubBodies() {}
 
     static ObjectNode drift(D d, String change) {
         ObjectNode o = JSON.createObjectNode()
