@@ -3,6 +3,7 @@ package io.driftwatch.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.audit.Attributor;
+import io.driftwatch.audit.AuditWrite;
 import io.driftwatch.diff.BuiltinListSchema;
 import io.driftwatch.diff.DiffEngine;
 import io.driftwatch.diff.DiffOptions;
@@ -144,7 +145,7 @@ final class Reconciler {
      * Audit writes arrived (any thread): the open drifts they touch are re-diffed, so a late batch names its actors in
      * an {@code updated} event; nothing waits for audit.
      */
-    void auditArrived(List<io.driftwatch.audit.AuditWrite> writes) {
+    void auditArrived(List<AuditWrite> writes) {
         diffThread.execute(() -> {
             if (!leader) {
                 return;
@@ -156,7 +157,7 @@ final class Reconciler {
                         .map(ApiResource::plural)
                         .orElse(null);
                 boolean touched = writes.stream()
-                        .map(io.driftwatch.audit.AuditWrite::object)
+                        .map(AuditWrite::object)
                         .anyMatch(o -> o.group().equals(k.group())
                                 && o.resource().equals(plural)
                                 && o.namespace().equals(k.namespace())

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -70,7 +71,7 @@ public final class ApiDiscovery implements ResourceScope {
                 throw e;
             }
             return discoverPerGroupVersion(client); // a server (or test double) without the aggregated form
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             return discoverPerGroupVersion(client);
         }
         if (!core.path("kind").asText().equals("APIGroupDiscoveryList")) {

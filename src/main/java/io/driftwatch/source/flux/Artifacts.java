@@ -2,6 +2,7 @@ package io.driftwatch.source.flux;
 
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.SourceException.Reason;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -146,7 +147,7 @@ final class Artifacts {
     }
 
     /** An output stream that refuses to grow beyond a limit. */
-    private static final class LimitedOutputStream extends java.io.FilterOutputStream {
+    private static final class LimitedOutputStream extends FilterOutputStream {
         private final long max;
         private long written;
 
