@@ -1,0 +1,95 @@
+// The console's shell: hash routes (#/fleet?..., #/drift/<cluster>/<id>, #/clusters), sign-in, who is signed in.
+import {get, signIn, signOut, Unauthorized, Forbidden} from './api.js';
+import {el, status} from './util.js';
+import {fleetView} from './fleet.js';
+import {clustersView} from './clusters.js';
+import {driftView} from './drift.js';
+
+const view = document.getElementById('view');
+let cleanup = () => {};
+
+function route() {
+  const hash = location.hash.replace(/^#/, '') || '/fleet';
+  const [path, query = ''] = hash.split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  return {parts, params: new URLSearchParams(query)};
+}
+
+async function render() {
+  cleanup();
+  cleanup = () => {};
+  const {parts, params} = route();
+  for (const id of ['fleet', 'clusters']) {
+    const a = document.getElementById('nav-' + id);
+    if (parts[0] === id) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+  view.replaceChildren(el('p', {class: 'muted'}, 'Loading…'));
+  try {
+    await showWho();
+    if (parts[0] === 'drift' && parts.length === 3) {
+      cleanup = await driftView(view, parts[1], parts[2]);
+    } else if (parts[0] === 'clusters') {
+      cleanup = await clustersView(view);
+    } else {
+      cleanup = await fleetView(view, params);
+    }
+  } catch (e) {
+    if (e instanceof Unauthorized) {
+      signInView();
+    } else if (e instanceof Forbidden) {
+      view.replaceChildren(el('h1', {}, 'Not allowed'), el('p', {role: 'alert', class: 'error'}, e.message));
+    } else {
+      view.replaceChildren(el('h1', {}, 'Error'), el('p', {role: 'alert', class: 'error'}, e.message));
+    }
+  }
+}
+
+async function showWho() {
+  const me = await get('/api/v1/me');
+  const scope = Object.entries(me.clusterLabels).map(([k, v]) => k + '=' + v).join(', ');
+  document.getElementById('who').textContent =
+      'Signed in as ' + me.name + (scope ? ' · clusters labelled ' + scope : ' · all clusters');
+  document.getElementById('sign-out').hidden = false;
+}
+
+function signInView() {
+  document.getElementById('who').textContent = '';
+  document.getElementById('sign-out').hidden = true;
+  const error = el('p', {role: 'alert', class: 'error', id: 'sign-in-error'});
+  const input = el('input', {id: 'token', name: 'token', type: 'password', autocomplete: 'current-password',
+    required: true, 'aria-describedby': 'token-help'});
+  const form = el('form', {class: 'sign-in', onsubmit: async (ev) => {
+    ev.preventDefault();
+    error.textContent = '';
+    try {
+      await signIn(input.value);
+      input.value = '';
+      await render();
+    } catch (e) {
+      error.textContent = e.message;
+    }
+  }},
+  el('h1', {}, 'Sign in'),
+  el('label', {for: 'token'}, 'Read token'),
+  input,
+  el('p', {id: 'token-help', class: 'muted'},
+      'A read token of this hub (readTokens in its configuration). It is exchanged for a session cookie and not kept by the page.'),
+  el('button', {type: 'submit'}, 'Sign in'),
+  error);
+  view.replaceChildren(form);
+  input.focus();
+}
+
+document.getElementById('sign-out').addEventListener('click', async () => {
+  await signOut();
+  status('Signed out');
+  cleanup();
+  cleanup = () => {};
+  signInView();
+});
+
+window.addEventListener('hashchange', () => {
+  render();
+  view.focus();
+});
+render();
