@@ -45,6 +45,7 @@ final class Console {
     }
 
     void mount(Router router) {
+        // Vert.x matches "/console" for "/console/" too: redirect only the exact paths
         router.get("/").handler(ctx -> redirect(ctx, "/console/"));
         router.get("/console").handler(ctx -> redirect(ctx, "/console/"));
         router.route("/console/*").handler(ctx -> {
@@ -189,6 +190,10 @@ final class Console {
     }
 
     private static void redirect(RoutingContext ctx, String to) {
+        if (ctx.request().path().equals(to)) {
+            ctx.next();
+            return;
+        }
         ctx.response().setStatusCode(302).putHeader("location", to).end();
     }
 }

@@ -69,8 +69,8 @@ class ConsoleBrowserIT {
                                     .filter(s -> !s.equals("null"))
                                     .count()
                             == 2);
-            // "localhost" is a secure context, so the Secure session cookie is kept over plain HTTP in the test
-            String base = "http://localhost:" + hub.port();
+            // loopback is a secure context, so the Secure session cookie is kept over plain HTTP in the test
+            String base = "http://127.0.0.1:" + hub.port();
 
             signIn(browser, base, TestHub.READ_TOKEN);
             Cookie session = browser.driver.manage().getCookieNamed(Console.COOKIE);
