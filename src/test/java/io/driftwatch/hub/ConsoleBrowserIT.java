@@ -145,7 +145,7 @@ class ConsoleBrowserIT {
                     .contains("changed")
                     .contains("hand")
                     .doesNotContain("key-02");
-            assertThat(text(browser.driver.findElement(By.id("timeline")))).contains("opened");
+            assertThat(text(browser.driver.findElement(By.id("timeline")))).containsIgnoringCase("opened");
             assertThat(text(browser.driver.findElement(By.id("commands"))))
                     .contains("kubectl --context '" + pay + "' -n '" + ns.name()
                             + "' get ConfigMap 'settings' -o yaml --show-managed-fields")
