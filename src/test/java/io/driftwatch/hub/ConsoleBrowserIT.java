@@ -154,6 +154,11 @@ class ConsoleBrowserIT {
             // fold and unfold unchanged runs
             int folded = folds(browser);
             assertThat(folded).as("unchanged runs folded").isPositive();
+            assertThat(browser.js("const tops = [...document.querySelectorAll('#diff .row')]"
+                            + ".map(r => Math.round(r.getBoundingClientRect().top));"
+                            + "return tops.length > 1 && new Set(tops).size === tops.length"))
+                    .as("every diff row has its own line (none drawn over another)")
+                    .isEqualTo(Boolean.TRUE);
             browser.driver.findElement(By.cssSelector("#diff button.unfold")).click();
             assertThat(folds(browser)).isEqualTo(folded - 1);
             browser.driver.findElement(By.id("expand-all")).click();

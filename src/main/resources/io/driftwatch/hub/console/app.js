@@ -15,7 +15,13 @@ function route() {
   return {parts, params: new URLSearchParams(query)};
 }
 
+let generation = 0;
+
+// A view renders into its own page element. When the route changes again before a view has loaded (a quick second
+// click), the older render finishes into its detached page and is cleaned up at once (its event stream closed), so
+// it can neither replace the newer view nor keep running behind it.
 async function render() {
+  const mine = ++generation;
   cleanup();
   cleanup = () => {};
   const {parts, params} = route();
@@ -23,23 +29,27 @@ async function render() {
     const a = document.getElementById('nav-' + id);
     if (parts[0] === id) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
-  view.replaceChildren(el('p', {class: 'muted'}, 'Loading…'));
+  const page = el('div', {class: 'page'}, el('p', {class: 'muted'}, 'Loading…'));
+  view.replaceChildren(page);
   try {
     await showWho();
+    let done;
     if (parts[0] === 'drift' && parts.length === 3) {
-      cleanup = await driftView(view, parts[1], parts[2]);
+      done = await driftView(page, parts[1], parts[2]);
     } else if (parts[0] === 'clusters') {
-      cleanup = await clustersView(view);
+      done = await clustersView(page);
     } else {
-      cleanup = await fleetView(view, params);
+      done = await fleetView(page, params);
     }
+    if (mine === generation) cleanup = done; else done();
   } catch (e) {
+    if (mine !== generation) return;
     if (e instanceof Unauthorized) {
       signInView();
     } else if (e instanceof Forbidden) {
-      view.replaceChildren(el('h1', {}, 'Not allowed'), el('p', {role: 'alert', class: 'error'}, e.message));
+      page.replaceChildren(el('h1', {}, 'Not allowed'), el('p', {role: 'alert', class: 'error'}, e.message));
     } else {
-      view.replaceChildren(el('h1', {}, 'Error'), el('p', {role: 'alert', class: 'error'}, e.message));
+      page.replaceChildren(el('h1', {}, 'Error'), el('p', {role: 'alert', class: 'error'}, e.message));
     }
   }
 }
@@ -83,6 +93,7 @@ function signInView() {
 document.getElementById('sign-out').addEventListener('click', async () => {
   await signOut();
   status('Signed out');
+  generation++; // a view still loading must not come back over the sign-in form
   cleanup();
   cleanup = () => {};
   signInView();

@@ -149,7 +149,16 @@ export function diffViewer(host, text, mode = 'inline') {
       tail.forEach(line);
     });
     spacer.style.height = (rows.length * ROW) + 'px';
+    spacer.replaceChildren();
+    drawn = new Map();
     draw();
+  }
+
+  // the button goes away with its fold: keep the keyboard focus in the diff rather than losing it to the page
+  function unfold(g) {
+    g.open = true;
+    layout();
+    scroller.focus({preventScroll: true});
   }
 
   function gutter(n) {
@@ -171,34 +180,56 @@ export function diffViewer(host, text, mode = 'inline') {
     return op === '-' ? 'del' : op === '+' ? 'add' : 'ctx';
   }
 
+  // Each row is placed through the CSSOM (node.style.top): the hub's Content-Security-Policy (style-src 'self')
+  // drops inline style="" attributes, which left every row at the top of the diff, drawn over one another.
   function rowElement(r, index) {
-    const style = 'top:' + (index * ROW) + 'px';
+    const node = rowContent(r);
+    node.style.top = (index * ROW) + 'px';
+    return node;
+  }
+
+  function rowContent(r) {
     if (r.gap) {
-      return el('div', {class: 'row gap', style}, '⋯ ' + r.gap + ' line(s) not part of the diff the agent reported');
+      return el('div', {class: 'row gap'}, '⋯ ' + r.gap + ' line(s) not part of the diff the agent reported');
     }
     if (r.fold) {
-      return el('div', {class: 'row fold', style}, el('button', {type: 'button', class: 'unfold',
-        'aria-label': 'Show ' + r.n + ' unchanged lines', onclick: () => { r.fold.open = true; layout(); }},
+      return el('div', {class: 'row fold'}, el('button', {type: 'button', class: 'unfold',
+        'aria-label': 'Show ' + r.n + ' unchanged lines', onclick: () => unfold(r.fold)},
       '⋯ ' + r.n + ' unchanged line(s) — show'));
     }
     if (r.inline) {
       const it = r.inline;
-      return el('div', {class: 'row ' + cls(it.op), style}, gutter(it.a), gutter(it.b), sign(it.op),
+      return el('div', {class: 'row ' + cls(it.op)}, gutter(it.a), gutter(it.b), sign(it.op),
           el('span', {class: 'code'}, content(it)));
     }
-    return el('div', {class: 'row split', style}, cell(r.left, 'a'), cell(r.right, 'b'));
+    return el('div', {class: 'row split'}, cell(r.left, 'a'), cell(r.right, 'b'));
   }
 
+  // The rows in the DOM, by row index, for the current layout. A scroll keeps the rows still in range and only adds
+  // and removes those at the edges: replacing every row on each scroll would destroy the button under the pointer or
+  // the keyboard focus (focusing a fold button scrolls it into view, which would then remove it).
+  let drawn = new Map();
   let frame = 0;
   function draw() {
     frame = 0;
     const top = scroller.scrollTop, height = scroller.clientHeight || 600;
     const from = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
     const to = Math.min(rows.length, Math.ceil((top + height) / ROW) + OVERSCAN);
-    const out = [];
-    for (let i = from; i < to; i++) out.push(rowElement(rows[i], i));
-    spacer.replaceChildren(...out);
+    for (const [i, node] of drawn) {
+      if (i < from || i >= to) { node.remove(); drawn.delete(i); }
+    }
+    let next = null; // rows stay in index order in the DOM, for reading order and Tab order
+    for (let i = to - 1; i >= from; i--) {
+      let node = drawn.get(i);
+      if (!node) {
+        node = rowElement(rows[i], i);
+        drawn.set(i, node);
+        spacer.insertBefore(node, next);
+      }
+      next = node;
+    }
   }
+
   scroller.addEventListener('scroll', () => { if (!frame) frame = requestAnimationFrame(draw); });
 
   layout();

@@ -53,16 +53,17 @@ export async function driftView(view, cluster, id) {
     el('h2', {}, 'kubectl'),
     commands(cluster, d, drift, changes));
 
+  let exposed;
   if (drift.diff) {
     viewer = diffViewer(diffHost, drift.diff);
     performance.mark('driftwatch-diff-drawn');
-    window.driftwatchDiff = {lines: viewer.lines, fetchMs: fetched - started, drawMs: performance.now() - fetched,
-      viewer};
+    exposed = {lines: viewer.lines, fetchMs: fetched - started, drawMs: performance.now() - fetched, viewer};
+    window.driftwatchDiff = exposed;
   } else {
     diffHost.replaceChildren(el('p', {class: 'muted'}, 'The agent sent no YAML diff for this drift ('
         + (d.type === 'modified' ? 'an agent without a hub diff' : d.type + ' objects have no field diff') + ').'));
   }
-  return () => { delete window.driftwatchDiff; };
+  return () => { if (window.driftwatchDiff === exposed) delete window.driftwatchDiff; };
 }
 
 function fact(term, ...desc) {
