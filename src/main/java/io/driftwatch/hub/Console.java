@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.config.HubConfig;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -163,15 +164,19 @@ final class Console {
      */
     static boolean sameOrigin(RoutingContext ctx) {
         String origin = ctx.request().getHeader("origin");
-        String host = ctx.request().getHeader("host");
+        // HTTP/2 (h2 over TLS, or h2c as Java's client upgrades to) has no Host header, only :authority
+        HostAndPort authority = ctx.request().authority();
         String type = ctx.request().getHeader("content-type");
         String problem = null;
-        if (origin == null || host == null) {
+        if (origin == null) {
             problem = "the Origin header is required";
+        } else if (authority == null) {
+            problem = "the Host header (or HTTP/2 :authority) is required";
         } else {
             try {
                 URI o = URI.create(origin);
                 String hostPort = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
+                String host = authority.port() < 0 ? authority.host() : authority.host() + ":" + authority.port();
                 if (!host.equalsIgnoreCase(hostPort)) {
                     problem = "Origin " + origin + " is not this hub";
                 }
