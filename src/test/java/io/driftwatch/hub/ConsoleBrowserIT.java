@@ -19,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -299,10 +301,12 @@ class ConsoleBrowserIT {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(good.statusCode()).isEqualTo(200);
-        assertThat(good.headers().firstValue("set-cookie").orElseThrow())
-                .contains("HttpOnly")
-                .contains("Secure")
-                .contains("SameSite=Strict");
+        // cookie attribute names are case-insensitive (RFC 6265 5.2; Netty writes "HTTPOnly")
+        List<String> attributes = Arrays.stream(
+                        good.headers().firstValue("set-cookie").orElseThrow().split(";"))
+                .map(a -> a.strip().toLowerCase(Locale.ROOT))
+                .toList();
+        assertThat(attributes).contains("httponly", "secure", "samesite=strict");
     }
 
     /** First paint, the diff drawn, the main thread free again, and the slowest of 20 scroll steps to the end. */
