@@ -248,6 +248,7 @@ class ConsoleBrowserIT {
             System.out.println("console benchmark: " + figures);
             assertThat(((Number) browser.js("return window.driftwatchDiff.lines")).intValue())
                     .isGreaterThanOrEqualTo(2 * BIG_KEYS);
+            browser.js("document.querySelector('#diff').scrollIntoView()"); // the diff, not the changes table
             browser.screenshot(SHOTS, "console-big-diff");
         }
     }
