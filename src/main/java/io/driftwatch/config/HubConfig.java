@@ -3,6 +3,7 @@ package io.driftwatch.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The hub's whole configuration, parsed once from YAML (plus {@code DRIFTWATCH_HUB_*} overrides) by
@@ -17,7 +18,8 @@ public record HubConfig(
         Retention retention,
         Duration agentDownAfter,
         Metrics metrics,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Console console) {
 
     public HubConfig {
         listen = listen == null ? new Listen(null, null, null, null, null, null, null, null) : listen;
@@ -29,6 +31,7 @@ public record HubConfig(
         agentDownAfter = agentDownAfter == null ? Duration.ofMinutes(3) : agentDownAfter;
         metrics = metrics == null ? new Metrics(null, null, null, null, null) : metrics;
         shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
+        console = console == null ? new Console(null, null, null) : console;
     }
 
     /**
@@ -83,8 +86,45 @@ public record HubConfig(
     /** A cluster allowed to push, and the SHA-256 (hex) of its bearer token. */
     public record ClusterToken(String name, String tokenSha256) {}
 
-    /** A reader of the API (Grafana, a CLI user), and the SHA-256 (hex) of its bearer token. */
-    public record ReadToken(String name, String tokenSha256) {}
+    /**
+     * A reader of the API (Grafana, a CLI user, a console user), and the SHA-256 (hex) of its bearer token;
+     * {@code clusterLabels}, when set, limits it to the clusters whose agent-reported labels include all of them.
+     */
+    public record ReadToken(String name, String tokenSha256, Map<String, String> clusterLabels) {
+        public ReadToken {
+            clusterLabels = clusterLabels == null ? Map.of() : Map.copyOf(clusterLabels);
+        }
+
+        public ReadToken(String name, String tokenSha256) {
+            this(name, tokenSha256, null);
+        }
+    }
+
+    /**
+     * The web console on the hub's listener ({@code /console/}): session cookies are {@code Secure} unless
+     * {@code secureCookies} is false (plain-HTTP development only), sessions last {@code sessionTtl}; {@code proxyAuth}
+     * optionally trusts a reverse proxy's user header.
+     */
+    public record Console(Boolean secureCookies, Duration sessionTtl, ProxyAuth proxyAuth) {
+        public Console {
+            secureCookies = secureCookies == null ? Boolean.TRUE : secureCookies;
+            sessionTtl = sessionTtl == null ? Duration.ofHours(12) : sessionTtl;
+        }
+    }
+
+    /**
+     * Trusted reverse-proxy sign-in: a request carrying {@code secretHeader} whose SHA-256 is {@code tokenSha256} is
+     * from the proxy, and {@code userHeader} names its user; {@code users} maps a user to the cluster labels it is
+     * limited to, and a user not listed there is refused.
+     */
+    public record ProxyAuth(
+            String userHeader, String secretHeader, String tokenSha256, Map<String, Map<String, String>> users) {
+        public ProxyAuth {
+            userHeader = userHeader == null ? "X-Forwarded-User" : userHeader;
+            secretHeader = secretHeader == null ? "X-Driftwatch-Proxy-Secret" : secretHeader;
+            users = users == null ? Map.of() : Map.copyOf(users);
+        }
+    }
 
     /**
      * Request limits: bytes per request body, events per batch, drifts per snapshot, and how far in the future an

@@ -69,7 +69,7 @@ public final class HubConfigLoader {
         problems.addAll(binding.problems());
         HubConfig config = binding.value() != null
                 ? binding.value()
-                : new HubConfig(null, null, null, null, null, null, null, null, null);
+                : new HubConfig(null, null, null, null, null, null, null, null, null, null);
         List<String> invalid = new ArrayList<>();
         validate(config, invalid);
         invalid.stream().filter(p -> !binding.alreadyReported(p)).forEach(problems::add);
@@ -141,7 +141,13 @@ public final class HubConfigLoader {
                 problems.add(at + ".name: required");
             }
             HubTokenHashes.check(at, t.tokenSha256(), hashes, problems);
+            t.clusterLabels().forEach((k, v) -> {
+                if (k == null || k.isBlank() || v == null) {
+                    problems.add(at + ".clusterLabels: keys and values must be non-empty strings");
+                }
+            });
         }
+        validateConsole(c.console(), hashes, problems);
         if (c.clusters().isEmpty()) {
             problems.add("clusters: no cluster may push (add {name, tokenSha256} or {name, tokenSha256File} entries)");
         }
@@ -186,6 +192,24 @@ public final class HubConfigLoader {
         }
         if (c.shutdownTimeout().isNegative() || c.shutdownTimeout().isZero()) {
             problems.add("shutdownTimeout: must be positive");
+        }
+    }
+
+    private static void validateConsole(HubConfig.Console c, Set<String> hashes, List<String> problems) {
+        if (c.sessionTtl().compareTo(Duration.ofMinutes(1)) < 0
+                || c.sessionTtl().compareTo(Duration.ofDays(7)) > 0) {
+            problems.add("console.sessionTtl: must be between 1m and 7d");
+        }
+        HubConfig.ProxyAuth p = c.proxyAuth();
+        if (p == null) {
+            return;
+        }
+        HubTokenHashes.check("console.proxyAuth", p.tokenSha256(), hashes, problems);
+        if (p.userHeader().isBlank() || p.secretHeader().isBlank()) {
+            problems.add("console.proxyAuth.userHeader, secretHeader: must not be empty");
+        }
+        if (p.users().isEmpty()) {
+            problems.add("console.proxyAuth.users: list who may sign in, each with its clusterLabels ({} for all)");
         }
     }
 

@@ -136,7 +136,10 @@ public final class HubServer {
         router.get("/metrics").handler(this::scrape);
         router.get("/metrics/agents").handler(this::scrapeAgents);
         ingest.mount(router);
-        new ReadApi(tokens, () -> store, dbPool, clock, config.agentDownAfter().toMillis()).mount(router, stream);
+        Console console = new Console(
+                tokens, new Sessions(config.console().sessionTtl().toMillis(), clock::millis), config.console());
+        console.mount(router);
+        new ReadApi(console, () -> store, dbPool, clock, config.agentDownAfter().toMillis()).mount(router, stream);
         router.errorHandler(
                 404,
                 ctx -> Http.error(

@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,14 +40,16 @@ final class ReadApi {
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1000;
 
-    private final Tokens tokens;
+    private static final String PRINCIPAL = "driftwatch.principal";
+
+    private final Console console;
     private final Supplier<HubStore> store;
     private final WorkerExecutor dbPool;
     private final Clock clock;
     private final long downAfterMs;
 
-    ReadApi(Tokens tokens, Supplier<HubStore> store, WorkerExecutor dbPool, Clock clock, long downAfterMs) {
-        this.tokens = tokens;
+    ReadApi(Console console, Supplier<HubStore> store, WorkerExecutor dbPool, Clock clock, long downAfterMs) {
+        this.console = console;
         this.store = store;
         this.dbPool = dbPool;
         this.clock = clock;
@@ -55,24 +58,69 @@ final class ReadApi {
 
     void mount(Router router, EventStream stream) {
         router.get("/api/v1/*").handler(this::authorize);
-        router.get("/api/v1/clusters").handler(ctx -> answer(ctx, () -> clusters()));
-        router.get("/api/v1/drifts").handler(ctx -> answer(ctx, () -> drifts(ctx.queryParams())));
+        router.get("/api/v1/me").handler(ctx -> Http.json(ctx, 200, Console.me(who(ctx))));
+        router.get("/api/v1/clusters").handler(ctx -> answer(ctx, () -> clusters(who(ctx))));
+        router.get("/api/v1/drifts").handler(ctx -> answer(ctx, () -> drifts(ctx.queryParams(), who(ctx))));
         router.get("/api/v1/clusters/:cluster/drifts/:id")
-                .handler(ctx -> answer(ctx, () -> drift(ctx.pathParam("cluster"), ctx.pathParam("id"))));
-        router.get("/api/v1/events/stream").handler(ctx -> stream.subscribe(ctx, clusterFilter(ctx.queryParams())));
-        router.get("/api/v1/events").handler(ctx -> answer(ctx, () -> history(ctx.queryParams())));
+                .handler(ctx -> answer(ctx, () -> drift(ctx.pathParam("cluster"), ctx.pathParam("id"), who(ctx))));
+        router.get("/api/v1/events/stream").handler(ctx -> subscribe(ctx, stream));
+        router.get("/api/v1/events").handler(ctx -> answer(ctx, () -> history(ctx.queryParams(), who(ctx))));
     }
 
+    /** A read token (bearer), a console session cookie or a trusted proxy's user; else 401 (403 for agents). */
     private void authorize(RoutingContext ctx) {
-        var principal = Http.authenticate(ctx, tokens);
+        var principal = console.principal(ctx);
         if (principal.isEmpty()) {
+            String header = ctx.request().getHeader("authorization");
+            Http.error(
+                    ctx,
+                    401,
+                    "unauthorized",
+                    header == null
+                            ? "missing bearer token (Authorization: Bearer ...) or console session"
+                            : "unknown or malformed bearer token");
             return;
         }
         if (!principal.get().mayRead()) {
             Http.error(ctx, 403, "forbidden", "cluster tokens can only push; use a read token");
             return;
         }
+        ctx.put(PRINCIPAL, principal.get());
         ctx.next();
+    }
+
+    private static Principal who(RoutingContext ctx) {
+        return ctx.get(PRINCIPAL);
+    }
+
+    /** The event stream, narrowed to the clusters the reader may see (resolved once, when it connects). */
+    private void subscribe(RoutingContext ctx, EventStream stream) {
+        Principal who = who(ctx);
+        if (!who.scoped()) {
+            stream.subscribe(ctx, clusterFilter(ctx.queryParams()));
+            return;
+        }
+        HubStore s = store.get();
+        if (s == null) {
+            Http.error(ctx, 503, "starting", "the hub's store is not open yet");
+            return;
+        }
+        Http.blocking(
+                        dbPool,
+                        () -> ClusterScope.narrow(
+                                clusterFilter(ctx.queryParams()),
+                                ctx.queryParams().getAll("cluster"),
+                                ClusterScope.visible(who, s.clusters()),
+                                who))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        stream.subscribe(ctx, ar.result());
+                    } else if (ar.cause() instanceof BadRequest e) {
+                        Http.error(ctx, e);
+                    } else {
+                        Http.error(ctx, 500, "query_failed", "the query failed; see the hub's log");
+                    }
+                });
     }
 
     private void answer(RoutingContext ctx, Callable<JsonNode> query) {
@@ -97,10 +145,15 @@ final class ReadApi {
         });
     }
 
-    private JsonNode clusters() throws SQLException {
+    private JsonNode clusters(Principal who) throws SQLException {
         ArrayNode items = Http.JSON.createArrayNode();
         long now = clock.millis();
-        for (ClusterRow c : store.get().clusters()) {
+        List<ClusterRow> rows = store.get().clusters();
+        Set<String> visible = ClusterScope.visible(who, rows);
+        for (ClusterRow c : rows) {
+            if (visible != null && !visible.contains(c.name())) {
+                continue;
+            }
             ObjectNode o = items.addObject();
             o.put("name", c.name());
             o.set("labels", Http.parse(c.labelsJson()));
@@ -127,7 +180,7 @@ final class ReadApi {
         return body;
     }
 
-    private JsonNode drifts(MultiMap q) throws SQLException {
+    private JsonNode drifts(MultiMap q, Principal who) throws SQLException {
         int limit = limit(q);
         String[] after = cursor(q.get("cursor"));
         List<String> problems = new ArrayList<>();
@@ -138,7 +191,7 @@ final class ReadApi {
         }
         var page = store.get()
                 .drifts(new DriftQuery(
-                        clusters(q),
+                        clusters(q, who),
                         q.get("namespace"),
                         q.get("app"),
                         q.get("kind"),
@@ -170,7 +223,8 @@ final class ReadApi {
         return value;
     }
 
-    private JsonNode drift(String cluster, String id) throws SQLException {
+    private JsonNode drift(String cluster, String id, Principal who) throws SQLException {
+        clusters(MultiMap.caseInsensitiveMultiMap().add("cluster", cluster), who); // 403 outside the reader's scope
         var open = store.get().drift(cluster, id);
         var events = store.get().history(new HistoryQuery(Set.of(cluster), id, null, null, null, MAX_LIMIT));
         if (open.isEmpty() && events.items().isEmpty()) {
@@ -211,7 +265,7 @@ final class ReadApi {
         return body;
     }
 
-    private JsonNode history(MultiMap q) throws SQLException {
+    private JsonNode history(MultiMap q, Principal who) throws SQLException {
         int limit = limit(q);
         Long before = null;
         if (q.get("cursor") != null) {
@@ -233,7 +287,8 @@ final class ReadApi {
         if (type != null && !Protocol.EVENT_TYPES.contains(type)) {
             throw BadRequest.invalid("type: one of " + Protocol.EVENT_TYPES);
         }
-        var page = store.get().history(new HistoryQuery(clusters(q), q.get("driftId"), type, since, before, limit));
+        var page =
+                store.get().history(new HistoryQuery(clusters(q, who), q.get("driftId"), type, since, before, limit));
         ArrayNode items = Http.JSON.createArrayNode();
         page.items().forEach(e -> items.add(event(e, true)));
         ObjectNode body = Http.JSON.createObjectNode();
@@ -277,7 +332,7 @@ final class ReadApi {
     }
 
     private static ObjectNode driftSummary(DriftRow d, long now) {
-        return Http.JSON
+        ObjectNode o = Http.JSON
                 .createObjectNode()
                 .put("cluster", d.cluster())
                 .put("id", d.driftId())
@@ -291,13 +346,41 @@ final class ReadApi {
                 .put("onset", Instant.ofEpochMilli(d.onsetMs()).toString())
                 .put("lastSeen", Instant.ofEpochMilli(d.lastSeenMs()).toString())
                 .put("ageSeconds", Math.max(0, now - d.onsetMs()) / 1000);
+        whoChanged(Http.parse(d.driftJson()), o);
+        return o;
+    }
+
+    /**
+     * {@code managers} and {@code actors}: the distinct field managers and audit actors' user names of a drift's
+     * changes (actors once agents report them; an empty list before), for filtering the fleet by who changed it.
+     */
+    static void whoChanged(JsonNode drift, ObjectNode into) {
+        Set<String> managers = new TreeSet<>();
+        Set<String> actors = new TreeSet<>();
+        for (JsonNode c : drift.path("changes")) {
+            if (c.path("manager").isTextual()) {
+                managers.add(c.path("manager").asText());
+            }
+            if (c.path("actor").path("username").isTextual()) {
+                actors.add(c.path("actor").path("username").asText());
+            }
+        }
+        managers.forEach(into.putArray("managers")::add);
+        actors.forEach(into.putArray("actors")::add);
     }
 
     /**
      * The clusters a request asks for: {@code cluster=} (repeatable) and {@code label=key=value} (repeatable, all must
      * match, resolved against the labels the agents reported); null when neither is given (every cluster).
      */
-    private Set<String> clusters(MultiMap q) throws SQLException {
+    private Set<String> clusters(MultiMap q, Principal who) throws SQLException {
+        List<ClusterRow> rows = who.scoped() ? store.get().clusters() : null;
+        return ClusterScope.narrow(
+                clusters(q, rows), q.getAll("cluster"), rows == null ? null : ClusterScope.visible(who, rows), who);
+    }
+
+    /** The clusters the query names or selects by label; {@code rows}: the clusters if already read, else null. */
+    private Set<String> clusters(MultiMap q, List<ClusterRow> rows) throws SQLException {
         List<String> names = q.getAll("cluster");
         List<String> labels = q.getAll("label");
         if (names.isEmpty() && labels.isEmpty()) {
@@ -316,11 +399,9 @@ final class ReadApi {
             }
             want.put(l.substring(0, eq), l.substring(eq + 1));
         }
-        for (ClusterRow c : store.get().clusters()) {
-            JsonNode have = Http.parse(c.labelsJson());
-            boolean all = want.entrySet().stream()
-                    .allMatch(w -> w.getValue().equals(have.path(w.getKey()).asText(null)));
-            if (all && (names.isEmpty() || names.contains(c.name()))) {
+        for (ClusterRow c : rows != null ? rows : store.get().clusters()) {
+            if (ClusterScope.matches(want, Http.parse(c.labelsJson()))
+                    && (names.isEmpty() || names.contains(c.name()))) {
                 out.add(c.name());
             }
         }

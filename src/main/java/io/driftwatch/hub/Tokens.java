@@ -19,7 +19,8 @@ public final class Tokens {
 
     public Tokens(HubConfig config) {
         config.clusters().forEach(c -> add(c.tokenSha256(), new Principal(Principal.Role.CLUSTER, c.name())));
-        config.readTokens().forEach(r -> add(r.tokenSha256(), new Principal(Principal.Role.READER, r.name())));
+        config.readTokens()
+                .forEach(r -> add(r.tokenSha256(), new Principal(Principal.Role.READER, r.name(), r.clusterLabels())));
     }
 
     private void add(String hex, Principal principal) {

@@ -123,4 +123,30 @@ class HubConfigLoaderTest {
                 .hasMessageNotContaining("java.")
                 .hasMessageNotContaining("`");
     }
+
+    @Test
+    void aReadTokenMayBeLimitedToClustersByLabelAndTheConsoleHasSafeDefaults() throws Exception {
+        HubConfig c = bind("""
+                clusters: [{name: a, tokenSha256: %s}]
+                readTokens: [{name: payments, tokenSha256: %s, clusterLabels: {team: payments}}]
+                """.formatted(HASH, "b".repeat(64)), Map.of());
+        assertThat(c.readTokens().get(0).clusterLabels()).isEqualTo(Map.of("team", "payments"));
+        assertThat(c.console().secureCookies()).isTrue();
+        assertThat(c.console().sessionTtl()).isEqualTo(Duration.ofHours(12));
+        assertThat(c.console().proxyAuth()).isNull();
+    }
+
+    @Test
+    void badConsoleSettingsAreNamedAtOnce() {
+        assertThatThrownBy(() -> bind("""
+                        clusters: [{name: a, tokenSha256: %s}]
+                        console:
+                          sessionTtl: 10s
+                          proxyAuth: {tokenSha256: REPLACE-me, users: {}}
+                        """.formatted(HASH), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("console.sessionTtl: must be between 1m and 7d")
+                .hasMessageContaining("console.proxyAuth.tokenSha256: 'REPLACE-me' is a placeholder")
+                .hasMessageContaining("console.proxyAuth.users: list who may sign in");
+    }
 }

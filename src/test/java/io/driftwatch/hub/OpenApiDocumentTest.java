@@ -20,6 +20,8 @@ class OpenApiDocumentTest {
         List<String> paths = new ArrayList<>();
         doc.path("paths").fieldNames().forEachRemaining(paths::add);
         List<String> served = new ArrayList<>(List.of(
+                "/api/v1/me",
+                "/console/session",
                 "/api/v1/clusters",
                 "/api/v1/drifts",
                 "/api/v1/clusters/{cluster}/drifts/{id}",

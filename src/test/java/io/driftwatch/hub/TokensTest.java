@@ -19,6 +19,7 @@ class TokensTest {
             null,
             null,
             null,
+            null,
             null);
 
     @Test

@@ -59,6 +59,11 @@ public final class TestHub implements AutoCloseable {
 
     /** Starts a hub; {@code extraYaml} holds storage and any other settings; clusters get their test tokens. */
     public static TestHub start(String extraYaml, List<String> clusters, int port, Clock clock) {
+        return start(extraYaml, clusters, port, clock, "");
+    }
+
+    /** As {@link #start(String, List, int, Clock)}, with more {@code readTokens} entries (YAML list items). */
+    public static TestHub start(String extraYaml, List<String> clusters, int port, Clock clock, String moreReaders) {
         StringBuilder yaml = new StringBuilder(
                 extraYaml.contains("listen:") ? "" : "listen: {host: 127.0.0.1, port: " + port + "}\n");
         yaml.append(extraYaml);
@@ -70,7 +75,8 @@ public final class TestHub implements AutoCloseable {
                 .append("}\n"));
         yaml.append("readTokens:\n- {name: tests, tokenSha256: ")
                 .append(TokenHash.sha256Hex(READ_TOKEN))
-                .append("}\n");
+                .append("}\n")
+                .append(moreReaders);
         try {
             HubConfig config = HubConfigLoader.bind((ObjectNode) YAML.readTree(yaml.toString()), Map.of(), "test");
             HubServer server = new HubServer(config, clock);

@@ -1,0 +1,106 @@
+// The console's shell: hash routes (#/fleet?..., #/drift/<cluster>/<id>, #/clusters), sign-in, who is signed in.
+import {get, signIn, signOut, Unauthorized, Forbidden} from './api.js';
+import {el, status} from './util.js';
+import {fleetView} from './fleet.js';
+import {clustersView} from './clusters.js';
+import {driftView} from './drift.js';
+
+const view = document.getElementById('view');
+let cleanup = () => {};
+
+function route() {
+  const hash = location.hash.replace(/^#/, '') || '/fleet';
+  const [path, query = ''] = hash.split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  return {parts, params: new URLSearchParams(query)};
+}
+
+let generation = 0;
+
+// A view renders into its own page element. When the route changes again before a view has loaded (a quick second
+// click), the older render finishes into its detached page and is cleaned up at once (its event stream closed), so
+// it can neither replace the newer view nor keep running behind it.
+async function render() {
+  const mine = ++generation;
+  cleanup();
+  cleanup = () => {};
+  const {parts, params} = route();
+  for (const id of ['fleet', 'clusters']) {
+    const a = document.getElementById('nav-' + id);
+    if (parts[0] === id) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+  const page = el('div', {class: 'page'}, el('p', {class: 'muted'}, 'Loading…'));
+  view.replaceChildren(page);
+  try {
+    await showWho();
+    let done;
+    if (parts[0] === 'drift' && parts.length === 3) {
+      done = await driftView(page, parts[1], parts[2]);
+    } else if (parts[0] === 'clusters') {
+      done = await clustersView(page);
+    } else {
+      done = await fleetView(page, params);
+    }
+    if (mine === generation) cleanup = done; else done();
+  } catch (e) {
+    if (mine !== generation) return;
+    if (e instanceof Unauthorized) {
+      signInView();
+    } else if (e instanceof Forbidden) {
+      page.replaceChildren(el('h1', {}, 'Not allowed'), el('p', {role: 'alert', class: 'error'}, e.message));
+    } else {
+      page.replaceChildren(el('h1', {}, 'Error'), el('p', {role: 'alert', class: 'error'}, e.message));
+    }
+  }
+}
+
+async function showWho() {
+  const me = await get('/api/v1/me');
+  const scope = Object.entries(me.clusterLabels).map(([k, v]) => k + '=' + v).join(', ');
+  document.getElementById('who').textContent =
+      'Signed in as ' + me.name + (scope ? ' · clusters labelled ' + scope : ' · all clusters');
+  document.getElementById('sign-out').hidden = false;
+}
+
+function signInView() {
+  document.getElementById('who').textContent = '';
+  document.getElementById('sign-out').hidden = true;
+  const error = el('p', {role: 'alert', class: 'error', id: 'sign-in-error'});
+  const input = el('input', {id: 'token', name: 'token', type: 'password', autocomplete: 'current-password',
+    required: true, 'aria-describedby': 'token-help'});
+  const form = el('form', {class: 'sign-in', onsubmit: async (ev) => {
+    ev.preventDefault();
+    error.textContent = '';
+    try {
+      await signIn(input.value);
+      input.value = '';
+      await render();
+    } catch (e) {
+      error.textContent = e.message;
+    }
+  }},
+  el('h1', {}, 'Sign in'),
+  el('label', {for: 'token'}, 'Read token'),
+  input,
+  el('p', {id: 'token-help', class: 'muted'},
+      'A read token of this hub (readTokens in its configuration). It is exchanged for a session cookie and not kept by the page.'),
+  el('button', {type: 'submit'}, 'Sign in'),
+  error);
+  view.replaceChildren(form);
+  input.focus();
+}
+
+document.getElementById('sign-out').addEventListener('click', async () => {
+  await signOut();
+  status('Signed out');
+  generation++; // a view still loading must not come back over the sign-in form
+  cleanup();
+  cleanup = () => {};
+  signInView();
+});
+
+window.addEventListener('hashchange', () => {
+  render();
+  view.focus();
+});
+render();
