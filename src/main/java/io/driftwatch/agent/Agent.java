@@ -108,10 +108,8 @@ public final class Agent {
 
     private AgentParts assemble(Cluster cluster) {
         try {
-            parts = new AgentAssembly(config, identity, clock, runtime).assemble(cluster.client(), cluster.discovery());
-            if (audit != null) {
-                parts.reconciler().attributeWith(audit.attributor());
-            }
+            parts = new AgentAssembly(config, identity, clock, runtime, audit == null ? null : audit.attributor())
+                    .assemble(cluster.client(), cluster.discovery());
             return parts;
         } catch (RuntimeException e) {
             cluster.client().close();

@@ -1,5 +1,6 @@
 package io.driftwatch.agent;
 
+import io.driftwatch.audit.Attributor;
 import io.driftwatch.config.AgentConfig;
 import io.driftwatch.config.GitAppSpec;
 import io.driftwatch.diff.DiffOptions;
@@ -72,8 +73,11 @@ final class AgentAssembly {
     private final AgentPools pools;
     private final AgentRegistries registries;
     private final AgentMetrics metrics;
+    private final Attributor attributor;
 
-    AgentAssembly(AgentConfig config, String identity, Clock clock, Runtime runtime) {
+    /** @param attributor audit attribution for the reconciler; null when audit is off */
+    AgentAssembly(AgentConfig config, String identity, Clock clock, Runtime runtime, Attributor attributor) {
+        this.attributor = attributor;
         this.config = config;
         this.identity = identity;
         this.clock = clock;
@@ -140,6 +144,7 @@ final class AgentAssembly {
                 scope,
                 published,
                 outputs,
+                attributor,
                 clock);
         reconciler.rememberKinds(appKinds);
         StraySweep sweep = new StraySweep(client, reconciler, reconciler.live(), scope, informerNamespaces);

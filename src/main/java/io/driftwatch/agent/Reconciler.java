@@ -88,7 +88,8 @@ final class Reconciler {
     private volatile DiffEngine engine;
     private Set<String> schemaVersions = Set.of();
     private Set<ObjectKey> hpaTargets = Set.of();
-    private volatile Attributor attributor;
+    /** With audit on: attributes every verdict's changes to the writes that made them; null when audit is off. */
+    private final Attributor attributor;
 
     /**
      * @param discovery what the cluster served at start-up
@@ -96,6 +97,7 @@ final class Reconciler {
      * @param published where open drifts and the apps' kinds are published for other threads
      * @param sink      where drift events and changes of the apps' kinds go, and where a new leader learns its
      *                  predecessor's onsets
+     * @param attributor audit attribution of every verdict's changes; null when audit is off
      */
     Reconciler(
             ClusterSchema cluster,
@@ -108,8 +110,10 @@ final class Reconciler {
             ScopeFilter scope,
             Published published,
             Sink sink,
+            Attributor attributor,
             Clock clock) {
         this.cluster = cluster;
+        this.attributor = attributor;
         this.diffThread = diffThread;
         this.scope = scope;
         this.published = published;
@@ -127,11 +131,6 @@ final class Reconciler {
     /** The live view this reconciler reads and is fed by. */
     LiveView live() {
         return live;
-    }
-
-    /** With audit on: every verdict's changes are attributed to the writes that made them. */
-    void attributeWith(Attributor auditAttributor) {
-        this.attributor = auditAttributor;
     }
 
     /** Whether audit writes of an API group and resource (plural) can matter: a served kind in scope (any thread). */

@@ -74,6 +74,7 @@ class ReconcilerTest {
                     return predecessorOnsets;
                 }
             },
+            null,
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
