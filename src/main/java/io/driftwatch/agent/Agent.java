@@ -1,6 +1,5 @@
 package io.driftwatch.agent;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.config.AgentConfig;
 import io.driftwatch.config.ConfigLoader;
 import io.driftwatch.drift.DriftRecord;
@@ -13,7 +12,6 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * The driftwatch agent: one visible start-up chain, each stage handing the next its inputs — listen (probes and
  * metrics first), connect (client and discovery), assemble ({@link AgentAssembly}: every part, nothing started), start
  * ({@link AgentParts#start}: apps, Argo CD, leader election, resyncs, hub) — and one bounded shutdown in reverse.
- * Blocking work runs on the named pools of {@link AgentPools}; Vert.x serves HTTP and fires timers, and its event loop
- * never blocks.
+ * Where it is in that chain is its {@link AgentState}, which the HTTP endpoints read. Blocking work runs on the named
+ * pools of {@link AgentPools}; Vert.x serves HTTP and fires timers, and its event loop never blocks.
  */
 public final class Agent {
 
@@ -32,12 +30,9 @@ public final class Agent {
     private final Config clientConfig;
     private final Clock clock;
     private final String identity;
+    private final AgentState state;
     private final AgentAssembly.Runtime runtime;
     private final AgentHttpServer http;
-    private final AgentAudit audit;
-    private final AtomicBoolean stopping = new AtomicBoolean();
-    /** The assembled parts; null until the assemble stage is done. */
-    private volatile AgentParts parts;
 
     /** The client and what the API server serves: the connect stage's result. */
     private record Cluster(KubernetesClient client, ApiDiscovery discovery) {}
@@ -48,21 +43,9 @@ public final class Agent {
         this.clock = clock;
         this.identity = System.getenv().getOrDefault("HOSTNAME", "agent") + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
-        this.runtime = AgentAssembly.runtime(config, identity);
-        this.http = new AgentHttpServer(
-                runtime.vertx(),
-                runtime.pools().http(),
-                runtime.registries().prometheus(),
-                this::notReadyReasons,
-                this::openDrifts,
-                this::status,
-                clock);
-        this.audit = config.audit().enabled() ? new AgentAudit(config.audit(), clock, this::reconciler) : null;
-        if (audit != null) {
-            audit.mount(
-                    http.router(), runtime.pools().http(), runtime.registries().meters());
-        }
-        GitWebhookRoute.mount(http.router(), () -> parts == null ? null : parts.webhook());
+        this.state = new AgentState(config.cluster(), identity);
+        this.runtime = AgentAssembly.runtime(config, identity, clock, state::reconciler);
+        this.http = new AgentHttpServer(runtime, state, clock);
     }
 
     /** Starts everything; the future completes when the agent runs (not when it is ready). */
@@ -75,8 +58,8 @@ public final class Agent {
         Context context = runtime.vertx().getOrCreateContext();
         return listen().compose(port -> AgentPools.call(runtime.pools().diff(), context, this::connect))
                 .compose(cluster -> AgentPools.call(runtime.pools().diff(), context, () -> assemble(cluster)))
-                .map(p -> {
-                    p.start();
+                .map(parts -> {
+                    parts.start();
                     return null;
                 });
     }
@@ -108,18 +91,12 @@ public final class Agent {
 
     private AgentParts assemble(Cluster cluster) {
         try {
-            parts = new AgentAssembly(config, identity, clock, runtime, audit == null ? null : audit.attributor())
-                    .assemble(cluster.client(), cluster.discovery());
-            return parts;
+            return state.assembled(new AgentAssembly(config, identity, clock, runtime)
+                    .assemble(cluster.client(), cluster.discovery()));
         } catch (RuntimeException e) {
             cluster.client().close();
             throw e;
         }
-    }
-
-    private Reconciler reconciler() {
-        AgentParts p = parts;
-        return p == null ? null : p.reconciler();
     }
 
     public int httpPort() {
@@ -128,40 +105,17 @@ public final class Agent {
 
     /** True when the agent is ready ({@code /readyz} answers 200): sources loaded, informers synced, first diff done. */
     public boolean ready() {
-        return notReadyReasons().isEmpty();
+        return state.notReadyReasons().isEmpty();
     }
 
     /** The drifts open now, as {@code /api/v1/drifts} serves them (embedders such as {@code driftwatch demo}). */
     public List<DriftRecord> openDrifts() {
-        AgentParts p = parts;
-        return p == null ? List.of() : p.reconciler().openDrifts();
+        return state.openDrifts();
     }
 
-    /** True when every informer's watch is connected (tests and diagnostics). */
-    boolean watchingAll() {
-        AgentParts p = parts;
-        return p != null && p.reconciler().live().notWatching().isEmpty();
-    }
-
-    /** Runs a full resync now instead of at the next interval (tests). */
-    void fullResyncForTest() {
-        parts.reconciler().fullResync();
-    }
-
-    /** Why the agent is not ready; empty when it is. */
-    List<String> notReadyReasons() {
-        AgentParts p = parts;
-        if (stopping.get()) {
-            return List.of("shutting down");
-        }
-        return p == null ? List.of("starting") : p.readiness().notReadyReasons();
-    }
-
-    private ObjectNode status() {
-        AgentParts p = parts;
-        return p == null
-                ? Readiness.starting(config.cluster(), identity)
-                : p.readiness().status(config.cluster(), identity, notReadyReasons());
+    /** Where the agent is: starting, running (its parts) or stopping (tests in this package reach the parts here). */
+    AgentState state() {
+        return state;
     }
 
     /**
@@ -169,29 +123,29 @@ public final class Agent {
      * streams, informers), their pools drained, pending output (state file, Events, hub) flushed, HTTP and Vert.x closed.
      */
     public void stop() {
-        if (!stopping.compareAndSet(false, true)) {
+        if (!state.markStopping()) {
             return;
         }
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         LOG.info("stopping driftwatch agent {}", identity);
-        AgentParts p = parts;
+        AgentParts parts = state.parts();
         AgentPools pools = runtime.pools();
-        if (p != null) {
-            p.stopInputs();
+        if (parts != null) {
+            parts.stopInputs();
         }
         AgentPools.shutdown(pools.source(), deadline);
         AgentPools.shutdown(pools.render(), deadline);
         AgentPools.shutdown(pools.sweep(), deadline);
-        if (p != null) {
-            p.closeRepositories();
+        if (parts != null) {
+            parts.closeRepositories();
         }
         AgentPools.shutdown(pools.diff(), deadline);
-        if (p != null) {
-            pools.emit().execute(p.outputs()::saveState);
+        if (parts != null) {
+            pools.emit().execute(parts.outputs()::saveState);
         }
         AgentPools.shutdown(pools.emit(), deadline);
-        if (p != null) {
-            p.stopOutputs(deadline);
+        if (parts != null) {
+            parts.stopOutputs(deadline);
         }
         // two awaited steps: a callback chained onto the HTTP close would run on an event loop Vert.x has already
         // terminated, and the completion would never arrive

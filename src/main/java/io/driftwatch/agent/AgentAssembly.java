@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,9 +60,9 @@ final class AgentAssembly {
 
     /**
      * What the agent runs on, created before it listens: the named pools, the metric registries, Vert.x (its metrics in
-     * those registries) and the agent's own meters.
+     * those registries), the agent's own meters and, with audit on, its audit parts (null when off).
      */
-    record Runtime(AgentPools pools, AgentRegistries registries, Vertx vertx, AgentMetrics metrics) {}
+    record Runtime(AgentPools pools, AgentRegistries registries, Vertx vertx, AgentMetrics metrics, AgentAudit audit) {}
 
     /** Argo CD as a source, and the tracking method its server uses (null when it could not be read yet). */
     private record ArgoCd(ArgoCdSource source, Tracking tracking) {}
@@ -75,9 +76,8 @@ final class AgentAssembly {
     private final AgentMetrics metrics;
     private final Attributor attributor;
 
-    /** @param attributor audit attribution for the reconciler; null when audit is off */
-    AgentAssembly(AgentConfig config, String identity, Clock clock, Runtime runtime, Attributor attributor) {
-        this.attributor = attributor;
+    AgentAssembly(AgentConfig config, String identity, Clock clock, Runtime runtime) {
+        this.attributor = runtime.audit() == null ? null : runtime.audit().attributor();
         this.config = config;
         this.identity = identity;
         this.clock = clock;
@@ -87,8 +87,12 @@ final class AgentAssembly {
         this.metrics = runtime.metrics();
     }
 
-    /** The runtime; a blocked event loop is logged with where it is stuck after 2 s (Vert.x's default: 5 s). */
-    static Runtime runtime(AgentConfig config, String identity) {
+    /**
+     * The runtime; a blocked event loop is logged with where it is stuck after 2 s (Vert.x's default: 5 s).
+     *
+     * @param reconciler the reconciler once assembled (null before), which audit writes reach
+     */
+    static Runtime runtime(AgentConfig config, String identity, Clock clock, Supplier<Reconciler> reconciler) {
         AgentRegistries registries = new AgentRegistries(config, identity);
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 .setWarningExceptionTime(2)
@@ -98,7 +102,8 @@ final class AgentAssembly {
         AgentMetrics metrics =
                 new AgentMetrics(registries.meters(), config.metrics().maxDriftSeries());
         metrics.clusterInfo(config.clusterLabels());
-        return new Runtime(AgentPools.create(), registries, vertx, metrics);
+        AgentAudit audit = config.audit().enabled() ? new AgentAudit(config.audit(), clock, reconciler) : null;
+        return new Runtime(AgentPools.create(), registries, vertx, metrics, audit);
     }
 
     /** Every part, each from parts built before it; nothing started. */

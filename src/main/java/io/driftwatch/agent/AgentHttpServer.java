@@ -14,12 +14,13 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Supplier;
 
 /**
  * The agent's one HTTP listener: {@code /healthz} (liveness), {@code /readyz} (readiness, with reasons when not
- * ready), {@code /metrics} (Prometheus text), {@code /api/v1/drifts} (open drifts as JSON). Handlers only read
- * snapshots, so the event loop never blocks; what may wait (readiness, status) runs on the "driftwatch-http" pool.
+ * ready), {@code /metrics} (Prometheus text), {@code /api/v1/drifts} (open drifts as JSON), {@code /api/v1/status},
+ * {@code POST /hooks/git} and, with audit on, {@code POST /api/v1/audit}. They read the {@link AgentState}; handlers
+ * only read snapshots, so the event loop never blocks; what may wait (readiness, status) runs on the "driftwatch-http"
+ * pool.
  */
 final class AgentHttpServer {
 
@@ -28,27 +29,20 @@ final class AgentHttpServer {
     private final Vertx vertx;
     private final ExecutorService blocking;
     private final PrometheusMeterRegistry registry;
-    private final Supplier<List<String>> notReadyReasons;
-    private final Supplier<List<DriftRecord>> openDrifts;
-    private final Supplier<ObjectNode> status;
+    private final AgentState state;
     private final Clock clock;
     private final Router router;
     private HttpServer server;
 
-    AgentHttpServer(
-            Vertx vertx,
-            ExecutorService blocking,
-            PrometheusMeterRegistry registry,
-            Supplier<List<String>> notReadyReasons,
-            Supplier<List<DriftRecord>> openDrifts,
-            Supplier<ObjectNode> status,
-            Clock clock) {
-        this.vertx = vertx;
-        this.blocking = blocking;
-        this.registry = registry;
-        this.notReadyReasons = notReadyReasons;
-        this.openDrifts = openDrifts;
-        this.status = status;
+    /**
+     * Every route, mounted before the agent listens: the probes, metrics and API above, the Git webhook (answering 503
+     * until the agent is assembled) and, with audit on, {@code POST /api/v1/audit}.
+     */
+    AgentHttpServer(AgentAssembly.Runtime runtime, AgentState state, Clock clock) {
+        this.vertx = runtime.vertx();
+        this.blocking = runtime.pools().http();
+        this.registry = runtime.registries().prometheus();
+        this.state = state;
         this.clock = clock;
         this.router = Router.router(vertx);
         router.get("/healthz")
@@ -58,14 +52,13 @@ final class AgentHttpServer {
         router.get("/metrics").handler(this::metrics);
         router.get("/api/v1/drifts").handler(this::drifts);
         router.get("/api/v1/status")
-                .handler(ctx -> AgentPools.call(blocking, vertx.getOrCreateContext(), status::get)
+                .handler(ctx -> AgentPools.call(blocking, vertx.getOrCreateContext(), state::status)
                         .onSuccess(body -> json(ctx, 200, body))
                         .onFailure(ctx::fail));
-    }
-
-    /** More routes (e.g. the Git webhook) are added by the parts that own them, before {@link #listen}. */
-    Router router() {
-        return router;
+        GitWebhookRoute.mount(router, state::webhook);
+        if (runtime.audit() != null) {
+            runtime.audit().mount(router, blocking, runtime.registries().meters());
+        }
     }
 
     Future<HttpServer> listen(String host, int port) {
@@ -88,7 +81,7 @@ final class AgentHttpServer {
      * thousands of objects is stored: answered from the "driftwatch-http" pool so the event loop never waits.
      */
     private void readyz(RoutingContext ctx) {
-        AgentPools.call(blocking, vertx.getOrCreateContext(), notReadyReasons::get)
+        AgentPools.call(blocking, vertx.getOrCreateContext(), state::notReadyReasons)
                 .onSuccess(reasons -> answerReadiness(ctx, reasons))
                 .onFailure(ctx::fail);
     }
@@ -114,7 +107,7 @@ final class AgentHttpServer {
 
     private void drifts(RoutingContext ctx) {
         ArrayNode drifts = JSON.createArrayNode();
-        for (DriftRecord r : openDrifts.get()) {
+        for (DriftRecord r : state.openDrifts()) {
             ObjectNode d = ReportJson.toJson(r.drift());
             d.put("id", r.id());
             d.put("onset", r.onset().toString());

@@ -58,9 +58,12 @@ class WatchInterruptionIT {
 
             cluster.restartApiServer();
             // informers notice, back off, reconnect and relist; a full resync runs over the same store meanwhile
-            runner.agent.fullResyncForTest();
+            runner.agent.state().reconciler().fullResync();
 
-            Eventually.await("informers watching again", WAIT, () -> runner.agent.watchingAll());
+            Eventually.await(
+                    "informers watching again",
+                    WAIT,
+                    () -> runner.agent.state().reconciler().live().notWatching().isEmpty());
             assertThat(agent.drifts()).as("no drift after the outage").isEmpty();
             assertNoMissingDriftOpened(agent);
 
