@@ -123,7 +123,7 @@ final class AgentAssembly {
         KubeEvents events = config.events().enabled()
                 ? new KubeEvents(client, metrics, config.events().minInterval(), identity, clock)
                 : null;
-        Published published = new Published();
+        Published published = new Published(appKinds);
         Outbox outbox = config.hub().enabled() ? outbox() : null;
         Outputs outputs = new Outputs(
                 metrics,
@@ -151,7 +151,6 @@ final class AgentAssembly {
                 outputs,
                 attributor,
                 clock);
-        reconciler.rememberKinds(appKinds);
         StraySweep sweep = new StraySweep(client, reconciler, reconciler.live(), scope, informerNamespaces);
         Apps apps = new Apps(vertx, pools.source(), reconciler, metrics, config.sources(), clock);
         ArgoCdApps argocd =

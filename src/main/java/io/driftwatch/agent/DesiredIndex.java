@@ -58,6 +58,11 @@ final class DesiredIndex {
     /** Per app, every kind ("group/Kind") its desired state has ever had, as of this and earlier runs. */
     private final Map<String, Set<String>> kindsEverHad = new TreeMap<>();
 
+    /** @param kindsHadBefore per app, kinds ("group/Kind") it had in an earlier run (the state file) */
+    DesiredIndex(Map<String, Set<String>> kindsHadBefore) {
+        rememberKinds(kindsHadBefore);
+    }
+
     /**
      * Replaces one app's desired state. Objects of kinds the cluster does not serve are left out and named in
      * {@code unknownKinds} (their CRD may not be installed yet).
@@ -154,7 +159,7 @@ final class DesiredIndex {
         return byApp.getOrDefault(app, Map.of()).size();
     }
 
-    /** Adds kinds apps had in an earlier run (from the state file), as "group/Kind" per app. */
+    /** Adds kinds apps are known to have had (an earlier run; the stray sweep), as "group/Kind" per app. */
     void rememberKinds(Map<String, Set<String>> kinds) {
         kinds.forEach((app, groupKinds) ->
                 kindsEverHad.computeIfAbsent(app, a -> new TreeSet<>()).addAll(groupKinds));

@@ -2,9 +2,11 @@ package io.driftwatch.agent;
 
 import io.driftwatch.drift.DriftRecord;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What the reconciler publishes for readers on other threads (the state file, HTTP, the hub): the open drifts after
@@ -14,7 +16,17 @@ import java.util.Set;
 final class Published {
 
     private volatile List<DriftRecord> openDrifts = List.of();
-    private volatile Map<String, Set<String>> kindsEverHad = Map.of();
+    private volatile Map<String, Set<String>> kindsEverHad;
+
+    /**
+     * @param kindsHadBefore per app, the kinds ("group/Kind") it had in an earlier run (the state file); the reconciler
+     *                       starts from them
+     */
+    Published(Map<String, Set<String>> kindsHadBefore) {
+        Map<String, Set<String>> copy = new TreeMap<>();
+        kindsHadBefore.forEach((app, kinds) -> copy.put(app, Set.copyOf(kinds)));
+        this.kindsEverHad = Collections.unmodifiableMap(copy);
+    }
 
     List<DriftRecord> openDrifts() {
         return openDrifts;

@@ -74,7 +74,7 @@ final class Reconciler {
     private final DiffOptions options;
     private final Sink sink;
     private final Clock clock;
-    private final DesiredIndex desired = new DesiredIndex();
+    private final DesiredIndex desired;
     private final Set<ObjectKey> seenLive = new HashSet<>();
     private final Set<ObjectKey> deferred = new HashSet<>();
     private volatile int deferredCount;
@@ -94,7 +94,8 @@ final class Reconciler {
     /**
      * @param discovery what the cluster served at start-up
      * @param liveFor   the live view, given the listener it calls for every live change (informer threads)
-     * @param published where open drifts and the apps' kinds are published for other threads
+     * @param published where open drifts and the apps' kinds are published for other threads; the kinds it holds
+     *                  when given (the apps' kinds of an earlier run) are watched for extra objects from the start
      * @param sink      where drift events and changes of the apps' kinds go, and where a new leader learns its
      *                  predecessor's onsets
      * @param attributor audit attribution of every verdict's changes; null when audit is off
@@ -123,6 +124,7 @@ final class Reconciler {
         this.discovery = discovery;
         this.sink = sink;
         this.clock = clock;
+        this.desired = new DesiredIndex(published.kindsEverHad());
         this.engine = new DiffEngine(options, discovery, new BuiltinListSchema());
         // the view calls back only once asked to watch kinds (ensureKinds, from this class, on the diff thread)
         this.live = liveFor.apply(this::liveChanged);
@@ -275,11 +277,6 @@ final class Reconciler {
             desired.rememberKinds(kinds);
             watchDesiredKinds();
         });
-    }
-
-    /** Kinds apps had in an earlier run (from the state file): watched for extra objects from the start. */
-    void rememberKinds(Map<String, Set<String>> kinds) {
-        diffThread.execute(() -> desired.rememberKinds(kinds));
     }
 
     void leading(boolean isLeader) {

@@ -48,34 +48,39 @@ class ReconcilerTest {
     private final Map<ObjectKey, Instant> predecessorOnsets = new HashMap<>();
     private int kindsChanged;
     private final DriftTracker tracker = new DriftTracker("test");
-    private final Reconciler reconciler = new Reconciler(
-            new FixedSchema(),
-            ApiDiscovery.of(List.of(CONFIG_MAPS)),
-            live::listening,
-            DIRECT,
-            tracker,
-            new AgentMetrics(new SimpleMeterRegistry(), 100),
-            DiffOptions.defaults(),
-            new ScopeFilter(everything()),
-            new Published(),
-            new Reconciler.Sink() {
-                @Override
-                public void accept(List<DriftEvent> events) {
-                    emitted.addAll(events);
-                }
+    private final Reconciler reconciler = reconciler(new Published(Map.of()));
 
-                @Override
-                public void kindsChanged() {
-                    kindsChanged++;
-                }
+    /** A reconciler on the test thread over {@link #live}, its events and kind changes counted here. */
+    private Reconciler reconciler(Published published) {
+        return new Reconciler(
+                new FixedSchema(),
+                ApiDiscovery.of(List.of(CONFIG_MAPS)),
+                live::listening,
+                DIRECT,
+                tracker,
+                new AgentMetrics(new SimpleMeterRegistry(), 100),
+                DiffOptions.defaults(),
+                new ScopeFilter(everything()),
+                published,
+                new Reconciler.Sink() {
+                    @Override
+                    public void accept(List<DriftEvent> events) {
+                        emitted.addAll(events);
+                    }
 
-                @Override
-                public Map<ObjectKey, Instant> predecessorOnsets() {
-                    return predecessorOnsets;
-                }
-            },
-            null,
-            Clock.fixed(NOW, ZoneOffset.UTC));
+                    @Override
+                    public void kindsChanged() {
+                        kindsChanged++;
+                    }
+
+                    @Override
+                    public Map<ObjectKey, Instant> predecessorOnsets() {
+                        return predecessorOnsets;
+                    }
+                },
+                null,
+                Clock.fixed(NOW, ZoneOffset.UTC));
+    }
 
     @Test
     void reportsAMissingObjectOnceDesiredStateIsLoadedAndWatchesItsKind() {
@@ -152,6 +157,16 @@ class ReconcilerTest {
         reconciler.desiredLoaded(desired(configMap("green")), "shop");
 
         assertThat(kindsChanged).isEqualTo(1);
+    }
+
+    @Test
+    void watchesTheKindsAnAppHadInAnEarlierRunFromItsFirstLoad() {
+        Reconciler restarted = reconciler(new Published(Map.of("shop", Set.of("/ConfigMap"))));
+
+        restarted.desiredLoaded(desired(), "shop"); // Git dropped the app's last ConfigMap while the agent was down
+
+        assertThat(live.watched).as("kinds watched for extra objects").contains("/ConfigMap");
+        assertThat(kindsChanged).as("nothing new to write to the state file").isZero();
     }
 
     @Test
