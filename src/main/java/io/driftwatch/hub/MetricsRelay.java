@@ -1,8 +1,8 @@
 package io.driftwatch.hub;
 
-import io.driftwatch.hub.Protocol.MetricFamily;
-import io.driftwatch.hub.Protocol.MetricPoint;
-import io.driftwatch.hub.Protocol.MetricsPush;
+import io.driftwatch.wire.MetricsMessage;
+import io.driftwatch.wire.MetricsMessage.Bucket;
+import io.driftwatch.wire.MetricsMessage.Series;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -38,7 +38,7 @@ final class MetricsRelay implements MultiCollector {
     /** What became of a push: series kept, series dropped at the cap. */
     record Result(int series, int dropped) {}
 
-    private record Held(long receivedMs, List<MetricFamily> families, int series) {}
+    private record Held(long receivedMs, List<MetricsMessage.Family> families, int series) {}
 
     private final long staleAfterMs;
     private final int maxSeriesPerCluster;
@@ -52,7 +52,7 @@ final class MetricsRelay implements MultiCollector {
     }
 
     /** Replaces what {@code push.instance()} of {@code cluster} said before (or forgets it, on its last push). */
-    synchronized Result accept(String cluster, MetricsPush push) {
+    synchronized Result accept(String cluster, MetricsMessage push) {
         long now = clock.getAsLong();
         sweep(now);
         Map<String, Held> instances = clusters.computeIfAbsent(cluster, c -> new LinkedHashMap<>());
@@ -70,10 +70,10 @@ final class MetricsRelay implements MultiCollector {
                 - instances.values().stream().mapToInt(Held::series).sum();
         int used = 0;
         int dropped = 0;
-        List<MetricFamily> kept = new ArrayList<>();
-        for (MetricFamily f : push.families()) {
-            List<MetricPoint> points = new ArrayList<>();
-            for (MetricPoint p : f.points()) {
+        List<MetricsMessage.Family> kept = new ArrayList<>();
+        for (MetricsMessage.Family f : push.families()) {
+            List<Series> points = new ArrayList<>();
+            for (Series p : f.series()) {
                 int cost = cost(f.type(), p);
                 if (used + cost <= budget) {
                     points.add(p);
@@ -83,7 +83,7 @@ final class MetricsRelay implements MultiCollector {
                 }
             }
             if (!points.isEmpty()) {
-                kept.add(new MetricFamily(f.name(), f.type(), f.help(), points));
+                kept.add(new MetricsMessage.Family(f.name(), f.type(), f.help(), points));
             }
         }
         instances.put(push.instance(), new Held(now, kept, used));
@@ -91,9 +91,9 @@ final class MetricsRelay implements MultiCollector {
     }
 
     /** Prometheus series of one data point: buckets, +Inf, _count and _sum for a histogram. */
-    static int cost(String type, MetricPoint p) {
+    static int cost(String type, Series p) {
         return switch (type) {
-            case "histogram" -> p.bounds().length + 3;
+            case "histogram" -> p.buckets().size() + 3;
             case "summary" -> 2;
             default -> 1;
         };
@@ -131,12 +131,12 @@ final class MetricsRelay implements MultiCollector {
         synchronized (this) {
             sweep(clock.getAsLong());
             clusters.forEach((cluster, instances) -> instances.forEach((instance, held) -> {
-                for (MetricFamily f : held.families()) {
+                for (MetricsMessage.Family f : held.families()) {
                     Family out = families.computeIfAbsent(f.name(), n -> new Family(f.type(), f.help()));
                     if (!out.type.equals(f.type())) {
                         continue; // agents of different versions disagree on a type: the first one wins
                     }
-                    for (MetricPoint p : f.points()) {
+                    for (Series p : f.series()) {
                         out.add(p, labels(p.labels(), cluster, instance));
                     }
                 }
@@ -172,7 +172,7 @@ final class MetricsRelay implements MultiCollector {
             this.help = help;
         }
 
-        void add(MetricPoint p, Labels labels) {
+        void add(Series p, Labels labels) {
             points.add(
                     switch (type) {
                         case "counter" ->
@@ -204,12 +204,12 @@ final class MetricsRelay implements MultiCollector {
                     });
         }
 
-        private static ClassicHistogramBuckets buckets(MetricPoint p) {
+        private static ClassicHistogramBuckets buckets(Series p) {
             ClassicHistogramBuckets.Builder b = ClassicHistogramBuckets.builder();
             long previous = 0;
-            for (int i = 0; i < p.bounds().length; i++) {
-                b.bucket(p.bounds()[i], p.cumulative()[i] - previous); // the model holds per-bucket counts
-                previous = p.cumulative()[i];
+            for (Bucket bucket : p.buckets()) {
+                b.bucket(bucket.upperBound(), bucket.cumulativeCount() - previous); // the model holds per-bucket counts
+                previous = bucket.cumulativeCount();
             }
             return b.bucket(Double.POSITIVE_INFINITY, p.count() - previous).build();
         }

@@ -10,6 +10,7 @@ import io.driftwatch.diff.StrictParsing;
 import io.driftwatch.wire.DriftMessage;
 import io.driftwatch.wire.EventMessage;
 import io.driftwatch.wire.HeartbeatMessage;
+import io.driftwatch.wire.MetricsMessage;
 import io.driftwatch.wire.SnapshotMessage;
 import io.driftwatch.wire.Wire;
 import io.prometheus.metrics.model.snapshots.PrometheusNaming;
@@ -106,19 +107,6 @@ public final class Protocol {
     /** Labels the hub sets itself (or that would change what a sample means); an agent's values are ignored. */
     public static final Set<String> RESERVED_LABELS = Set.of("cluster", "instance", "job", "le", "quantile");
 
-    /** One series of a relayed family: a value, or a classic histogram/summary (cumulative bucket counts). */
-    public record MetricPoint(
-            Map<String, String> labels, double value, double[] bounds, long[] cumulative, long count, double sum) {}
-
-    public record MetricFamily(String name, String type, String help, List<MetricPoint> points) {}
-
-    /** An agent process's metrics; {@code last}: the process stops, drop its series now. */
-    public record MetricsPush(String instance, Instant startedAt, boolean last, List<MetricFamily> families) {
-        public int series() {
-            return families.stream().mapToInt(f -> f.points().size()).sum();
-        }
-    }
-
     /** Stream ids are UUIDs (each outbox makes one); anything else (a path, a query) is refused before it is stored. */
     private static final Pattern UUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -137,17 +125,23 @@ public final class Protocol {
 
     private Protocol() {}
 
-    /** A metrics push; at most {@code maxSeries} data points in all (more is a 413, not silently cut). */
-    public static MetricsPush metrics(byte[] body, int maxSeries) {
+    /**
+     * A metrics push, as the agent sent it but for the labels the hub sets itself (left out) and a family's missing
+     * help (""); at most {@code maxSeries} data points in all (more is a 413, not silently cut).
+     */
+    public static MetricsMessage metrics(byte[] body, int maxSeries) {
         JsonNode root = parse(body);
-        String instance = text(root, "instance", MAX_ID, true);
-        Instant startedAt = instant(root, "startedAt", "metrics", true);
-        boolean last = root.path("final").asBoolean(false);
+        text(root, "instance", MAX_ID, true);
+        instant(root, "startedAt", "metrics", true);
+        JsonNode last = root.get("final");
+        if (last != null && !last.isNull() && !last.isBoolean()) {
+            throw BadRequest.invalid("final: must be true or false");
+        }
         JsonNode list = root.get("families");
         if (list == null || !list.isArray()) {
             throw BadRequest.invalid("families: required, an array");
         }
-        List<MetricFamily> families = new ArrayList<>(list.size());
+        List<List<Map<String, String>>> labels = new ArrayList<>(list.size());
         Set<String> names = new HashSet<>();
         int total = 0;
         for (int i = 0; i < list.size(); i++) {
@@ -170,7 +164,7 @@ public final class Protocol {
             if (!METRIC_TYPES.contains(type)) {
                 throw BadRequest.invalid(at + ".type: '" + type + "' is not one of " + METRIC_TYPES);
             }
-            String help = text(f, "help", 1000, false, at);
+            text(f, "help", 1000, false, at);
             JsonNode series = f.get("series");
             if (series == null || !series.isArray()) {
                 throw BadRequest.invalid(at + ".series: required, an array");
@@ -180,21 +174,48 @@ public final class Protocol {
                 throw new BadRequest(
                         413, "too_many_series", "families: more than " + maxSeries + " series in one " + "push");
             }
-            List<MetricPoint> points = new ArrayList<>(series.size());
+            List<Map<String, String>> kept = new ArrayList<>(series.size());
             Set<Map<String, String>> labelSets = new HashSet<>();
             for (int j = 0; j < series.size(); j++) {
-                MetricPoint point = point(series.get(j), type, at + ".series[" + j + "]");
-                if (!labelSets.add(point.labels())) {
-                    throw BadRequest.invalid(at + ".series[" + j + "].labels: " + point.labels() + " appears twice");
+                Map<String, String> point = checkPoint(series.get(j), type, at + ".series[" + j + "]");
+                if (!labelSets.add(point)) {
+                    throw BadRequest.invalid(at + ".series[" + j + "].labels: " + point + " appears twice");
                 }
-                points.add(point);
+                kept.add(point);
             }
-            families.add(new MetricFamily(name, type, help == null ? "" : help, List.copyOf(points)));
+            labels.add(kept);
         }
-        return new MetricsPush(instance, startedAt, last, List.copyOf(families));
+        MetricsMessage sent;
+        try {
+            sent = Wire.read(root, MetricsMessage.class);
+        } catch (IllegalArgumentException e) { // a number out of range for its field
+            throw BadRequest.invalid(e.getMessage());
+        }
+        List<MetricsMessage.Family> families = new ArrayList<>(sent.families().size());
+        for (int i = 0; i < sent.families().size(); i++) {
+            MetricsMessage.Family f = sent.families().get(i);
+            List<MetricsMessage.Series> series = new ArrayList<>(f.series().size());
+            for (int j = 0; j < f.series().size(); j++) {
+                series.add(kept(f.type(), f.series().get(j), labels.get(i).get(j)));
+            }
+            families.add(new MetricsMessage.Family(
+                    f.name(), f.type(), f.help() == null ? "" : f.help(), List.copyOf(series)));
+        }
+        return new MetricsMessage(sent.instance(), sent.startedAt(), sent.last(), List.copyOf(families));
     }
 
-    private static MetricPoint point(JsonNode p, String type, String at) {
+    /** A checked data point as the hub keeps it: its own labels, and only the fields of its family's type. */
+    private static MetricsMessage.Series kept(String type, MetricsMessage.Series s, Map<String, String> labels) {
+        return switch (type) {
+            case "info" -> MetricsMessage.Series.info(labels);
+            case "counter", "gauge" -> MetricsMessage.Series.value(labels, s.value());
+            case "summary" -> MetricsMessage.Series.summary(labels, s.count(), s.sum());
+            default -> MetricsMessage.Series.histogram(labels, List.copyOf(s.buckets()), s.count(), s.sum());
+        };
+    }
+
+    /** Checks one data point of a family of {@code type}; returns its labels but those the hub sets itself. */
+    private static Map<String, String> checkPoint(JsonNode p, String type, String at) {
         if (!p.isObject()) {
             throw BadRequest.invalid(at + ": must be an object");
         }
@@ -219,29 +240,29 @@ public final class Protocol {
             });
         }
         if (type.equals("info")) {
-            return new MetricPoint(Map.copyOf(labels), 1, null, null, 0, 0);
+            return Map.copyOf(labels);
         }
         if (type.equals("counter") || type.equals("gauge")) {
             double value = number(p, "value", at);
             if (type.equals("counter") && !(value >= 0)) {
                 throw BadRequest.invalid(at + ".value: a counter is a number ≥ 0");
             }
-            return new MetricPoint(Map.copyOf(labels), value, null, null, 0, 0);
+            return Map.copyOf(labels);
         }
         long count = (long) number(p, "count", at);
-        double sum = number(p, "sum", at);
+        number(p, "sum", at);
         if (count < 0) {
             throw BadRequest.invalid(at + ".count: must be ≥ 0");
         }
         if (type.equals("summary")) {
-            return new MetricPoint(Map.copyOf(labels), 0, null, null, count, sum);
+            return Map.copyOf(labels);
         }
         JsonNode b = p.get("buckets");
         if (b == null || !b.isArray() || b.size() > 200) {
             throw BadRequest.invalid(at + ".buckets: required, an array of at most 200 [upperBound, cumulativeCount]");
         }
-        double[] bounds = new double[b.size()];
-        long[] cumulative = new long[b.size()];
+        double previousBound = 0;
+        long previousCount = 0;
         for (int i = 0; i < b.size(); i++) {
             JsonNode pair = b.get(i);
             if (!pair.isArray()
@@ -250,16 +271,18 @@ public final class Protocol {
                     || !pair.get(1).canConvertToLong()) {
                 throw BadRequest.invalid(at + ".buckets[" + i + "]: must be [upperBound, cumulativeCount]");
             }
-            bounds[i] = pair.get(0).asDouble();
-            cumulative[i] = pair.get(1).asLong();
-            if (i > 0 && (bounds[i] <= bounds[i - 1] || cumulative[i] < cumulative[i - 1])) {
+            double bound = pair.get(0).asDouble();
+            long cumulative = pair.get(1).asLong();
+            if (i > 0 && (bound <= previousBound || cumulative < previousCount)) {
                 throw BadRequest.invalid(at + ".buckets[" + i + "]: bounds must increase, counts must not decrease");
             }
-            if (Double.isInfinite(bounds[i]) || Double.isNaN(bounds[i]) || cumulative[i] < 0 || cumulative[i] > count) {
+            if (Double.isInfinite(bound) || Double.isNaN(bound) || cumulative < 0 || cumulative > count) {
                 throw BadRequest.invalid(at + ".buckets[" + i + "]: a finite bound and a count between 0 and count");
             }
+            previousBound = bound;
+            previousCount = cumulative;
         }
-        return new MetricPoint(Map.copyOf(labels), 0, bounds, cumulative, count, sum);
+        return Map.copyOf(labels);
     }
 
     private static double number(JsonNode o, String field, String at) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftwatch.emit.hub.MetricsSnapshot;
+import io.driftwatch.wire.MetricsMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -34,7 +35,7 @@ class MetricsRelayTest {
         return r;
     }
 
-    private static Protocol.MetricsPush push(PrometheusMeterRegistry r, String instance, boolean last) {
+    private static MetricsMessage push(PrometheusMeterRegistry r, String instance, boolean last) {
         String json = MetricsSnapshot.json(
                         r.getPrometheusRegistry(), instance, Instant.parse("2026-11-21T10:00:00Z"), last)
                 .toString();

@@ -204,14 +204,14 @@ class WireRoundTripTest {
         Instant startedAt = Instant.parse("2026-11-21T08:40:00Z");
         MetricsMessage sent = MetricsSnapshot.message(registry.getPrometheusRegistry(), "agent-a", startedAt, false);
 
-        Protocol.MetricsPush got = Protocol.metrics(
+        MetricsMessage got = Protocol.metrics(
                 bytes(MetricsSnapshot.json(registry.getPrometheusRegistry(), "agent-a", startedAt, false)), 1000);
 
         assertThat(got.instance()).isEqualTo("agent-a");
         assertThat(got.startedAt()).isEqualTo(startedAt);
         assertThat(got.last()).isFalse();
         assertThat(got.families())
-                .extracting(Protocol.MetricFamily::name)
+                .extracting(MetricsMessage.Family::name)
                 .containsExactly(
                         "driftwatch_build",
                         "driftwatch_drift_detection_latency_seconds",
@@ -221,38 +221,21 @@ class WireRoundTripTest {
                         "driftwatch_open_drifts",
                         "jvm_gc_pause_seconds");
         assertThat(got.families())
-                .extracting(Protocol.MetricFamily::type)
+                .extracting(MetricsMessage.Family::type)
                 .containsExactly("info", "histogram", "gauge", "counter", "gauge", "gauge", "summary");
         for (int i = 0; i < sent.families().size(); i++) {
             MetricsMessage.Family family = sent.families().get(i);
-            Protocol.MetricFamily parsed = got.families().get(i);
+            MetricsMessage.Family parsed = got.families().get(i);
             assertThat(parsed.name()).isEqualTo(family.name());
             assertThat(parsed.help()).isEqualTo(family.help() == null ? "" : family.help());
-            assertThat(parsed.points()).hasSameSizeAs(family.series());
-            for (int j = 0; j < family.series().size(); j++) {
-                MetricsMessage.Series series = family.series().get(j);
-                Protocol.MetricPoint point = parsed.points().get(j);
-                assertThat(point.labels()).isEqualTo(series.labels());
-                assertThat(point.value())
-                        .isEqualTo(series.value() == null ? (family.type().equals("info") ? 1 : 0) : series.value());
-                assertThat(point.count()).isEqualTo(series.count() == null ? 0 : series.count());
-                assertThat(point.sum()).isEqualTo(series.sum() == null ? 0 : series.sum());
-                if (series.buckets() != null) {
-                    assertThat(point.bounds())
-                            .containsExactly(series.buckets().stream()
-                                    .mapToDouble(MetricsMessage.Bucket::upperBound)
-                                    .toArray());
-                    assertThat(point.cumulative())
-                            .containsExactly(series.buckets().stream()
-                                    .mapToLong(MetricsMessage.Bucket::cumulativeCount)
-                                    .toArray());
-                }
-            }
+            assertThat(parsed.series()).as(family.name()).isEqualTo(family.series());
         }
-        assertThat(got.families().get(1).points().get(0).cumulative()).containsExactly(1, 1);
-        assertThat(got.families().get(3).points().get(0).labels()).isEqualTo(Map.of("app", "shop", "event", "opened"));
-        assertThat(got.families().get(3).points().get(0).value()).isEqualTo(3.0);
-        assertThat(got.families().get(4).points())
+        assertThat(got.families().get(1).series().get(0).buckets())
+                .extracting(MetricsMessage.Bucket::cumulativeCount)
+                .containsExactly(1L, 1L);
+        assertThat(got.families().get(3).series().get(0).labels()).isEqualTo(Map.of("app", "shop", "event", "opened"));
+        assertThat(got.families().get(3).series().get(0).value()).isEqualTo(3.0);
+        assertThat(got.families().get(4).series())
                 .as("a gauge reading NaN has no sample")
                 .isEmpty();
     }
