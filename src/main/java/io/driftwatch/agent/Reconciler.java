@@ -210,8 +210,7 @@ final class Reconciler {
     private DesiredState inScope(DesiredState state) {
         List<ObjectNode> kept = state.objects().stream()
                 .filter(o -> {
-                    String apiVersion = o.path("apiVersion").asText();
-                    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+                    String group = ObjectKey.groupOf(o.path("apiVersion").asText());
                     String namespace = o.path("metadata").path("namespace").asText("");
                     return scope.kindAllowed(group, o.path("kind").asText()) && scope.namespaceAllowed(namespace);
                 })

@@ -42,8 +42,7 @@ record DiffFilter(LabelSelector selector, Set<String> kinds, Set<String> namespa
 
     /** The API group of a manifest or live object ("" for the core group). */
     static String groupOf(JsonNode object) {
-        String apiVersion = object.path("apiVersion").asText("");
-        return apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        return ObjectKey.groupOf(object.path("apiVersion").asText(""));
     }
 
     /** Cluster-scoped objects ({@code ""}) pass. */
