@@ -7,7 +7,7 @@ source bench/common.sh
 
 usage() {
   cat <<'EOF'
-Usage: bench/run-all.sh [--repeat N] [--only diff,scale,hub,cli] [--sizes 10000,50000] [--quick]
+Usage: bench/run-all.sh [--repeat N] [--only diff,scale,hub,cli,peers] [--sizes 10000,50000] [--quick]
 
 Runs driftwatch's benchmarks N times each, one after the other, and writes bench/results/<UTC time>/:
   machine.json    CPU model, cores, memory, kernel, OS, JDK, load average, and this run's parameters
@@ -20,13 +20,16 @@ Runs driftwatch's benchmarks N times each, one after the other, and writes bench
 
 Options:
   --repeat N     run each benchmark N times (default 3); repeats are interleaved (all benchmarks, then again)
-  --only LIST    comma-separated subset of diff,scale,hub,cli (default: all four)
+  --only LIST    comma-separated subset of diff,scale,hub,cli,peers (default: diff,scale,hub,cli)
                    diff   bench/run-diff.sh: JMH, engine vs Jackson parse vs zjsonpatch (≈ 10 min a run)
                    scale  bench/run-agent-scale.sh: the agent on a real kube-apiserver (≈ 3 min at 10k, 7 min at 50k)
                    hub    bench/hub.sh: hub ingest and queries on SQLite and PostgreSQL (≈ 1.5 min)
                    cli    bench/run-cli.sh: driftwatch diff vs kubectl diff at 25 and 1,000 objects on a real
                           kube-apiserver, 5 alternating runs each (≈ 23 min; kubectl diff takes 3-4 min at 1,000)
-  --sizes LIST   object counts for scale (default 10000,50000; with --quick 300)
+                   peers  bench/run-peers.sh: the agent beside Argo CD's application controller on the same
+                          objects and changes, one size per run (--sizes; needs scripts/test-binaries.sh
+                          --argocd-controller); not in the default set
+  --sizes LIST   object counts for scale and peers (default 10000,50000; with --quick 300)
   --quick        small sizes, few iterations: checks that the harness works in a few minutes; its figures are not
                  comparable with the targets and a missed target does not fail the run
   -h, --help     this text
@@ -34,7 +37,8 @@ Options:
 Each run has a time limit; a run that exceeds it, or the whole script when interrupted (Ctrl-C, SIGTERM), stops the
 run's process group (SIGTERM, SIGKILL 60 s later): the JVMs' shutdown hooks stop the kube-apiserver, etcd, the agent
 and PostgreSQL, and what a killed run left in the script's temporary directory is stopped and removed.
-Limits: diff 30 min, scale 10 min + 36 s per 1,000 objects, hub 15 min, cli 40 min; BENCH_TIME_LIMIT=<seconds> overrides them all.
+Limits: diff 30 min, scale 10 min + 36 s per 1,000 objects, hub 15 min, cli 40 min, peers 20 min + 90 s per 1,000
+objects; BENCH_TIME_LIMIT=<seconds> overrides them all.
 
 Exit status: 0 every run succeeded and every target was met; 1 a run failed or timed out; 2 bad usage or a missing
 prerequisite; 3 a target was missed (full runs only); 130 interrupted.
@@ -65,9 +69,9 @@ done
 [[ -n "$sizes" ]] || { if $quick; then sizes=300; else sizes=10000,50000; fi; }
 [[ "$sizes" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--sizes must be positive whole numbers separated by commas, got '$sizes'"
 IFS=, read -r -a chosen <<<"$only"
-[[ ${#chosen[@]} -gt 0 ]] || die "--only must name at least one of diff, scale, hub, cli"
+[[ ${#chosen[@]} -gt 0 ]] || die "--only must name at least one of diff, scale, hub, cli, peers"
 for b in "${chosen[@]}"; do
-  [[ "$b" =~ ^(diff|scale|hub|cli)$ ]] || die "--only: unknown benchmark '$b' (choose from diff, scale, hub, cli)"
+  [[ "$b" =~ ^(diff|scale|hub|cli|peers)$ ]] || die "--only: unknown benchmark '$b' (choose from diff, scale, hub, cli, peers)"
 done
 [[ -z "${BENCH_TIME_LIMIT:-}" || "$BENCH_TIME_LIMIT" =~ ^[1-9][0-9]*$ ]] \
   || die "BENCH_TIME_LIMIT must be a number of seconds, got '$BENCH_TIME_LIMIT'"
@@ -83,6 +87,7 @@ limit_for() { # benchmark [size]
     scale:full) echo $(( 600 + $2 * 36 / 1000 )) ;; scale:quick) echo $(( 900 + $2 * 36 / 1000 )) ;;
     hub:full) echo 900 ;; hub:quick) echo 600 ;;
     cli:full) echo 2400 ;; cli:quick) echo 900 ;;
+    peers:*) echo $(( 1200 + $2 * 90 / 1000 )) ;;
   esac
 }
 expected_for() { # benchmark [size]
@@ -92,6 +97,7 @@ expected_for() { # benchmark [size]
     scale:quick) echo $(( 100 + $2 * 65 / 10000 )) ;;
     hub:full) echo 90 ;; hub:quick) echo 45 ;;
     cli:full) echo 1380 ;; cli:quick) echo 180 ;;
+    peers:full) echo $(( 480 + $2 * 60 / 1000 )) ;; peers:quick) echo $(( 300 + $2 * 60 / 1000 )) ;;
   esac
 }
 
@@ -100,10 +106,14 @@ for c in java mvn timeout; do command -v "$c" >/dev/null 2>&1 || die "'$c' is no
 if selected cli; then
   [[ -x /usr/bin/time ]] || die "GNU time (/usr/bin/time) is needed by the cli benchmark: apt-get install time"
 fi
-if selected scale || selected cli; then
+if selected scale || selected cli || selected peers; then
   for c in jcmd jstat; do command -v "$c" >/dev/null 2>&1 || die "'$c' is not on PATH: the scale benchmark needs a full JDK"; done
   scripts/test-binaries.sh || die "scripts/test-binaries.sh could not build the kube-apiserver and etcd"
   while IFS= read -r line; do export "${line?}"; done < <(scripts/test-binaries.sh --print)
+fi
+if selected peers; then
+  command -v redis-server >/dev/null 2>&1 || die "redis-server is needed by the peers benchmark (Argo CD): apt-get install redis-server"
+  scripts/test-binaries.sh --argocd-controller || die "scripts/test-binaries.sh --argocd-controller could not build Argo CD"
 fi
 pg_bin=""
 if selected hub; then
@@ -241,6 +251,7 @@ for r in $(seq "$repeat"); do
   if selected scale; then for n in "${size_list[@]}"; do expected=$(( expected + $(expected_for scale "$n") )); done; fi
   selected hub && expected=$(( expected + $(expected_for hub) ))
   selected cli && expected=$(( expected + $(expected_for cli) ))
+  if selected peers; then for n in "${size_list[@]}"; do expected=$(( expected + $(expected_for peers "$n") )); done; fi
 done
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=false; [[ -z "$(git status --porcelain 2>/dev/null)" ]] || dirty=true
@@ -280,6 +291,16 @@ for r in $(seq "$repeat"); do
     else
       run_one "cli-$r" cli "$r" null bench/run-cli.sh
     fi
+  fi
+  if selected peers; then
+    for n in "${size_list[@]}"; do
+      if $quick; then
+        extra_java_opts="-Ddriftwatch.bench.samples=5 -Ddriftwatch.bench.settleSeconds=5 -Ddriftwatch.bench.idleSeconds=10" \
+          run_one "peers-$n-$r" peers "$r" "$n" bench/run-peers.sh "$n" 1
+      else
+        run_one "peers-$n-$r" peers "$r" "$n" bench/run-peers.sh "$n" 1
+      fi
+    done
   fi
 done
 

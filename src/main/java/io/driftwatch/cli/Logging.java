@@ -1,8 +1,6 @@
 package io.driftwatch.cli;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
-import ch.qos.logback.core.joran.spi.JoranException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,8 +12,8 @@ import picocli.CommandLine;
  * How the process logs, chosen once the command line is parsed: {@code --log-format}/{@code --log-level} over
  * {@code DRIFTWATCH_LOG_FORMAT}/{@code DRIFTWATCH_LOG_LEVEL} over the command's default. The servers ({@code agent},
  * {@code hub}) log JSON lines at INFO for log pipelines; every other command is for a person or a CI log and logs
- * text, warnings only (INFO with the command's own {@code --verbose}). Either way logs go to stderr and the shipped
- * {@code logback.xml} does the formatting.
+ * text, warnings only (INFO with the command's own {@code --verbose}). Either way logs go to stderr, formatted by
+ * {@link LogConfigurator} (Logback configured in code, once: no XML is read).
  */
 final class Logging {
 
@@ -98,20 +96,22 @@ final class Logging {
         return choose(leaf.commandSpec().qualifiedName(), format, level, verbose, env);
     }
 
-    /** Reconfigures Logback from the shipped {@code logback.xml} with the chosen format and level. */
+    /** Reconfigures Logback with the chosen format and level. */
     static void apply(Choice choice) {
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return;
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            LogConfigurator.apply(context, choice);
         }
-        context.reset();
-        context.putProperty("DRIFTWATCH_LOG_FORMAT", choice.format().name());
-        context.putProperty("DRIFTWATCH_LOG_LEVEL", choice.level());
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
+    }
+
+    /**
+     * What Logback starts with, before a command line is parsed: the environment's choice for a command that is not a
+     * server, text at WARN when it names none or a value that is not valid (the command line reports that).
+     */
+    static Choice fromEnvironment(Map<String, String> env) {
         try {
-            configurator.doConfigure(Logging.class.getResource("/logback.xml"));
-        } catch (JoranException e) {
-            throw new IllegalStateException("the shipped logback.xml cannot be read: " + e.getMessage(), e);
+            return choose("", null, null, false, env);
+        } catch (LoggingException e) {
+            return new Choice(Format.text, "WARN");
         }
     }
 

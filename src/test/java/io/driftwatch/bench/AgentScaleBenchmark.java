@@ -107,33 +107,14 @@ public final class AgentScaleBenchmark {
         try (LocalKubeCluster cluster = LocalKubeCluster.start();
                 KubernetesClient client = cluster.newAdminClient()) {
             long t = System.nanoTime();
-            List<HasMetadata> all = create(client, objects, work.resolve("manifests"));
+            List<HasMetadata> all = create(client, objects, APPS, work.resolve("manifests"));
             result.put("createSeconds", seconds(t));
             log("created %d objects in %.1f s", all.size(), seconds(t));
 
             int port = freePort();
-            Path config = writeConfig(work, port);
+            Path config = writeConfig(work, port, APPS);
             t = System.nanoTime();
-            List<String> command = new ArrayList<>(
-                    List.of(javaBin(), "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
-            // e.g. -Ddriftwatch.bench.agentJvmArgs=-XX:StartFlightRecording=filename=idle.jfr to profile the agent
-            String extra =
-                    System.getProperty("driftwatch.bench.agentJvmArgs", "").strip();
-            if (!extra.isEmpty()) {
-                command.addAll(List.of(extra.split("\\s+")));
-            }
-            command.addAll(List.of(
-                    "-jar",
-                    "target/driftwatch.jar",
-                    "agent",
-                    "--config",
-                    config.toString(),
-                    "--kubeconfig",
-                    cluster.kubeconfig().toString()));
-            Process agent = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(work.resolve("agent.log").toFile())
-                    .start();
+            Process agent = startAgent(work, config, cluster.kubeconfig());
             running.set(agent);
             try {
                 awaitReady(port, agent, Duration.ofMinutes(10));
@@ -216,8 +197,33 @@ public final class AgentScaleBenchmark {
         }
     }
 
+    /**
+     * The agent from {@code target/driftwatch.jar} in its own JVM (serial GC; {@code -Ddriftwatch.bench.agentJvmArgs}
+     * adds options, e.g. {@code -XX:StartFlightRecording=filename=idle.jfr}), its log in {@code work/agent.log}.
+     */
+    static Process startAgent(Path work, Path config, Path kubeconfig) throws IOException {
+        List<String> command = new ArrayList<>(
+                List.of(javaBin(), "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+        String extra = System.getProperty("driftwatch.bench.agentJvmArgs", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of(
+                "-jar",
+                "target/driftwatch.jar",
+                "agent",
+                "--config",
+                config.toString(),
+                "--kubeconfig",
+                kubeconfig.toString()));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("agent.log").toFile())
+                .start();
+    }
+
     /** At JVM exit (also on SIGTERM): the agent must not outlive the benchmark, nor its work directory. */
-    private static void stopAndDelete(Process agent, Path work) {
+    static void stopAndDelete(Process agent, Path work) {
         try {
             if (agent != null && agent.isAlive()) {
                 agent.destroy();
@@ -233,8 +239,12 @@ public final class AgentScaleBenchmark {
         }
     }
 
-    /** Objects with realistic shapes, created with server-side apply by the applier, and written as manifests. */
-    private static List<HasMetadata> create(KubernetesClient client, int n, Path manifests) throws Exception {
+    /**
+     * Objects with realistic shapes, created with server-side apply by the applier, and written as manifests: object
+     * {@code i} belongs to app {@code i % apps} (label {@code app.kubernetes.io/instance: app-<k>}), whose manifests
+     * are {@code manifests/app-<k>/objects.yaml}.
+     */
+    static List<HasMetadata> create(KubernetesClient client, int n, int apps, Path manifests) throws Exception {
         Random random = new Random(42);
         Files.createDirectories(manifests);
         for (int i = 0; i < NAMESPACES; i++) {
@@ -247,7 +257,7 @@ public final class AgentScaleBenchmark {
         }
         List<HasMetadata> all = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            all.add(object(i, random));
+            all.add(object(i, apps, random));
         }
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> done = new ArrayList<>();
@@ -263,7 +273,7 @@ public final class AgentScaleBenchmark {
         pool.shutdown();
         Map<Integer, StringBuilder> perApp = new LinkedHashMap<>();
         for (int i = 0; i < all.size(); i++) {
-            perApp.computeIfAbsent(i % APPS, k -> new StringBuilder())
+            perApp.computeIfAbsent(i % apps, k -> new StringBuilder())
                     .append("---\n")
                     .append(client.getKubernetesSerialization()
                             .asYaml(all.get(i))
@@ -277,12 +287,12 @@ public final class AgentScaleBenchmark {
         return all;
     }
 
-    private static HasMetadata object(int i, Random random) {
+    private static HasMetadata object(int i, int apps, Random random) {
         String ns = ns(i % NAMESPACES);
         String name = "obj-" + i;
         Map<String, String> labels = Map.of(
                 "app.kubernetes.io/instance",
-                "app-" + (i % APPS),
+                "app-" + (i % apps),
                 "app.kubernetes.io/name",
                 "svc-" + (i % 97),
                 "team",
@@ -464,9 +474,9 @@ public final class AgentScaleBenchmark {
         return latencies;
     }
 
-    private static Path writeConfig(Path work, int port) throws IOException {
+    static Path writeConfig(Path work, int port, int appCount) throws IOException {
         StringBuilder apps = new StringBuilder();
-        for (int a = 0; a < APPS; a++) {
+        for (int a = 0; a < appCount; a++) {
             apps.append("  - {name: app-")
                     .append(a)
                     .append(", path: ")
@@ -486,7 +496,7 @@ public final class AgentScaleBenchmark {
         return config;
     }
 
-    private static void awaitReady(int port, Process agent, Duration timeout) throws Exception {
+    static void awaitReady(int port, Process agent, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!agent.isAlive()) {
@@ -504,17 +514,17 @@ public final class AgentScaleBenchmark {
         throw new IllegalStateException("agent not ready within " + timeout);
     }
 
-    private static List<JsonNode> drifts(int port) throws Exception {
+    static List<JsonNode> drifts(int port) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         JSON.readTree(get(port, "/api/v1/drifts").body()).path("drifts").forEach(out::add);
         return out;
     }
 
-    private static String metrics(int port) throws Exception {
+    static String metrics(int port) throws Exception {
         return get(port, "/metrics").body();
     }
 
-    private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+    static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
         return HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -524,7 +534,7 @@ public final class AgentScaleBenchmark {
     }
 
     /** Heap in use after a full GC, from the JDK's own tools. */
-    private static double heapAfterGcMiB(long pid) throws Exception {
+    static double heapAfterGcMiB(long pid) throws Exception {
         run("jcmd", Long.toString(pid), "GC.run");
         String[] lines = run("jstat", "-gc", Long.toString(pid)).strip().split("\n");
         String[] names = lines[0].trim().split("\\s+");
@@ -538,7 +548,7 @@ public final class AgentScaleBenchmark {
         return used / 1024.0;
     }
 
-    private static double rssMiB(long pid) throws IOException {
+    static double rssMiB(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
@@ -548,7 +558,7 @@ public final class AgentScaleBenchmark {
     }
 
     /** utime + stime of a process, in clock ticks (100 per second on Linux). */
-    private static long cpuTicks(long pid) throws IOException {
+    static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
@@ -631,7 +641,7 @@ public final class AgentScaleBenchmark {
         return prevBound;
     }
 
-    private static String run(String... command) throws Exception {
+    static String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(60, TimeUnit.SECONDS);
@@ -642,17 +652,17 @@ public final class AgentScaleBenchmark {
         return "scale-" + i;
     }
 
-    private static String javaBin() {
+    static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    private static double seconds(long startNanos) {
+    static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 

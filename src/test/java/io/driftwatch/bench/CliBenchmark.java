@@ -23,7 +23,11 @@ import java.util.concurrent.TimeUnit;
  * ConfigMap per namespace is then changed out of band ({@code kubectl patch}), so both tools see the same drift and
  * both exit 1 (a run that exits otherwise fails the benchmark). Then, N times in turn: {@code driftwatch diff --dir D}
  * and {@code kubectl diff -R -f D}; and {@code driftwatch version} beside {@code kubectl version --client}. Each run is
- * measured by GNU time: wall, CPU (user + system, children included: kubectl's external diff) and peak RSS.
+ * measured by GNU time: wall, CPU (user + system, children included: kubectl's external diff) and peak RSS. Every
+ * command runs once first, unmeasured in the figures (reported as {@code firstRun}): it fills each tool's caches
+ * (kubectl's discovery and OpenAPI cache, driftwatch's OpenAPI documents and class-data archive).
+ * {@code -Ddriftwatch.bench.baseline=LAUNCHER} adds another driftwatch launcher (e.g. an earlier build) to the
+ * rotation, as {@code <size>.baseline}.
  *
  * <pre>java -cp target/test-classes:target/driftwatch.jar io.driftwatch.bench.CliBenchmark LAUNCHER KUBECTL SIZES RUNS
  *     out.json [figures.jsonl]</pre>
@@ -93,23 +97,31 @@ public final class CliBenchmark {
                 return;
             }
             Map<String, List<String>> commands = new LinkedHashMap<>();
+            String baseline = System.getProperty("driftwatch.bench.baseline", "");
             for (var e : dirs.entrySet()) {
                 String dir = e.getValue().toString();
                 commands.put(
                         e.getKey() + ".driftwatch", List.of(launcher.toString(), "diff", "--dir", dir, "--no-color"));
+                if (!baseline.isBlank()) {
+                    commands.put(e.getKey() + ".baseline", List.of(baseline, "diff", "--dir", dir, "--no-color"));
+                }
                 commands.put(e.getKey() + ".kubectl", List.of(kubectl, "diff", "-R", "-f", dir));
             }
             commands.put("version.driftwatch", List.of(launcher.toString(), "version"));
+            if (!baseline.isBlank()) {
+                commands.put("version.baseline", List.of(baseline, "version"));
+            }
             commands.put("version.kubectl", List.of(kubectl, "version", "--client"));
+            Map<String, Sample> first = new LinkedHashMap<>();
+            for (var c : commands.entrySet()) { // fills each tool's caches; reported apart, not in the figures
+                first.put(c.getKey(), checked(c.getKey(), c.getValue(), env, work));
+                log("first run %s: %s", c.getKey(), first.get(c.getKey()));
+            }
+            result.put("firstRun", first);
             Map<String, List<Sample>> samples = new LinkedHashMap<>();
             for (int r = 1; r <= runs; r++) {
                 for (var c : commands.entrySet()) { // driftwatch, then kubectl, on the same directory, in turn
-                    Sample s = time(c.getValue(), env, work);
-                    int expected = c.getKey().startsWith("version") ? 0 : 1;
-                    if (s.exit() != expected) {
-                        throw new IllegalStateException(c.getValue() + " exited " + s.exit() + ", expected " + expected
-                                + " (same drift for both tools); its output is in " + work.resolve("last.out"));
-                    }
+                    Sample s = checked(c.getKey(), c.getValue(), env, work);
                     samples.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(s);
                     log("run %d %s: %.2f s wall, %.2f s CPU, %.0f MiB", r, c.getKey(), s.wall(), s.cpu(), s.rssMiB());
                 }
@@ -121,6 +133,18 @@ public final class CliBenchmark {
             figures.write(figuresFile);
         }
         log("results in %s", out);
+    }
+
+    /** One timed run of {@code command}; a diff must exit 1 (the drift), {@code version} 0. */
+    private static Sample checked(String key, List<String> command, Map<String, String> env, Path work)
+            throws Exception {
+        Sample s = time(command, env, work);
+        int expected = key.startsWith("version") ? 0 : 1;
+        if (s.exit() != expected) {
+            throw new IllegalStateException(command + " exited " + s.exit() + ", expected " + expected
+                    + " (same drift for both tools); its output is in " + work.resolve("last.out"));
+        }
+        return s;
     }
 
     private static void summarize(Map<String, List<Sample>> samples, Map<String, Object> result, BenchFigures figures) {

@@ -3,6 +3,9 @@ package io.driftwatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftwatch.testing.CliRun;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DriftwatchCommandTest {
@@ -61,5 +64,50 @@ class DriftwatchCommandTest {
         CliRun run = CliRun.of("frobnicate");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
         assertThat(run.stderr()).contains("frobnicate");
+    }
+
+    @Test
+    void aRunOfOneNamedCommandBuildsThatCommandOnly() {
+        assertThat(DriftwatchCommand.commandNamed("diff", "--dir", "x")).isEqualTo("diff");
+        assertThat(DriftwatchCommand.commandNamed("--log-level", "info", "--log-format", "json", "version"))
+                .isEqualTo("version");
+        assertThat(DriftwatchCommand.commandNamed("--log-level=info", "agent", "--config", "a.yaml"))
+                .isEqualTo("agent");
+        assertThat(DriftwatchCommand.commandLine(DriftwatchCommand.commandNamed("diff", "--dir", "x"))
+                        .getSubcommands()
+                        .keySet())
+                .containsExactly("diff");
+    }
+
+    @Test
+    void helpCompletionAndUnknownWordsGetEveryCommand() {
+        for (String[] args : List.of(
+                new String[] {},
+                new String[] {"--help"},
+                new String[] {"help", "diff"},
+                new String[] {"completion"},
+                new String[] {"frobnicate"},
+                new String[] {"--log-level", "diff"})) {
+            assertThat(DriftwatchCommand.commandNamed(args))
+                    .as(List.of(args).toString())
+                    .isNull();
+        }
+        assertThat(DriftwatchCommand.commandLine(null).getSubcommands().keySet())
+                .containsExactly("agent", "hub", "diff", "demo", "version", "completion", "help");
+    }
+
+    @Test
+    void aCommandBuiltAloneParsesAndFailsAsInTheWholeTree() {
+        String[] bad = {"diff", "--no-such-flag"};
+        StringWriter alone = new StringWriter();
+        StringWriter whole = new StringWriter();
+        int aloneCode = DriftwatchCommand.commandLine(DriftwatchCommand.commandNamed(bad))
+                .setErr(new PrintWriter(alone, true))
+                .execute(bad);
+        int wholeCode = DriftwatchCommand.commandLine()
+                .setErr(new PrintWriter(whole, true))
+                .execute(bad);
+        assertThat(aloneCode).isEqualTo(wholeCode).isEqualTo(ExitCodes.ERROR);
+        assertThat(alone.toString()).isEqualTo(whole.toString()).contains("--no-such-flag");
     }
 }

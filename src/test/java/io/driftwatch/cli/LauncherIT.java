@@ -50,6 +50,8 @@ class LauncherIT {
                 .redirectError(tmp.resolve("err").toFile());
         pb.environment().remove("DRIFTWATCH_LOG_FORMAT");
         pb.environment().remove("DRIFTWATCH_LOG_LEVEL");
+        // the launcher's class-data archive and the OpenAPI cache go here, not into the user's cache
+        pb.environment().put("XDG_CACHE_HOME", tmp.resolve("xdg-cache").toString());
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
@@ -112,6 +114,19 @@ class LauncherIT {
         Run json = driftwatch(Map.of("DRIFTWATCH_LOG_FORMAT", "json"), withArgs(diff, "--log-level", "info"));
         assertThat(json.stderrLines()).anyMatch(l -> isJson(l) && l.contains("rendered 1 objects"));
         assertThat(json.stdout()).isEqualTo(info.stdout()).isEqualTo(quiet.stdout());
+
+        // the first diff against the cluster wrote a class-data archive of what it loaded; later runs map it
+        // (-Xshare:on makes the JVM refuse to start if the archive did not fit) and print the same
+        try (var archives =
+                Files.list(tmp.resolve("xdg-cache").resolve("driftwatch").resolve("cds"))) {
+            assertThat(archives.map(p -> p.getFileName().toString()).toList())
+                    .singleElement()
+                    .asString()
+                    .matches("driftwatch-\\d+\\.jsa");
+        }
+        Run shared = driftwatch(Map.of("JAVA_OPTS", "-Xshare:on"), diff);
+        assertThat(shared.exitCode()).as(shared.stderr()).isEqualTo(ExitCodes.DRIFT);
+        assertThat(shared.stdout()).isEqualTo(quiet.stdout());
     }
 
     @Test

@@ -52,6 +52,16 @@ class LoggingTest {
     }
 
     @Test
+    void beforeTheCommandLineIsParsedTheEnvironmentChoosesElseTextWarnings() {
+        assertThat(Logging.fromEnvironment(Map.of())).isEqualTo(new Logging.Choice(Logging.Format.text, "WARN"));
+        assertThat(Logging.fromEnvironment(Map.of("DRIFTWATCH_LOG_FORMAT", "json", "DRIFTWATCH_LOG_LEVEL", "debug")))
+                .isEqualTo(new Logging.Choice(Logging.Format.json, "DEBUG"));
+        // a bad value is reported once the command line is parsed; until then the default holds
+        assertThat(Logging.fromEnvironment(Map.of("DRIFTWATCH_LOG_FORMAT", "xml")))
+                .isEqualTo(new Logging.Choice(Logging.Format.text, "WARN"));
+    }
+
+    @Test
     void anUnknownFormatFlagIsAUsageError() {
         var run = io.driftwatch.testing.CliRun.of("version", "--log-format", "xml");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);

@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * just these roles, built by scripts/test-binaries.sh, its role picked by {@code ARGOCD_BINARY_NAME}) on free
  * 127.0.0.1 ports, against the test kube-apiserver. Argo CD's CRDs and the {@code argocd} namespace's
  * ConfigMaps/Secret are applied server-side from the Go module cache's {@code manifests/} at test time, never from a
- * copy in this repository. The application controller is not run: tests that need {@code status.sync} write it as
- * the controller would. A missing binary or module fails the test with what to run.
+ * copy in this repository. Tests do not run the application controller: those that need {@code status.sync} write
+ * it as the controller would ({@link #startController} runs it, for the benchmark beside Argo CD, from a separate
+ * build). A missing binary or module fails the test with what to run.
  */
 public final class ArgoCdServer implements AutoCloseable {
 
@@ -192,50 +193,9 @@ public final class ArgoCdServer implements AutoCloseable {
         install(cluster);
         List<ServerProcess> started = new ArrayList<>();
         try {
-            int redisPort = ServerProcess.freePort();
-            started.add(ServerProcess.start(
-                    "redis",
-                    List.of(
-                            ServerProcess.binary("redis-server", "redis-server").toString(),
-                            "--port",
-                            String.valueOf(redisPort),
-                            "--bind",
-                            "127.0.0.1",
-                            "--save",
-                            "",
-                            "--appendonly",
-                            "no"),
-                    Map.of(),
-                    workDir,
-                    "accepting connections on " + redisPort,
-                    () -> accepts(redisPort),
-                    START_TIMEOUT));
-            String redis = "127.0.0.1:" + redisPort;
-            int repoPort = ServerProcess.freePort();
-            int repoMetrics = ServerProcess.freePort();
-            started.add(ServerProcess.start(
-                    "argocd-repo-server",
-                    List.of(
-                            binary.toString(),
-                            "--address",
-                            "127.0.0.1",
-                            "--port",
-                            String.valueOf(repoPort),
-                            "--metrics-address",
-                            "127.0.0.1",
-                            "--metrics-port",
-                            String.valueOf(repoMetrics),
-                            "--redis",
-                            redis,
-                            "--disable-tls",
-                            "--client-ca-path=",
-                            "--loglevel",
-                            "info"),
-                    env(cluster, workDir, "argocd-repo-server"),
-                    workDir,
-                    "healthy",
-                    () -> ServerProcess.status("http://127.0.0.1:" + repoMetrics + "/healthz?full=true") == 200,
-                    START_TIMEOUT));
+            String[] backends = startBackends(cluster, workDir, binary, started);
+            String redis = backends[0];
+            String repoServer = backends[1];
             int port = ServerProcess.freePort();
             int metrics = ServerProcess.freePort();
             List<String> command = new ArrayList<>(List.of(
@@ -253,7 +213,7 @@ public final class ArgoCdServer implements AutoCloseable {
                     "--redis",
                     redis,
                     "--repo-server",
-                    "127.0.0.1:" + repoPort,
+                    repoServer,
                     "--repo-server-plaintext",
                     "--staticassets",
                     Files.createDirectories(workDir.resolve("static")).toString(),
@@ -281,6 +241,111 @@ public final class ArgoCdServer implements AutoCloseable {
             started.forEach(ServerProcess::close);
             throw e;
         }
+    }
+
+    /**
+     * Starts redis and the repo-server into {@code started}; answers their addresses (redis, repo-server). The caller
+     * closes {@code started} if anything fails.
+     */
+    private static String[] startBackends(
+            LocalKubeCluster cluster, Path workDir, Path binary, List<ServerProcess> started) throws IOException {
+        int redisPort = ServerProcess.freePort();
+        started.add(ServerProcess.start(
+                "redis",
+                List.of(
+                        ServerProcess.binary("redis-server", "redis-server").toString(),
+                        "--port",
+                        String.valueOf(redisPort),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no"),
+                Map.of(),
+                workDir,
+                "accepting connections on " + redisPort,
+                () -> accepts(redisPort),
+                START_TIMEOUT));
+        String redis = "127.0.0.1:" + redisPort;
+        int repoPort = ServerProcess.freePort();
+        int repoMetrics = ServerProcess.freePort();
+        started.add(ServerProcess.start(
+                "argocd-repo-server",
+                List.of(
+                        binary.toString(),
+                        "--address",
+                        "127.0.0.1",
+                        "--port",
+                        String.valueOf(repoPort),
+                        "--metrics-address",
+                        "127.0.0.1",
+                        "--metrics-port",
+                        String.valueOf(repoMetrics),
+                        "--redis",
+                        redis,
+                        "--disable-tls",
+                        "--client-ca-path=",
+                        "--loglevel",
+                        "info"),
+                env(cluster, workDir, "argocd-repo-server"),
+                workDir,
+                "healthy",
+                () -> ServerProcess.status("http://127.0.0.1:" + repoMetrics + "/healthz?full=true") == 200,
+                START_TIMEOUT));
+        return new String[] {redis, "127.0.0.1:" + repoPort};
+    }
+
+    /**
+     * Argo CD's reconciling half for benchmarks: redis, the repo-server and the application controller (no API
+     * server), from {@code binary} (a build with the controller role: {@code scripts/test-binaries.sh
+     * --argocd-controller}); {@code controllerArgs} are added to the controller's. Answers once the controller's
+     * metrics endpoint is healthy; {@link #pids()} names the processes.
+     */
+    public static ArgoCdServer startController(
+            LocalKubeCluster cluster, Path workDir, Path binary, List<String> controllerArgs) {
+        install(cluster);
+        List<ServerProcess> started = new ArrayList<>();
+        try {
+            String[] backends = startBackends(cluster, workDir, binary, started);
+            int metrics = ServerProcess.freePort();
+            List<String> command = new ArrayList<>(List.of(
+                    binary.toString(),
+                    "--namespace",
+                    NAMESPACE,
+                    "--metrics-port",
+                    String.valueOf(metrics),
+                    "--redis",
+                    backends[0],
+                    "--repo-server",
+                    backends[1],
+                    "--repo-server-plaintext",
+                    "--loglevel",
+                    "info"));
+            command.addAll(controllerArgs);
+            started.add(ServerProcess.start(
+                    "argocd-application-controller",
+                    command,
+                    env(cluster, workDir, "argocd-application-controller"),
+                    workDir,
+                    "healthy",
+                    () -> ServerProcess.status("http://127.0.0.1:" + metrics + "/healthz") == 200,
+                    START_TIMEOUT));
+            return new ArgoCdServer(started, cluster, "http://127.0.0.1:" + metrics, null);
+        } catch (IOException e) {
+            started.forEach(ServerProcess::close);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | AssertionError e) {
+            started.forEach(ServerProcess::close);
+            throw e;
+        }
+    }
+
+    /** The process id of each process this started, by role (redis, argocd-repo-server, ...), in start order. */
+    public Map<String, Long> pids() {
+        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        processes.forEach(p -> pids.put(p.name(), p.pid()));
+        return pids;
     }
 
     private static String rootPath(String... args) {

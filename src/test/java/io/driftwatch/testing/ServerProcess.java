@@ -140,6 +140,11 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** The name it was started with. */
+    public String name() {
+        return name;
+    }
+
     public long pid() {
         return process.pid();
     }

@@ -1,25 +1,21 @@
-package io.driftwatch;
+package io.driftwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The shipped logback.xml: what a log line looks like in each format, given hostile values in the message. */
+/** Logback as driftwatch configures it ({@link LogConfigurator}): what a log line looks like in each format, given hostile values in the message. */
 class LogFormatTest {
 
     private static String encode(String format, String message) throws Exception {
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
-        context.putProperty("DRIFTWATCH_LOG_FORMAT", format);
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(LogFormatTest.class.getResource("/logback.xml"));
+        LogConfigurator.apply(context, new Logging.Choice(Logging.Format.valueOf(format), "INFO"));
         var logger = context.getLogger("io.driftwatch.hub.IngestApi");
         var appender = (OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
                 context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(format);
