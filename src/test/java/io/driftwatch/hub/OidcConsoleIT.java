@@ -267,12 +267,12 @@ class OidcConsoleIT {
         throw new AssertionError("the provider never sent the browser back to the hub");
     }
 
-    private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(30))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> get(HttpClient http, String url, String cookie) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        if (cookie != null) {
+            request.header("cookie", cookie);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String param(String url, String name) {
