@@ -64,13 +64,7 @@ class ConsoleBrowserIT {
                 AgentRunner b =
                         AgentRunner.start(agent(search, "search", ns, desired, tmp, hub), cluster.adminConfig());
                 Browser browser = Browser.start()) {
-            Eventually.await(
-                    "both clusters reported",
-                    WAIT,
-                    () -> hub.read("/api/v1/clusters").path("clusters").findValuesAsText("snapshotTakenAt").stream()
-                                    .filter(s -> !s.equals("null"))
-                                    .count()
-                            == 2);
+            awaitBothClustersReported(hub);
             // loopback is a secure context, so the Secure session cookie is kept over plain HTTP in the test
             String base = "http://127.0.0.1:" + hub.port();
 
@@ -435,6 +429,17 @@ class ConsoleBrowserIT {
                 .mapToObj(i -> String.format("\"key-%04d\": \"edited by hand %d\"", i, i))
                 .collect(Collectors.joining(","));
         return Files.writeString(tmp.resolve("big-patch.json"), "{\"data\":{" + data + "}}");
+    }
+
+    /** Both agents have sent a snapshot (so their clusters, with their labels, are known to the hub). */
+    static void awaitBothClustersReported(TestHub hub) {
+        Eventually.await(
+                "both clusters reported",
+                WAIT,
+                () -> hub.read("/api/v1/clusters").path("clusters").findValuesAsText("snapshotTakenAt").stream()
+                                .filter(s -> !s.equals("null"))
+                                .count()
+                        == 2);
     }
 
     /** An agent of cluster {@code name} labelled team={@code team}, reading {@code dir}, reporting to {@code hub}. */

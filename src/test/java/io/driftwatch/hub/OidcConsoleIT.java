@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftwatch.agent.AgentRunner;
 import io.driftwatch.localkube.LocalKubeCluster;
 import io.driftwatch.testing.Browser;
-import io.driftwatch.testing.Eventually;
+import io.driftwatch.testing.CachedBinary;
 import io.driftwatch.testing.ServerProcess;
 import io.driftwatch.testing.TestHub;
 import io.driftwatch.testing.TestNamespace;
@@ -106,13 +106,7 @@ class OidcConsoleIT {
                 AgentRunner b = AgentRunner.start(
                         ConsoleBrowserIT.agent(search, "search", ns, desired, tmp, hub), cluster.adminConfig());
                 Browser browser = Browser.start()) {
-            Eventually.await(
-                    "both clusters reported",
-                    WAIT,
-                    () -> hub.read("/api/v1/clusters").path("clusters").findValuesAsText("snapshotTakenAt").stream()
-                                    .filter(s -> !s.equals("null"))
-                                    .count()
-                            == 2);
+            ConsoleBrowserIT.awaitBothClustersReported(hub);
 
             // alice: payments-team → only the payments cluster, back on the page she started from
             signIn(browser, base + "/console/#/clusters", "alice", "alice-password");
@@ -286,20 +280,12 @@ class OidcConsoleIT {
 
     /** The provider: {@code DRIFTWATCH_OIDC_OP}, else the cache scripts/test-binaries.sh builds into. */
     private static Path binary() {
-        String explicit = System.getenv("DRIFTWATCH_OIDC_OP");
-        Path path = explicit != null && !explicit.isBlank()
-                ? Path.of(explicit)
-                : Path.of(
-                        System.getProperty("user.home"),
-                        ".cache",
-                        "driftwatch",
-                        "zitadel-oidc-op-v" + VERSION,
-                        "oidc-op");
-        if (!Files.isExecutable(path)) {
-            throw new AssertionError("the OpenID provider is missing (" + path + "): run scripts/test-binaries.sh"
-                    + " oidc-op (builds zitadel/oidc v" + VERSION + "'s example provider, about 70 CPU-s cold)"
-                    + " or set DRIFTWATCH_OIDC_OP");
-        }
-        return path;
+        return CachedBinary.find(
+                "DRIFTWATCH_OIDC_OP",
+                "zitadel-oidc-op-v" + VERSION,
+                "oidc-op",
+                "the OpenID provider",
+                "run scripts/test-binaries.sh oidc-op (builds zitadel/oidc v" + VERSION + "'s example provider,"
+                        + " about 70 CPU-s cold)");
     }
 }
