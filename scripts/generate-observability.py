@@ -26,6 +26,20 @@ DS = {"type": "prometheus", "uid": "${datasource}"}
 AGENT = 'job="driftwatch-agent", cluster="$cluster"'
 HUB = 'job="driftwatch-hub", cluster=~"$cluster"'
 HUB_URL_DEFAULT = "http://driftwatch-hub.driftwatch.svc:8443"
+CONSOLE_URL_DEFAULT = "http://localhost:8443/console/"
+
+
+def console_url_var():
+    return textbox_var("console_url", "Console URL", CONSOLE_URL_DEFAULT,
+                       "The driftwatch console as people reach it (the hub's console.externalUrl + /console/), "
+                       "for the links that open a drift in the console.")
+
+
+def console_object_link(cluster):
+    """A data link to one drifted object in the console (#/object resolves it to its open drift)."""
+    fields = "".join("&%s=${__data.fields.%s:percentencode}" % (f, f) for f in ("namespace", "kind", "name"))
+    return {"title": "Open this drift in the driftwatch console", "targetBlank": True,
+            "url": "${console_url}#/object?cluster=" + cluster + fields}
 
 
 def datasource_var():
@@ -90,7 +104,8 @@ def cluster_detail():
         "description": "Drift of one cluster's apps as its driftwatch agent sees it.",
         "variables": [datasource_var(),
                       query_var("cluster", "Cluster", 'label_values(driftwatch_build_info{job="driftwatch-agent"}, cluster)'),
-                      query_var("app", "App", 'label_values(driftwatch_desired_resources{%s}, app)' % AGENT, True)],
+                      query_var("app", "App", 'label_values(driftwatch_desired_resources{%s}, app)' % AGENT, True),
+                      console_url_var()],
         "panels": [
             row("Now"),
             stat("Drifted resources", 'sum(driftwatch_drifted_resources{%s})' % sel,
@@ -151,7 +166,10 @@ def cluster_detail():
                   [target('time() - max by (namespace, kind, name, app, type, cause, manager) '
                           '(driftwatch_drift_started_timestamp_seconds{%s})' % sel, table=True)],
                   "Every open drift exported as a per-drift series (capped by metrics.maxDriftSeries), with its "
-                  "cause, the field manager that wrote it and its age.", unit="s",
+                  "cause, the field manager that wrote it and its age. Each row opens the drift in the console.",
+                  unit="s",
+                  fieldConfig={"defaults": {"unit": "s", "links": [console_object_link("${cluster:percentencode}")]},
+                               "overrides": []},
                   transformations=[{"id": "organize", "options": {
                       "excludeByName": {"Time": True},
                       "indexByName": {"namespace": 0, "kind": 1, "name": 2, "app": 3, "type": 4, "cause": 5,
@@ -270,7 +288,8 @@ def fleet_overview():
                                 'label_values(driftwatch_hub_agent_up{job="driftwatch-hub"}, cluster)', True),
                       textbox_var("hub_url", "Hub URL", HUB_URL_DEFAULT,
                                   "Base URL of the hub API for the links (the API wants a read token: open them "
-                                  "through a proxy that adds it, or with curl -H 'Authorization: Bearer ...').")],
+                                  "through a proxy that adds it, or with curl -H 'Authorization: Bearer ...')."),
+                      console_url_var()],
         "links": [{"title": "Hub API: " + what, "type": "link", "url": api + path, "icon": "external link",
                    "targetBlank": True, "tooltip": tip}
                   for what, path, tip in [
@@ -297,7 +316,7 @@ def fleet_overview():
                    target('max by (cluster) (driftwatch_hub_oldest_open_drift_age_seconds{%s})' % HUB, ref="D",
                           table=True)],
                   "Per cluster: agent reporting (1/0), seconds since its last push, open drifts, oldest drift age. "
-                  "The cluster name links to its open drifts in the hub API.",
+                  "The cluster name links to its open drifts in the console and in the hub API.",
                   transformations=[{"id": "merge", "options": {}},
                                    {"id": "organize", "options": {
                                        "excludeByName": {"Time": True},
@@ -306,6 +325,8 @@ def fleet_overview():
                   fieldConfig={"defaults": {}, "overrides": [
                       {"matcher": {"id": "byName", "options": "cluster"},
                        "properties": [{"id": "links", "value": [
+                           {"title": "Open drifts of ${__value.text} in the console", "targetBlank": True,
+                            "url": "${console_url}#/fleet?cluster=${__value.text:percentencode}"},
                            {"title": "Open drifts of ${__value.text} (hub API)", "targetBlank": True,
                             "url": api + "/drifts?cluster=${__value.text}"}]}]}]},
                   width=24),
@@ -355,7 +376,8 @@ def fleet_overview():
                   "Every open drift of the selected clusters with its cause, the field manager that wrote it and its "
                   "age, from "
                   "the hub's per-drift series (the oldest metrics.maxDriftSeries drifts; "
-                  "DriftwatchHubDriftSeriesCapReached says when some are left out). Each row links to the hub API.",
+                  "DriftwatchHubDriftSeriesCapReached says when some are left out). Each row opens the drift in the console "
+                  "and links to the hub API.",
                   unit="s",
                   transformations=[{"id": "organize", "options": {
                       "excludeByName": {"Time": True},
@@ -363,6 +385,7 @@ def fleet_overview():
                                       "cause": 6, "manager": 7, "Value": 8},
                       "renameByName": {"Value": "Age"}}}],
                   fieldConfig={"defaults": {"unit": "s", "links": [
+                      console_object_link("${__data.fields.cluster:percentencode}"),
                       {"title": "This object's open drifts (hub API)", "targetBlank": True,
                        "url": api + "/drifts?cluster=${__data.fields.cluster}&namespace=${__data.fields.namespace}"
                               "&kind=${__data.fields.kind}&app=${__data.fields.app}"},

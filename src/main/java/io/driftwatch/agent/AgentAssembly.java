@@ -121,7 +121,13 @@ final class AgentAssembly {
             }
         }
         KubeEvents events = config.events().enabled()
-                ? new KubeEvents(client, metrics, config.events().minInterval(), identity, clock)
+                ? new KubeEvents(
+                        client,
+                        metrics,
+                        config.events().minInterval(),
+                        identity,
+                        clock,
+                        KubeEvents.consoleDrifts(config.hub().consoleUrl(), config.cluster()))
                 : null;
         Published published = new Published(appKinds);
         Outbox outbox = config.hub().enabled() ? outbox() : null;

@@ -298,7 +298,8 @@ public record AgentConfig(
     /**
      * Reporting to the hub (disabled while {@code url} is unset): drift events through an outbox (on disk when
      * {@code outboxPath} is set, else in memory), bounded by count and bytes; full snapshots, heartbeats and the
-     * agent's metrics on timers.
+     * agent's metrics on timers. {@code consoleUrl}: the hub's console as people reach it (the hub's
+     * {@code console.externalUrl} + {@code /console/}); when set, Kubernetes Event messages link to the drift there.
      */
     public record Hub(
             String url,
@@ -312,8 +313,10 @@ public record AgentConfig(
             Duration heartbeatInterval,
             Integer batchSize,
             Duration requestTimeout,
-            Duration metricsInterval) {
-        static final Hub DISABLED = new Hub(null, null, null, null, null, null, null, null, null, null, null, null);
+            Duration metricsInterval,
+            String consoleUrl) {
+        static final Hub DISABLED =
+                new Hub(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
         public Hub {
             insecure = insecure != null && insecure;

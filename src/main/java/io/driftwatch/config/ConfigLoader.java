@@ -388,6 +388,20 @@ public final class ConfigLoader {
         if (hub.caFile() != null && ConfigBinding.unreadableFile(hub.caFile()) != null) {
             problems.add("hub.caFile: " + ConfigBinding.unreadableFile(hub.caFile()));
         }
+        if (hub.consoleUrl() != null) {
+            try {
+                URI console = URI.create(hub.consoleUrl());
+                if (!"https".equals(console.getScheme()) && !"http".equals(console.getScheme())
+                        || console.getHost() == null
+                        || console.getFragment() != null) {
+                    problems.add(
+                            "hub.consoleUrl: " + hub.consoleUrl()
+                                    + " is not an http(s) URL without a fragment (e.g. https://driftwatch.example.com/console/)");
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add("hub.consoleUrl: " + hub.consoleUrl() + " is not a URL: " + e.getMessage());
+            }
+        }
         if (hub.caFile() != null && hub.insecure()) {
             problems.add("hub.insecure: cannot be combined with hub.caFile (pick one)");
         }

@@ -2,6 +2,8 @@ package io.driftwatch.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,7 +33,7 @@ public record HubConfig(
         agentDownAfter = agentDownAfter == null ? Duration.ofMinutes(3) : agentDownAfter;
         metrics = metrics == null ? new Metrics(null, null, null, null, null) : metrics;
         shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
-        console = console == null ? new Console(null, null, null) : console;
+        console = console == null ? new Console(null, null, null, null, null) : console;
     }
 
     /**
@@ -103,12 +105,23 @@ public record HubConfig(
     /**
      * The web console on the hub's listener ({@code /console/}): session cookies are {@code Secure} unless
      * {@code secureCookies} is false (plain-HTTP development only), sessions last {@code sessionTtl}; {@code proxyAuth}
-     * optionally trusts a reverse proxy's user header.
+     * optionally trusts a reverse proxy's user header; {@code oidc} optionally signs people in with an OpenID provider;
+     * {@code externalUrl} is the hub's address as people reach it (an Ingress), for console links in alerts.
      */
-    public record Console(Boolean secureCookies, Duration sessionTtl, ProxyAuth proxyAuth) {
+    public record Console(
+            Boolean secureCookies, Duration sessionTtl, ProxyAuth proxyAuth, Oidc oidc, String externalUrl) {
         public Console {
             secureCookies = secureCookies == null ? Boolean.TRUE : secureCookies;
             sessionTtl = sessionTtl == null ? Duration.ofHours(12) : sessionTtl;
+        }
+
+        /** The console's address ({@code externalUrl} + {@code /console/}), or null when no externalUrl is set. */
+        public String consoleUrl() {
+            if (externalUrl == null) {
+                return null;
+            }
+            String base = externalUrl.endsWith("/") ? externalUrl.substring(0, externalUrl.length() - 1) : externalUrl;
+            return base + "/console/";
         }
     }
 
@@ -123,6 +136,32 @@ public record HubConfig(
             userHeader = userHeader == null ? "X-Forwarded-User" : userHeader;
             secretHeader = secretHeader == null ? "X-Driftwatch-Proxy-Secret" : secretHeader;
             users = users == null ? Map.of() : Map.copyOf(users);
+        }
+    }
+
+    /**
+     * OpenID Connect sign-in (authorization code + PKCE): the provider's {@code issuer} URL (discovery, JWKS), this
+     * hub's client ({@code clientId}, its secret in {@code clientSecretFile}), the {@code redirectUrl} the provider
+     * sends people back to ({@code <hub external URL>/console/oidc/callback}), the {@code scopes} asked for, the ID
+     * token claim holding the user's groups ({@code groupsClaim}) and the claim naming the user ({@code userClaim}).
+     * {@code groups} maps a group to the cluster labels its members may read ({} for every cluster); the first group
+     * listed that the user is in decides, and a user in none of them is refused.
+     */
+    public record Oidc(
+            String issuer,
+            String clientId,
+            Path clientSecretFile,
+            String redirectUrl,
+            List<String> scopes,
+            String groupsClaim,
+            String userClaim,
+            Map<String, Map<String, String>> groups) {
+        public Oidc {
+            scopes = scopes == null ? List.of("openid", "profile", "email", "groups") : List.copyOf(scopes);
+            groupsClaim = groupsClaim == null ? "groups" : groupsClaim;
+            userClaim = userClaim == null ? "preferred_username" : userClaim;
+            // insertion order matters (the first matching group decides): keep the YAML's order
+            groups = groups == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(groups));
         }
     }
 

@@ -200,6 +200,7 @@ public final class HubConfigLoader {
                 || c.sessionTtl().compareTo(Duration.ofDays(7)) > 0) {
             problems.add("console.sessionTtl: must be between 1m and 7d");
         }
+        ConsoleSettings.validate(c, problems);
         HubConfig.ProxyAuth p = c.proxyAuth();
         if (p == null) {
             return;

@@ -6,6 +6,8 @@ import io.driftwatch.drift.DriftRecord;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,14 +43,30 @@ public final class KubeEvents {
     private final String instance;
     private final Clock clock;
     private final Map<String, Instant> lastSent = new HashMap<>();
+    private final String consoleDrifts;
 
     public KubeEvents(
             KubernetesClient client, AgentMetrics metrics, Duration minInterval, String instance, Clock clock) {
+        this(client, metrics, minInterval, instance, clock, null);
+    }
+
+    /**
+     * {@code consoleDrifts}: the hub console's URL of this cluster's drifts, to which a drift's id is appended
+     * ({@code https://driftwatch.example.com/console/#/drift/prod-eu/}); null for messages without a link.
+     */
+    public KubeEvents(
+            KubernetesClient client,
+            AgentMetrics metrics,
+            Duration minInterval,
+            String instance,
+            Clock clock,
+            String consoleDrifts) {
         this.client = client;
         this.metrics = metrics;
         this.minInterval = minInterval;
         this.instance = instance;
         this.clock = clock;
+        this.consoleDrifts = consoleDrifts;
     }
 
     public synchronized void emit(DriftEvent event, String apiVersion) {
@@ -67,7 +85,13 @@ public final class KubeEvents {
             lastSent.remove(r.key() + "|DriftDetected");
         }
         try {
-            Event built = build(r.key(), apiVersion, reason, resolved ? "Normal" : "Warning", message(event, now), now);
+            Event built = build(
+                    r.key(),
+                    apiVersion,
+                    reason,
+                    resolved ? "Normal" : "Warning",
+                    withLink(message(event, now), consoleDrifts, r.id()),
+                    now);
             built.getMetadata()
                     .setAnnotations(Map.of(
                             DRIFT_ID,
@@ -95,6 +119,30 @@ public final class KubeEvents {
                 ? "Drift resolved after " + human(r.age(now)) + " (cause " + cause + "): "
                         + r.drift().summary()
                 : "Cause " + cause + ": " + r.drift().summary();
+    }
+
+    /** The console's URL prefix of {@code cluster}'s drifts ({@code <consoleUrl>#/drift/<cluster>/}); null for null. */
+    public static String consoleDrifts(String consoleUrl, String cluster) {
+        if (consoleUrl == null) {
+            return null;
+        }
+        return (consoleUrl.endsWith("/") ? consoleUrl : consoleUrl + "/") + "#/drift/"
+                + URLEncoder.encode(cluster, StandardCharsets.UTF_8) + "/";
+    }
+
+    /**
+     * The message with " Console: <link to the drift>" at its end, the message (not the link) cut so that both fit in
+     * {@value #MAX_MESSAGE} characters; the message alone when there is no console URL.
+     */
+    static String withLink(String message, String consoleDrifts, String driftId) {
+        if (consoleDrifts == null) {
+            return message;
+        }
+        String link = " Console: " + consoleDrifts + driftId;
+        String text = message.length() + link.length() > MAX_MESSAGE
+                ? message.substring(0, Math.max(0, MAX_MESSAGE - link.length() - 1)) + "…"
+                : message;
+        return text + link;
     }
 
     private Event build(ObjectKey key, String apiVersion, String reason, String type, String message, Instant now) {

@@ -35,11 +35,14 @@ final class Console {
     private final Sessions sessions;
     private final HubConfig.Console config;
     private final byte[] proxyHash;
+    private final OidcLogin oidc;
 
-    Console(Tokens tokens, Sessions sessions, HubConfig.Console config) {
+    /** {@code oidc}: OpenID Connect sign-in, or null when {@code console.oidc} is not set. */
+    Console(Tokens tokens, Sessions sessions, HubConfig.Console config, OidcLogin oidc) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.config = config;
+        this.oidc = oidc;
         this.proxyHash = config.proxyAuth() == null
                 ? null
                 : HexFormat.of().parseHex(config.proxyAuth().tokenSha256());
@@ -60,6 +63,15 @@ final class Console {
         router.post("/console/session").handler(BodyHandler.create().setBodyLimit(8192));
         router.post("/console/session").handler(this::signIn);
         router.delete("/console/session").handler(this::signOut);
+        // which sign-ins the page offers (before anyone is signed in)
+        router.get("/console/sign-in-methods")
+                .handler(ctx -> Http.json(
+                        ctx,
+                        200,
+                        Http.JSON.createObjectNode().put("readToken", true).put("oidc", oidc != null)));
+        if (oidc != null) {
+            oidc.mount(router);
+        }
         router.get("/console/*")
                 .handler(StaticHandler.create(ROOT)
                         .setCachingEnabled(false)
@@ -122,14 +134,18 @@ final class Console {
             Http.error(ctx, 503, "too_many_sessions", "too many console sessions; try again later");
             return;
         }
-        ctx.response()
-                .addCookie(Cookie.cookie(COOKIE, id.get())
-                        .setPath("/")
-                        .setHttpOnly(true)
-                        .setSecure(config.secureCookies())
-                        .setSameSite(CookieSameSite.STRICT)
-                        .setMaxAge(sessions.ttlSeconds()));
+        ctx.response().addCookie(sessionCookie(id.get(), config.secureCookies(), sessions.ttlSeconds()));
         Http.json(ctx, 200, me(who.get()));
+    }
+
+    /** The session cookie: HttpOnly, SameSite=Strict, Secure unless configured off; an empty value with 0 ends it. */
+    static Cookie sessionCookie(String id, boolean secure, long maxAgeSeconds) {
+        return Cookie.cookie(COOKIE, id)
+                .setPath("/")
+                .setHttpOnly(true)
+                .setSecure(secure)
+                .setSameSite(CookieSameSite.STRICT)
+                .setMaxAge(maxAgeSeconds);
     }
 
     private void signOut(RoutingContext ctx) {
@@ -140,13 +156,7 @@ final class Console {
         if (cookie != null) {
             sessions.remove(cookie.getValue());
         }
-        ctx.response()
-                .addCookie(Cookie.cookie(COOKIE, "")
-                        .setPath("/")
-                        .setHttpOnly(true)
-                        .setSecure(config.secureCookies())
-                        .setSameSite(CookieSameSite.STRICT)
-                        .setMaxAge(0));
+        ctx.response().addCookie(sessionCookie("", config.secureCookies(), 0));
         ctx.response().setStatusCode(204).end();
     }
 

@@ -41,6 +41,7 @@ public final class HubMetrics {
     public static final String PRUNED_EVENTS = "driftwatch.hub.pruned.events";
     public static final String SSE_CLIENTS = "driftwatch.hub.sse.clients";
     public static final String BUILD_INFO = "driftwatch.hub.build.info";
+    public static final String CONSOLE_INFO = "driftwatch.hub.console.info";
     public static final String DRIFT_EVENTS = "driftwatch.hub.drift.events";
     public static final String TIME_TO_RESOLVE = "driftwatch.hub.drift.time.to.resolve";
     public static final String DRIFT_STARTED = "driftwatch.hub.drift.started.timestamp.seconds";
@@ -114,6 +115,17 @@ public final class HubMetrics {
      * @param clusters the configured clusters: their drift counters and time-to-resolve histograms start at 0
      * @param maxDriftSeries how many open drifts (the oldest first) {@link #refresh} exports as per-drift series
      */
+    /**
+     * {@code driftwatch_hub_console_info{url}}: the console's address as people reach it ({@code console.externalUrl}
+     * + {@code /console/}), so that alert annotations can build console links from it.
+     */
+    void consoleUrl(String url) {
+        Gauge.builder(CONSOLE_INFO, () -> 1)
+                .description("The driftwatch console's URL (console.externalUrl), for links in alerts")
+                .tags("url", url)
+                .register(registry);
+    }
+
     public HubMetrics(
             MeterRegistry registry, List<String> clusterInfoLabels, List<String> clusters, int maxDriftSeries) {
         this.registry = registry;

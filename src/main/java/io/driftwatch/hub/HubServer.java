@@ -75,6 +75,9 @@ public final class HubServer {
                 config.metrics().relayMaxSeriesPerCluster(),
                 clock::millis);
         agentMetrics.register(relay);
+        if (config.console().consoleUrl() != null) {
+            metrics.consoleUrl(config.console().consoleUrl());
+        }
     }
 
     public Future<Void> start() {
@@ -136,8 +139,18 @@ public final class HubServer {
         router.get("/metrics").handler(this::scrape);
         router.get("/metrics/agents").handler(this::scrapeAgents);
         ingest.mount(router);
-        Console console = new Console(
-                tokens, new Sessions(config.console().sessionTtl().toMillis(), clock::millis), config.console());
+        Sessions sessions = new Sessions(config.console().sessionTtl().toMillis(), clock::millis);
+        HubConfig.Oidc oidcConfig = config.console().oidc();
+        OidcLogin oidc = oidcConfig == null
+                ? null
+                : new OidcLogin(
+                        vertx,
+                        oidcConfig,
+                        OidcLogin.readSecret(oidcConfig.clientSecretFile()),
+                        sessions,
+                        config.console().secureCookies(),
+                        clock::millis);
+        Console console = new Console(tokens, sessions, config.console(), oidc);
         console.mount(router);
         new ReadApi(console, () -> store, dbPool, clock, config.agentDownAfter().toMillis()).mount(router, stream);
         router.errorHandler(

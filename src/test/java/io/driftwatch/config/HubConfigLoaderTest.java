@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HubConfigLoaderTest {
 
@@ -148,5 +151,48 @@ class HubConfigLoaderTest {
                 .hasMessageContaining("console.sessionTtl: must be between 1m and 7d")
                 .hasMessageContaining("console.proxyAuth.tokenSha256: 'REPLACE-me' is a placeholder")
                 .hasMessageContaining("console.proxyAuth.users: list who may sign in");
+    }
+
+    @Test
+    void oidcSettingsAreCheckedAllAtOnce() {
+        assertThatThrownBy(() -> bind("""
+                        clusters: [{name: a, tokenSha256: %s}]
+                        console:
+                          externalUrl: 'ftp://driftwatch.example.com'
+                          oidc:
+                            issuer: http://idp.example.com
+                            clientSecretFile: /nonexistent/secret
+                            redirectUrl: https://driftwatch.example.com/callback
+                            scopes: [profile]
+                        """.formatted(HASH), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("console.externalUrl: 'ftp://driftwatch.example.com' is not an absolute http")
+                .hasMessageContaining("console.oidc.issuer: must be https")
+                .hasMessageContaining("console.oidc.clientId: required")
+                .hasMessageContaining("console.oidc.clientSecretFile: /nonexistent/secret does not exist")
+                .hasMessageContaining("console.oidc.redirectUrl: its path must be /console/oidc/callback")
+                .hasMessageContaining("console.oidc.scopes: must include openid")
+                .hasMessageContaining("console.oidc.groups: map each group");
+    }
+
+    @Test
+    void oidcDefaultsAndTheConsoleUrl(@TempDir Path tmp) throws Exception {
+        Path secret = Files.writeString(tmp.resolve("secret"), "s");
+        HubConfig c = bind("""
+                clusters: [{name: a, tokenSha256: %s}]
+                console:
+                  externalUrl: https://driftwatch.example.com/
+                  oidc:
+                    issuer: https://dex.example.com
+                    clientId: driftwatch
+                    clientSecretFile: '%s'
+                    redirectUrl: https://driftwatch.example.com/console/oidc/callback
+                    groups: {platform: {}, payments: {team: payments}}
+                """.formatted(HASH, secret), Map.of());
+
+        assertThat(c.console().consoleUrl()).isEqualTo("https://driftwatch.example.com/console/");
+        assertThat(c.console().oidc().scopes()).containsExactly("openid", "profile", "email", "groups");
+        assertThat(c.console().oidc().groupsClaim()).isEqualTo("groups");
+        assertThat(c.console().oidc().groups().keySet()).containsExactly("platform", "payments");
     }
 }

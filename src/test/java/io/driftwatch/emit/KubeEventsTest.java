@@ -52,4 +52,28 @@ class KubeEventsTest {
 
         assertThat(message).startsWith("Drift resolved after 5m (cause out-of-band): ConfigMap shop/settings: extra");
     }
+
+    @Test
+    void messagesLinkToTheDriftInTheConsoleWhenItsUrlIsSet() {
+        String drifts = KubeEvents.consoleDrifts("https://driftwatch.example.com/console/", "prod-eu");
+
+        assertThat(drifts).isEqualTo("https://driftwatch.example.com/console/#/drift/prod-eu/");
+        assertThat(KubeEvents.consoleDrifts("https://driftwatch.example.com/console", "prod-eu"))
+                .isEqualTo(drifts);
+        assertThat(KubeEvents.withLink("Cause out-of-band: x", drifts, "d-1"))
+                .isEqualTo("Cause out-of-band: x Console: https://driftwatch.example.com/console/#/drift/prod-eu/d-1");
+        assertThat(KubeEvents.withLink("Cause out-of-band: x", null, "d-1")).isEqualTo("Cause out-of-band: x");
+        assertThat(KubeEvents.consoleDrifts(null, "prod-eu")).isNull();
+    }
+
+    @Test
+    void aLongMessageIsCutSoThatTheLinkStaysWhole() {
+        String drifts = KubeEvents.consoleDrifts("https://driftwatch.example.com/console/", "prod-eu");
+
+        String message = KubeEvents.withLink("x".repeat(5000), drifts, "d-1");
+
+        assertThat(message)
+                .hasSize(1024)
+                .endsWith("… Console: https://driftwatch.example.com/console/#/drift/prod-eu/d-1");
+    }
 }

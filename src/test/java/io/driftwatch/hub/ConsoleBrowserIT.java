@@ -64,13 +64,7 @@ class ConsoleBrowserIT {
                 AgentRunner b =
                         AgentRunner.start(agent(search, "search", ns, desired, tmp, hub), cluster.adminConfig());
                 Browser browser = Browser.start()) {
-            Eventually.await(
-                    "both clusters reported",
-                    WAIT,
-                    () -> hub.read("/api/v1/clusters").path("clusters").findValuesAsText("snapshotTakenAt").stream()
-                                    .filter(s -> !s.equals("null"))
-                                    .count()
-                            == 2);
+            awaitBothClustersReported(hub);
             // loopback is a secure context, so the Secure session cookie is kept over plain HTTP in the test
             String base = "http://127.0.0.1:" + hub.port();
 
@@ -174,6 +168,20 @@ class ConsoleBrowserIT {
                     .isNotEmpty();
             browser.screenshot(SHOTS, "console-drift");
 
+            // the object link alerts and Grafana use resolves to the same drift
+            browser.driver.get(base + "/console/#/object?cluster=" + pay + "&namespace=" + ns.name()
+                    + "&kind=ConfigMap&name=settings");
+            assertThat(browser.await("the drift by its object", WAIT, d -> d.findElement(By.id("changes")))
+                            .getText())
+                    .contains("data.key-02");
+            browser.driver.get(base + "/console/#/object?cluster=" + pay + "&namespace=" + ns.name()
+                    + "&kind=ConfigMap&name=no-such-object");
+            assertThat(browser.await("no open drift", WAIT, d -> d.findElement(By.cssSelector("#view [role=status]")))
+                            .getText())
+                    .contains("No open drift of ConfigMap " + ns.name() + "/no-such-object");
+            browser.driver.get(base + "/console/#/drift/" + pay + "/" + driftId(hub, pay, "settings"));
+            browser.await("the drift again", WAIT, d -> d.findElement(By.id("changes")));
+
             browser.driver.findElement(By.id("nav-clusters")).click();
             WebElement clusters = browser.await("clusters", WAIT, d -> d.findElement(By.id("clusters")));
             assertThat(clusters.getText())
@@ -248,6 +256,7 @@ class ConsoleBrowserIT {
             System.out.println("console benchmark: " + figures);
             assertThat(((Number) browser.js("return window.driftwatchDiff.lines")).intValue())
                     .isGreaterThanOrEqualTo(2 * BIG_KEYS);
+            assertBigChangeListIsPaged(browser);
             browser.js("document.querySelector('#diff').scrollIntoView()"); // the diff, not the changes table
             browser.screenshot(SHOTS, "console-big-diff");
         }
@@ -308,6 +317,29 @@ class ConsoleBrowserIT {
                 .map(a -> a.strip().toLowerCase(Locale.ROOT))
                 .toList();
         assertThat(attributes).contains("httponly", "secure", "samesite=strict");
+    }
+
+    /** 2,500 changed fields: 100 rows drawn at a time, the next page, and a filter over all of them. */
+    private static void assertBigChangeListIsPaged(Browser browser) {
+        assertThat(browser.driver.findElements(By.cssSelector("#changes tbody tr")))
+                .hasSize(100);
+        assertThat(text(browser.driver.findElement(By.id("changes-count")))).isEqualTo("Fields 1–100 of 2,500");
+        assertThat(text(browser.driver.findElement(By.id("changes"))))
+                .contains("data.key-0099")
+                .doesNotContain("key-0100");
+        browser.driver.findElement(By.id("changes-next")).click();
+        assertThat(text(browser.driver.findElement(By.id("changes-count")))).isEqualTo("Fields 101–200 of 2,500");
+        assertThat(text(browser.driver.findElement(By.id("changes"))))
+                .contains("data.key-0100")
+                .doesNotContain("key-0099");
+        browser.driver.findElement(By.id("changes-filter")).sendKeys("key-2499");
+        browser.await(
+                "the filter finds the last field",
+                WAIT,
+                d -> text(d.findElement(By.id("changes-count"))).equals("Fields 1–1 of 1 matching"));
+        assertThat(browser.driver.findElements(By.cssSelector("#changes tbody tr")))
+                .hasSize(1);
+        assertThat(text(browser.driver.findElement(By.id("changes")))).contains("edited by hand 2499");
     }
 
     /** First paint, the diff drawn, the main thread free again, and the slowest of 20 scroll steps to the end. */
@@ -399,7 +431,19 @@ class ConsoleBrowserIT {
         return Files.writeString(tmp.resolve("big-patch.json"), "{\"data\":{" + data + "}}");
     }
 
-    private static String agent(String name, String team, TestNamespace ns, Path dir, Path tmp, TestHub hub)
+    /** Both agents have sent a snapshot (so their clusters, with their labels, are known to the hub). */
+    static void awaitBothClustersReported(TestHub hub) {
+        Eventually.await(
+                "both clusters reported",
+                WAIT,
+                () -> hub.read("/api/v1/clusters").path("clusters").findValuesAsText("snapshotTakenAt").stream()
+                                .filter(s -> !s.equals("null"))
+                                .count()
+                        == 2);
+    }
+
+    /** An agent of cluster {@code name} labelled team={@code team}, reading {@code dir}, reporting to {@code hub}. */
+    static String agent(String name, String team, TestNamespace ns, Path dir, Path tmp, TestHub hub)
             throws IOException {
         Path token = tmp.resolve(name + ".token");
         Files.writeString(token, TestHub.token(name) + "\n");

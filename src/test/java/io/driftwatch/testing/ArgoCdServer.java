@@ -85,21 +85,13 @@ public final class ArgoCdServer implements AutoCloseable {
 
     /** The argocd binary: {@code DRIFTWATCH_ARGOCD}, else the cache scripts/test-binaries.sh builds into. */
     public static Path binary() {
-        String explicit = System.getenv("DRIFTWATCH_ARGOCD");
-        Path path = explicit != null && !explicit.isBlank()
-                ? Path.of(explicit)
-                : Path.of(
-                        System.getProperty("user.home"),
-                        ".cache",
-                        "driftwatch",
-                        "argocd-v" + VERSION + "-server",
-                        "argocd");
-        if (!Files.isExecutable(path)) {
-            throw new AssertionError("the Argo CD binary is missing (" + path + "): run scripts/test-binaries.sh "
-                    + "(builds Argo CD v" + VERSION + "'s API server and repo-server from its Go module, about 7 min "
-                    + "cold on 2 cores) or set DRIFTWATCH_ARGOCD");
-        }
-        return path;
+        return CachedBinary.find(
+                "DRIFTWATCH_ARGOCD",
+                "argocd-v" + VERSION + "-server",
+                "argocd",
+                "the Argo CD binary",
+                "run scripts/test-binaries.sh (builds Argo CD v" + VERSION + "'s API server and repo-server from its Go"
+                        + " module, about 7 min cold on 2 cores)");
     }
 
     /** Argo CD's module in the Go module cache (downloaded by scripts/test-binaries.sh), for its manifests. */

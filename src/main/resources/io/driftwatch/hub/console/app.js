@@ -1,9 +1,10 @@
-// The console's shell: hash routes (#/fleet?..., #/drift/<cluster>/<id>, #/clusters), sign-in, who is signed in.
+// The console's shell: hash routes (#/fleet?..., #/drift/<cluster>/<id>, #/object?cluster=&namespace=&kind=&name=,
+// #/clusters), sign-in, who is signed in.
 import {get, signIn, signOut, Unauthorized, Forbidden} from './api.js';
 import {el, status} from './util.js';
 import {fleetView} from './fleet.js';
 import {clustersView} from './clusters.js';
-import {driftView} from './drift.js';
+import {driftView, objectView} from './drift.js';
 
 const view = document.getElementById('view');
 let cleanup = () => {};
@@ -36,6 +37,8 @@ async function render() {
     let done;
     if (parts[0] === 'drift' && parts.length === 3) {
       done = await driftView(page, parts[1], parts[2]);
+    } else if (parts[0] === 'object') {
+      done = await objectView(page, params);
     } else if (parts[0] === 'clusters') {
       done = await clustersView(page);
     } else {
@@ -88,6 +91,22 @@ function signInView() {
   error);
   view.replaceChildren(form);
   input.focus();
+  offerOidc(form);
+}
+
+// Single sign-on, when the hub has console.oidc: a plain link (the hub redirects to the provider and back), carrying
+// the route to come back to.
+async function offerOidc(form) {
+  try {
+    const methods = await get('/console/sign-in-methods');
+    if (!methods.oidc) return;
+    const link = el('a', {id: 'oidc-sign-in', class: 'button',
+      href: '/console/oidc/login?then=' + encodeURIComponent(location.hash || '#/fleet')},
+    'Sign in with single sign-on (OpenID Connect)');
+    form.insertBefore(el('p', {}, link), form.children[1]);
+  } catch (e) {
+    // the read-token form still works
+  }
 }
 
 document.getElementById('sign-out').addEventListener('click', async () => {

@@ -66,6 +66,30 @@ export async function driftView(view, cluster, id) {
   return () => { if (window.driftwatchDiff === exposed) delete window.driftwatchDiff; };
 }
 
+/**
+ * #/object?cluster=&namespace=&kind=&name=: the open drift of one object, for links that know the object but not the
+ * drift's id (alerts, Grafana). Shows the drift, or says there is none open (resolved since).
+ */
+export async function objectView(view, params) {
+  const [cluster, namespace, kind, name] = ['cluster', 'namespace', 'kind', 'name'].map(k => params.get(k) || '');
+  const q = new URLSearchParams({cluster, kind, limit: '1000'});
+  if (namespace) q.set('namespace', namespace);
+  let cursor = null;
+  do {
+    const page = await get('/api/v1/drifts?' + q + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+    const d = page.drifts.find(x => x.name === name && x.kind === kind && (x.namespace || '') === namespace);
+    if (d) return driftView(view, cluster, d.id);
+    cursor = page.nextCursor;
+  } while (cursor);
+  const object = kind + ' ' + (namespace ? namespace + '/' : '') + name;
+  view.replaceChildren(el('h1', {}, object),
+    el('p', {role: 'status'}, 'No open drift of ' + object + ' in cluster ' + cluster + ': it has been resolved, or'
+        + ' the link names another object.'),
+    el('p', {}, el('a', {href: '#/fleet?' + new URLSearchParams({cluster, kind, ...(namespace ? {namespace} : {})})},
+        'Open drifts of this kind in ' + cluster)));
+  return () => {};
+}
+
 function fact(term, ...desc) {
   return [el('dt', {}, term), el('dd', {}, ...desc)];
 }
@@ -75,21 +99,68 @@ function radio(name, v, label, checked) {
   return el('span', {}, el('input', {type: 'radio', name, id, value: v, checked}), el('label', {for: id}, label));
 }
 
+// Changed fields, 100 to a page (a drift can change thousands of fields: drawing them all would freeze the page),
+// with a filter on field, value, manager or person over all of them.
+const PAGE = 100;
+
 function changesTable(changes) {
   if (!changes.length) return el('p', {class: 'muted'}, 'No field-level changes (the whole object is missing or extra).');
-  return el('table', {class: 'grid', id: 'changes'},
-    el('thead', {}, el('tr', {}, ...['Field', 'Change', 'Desired', 'Live', 'Manager', 'Operation', 'Time', 'Person']
-        .map(h => el('th', {scope: 'col'}, h)))),
-    el('tbody', {}, changes.map(c => el('tr', {},
-      el('th', {scope: 'row'}, el('code', {}, c.field), c.note ? el('div', {class: 'muted small'}, c.note) : null),
-      el('td', {}, c.op, c.cause ? el('div', {class: 'muted small'}, c.cause) : null),
-      el('td', {}, el('code', {class: 'del'}, value(c.desired))),
-      el('td', {}, el('code', {class: 'add'}, value(c.live))),
-      el('td', {class: 'manager'}, c.manager || el('span', {class: 'muted'}, 'not recorded'),
-        c.subresource ? el('div', {class: 'muted small'}, 'subresource ' + c.subresource) : null),
-      el('td', {}, c.operation || '—'),
-      el('td', {}, time(c.time)),
-      el('td', {}, actor(c.actor))))));
+  const body = el('tbody');
+  const count = el('span', {id: 'changes-count', 'aria-live': 'polite'});
+  const prev = el('button', {type: 'button', id: 'changes-prev'}, '← Previous');
+  const next = el('button', {type: 'button', id: 'changes-next'}, 'Next →');
+  const filter = el('input', {id: 'changes-filter', type: 'search', placeholder: 'field, value, manager…'});
+  let shown = changes;
+  let page = 0;
+  function draw() {
+    const pages = Math.max(1, Math.ceil(shown.length / PAGE));
+    page = Math.min(page, pages - 1);
+    const from = page * PAGE;
+    const to = Math.min(shown.length, from + PAGE);
+    body.replaceChildren(...shown.slice(from, to).map(changeRow));
+    count.textContent = shown.length
+      ? 'Fields ' + (from + 1).toLocaleString('en-US') + '–' + to.toLocaleString('en-US') + ' of '
+        + shown.length.toLocaleString('en-US') + (shown.length < changes.length ? ' matching' : '')
+      : 'No field matches';
+    prev.disabled = page === 0;
+    next.disabled = page >= pages - 1;
+  }
+  prev.addEventListener('click', () => { page--; draw(); });
+  next.addEventListener('click', () => { page++; draw(); });
+  filter.addEventListener('input', () => {
+    const q = filter.value.trim().toLowerCase();
+    shown = q ? changes.filter(c => searchable(c).includes(q)) : changes;
+    page = 0;
+    draw();
+  });
+  draw();
+  const controls = changes.length > PAGE
+    ? el('div', {class: 'toolbar', role: 'group', 'aria-label': 'Changed fields pages'},
+        el('label', {for: 'changes-filter'}, 'Filter'), filter, prev, next, count)
+    : el('div', {class: 'toolbar'}, count);
+  return el('div', {}, controls,
+    el('table', {class: 'grid', id: 'changes'},
+      el('thead', {}, el('tr', {}, ...['Field', 'Change', 'Desired', 'Live', 'Manager', 'Operation', 'Time', 'Person']
+          .map(h => el('th', {scope: 'col'}, h)))),
+      body));
+}
+
+function searchable(c) {
+  return [c.field, c.op, value(c.desired), value(c.live), c.manager, c.operation, c.actor && c.actor.username]
+    .filter(Boolean).join(' ').toLowerCase();
+}
+
+function changeRow(c) {
+  return el('tr', {},
+    el('th', {scope: 'row'}, el('code', {}, c.field), c.note ? el('div', {class: 'muted small'}, c.note) : null),
+    el('td', {}, c.op, c.cause ? el('div', {class: 'muted small'}, c.cause) : null),
+    el('td', {}, el('code', {class: 'del'}, value(c.desired))),
+    el('td', {}, el('code', {class: 'add'}, value(c.live))),
+    el('td', {class: 'manager'}, c.manager || el('span', {class: 'muted'}, 'not recorded'),
+      c.subresource ? el('div', {class: 'muted small'}, 'subresource ' + c.subresource) : null),
+    el('td', {}, c.operation || '—'),
+    el('td', {}, time(c.time)),
+    el('td', {}, actor(c.actor)));
 }
 
 /** The audit actor of a change, when the agent reports one: user, groups, impersonation, source, match quality. */
