@@ -266,7 +266,7 @@ final class Installation {
     private void applyCrds(Path file, Mode how) {
         if (!Rendering.parse(readString(file), file.toString()).isEmpty()) {
             apply(file, how);
-            kubectl.run("wait", "--for=condition=Established", "--timeout=120s", "-f", file.toString());
+            kubectl.awaitEstablished(Duration.ofSeconds(120), "-f", file.toString());
         }
     }
 
