@@ -11,6 +11,7 @@ import io.driftwatch.testing.TrackedManifests;
 import io.driftwatch.testing.WithKubeApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,7 @@ class DiffExtrasIT {
                 "apply",
                 "-f",
                 Files.writeString(tmp.resolve("crd.yaml"), crd(crdGroup)).toString());
-        kubectl.run("wait", "--for=condition=Established", "--timeout=60s", "crd/gadgets." + crdGroup);
+        kubectl.awaitEstablished(Duration.ofSeconds(60), "crd/gadgets." + crdGroup);
         Path dir = Files.createDirectories(tmp.resolve("app"));
         TrackedManifests.configMap(dir, app);
         Path service = TrackedManifests.service(dir, app);

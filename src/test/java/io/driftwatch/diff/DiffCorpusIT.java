@@ -9,6 +9,7 @@ import io.driftwatch.testing.Kubectl;
 import io.driftwatch.testing.TestNamespace;
 import io.driftwatch.testing.WithKubeApiServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class DiffCorpusIT {
             List<String> args = new ArrayList<>(List.of("apply", "-n", ns.name(), "-f", crd.toString()));
             args.addAll(List.of(applyFlags));
             kubectl.run(args.toArray(String[]::new));
-            kubectl.run("wait", "--for=condition=Established", "--timeout=60s", "-f", crd.toString());
+            kubectl.awaitEstablished(Duration.ofSeconds(60), "-f", crd.toString());
         }
         List<String> args = new ArrayList<>(List.of("apply", "-n", ns.name(), "-f", dir.toString()));
         args.addAll(List.of(applyFlags));

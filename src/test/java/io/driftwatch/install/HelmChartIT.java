@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,10 +69,8 @@ class HelmChartIT {
                 "--field-manager=helm-chart-it",
                 "-f",
                 Path.of("src", "test", "resources", "crds").toString());
-        kubectl.run(
-                "wait",
-                "--for=condition=Established",
-                "--timeout=60s",
+        kubectl.awaitEstablished(
+                Duration.ofSeconds(60),
                 "crd/servicemonitors.monitoring.coreos.com",
                 "crd/prometheusrules.monitoring.coreos.com");
         kubectl.run(

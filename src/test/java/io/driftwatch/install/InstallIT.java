@@ -223,10 +223,8 @@ class InstallIT {
                 "--server-side",
                 "-f",
                 Path.of("src", "test", "resources", "crds").toString());
-        kubectl.run(
-                "wait",
-                "--for=condition=Established",
-                "--timeout=60s",
+        kubectl.awaitEstablished(
+                Duration.ofSeconds(60),
                 "crd/servicemonitors.monitoring.coreos.com",
                 "crd/prometheusrules.monitoring.coreos.com");
     }

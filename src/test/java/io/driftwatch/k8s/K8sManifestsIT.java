@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,10 +54,8 @@ class K8sManifestsIT {
     private static void installMonitoringCrds(Kubectl kubectl) {
         String dir = Path.of("src", "test", "resources", "crds").toString();
         kubectl.run("apply", "--server-side", "--field-manager=k8s-manifests-it", "-f", dir);
-        kubectl.run(
-                "wait",
-                "--for=condition=Established",
-                "--timeout=60s",
+        kubectl.awaitEstablished(
+                Duration.ofSeconds(60),
                 "crd/servicemonitors.monitoring.coreos.com",
                 "crd/prometheusrules.monitoring.coreos.com");
     }

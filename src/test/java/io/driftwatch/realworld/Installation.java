@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -237,12 +238,16 @@ final class Installation {
                 kubectl.run("create", "namespace", ns);
             }
         }
+        List<Path> crds = new ArrayList<>();
+        List<Path> largeCrds = new ArrayList<>();
         for (Project p : rendered.keySet()) {
             if (rendered.get(p).stream().anyMatch(Installation::isCrd)) {
-                applyCrds(crdFile(p), mode);
-                applyCrds(largeCrdFile(p), Mode.SERVER_SIDE);
+                crds.add(crdFile(p));
+                largeCrds.add(largeCrdFile(p));
             }
         }
+        applyCrds(crds, mode);
+        applyCrds(largeCrds, Mode.SERVER_SIDE);
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -262,21 +267,28 @@ final class Installation {
         }
     }
 
-    /** Applies a file of CRDs, if it has any, and waits until they are established. */
-    private void applyCrds(Path file, Mode how) {
-        if (!Rendering.parse(readString(file), file.toString()).isEmpty()) {
-            apply(file, how);
-            kubectl.run("wait", "--for=condition=Established", "--timeout=120s", "-f", file.toString());
+    /** Applies the files of CRDs that have any, in one kubectl run, and waits until they are all established. */
+    private void applyCrds(List<Path> files, Mode how) {
+        List<Path> nonEmpty = files.stream()
+                .filter(f -> !Rendering.parse(readString(f), f.toString()).isEmpty())
+                .toList();
+        if (nonEmpty.isEmpty()) {
+            return;
         }
+        apply(nonEmpty, how);
+        List<String> targets = new ArrayList<>();
+        nonEmpty.forEach(f -> targets.addAll(List.of("-f", f.toString())));
+        kubectl.awaitEstablished(Duration.ofSeconds(120), targets.toArray(String[]::new));
     }
 
     void apply(Path file) {
-        apply(file, mode);
+        apply(List.of(file), mode);
     }
 
     /** {@code kubectl apply} as Argo CD runs it; retried while kubectl's discovery has not seen new CRDs yet. */
-    private void apply(Path file, Mode how) {
-        List<String> args = new ArrayList<>(List.of("apply", "-f", file.toString()));
+    private void apply(List<Path> files, Mode how) {
+        List<String> args = new ArrayList<>(List.of("apply"));
+        files.forEach(f -> args.addAll(List.of("-f", f.toString())));
         if (how == Mode.SERVER_SIDE) {
             args.addAll(List.of("--server-side", "--field-manager=" + APPLIER, "--force-conflicts"));
         }
@@ -318,8 +330,14 @@ final class Installation {
                 () -> String.join("\n", previous));
     }
 
+    /**
+     * Every installed object and every object of the listed kinds in the destination namespaces, with its
+     * resourceVersion: one list per kind across the cluster (not one read per object), so that a look stays cheap on
+     * a loaded API server.
+     */
     private List<String> snapshot() {
         KubernetesClient client = cluster.adminClient();
+        Map<String, Map<String, GenericKubernetesResource>> byKind = new HashMap<>();
         List<String> out = new ArrayList<>();
         Set<String> namespaces = new TreeSet<>();
         for (Map.Entry<Project, List<ObjectNode>> e : rendered.entrySet()) {
@@ -328,41 +346,46 @@ final class Installation {
                 if (!ns.isEmpty()) {
                     namespaces.add(ns);
                 }
-                GenericKubernetesResource live = (ns.isEmpty()
-                                ? client.genericKubernetesResources(
-                                                o.path("apiVersion").asText(),
-                                                o.path("kind").asText())
-                                        .withName(
-                                                o.path("metadata").path("name").asText())
-                                : client.genericKubernetesResources(
-                                                o.path("apiVersion").asText(),
-                                                o.path("kind").asText())
-                                        .inNamespace(ns)
-                                        .withName(
-                                                o.path("metadata").path("name").asText()))
-                        .get();
-                out.add(describe(
-                        o.path("kind").asText(),
-                        ns,
-                        o.path("metadata").path("name").asText(),
-                        live));
+                String apiVersion = o.path("apiVersion").asText();
+                String kind = o.path("kind").asText();
+                String name = o.path("metadata").path("name").asText();
+                GenericKubernetesResource live = byKind.computeIfAbsent(
+                                apiVersion + " " + kind, k -> listAll(client, apiVersion, kind))
+                        .get(ns + "/" + name);
+                out.add(describe(kind, ns, name, live));
             }
         }
-        for (String ns : namespaces) {
-            for (String kind : List.of("ReplicaSet", "Pod", "EndpointSlice", "Service", "ConfigMap", "Secret")) {
-                String apiVersion = switch (kind) {
-                    case "ReplicaSet" -> "apps/v1";
-                    case "EndpointSlice" -> "discovery.k8s.io/v1";
-                    default -> "v1";
-                };
-                client.genericKubernetesResources(apiVersion, kind)
-                        .inNamespace(ns)
-                        .list()
-                        .getItems()
-                        .forEach(r -> out.add(describe(kind, ns, r.getMetadata().getName(), r)));
-            }
+        for (String kind : List.of("ReplicaSet", "Pod", "EndpointSlice", "Service", "ConfigMap", "Secret")) {
+            String apiVersion = switch (kind) {
+                case "ReplicaSet" -> "apps/v1";
+                case "EndpointSlice" -> "discovery.k8s.io/v1";
+                default -> "v1";
+            };
+            listAll(client, apiVersion, kind).entrySet().stream()
+                    .filter(r -> namespaces.contains(r.getValue().getMetadata().getNamespace()))
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(r -> out.add(describe(
+                            kind,
+                            r.getValue().getMetadata().getNamespace(),
+                            r.getValue().getMetadata().getName(),
+                            r.getValue())));
         }
         return out;
+    }
+
+    /** All objects of one kind, namespaced or not, by {@code namespace/name} ({@code /name} when cluster-scoped). */
+    private static Map<String, GenericKubernetesResource> listAll(
+            KubernetesClient client, String apiVersion, String kind) {
+        Map<String, GenericKubernetesResource> all = new HashMap<>();
+        client.genericKubernetesResources(apiVersion, kind)
+                .inAnyNamespace()
+                .list()
+                .getItems()
+                .forEach(r -> all.put(
+                        Objects.requireNonNullElse(r.getMetadata().getNamespace(), "") + "/"
+                                + r.getMetadata().getName(),
+                        r));
+        return all;
     }
 
     private static String describe(String kind, String ns, String name, GenericKubernetesResource live) {

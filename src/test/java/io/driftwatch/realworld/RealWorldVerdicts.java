@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +42,10 @@ abstract class RealWorldVerdicts {
     private LocalKubeCluster cluster;
     private Installation installation;
     private final Map<Project, String> survey = new LinkedHashMap<>();
+    /** kubectl diff runs beside driftwatch's, for the survey only: separate processes, so they overlap. */
+    private final ExecutorService kubectlDiffs = Executors.newFixedThreadPool(2);
+
+    private final Map<Project, Future<Kubectl.Result>> untouchedKubectlDiffs = new LinkedHashMap<>();
 
     abstract Installation.Mode mode();
 
@@ -49,6 +57,7 @@ abstract class RealWorldVerdicts {
 
     @AfterAll
     void stop() throws IOException {
+        kubectlDiffs.shutdownNow();
         if (cluster != null) {
             cluster.close();
         }
@@ -72,13 +81,17 @@ abstract class RealWorldVerdicts {
     @Order(1)
     Stream<DynamicTest> untouchedProjectsShowNoDrift() {
         assertThat(installation.objectCount()).as("objects installed").isGreaterThanOrEqualTo(300);
+        installation
+                .projects()
+                .forEach(p -> untouchedKubectlDiffs.put(p, kubectlDiffs.submit(() -> installation.kubectlDiff(p))));
         return installation.projects().stream()
                 .map(p -> DynamicTest.dynamicTest(p.name() + ": no drift", () -> {
                     DiffCli.Run run = installation.diff(p);
                     survey.put(
                             p,
                             "untouched: driftwatch " + run.drifts().size() + " drift(s) in " + objects(p)
-                                    + " objects; kubectl diff " + kubectlDiffSummary(installation.kubectlDiff(p)));
+                                    + " objects; kubectl diff "
+                                    + kubectlDiffSummary(get(untouchedKubectlDiffs.get(p))));
                     assertThat(run.drifts())
                             .as(p + " untouched, full report:\n" + run.stdout() + run.stderr())
                             .isEmpty();
@@ -91,6 +104,7 @@ abstract class RealWorldVerdicts {
     Stream<DynamicTest> outOfBandChangesAreReportedWithTypeFieldAndManager() throws IOException {
         List<Change> changes = OutOfBandChanges.all(mode());
         assertThat(changes).hasSizeGreaterThanOrEqualTo(50);
+        untouchedKubectlDiffs.values().forEach(RealWorldVerdicts::get); // all read the untouched state
         OutOfBandChanges.Context context =
                 new OutOfBandChanges.Context(installation, Files.createTempDirectory("realworld-changes-"));
         for (Change c : changes) {
@@ -98,6 +112,10 @@ abstract class RealWorldVerdicts {
         }
         installation.awaitSettled();
 
+        Map<Project, Future<Kubectl.Result>> changedKubectlDiffs = new LinkedHashMap<>();
+        installation
+                .projects()
+                .forEach(p -> changedKubectlDiffs.put(p, kubectlDiffs.submit(() -> installation.kubectlDiff(p))));
         Map<Project, DiffCli.Run> reports = new LinkedHashMap<>();
         for (Project p : installation.projects()) {
             DiffCli.Run run = installation.diff(p);
@@ -107,7 +125,7 @@ abstract class RealWorldVerdicts {
                     p,
                     "; after " + expected.size() + " change(s): driftwatch "
                             + ReportMatcher.findings(run.drifts()).size() + " finding(s); kubectl diff "
-                            + kubectlDiffSummary(installation.kubectlDiff(p)),
+                            + kubectlDiffSummary(get(changedKubectlDiffs.get(p))),
                     String::concat);
         }
 
@@ -139,6 +157,17 @@ abstract class RealWorldVerdicts {
             }));
         }
         return tests.stream();
+    }
+
+    private static Kubectl.Result get(Future<Kubectl.Result> kubectlDiff) {
+        try {
+            return kubectlDiff.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new AssertionError("kubectl diff failed: " + e.getCause(), e.getCause());
+        }
     }
 
     private static List<Expected> expectedFor(List<Change> changes, Project p) {

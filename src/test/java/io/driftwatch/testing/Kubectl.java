@@ -4,8 +4,10 @@ import io.driftwatch.localkube.LocalKubeBinaries;
 import io.driftwatch.localkube.LocalKubeCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,12 +32,43 @@ public final class Kubectl {
         return result.output();
     }
 
+    /**
+     * {@code kubectl wait --for=condition=Established} on CRDs ({@code crd/NAME} or {@code -f FILE}). kubectl's wait
+     * fails at once, instead of waiting, when a CRD it reads has no {@code status.conditions} yet (".status.conditions
+     * accessor error: <nil>"), as a CRD just created on a loaded API server can; such a run is repeated until the
+     * timeout. Any other failure fails the test at once.
+     */
+    public void awaitEstablished(Duration timeout, String... targets) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
+            List<String> args =
+                    new ArrayList<>(List.of("wait", "--for=condition=Established", "--timeout=" + left + "s"));
+            args.addAll(List.of(targets));
+            Result result = tryRun(args.toArray(String[]::new));
+            if (result.exitCode() == 0) {
+                return;
+            }
+            boolean noConditionsYet = result.output().contains(".status.conditions accessor error");
+            if (!noConditionsYet || System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "kubectl " + String.join(" ", args) + " exited " + result.exitCode() + ":\n" + result.output());
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
     public Result tryRun(String... args) {
-        return tryRun(java.util.Map.of(), args);
+        return tryRun(Map.of(), args);
     }
 
     /** Runs {@code kubectl ARGS} with extra environment variables (e.g. {@code KUBE_EDITOR} for {@code kubectl edit}). */
-    public Result tryRun(java.util.Map<String, String> env, String... args) {
+    public Result tryRun(Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
         command.add(LocalKubeBinaries.find().kubectl().toString());
         command.add("--kubeconfig=" + cluster.kubeconfig());
