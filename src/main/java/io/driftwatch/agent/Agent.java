@@ -59,6 +59,7 @@ public final class Agent {
                 clock);
         this.audit = config.audit().enabled() ? new AgentAudit(config.audit(), clock, this::reconciler) : null;
         if (audit != null) {
+            audit.register(runtime.registries().meters());
             audit.mount(
                     http.router(), runtime.pools().http(), runtime.registries().meters());
         }
@@ -73,6 +74,9 @@ public final class Agent {
                 config.cluster(),
                 ConfigLoader.describe(config));
         Context context = runtime.vertx().getOrCreateContext();
+        if (audit != null) {
+            audit.startLog();
+        }
         return listen().compose(port -> AgentPools.call(runtime.pools().diff(), context, this::connect))
                 .compose(cluster -> AgentPools.call(runtime.pools().diff(), context, () -> assemble(cluster)))
                 .map(p -> {
@@ -82,11 +86,12 @@ public final class Agent {
     }
 
     private Future<Integer> listen() {
-        return http.listen(config.http().host(), config.http().port()).map(server -> {
+        return http.listen(config.http()).map(server -> {
             LOG.info(
-                    "listening on {}:{} (/healthz /readyz /metrics /api/v1/drifts)",
+                    "listening on {}:{} ({}; /healthz /readyz /metrics /api/v1/drifts)",
                     config.http().host(),
-                    server.actualPort());
+                    server.actualPort(),
+                    config.http().tls() ? "TLS" : "plain HTTP");
             return server.actualPort();
         });
     }
@@ -178,6 +183,9 @@ public final class Agent {
         AgentPools pools = runtime.pools();
         if (p != null) {
             p.stopInputs();
+        }
+        if (audit != null) {
+            audit.stopLog(deadline);
         }
         AgentPools.shutdown(pools.source(), deadline);
         AgentPools.shutdown(pools.render(), deadline);
