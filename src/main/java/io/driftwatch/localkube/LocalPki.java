@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -117,7 +118,7 @@ final class LocalPki {
      * A client certificate signed by the CA of {@code pki} for a user {@code name} in {@code groups} (the API server
      * reads the common name as the user name and each organization as a group), written into {@code dir}.
      */
-    static Client user(Files pki, Path dir, String name, java.util.List<String> groups) {
+    static Client user(Files pki, Path dir, String name, List<String> groups) {
         StringBuilder subject = new StringBuilder("CN=").append(name);
         groups.forEach(g -> subject.append(",O=").append(g));
         try (Reader in = java.nio.file.Files.newBufferedReader(pki.caKey());
