@@ -56,6 +56,9 @@ public final class Agent {
                 config.cluster(),
                 ConfigLoader.describe(config));
         Context context = runtime.vertx().getOrCreateContext();
+        if (runtime.audit() != null) {
+            runtime.audit().startLog();
+        }
         return listen().compose(port -> AgentPools.call(runtime.pools().diff(), context, this::connect))
                 .compose(cluster -> AgentPools.call(runtime.pools().diff(), context, () -> assemble(cluster)))
                 .map(parts -> {
@@ -65,11 +68,12 @@ public final class Agent {
     }
 
     private Future<Integer> listen() {
-        return http.listen(config.http().host(), config.http().port()).map(server -> {
+        return http.listen(config.http()).map(server -> {
             LOG.info(
-                    "listening on {}:{} (/healthz /readyz /metrics /api/v1/drifts)",
+                    "listening on {}:{} ({}; /healthz /readyz /metrics /api/v1/drifts)",
                     config.http().host(),
-                    server.actualPort());
+                    server.actualPort(),
+                    config.http().tls() ? "TLS" : "plain HTTP");
             return server.actualPort();
         });
     }
@@ -132,6 +136,9 @@ public final class Agent {
         AgentPools pools = runtime.pools();
         if (parts != null) {
             parts.stopInputs();
+        }
+        if (runtime.audit() != null) {
+            runtime.audit().stopLog(deadline);
         }
         AgentPools.shutdown(pools.source(), deadline);
         AgentPools.shutdown(pools.render(), deadline);

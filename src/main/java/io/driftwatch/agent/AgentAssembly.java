@@ -103,6 +103,9 @@ final class AgentAssembly {
                 new AgentMetrics(registries.meters(), config.metrics().maxDriftSeries());
         metrics.clusterInfo(config.clusterLabels());
         AgentAudit audit = config.audit().enabled() ? new AgentAudit(config.audit(), clock, reconciler) : null;
+        if (audit != null) {
+            audit.register(registries.meters());
+        }
         return new Runtime(AgentPools.create(), registries, vertx, metrics, audit);
     }
 

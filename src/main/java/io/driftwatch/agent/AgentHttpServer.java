@@ -3,12 +3,15 @@ package io.driftwatch.agent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.config.AgentConfig;
 import io.driftwatch.diff.ReportJson;
 import io.driftwatch.drift.DriftRecord;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -16,7 +19,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The agent's one HTTP listener: {@code /healthz} (liveness), {@code /readyz} (readiness, with reasons when not
+ * The agent's one HTTP listener (TLS when configured): {@code /healthz} (liveness), {@code /readyz} (readiness, with reasons when not
  * ready), {@code /metrics} (Prometheus text), {@code /api/v1/drifts} (open drifts as JSON), {@code /api/v1/status},
  * {@code POST /hooks/git} and, with audit on, {@code POST /api/v1/audit}. They read the {@link AgentState}; handlers
  * only read snapshots, so the event loop never blocks; what may wait (readiness, status) runs on the "driftwatch-http"
@@ -61,10 +64,18 @@ final class AgentHttpServer {
         }
     }
 
-    Future<HttpServer> listen(String host, int port) {
-        return vertx.createHttpServer()
+    /** Listens on plain HTTP, or TLS when {@code http.tlsCertFile} and {@code http.tlsKeyFile} are set (PEM). */
+    Future<HttpServer> listen(AgentConfig.Http http) {
+        HttpServerOptions options = new HttpServerOptions();
+        if (http.tls()) {
+            options.setSsl(true)
+                    .setKeyCertOptions(new PemKeyCertOptions()
+                            .setCertPath(http.tlsCertFile().toString())
+                            .setKeyPath(http.tlsKeyFile().toString()));
+        }
+        return vertx.createHttpServer(options)
                 .requestHandler(router)
-                .listen(port, host)
+                .listen(http.port(), http.host())
                 .onSuccess(s -> server = s);
     }
 

@@ -1,12 +1,9 @@
 package io.driftwatch.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.driftwatch.audit.AuditIndex;
 import io.driftwatch.audit.AuditIngest;
 import io.driftwatch.audit.AuditWrite;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -19,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * {@code POST /api/v1/audit}: audit events as the API server's webhook backend posts them. Parsing and indexing run on
  * the "driftwatch-http" pool; the writes new to the index are handed on (the reconciler re-diffs the open drifts they
  * touch). Posts are counted by result ({@code driftwatch_audit_posts_total}: accepted, unauthenticated, malformed,
- * too-large), and the index's size and drops are exported.
+ * too-large).
  */
 final class AuditRoute {
 
@@ -33,21 +30,11 @@ final class AuditRoute {
     private final MeterRegistry registry;
 
     AuditRoute(
-            AuditIngest ingest,
-            AuditIndex index,
-            ExecutorService blocking,
-            MeterRegistry registry,
-            Consumer<List<AuditWrite>> arrived) {
+            AuditIngest ingest, ExecutorService blocking, MeterRegistry registry, Consumer<List<AuditWrite>> arrived) {
         this.ingest = ingest;
         this.blocking = blocking;
         this.arrived = arrived;
         this.registry = registry;
-        Gauge.builder("driftwatch_audit_index_writes", index, AuditIndex::size)
-                .description("Audit writes held for attribution")
-                .register(registry);
-        FunctionCounter.builder("driftwatch_audit_dropped_total", index, AuditIndex::dropped)
-                .description("Audit writes dropped by the index's bounds before their window passed")
-                .register(registry);
         for (String result : List.of("accepted", "unauthenticated", "malformed", "too-large")) {
             counter(result);
         }

@@ -24,6 +24,7 @@ import io.driftwatch.diff.ReportYaml;
 import io.driftwatch.diff.ResourceScope;
 import io.driftwatch.diff.Tracking;
 import io.driftwatch.live.ApiDiscovery;
+import io.driftwatch.live.ApiResource;
 import io.driftwatch.live.ClusterOpenApi;
 import io.driftwatch.live.LiveReader;
 import io.driftwatch.live.OpenApiCache;
@@ -299,6 +300,14 @@ final class DiffCommand implements Callable<Integer> {
             description = "Include the unified YAML diff in json/yaml output (text always has it).")
     boolean showDiff;
 
+    @Option(
+            names = "--audit-log",
+            paramLabel = "FILE",
+            description = "A Kubernetes audit log (kube-apiserver --audit-log-path: one audit.k8s.io/v1 Event a line): "
+                    + "each change gets the actor who made it (user, groups, impersonatedBy, sourceIP, userAgent, "
+                    + "auditID, match exact/probable). Needs the live cluster.")
+    Path auditLog;
+
     @Option(names = "--no-color", description = "Never colour text output (also: NO_COLOR set).")
     boolean noColor;
 
@@ -358,6 +367,7 @@ final class DiffCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             parsedFilters = filters.parse();
+            checkAuditLog();
             Duration timeout = requestTimeout();
             DriftReport report;
             if (input.dir != null) {
@@ -509,7 +519,19 @@ final class DiffCommand implements Callable<Integer> {
             List<JsonNode> live = new ArrayList<>(reader.list(scopes));
             live.addAll(strays(reader, keys, app, scopes, ns));
             DiffEngine engine = engine(ns, discovery, join(schema));
-            return filtered(run(app, selection.kept(), live, engine), selection, live, engine);
+            DriftReport report = filtered(run(app, selection.kept(), live, engine), selection, live, engine);
+            return auditLog == null
+                    ? report
+                    : AuditLogAttribution.attribute(
+                            auditLog,
+                            report,
+                            byKey(live, engine),
+                            key -> discovery
+                                    .find(key.group(), key.kind())
+                                    .map(ApiResource::plural)
+                                    .orElse(null),
+                            engine.options().countAdmissionAsDrift(),
+                            spec.commandLine().getErr());
         }
     }
 
@@ -553,12 +575,35 @@ final class DiffCommand implements Callable<Integer> {
         if (!filter.active()) {
             return report;
         }
-        Map<ObjectKey, JsonNode> liveByKey = new HashMap<>();
-        live.forEach(l -> liveByKey.put(engine.keyOf(l), l));
-        DiffFilter.Filtered out =
-                filter.dropExtras(report, selection, liveByKey, engine.options().countAdmissionAsDrift());
+        DiffFilter.Filtered out = filter.dropExtras(
+                report, selection, byKey(live, engine), engine.options().countAdmissionAsDrift());
         extrasFilteredOut = out.extrasFilteredOut();
         return out.report();
+    }
+
+    private static Map<ObjectKey, JsonNode> byKey(List<JsonNode> live, DiffEngine engine) {
+        Map<ObjectKey, JsonNode> liveByKey = new HashMap<>();
+        live.forEach(l -> liveByKey.put(engine.keyOf(l), l));
+        return liveByKey;
+    }
+
+    /** --audit-log: a readable file, and a live cluster (audit events name kinds by the plurals discovery knows). */
+    private void checkAuditLog() {
+        if (auditLog == null) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        if (input.offline != null) {
+            problems.add("--audit-log needs the live cluster (--dir, --repo, --argocd-server or --flux-kustomization), "
+                    + "not --desired/--live: audit events name kinds by the resource names the API server serves");
+        }
+        String file = AuditLogAttribution.problem(auditLog);
+        if (file != null) {
+            problems.add(file);
+        }
+        if (!problems.isEmpty()) {
+            throw new DiffSettings.SettingsException(String.join("; ", problems));
+        }
     }
 
     /**

@@ -30,7 +30,7 @@ public record AgentConfig(
 
     public AgentConfig {
         clusterLabels = clusterLabels == null ? Map.of() : Map.copyOf(clusterLabels);
-        http = http == null ? new Http(null, null) : http;
+        http = http == null ? new Http(null, null, null, null) : http;
         scope = scope == null ? new Scope(null, null) : scope;
         diff = diff == null ? new Diff(null, null, null, null, null, null) : diff;
         resyncInterval = resyncInterval == null ? Duration.ofMinutes(10) : resyncInterval;
@@ -41,14 +41,16 @@ public record AgentConfig(
         metrics = metrics == null ? new Metrics(null, null) : metrics;
         shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
         hub = hub == null ? Hub.DISABLED : hub;
-        audit = audit == null ? new Audit(null, null, null, null, null) : audit;
+        audit = audit == null ? new Audit(null, null, null, null, null, null) : audit;
     }
 
     /**
      * Who made each change, from Kubernetes audit events: posted to {@code POST /api/v1/audit} (the API server's
-     * webhook backend, or a forwarder) with the bearer token of {@code tokenFile}. Off unless a token file is set.
+     * webhook backend, or a forwarder) with the bearer token of {@code tokenFile}, and/or read from the JSON-lines audit
+     * log the API server's log backend writes ({@code logFile}). Off unless a token file or a log file is set.
      *
      * @param tokenFile the bearer token webhook posts must carry; null: the endpoint answers 404
+     * @param logFile an audit log file ({@code kube-apiserver --audit-log-path}) to follow; null: none
      * @param window how long writes are kept for matching (default 15m)
      * @param maxWrites the most writes kept in all (default 100000); more are dropped, oldest first, and counted
      * @param maxBodyBytes the largest post accepted (default 16 MiB)
@@ -56,7 +58,12 @@ public record AgentConfig(
      *                    {@code system:} users
      */
     public record Audit(
-            Path tokenFile, Duration window, Long maxWrites, Integer maxBodyBytes, List<String> controllers) {
+            Path tokenFile,
+            Path logFile,
+            Duration window,
+            Long maxWrites,
+            Integer maxBodyBytes,
+            List<String> controllers) {
         public Audit {
             window = window == null ? Duration.ofMinutes(15) : window;
             maxWrites = maxWrites == null ? 100_000L : maxWrites;
@@ -65,15 +72,22 @@ public record AgentConfig(
         }
 
         public boolean enabled() {
-            return tokenFile != null;
+            return tokenFile != null || logFile != null;
         }
     }
 
-    /** The probe, metrics and webhook listener. */
-    public record Http(String host, Integer port) {
+    /**
+     * The probe, metrics and webhook listener; TLS when both PEM files are set (the API server's audit webhook sends
+     * its bearer token only to an {@code https} server).
+     */
+    public record Http(String host, Integer port, Path tlsCertFile, Path tlsKeyFile) {
         public Http {
             host = host == null ? "0.0.0.0" : host;
             port = port == null ? 8080 : port;
+        }
+
+        public boolean tls() {
+            return tlsCertFile != null;
         }
     }
 

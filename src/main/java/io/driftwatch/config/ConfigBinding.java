@@ -81,6 +81,21 @@ final class ConfigBinding<T> {
     }
 
     /** Problems of a setting that names a file the process must read: absent, a directory, or unreadable. */
+    /** A listener's TLS PEM pair: both or neither, each readable; problems named under {@code prefix}. */
+    static void tlsPair(String prefix, Path certFile, Path keyFile, List<String> problems) {
+        if ((certFile == null) != (keyFile == null)) {
+            problems.add(prefix + "tlsCertFile, " + prefix + "tlsKeyFile: set both (PEM) or neither");
+        }
+        for (Path pem : new Path[] {certFile, keyFile}) {
+            if (pem != null && unreadableFile(pem) != null) {
+                problems.add(
+                        prefix.isEmpty()
+                                ? unreadableFile(pem)
+                                : prefix.substring(0, prefix.length() - 1) + ": " + unreadableFile(pem));
+            }
+        }
+    }
+
     static String unreadableFile(Path file) {
         if (Files.isDirectory(file)) {
             return file + " is a directory, not a file";

@@ -190,6 +190,7 @@ public final class ConfigLoader {
         if (c.http().port() < 0 || c.http().port() > 65535) {
             problems.add("http.port: " + c.http().port() + " is not a TCP port (0-65535; 0 picks a free one)");
         }
+        ConfigBinding.tlsPair("http.", c.http().tlsCertFile(), c.http().tlsKeyFile(), problems);
         if (c.resyncInterval().compareTo(Duration.ofSeconds(10)) < 0) {
             problems.add("resyncInterval: " + Durations.format(c.resyncInterval()) + " is below the minimum of 10s");
         }
@@ -448,9 +449,30 @@ public final class ConfigLoader {
         };
     }
 
+    /**
+     * An audit log may not exist yet (the API server creates it on its first event, and between a rotation's rename and
+     * create it is missing), but its directory must, and an existing one must be a readable file.
+     */
+    private static String auditLogProblem(Path file) {
+        if (Files.exists(file)) {
+            return ConfigBinding.unreadableFile(file);
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return file + " does not exist and neither does its directory " + dir;
+        }
+        return Files.isReadable(dir) ? null : file + " does not exist and its directory " + dir + " is not readable";
+    }
+
     private static void validateAudit(AgentConfig.Audit audit, List<String> problems) {
         if (audit.tokenFile() != null && ConfigBinding.unreadableFile(audit.tokenFile()) != null) {
             problems.add("audit.tokenFile: " + ConfigBinding.unreadableFile(audit.tokenFile()));
+        }
+        if (audit.logFile() != null) {
+            String problem = auditLogProblem(audit.logFile());
+            if (problem != null) {
+                problems.add("audit.logFile: " + problem);
+            }
         }
         if (audit.window().compareTo(Duration.ofSeconds(1)) < 0) {
             problems.add("audit.window: must be at least 1s");

@@ -101,14 +101,7 @@ public final class HubConfigLoader {
         if (c.listen().port() < 0 || c.listen().port() > 65535) {
             problems.add("listen.port: " + c.listen().port() + " is not a TCP port (0-65535; 0 picks a free one)");
         }
-        if ((c.listen().tlsCertFile() == null) != (c.listen().tlsKeyFile() == null)) {
-            problems.add("listen.tlsCertFile, listen.tlsKeyFile: set both (PEM) or neither");
-        }
-        for (Path pem : new Path[] {c.listen().tlsCertFile(), c.listen().tlsKeyFile()}) {
-            if (pem != null && ConfigBinding.unreadableFile(pem) != null) {
-                problems.add("listen: " + ConfigBinding.unreadableFile(pem));
-            }
-        }
+        ConfigBinding.tlsPair("listen.", c.listen().tlsCertFile(), c.listen().tlsKeyFile(), problems);
         HubConfig.Listen l0 = c.listen();
         for (var t : List.of(
                 Map.entry("idleTimeout", l0.idleTimeout()),

@@ -11,6 +11,20 @@ final class Kubeconfig {
     private Kubeconfig() {}
 
     static Path write(Path file, String server, Path caCert, LocalPki.Client user) {
+        return write(
+                file,
+                server,
+                caCert,
+                "client-certificate-data: " + LocalPki.base64(user.cert()) + "\n    client-key-data: "
+                        + LocalPki.base64(user.key()));
+    }
+
+    /** A kubeconfig for a bearer-token user (a ServiceAccount's token). */
+    static Path writeToken(Path file, String server, Path caCert, String token) {
+        return write(file, server, caCert, "token: " + token);
+    }
+
+    private static Path write(Path file, String server, Path caCert, String credentials) {
         String text = """
                 apiVersion: v1
                 kind: Config
@@ -22,8 +36,7 @@ final class Kubeconfig {
                 users:
                 - name: user
                   user:
-                    client-certificate-data: %s
-                    client-key-data: %s
+                    %s
                 contexts:
                 - name: local
                   context:
@@ -31,8 +44,7 @@ final class Kubeconfig {
                     user: user
                     namespace: default
                 current-context: local
-                """.formatted(
-                        server, LocalPki.base64(caCert), LocalPki.base64(user.cert()), LocalPki.base64(user.key()));
+                """.formatted(server, LocalPki.base64(caCert), credentials);
         try {
             Files.writeString(file, text);
         } catch (IOException e) {

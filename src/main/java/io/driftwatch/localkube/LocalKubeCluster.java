@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -67,11 +68,31 @@ public final class LocalKubeCluster implements AutoCloseable {
         return Kubeconfig.write(dir.resolve("kubeconfig"), server, pki.caCert(), pki.admin());
     }
 
+    /** A CA and a serving certificate for 127.0.0.1 it signed (PEM files). */
+    public record ServingCertificate(Path caCert, Path cert, Path key) {}
+
+    /**
+     * A fresh CA and a serving certificate for 127.0.0.1 and localhost, written into {@code dir}: for a test server that
+     * a local API server calls (an audit webhook), made before the cluster starts.
+     */
+    public static ServingCertificate writeServingCertificate(Path dir) {
+        LocalPki.Files pki = LocalPki.create(dir);
+        return new ServingCertificate(pki.caCert(), pki.servingCert(), pki.servingKey());
+    }
+
     public static LocalKubeCluster start() {
         return start(LocalKubeBinaries.find());
     }
 
     public static LocalKubeCluster start(LocalKubeBinaries binaries) {
+        return start(binaries, List.of());
+    }
+
+    /**
+     * Starts the control plane with extra kube-apiserver flags (e.g. {@code --audit-policy-file}, {@code
+     * --audit-webhook-config-file}, {@code --audit-log-path}); a later flag overrides an earlier one of the same name.
+     */
+    public static LocalKubeCluster start(LocalKubeBinaries binaries, List<String> extraApiServerFlags) {
         RunDirectory.reapOrphans();
         long started = System.nanoTime();
         RunDirectory run = RunDirectory.create();
@@ -79,7 +100,7 @@ public final class LocalKubeCluster implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             String etcdUrl = cluster.startEtcd(binaries.etcd());
-            cluster.startApiServer(binaries.kubeApiserver(), etcdUrl);
+            cluster.startApiServer(binaries.kubeApiserver(), etcdUrl, extraApiServerFlags);
             Kubeconfig.write(cluster.kubeconfig, cluster.url(), cluster.pki.caCert(), cluster.pki.admin());
             cluster.awaitReady();
             long apiReady = System.nanoTime();
@@ -124,6 +145,20 @@ public final class LocalKubeCluster implements AutoCloseable {
         return version;
     }
 
+    /**
+     * A kubeconfig (usable by kubectl and fabric8) for a person authenticated by a client certificate signed by the
+     * cluster's CA: user {@code name} in {@code groups}. RBAC decides what the user may do.
+     */
+    public Path userKubeconfig(String name, List<String> groups) {
+        LocalPki.Client user = LocalPki.user(pki, run.resolve("pki"), name, groups);
+        return Kubeconfig.write(run.resolve("user-" + name + ".kubeconfig"), url(), pki.caCert(), user);
+    }
+
+    /** The cluster CA's certificate (PEM). */
+    public Path caCert() {
+        return pki.caCert();
+    }
+
     /** The shared admin client; owned by the cluster, do not close it. */
     public synchronized KubernetesClient adminClient() {
         if (adminClient == null) {
@@ -150,6 +185,25 @@ public final class LocalKubeCluster implements AutoCloseable {
      * decides what it may do. The ServiceAccount must exist.
      */
     public KubernetesClient serviceAccountClient(String namespace, String serviceAccount) {
+        Config config = new ConfigBuilder()
+                .withMasterUrl(url())
+                .withCaCertFile(pki.caCert().toString())
+                .withOauthToken(serviceAccountToken(namespace, serviceAccount))
+                .withNamespace(namespace)
+                .build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** A kubeconfig (usable by kubectl) with a ServiceAccount's token from the TokenRequest API. */
+    public Path serviceAccountKubeconfig(String namespace, String serviceAccount) {
+        return Kubeconfig.writeToken(
+                run.resolve("sa-" + namespace + "-" + serviceAccount + ".kubeconfig"),
+                url(),
+                pki.caCert(),
+                serviceAccountToken(namespace, serviceAccount));
+    }
+
+    private String serviceAccountToken(String namespace, String serviceAccount) {
         TokenRequest request = adminClient()
                 .serviceAccounts()
                 .inNamespace(namespace)
@@ -159,13 +213,7 @@ public final class LocalKubeCluster implements AutoCloseable {
                         .withExpirationSeconds(3600L)
                         .endSpec()
                         .build());
-        Config config = new ConfigBuilder()
-                .withMasterUrl(url())
-                .withCaCertFile(pki.caCert().toString())
-                .withOauthToken(request.getStatus().getToken())
-                .withNamespace(namespace)
-                .build();
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return request.getStatus().getToken();
     }
 
     @Override
@@ -203,8 +251,8 @@ public final class LocalKubeCluster implements AutoCloseable {
         return "http://127.0.0.1:" + client;
     }
 
-    private void startApiServer(Path apiserver, String etcdUrl) {
-        apiServerCommand = List.of(
+    private void startApiServer(Path apiserver, String etcdUrl, List<String> extraFlags) {
+        List<String> command = new ArrayList<>(List.of(
                 apiserver.toString(),
                 "--etcd-servers=" + etcdUrl,
                 "--bind-address=127.0.0.1",
@@ -229,7 +277,9 @@ public final class LocalKubeCluster implements AutoCloseable {
                 "--disable-admission-plugins=ServiceAccount",
                 "--allow-privileged=true",
                 "--enable-priority-and-fairness=false",
-                "--profiling=false");
+                "--profiling=false"));
+        command.addAll(extraFlags);
+        apiServerCommand = List.copyOf(command);
         processes.start(API_SERVER, apiServerCommand);
     }
 

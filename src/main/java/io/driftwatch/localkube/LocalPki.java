@@ -1,6 +1,7 @@
 package io.driftwatch.localkube;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -28,6 +30,9 @@ import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -106,6 +111,24 @@ final class LocalPki {
             throw new UncheckedIOException("cannot write the local API server's certificates to " + dir, e);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot create the local API server's certificates", e);
+        }
+    }
+
+    /**
+     * A client certificate signed by the CA of {@code pki} for a user {@code name} in {@code groups} (the API server
+     * reads the common name as the user name and each organization as a group), written into {@code dir}.
+     */
+    static Client user(Files pki, Path dir, String name, List<String> groups) {
+        StringBuilder subject = new StringBuilder("CN=").append(name);
+        groups.forEach(g -> subject.append(",O=").append(g));
+        try (Reader in = java.nio.file.Files.newBufferedReader(pki.caKey());
+                PEMParser parser = new PEMParser(in)) {
+            KeyPair ca = new JcaPEMKeyConverter().getKeyPair((PEMKeyPair) parser.readObject());
+            return client(dir, "user-" + name, new X500Name("CN=driftwatch-local-ca"), ca, subject.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a client certificate for " + name + " to " + dir, e);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot create a client certificate for " + name, e);
         }
     }
 

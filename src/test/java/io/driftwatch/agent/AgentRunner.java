@@ -21,19 +21,25 @@ public final class AgentRunner implements AutoCloseable {
     final Agent agent;
     public final AgentEndpoint endpoint;
 
-    private AgentRunner(Agent agent) {
+    private AgentRunner(Agent agent, Path caCert) {
         this.agent = agent;
-        this.endpoint = new AgentEndpoint(agent.httpPort());
+        this.endpoint =
+                caCert == null ? new AgentEndpoint(agent.httpPort()) : new AgentEndpoint(agent.httpPort(), caCert);
     }
 
     public static AgentRunner start(String yaml, Config clientConfig) {
+        return start(yaml, clientConfig, null);
+    }
+
+    /** An agent whose listener has TLS (http.tlsCertFile, http.tlsKeyFile), its certificate signed by {@code caCert}. */
+    public static AgentRunner start(String yaml, Config clientConfig, Path caCert) {
         try {
             Path file = Files.createTempFile("agent-", ".yaml");
             Files.writeString(file, yaml);
             AgentConfig config = ConfigLoader.load(file, Map.of(), AgentMetrics.VERTX_DROPPED_LABELS);
             Agent agent = new Agent(config, clientConfig, Clock.systemUTC());
             agent.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-            return new AgentRunner(agent);
+            return new AgentRunner(agent, caCert);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (Exception e) {

@@ -228,6 +228,24 @@ class DiffCommandTest {
     }
 
     @Test
+    void anAuditLogNeedsTheLiveClusterAndAReadableFileBothProblemsNamed() {
+        int code = run(
+                "diff",
+                "--desired",
+                fixture("service-desired.yaml"),
+                "--live",
+                fixture("service-live.yaml"),
+                "--audit-log",
+                "/nonexistent/audit.log");
+
+        assertThat(code).isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString())
+                .contains("--audit-log needs the live cluster")
+                .contains("--audit-log /nonexistent/audit.log does not exist or is not readable");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void missingInputIsAUsageError() {
         assertThat(run("diff")).isEqualTo(ExitCodes.ERROR);
         assertThat(err.toString()).contains("--dir");

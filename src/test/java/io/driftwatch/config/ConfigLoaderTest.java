@@ -106,9 +106,27 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void auditLogFileIsNotASettingUntilTheTailerExists() throws IOException {
-        assertThatThrownBy(() -> load(write(MINIMAL + "audit:\n  logFile: /var/log/audit.log\n"), Map.of()))
-                .hasMessageContaining("audit.logFile: unknown setting");
+    void aTlsListenerNeedsBothReadablePemFiles() throws IOException {
+        assertThatThrownBy(() -> load(write(MINIMAL + "http:\n  tlsCertFile: /nonexistent/tls.crt\n"), Map.of()))
+                .hasMessageContaining("http.tlsCertFile, http.tlsKeyFile: set both (PEM) or neither")
+                .hasMessageContaining("http: /nonexistent/tls.crt does not exist or is not readable");
+    }
+
+    @Test
+    void anAuditLogFileMayNotExistYetButItsDirectoryMustAndADirectoryIsNoLogFile() throws IOException {
+        Path dir = Files.createTempDirectory("audit-log");
+        AgentConfig config = load(write(MINIMAL + "audit:\n  logFile: " + dir.resolve("audit.log") + "\n"), Map.of());
+        assertThat(config.audit().logFile()).isEqualTo(dir.resolve("audit.log"));
+        assertThat(config.audit().enabled()).isTrue();
+
+        assertThatThrownBy(() -> load(
+                        write(MINIMAL + "audit:\n  logFile: /nonexistent-dir/audit.log\n  tokenFile: " + dir + "\n"),
+                        Map.of()))
+                .hasMessageContaining("audit.logFile: /nonexistent-dir/audit.log does not exist and neither does its "
+                        + "directory /nonexistent-dir")
+                .hasMessageContaining("audit.tokenFile: " + dir + " is a directory, not a file");
+        assertThatThrownBy(() -> load(write(MINIMAL + "audit:\n  logFile: " + dir + "\n"), Map.of()))
+                .hasMessageContaining("audit.logFile: " + dir + " is a directory, not a file");
     }
 
     @Test

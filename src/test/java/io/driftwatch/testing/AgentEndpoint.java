@@ -2,11 +2,15 @@ package io.driftwatch.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftwatch.net.Tls;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +21,50 @@ import java.util.OptionalDouble;
 public final class AgentEndpoint {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String base;
 
     public AgentEndpoint(int port) {
         this.base = "http://127.0.0.1:" + port;
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** An agent listening with TLS, its certificate signed by the CA of {@code caCert} (PEM). */
+    public AgentEndpoint(int port, Path caCert) {
+        this.base = "https://127.0.0.1:" + port;
+        try {
+            this.http = Tls.trust(
+                            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)), caCert, false, "caCert")
+                    .build();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust " + caCert, e);
+        }
+    }
+
+    /** The agent's base URL (http or https). */
+    public String base() {
+        return base;
+    }
+
+    /** POSTs {@code body} with an optional Authorization header; returns the status. */
+    public int post(String path, String authorization, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public HttpResponse<String> get(String path) {
@@ -33,7 +75,7 @@ public final class AgentEndpoint {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -64,7 +106,7 @@ public final class AgentEndpoint {
             JSON.readTree(get("/api/v1/drifts").body()).path("drifts").forEach(out::add);
             return out;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -72,7 +114,7 @@ public final class AgentEndpoint {
         try {
             return JSON.readTree(get("/api/v1/status").body());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -4,6 +4,7 @@ import io.driftwatch.localkube.LocalKubeBinaries;
 import io.driftwatch.localkube.LocalKubeCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +17,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Kubectl {
 
-    private final LocalKubeCluster cluster;
+    private final Path kubeconfig;
 
     public Kubectl(LocalKubeCluster cluster) {
-        this.cluster = cluster;
+        this(cluster.kubeconfig());
+    }
+
+    /** kubectl as the user of another kubeconfig (a client-certificate user, a ServiceAccount token). */
+    public Kubectl(Path kubeconfig) {
+        this.kubeconfig = kubeconfig;
     }
 
     /** Runs {@code kubectl ARGS} and returns its standard output; throws with the output when it fails. */
@@ -71,7 +77,7 @@ public final class Kubectl {
     public Result tryRun(Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
         command.add(LocalKubeBinaries.find().kubectl().toString());
-        command.add("--kubeconfig=" + cluster.kubeconfig());
+        command.add("--kubeconfig=" + kubeconfig);
         command.addAll(List.of(args));
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
