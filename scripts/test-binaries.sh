@@ -20,6 +20,12 @@ ARGOCD_VERSION="${DRIFTWATCH_ARGOCD_VERSION:-3.5.1}"
 ARGOCD_COMMIT="${DRIFTWATCH_ARGOCD_COMMIT:-109ca7ca71139e514114499d294a492e7910a965}"   # the v3.5.1 tag
 # gitops-engine pseudo-version used when the module proxy will not resolve the tag's commit (see build_argocd)
 ARGOCD_GITOPS_ENGINE_FALLBACK="${DRIFTWATCH_ARGOCD_GITOPS_ENGINE:-v0.0.0-20260914071520-c9c369efcc5b}"
+# Flux's source-controller and kustomize-controller, v1.9.6 (Flux v2.8; v1.10 needs Go 1.27 and module versions the
+# proxy does not serve). source-controller v1.9.6 requires github.com/fluxcd/pkg/artifact v0.18.3, whose zip the module
+# proxy does not serve; v0.18.1 (same minor, same API) is used instead.
+FLUX_SOURCE_CONTROLLER_VERSION="${DRIFTWATCH_FLUX_SOURCE_CONTROLLER_VERSION:-1.9.6}"
+FLUX_KUSTOMIZE_CONTROLLER_VERSION="${DRIFTWATCH_FLUX_KUSTOMIZE_CONTROLLER_VERSION:-1.9.6}"
+FLUX_SOURCE_CONTROLLER_PINS="${DRIFTWATCH_FLUX_SOURCE_CONTROLLER_PINS:-github.com/fluxcd/pkg/artifact v0.18.1}"
 CACHE_ROOT="${DRIFTWATCH_CACHE:-$HOME/.cache/driftwatch}"
 
 K8S_DIR="$CACHE_ROOT/k8s-v$K8S_VERSION"
@@ -29,6 +35,8 @@ HELM_DIR="$CACHE_ROOT/helm-v$HELM_VERSION"
 PROMETHEUS_DIR="$CACHE_ROOT/prometheus-v$PROMETHEUS_OTLP_VERSION"
 # "-server": only the roles the tests run (see build_argocd), so a full multi-call build is never taken for it
 ARGOCD_DIR="$CACHE_ROOT/argocd-v$ARGOCD_VERSION-server"
+FLUX_SOURCE_DIR="$CACHE_ROOT/source-controller-v$FLUX_SOURCE_CONTROLLER_VERSION"
+FLUX_KUSTOMIZE_DIR="$CACHE_ROOT/kustomize-controller-v$FLUX_KUSTOMIZE_CONTROLLER_VERSION"
 
 say() { printf '[test-binaries] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -44,6 +52,8 @@ if [[ "${1:-}" == "--print" ]]; then
   echo "DRIFTWATCH_HELM=$HELM_DIR/helm"
   echo "DRIFTWATCH_PROMETHEUS_OTLP=$PROMETHEUS_DIR/prometheus"
   echo "DRIFTWATCH_ARGOCD=$ARGOCD_DIR/argocd"
+  echo "DRIFTWATCH_FLUX_SOURCE_CONTROLLER=$FLUX_SOURCE_DIR/source-controller"
+  echo "DRIFTWATCH_FLUX_KUSTOMIZE_CONTROLLER=$FLUX_KUSTOMIZE_DIR/kustomize-controller"
   exit 0
 fi
 
@@ -76,6 +86,12 @@ published_gomod() { # module@version workdir
   gomod=$(sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' <<<"$info")
   [[ -n "$gomod" && -f "$gomod" ]] || die "could not download $1 through the Go module proxy: $info"
   echo "$gomod"
+}
+
+# Every replace of a published go.mod whose target is a module (not a ./local path), from blocks and single-line
+# statements alike, as lines of a replace block.
+published_replaces() { # go.mod
+  sed -E 's://.*$::; s/^replace[[:space:]]+//' "$1" | awk '$2 == "=>" && $3 !~ /^\./ && NF == 4 {print "\t" $1 " => " $3 " " $4}'
 }
 
 # kube-apiserver and kubectl: k8s.io/kubernetes cannot be `go install`ed (its go.mod replaces its staging modules
@@ -212,8 +228,7 @@ build_argocd() {
     grep -E '^godebug ' "$gomod" || true
     echo "require $module v$ARGOCD_VERSION"
     echo "replace ("
-    # every replace whose target is a module (not a ./local path), from blocks and single-line statements alike
-    sed -E 's://.*$::; s/^replace[[:space:]]+//' "$gomod" | awk '$2 == "=>" && $3 !~ /^\./ && NF == 4 {print "\t" $1 " => " $3 " " $4}'
+    published_replaces "$gomod"
     printf '\t%s => %s %s\n' "$engine" "$engine" "$engine_version"
     echo ")"
   } >"$work/go.mod"
@@ -274,6 +289,41 @@ GO
   say "built argocd v$ARGOCD_VERSION in $(took "$start" "$t0") -> $ARGOCD_DIR"
 }
 
+# Flux controllers: `go install` is refused (each go.mod replaces its ./api module with the local directory, which the
+# module zip leaves out), so build from a wrapper module that copies the published go.mod's other replaces and points
+# the api module at its published tag. The controller's CRDs (config/crd/bases of the same module version) are copied
+# beside the binary, so the tests install exactly the CRDs the binary was built with.
+build_flux_controller() { # name dir version ["module version;..." pinned instead of the go.mod's]
+  local name=$1 dir=$2 version=$3 pins=${4:-} module=github.com/fluxcd/$1
+  if [[ -x "$dir/$name" && -d "$dir/crds" ]]; then say "$name v$version: cached in $dir"; return; fi
+  local start t0; start=$(date +%s); t0=$(cpu_ticks)
+  say "building $name v$version ..."
+  local work; work=$(mktemp -d)
+  trap 'rm -rf "$work"' RETURN
+  local gomod; gomod=$(published_gomod "$module@v$version" "$work")
+  {
+    echo "module driftwatch.local/${name//-/}build"
+    grep -E '^go [0-9]' "$gomod"
+    grep -E '^godebug ' "$gomod" || true
+    echo "require $module v$version"
+    echo "replace ("
+    published_replaces "$gomod"
+    printf '\t%s => %s %s\n' "$module/api" "$module/api" "v$version"
+    local pin
+    while IFS= read -r pin; do
+      if [[ -n "$pin" ]]; then printf '\t%s => %s\n' "${pin%% *}" "$pin"; fi
+    done < <(tr ';' '\n' <<<"$pins")
+    echo ")"
+  } >"$work/go.mod"
+  mkdir -p "$dir.tmp/crds"
+  (cd "$work" && go build -trimpath -buildvcs=false -ldflags "-s -w" -o "$dir.tmp/$name" "$module")
+  local moddir; moddir=$(cd "$work" && go list -m -f '{{.Dir}}' "$module")
+  cp "$moddir"/config/crd/bases/*.yaml "$dir.tmp/crds/"
+  chmod u+w "$dir.tmp/crds"/*.yaml
+  rm -rf "$dir"; mv "$dir.tmp" "$dir"
+  say "built $name v$version in $(took "$start" "$t0") -> $dir"
+}
+
 total_start=$(date +%s); total_t0=$(cpu_ticks)
 mkdir -p "$CACHE_ROOT"
 build_etcd
@@ -283,4 +333,6 @@ build_plain helm "$HELM_DIR" helm.sh/helm/v4/cmd/helm "$HELM_VERSION" \
   "-X helm.sh/helm/v4/internal/version.version=v$HELM_VERSION"   # else `helm version` says v4.2
 build_prometheus
 build_argocd
+build_flux_controller source-controller "$FLUX_SOURCE_DIR" "$FLUX_SOURCE_CONTROLLER_VERSION" "$FLUX_SOURCE_CONTROLLER_PINS"
+build_flux_controller kustomize-controller "$FLUX_KUSTOMIZE_DIR" "$FLUX_KUSTOMIZE_CONTROLLER_VERSION"
 say "all test binaries ready in $(took "$total_start" "$total_t0")"
