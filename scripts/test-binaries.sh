@@ -22,10 +22,10 @@ ARGOCD_COMMIT="${DRIFTWATCH_ARGOCD_COMMIT:-109ca7ca71139e514114499d294a492e7910a
 ARGOCD_GITOPS_ENGINE_FALLBACK="${DRIFTWATCH_ARGOCD_GITOPS_ENGINE:-v0.0.0-20260914071520-c9c369efcc5b}"
 # Flux's source-controller and kustomize-controller, v1.9.6 (Flux v2.8; v1.10 needs Go 1.27 and module versions the
 # proxy does not serve). source-controller v1.9.6 requires github.com/fluxcd/pkg/artifact v0.18.3, whose zip the module
-# proxy does not serve; v0.18.1 (same minor, same API) is used instead.
+# proxy does not serve; v0.18.1 (same minor, same API) is pinned instead ("module version;..." in FLUX_PINS).
 FLUX_SOURCE_CONTROLLER_VERSION="${DRIFTWATCH_FLUX_SOURCE_CONTROLLER_VERSION:-1.9.6}"
 FLUX_KUSTOMIZE_CONTROLLER_VERSION="${DRIFTWATCH_FLUX_KUSTOMIZE_CONTROLLER_VERSION:-1.9.6}"
-FLUX_SOURCE_CONTROLLER_PINS="${DRIFTWATCH_FLUX_SOURCE_CONTROLLER_PINS:-github.com/fluxcd/pkg/artifact v0.18.1}"
+FLUX_PINS="${DRIFTWATCH_FLUX_PINS:-github.com/fluxcd/pkg/artifact v0.18.1}"
 CACHE_ROOT="${DRIFTWATCH_CACHE:-$HOME/.cache/driftwatch}"
 
 K8S_DIR="$CACHE_ROOT/k8s-v$K8S_VERSION"
@@ -289,39 +289,58 @@ GO
   say "built argocd v$ARGOCD_VERSION in $(took "$start" "$t0") -> $ARGOCD_DIR"
 }
 
-# Flux controllers: `go install` is refused (each go.mod replaces its ./api module with the local directory, which the
-# module zip leaves out), so build from a wrapper module that copies the published go.mod's other replaces and points
-# the api module at its published tag. The controller's CRDs (config/crd/bases of the same module version) are copied
-# beside the binary, so the tests install exactly the CRDs the binary was built with.
-build_flux_controller() { # name dir version ["module version;..." pinned instead of the go.mod's]
-  local name=$1 dir=$2 version=$3 pins=${4:-} module=github.com/fluxcd/$1
-  if [[ -x "$dir/$name" && -d "$dir/crds" ]]; then say "$name v$version: cached in $dir"; return; fi
+# Flux's source-controller and kustomize-controller, in ONE `go build` from one wrapper module, so the packages they
+# share (controller-runtime, client-go, Flux's pkg modules: most of each) are compiled once and the links run in
+# parallel. `go install` is refused (each go.mod replaces its ./api module with the local directory, which the module
+# zip leaves out), so the wrapper copies both published go.mods' other replaces (they must agree), points each api
+# module at its published tag, and applies the pins. Each controller's CRDs (config/crd/bases of the same module
+# version) are copied beside its binary, so the tests install exactly the CRDs the binaries were built with.
+build_flux() {
+  local src=github.com/fluxcd/source-controller ks=github.com/fluxcd/kustomize-controller
+  if [[ -x "$FLUX_SOURCE_DIR/source-controller" && -d "$FLUX_SOURCE_DIR/crds" \
+        && -x "$FLUX_KUSTOMIZE_DIR/kustomize-controller" && -d "$FLUX_KUSTOMIZE_DIR/crds" ]]; then
+    say "source-controller v$FLUX_SOURCE_CONTROLLER_VERSION, kustomize-controller v$FLUX_KUSTOMIZE_CONTROLLER_VERSION: cached"
+    return
+  fi
   local start t0; start=$(date +%s); t0=$(cpu_ticks)
-  say "building $name v$version ..."
+  say "building source-controller v$FLUX_SOURCE_CONTROLLER_VERSION + kustomize-controller v$FLUX_KUSTOMIZE_CONTROLLER_VERSION ..."
   local work; work=$(mktemp -d)
   trap 'rm -rf "$work"' RETURN
-  local gomod; gomod=$(published_gomod "$module@v$version" "$work")
+  local src_mod ks_mod
+  src_mod=$(published_gomod "$src@v$FLUX_SOURCE_CONTROLLER_VERSION" "$work")
+  ks_mod=$(published_gomod "$ks@v$FLUX_KUSTOMIZE_CONTROLLER_VERSION" "$work")
+  local replaces; replaces=$( { published_replaces "$src_mod"; published_replaces "$ks_mod"; } | sort -u)
+  local conflicting; conflicting=$(awk '{print $1}' <<<"$replaces" | sort | uniq -d)
+  [[ -z "$conflicting" ]] || die "source-controller and kustomize-controller replace these modules differently: $conflicting"
   {
-    echo "module driftwatch.local/${name//-/}build"
-    grep -E '^go [0-9]' "$gomod"
-    grep -E '^godebug ' "$gomod" || true
-    echo "require $module v$version"
+    echo "module driftwatch.local/fluxbuild"
+    grep -hE '^go [0-9]' "$src_mod" "$ks_mod" | sort -V | tail -1
+    echo "require ("
+    printf '\t%s v%s\n' "$src" "$FLUX_SOURCE_CONTROLLER_VERSION" "$ks" "$FLUX_KUSTOMIZE_CONTROLLER_VERSION"
+    echo ")"
     echo "replace ("
-    published_replaces "$gomod"
-    printf '\t%s => %s %s\n' "$module/api" "$module/api" "v$version"
+    echo "$replaces"
+    printf '\t%s => %s v%s\n' "$src/api" "$src/api" "$FLUX_SOURCE_CONTROLLER_VERSION" \
+      "$ks/api" "$ks/api" "$FLUX_KUSTOMIZE_CONTROLLER_VERSION"
     local pin
     while IFS= read -r pin; do
       if [[ -n "$pin" ]]; then printf '\t%s => %s\n' "${pin%% *}" "$pin"; fi
-    done < <(tr ';' '\n' <<<"$pins")
+    done < <(tr ';' '\n' <<<"$FLUX_PINS")
     echo ")"
   } >"$work/go.mod"
-  mkdir -p "$dir.tmp/crds"
-  (cd "$work" && go build -trimpath -buildvcs=false -ldflags "-s -w" -o "$dir.tmp/$name" "$module")
-  local moddir; moddir=$(cd "$work" && go list -m -f '{{.Dir}}' "$module")
-  cp "$moddir"/config/crd/bases/*.yaml "$dir.tmp/crds/"
-  chmod u+w "$dir.tmp/crds"/*.yaml
-  rm -rf "$dir"; mv "$dir.tmp" "$dir"
-  say "built $name v$version in $(took "$start" "$t0") -> $dir"
+  mkdir -p "$work/bin"
+  (cd "$work" && go build -trimpath -buildvcs=false $NO_DEBUG_GCFLAGS -ldflags "$NO_DEBUG_LDFLAGS" -o "$work/bin/" \
+      "$src" "$ks")
+  local name dir module
+  for name in source-controller kustomize-controller; do
+    if [[ $name == source-controller ]]; then dir=$FLUX_SOURCE_DIR module=$src; else dir=$FLUX_KUSTOMIZE_DIR module=$ks; fi
+    rm -rf "$dir.tmp"; mkdir -p "$dir.tmp/crds"
+    mv "$work/bin/$name" "$dir.tmp/$name"
+    cp "$(cd "$work" && go list -m -f '{{.Dir}}' "$module")"/config/crd/bases/*.yaml "$dir.tmp/crds/"
+    chmod u+w "$dir.tmp/crds"/*.yaml
+    rm -rf "$dir"; mv "$dir.tmp" "$dir"
+  done
+  say "built source-controller and kustomize-controller in $(took "$start" "$t0") -> $FLUX_SOURCE_DIR, $FLUX_KUSTOMIZE_DIR"
 }
 
 total_start=$(date +%s); total_t0=$(cpu_ticks)
@@ -333,6 +352,5 @@ build_plain helm "$HELM_DIR" helm.sh/helm/v4/cmd/helm "$HELM_VERSION" \
   "-X helm.sh/helm/v4/internal/version.version=v$HELM_VERSION"   # else `helm version` says v4.2
 build_prometheus
 build_argocd
-build_flux_controller source-controller "$FLUX_SOURCE_DIR" "$FLUX_SOURCE_CONTROLLER_VERSION" "$FLUX_SOURCE_CONTROLLER_PINS"
-build_flux_controller kustomize-controller "$FLUX_KUSTOMIZE_DIR" "$FLUX_KUSTOMIZE_CONTROLLER_VERSION"
+build_flux
 say "all test binaries ready in $(took "$total_start" "$total_t0")"

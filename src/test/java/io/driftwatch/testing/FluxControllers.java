@@ -182,7 +182,6 @@ public final class FluxControllers implements AutoCloseable {
         int health = ServerProcess.freePort();
         List<String> command = new ArrayList<>(List.of(
                 binary(name, version).toString(),
-                "--kubeconfig=" + kubeconfig(cluster, workDir, name),
                 "--watch-all-namespaces=true",
                 "--enable-leader-election=false",
                 "--metrics-addr=127.0.0.1:" + ServerProcess.freePort(),
@@ -194,7 +193,16 @@ public final class FluxControllers implements AutoCloseable {
         return ServerProcess.start(
                 name,
                 command,
-                Map.of("HOME", home.toString(), "RUNTIME_NAMESPACE", NAMESPACE, "TMPDIR", home.toString()),
+                // controller-runtime reads the kubeconfig from KUBECONFIG (the controllers have no --kubeconfig flag)
+                Map.of(
+                        "KUBECONFIG",
+                        kubeconfig(cluster, workDir, name).toString(),
+                        "HOME",
+                        home.toString(),
+                        "RUNTIME_NAMESPACE",
+                        NAMESPACE,
+                        "TMPDIR",
+                        home.toString()),
                 workDir,
                 "healthy",
                 () -> ServerProcess.status("http://127.0.0.1:" + health + "/readyz") == 200,
