@@ -39,8 +39,7 @@ class FluxKustomizationIT {
     private static final String NS = FluxControllers.NAMESPACE;
     private static final Duration FLUX = Duration.ofSeconds(240);
 
-    @TempDir
-    Path work;
+    private Path work;
 
     private LocalKubeCluster cluster;
     private KubernetesClient client;
@@ -49,8 +48,9 @@ class FluxKustomizationIT {
     private GitRepoFixture repo;
 
     @BeforeAll
-    void startFlux(LocalKubeCluster cluster) throws Exception {
+    void startFlux(LocalKubeCluster cluster, @TempDir Path work) throws Exception {
         this.cluster = cluster;
+        this.work = work;
         this.client = cluster.adminClient();
         repo = GitRepoFixture.init(work.resolve("git").resolve("apps"));
         repo.write("plain/config.yaml", """
@@ -73,7 +73,7 @@ class FluxKustomizationIT {
                 kind: ConfigMap
                 metadata:
                   name: pending-config
-                  namespace: flux-plain
+                  namespace: flux-overlay
                 data:
                   color: blue
                 """);
@@ -104,6 +104,19 @@ class FluxKustomizationIT {
                   cluster: ${cluster}
                   region: ${region:=eu-west-1}
                   tier: ${tier}
+                """);
+        repo.write("components/extra/kustomization.yaml", """
+                apiVersion: kustomize.config.k8s.io/v1alpha1
+                kind: Component
+                resources: [extra.yaml]
+                """);
+        repo.write("components/extra/extra.yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: extra
+                data:
+                  from: component
                 """);
         repo.write("overlay/prod/kustomization.yaml", """
                 resources: [../base]
@@ -156,6 +169,9 @@ class FluxKustomizationIT {
         apply(kustomization("plain", "./plain", ""));
         apply(kustomization("overlay", "./overlay/prod", """
                   targetNamespace: flux-overlay
+                  namePrefix: shop-
+                  nameSuffix: -v1
+                  components: [../../components/extra]
                   images:
                   - name: nginx
                     newTag: "1.27"
@@ -174,9 +190,7 @@ class FluxKustomizationIT {
                       name: cluster-vars
                 """));
         apply(kustomization("pending", "./pending", ""));
-        awaitApplied("plain", repo.head());
-        awaitApplied("overlay", repo.head());
-        awaitApplied("pending", repo.head());
+        awaitAllApplied(repo.head());
     }
 
     @AfterAll
@@ -198,6 +212,7 @@ class FluxKustomizationIT {
                   namespace: flux-system
                 spec:
                   interval: 1h
+                  retryInterval: 10s
                   path: %s
                   prune: true
                   sourceRef: {kind: GitRepository, name: apps}
@@ -244,33 +259,75 @@ class FluxKustomizationIT {
         return DiffCli.run(args);
     }
 
+    /** Every Kustomization Flux reconciles in this class applied at {@code commit}, so none is mid-apply. */
+    private void awaitAllApplied(String commit) {
+        for (String name : List.of("plain", "overlay", "pending")) {
+            awaitApplied(name, commit);
+        }
+    }
+
+    /** Asks kustomize-controller to reconcile now rather than at its interval (what {@code flux reconcile} does). */
+    private void reconcileNow(String name) {
+        new Kubectl(cluster)
+                .run(
+                        "-n",
+                        NS,
+                        "annotate",
+                        "--overwrite",
+                        "kustomization",
+                        name,
+                        "reconcile.fluxcd.io/requestedAt=" + Instant.now());
+    }
+
+    private static JsonNode change(DiffCli.Run run, String name, String field) {
+        for (JsonNode drift : run.drifts()) {
+            if (drift.path("name").asText().equals(name)) {
+                for (JsonNode change : drift.path("changes")) {
+                    if (change.path("field").asText().equals(field)) {
+                        return change;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no change of " + field + " in " + name + ":\n" + run.stdout());
+    }
+
     @Test
     void aPlainYamlAppFluxAppliedHasNoDrift() {
         DiffCli.Run run = diff("plain");
         assertThat(run.exitCode()).as(run.stderr() + run.stdout()).isZero();
         assertThat(run.stderr())
-                .contains("objects from Flux Kustomization flux-system/plain at main@sha1:" + repo.head());
+                .contains("2 objects from Flux Kustomization flux-system/plain at main@sha1:" + repo.head());
     }
 
     @Test
-    void theOverlayRenderedWithFluxsPatchesImagesAndSubstitutionsHasNoDrift() {
+    void theOverlayRenderedWithFluxsSpecHasNoDrift() {
         DiffCli.Run run = diff("overlay");
         assertThat(run.exitCode()).as(run.stderr() + run.stdout()).isZero();
-        // what Flux applied is what driftwatch rendered: check a few of the values only Flux's spec supplies
+        assertThat(run.stderr()).contains("3 objects from Flux Kustomization flux-system/overlay");
+        // what Flux applied is what driftwatch rendered: the values only Flux's spec supplies are really there
         var settings = client.configMaps()
                 .inNamespace("flux-overlay")
-                .withName("settings")
+                .withName("shop-settings-v1")
                 .get();
         assertThat(settings.getData())
                 .containsEntry("cluster", "prod-1")
                 .containsEntry("tier", "silver")
                 .containsEntry("region", "eu-west-1")
                 .containsEntry("patched", "yes");
-        assertThat(settings.getMetadata().getLabels()).containsEntry("team", "shop");
+        assertThat(settings.getMetadata().getLabels())
+                .containsEntry("team", "shop")
+                .containsEntry("kustomize.toolkit.fluxcd.io/name", "overlay");
+        assertThat(client.configMaps()
+                        .inNamespace("flux-overlay")
+                        .withName("shop-extra-v1")
+                        .get()
+                        .getData())
+                .containsEntry("from", "component");
         var web = client.apps()
                 .deployments()
                 .inNamespace("flux-overlay")
-                .withName("web")
+                .withName("shop-web-v1")
                 .get();
         assertThat(web.getSpec().getReplicas()).isEqualTo(2);
         assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
@@ -283,25 +340,14 @@ class FluxKustomizationIT {
         new Kubectl(cluster)
                 .run("-n", "flux-plain", "patch", "configmap", "plain-config", "-p", "{\"data\":{\"color\":\"red\"}}");
         DiffCli.Run drifted = diff("plain");
-        assertThat(drifted.exitCode()).as(drifted.stderr()).isEqualTo(1);
-        JsonNode drift = drifted.drifts().get(0);
-        assertThat(drift.path("name").asText()).isEqualTo("plain-config");
-        JsonNode change = drift.path("changes").get(0);
-        assertThat(change.path("field").asText()).isEqualTo("data.color");
+        assertThat(drifted.exitCode()).as(drifted.stderr() + drifted.stdout()).isEqualTo(1);
+        JsonNode change = change(drifted, "plain-config", "data.color");
         assertThat(change.path("manager").asText()).isEqualTo("kubectl-patch");
         assertThat(change.path("cause").asText()).isEqualTo("out-of-band");
         // the onset: when kubectl wrote the field (managedFields), to the second
-        assertThat(Instant.parse(change.path("time").asText())).isAfterOrEqualTo(before);
+        assertThat(Instant.parse(change.path("time").asText())).isAfterOrEqualTo(before.minusSeconds(1));
         // Flux puts it back at its next reconciliation (asked for now rather than waiting for the interval)
-        new Kubectl(cluster)
-                .run(
-                        "-n",
-                        NS,
-                        "annotate",
-                        "--overwrite",
-                        "kustomization",
-                        "plain",
-                        "reconcile.fluxcd.io/requestedAt=" + Instant.now());
+        reconcileNow("plain");
         Eventually.await(
                 "Flux overwrote the kubectl change",
                 FLUX,
@@ -318,6 +364,54 @@ class FluxKustomizationIT {
     }
 
     @Test
+    void aScaleAndAnAddedLabelAreOutOfBandAndFluxsOwnWritesAreNot() {
+        Kubectl kubectl = new Kubectl(cluster);
+        kubectl.run("-n", "flux-overlay", "scale", "deployment/shop-web-v1", "--replicas=5");
+        kubectl.run("-n", "flux-overlay", "label", "configmap/shop-settings-v1", "owner=someone");
+        DiffCli.Run drifted = diff("overlay");
+        assertThat(drifted.exitCode()).as(drifted.stderr() + drifted.stdout()).isEqualTo(1);
+        JsonNode replicas = change(drifted, "shop-web-v1", "spec.replicas");
+        assertThat(replicas.path("desired").asText()).isEqualTo("2");
+        assertThat(replicas.path("live").asText()).isEqualTo("5");
+        assertThat(replicas.path("cause").asText()).isEqualTo("out-of-band");
+        // the API server records a write through the scale subresource under kubectl's plain name
+        assertThat(replicas.path("manager").asText()).isEqualTo("kubectl");
+        JsonNode label = change(drifted, "shop-settings-v1", "metadata.labels.owner");
+        assertThat(label.path("manager").asText()).isEqualTo("kubectl-label");
+        assertThat(label.path("cause").asText()).isEqualTo("out-of-band");
+        // the only drifts are the two kubectl changes: nothing kustomize-controller wrote is called out-of-band
+        assertThat(drifted.drifts()).hasSize(2);
+        drifted.drifts()
+                .forEach(d -> d.path("changes")
+                        .forEach(c -> assertThat(c.path("manager").asText())
+                                .as(c.toString())
+                                .isNotEqualTo("kustomize-controller")));
+        // Flux's next reconciliation undoes both: it takes spec.replicas back and removes kubectl's label
+        reconcileNow("overlay");
+        Eventually.await(
+                "Flux undid the scale and the label",
+                FLUX,
+                () -> client.apps()
+                                        .deployments()
+                                        .inNamespace("flux-overlay")
+                                        .withName("shop-web-v1")
+                                        .get()
+                                        .getSpec()
+                                        .getReplicas()
+                                == 2
+                        && !client.configMaps()
+                                .inNamespace("flux-overlay")
+                                .withName("shop-settings-v1")
+                                .get()
+                                .getMetadata()
+                                .getLabels()
+                                .containsKey("owner"),
+                flux::logs);
+        DiffCli.Run after = diff("overlay");
+        assertThat(after.exitCode()).as(after.stdout()).isZero();
+    }
+
+    @Test
     void aCommitFluxFetchedButHasNotAppliedIsPendingSyncThenResolved() {
         flux.stopKustomizeController();
         String commit;
@@ -327,7 +421,7 @@ class FluxKustomizationIT {
                     kind: ConfigMap
                     metadata:
                       name: pending-config
-                      namespace: flux-plain
+                      namespace: flux-overlay
                     data:
                       color: green
                     """);
@@ -342,18 +436,20 @@ class FluxKustomizationIT {
                             .asText()
                             .endsWith(commit),
                     flux::logs);
+            JsonNode status = get("Kustomization", "pending").path("status");
+            assertThat(status.path("lastAppliedRevision").asText()).doesNotEndWith(commit);
             DiffCli.Run run = diff("pending");
             assertThat(run.exitCode()).as(run.stderr() + run.stdout()).isEqualTo(1);
-            JsonNode drift = run.drifts().get(0);
-            assertThat(drift.path("name").asText()).isEqualTo("pending-config");
-            JsonNode change = drift.path("changes").get(0);
-            assertThat(change.path("field").asText()).isEqualTo("data.color");
+            JsonNode change = change(run, "pending-config", "data.color");
+            assertThat(change.path("desired").asText()).isEqualTo("green");
             assertThat(change.path("manager").asText()).isEqualTo("kustomize-controller");
             assertThat(change.path("cause").asText()).isEqualTo("pending-sync");
+            // the other Kustomizations of the same source: the new commit changes none of their objects
+            assertThat(diff("plain").exitCode()).isZero();
         } finally {
             flux.startKustomizeController();
         }
-        awaitApplied("pending", commit);
+        awaitAllApplied(commit);
         DiffCli.Run applied = diff("pending");
         assertThat(applied.exitCode()).as(applied.stdout()).isZero();
     }
@@ -364,6 +460,24 @@ class FluxKustomizationIT {
         DiffCli.Run run = diff("suspended");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr()).contains("Flux Kustomization flux-system/suspended is suspended");
+        assertThat(run.drifts()).isEmpty();
+    }
+
+    @Test
+    void aFailingKustomizationIsSourceHealthNotDrift() throws Exception {
+        apply(kustomization("failing", "./not-in-the-repo", ""));
+        Eventually.await(
+                "kustomize-controller reported failing Ready=False",
+                FLUX,
+                () -> get("Kustomization", "failing")
+                        .path("status")
+                        .path("conditions")
+                        .toString()
+                        .contains("\"False\""),
+                flux::logs);
+        DiffCli.Run run = diff("failing");
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+        assertThat(run.stderr()).contains("Flux Kustomization flux-system/failing is failing: Ready=False");
         assertThat(run.drifts()).isEmpty();
     }
 
