@@ -6,7 +6,7 @@
 #   scripts/test-binaries.sh            # build everything the test suite needs
 #   scripts/test-binaries.sh --print    # print the directory the binaries live in (after building)
 #   scripts/test-binaries.sh oidc-op    # build only the named ones (etcd, kubernetes, kustomize, helm, prometheus,
-#                                       # argocd, oidc-op; argocd-controller is never built unless named)
+#                                       # argocd, flux, oidc-op; argocd-controller is never built unless named)
 #   scripts/test-binaries.sh --argocd-controller   # = argocd-controller: Argo CD with its application controller,
 #                                                  # for bench/run-peers.sh only
 #
@@ -26,6 +26,12 @@ ARGOCD_COMMIT="${DRIFTWATCH_ARGOCD_COMMIT:-109ca7ca71139e514114499d294a492e7910a
 ARGOCD_GITOPS_ENGINE_FALLBACK="${DRIFTWATCH_ARGOCD_GITOPS_ENGINE:-v0.0.0-20260914071520-c9c369efcc5b}"
 # The OpenID provider the console's OIDC sign-in test signs in through: zitadel/oidc's example OP (see build_oidc_op).
 ZITADEL_OIDC_VERSION="${DRIFTWATCH_ZITADEL_OIDC_VERSION:-3.52.0}"
+# Flux's source-controller and kustomize-controller, v1.9.6 (Flux v2.8; v1.10 needs Go 1.27 and module versions the
+# proxy does not serve). source-controller v1.9.6 requires github.com/fluxcd/pkg/artifact v0.18.3, whose zip the module
+# proxy does not serve; v0.18.1 (same minor, same API) is pinned instead ("module version;..." in FLUX_PINS).
+FLUX_SOURCE_CONTROLLER_VERSION="${DRIFTWATCH_FLUX_SOURCE_CONTROLLER_VERSION:-1.9.6}"
+FLUX_KUSTOMIZE_CONTROLLER_VERSION="${DRIFTWATCH_FLUX_KUSTOMIZE_CONTROLLER_VERSION:-1.9.6}"
+FLUX_PINS="${DRIFTWATCH_FLUX_PINS:-github.com/fluxcd/pkg/artifact v0.18.1}"
 CACHE_ROOT="${DRIFTWATCH_CACHE:-$HOME/.cache/driftwatch}"
 
 K8S_DIR="$CACHE_ROOT/k8s-v$K8S_VERSION"
@@ -38,6 +44,8 @@ ARGOCD_DIR="$CACHE_ROOT/argocd-v$ARGOCD_VERSION-server"
 # "-controller": the same roles plus the application controller, for bench/run-peers.sh only (--argocd-controller)
 ARGOCD_CONTROLLER_DIR="$CACHE_ROOT/argocd-v$ARGOCD_VERSION-controller"
 OIDC_OP_DIR="$CACHE_ROOT/zitadel-oidc-op-v$ZITADEL_OIDC_VERSION"
+FLUX_SOURCE_DIR="$CACHE_ROOT/source-controller-v$FLUX_SOURCE_CONTROLLER_VERSION"
+FLUX_KUSTOMIZE_DIR="$CACHE_ROOT/kustomize-controller-v$FLUX_KUSTOMIZE_CONTROLLER_VERSION"
 
 say() { printf '[test-binaries] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -55,6 +63,8 @@ if [[ "${1:-}" == "--print" ]]; then
   echo "DRIFTWATCH_ARGOCD=$ARGOCD_DIR/argocd"
   echo "DRIFTWATCH_ARGOCD_CONTROLLER=$ARGOCD_CONTROLLER_DIR/argocd"
   echo "DRIFTWATCH_OIDC_OP=$OIDC_OP_DIR/oidc-op"
+  echo "DRIFTWATCH_FLUX_SOURCE_CONTROLLER=$FLUX_SOURCE_DIR/source-controller"
+  echo "DRIFTWATCH_FLUX_KUSTOMIZE_CONTROLLER=$FLUX_KUSTOMIZE_DIR/kustomize-controller"
   exit 0
 fi
 
@@ -87,6 +97,12 @@ published_gomod() { # module@version workdir
   gomod=$(sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' <<<"$info")
   [[ -n "$gomod" && -f "$gomod" ]] || die "could not download $1 through the Go module proxy: $info"
   echo "$gomod"
+}
+
+# Every replace of a published go.mod whose target is a module (not a ./local path), from blocks and single-line
+# statements alike, as lines of a replace block.
+published_replaces() { # go.mod
+  sed -E 's://.*$::; s/^replace[[:space:]]+//' "$1" | awk '$2 == "=>" && $3 !~ /^\./ && NF == 4 {print "\t" $1 " => " $3 " " $4}'
 }
 
 # kube-apiserver and kubectl: k8s.io/kubernetes cannot be `go install`ed (its go.mod replaces its staging modules
@@ -225,8 +241,7 @@ build_argocd() { # [controller]: also the application controller role, into $ARG
     grep -E '^godebug ' "$gomod" || true
     echo "require $module v$ARGOCD_VERSION"
     echo "replace ("
-    # every replace whose target is a module (not a ./local path), from blocks and single-line statements alike
-    sed -E 's://.*$::; s/^replace[[:space:]]+//' "$gomod" | awk '$2 == "=>" && $3 !~ /^\./ && NF == 4 {print "\t" $1 " => " $3 " " $4}'
+    published_replaces "$gomod"
     printf '\t%s => %s %s\n' "$engine" "$engine" "$engine_version"
     echo ")"
   } >"$work/go.mod"
@@ -406,10 +421,64 @@ GO
   say "built oidc-op (zitadel/oidc v$ZITADEL_OIDC_VERSION) in $(took "$start" "$t0") -> $OIDC_OP_DIR"
 }
 
+# Flux's source-controller and kustomize-controller, in ONE `go build` from one wrapper module, so the packages they
+# share (controller-runtime, client-go, Flux's pkg modules: most of each) are compiled once and the links run in
+# parallel. `go install` is refused (each go.mod replaces its ./api module with the local directory, which the module
+# zip leaves out), so the wrapper copies both published go.mods' other replaces (they must agree), points each api
+# module at its published tag, and applies the pins. Each controller's CRDs (config/crd/bases of the same module
+# version) are copied beside its binary, so the tests install exactly the CRDs the binaries were built with.
+build_flux() {
+  local src=github.com/fluxcd/source-controller ks=github.com/fluxcd/kustomize-controller
+  if [[ -x "$FLUX_SOURCE_DIR/source-controller" && -d "$FLUX_SOURCE_DIR/crds" \
+        && -x "$FLUX_KUSTOMIZE_DIR/kustomize-controller" && -d "$FLUX_KUSTOMIZE_DIR/crds" ]]; then
+    say "source-controller v$FLUX_SOURCE_CONTROLLER_VERSION, kustomize-controller v$FLUX_KUSTOMIZE_CONTROLLER_VERSION: cached"
+    return
+  fi
+  local start t0; start=$(date +%s); t0=$(cpu_ticks)
+  say "building source-controller v$FLUX_SOURCE_CONTROLLER_VERSION + kustomize-controller v$FLUX_KUSTOMIZE_CONTROLLER_VERSION ..."
+  local work; work=$(mktemp -d)
+  trap 'rm -rf "$work"' RETURN
+  local src_mod ks_mod
+  src_mod=$(published_gomod "$src@v$FLUX_SOURCE_CONTROLLER_VERSION" "$work")
+  ks_mod=$(published_gomod "$ks@v$FLUX_KUSTOMIZE_CONTROLLER_VERSION" "$work")
+  local replaces; replaces=$( { published_replaces "$src_mod"; published_replaces "$ks_mod"; } | sort -u)
+  local conflicting; conflicting=$(awk '{print $1}' <<<"$replaces" | sort | uniq -d)
+  [[ -z "$conflicting" ]] || die "source-controller and kustomize-controller replace these modules differently: $conflicting"
+  {
+    echo "module driftwatch.local/fluxbuild"
+    grep -hE '^go [0-9]' "$src_mod" "$ks_mod" | sort -V | tail -1
+    echo "require ("
+    printf '\t%s v%s\n' "$src" "$FLUX_SOURCE_CONTROLLER_VERSION" "$ks" "$FLUX_KUSTOMIZE_CONTROLLER_VERSION"
+    echo ")"
+    echo "replace ("
+    echo "$replaces"
+    printf '\t%s => %s v%s\n' "$src/api" "$src/api" "$FLUX_SOURCE_CONTROLLER_VERSION" \
+      "$ks/api" "$ks/api" "$FLUX_KUSTOMIZE_CONTROLLER_VERSION"
+    local pin
+    while IFS= read -r pin; do
+      if [[ -n "$pin" ]]; then printf '\t%s => %s\n' "${pin%% *}" "$pin"; fi
+    done < <(tr ';' '\n' <<<"$FLUX_PINS")
+    echo ")"
+  } >"$work/go.mod"
+  mkdir -p "$work/bin"
+  (cd "$work" && go build -trimpath -buildvcs=false $NO_DEBUG_GCFLAGS -ldflags "$NO_DEBUG_LDFLAGS" -o "$work/bin/" \
+      "$src" "$ks")
+  local name dir module
+  for name in source-controller kustomize-controller; do
+    if [[ $name == source-controller ]]; then dir=$FLUX_SOURCE_DIR module=$src; else dir=$FLUX_KUSTOMIZE_DIR module=$ks; fi
+    rm -rf "$dir.tmp"; mkdir -p "$dir.tmp/crds"
+    mv "$work/bin/$name" "$dir.tmp/$name"
+    cp "$(cd "$work" && go list -m -f '{{.Dir}}' "$module")"/config/crd/bases/*.yaml "$dir.tmp/crds/"
+    chmod u+w "$dir.tmp/crds"/*.yaml
+    rm -rf "$dir"; mv "$dir.tmp" "$dir"
+  done
+  say "built source-controller and kustomize-controller in $(took "$start" "$t0") -> $FLUX_SOURCE_DIR, $FLUX_KUSTOMIZE_DIR"
+}
+
 total_start=$(date +%s); total_t0=$(cpu_ticks)
 mkdir -p "$CACHE_ROOT"
 wanted=("$@")
-[[ ${#wanted[@]} -gt 0 ]] || wanted=(etcd kubernetes kustomize helm prometheus argocd oidc-op)
+[[ ${#wanted[@]} -gt 0 ]] || wanted=(etcd kubernetes kustomize helm prometheus argocd flux oidc-op)
 for tool in "${wanted[@]}"; do
   case "$tool" in
     etcd) build_etcd ;;
@@ -421,8 +490,9 @@ for tool in "${wanted[@]}"; do
     argocd) build_argocd ;;
     # Only bench/run-peers.sh needs it; a separate binary, so the tests' smaller build stays as it is.
     argocd-controller|--argocd-controller) build_argocd controller ;;
+    flux) build_flux ;;
     oidc-op) build_oidc_op ;;
-    *) die "unknown tool '$tool' (etcd, kubernetes, kustomize, helm, prometheus, argocd, argocd-controller, oidc-op)" ;;
+    *) die "unknown tool '$tool' (etcd, kubernetes, kustomize, helm, prometheus, argocd, argocd-controller, flux, oidc-op)" ;;
   esac
 done
 say "all test binaries ready in $(took "$total_start" "$total_t0")"

@@ -22,12 +22,16 @@ import io.driftwatch.source.DirectoryAppSource;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.argocd.ArgoCdClient;
 import io.driftwatch.source.argocd.ArgoCdSource;
+import io.driftwatch.source.flux.FluxKustomizationSource;
+import io.driftwatch.source.flux.FluxKustomizations;
+import io.driftwatch.source.flux.KustomizationWatch;
 import io.driftwatch.source.git.GitAppSource;
 import io.driftwatch.source.git.GitRepositories;
 import io.driftwatch.source.git.GitWebhook;
 import io.driftwatch.source.git.RenderCache;
 import io.driftwatch.source.git.Renderers;
 import io.driftwatch.source.git.ToolBinaries;
+import io.driftwatch.source.git.ToolRunner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.vertx.core.Vertx;
@@ -144,6 +148,7 @@ final class AgentAssembly {
                 pools.emit(),
                 clock);
         AgentConfig.ArgoCd argoSettings = config.sources().argocd();
+        AgentConfig.Flux fluxSettings = config.sources().flux();
         ArgoCd argo = argoSettings != null && argoSettings.enabled() ? argoCd(argoSettings) : null;
         List<String> informerNamespaces =
                 scope.informerNamespaces(config.scope().namespaces().include());
@@ -154,7 +159,10 @@ final class AgentAssembly {
                 pools.diff(),
                 tracker,
                 metrics,
-                diffOptions(argo == null ? null : argo.tracking()),
+                diffOptions(
+                        argo != null
+                                ? argo.tracking()
+                                : fluxSettings != null ? FluxKustomizationSource.TRACKING : null),
                 scope,
                 published,
                 outputs,
@@ -166,6 +174,7 @@ final class AgentAssembly {
                 argo == null ? null : new ArgoCdApps(argo.source(), argoSettings, apps, vertx, pools.source());
         List<Apps.Configured> configured = new ArrayList<>();
         ManifestLimits limits = config.sources().limits().toLimits();
+        FluxApps flux = fluxSettings == null ? null : fluxApps(client, fluxSettings, apps, limits);
         for (AgentConfig.DirectoryApp app : config.sources().directories()) {
             String namespace = app.targetNamespace() != null ? app.targetNamespace() : "default";
             configured.add(new Apps.Configured(
@@ -193,7 +202,28 @@ final class AgentAssembly {
                 hub,
                 election,
                 new Resyncs(vertx, reconciler, sweep, pools.sweep(), config.resyncInterval()),
-                new Readiness(apps, argocd, reconciler.live(), reconciler));
+                new Readiness(apps, argocd, reconciler.live(), reconciler, flux),
+                flux);
+    }
+
+    /** Flux's Kustomizations: watched, each rendered with the Git apps' kustomize binary on the render pool. */
+    private FluxApps fluxApps(KubernetesClient client, AgentConfig.Flux flux, Apps apps, ManifestLimits limits) {
+        AgentConfig.Git git = config.sources().git();
+        Map<ToolBinaries.Tool, Path> tools = new EnumMap<>(ToolBinaries.Tool.class);
+        if (git.kustomizeBinary() != null) {
+            tools.put(ToolBinaries.Tool.KUSTOMIZE, git.kustomizeBinary());
+        }
+        FluxKustomizations sources = new FluxKustomizations(
+                client,
+                new ToolBinaries(tools, System.getenv()),
+                new ToolRunner(pools.render(), git.renderTimeout()),
+                limits,
+                clock);
+        return new FluxApps(
+                sources,
+                apps,
+                flux.pollInterval().toMillis(),
+                listener -> new KustomizationWatch(client, flux.namespaces(), flux.selector(), listener));
     }
 
     /** The Git apps' sources, sharing one repository cache, render cache and renderers. */
@@ -248,7 +278,10 @@ final class AgentAssembly {
         }
     }
 
-    /** @param argocdTracking the tracking Argo CD's server uses, which wins over the configured one; null: none */
+    /**
+     * @param argocdTracking the tracking Argo CD's server uses, or Flux's label with {@code sources.flux}, which wins
+     *                       over the configured one; null: none
+     */
     private DiffOptions diffOptions(Tracking argocdTracking) {
         AgentConfig.Diff d = config.diff();
         ManagerRules defaults = ManagerRules.defaults();

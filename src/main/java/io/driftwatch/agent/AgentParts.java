@@ -21,10 +21,11 @@ record AgentParts(
         HubReporter hub,
         LeaderElection election,
         Resyncs resyncs,
-        Readiness readiness) {
+        Readiness readiness,
+        FluxApps flux) {
 
     /**
-     * The start stage: every configured app loads (and polls), Argo CD's apps are listed and watched, the lease is
+     * The start stage: every configured app loads (and polls), Argo CD's apps and Flux's Kustomizations are listed and watched, the lease is
      * campaigned for (or this replica leads at once), resyncs are scheduled, the hub reporter pushes; then readiness
      * is what the parts say.
      */
@@ -32,6 +33,9 @@ record AgentParts(
         configuredApps.forEach(app -> apps.add(app.source(), app.pollMillis()));
         if (argocd != null) {
             argocd.start();
+        }
+        if (flux != null) {
+            flux.start();
         }
         if (election != null) {
             election.start();
@@ -45,7 +49,7 @@ record AgentParts(
         readiness.started();
     }
 
-    /** Stops what brings work in: the lease released, resync timers, Argo CD's stream, app polling, informers. */
+    /** Stops what brings work in: the lease released, resync timers, Argo CD's stream, the Flux watch, app polling, informers. */
     void stopInputs() {
         if (election != null) {
             election.stop();
@@ -53,6 +57,9 @@ record AgentParts(
         resyncs.close();
         if (argocd != null) {
             argocd.close();
+        }
+        if (flux != null) {
+            flux.close();
         }
         apps.close();
         reconciler.live().close();

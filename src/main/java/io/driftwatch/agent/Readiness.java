@@ -19,12 +19,17 @@ final class Readiness {
 
     private final Apps apps;
     private final ArgoCdApps argocd;
+    private final FluxApps flux;
     private final LiveView live;
     private final Reconciler reconciler;
     private volatile boolean started;
 
-    /** @param argocd null when Argo CD is not a source */
-    Readiness(Apps apps, ArgoCdApps argocd, LiveView live, Reconciler reconciler) {
+    /**
+     * @param argocd null when Argo CD is not a source
+     * @param flux   null when Flux is not a source
+     */
+    Readiness(Apps apps, ArgoCdApps argocd, LiveView live, Reconciler reconciler, FluxApps flux) {
+        this.flux = flux;
         this.apps = apps;
         this.argocd = argocd;
         this.live = live;
@@ -45,6 +50,10 @@ final class Readiness {
         }
         if (argocd != null && !argocd.listed()) {
             reasons.add("Argo CD apps not listed yet");
+        }
+        if (flux != null && !flux.listed()) {
+            String failure = flux.failure();
+            reasons.add("Flux Kustomizations not listed yet" + (failure == null ? "" : " (" + failure + ")"));
         }
         Set<String> indexed = reconciler.indexedApps();
         apps.statuses().forEach((app, status) -> {

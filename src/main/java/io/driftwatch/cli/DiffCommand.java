@@ -29,6 +29,7 @@ import io.driftwatch.live.ClusterOpenApi;
 import io.driftwatch.live.LiveReader;
 import io.driftwatch.live.OpenApiCache;
 import io.driftwatch.source.SourceException;
+import io.driftwatch.source.flux.FluxKustomizationSource;
 import io.driftwatch.source.git.GitAppSource;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,6 +40,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -360,6 +362,8 @@ final class DiffCommand implements Callable<Integer> {
     private int extrasFilteredOut;
     /** How live objects are tracked, when the desired state's source says (Argo CD's settings); else the options'. */
     private Tracking tracking;
+    /** When the desired content last changed, the evidence for pending-sync; null when the input cannot say. */
+    private Instant desiredChangedAt;
 
     @Override
     public Integer call() throws Exception {
@@ -400,7 +404,8 @@ final class DiffCommand implements Callable<Integer> {
                 if (namespace == null) {
                     namespace = loaded.namespace();
                 }
-                tracking = FluxDesiredState.TRACKING;
+                tracking = FluxKustomizationSource.TRACKING;
+                desiredChangedAt = loaded.revisionTime();
                 report = diffAgainstCluster(
                         settings.app != null ? settings.app : loaded.app(),
                         timeout,
@@ -448,7 +453,8 @@ final class DiffCommand implements Callable<Integer> {
         filter = parsedFilters.resolve(KindNames.inObjects(desired, live));
         DiffEngine engine = engine(ns, BuiltinResourceScope.INSTANCE, new BuiltinListSchema());
         DiffFilter.Selection selection = select(desired, engine, "--desired " + files.desired);
-        return filtered(run(settings.app(files.desired), selection.kept(), live, engine), selection, live, engine);
+        return filtered(
+                run(settings.app(files.desired), selection.kept(), live, engine, null), selection, live, engine);
     }
 
     /** Where the desired manifests of a cluster diff come from, given the namespace for objects that set none. */
@@ -519,7 +525,8 @@ final class DiffCommand implements Callable<Integer> {
             List<JsonNode> live = new ArrayList<>(reader.list(scopes));
             live.addAll(strays(reader, keys, app, scopes, ns));
             DiffEngine engine = engine(ns, discovery, join(schema));
-            DriftReport report = filtered(run(app, selection.kept(), live, engine), selection, live, engine);
+            DriftReport report =
+                    filtered(run(app, selection.kept(), live, engine, desiredChangedAt), selection, live, engine);
             return auditLog == null
                     ? report
                     : AuditLogAttribution.attribute(
@@ -694,9 +701,10 @@ final class DiffCommand implements Callable<Integer> {
         return new DiffEngine(options, scope, schema);
     }
 
-    private static DriftReport run(String app, List<ObjectNode> desired, List<JsonNode> live, DiffEngine engine) {
+    private static DriftReport run(
+            String app, List<ObjectNode> desired, List<JsonNode> live, DiffEngine engine, Instant changedAt) {
         List<DesiredObject> objects =
-                desired.stream().map(m -> new DesiredObject(m, app, null)).toList();
+                desired.stream().map(m -> new DesiredObject(m, app, changedAt)).toList();
         // one shot: nothing was seen before, so a missing object is reported as not yet applied
         return engine.diffAll(objects, live, key -> false);
     }

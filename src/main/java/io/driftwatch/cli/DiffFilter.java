@@ -2,6 +2,7 @@ package io.driftwatch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.config.LabelSelector;
 import io.driftwatch.diff.Drift;
 import io.driftwatch.diff.DriftReport;
 import io.driftwatch.diff.DriftType;

@@ -1,5 +1,6 @@
 package io.driftwatch.cli;
 
+import io.driftwatch.config.LabelSelector;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

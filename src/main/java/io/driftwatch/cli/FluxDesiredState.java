@@ -2,7 +2,6 @@ package io.driftwatch.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ManifestLimits;
-import io.driftwatch.diff.Tracking;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.flux.FluxKustomizationSource;
@@ -16,6 +15,7 @@ import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,11 +23,11 @@ import java.util.concurrent.Executors;
 /** One-shot load of a Flux Kustomization's desired state for {@code driftwatch diff --flux-kustomization NS/NAME}. */
 final class FluxDesiredState {
 
-    /** Flux marks what a Kustomization applied with this label (value: the Kustomization's name). */
-    static final Tracking TRACKING = new Tracking(null, "kustomize.toolkit.fluxcd.io/name");
-
-    /** What the diff needs: the objects, the app (the Kustomization's name) and the namespace for unset ones. */
-    record Loaded(List<ObjectNode> objects, String app, String namespace) {}
+    /**
+     * What the diff needs: the objects, the app (the Kustomization's name), the namespace for unset ones, and when the
+     * artifact was produced (a kustomize-controller write older than that is pending-sync, not drift).
+     */
+    record Loaded(List<ObjectNode> objects, String app, String namespace, Instant revisionTime) {}
 
     private FluxDesiredState() {}
 
@@ -62,7 +62,7 @@ final class FluxDesiredState {
             err.println("desired state: " + state.objects().size() + " objects from Flux Kustomization " + reference
                     + " at " + state.revision() + " (artifact fetched " + state.revisionTime() + ")");
             err.flush();
-            return new Loaded(state.objects(), name, source.targetNamespace());
+            return new Loaded(state.objects(), name, source.targetNamespace(), state.revisionTime());
         } finally {
             pool.shutdownNow();
         }

@@ -34,7 +34,7 @@ public record AgentConfig(
         scope = scope == null ? new Scope(null, null) : scope;
         diff = diff == null ? new Diff(null, null, null, null, null, null) : diff;
         resyncInterval = resyncInterval == null ? Duration.ofMinutes(10) : resyncInterval;
-        sources = sources == null ? new Sources(null, null, null, null, null) : sources;
+        sources = sources == null ? new Sources(null, null, null, null, null, null) : sources;
         leaderElection =
                 leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
         events = events == null ? new Events(null, null) : events;
@@ -161,7 +161,12 @@ public record AgentConfig(
      * manifests may hold.
      */
     public record Sources(
-            List<DirectoryApp> directories, Git git, ArgoCd argocd, List<String> allowEmpty, ManifestLimits limits) {
+            List<DirectoryApp> directories,
+            Git git,
+            ArgoCd argocd,
+            List<String> allowEmpty,
+            ManifestLimits limits,
+            Flux flux) {
         public Sources {
             limits = limits == null ? new ManifestLimits(null, null, null) : limits;
             directories = directories == null ? List.of() : List.copyOf(directories);
@@ -231,6 +236,21 @@ public record AgentConfig(
         /** The connection settings. */
         public ArgoCdConnection connection() {
             return new ArgoCdConnection(server, tokenFile, caFile, insecure, rootPath, requestTimeout);
+        }
+    }
+
+    /**
+     * Flux Kustomizations ({@code kustomize.toolkit.fluxcd.io/v1}) as apps, when the section is present: those in
+     * {@code namespaces} (empty: every namespace) matching the label {@code selector} (kubectl's {@code -l} syntax,
+     * empty: all), watched, each one's desired state rendered from its source's artifact whenever Flux's status of it
+     * changes (a new applied or attempted revision, a spec change, suspension, readiness) and at least every
+     * {@code pollInterval}. An app is named after its Kustomization, as Flux's ownership label is.
+     */
+    public record Flux(List<String> namespaces, String selector, Duration pollInterval) {
+        public Flux {
+            namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
+            selector = selector == null ? "" : selector.strip();
+            pollInterval = pollInterval == null ? Duration.ofMinutes(3) : pollInterval;
         }
     }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.driftwatch.diff.ManagerRules;
+import io.driftwatch.diff.Tracking;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Reads the agent's YAML configuration, applies {@code DRIFTWATCH_*} environment overrides, and validates it. A wrong
@@ -32,6 +34,7 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
 
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Path SERVICE_ACCOUNT_NAMESPACE =
             Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
@@ -281,9 +284,13 @@ public final class ConfigLoader {
             }
         }
         boolean argocdApps = argocd != null && argocd.enabled();
-        if (names.isEmpty() && !argocdApps && problems.isEmpty()) {
-            problems.add("sources: no application configured (add sources.directories, sources.git.apps or "
-                    + "sources.argocd)");
+        AgentConfig.Flux flux = c.sources().flux();
+        if (flux != null) {
+            validateFlux(flux, argocdApps, c.diff(), problems);
+        }
+        if (names.isEmpty() && !argocdApps && flux == null && problems.isEmpty()) {
+            problems.add("sources: no application configured (add sources.directories, sources.git.apps, "
+                    + "sources.argocd or sources.flux)");
         }
         validateHub(c.hub(), problems);
         validateOtlp(c.metrics().otlp(), problems);
@@ -293,6 +300,38 @@ public final class ConfigLoader {
             if (rule.jsonPointers().isEmpty() && rule.managedFieldsManagers().isEmpty()) {
                 problems.add("diff.ignoreDifferences[" + i + "]: needs jsonPointers or managedFieldsManagers");
             }
+        }
+    }
+
+    /**
+     * Namespaces must be namespace names and the selector must parse. Flux's apps are tracked by Flux's ownership
+     * label, so they cannot share an agent with Argo CD's (tracked Argo CD's way) nor with a tracking set in
+     * {@code diff.tracking}.
+     */
+    private static void validateFlux(
+            AgentConfig.Flux flux, boolean argocd, AgentConfig.Diff diff, List<String> problems) {
+        for (int i = 0; i < flux.namespaces().size(); i++) {
+            String ns = flux.namespaces().get(i);
+            if (ns == null || !NAMESPACE.matcher(ns).matches()) {
+                problems.add("sources.flux.namespaces[" + i + "]: '" + ns + "' is not a namespace name (lower-case "
+                        + "letters, digits and '-', at most 63 characters)");
+            }
+        }
+        try {
+            LabelSelector.parse(flux.selector());
+        } catch (IllegalArgumentException e) {
+            problems.add("sources.flux.selector: " + e.getMessage());
+        }
+        if (flux.pollInterval().compareTo(Duration.ofSeconds(10)) < 0) {
+            problems.add("sources.flux.pollInterval: must be at least 10s");
+        }
+        if (argocd) {
+            problems.add("sources.flux: cannot be combined with sources.argocd in one agent (Flux's objects are "
+                    + "tracked by Flux's label, Argo CD's by Argo CD's tracking); run one agent for each");
+        }
+        if (!diff.tracking().equals(Tracking.defaults())) {
+            problems.add("diff.tracking: not used with sources.flux (Flux's apps are tracked by the label "
+                    + "kustomize.toolkit.fluxcd.io/name); remove it");
         }
     }
 

@@ -207,6 +207,46 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFluxSourceIsEnoughAndGetsDefaults() throws IOException {
+        AgentConfig c = load(write("""
+                cluster: a
+                leaderElection: {enabled: false}
+                sources:
+                  flux: {namespaces: [flux-system], selector: "team in (shop,web)"}
+                """), Map.of());
+
+        AgentConfig.Flux flux = c.sources().flux();
+        assertThat(flux.namespaces()).containsExactly("flux-system");
+        assertThat(flux.selector()).isEqualTo("team in (shop,web)");
+        assertThat(flux.pollInterval()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(load(write("cluster: a\nleaderElection: {enabled: false}\nsources: {flux: {}}\n"), Map.of())
+                        .sources()
+                        .flux()
+                        .namespaces())
+                .as("no namespaces: every namespace")
+                .isEmpty();
+    }
+
+    @Test
+    void aWrongFluxSourceIsNamedSettingBySetting() throws IOException {
+        Path token = Files.writeString(tmp.resolve("argocd-token"), "t\n");
+        assertThatThrownBy(() -> load(write("""
+                cluster: a
+                leaderElection: {enabled: false}
+                diff: {tracking: {label: app}}
+                sources:
+                  argocd: {server: "https://argocd.example.com", tokenFile: %s}
+                  flux: {namespaces: [Flux_System, ""], selector: "team in (shop", pollInterval: 2s}
+                """.formatted(token)), Map.of()))
+                .hasMessageContaining("sources.flux.namespaces[0]: 'Flux_System' is not a namespace name")
+                .hasMessageContaining("sources.flux.namespaces[1]: '' is not a namespace name")
+                .hasMessageContaining("sources.flux.selector: unbalanced parentheses")
+                .hasMessageContaining("sources.flux.pollInterval: must be at least 10s")
+                .hasMessageContaining("sources.flux: cannot be combined with sources.argocd")
+                .hasMessageContaining("diff.tracking: not used with sources.flux");
+    }
+
+    @Test
     void noApplicationIsAnError() throws IOException {
         assertThatThrownBy(() -> load(write("cluster: a\nleaderElection: {enabled: false}\n"), Map.of()))
                 .hasMessageContaining("sources: no application configured");

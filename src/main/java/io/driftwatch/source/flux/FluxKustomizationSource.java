@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ManifestException;
 import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.diff.ManifestReader;
+import io.driftwatch.diff.Tracking;
 import io.driftwatch.source.AppSource;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
@@ -28,6 +29,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,9 @@ import org.slf4j.LoggerFactory;
 public final class FluxKustomizationSource implements AppSource {
 
     public static final String API_VERSION = "kustomize.toolkit.fluxcd.io/v1";
+    /** Flux marks what a Kustomization applied with this label (value: the Kustomization's name). */
+    public static final Tracking TRACKING = new Tracking(null, "kustomize.toolkit.fluxcd.io/name");
+
     private static final Logger LOG = LoggerFactory.getLogger(FluxKustomizationSource.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> SOURCE_API_VERSIONS = Map.of(
@@ -59,6 +64,7 @@ public final class FluxKustomizationSource implements AppSource {
     private final ManifestLimits limits;
     private final Clock clock;
     private volatile String targetNamespace = "default";
+    private volatile String lastRender;
 
     public FluxKustomizationSource(
             KubernetesClient client,
@@ -134,6 +140,19 @@ public final class FluxKustomizationSource implements AppSource {
         }
     }
 
+    /**
+     * Renders every time (a Kustomization's spec or a {@code substituteFrom} ConfigMap can change what the same artifact
+     * renders to), and is empty only when the revision and the rendered objects are both unchanged.
+     */
+    @Override
+    public Optional<DesiredState> loadIfChanged(String knownRevision) throws SourceException {
+        DesiredState state = load();
+        String render = state.revision() + "\n" + state.objects();
+        boolean same = state.revision().equals(knownRevision) && render.equals(lastRender);
+        lastRender = render;
+        return same ? Optional.empty() : Optional.of(state);
+    }
+
     /** The artifact of the Kustomization's source, from the source's status. */
     private JsonNode artifact(JsonNode sourceRef) throws SourceException {
         String kind = sourceRef.path("kind").asText();
@@ -174,7 +193,7 @@ public final class FluxKustomizationSource implements AppSource {
                     Reason.CONFIG, what() + ": spec.path '" + path + "' is not a directory of the source's artifact");
         }
         try {
-            KustomizationFile.write(dir, spec);
+            KustomizationFile.write(root, dir, spec);
         } catch (IllegalArgumentException e) {
             throw new SourceException(Reason.CONFIG, what() + ": " + e.getMessage(), e);
         } catch (IOException e) {

@@ -32,6 +32,17 @@ record FluxStatus(
                 status.path("lastAttemptedRevision").asText(""));
     }
 
+    /**
+     * What, when it changes, changes a Kustomization's desired state or health: its spec ({@code metadata.generation}),
+     * the revisions Flux applied and attempted, and its {@code Ready} status and reason. A reconciliation that changes
+     * none of them (a new {@code lastHandledReconcileAt}, a message) gives the same key.
+     */
+    static String reloadKey(JsonNode kustomization) {
+        FluxStatus status = of(kustomization);
+        return kustomization.path("metadata").path("generation").asText() + "|" + status.lastAppliedRevision() + "|"
+                + status.lastAttemptedRevision() + "|" + status.readyStatus() + "|" + status.readyReason();
+    }
+
     boolean failing() {
         return "False".equals(readyStatus) && !HEALTH_CHECK_FAILED.equals(readyReason);
     }

@@ -35,6 +35,14 @@ final class KustomizationFile {
      * @throws IllegalArgumentException naming what in the spec or the existing file cannot be used
      */
     static void write(Path dir, JsonNode spec) throws IOException {
+        write(dir, dir, spec);
+    }
+
+    /**
+     * As {@link #write(Path, JsonNode)}, with components allowed anywhere inside {@code root} (the artifact), as
+     * kustomize-controller allows them (e.g. {@code ../../components/x} from {@code ./overlays/prod}).
+     */
+    static void write(Path root, Path dir, JsonNode spec) throws IOException {
         Path existing = existing(dir);
         ObjectNode kus;
         if (existing != null) {
@@ -75,8 +83,9 @@ final class KustomizationFile {
             String path = component.asText();
             if (path.startsWith("/")
                     || path.contains("://")
-                    || Path.of(path).normalize().startsWith("..")) {
-                throw new IllegalArgumentException("component path '" + path + "' must be local and relative");
+                    || !dir.resolve(path).normalize().startsWith(root.normalize())) {
+                throw new IllegalArgumentException(
+                        "component path '" + path + "' must be local and relative, inside the source's artifact");
             }
             if (!ignoreMissing || Files.exists(dir.resolve(path))) {
                 array(kus, "components").add(path);

@@ -1,4 +1,4 @@
-package io.driftwatch.cli;
+package io.driftwatch.config;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * this syntax (fabric8 passes selector strings to the API server), hence this small parser; its errors name every bad
  * requirement at once.
  */
-final class LabelSelector {
+public final class LabelSelector {
 
     private static final String KEY = "([^\\s=!(),]+)";
     private static final Pattern NOT_EXISTS = Pattern.compile("\\s*!\\s*" + KEY + "\\s*");
@@ -27,7 +27,7 @@ final class LabelSelector {
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
-    enum Operator {
+    public enum Operator {
         EQUALS,
         NOT_EQUALS,
         IN,
@@ -37,9 +37,9 @@ final class LabelSelector {
     }
 
     /** One requirement; {@code values} is empty for EXISTS and DOES_NOT_EXIST. */
-    record Requirement(String key, Operator operator, Set<String> values) {
+    public record Requirement(String key, Operator operator, Set<String> values) {
 
-        boolean matches(Map<String, String> labels) {
+        public boolean matches(Map<String, String> labels) {
             String value = labels.get(key);
             return switch (operator) {
                 case EQUALS, IN -> value != null && values.contains(value);
@@ -62,7 +62,7 @@ final class LabelSelector {
      * Parses {@code text}; every bad requirement is named in one {@link IllegalArgumentException}. A blank selector
      * selects everything.
      */
-    static LabelSelector parse(String text) {
+    public static LabelSelector parse(String text) {
         List<Requirement> requirements = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         if (!text.isBlank()) {
@@ -80,11 +80,11 @@ final class LabelSelector {
         return new LabelSelector(text.strip(), requirements);
     }
 
-    boolean matches(Map<String, String> labels) {
+    public boolean matches(Map<String, String> labels) {
         return requirements.stream().allMatch(r -> r.matches(labels));
     }
 
-    List<Requirement> requirements() {
+    public List<Requirement> requirements() {
         return requirements;
     }
 

@@ -1,4 +1,4 @@
-package io.driftwatch.cli;
+package io.driftwatch.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
