@@ -98,6 +98,7 @@ class FluxHelmReleaseIT {
                 data:
                   color: {{ .Values.color | quote }}
                   release: {{ .Release.Name | quote }}
+                  chart: {{ .Chart.Version | quote }}
                 """);
         Files.writeString(dir.resolve("templates/deployment.yaml"), """
                 apiVersion: apps/v1
