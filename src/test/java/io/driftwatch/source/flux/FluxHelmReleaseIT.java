@@ -1,18 +1,32 @@
 package io.driftwatch.source.flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.localkube.LocalKubeCluster;
+import io.driftwatch.source.SourceException;
+import io.driftwatch.source.git.ToolBinaries;
+import io.driftwatch.source.git.ToolRunner;
 import io.driftwatch.testing.DiffCli;
+import io.driftwatch.testing.Eventually;
 import io.driftwatch.testing.HelmCli;
 import io.driftwatch.testing.Kubectl;
 import io.driftwatch.testing.WithKubeApiServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -309,6 +323,77 @@ class FluxHelmReleaseIT {
         assertThat(run.stderr())
                 .contains("Flux HelmRelease shop/notyet: cannot read HelmChart shop/shop-notyet: the cluster does not"
                         + " serve source.toolkit.fluxcd.io/v1 (are Flux's CRDs installed?)");
+    }
+
+    /**
+     * The RBAC shipped in k8s/flux, with a real ServiceAccount token: driftwatch-flux-reader alone reads the
+     * HelmRelease but not Helm's release storage (refused, named); the opt-in release-storage role bound in the storage
+     * namespace only is enough for it; nothing can be written, and no Secret elsewhere is readable.
+     */
+    @Test
+    void theShippedFluxRolesAreEnoughAndNoMore() throws Exception {
+        for (String file : List.of(
+                "150-ClusterRole-driftwatch-flux-reader.yaml",
+                "160-ClusterRole-driftwatch-flux-helm-release-storage.yaml")) {
+            kubectl.run("apply", "-f", Path.of("k8s", "flux", file).toString());
+        }
+        kubectl.run("-n", NS, "create", "serviceaccount", "flux-ci");
+        kubectl.run(
+                "create",
+                "clusterrolebinding",
+                "flux-ci-reader",
+                "--clusterrole=driftwatch-flux-reader",
+                "--serviceaccount=" + NS + ":flux-ci");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (KubernetesClient sa = cluster.serviceAccountClient(NS, "flux-ci")) {
+            FluxHelmReleaseSource source = new FluxHelmReleaseSource(
+                    sa,
+                    NS,
+                    "web",
+                    FluxHelmReleaseSource.Mode.RELEASE_STORAGE,
+                    false,
+                    ToolBinaries.fromEnvironment(),
+                    new ToolRunner(pool, Duration.ofMinutes(2)),
+                    HttpClient.newHttpClient(),
+                    ManifestLimits.DEFAULT,
+                    Clock.systemUTC());
+            assertThatThrownBy(source::load)
+                    .isInstanceOfSatisfying(
+                            SourceException.class, e -> assertThat(e.reason()).isEqualTo(SourceException.Reason.AUTH))
+                    .hasMessageContaining("Flux HelmRelease flux-apps/web: cannot read Secrets in shop labelled "
+                            + "owner=helm,name=shop-web: HTTP 403");
+            kubectl.run(
+                    "-n",
+                    "shop",
+                    "create",
+                    "rolebinding",
+                    "flux-ci-release-storage",
+                    "--clusterrole=driftwatch-flux-helm-release-storage",
+                    "--serviceaccount=" + NS + ":flux-ci");
+            Eventually.await("the RoleBinding is in effect", Duration.ofSeconds(60), () -> {
+                try {
+                    return source.load().objects().size() == 2;
+                } catch (SourceException e) {
+                    return false;
+                }
+            });
+            assertThatThrownBy(() -> sa.secrets().inNamespace(NS).list())
+                    .isInstanceOfSatisfying(
+                            KubernetesClientException.class,
+                            e -> assertThat(e.getCode()).isEqualTo(403));
+            assertThatThrownBy(() -> sa.genericKubernetesResources(HelmReleaseSpec.API_VERSION, "HelmRelease")
+                            .inNamespace(NS)
+                            .withName("web")
+                            .edit(hr -> {
+                                hr.getAdditionalProperties().put("spec", Map.of("suspend", true));
+                                return hr;
+                            }))
+                    .isInstanceOfSatisfying(
+                            KubernetesClientException.class,
+                            e -> assertThat(e.getCode()).isEqualTo(403));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
