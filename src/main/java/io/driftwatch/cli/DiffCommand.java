@@ -29,6 +29,7 @@ import io.driftwatch.live.ClusterOpenApi;
 import io.driftwatch.live.LiveReader;
 import io.driftwatch.live.OpenApiCache;
 import io.driftwatch.source.SourceException;
+import io.driftwatch.source.flux.FluxHelmReleaseSource;
 import io.driftwatch.source.flux.FluxKustomizationSource;
 import io.driftwatch.source.git.GitAppSource;
 import io.fabric8.kubernetes.client.Config;
@@ -101,6 +102,44 @@ final class DiffCommand implements Callable<Integer> {
                         + "source-controller, rendered as kustomize-controller renders it, is compared with the live "
                         + "cluster (read through the same kubeconfig).")
         String fluxKustomization;
+
+        @ArgGroup(exclusive = false, heading = "%nDesired state from a Flux HelmRelease (instead of --dir):%n")
+        FluxHelmInput fluxHelm;
+    }
+
+    static final class FluxHelmInput {
+        @Option(
+                names = "--flux-helmrelease",
+                paramLabel = "NS/NAME",
+                required = true,
+                description = "A Flux HelmRelease (helm.toolkit.fluxcd.io/v2): its chart artifact from "
+                        + "source-controller rendered with its merged values as helm-controller installs it, or its "
+                        + "installed release (--flux-helm-desired), is compared with the live cluster.")
+        String reference;
+
+        @Option(
+                names = "--flux-helm-desired",
+                paramLabel = "FROM",
+                defaultValue = "chart",
+                description = "chart: render the chart artifact with the merged values (default); release-storage: "
+                        + "the manifest Helm stored for the latest release revision (reads Secrets of type "
+                        + "helm.sh/release.v1; also works for plain helm install).")
+        String desiredFrom;
+
+        @Option(
+                names = "--flux-values-secrets",
+                description = "Read the Secrets a HelmRelease's valuesFrom names (default: refused with an error).")
+        boolean readSecrets;
+
+        FluxHelmReleaseSource.Mode mode() {
+            return switch (desiredFrom) {
+                case "chart" -> FluxHelmReleaseSource.Mode.CHART;
+                case "release-storage" -> FluxHelmReleaseSource.Mode.RELEASE_STORAGE;
+                default ->
+                    throw new DiffSettings.SettingsException(
+                            "--flux-helm-desired '" + desiredFrom + "' is not chart or release-storage");
+            };
+        }
     }
 
     static final class ArgoCdInput {
@@ -412,6 +451,28 @@ final class DiffCommand implements Callable<Integer> {
                         ns -> nonEmpty(
                                 loaded.objects(),
                                 "Flux Kustomization " + input.fluxKustomization + " renders no objects"));
+            } else if (input.fluxHelm != null) {
+                Config config = clientConfig();
+                if (timeout != null) {
+                    config.setRequestTimeout(RequestTimeouts.millis(timeout));
+                }
+                FluxHelmDesiredState.Loaded loaded = FluxHelmDesiredState.load(
+                        input.fluxHelm.reference,
+                        input.fluxHelm.mode(),
+                        input.fluxHelm.readSecrets,
+                        config,
+                        limits(),
+                        err);
+                if (namespace == null) {
+                    namespace = loaded.namespace();
+                }
+                tracking = FluxHelmDesiredState.TRACKING;
+                desiredChangedAt = loaded.changedAt();
+                report = diffAgainstCluster(
+                        settings.app != null ? settings.app : loaded.app(),
+                        timeout,
+                        ns -> nonEmpty(
+                                loaded.objects(), "Flux HelmRelease " + input.fluxHelm.reference + " has no objects"));
             } else if (input.git != null) {
                 String app = gitAppName(input.git);
                 report = diffAgainstCluster(

@@ -17,17 +17,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code helm template <release> <chart> --namespace <ns> --include-crds -f <values file>... --values <inline>
- * [--kube-version <v>]}, as Argo CD's repo-server runs it. Objects carrying a {@code helm.sh/hook} annotation (tests,
- * install/upgrade hooks) are left out: Helm itself does not keep them as part of the release. Helm's cache, config and
- * data directories are private to each render, so nothing from the host's Helm setup leaks in.
+ * [--kube-version <v>]}, as Argo CD's repo-server runs it, through {@link HelmTemplate} (hooks left out, a private
+ * Helm home per render).
  */
 final class HelmRenderer implements ManifestRenderer {
 
-    static final String HOOK_ANNOTATION = "helm.sh/hook";
     private static final ObjectMapper CANONICAL =
             new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
@@ -42,13 +39,13 @@ final class HelmRenderer implements ManifestRenderer {
     @Override
     public List<ObjectNode> render(RenderInput input) throws SourceException {
         Path helm = binaries.find(ToolBinaries.Tool.HELM);
-        Path out = input.scratch().resolve("helm-output.yaml");
-        runner.run(command(helm, input), input.checkout(), helmEnvironment(input.scratch()), out);
-        List<ObjectNode> objects = RenderedManifests.read(
-                out, input.scratch(), "helm output of " + input.spec().path(), input.limits());
-        return objects.stream()
-                .filter(o -> !o.path("metadata").path("annotations").has(HOOK_ANNOTATION))
-                .toList();
+        return HelmTemplate.run(
+                runner,
+                command(helm, input),
+                input.checkout(),
+                input.scratch(),
+                "helm output of " + input.spec().path(),
+                input.limits());
     }
 
     List<String> command(Path helm, RenderInput input) throws SourceException {
@@ -94,17 +91,6 @@ final class HelmRenderer implements ManifestRenderer {
             command.add(settings.kubeVersion());
         }
         return command;
-    }
-
-    private static Map<String, String> helmEnvironment(Path scratch) {
-        Path home = scratch.resolve("helm-home");
-        return Map.of(
-                "HELM_CACHE_HOME",
-                home.resolve("cache").toString(),
-                "HELM_CONFIG_HOME",
-                home.resolve("config").toString(),
-                "HELM_DATA_HOME",
-                home.resolve("data").toString());
     }
 
     @Override

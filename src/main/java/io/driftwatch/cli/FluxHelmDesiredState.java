@@ -1,0 +1,87 @@
+package io.driftwatch.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.diff.ManifestLimits;
+import io.driftwatch.diff.Tracking;
+import io.driftwatch.source.DesiredState;
+import io.driftwatch.source.SourceException;
+import io.driftwatch.source.flux.FluxHelmReleaseSource;
+import io.driftwatch.source.git.Renderers;
+import io.driftwatch.source.git.ToolBinaries;
+import io.driftwatch.source.git.ToolRunner;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.PrintWriter;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** One-shot load of a Flux HelmRelease's desired state for {@code driftwatch diff --flux-helmrelease NS/NAME}. */
+final class FluxHelmDesiredState {
+
+    /** helm-controller's origin label on what it installed (value: the HelmRelease's name). */
+    static final Tracking TRACKING = new Tracking(null, "helm.toolkit.fluxcd.io/name");
+
+    /**
+     * What the diff needs: the objects, the app (the HelmRelease's name), the release namespace for objects that set
+     * none, and when the desired content last changed (the evidence for pending-sync; null when unknown).
+     */
+    record Loaded(List<ObjectNode> objects, String app, String namespace, Instant changedAt) {}
+
+    private FluxHelmDesiredState() {}
+
+    static Loaded load(
+            String reference,
+            FluxHelmReleaseSource.Mode mode,
+            boolean readSecrets,
+            Config config,
+            ManifestLimits limits,
+            PrintWriter err)
+            throws SourceException {
+        int slash = reference.indexOf('/');
+        if (slash <= 0 || slash == reference.length() - 1 || reference.indexOf('/', slash + 1) >= 0) {
+            throw new DiffSettings.SettingsException(
+                    "--flux-helmrelease '" + reference + "' is not NAMESPACE/NAME (e.g. flux-system/podinfo)");
+        }
+        String namespace = reference.substring(0, slash);
+        String name = reference.substring(slash + 1);
+        ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "driftwatch-render");
+            t.setDaemon(true);
+            return t;
+        });
+        try (KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(config).build()) {
+            FluxHelmReleaseSource source = new FluxHelmReleaseSource(
+                    client,
+                    namespace,
+                    name,
+                    mode,
+                    readSecrets,
+                    ToolBinaries.fromEnvironment(),
+                    new ToolRunner(pool, Renderers.DEFAULT_TIMEOUT),
+                    HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(10))
+                            .build(),
+                    limits,
+                    Clock.systemUTC());
+            DesiredState state = source.load();
+            err.println("desired state: " + state.objects().size() + " objects from Flux HelmRelease " + reference
+                    + " (" + (mode == FluxHelmReleaseSource.Mode.CHART ? "rendered from " : "installed: ")
+                    + state.revision() + ")");
+            if (!source.note().isEmpty()) {
+                err.println("note: " + source.note());
+            }
+            err.flush();
+            Instant changedAt = mode == FluxHelmReleaseSource.Mode.CHART ? state.revisionTime() : null;
+            return new Loaded(state.objects(), name, source.targetNamespace(), changedAt);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

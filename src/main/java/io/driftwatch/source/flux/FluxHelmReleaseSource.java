@@ -1,0 +1,342 @@
+package io.driftwatch.source.flux;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftwatch.diff.ManifestException;
+import io.driftwatch.diff.ManifestLimits;
+import io.driftwatch.diff.ManifestReader;
+import io.driftwatch.source.AppSource;
+import io.driftwatch.source.DesiredState;
+import io.driftwatch.source.SourceException;
+import io.driftwatch.source.SourceException.Reason;
+import io.driftwatch.source.git.ToolBinaries;
+import io.driftwatch.source.git.ToolRunner;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Flux HelmRelease ({@code helm.toolkit.fluxcd.io/v2}) as an app. Its desired state comes from either
+ * <ul>
+ *   <li>{@link Mode#CHART}: the chart artifact source-controller serves for it (the HelmChart helm-controller made from
+ *       {@code spec.chart}, or {@code spec.chartRef}'s HelmChart/OCIRepository), fetched over HTTP and digest-checked,
+ *       rendered by {@link HelmChartRender} with the merged values — what helm-controller installs next; or</li>
+ *   <li>{@link Mode#RELEASE_STORAGE}: the manifest of the release's latest revision in Helm's release storage (Secrets
+ *       of type {@code helm.sh/release.v1} in the storage namespace) — what was installed, by helm-controller or by a
+ *       plain {@code helm install}. Needs read access to those Secrets, which hold the release's values.</li>
+ * </ul>
+ * A suspended HelmRelease, one whose {@code Ready} condition is {@code False}, and (release storage) a latest revision
+ * that failed or is still pending are {@link Reason#UNHEALTHY} errors, not desired state. Blocking.
+ */
+public final class FluxHelmReleaseSource implements AppSource {
+
+    /** Where the desired state is read from. */
+    public enum Mode {
+        CHART,
+        RELEASE_STORAGE
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(FluxHelmReleaseSource.class);
+    private static final Map<String, String> CHART_SOURCES = Map.of(
+            "HelmChart", "source.toolkit.fluxcd.io/v1",
+            "OCIRepository", "source.toolkit.fluxcd.io/v1");
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String name;
+    private final Mode mode;
+    private final boolean readSecrets;
+    private final HelmChartRender renderer;
+    private final Artifacts artifacts;
+    private final ManifestLimits limits;
+    private final Clock clock;
+    private final FluxReads reads;
+    private volatile String targetNamespace;
+    private volatile String note = "";
+
+    /**
+     * @param readSecrets whether Secrets named in {@code valuesFrom} may be read (chart mode); when false they are
+     *                    refused with an error naming them
+     */
+    public FluxHelmReleaseSource(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            Mode mode,
+            boolean readSecrets,
+            ToolBinaries binaries,
+            ToolRunner runner,
+            HttpClient http,
+            ManifestLimits limits,
+            Clock clock) {
+        this.client = client;
+        this.namespace = namespace;
+        this.name = name;
+        this.mode = mode;
+        this.readSecrets = readSecrets;
+        this.renderer = new HelmChartRender(binaries, runner, limits);
+        this.artifacts = new Artifacts(http, runner.timeout(), limits.maxTotalBytes());
+        this.limits = limits;
+        this.clock = clock;
+        this.reads = new FluxReads(client, what());
+        this.targetNamespace = namespace;
+    }
+
+    /** The HelmRelease's name, also the value of helm-controller's origin label on what it installed. */
+    @Override
+    public String app() {
+        return name;
+    }
+
+    /** The release namespace ({@code spec.targetNamespace}, else the HelmRelease's), known after the first load. */
+    @Override
+    public String targetNamespace() {
+        return targetNamespace;
+    }
+
+    /** What the last load noticed beside the objects (an upgrade helm-controller has not finished), or "". */
+    public String note() {
+        return note;
+    }
+
+    private String what() {
+        return "Flux HelmRelease " + namespace + "/" + name;
+    }
+
+    @Override
+    public DesiredState load() throws SourceException {
+        JsonNode object = reads.get(HelmReleaseSpec.API_VERSION, "HelmRelease", namespace, name);
+        if (object == null) {
+            throw new SourceException(Reason.CONFIG, what() + " not found");
+        }
+        HelmReleaseSpec release = HelmReleaseSpec.of(object);
+        targetNamespace = release.releaseNamespace();
+        FluxStatus status = FluxStatus.of(object);
+        if (release.suspended()) {
+            throw new SourceException(
+                    Reason.UNHEALTHY,
+                    what() + " is suspended (spec.suspend: true): Flux does not reconcile it, so it is not compared"
+                            + installed(release));
+        }
+        if ("False".equals(status.readyStatus())) {
+            throw new SourceException(
+                    Reason.UNHEALTHY, what() + " is failing: " + status.readyText() + installed(release));
+        }
+        String pending = release.pendingChartVersion();
+        note = pending.isEmpty()
+                ? ""
+                : what() + ": helm-controller last attempted chart " + pending + ", not yet installed (installed: "
+                        + release.latestSnapshot().path("chartVersion").asText("none") + ")";
+        return mode == Mode.CHART ? fromChart(release) : fromReleaseStorage(release);
+    }
+
+    private static String installed(HelmReleaseSpec release) {
+        JsonNode latest = release.latestSnapshot();
+        if (latest.isMissingNode()) {
+            return "";
+        }
+        return "; latest release " + latest.path("name").asText() + " v"
+                + latest.path("version").asText()
+                + " (chart " + latest.path("chartName").asText() + " "
+                + latest.path("chartVersion").asText() + ", "
+                + latest.path("status").asText() + ")";
+    }
+
+    private DesiredState fromReleaseStorage(HelmReleaseSpec release) throws SourceException {
+        String selector = "owner=helm,name=" + release.releaseName();
+        List<JsonNode> secrets = reads.list("v1", "Secret", release.storageNamespace(), selector).stream()
+                .filter(s ->
+                        HelmReleaseStorage.SECRET_TYPE.equals(s.path("type").asText()))
+                .sorted(Comparator.comparingInt((JsonNode s) -> s.path("metadata")
+                                .path("labels")
+                                .path("version")
+                                .asInt(0))
+                        .reversed())
+                .toList();
+        if (secrets.isEmpty()) {
+            throw new SourceException(
+                    Reason.FETCH,
+                    what() + ": Helm's release storage has no release " + release.releaseName() + " in namespace "
+                            + release.storageNamespace() + " (not installed yet)");
+        }
+        JsonNode latest = secrets.get(0);
+        HelmReleaseStorage.Release stored;
+        try {
+            stored = HelmReleaseStorage.decode(
+                    latest.path("data").path("release").asText(""), limits.maxTotalBytes());
+        } catch (IllegalArgumentException e) {
+            throw new SourceException(
+                    Reason.PARSE,
+                    what() + ": release Secret " + release.storageNamespace() + "/"
+                            + latest.path("metadata").path("name").asText() + ": " + e.getMessage(),
+                    e);
+        }
+        String revision = "release " + stored.name() + " v" + stored.version() + " (chart " + stored.chart() + ")";
+        if (!stored.deployed()) {
+            throw new SourceException(
+                    Reason.UNHEALTHY,
+                    what() + ": the latest revision in Helm's release storage, " + revision + ", is " + stored.status()
+                            + (stored.description().isEmpty() ? "" : " (" + stored.description() + ")")
+                            + "; not compared until a revision is deployed");
+        }
+        List<ObjectNode> objects = parse(stored.manifest(), revision);
+        LOG.debug("{}: {} objects from {}", what(), objects.size(), revision);
+        return new DesiredState(name, revision, stored.lastDeployed(), objects, clock.instant());
+    }
+
+    private List<ObjectNode> parse(String manifest, String revision) throws SourceException {
+        Path scratch = reads.scratch();
+        try {
+            Path file = scratch.resolve("manifest.yaml");
+            Files.writeString(file, manifest, StandardCharsets.UTF_8);
+            return ManifestReader.read(file, limits);
+        } catch (ManifestException e) {
+            throw new SourceException(
+                    Reason.PARSE, what() + ": the manifest of " + revision + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SourceException(Reason.PARSE, what() + ": " + e, e);
+        } finally {
+            FluxReads.delete(scratch);
+        }
+    }
+
+    private DesiredState fromChart(HelmReleaseSpec release) throws SourceException {
+        ObjectNode values = values(release);
+        JsonNode artifact = chartArtifact(release);
+        String revision = "chart " + artifact.path("revision").asText();
+        HelmChartRender.Capabilities capabilities = capabilities();
+        Path scratch = reads.scratch();
+        try {
+            Path root = scratch.resolve("artifact");
+            artifacts.fetch(
+                    artifact.path("url").asText(), artifact.path("digest").asText(null), root, what());
+            List<ObjectNode> objects = renderer.render(release, values, capabilities, root, scratch);
+            LOG.debug("{}: {} objects rendered from {}", what(), objects.size(), revision);
+            return new DesiredState(
+                    name,
+                    revision,
+                    FluxReads.instant(artifact.path("lastUpdateTime").asText(null)),
+                    objects,
+                    clock.instant());
+        } finally {
+            FluxReads.delete(scratch);
+        }
+    }
+
+    /** The chart artifact: {@code spec.chartRef}'s source, else the HelmChart helm-controller made from the template. */
+    private JsonNode chartArtifact(HelmReleaseSpec release) throws SourceException {
+        JsonNode chartRef = release.spec().path("chartRef");
+        String kind;
+        String ns;
+        String chartName;
+        if (!chartRef.isMissingNode()) {
+            kind = chartRef.path("kind").asText();
+            ns = chartRef.path("namespace").asText(namespace);
+            chartName = chartRef.path("name").asText();
+        } else if (release.spec().has("chart")) {
+            kind = "HelmChart";
+            String recorded = release.status().path("helmChart").asText("");
+            int slash = recorded.indexOf('/');
+            ns = slash > 0
+                    ? recorded.substring(0, slash)
+                    : release.spec()
+                            .path("chart")
+                            .path("spec")
+                            .path("sourceRef")
+                            .path("namespace")
+                            .asText(namespace);
+            chartName = slash > 0 ? recorded.substring(slash + 1) : namespace + "-" + name;
+        } else {
+            throw new SourceException(Reason.CONFIG, what() + ": neither spec.chart nor spec.chartRef is set");
+        }
+        String apiVersion = CHART_SOURCES.get(kind);
+        if (apiVersion == null) {
+            throw new SourceException(
+                    Reason.CONFIG,
+                    what() + ": chartRef kind '" + kind + "' is not one driftwatch reads (HelmChart, OCIRepository)");
+        }
+        JsonNode source = reads.get(apiVersion, kind, ns, chartName);
+        String which = kind + " " + ns + "/" + chartName;
+        if (source == null) {
+            throw new SourceException(Reason.CONFIG, what() + ": its chart source " + which + " not found");
+        }
+        JsonNode artifact = source.path("status").path("artifact");
+        if (!artifact.hasNonNull("url")) {
+            throw new SourceException(
+                    Reason.FETCH,
+                    what() + ": its chart source " + which + " has no artifact yet (status.artifact is empty): "
+                            + FluxStatus.of(source).readyText());
+        }
+        return artifact;
+    }
+
+    /** {@code valuesFrom} in order, then {@code spec.values}, as helm-controller merges them. */
+    private ObjectNode values(HelmReleaseSpec release) throws SourceException {
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
+        List<String> problems = new ArrayList<>();
+        for (JsonNode ref : release.spec().path("valuesFrom")) {
+            String kind = ref.path("kind").asText();
+            String refName = ref.path("name").asText();
+            if (!kind.equals("ConfigMap") && !kind.equals("Secret")) {
+                problems.add("valuesFrom " + kind + "/" + refName + ": kind must be ConfigMap or Secret");
+                continue;
+            }
+            if (kind.equals("Secret") && !readSecrets) {
+                problems.add("valuesFrom Secret/" + refName + ": reading Secrets is not enabled for driftwatch's Flux"
+                        + " access (enable it, or compare with the installed release)");
+                continue;
+            }
+            JsonNode referenced = reads.get("v1", kind, namespace, refName);
+            JsonNode data = referenced == null ? null : referenced.path("data");
+            ObjectNode next = data == null ? null : HelmChartRender.applyReference(result, ref, data, what());
+            if (next == null) {
+                if (!ref.path("optional").asBoolean(false)) {
+                    problems.add("valuesFrom " + kind + "/" + refName
+                            + (referenced == null
+                                    ? " not found"
+                                    : " has no key " + ref.path("valuesKey").asText("values.yaml")));
+                }
+                continue;
+            }
+            result = next;
+        }
+        if (!problems.isEmpty()) {
+            throw new SourceException(Reason.CONFIG, what() + ": " + String.join("; ", problems));
+        }
+        JsonNode inline = release.spec().path("values");
+        return inline.isObject() ? HelmValues.merge(result, inline) : result;
+    }
+
+    /** The cluster's version and served group/versions, which Helm sees when helm-controller installs. */
+    private HelmChartRender.Capabilities capabilities() throws SourceException {
+        try {
+            String version = client.getKubernetesVersion().getGitVersion();
+            List<String> apiVersions = new ArrayList<>();
+            client.getApiGroups()
+                    .getGroups()
+                    .forEach(g -> g.getVersions().forEach(v -> apiVersions.add(v.getGroupVersion())));
+            return new HelmChartRender.Capabilities(
+                    version, apiVersions.stream().sorted().toList());
+        } catch (KubernetesClientException e) {
+            throw new SourceException(
+                    Reason.FETCH, what() + ": cannot read the cluster's version and API groups: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FluxHelmReleaseSource[" + namespace + "/" + name + ", " + mode + "]";
+    }
+}
