@@ -100,9 +100,11 @@ final class HubStore {
             if (!cursor.snapshotReplaces(s.stream(), s.seq(), takenMs)) {
                 return new SnapshotResult(s.seq(), false, s.drifts().size(), 0);
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM open_drifts WHERE cluster = ?")) {
-                ps.setString(1, cluster);
-                ps.executeUpdate();
+            for (String table : List.of("open_drifts", "open_drift_actors")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE cluster = ?")) {
+                    ps.setString(1, cluster);
+                    ps.executeUpdate();
+                }
             }
             upsertDrifts(c, cluster, s.drifts());
             StreamCursor next = new StreamCursor(s.stream(), s.seq(), takenMs);
@@ -274,6 +276,7 @@ final class HubStore {
         }
         upsertDrifts(c, cluster, open);
         if (!resolved.isEmpty()) {
+            deleteActors(c, cluster, resolved);
             try (PreparedStatement ps =
                     c.prepareStatement("DELETE FROM open_drifts WHERE cluster = ? AND drift_id = ?")) {
                 for (String id : resolved) {
@@ -283,6 +286,39 @@ final class HubStore {
                 }
                 ps.executeBatch();
             }
+        }
+    }
+
+    /** Forgets the actors of these drifts (resolved, or about to be written again). */
+    private static void deleteActors(Connection c, String cluster, List<String> driftIds) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM open_drift_actors WHERE cluster = ? AND drift_id = ?")) {
+            for (String id : driftIds) {
+                ps.setString(1, cluster);
+                ps.setString(2, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** The actors of these drifts as they are now (each drift's rows replaced). */
+    private static void replaceActors(Connection c, String cluster, List<DriftState> drifts) throws SQLException {
+        deleteActors(c, cluster, drifts.stream().map(DriftState::driftId).toList());
+        if (drifts.stream().allMatch(d -> d.actors().isEmpty())) {
+            return;
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO open_drift_actors (cluster, drift_id, username) VALUES (?, ?, ?)")) {
+            for (DriftState d : drifts) {
+                for (String actor : d.actors()) {
+                    ps.setString(1, cluster);
+                    ps.setString(2, d.driftId());
+                    ps.setString(3, actor);
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
         }
     }
 
@@ -314,6 +350,7 @@ final class HubStore {
             }
             ps.executeBatch();
         }
+        replaceActors(c, cluster, drifts);
     }
 
     private static List<Event> eventsAfter(Connection c, String cluster, String stream, long seq) throws SQLException {
@@ -342,7 +379,8 @@ final class HubStore {
                                     Instant.ofEpochMilli(r.lastSeenMs()),
                                     r.driftJson(),
                                     Protocol.manager(r.driftJson()),
-                                    Protocol.cause(r.driftJson()))));
+                                    Protocol.cause(r.driftJson()),
+                                    Protocol.actors(r.driftJson()))));
                 }
             }
         }
@@ -390,6 +428,11 @@ final class HubStore {
             eq(sql, args, "kind", q.kind());
             eq(sql, args, "type", q.type());
             eq(sql, args, "cause", q.cause());
+            if (q.actor() != null) {
+                sql.append(" AND EXISTS (SELECT 1 FROM open_drift_actors a WHERE a.cluster = open_drifts.cluster"
+                        + " AND a.drift_id = open_drifts.drift_id AND a.username = ?)");
+                args.add(q.actor());
+            }
             if (q.afterCluster() != null) {
                 sql.append(" AND (cluster > ? OR (cluster = ? AND drift_id > ?))");
                 args.add(q.afterCluster());
