@@ -276,23 +276,15 @@ final class HubStore {
         }
         upsertDrifts(c, cluster, open);
         if (!resolved.isEmpty()) {
-            deleteActors(c, cluster, resolved);
-            try (PreparedStatement ps =
-                    c.prepareStatement("DELETE FROM open_drifts WHERE cluster = ? AND drift_id = ?")) {
-                for (String id : resolved) {
-                    ps.setString(1, cluster);
-                    ps.setString(2, id);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            delete(c, "open_drift_actors", cluster, resolved);
+            delete(c, "open_drifts", cluster, resolved);
         }
     }
 
-    /** Forgets the actors of these drifts (resolved, or about to be written again). */
-    private static void deleteActors(Connection c, String cluster, List<String> driftIds) throws SQLException {
+    /** Deletes the rows of these drifts from {@code table} (open_drifts, or open_drift_actors). */
+    private static void delete(Connection c, String table, String cluster, List<String> driftIds) throws SQLException {
         try (PreparedStatement ps =
-                c.prepareStatement("DELETE FROM open_drift_actors WHERE cluster = ? AND drift_id = ?")) {
+                c.prepareStatement("DELETE FROM " + table + " WHERE cluster = ? AND drift_id = ?")) {
             for (String id : driftIds) {
                 ps.setString(1, cluster);
                 ps.setString(2, id);
@@ -304,7 +296,11 @@ final class HubStore {
 
     /** The actors of these drifts as they are now (each drift's rows replaced). */
     private static void replaceActors(Connection c, String cluster, List<DriftState> drifts) throws SQLException {
-        deleteActors(c, cluster, drifts.stream().map(DriftState::driftId).toList());
+        delete(
+                c,
+                "open_drift_actors",
+                cluster,
+                drifts.stream().map(DriftState::driftId).toList());
         if (drifts.stream().allMatch(d -> d.actors().isEmpty())) {
             return;
         }
