@@ -95,8 +95,10 @@ final class AgentAssembly {
                 .setWarningExceptionTimeUnit(TimeUnit.SECONDS)
                 .setMetricsOptions(registries.vertxMetrics()));
         registries.bindJvmMetrics();
-        AgentMetrics metrics =
-                new AgentMetrics(registries.meters(), config.metrics().maxDriftSeries());
+        AgentMetrics metrics = new AgentMetrics(
+                registries.meters(),
+                config.metrics().maxDriftSeries(),
+                config.metrics().actorLabels());
         metrics.clusterInfo(config.clusterLabels());
         return new Runtime(AgentPools.create(), registries, vertx, metrics);
     }
