@@ -103,8 +103,10 @@ final class AgentAssembly {
                 .setWarningExceptionTimeUnit(TimeUnit.SECONDS)
                 .setMetricsOptions(registries.vertxMetrics()));
         registries.bindJvmMetrics();
-        AgentMetrics metrics =
-                new AgentMetrics(registries.meters(), config.metrics().maxDriftSeries());
+        AgentMetrics metrics = new AgentMetrics(
+                registries.meters(),
+                config.metrics().maxDriftSeries(),
+                config.metrics().actorLabels());
         metrics.clusterInfo(config.clusterLabels());
         AgentAudit audit = config.audit().enabled() ? new AgentAudit(config.audit(), clock, reconciler) : null;
         if (audit != null) {

@@ -38,7 +38,7 @@ public record AgentConfig(
         leaderElection =
                 leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
         events = events == null ? new Events(null, null) : events;
-        metrics = metrics == null ? new Metrics(null, null) : metrics;
+        metrics = metrics == null ? new Metrics(null, null, null) : metrics;
         shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(20) : shutdownTimeout;
         hub = hub == null ? Hub.DISABLED : hub;
         audit = audit == null ? new Audit(null, null, null, null, null, null) : audit;
@@ -309,9 +309,16 @@ public record AgentConfig(
     }
 
     /** Metric settings: the per-drift series cap, and an optional OTLP push of every meter. */
-    public record Metrics(Integer maxDriftSeries, Otlp otlp) {
+    /**
+     * @param maxDriftSeries the most per-drift series (default 1000)
+     * @param otlp OTLP push, null when off
+     * @param actorLabels true: the per-drift series carry a {@code user} label, the audit user name of the drift's
+     *                    first attributed change (personal data in metrics; off by default; needs audit)
+     */
+    public record Metrics(Integer maxDriftSeries, Otlp otlp, Boolean actorLabels) {
         public Metrics {
             maxDriftSeries = maxDriftSeries == null ? 1000 : maxDriftSeries;
+            actorLabels = actorLabels != null && actorLabels;
         }
     }
 

@@ -216,6 +216,10 @@ public final class ConfigLoader {
         if (c.metrics().maxDriftSeries() < 0) {
             problems.add("metrics.maxDriftSeries: must be 0 or more");
         }
+        if (c.metrics().actorLabels() && !c.audit().enabled()) {
+            problems.add("metrics.actorLabels: true needs audit (set audit.tokenFile): without audit events no drift "
+                    + "has an actor to label");
+        }
         if (c.shutdownTimeout().isNegative() || c.shutdownTimeout().isZero()) {
             problems.add("shutdownTimeout: must be positive");
         }

@@ -2,6 +2,7 @@ package io.driftwatch.emit;
 
 import io.driftwatch.BuildInfo;
 import io.driftwatch.config.ConfigLoader;
+import io.driftwatch.diff.Actor;
 import io.driftwatch.diff.Cause;
 import io.driftwatch.diff.DriftType;
 import io.driftwatch.diff.ObjectKey;
@@ -101,6 +102,7 @@ public final class AgentMetrics {
 
     private final MeterRegistry registry;
     private final int maxDriftSeries;
+    private final boolean actorLabels;
     private final Timer detectionLatency;
     private final Counter seriesDropped;
     private final AtomicLong leader = new AtomicLong();
@@ -113,9 +115,19 @@ public final class AgentMetrics {
     private final Map<String, AtomicLong> healthy = new ConcurrentHashMap<>();
     private final Map<ObjectKey, Gauge> startedSeries = new LinkedHashMap<>();
 
+    /** Without the per-drift series' {@code user} label. */
     public AgentMetrics(MeterRegistry registry, int maxDriftSeries) {
+        this(registry, maxDriftSeries, false);
+    }
+
+    /**
+     * @param actorLabels true: {@code driftwatch_drift_started_timestamp_seconds} carries {@code user}, the audit user
+     *                    name of the drift's first attributed change ("" until one is known); false: no such label
+     */
+    public AgentMetrics(MeterRegistry registry, int maxDriftSeries, boolean actorLabels) {
         this.registry = registry;
         this.maxDriftSeries = maxDriftSeries;
+        this.actorLabels = actorLabels;
         BuildInfo info = BuildInfo.current();
         Gauge.builder(BUILD_INFO, () -> 1)
                 .description("driftwatch build: version and Java runtime")
@@ -218,8 +230,8 @@ public final class AgentMetrics {
     }
 
     /**
-     * One series per open drift; a drift whose labels changed (its cause or manager, while it stays open) gets a new
-     * series in place of its old one.
+     * One series per open drift; a drift whose labels changed (its cause, manager or, with actor labels, its user once
+     * a late audit batch names it, while it stays open) gets a new series in place of its old one.
      */
     private void driftSeries(Collection<DriftRecord> open) {
         Set<ObjectKey> keep = new HashSet<>();
@@ -257,8 +269,8 @@ public final class AgentMetrics {
         }
     }
 
-    private static Tags startedTags(DriftRecord r) {
-        return Tags.of(
+    private Tags startedTags(DriftRecord r) {
+        Tags tags = Tags.of(
                 "namespace",
                 r.key().namespace(),
                 "kind",
@@ -273,6 +285,11 @@ public final class AgentMetrics {
                 r.drift().cause().json(),
                 "manager",
                 nullToEmpty(r.manager()));
+        if (!actorLabels) {
+            return tags;
+        }
+        Actor who = r.drift().firstActor();
+        return tags.and("user", who == null ? "" : who.username());
     }
 
     public void desiredResources(String app, int count) {

@@ -2,11 +2,14 @@ package io.driftwatch.emit;
 
 import static net.logstash.logback.argument.StructuredArguments.entries;
 
+import io.driftwatch.diff.Drift;
 import io.driftwatch.diff.ReportJson;
 import io.driftwatch.drift.DriftEvent;
 import io.driftwatch.drift.DriftRecord;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One JSON log line per drift event, with the structured changes (already redacted by the engine), for log pipelines:
  * {@code {"message":"drift opened: Deployment shop/web: replicas 3 → 5 ...","event":"opened","cause":"out-of-band",
- * "drift":{...}}} ({@code cause} is also in {@code drift}; at the top it is one field to filter and route on).
+ * "actors":[...],"drift":{...}}} ({@code cause} is also in {@code drift}; at the top it is one field to filter and route
+ * on; so is {@code actors}, present once audit events name who made the drift).
  * The fields ride as structured arguments, so the JSON encoder emits them as fields, not inside the message.
  */
 public final class DriftLog {
@@ -39,11 +43,35 @@ public final class DriftLog {
             fields.put("resolvedAt", r.resolvedAt().toString());
             fields.put("durationSeconds", r.age(now).toSeconds());
         }
+        List<Drift.Attribution> attributions = r.drift().attributions();
+        if (!attributions.isEmpty()) {
+            fields.put("actors", actors(attributions));
+        }
         fields.put("drift", ReportJson.toJson(r.drift()));
         if (event.type() == DriftEvent.Type.RESOLVED) {
             LOG.info("drift resolved: {}", r.drift().summary(), entries(fields));
         } else {
             LOG.warn("drift {}: {}", event.type().label(), r.drift().summary(), entries(fields));
         }
+    }
+
+    /**
+     * {@code [{"username": "carol", "impersonatedBy": "alice", "match": "exact", "fields": ["spec.replicas"]}]}: who
+     * made the drift, at the top of the line for pipelines to filter on (the full actor of each change, with groups,
+     * source address, user agent and audit id, is in {@code drift.changes[].actor}).
+     */
+    private static List<Map<String, Object>> actors(List<Drift.Attribution> attributions) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Drift.Attribution a : attributions) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("username", a.actor().username());
+            if (a.actor().impersonatedBy() != null) {
+                o.put("impersonatedBy", a.actor().impersonatedBy());
+            }
+            o.put("match", a.actor().match().json());
+            o.put("fields", a.fields());
+            out.add(o);
+        }
+        return out;
     }
 }

@@ -1,5 +1,7 @@
 package io.driftwatch.emit;
 
+import io.driftwatch.diff.Actor;
+import io.driftwatch.diff.Drift;
 import io.driftwatch.diff.ObjectKey;
 import io.driftwatch.drift.DriftEvent;
 import io.driftwatch.drift.DriftRecord;
@@ -36,6 +38,8 @@ public final class KubeEvents {
     public static final String ONSET = "driftwatch.io/onset";
     /** On every Event: the drift's cause (out-of-band, unknown-manager, ...), for event exporters to route on. */
     public static final String CAUSE = "driftwatch.io/cause";
+    /** On Events of attributed drifts: the audit actors' user names, comma-separated, for event exporters. */
+    public static final String ACTORS = "driftwatch.io/actors";
 
     private final KubernetesClient client;
     private final AgentMetrics metrics;
@@ -44,6 +48,8 @@ public final class KubeEvents {
     private final Clock clock;
     private final Map<String, Instant> lastSent = new HashMap<>();
     private final String consoleDrifts;
+    /** The attributions last sent in a DriftDetected Event, per object: a late audit batch's actors pass the limit. */
+    private final Map<ObjectKey, List<Drift.Attribution>> lastAttributions = new HashMap<>();
 
     public KubeEvents(
             KubernetesClient client, AgentMetrics metrics, Duration minInterval, String instance, Clock clock) {
@@ -76,13 +82,22 @@ public final class KubeEvents {
         Instant now = clock.instant();
         String limitKey = r.key() + "|" + reason;
         Instant previous = lastSent.get(limitKey);
-        if (!resolved && previous != null && previous.plus(minInterval).isAfter(now)) {
+        List<Drift.Attribution> attributions = r.drift().attributions();
+        boolean newlyAttributed =
+                !resolved && !attributions.isEmpty() && !attributions.equals(lastAttributions.get(r.key()));
+        if (!resolved
+                && !newlyAttributed
+                && previous != null
+                && previous.plus(minInterval).isAfter(now)) {
             metrics.kubernetesEvent("rate_limited");
             return;
         }
         lastSent.put(limitKey, now);
         if (resolved) {
             lastSent.remove(r.key() + "|DriftDetected");
+            lastAttributions.remove(r.key());
+        } else {
+            lastAttributions.put(r.key(), attributions);
         }
         try {
             Event built = build(
@@ -92,14 +107,24 @@ public final class KubeEvents {
                     resolved ? "Normal" : "Warning",
                     withLink(message(event, now), consoleDrifts, r.id()),
                     now);
-            built.getMetadata()
-                    .setAnnotations(Map.of(
-                            DRIFT_ID,
-                            r.id(),
-                            ONSET,
-                            r.onset().toString(),
-                            CAUSE,
-                            r.drift().cause().json()));
+            Map<String, String> annotations = new HashMap<>(Map.of(
+                    DRIFT_ID,
+                    r.id(),
+                    ONSET,
+                    r.onset().toString(),
+                    CAUSE,
+                    r.drift().cause().json()));
+            if (!attributions.isEmpty()) {
+                annotations.put(
+                        ACTORS,
+                        String.join(
+                                ",",
+                                attributions.stream()
+                                        .map(a -> a.actor().username())
+                                        .distinct()
+                                        .toList()));
+            }
+            built.getMetadata().setAnnotations(annotations);
             client.resource(built).create();
             metrics.kubernetesEvent("sent");
         } catch (RuntimeException e) {
@@ -109,16 +134,41 @@ public final class KubeEvents {
     }
 
     /**
-     * The Event's message: the cause first (messages are cut at {@value #MAX_MESSAGE} characters), then the summary;
-     * "Cause out-of-band: Deployment shop/web: replicas 3 → 5, set by kubectl-scale at 10:42Z".
+     * The Event's message: the cause and, with audit, who made the changes first (messages are cut at {@value
+     * #MAX_MESSAGE} characters), then the summary; "Cause out-of-band, by carol (impersonated by alice; exact:
+     * spec.replicas): Deployment shop/web: replicas 3 → 5, set by kubectl-scale at 10:42Z".
      */
     static String message(DriftEvent event, Instant now) {
         DriftRecord r = event.record();
         String cause = r.drift().cause().json();
+        String by = by(r.drift().attributions());
         return event.type() == DriftEvent.Type.RESOLVED
-                ? "Drift resolved after " + human(r.age(now)) + " (cause " + cause + "): "
+                ? "Drift resolved after " + human(r.age(now)) + " (cause " + cause + by + "): "
                         + r.drift().summary()
-                : "Cause " + cause + ": " + r.drift().summary();
+                : "Cause " + cause + by + ": " + r.drift().summary();
+    }
+
+    /**
+     * ", by alice (exact: spec.replicas), carol (impersonated by alice; probable: data.a, data.b)", or "" when no
+     * actor is known. User names and match quality only: never groups, addresses or anything of a request's body.
+     */
+    static String by(List<Drift.Attribution> attributions) {
+        if (attributions.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(", by ");
+        for (int i = 0; i < attributions.size(); i++) {
+            Actor a = attributions.get(i).actor();
+            sb.append(i == 0 ? "" : ", ").append(a.username()).append(" (");
+            if (a.impersonatedBy() != null) {
+                sb.append("impersonated by ").append(a.impersonatedBy()).append("; ");
+            }
+            sb.append(a.match().json())
+                    .append(": ")
+                    .append(String.join(", ", attributions.get(i).fields()))
+                    .append(')');
+        }
+        return sb.toString();
     }
 
     /** The console's URL prefix of {@code cluster}'s drifts ({@code <consoleUrl>#/drift/<cluster>/}); null for null. */

@@ -100,9 +100,11 @@ final class HubStore {
             if (!cursor.snapshotReplaces(s.stream(), s.seq(), takenMs)) {
                 return new SnapshotResult(s.seq(), false, s.drifts().size(), 0);
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM open_drifts WHERE cluster = ?")) {
-                ps.setString(1, cluster);
-                ps.executeUpdate();
+            for (String table : List.of("open_drifts", "open_drift_actors")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE cluster = ?")) {
+                    ps.setString(1, cluster);
+                    ps.executeUpdate();
+                }
             }
             upsertDrifts(c, cluster, s.drifts());
             StreamCursor next = new StreamCursor(s.stream(), s.seq(), takenMs);
@@ -274,15 +276,45 @@ final class HubStore {
         }
         upsertDrifts(c, cluster, open);
         if (!resolved.isEmpty()) {
-            try (PreparedStatement ps =
-                    c.prepareStatement("DELETE FROM open_drifts WHERE cluster = ? AND drift_id = ?")) {
-                for (String id : resolved) {
+            delete(c, "open_drift_actors", cluster, resolved);
+            delete(c, "open_drifts", cluster, resolved);
+        }
+    }
+
+    /** Deletes the rows of these drifts from {@code table} (open_drifts, or open_drift_actors). */
+    private static void delete(Connection c, String table, String cluster, List<String> driftIds) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM " + table + " WHERE cluster = ? AND drift_id = ?")) {
+            for (String id : driftIds) {
+                ps.setString(1, cluster);
+                ps.setString(2, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** The actors of these drifts as they are now (each drift's rows replaced). */
+    private static void replaceActors(Connection c, String cluster, List<DriftState> drifts) throws SQLException {
+        delete(
+                c,
+                "open_drift_actors",
+                cluster,
+                drifts.stream().map(DriftState::driftId).toList());
+        if (drifts.stream().allMatch(d -> d.actors().isEmpty())) {
+            return;
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO open_drift_actors (cluster, drift_id, username) VALUES (?, ?, ?)")) {
+            for (DriftState d : drifts) {
+                for (String actor : d.actors()) {
                     ps.setString(1, cluster);
-                    ps.setString(2, id);
+                    ps.setString(2, d.driftId());
+                    ps.setString(3, actor);
                     ps.addBatch();
                 }
-                ps.executeBatch();
             }
+            ps.executeBatch();
         }
     }
 
@@ -314,6 +346,7 @@ final class HubStore {
             }
             ps.executeBatch();
         }
+        replaceActors(c, cluster, drifts);
     }
 
     private static List<Event> eventsAfter(Connection c, String cluster, String stream, long seq) throws SQLException {
@@ -342,7 +375,8 @@ final class HubStore {
                                     Instant.ofEpochMilli(r.lastSeenMs()),
                                     r.driftJson(),
                                     Protocol.manager(r.driftJson()),
-                                    Protocol.cause(r.driftJson()))));
+                                    Protocol.cause(r.driftJson()),
+                                    Protocol.actors(r.driftJson()))));
                 }
             }
         }
@@ -390,6 +424,11 @@ final class HubStore {
             eq(sql, args, "kind", q.kind());
             eq(sql, args, "type", q.type());
             eq(sql, args, "cause", q.cause());
+            if (q.actor() != null) {
+                sql.append(" AND EXISTS (SELECT 1 FROM open_drift_actors a WHERE a.cluster = open_drifts.cluster"
+                        + " AND a.drift_id = open_drifts.drift_id AND a.username = ?)");
+                args.add(q.actor());
+            }
             if (q.afterCluster() != null) {
                 sql.append(" AND (cluster > ? OR (cluster = ? AND drift_id > ?))");
                 args.add(q.afterCluster());

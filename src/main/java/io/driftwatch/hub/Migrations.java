@@ -27,7 +27,11 @@ final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
     static final List<String> ALL = List.of(
-            "V1__schema.sql", "V2__events_by_cluster.sql", "V3__open_drifts_manager.sql", "V4__open_drifts_cause.sql");
+            "V1__schema.sql",
+            "V2__events_by_cluster.sql",
+            "V3__open_drifts_manager.sql",
+            "V4__open_drifts_cause.sql",
+            "V5__open_drift_actors.sql");
 
     private Migrations() {}
 

@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -47,6 +48,8 @@ public final class Protocol {
     private static final int MAX_MANAGER = 128;
 
     private static final int MAX_CAUSE = 32;
+    /** The longest audit user name kept for the actor filter; longer names stay in the drift JSON only. */
+    static final int MAX_ACTOR = 256;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,7 +68,8 @@ public final class Protocol {
     /**
      * One drift as the agent knows it: its id, times, and the drift JSON of docs/diff.md (Secret values redacted);
      * {@code manager} is the field manager of its first change that names one ("" when none does); {@code cause} is the
-     * drift's cause ("" when the drift states none).
+     * drift's cause ("" when the drift states none); {@code actors} are the distinct audit user names of the drift
+     * (its object's actor and its changes'), empty without audit.
      */
     public record DriftState(
             String driftId,
@@ -79,7 +83,13 @@ public final class Protocol {
             Instant lastSeen,
             String driftJson,
             String manager,
-            String cause) {}
+            String cause,
+            Set<String> actors) {
+
+        public DriftState {
+            actors = Set.copyOf(actors);
+        }
+    }
 
     public record Event(long seq, String type, Instant resolvedAt, DriftState drift) {}
 
@@ -452,7 +462,8 @@ public final class Protocol {
                 m.lastSeen(),
                 m.drift().toString(),
                 manager(m.drift()),
-                c.cause() == null ? "" : c.cause());
+                c.cause() == null ? "" : c.cause(),
+                actors(m.drift()));
     }
 
     private static Checked checkDrift(JsonNode e, String at, TimeBounds bounds) {
@@ -505,6 +516,36 @@ public final class Protocol {
             }
         }
         return "";
+    }
+
+    /**
+     * The distinct audit user names of a drift: its object's {@code actor} (who deleted or created it) and each
+     * change's {@code actor.username}; names longer than {@value #MAX_ACTOR} characters are left out (they stay in the
+     * drift JSON).
+     */
+    static Set<String> actors(JsonNode drift) {
+        Set<String> out = new TreeSet<>();
+        addActor(drift.path("actor"), out);
+        for (JsonNode change : drift.path("changes")) {
+            addActor(change.path("actor"), out);
+        }
+        return out;
+    }
+
+    private static void addActor(JsonNode actor, Set<String> into) {
+        JsonNode name = actor.path("username");
+        if (name.isTextual() && !name.asText().isEmpty() && name.asText().length() <= MAX_ACTOR) {
+            into.add(name.asText());
+        }
+    }
+
+    /** {@link #actors(JsonNode)} of a stored drift JSON (replayed events). */
+    static Set<String> actors(String driftJson) {
+        try {
+            return actors(JSON.readTree(driftJson));
+        } catch (JsonProcessingException e) {
+            return Set.of();
+        }
     }
 
     /** {@link #manager(JsonNode)} of a stored drift JSON (replayed events). */

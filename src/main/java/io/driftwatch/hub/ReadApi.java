@@ -186,6 +186,10 @@ final class ReadApi {
         List<String> problems = new ArrayList<>();
         String type = oneOf(q, "type", Protocol.DRIFT_TYPES.stream().sorted().toList(), problems);
         String cause = oneOf(q, "cause", Protocol.CAUSES, problems);
+        String actor = q.get("actor");
+        if (actor != null && (actor.isEmpty() || actor.length() > Protocol.MAX_ACTOR)) {
+            problems.add("actor: a user name of 1 to " + Protocol.MAX_ACTOR + " characters, matched exactly");
+        }
         if (!problems.isEmpty()) {
             throw BadRequest.invalid(String.join("; ", problems));
         }
@@ -197,6 +201,7 @@ final class ReadApi {
                         q.get("kind"),
                         type,
                         cause,
+                        actor,
                         after == null ? null : after[0],
                         after == null ? null : after[1],
                         limit));
@@ -351,20 +356,18 @@ final class ReadApi {
     }
 
     /**
-     * {@code managers} and {@code actors}: the distinct field managers and audit actors' user names of a drift's
-     * changes (actors once agents report them; an empty list before), for filtering the fleet by who changed it.
+     * {@code managers} and {@code actors}: the distinct field managers of a drift's changes and the audit actors' user
+     * names of its object and changes (actors once agents report them; an empty list before), for filtering the fleet
+     * by who changed it.
      */
     static void whoChanged(JsonNode drift, ObjectNode into) {
         Set<String> managers = new TreeSet<>();
-        Set<String> actors = new TreeSet<>();
         for (JsonNode c : drift.path("changes")) {
             if (c.path("manager").isTextual()) {
                 managers.add(c.path("manager").asText());
             }
-            if (c.path("actor").path("username").isTextual()) {
-                actors.add(c.path("actor").path("username").asText());
-            }
         }
+        Set<String> actors = Protocol.actors(drift);
         managers.forEach(into.putArray("managers")::add);
         actors.forEach(into.putArray("actors")::add);
     }

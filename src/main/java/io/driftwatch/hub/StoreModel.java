@@ -63,7 +63,10 @@ public final class StoreModel {
             long receivedMs,
             String driftJson) {}
 
-    /** Filters for the open-drift list; null means any. {@code clusters} null = every cluster, empty = none. */
+    /**
+     * Filters for the open-drift list; null means any. {@code clusters} null = every cluster, empty = none; {@code
+     * actor}: an audit user name some change (or the object's deletion or creation) is attributed to, exactly.
+     */
     public record DriftQuery(
             Set<String> clusters,
             String namespace,
@@ -71,6 +74,7 @@ public final class StoreModel {
             String kind,
             String type,
             String cause,
+            String actor,
             String afterCluster,
             String afterDriftId,
             int limit) {}

@@ -48,6 +48,7 @@ class ConfigLoaderTest {
         assertThat(c.leaderElection().enabled()).isTrue();
         assertThat(c.leaderElection().leaseDuration()).isEqualTo(Duration.ofSeconds(15));
         assertThat(c.metrics().maxDriftSeries()).isEqualTo(1000);
+        assertThat(c.metrics().actorLabels()).isFalse();
         assertThat(c.diff().ignoreHpaReplicas()).isTrue();
         assertThat(c.sources().directories().get(0).pollInterval()).isEqualTo(Duration.ofSeconds(30));
     }
@@ -353,6 +354,22 @@ class ConfigLoaderTest {
                 .hasMessageContaining("diff.managers.controllers[0]: 'ci-bot' is also in diff.managers.appliers")
                 .hasMessageContaining("diff.managers.controllers[1]: must be a field manager name or glob, not empty")
                 .hasMessageContaining("diff.managers.unknown: 'ignore' is not one of drift, controller");
+    }
+
+    @Test
+    void actorLabelsInMetricsAreABooleanAndNeedAudit() throws IOException {
+        Path token = Files.writeString(tmp.resolve("audit-token"), "s3cret");
+        AgentConfig on =
+                load(write(MINIMAL + "metrics: {actorLabels: true}\naudit: {tokenFile: " + token + "}\n"), Map.of());
+        assertThat(on.metrics().actorLabels()).isTrue();
+
+        assertThatThrownBy(() -> load(write(MINIMAL + "metrics: {actorLabels: true, maxDriftSeries: -1}\n"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("metrics.actorLabels: true needs audit (set audit.tokenFile)")
+                .hasMessageContaining("metrics.maxDriftSeries: must be 0 or more");
+        assertThatThrownBy(() -> load(write(MINIMAL + "metrics: {actorLabels: names}\n"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("metrics.actorLabels: \"names\" is not true or false");
     }
 
     @Test

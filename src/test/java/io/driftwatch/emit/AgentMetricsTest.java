@@ -3,6 +3,7 @@ package io.driftwatch.emit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.driftwatch.diff.Actor;
 import io.driftwatch.diff.Cause;
 import io.driftwatch.diff.Change;
 import io.driftwatch.diff.Drift;
@@ -52,6 +53,53 @@ class AgentMetricsTest {
                 .contains("driftwatch_drifted_resources{app=\"shop\",cause=\"deleted\",kind=\"ConfigMap\","
                         + "namespace=\"shop\",type=\"missing\"} 5.0");
         assertThat(text).contains("driftwatch_app_drifted{app=\"shop\"} 1.0");
+    }
+
+    @Test
+    void perDriftSeriesCarryTheUserOnlyWhenActorLabelsAreOn() {
+        ObjectKey key = new ObjectKey("apps", "Deployment", "shop", "web");
+        Change unattributed = new Change(
+                "spec.replicas",
+                "/spec/replicas",
+                Op.CHANGED,
+                Cause.OUT_OF_BAND,
+                null,
+                null,
+                "kubectl",
+                "Update",
+                "",
+                ONSET);
+        Drift before = new Drift(
+                key, "apps/v1", "shop", DriftType.MODIFIED, Cause.OUT_OF_BAND, "s", List.of(unattributed), null);
+        Actor carol = new Actor("carol", List.of("ops"), "alice", "10.0.0.7", "kubectl", "a-1", Actor.Match.EXACT);
+        Drift after =
+                before.attributed(List.of(unattributed.attributed(carol, Cause.OUT_OF_BAND)), null, Cause.OUT_OF_BAND);
+
+        new AgentMetrics(registry, 10)
+                .openDrifts(List.of(new DriftRecord("id", after, ONSET, ONSET, null)), Set.of("shop"));
+        assertThat(registry.scrape())
+                .contains("driftwatch_drift_started_timestamp_seconds{")
+                .doesNotContain("user=")
+                .doesNotContain("carol");
+
+        PrometheusMeterRegistry labelled = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AgentMetrics metrics = new AgentMetrics(labelled, 10, true);
+        metrics.openDrifts(List.of(new DriftRecord("id", before, ONSET, ONSET, null)), Set.of("shop"));
+        assertThat(started(labelled)).singleElement().asString().contains("user=\"\"");
+        // a late audit batch names the user: the drift's series is replaced, not doubled
+        metrics.openDrifts(List.of(new DriftRecord("id", after, ONSET, ONSET, null)), Set.of("shop"));
+        assertThat(started(labelled))
+                .singleElement()
+                .asString()
+                .contains("user=\"carol\"")
+                .doesNotContain("alice");
+    }
+
+    private static List<String> started(PrometheusMeterRegistry r) {
+        return r.scrape()
+                .lines()
+                .filter(l -> l.startsWith("driftwatch_drift_started_timestamp_seconds{"))
+                .toList();
     }
 
     @Test

@@ -7,10 +7,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftwatch.diff.Actor;
 import io.driftwatch.diff.Cause;
+import io.driftwatch.diff.Change;
 import io.driftwatch.diff.Drift;
 import io.driftwatch.diff.DriftType;
 import io.driftwatch.diff.ObjectKey;
+import io.driftwatch.diff.Op;
 import io.driftwatch.drift.DriftEvent;
 import io.driftwatch.drift.DriftRecord;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +67,95 @@ class DriftLogTest {
         assertThat(line.path("event").asText()).isEqualTo("opened");
         assertThat(line.path("cause").asText()).isEqualTo("deleted");
         assertThat(line.path("drift").path("cause").asText()).isEqualTo("deleted");
+    }
+
+    @Test
+    void anUpdatedDriftNamesItsActorsAtTheTopAndPerChangeWithoutTokens() throws Exception {
+        ObjectKey key = new ObjectKey("apps", "Deployment", "shop", "web");
+        Actor carol = new Actor(
+                "carol",
+                List.of("ops", "system:authenticated"),
+                "alice",
+                "10.0.0.7",
+                "kubectl/v1.31.0",
+                "a-1",
+                Actor.Match.EXACT);
+        Change replicas = new Change(
+                        "spec.replicas",
+                        "/spec/replicas",
+                        Op.CHANGED,
+                        Cause.OUT_OF_BAND,
+                        null,
+                        null,
+                        "kubectl",
+                        "Update",
+                        "scale",
+                        ONSET)
+                .attributed(carol, Cause.OUT_OF_BAND);
+        Change unattributed = new Change(
+                "metadata.labels.a",
+                "/metadata/labels/a",
+                Op.REMOVED,
+                Cause.UNKNOWN,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+        DriftRecord r = new DriftRecord(
+                "id-2",
+                new Drift(
+                        key,
+                        "apps/v1",
+                        "shop",
+                        DriftType.MODIFIED,
+                        Cause.OUT_OF_BAND,
+                        "Deployment shop/web: replicas 3 → 5",
+                        List.of(replicas, unattributed),
+                        null),
+                ONSET,
+                ONSET,
+                null);
+
+        new DriftLog("prod-eu-1").log(new DriftEvent(DriftEvent.Type.UPDATED, r), ONSET);
+
+        JsonNode line = json(appender.list.get(0));
+        assertThat(line.path("event").asText()).isEqualTo("updated");
+        assertThat(line.path("actors"))
+                .isEqualTo(new ObjectMapper()
+                        .readTree("[{\"username\":\"carol\",\"impersonatedBy\":\"alice\",\"match\":\"exact\","
+                                + "\"fields\":[\"spec.replicas\"]}]"));
+        JsonNode actor = line.path("drift").path("changes").get(0).path("actor");
+        assertThat(actor.path("username").asText()).isEqualTo("carol");
+        assertThat(actor.path("impersonatedBy").asText()).isEqualTo("alice");
+        assertThat(actor.path("auditID").asText()).isEqualTo("a-1");
+        assertThat(line.path("drift").path("changes").get(1).path("actor").isNull())
+                .isTrue();
+        assertThat(line.toString()).doesNotContainIgnoringCase("bearer").doesNotContain("token");
+    }
+
+    @Test
+    void withoutAuditTheLineHasNoActors() throws Exception {
+        ObjectKey key = new ObjectKey("", "ConfigMap", "shop", "settings");
+        DriftRecord r = new DriftRecord(
+                "id-3",
+                new Drift(
+                        key,
+                        "v1",
+                        "shop",
+                        DriftType.EXTRA,
+                        Cause.UNKNOWN,
+                        "ConfigMap shop/settings: extra",
+                        List.of(),
+                        null),
+                ONSET,
+                ONSET,
+                null);
+
+        new DriftLog("prod-eu-1").log(new DriftEvent(DriftEvent.Type.OPENED, r), ONSET);
+
+        assertThat(json(appender.list.get(0)).has("actors")).isFalse();
     }
 
     /** The line as the production JSON encoder writes it. */

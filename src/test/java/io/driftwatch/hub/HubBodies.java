@@ -83,6 +83,27 @@ final class HubBodies {
                 .toString();
     }
 
+    /**
+     * {@code eventOrDrift} (an event or a snapshot drift) with an audit actor on its first change, or on the object
+     * when the drift is missing or extra, as the agent reports it (docs/audit.md).
+     */
+    static ObjectNode withActor(ObjectNode eventOrDrift, String username, String impersonatedBy) {
+        ObjectNode actor = JSON.createObjectNode().put("username", username);
+        actor.putArray("groups").add("ops");
+        actor.put("impersonatedBy", impersonatedBy)
+                .put("sourceIP", "10.0.0.7")
+                .put("userAgent", "kubectl/v1.31.0")
+                .put("auditID", "audit-" + username)
+                .put("match", "probable");
+        ObjectNode drift = (ObjectNode) eventOrDrift.path("drift");
+        if (drift.path("type").asText().equals("modified")) {
+            ((ObjectNode) drift.path("changes").get(0)).set("actor", actor);
+        } else {
+            drift.set("actor", actor);
+        }
+        return eventOrDrift;
+    }
+
     static String events(String stream, List<ObjectNode> events) {
         ObjectNode body = JSON.createObjectNode().put("stream", streamId(stream));
         events.forEach(body.putArray("events")::add);

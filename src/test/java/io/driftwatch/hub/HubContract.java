@@ -264,6 +264,111 @@ abstract class HubContract {
     }
 
     @Test
+    void driftListFiltersByExactActorCombinedWithOtherFiltersWithinTheReadersScope() {
+        String prodOnly = "prod-reader-token";
+        String readers =
+                "- {name: prod, tokenSha256: " + TokenHash.sha256Hex(prodOnly) + ", clusterLabels: {env: prod}}\n";
+        try (TestHub hub = TestHub.start(storage(), CLUSTERS, 0, Clock.systemUTC(), readers)) {
+            hub.post("prod-eu", "heartbeat", HubBodies.heartbeat("a1", "{\"env\":\"prod\"}"));
+            hub.post("staging", "heartbeat", HubBodies.heartbeat("a3", "{\"env\":\"staging\"}"));
+            D a = D.of("a", "shop", "Deployment", "api");
+            D b = D.of("b", "shop", "Deployment", "web");
+            D c = D.of("c", "shop", "ConfigMap", "settings").type("missing").cause("deleted");
+            D d = D.of("d", "web", "Deployment", "front");
+            D e = D.of("e", "shop", "Deployment", "api");
+            assertThat(hub.post(
+                                    "prod-eu",
+                                    "events",
+                                    events(
+                                            "s",
+                                            List.of(
+                                                    HubBodies.withActor(event(1, "opened", a, "2"), "alice", null),
+                                                    HubBodies.withActor(event(2, "opened", b, "2"), "carol", "alice"),
+                                                    HubBodies.withActor(event(3, "opened", c, "-"), "alice", null),
+                                                    event(4, "opened", d, "2"))))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(hub.post(
+                                    "staging",
+                                    "events",
+                                    events(
+                                            "t",
+                                            List.of(HubBodies.withActor(event(1, "opened", e, "2"), "alice", null))))
+                            .statusCode())
+                    .isEqualTo(200);
+
+            assertThat(hub.openDrifts("actor=alice"))
+                    .extracting(
+                            x -> x.path("cluster").asText() + "/" + x.path("id").asText())
+                    .containsExactlyInAnyOrder("prod-eu/a", "prod-eu/c", "staging/e");
+            assertThat(ids(hub.openDrifts("actor=carol")))
+                    .containsExactly("b"); // the effective user, not the impersonator
+            assertThat(hub.openDrifts("actor=ali")).isEmpty(); // exact, not a prefix
+            assertThat(hub.openDrifts("actor=Alice")).isEmpty();
+            assertThat(ids(hub.openDrifts("actor=alice&type=missing"))).containsExactly("c");
+            assertThat(ids(hub.openDrifts("actor=alice&cluster=staging"))).containsExactly("e");
+            assertThat(ids(hub.openDrifts("actor=alice&label=env=prod&kind=Deployment")))
+                    .containsExactly("a");
+            assertThat(hub.openDrifts("cluster=prod-eu&actor=alice").get(0).path("actors"))
+                    .hasSize(1);
+            JsonNode scoped = read(hub, "/api/v1/drifts?actor=alice", prodOnly);
+            assertThat(scoped.path("drifts").findValuesAsText("id")).containsExactlyInAnyOrder("a", "c");
+            assertThat(hub.get("/api/v1/drifts?actor=alice&cluster=staging", prodOnly)
+                            .statusCode())
+                    .isEqualTo(403);
+
+            // late attribution: an updated event names d's actor; a resolved drift leaves the filter
+            hub.post(
+                    "prod-eu",
+                    "events",
+                    events(
+                            "s",
+                            List.of(
+                                    HubBodies.withActor(event(5, "updated", d, "2"), "alice", null),
+                                    event(6, "resolved", a, "1"))));
+            assertThat(ids(hub.openDrifts("actor=alice&cluster=prod-eu"))).containsExactly("c", "d");
+            // an update that names someone else replaces the drift's actors
+            hub.post(
+                    "prod-eu",
+                    "events",
+                    events("s", List.of(HubBodies.withActor(event(7, "updated", d, "3"), "bob", null))));
+            assertThat(ids(hub.openDrifts("actor=alice&cluster=prod-eu"))).containsExactly("c");
+            assertThat(ids(hub.openDrifts("actor=bob"))).containsExactly("d");
+            // a snapshot replaces the cluster's actors with its own
+            assertThat(hub.post(
+                                    "prod-eu",
+                                    "snapshot",
+                                    snapshot(
+                                            "s",
+                                            7,
+                                            T0.plusSeconds(300),
+                                            List.of(HubBodies.withActor(drift(b, "2"), "dave", null))))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(hub.openDrifts("actor=bob")).isEmpty();
+            assertThat(hub.openDrifts("actor=carol")).isEmpty();
+            assertThat(ids(hub.openDrifts("actor=dave"))).containsExactly("b");
+            assertThat(ids(hub.openDrifts("actor=alice"))).containsExactly("e");
+
+            HttpResponse<String> bad = hub.get("/api/v1/drifts?actor=&cause=manual", TestHub.READ_TOKEN);
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body())
+                    .contains("actor: a user name of 1 to 256 characters, matched exactly")
+                    .contains("cause: 'manual'");
+        }
+    }
+
+    private static JsonNode read(TestHub hub, String path, String token) {
+        HttpResponse<String> r = hub.get(path, token);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        try {
+            return HubBodies.JSON.readTree(r.body());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void oneDriftShowsItsChangesSummaryDiffAndHistory() {
         try (TestHub hub = hub()) {
             D a = D.of("a", "shop", "Deployment", "api");

@@ -157,7 +157,8 @@ function withTimes(d) {
 function fromEvent(e) {
   const changes = (e.drift && e.drift.changes) || [];
   const managers = [...new Set(changes.map(c => c.manager).filter(Boolean))].sort();
-  const actors = [...new Set(changes.map(c => c.actor && c.actor.username).filter(Boolean))].sort();
+  const actors = [...new Set([e.drift && e.drift.actor, ...changes.map(c => c.actor)]
+    .map(a => a && a.username).filter(Boolean))].sort();
   return withTimes({cluster: e.cluster, id: e.driftId, namespace: e.namespace, kind: e.kind, name: e.name,
     app: e.app, type: e.driftType, cause: (e.drift && e.drift.cause) || '', summary: e.summary, onset: e.onset,
     lastSeen: e.lastSeen, managers, actors});

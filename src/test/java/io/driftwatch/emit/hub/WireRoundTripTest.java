@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.driftwatch.BuildInfo;
+import io.driftwatch.diff.Actor;
 import io.driftwatch.diff.Cause;
 import io.driftwatch.diff.Change;
 import io.driftwatch.diff.Drift;
@@ -100,6 +101,34 @@ class WireRoundTripTest {
         assertThat(got.events()).extracting(Protocol.Event::resolvedAt).containsExactly(null, resolved.resolvedAt());
         sameDrift(got.events().get(0).drift(), open);
         sameDrift(got.events().get(1).drift(), resolved);
+    }
+
+    @Test
+    void anUpdatedEventCarriesEachChangesActorToTheHub() throws Exception {
+        DriftRecord r = record("api", null);
+        Actor carol = new Actor(
+                "carol", List.of("ops"), "alice", "10.0.0.7", "kubectl/v1.31.0", "audit-1", Actor.Match.EXACT);
+        Change change = r.drift().changes().get(0);
+        Drift attributed =
+                r.drift().attributed(List.of(change.attributed(carol, Cause.OUT_OF_BAND)), null, Cause.OUT_OF_BAND);
+        DriftRecord late = new DriftRecord(r.id(), attributed, r.onset(), r.lastSeen(), null);
+        List<Outbox.Entry> batch =
+                List.of(entry(9, HubReporter.eventJson(9, new DriftEvent(DriftEvent.Type.UPDATED, late))));
+
+        Protocol.EventBatch got = Protocol.events(bytes(HubReporter.eventsJson(STREAM, batch)), 100, BOUNDS);
+
+        Protocol.DriftState state = got.events().get(0).drift();
+        assertThat(got.events().get(0).type()).isEqualTo("updated");
+        assertThat(state.actors()).containsExactly("carol");
+        JsonNode actor =
+                Wire.JSON.readTree(state.driftJson()).path("changes").get(0).path("actor");
+        assertThat(actor.path("username").asText()).isEqualTo("carol");
+        assertThat(actor.path("impersonatedBy").asText()).isEqualTo("alice");
+        assertThat(actor.path("groups").get(0).asText()).isEqualTo("ops");
+        assertThat(actor.path("sourceIP").asText()).isEqualTo("10.0.0.7");
+        assertThat(actor.path("userAgent").asText()).isEqualTo("kubectl/v1.31.0");
+        assertThat(actor.path("auditID").asText()).isEqualTo("audit-1");
+        assertThat(actor.path("match").asText()).isEqualTo("exact");
     }
 
     @Test
