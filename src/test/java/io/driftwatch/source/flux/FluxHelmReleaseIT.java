@@ -60,21 +60,22 @@ class FluxHelmReleaseIT {
         kubectl = new Kubectl(cluster);
         helm = new HelmCli(cluster, work.resolve("helm-home"));
         kubectl.run("apply", "--server-side", "--field-manager=test-setup", "-f", CRD.toString());
-        kubectl.run("wait", "--for=condition=Established", "--timeout=120s", "crd/helmreleases.helm.toolkit.fluxcd.io");
+        kubectl.awaitEstablished(Duration.ofSeconds(120), "crd/helmreleases.helm.toolkit.fluxcd.io");
         kubectl.run("create", "namespace", NS);
-        kubectl.run("create", "namespace", "shop");
+        kubectl.run("create", "namespace", "hrshop");
         chart = writeChart(work.resolve("chart/web"));
         Path values = work.resolve("values.yaml");
         Files.writeString(values, "replicas: 2\ncolor: green\n");
-        // helm-controller's names for HelmRelease flux-apps/web with targetNamespace shop: release shop-web in shop
-        helm.run("install", "shop-web", chart.toString(), "--namespace", "shop", "--values", values.toString());
-        helm.run("install", "broken", chart.toString(), "--namespace", "shop");
-        Kubectl.Result failed =
-                helm.tryRun("upgrade", "broken", chart.toString(), "--namespace", "shop", "--set", "invalidName=true");
+        // helm-controller's names for HelmRelease flux-apps/web with targetNamespace hrshop: release hrshop-web in
+        // hrshop
+        helm.run("install", "hrshop-web", chart.toString(), "--namespace", "hrshop", "--values", values.toString());
+        helm.run("install", "broken", chart.toString(), "--namespace", "hrshop");
+        Kubectl.Result failed = helm.tryRun(
+                "upgrade", "broken", chart.toString(), "--namespace", "hrshop", "--set", "invalidName=true");
         assertThat(failed.exitCode()).as(failed.output()).isNotZero();
         apply(helmRelease("web", NS, """
-                  targetNamespace: shop
-                  storageNamespace: shop
+                  targetNamespace: hrshop
+                  storageNamespace: hrshop
                   values: {replicas: 2}
                   valuesFrom:
                   - kind: ConfigMap
@@ -82,15 +83,15 @@ class FluxHelmReleaseIT {
                     valuesKey: color
                     targetPath: color
                 """));
-        setStatus("web", NS, readyTrue("shop-web", "shop", "1.0.0", "1.0.0"));
-        apply(helmRelease("broken", "shop", ""));
-        apply(helmRelease("notyet", "shop", ""));
-        apply(helmRelease("failing", "shop", ""));
-        setStatus("failing", "shop", """
+        setStatus("web", NS, readyTrue("hrshop-web", "hrshop", "1.0.0", "1.0.0"));
+        apply(helmRelease("broken", "hrshop", ""));
+        apply(helmRelease("notyet", "hrshop", ""));
+        apply(helmRelease("failing", "hrshop", ""));
+        setStatus("failing", "hrshop", """
                 {"status": {"conditions": [{"type": "Ready", "status": "False", "reason": "UpgradeFailed",
-                  "message": "Helm upgrade failed for release shop/failing with chart web@1.1.0: timed out",
+                  "message": "Helm upgrade failed for release hrshop/failing with chart web@1.1.0: timed out",
                   "lastTransitionTime": "%s"}], "lastAttemptedRevision": "1.1.0"}}""".formatted(Instant.now()));
-        apply(helmRelease("suspended", NS, "  targetNamespace: shop\n  storageNamespace: shop\n  suspend: true\n"));
+        apply(helmRelease("suspended", NS, "  targetNamespace: hrshop\n  storageNamespace: hrshop\n  suspend: true\n"));
         apply(helmRelease("secret-values", NS, """
                   valuesFrom:
                   - kind: Secret
@@ -216,7 +217,7 @@ class FluxHelmReleaseIT {
         DiffCli.Run run = diff(NS + "/web");
         assertThat(run.exitCode()).as(run.stderr() + run.stdout()).isZero();
         assertThat(run.stderr())
-                .contains("2 objects from Flux HelmRelease flux-apps/web (installed: release shop-web v1 (chart "
+                .contains("2 objects from Flux HelmRelease flux-apps/web (installed: release hrshop-web v1 (chart "
                         + "web-1.0.0))");
         assertThat(run.stderr()).doesNotContain("note:");
     }
@@ -224,7 +225,8 @@ class FluxHelmReleaseIT {
     @Test
     void aKubectlChangeToAnInstalledObjectIsOutOfBand() {
         Instant before = Instant.now().minusSeconds(1);
-        kubectl.run("-n", "shop", "patch", "configmap", "shop-web-settings", "-p", "{\"data\":{\"color\":\"red\"}}");
+        kubectl.run(
+                "-n", "hrshop", "patch", "configmap", "hrshop-web-settings", "-p", "{\"data\":{\"color\":\"red\"}}");
         try {
             DiffCli.Run drifted = diff(NS + "/web");
             assertThat(drifted.exitCode())
@@ -232,8 +234,8 @@ class FluxHelmReleaseIT {
                     .isEqualTo(1);
             assertThat(drifted.drifts()).hasSize(1);
             JsonNode drift = drifted.drifts().get(0);
-            assertThat(drift.path("name").asText()).isEqualTo("shop-web-settings");
-            assertThat(drift.path("namespace").asText()).isEqualTo("shop");
+            assertThat(drift.path("name").asText()).isEqualTo("hrshop-web-settings");
+            assertThat(drift.path("namespace").asText()).isEqualTo("hrshop");
             JsonNode change = drift.path("changes").get(0);
             assertThat(change.path("field").asText()).isEqualTo("data.color");
             assertThat(change.path("manager").asText()).isEqualTo("kubectl-patch");
@@ -241,7 +243,13 @@ class FluxHelmReleaseIT {
             assertThat(Instant.parse(change.path("time").asText())).isAfterOrEqualTo(before);
         } finally {
             kubectl.run(
-                    "-n", "shop", "patch", "configmap", "shop-web-settings", "-p", "{\"data\":{\"color\":\"green\"}}");
+                    "-n",
+                    "hrshop",
+                    "patch",
+                    "configmap",
+                    "hrshop-web-settings",
+                    "-p",
+                    "{\"data\":{\"color\":\"green\"}}");
         }
         DiffCli.Run resolved = diff(NS + "/web");
         assertThat(resolved.exitCode()).as(resolved.stdout()).isZero();
@@ -249,7 +257,7 @@ class FluxHelmReleaseIT {
 
     @Test
     void anUpgradeHelmControllerHasNotInstalledYetIsNotDrift() {
-        setStatus("web", NS, readyTrue("shop-web", "shop", "1.1.0", "1.0.0"));
+        setStatus("web", NS, readyTrue("hrshop-web", "hrshop", "1.1.0", "1.0.0"));
         try {
             DiffCli.Run run = diff(NS + "/web");
             assertThat(run.exitCode()).as(run.stderr() + run.stdout()).isZero();
@@ -257,26 +265,27 @@ class FluxHelmReleaseIT {
                     .contains("note: Flux HelmRelease flux-apps/web: helm-controller last attempted chart 1.1.0, not"
                             + " yet installed (installed: 1.0.0)");
         } finally {
-            setStatus("web", NS, readyTrue("shop-web", "shop", "1.0.0", "1.0.0"));
+            setStatus("web", NS, readyTrue("hrshop-web", "hrshop", "1.0.0", "1.0.0"));
         }
     }
 
     @Test
     void aReleaseWhoseLatestRevisionFailedIsReportedAsSuchNotAsDrift() {
-        DiffCli.Run run = diff("shop/broken");
+        DiffCli.Run run = diff("hrshop/broken");
         assertThat(run.exitCode()).as(run.stdout()).isEqualTo(2);
         assertThat(run.stderr())
-                .contains("Flux HelmRelease shop/broken: the latest revision in Helm's release storage, release "
+                .contains("Flux HelmRelease hrshop/broken: the latest revision in Helm's release storage, release "
                         + "broken v2 (chart web-1.0.0), is failed");
         assertThat(run.drifts()).isEmpty();
     }
 
     @Test
     void aHelmReleaseFluxReportsFailingIsSourceHealthNotDrift() {
-        DiffCli.Run run = diff("shop/failing");
+        DiffCli.Run run = diff("hrshop/failing");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr())
-                .contains("Flux HelmRelease shop/failing is failing: Ready=False (UpgradeFailed): Helm upgrade failed");
+                .contains(
+                        "Flux HelmRelease hrshop/failing is failing: Ready=False (UpgradeFailed): Helm upgrade failed");
         assertThat(run.drifts()).isEmpty();
     }
 
@@ -289,10 +298,10 @@ class FluxHelmReleaseIT {
 
     @Test
     void aReleaseNotInstalledYetIsNamed() {
-        DiffCli.Run run = diff("shop/notyet");
+        DiffCli.Run run = diff("hrshop/notyet");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr())
-                .contains("Helm's release storage has no release notyet in namespace shop (not installed yet)");
+                .contains("Helm's release storage has no release notyet in namespace hrshop (not installed yet)");
     }
 
     @Test
@@ -316,13 +325,14 @@ class FluxHelmReleaseIT {
         DiffCli.Run run = DiffCli.run(List.of(
                 "diff",
                 "--flux-helmrelease",
-                "shop/notyet",
+                "hrshop/notyet",
                 "--kubeconfig",
                 cluster.kubeconfig().toString()));
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr())
-                .contains("Flux HelmRelease shop/notyet: cannot read HelmChart shop/shop-notyet: the cluster does not"
-                        + " serve source.toolkit.fluxcd.io/v1 (are Flux's CRDs installed?)");
+                .contains(
+                        "Flux HelmRelease hrshop/notyet: cannot read HelmChart hrshop/hrshop-notyet: the cluster does not"
+                                + " serve source.toolkit.fluxcd.io/v1 (are Flux's CRDs installed?)");
     }
 
     /**
@@ -360,11 +370,11 @@ class FluxHelmReleaseIT {
             assertThatThrownBy(source::load)
                     .isInstanceOfSatisfying(
                             SourceException.class, e -> assertThat(e.reason()).isEqualTo(SourceException.Reason.AUTH))
-                    .hasMessageContaining("Flux HelmRelease flux-apps/web: cannot read Secrets in shop labelled "
-                            + "owner=helm,name=shop-web: HTTP 403");
+                    .hasMessageContaining("Flux HelmRelease flux-apps/web: cannot read Secrets in hrshop labelled "
+                            + "owner=helm,name=hrshop-web: HTTP 403");
             kubectl.run(
                     "-n",
-                    "shop",
+                    "hrshop",
                     "create",
                     "rolebinding",
                     "flux-ci-release-storage",
