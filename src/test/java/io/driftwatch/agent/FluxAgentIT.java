@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftwatch.localkube.LocalKubeCluster;
 import io.driftwatch.testing.AgentEndpoint;
+import io.driftwatch.testing.CachedBinary;
 import io.driftwatch.testing.Eventually;
 import io.driftwatch.testing.FluxControllers;
 import io.driftwatch.testing.GitHttpServer;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Flux applied with no drift; a kubectl change is out-of-band; a Kustomization the selector leaves out is not an app.
  */
 @WithKubeApiServer
+@Order(CachedBinary.AFTER_BACKGROUND_BUILD) // needs a binary built beside the tests
 class FluxAgentIT {
 
     private static final Duration WAIT = Duration.ofSeconds(240);

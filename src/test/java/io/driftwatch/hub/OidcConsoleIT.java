@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -37,6 +38,7 @@ import org.openqa.selenium.Cookie;
  * mapped group is refused; a forged state and an ID token whose nonce is not the hub's are refused.
  */
 @WithKubeApiServer
+@Order(CachedBinary.AFTER_BACKGROUND_BUILD) // needs a binary built beside the tests
 class OidcConsoleIT {
 
     private static final Duration WAIT = Duration.ofSeconds(120);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftwatch.agent.AgentRunner;
 import io.driftwatch.localkube.LocalKubeCluster;
+import io.driftwatch.testing.CachedBinary;
 import io.driftwatch.testing.Corpus;
 import io.driftwatch.testing.Eventually;
 import io.driftwatch.testing.Kubectl;
@@ -14,6 +15,7 @@ import io.driftwatch.testing.WithKubeApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * agent dashboards and rules work on a store fed by OTLP.
  */
 @WithKubeApiServer
+@Order(CachedBinary.AFTER_BACKGROUND_BUILD) // needs a binary built beside the tests
 class OtlpPushIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);

@@ -54,6 +54,7 @@ public final class FluxControllers implements AutoCloseable {
         Path path = explicit != null && !explicit.isBlank()
                 ? Path.of(explicit)
                 : Path.of(System.getProperty("user.home"), ".cache", "driftwatch", name + "-v" + version, name);
+        CachedBinary.awaitBuild(path);
         if (!Files.isExecutable(path) || !Files.isDirectory(path.resolveSibling("crds"))) {
             throw new AssertionError("Flux's " + name + " (binary and crds/) is missing (" + path + "): run "
                     + "scripts/test-binaries.sh (builds " + name + " v" + version + " from its Go module) or set "

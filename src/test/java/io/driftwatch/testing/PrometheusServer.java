@@ -43,6 +43,9 @@ public final class PrometheusServer implements AutoCloseable {
      */
     public static PrometheusServer startWithOtlpReceiver(Path workDir, String configYaml) {
         String path = System.getenv("DRIFTWATCH_PROMETHEUS_OTLP");
+        if (path != null) {
+            CachedBinary.awaitBuild(Path.of(path));
+        }
         if (path == null || !Files.isExecutable(Path.of(path))) {
             throw new AssertionError("DRIFTWATCH_PROMETHEUS_OTLP=" + path + " is not an executable Prometheus 3.x: "
                     + "run scripts/test-binaries.sh and export the lines of scripts/test-binaries.sh --print");

@@ -12,6 +12,7 @@ import io.driftwatch.source.SourceException;
 import io.driftwatch.source.argocd.rest.model.Application;
 import io.driftwatch.testing.AgentEndpoint;
 import io.driftwatch.testing.ArgoCdServer;
+import io.driftwatch.testing.CachedBinary;
 import io.driftwatch.testing.DiffCli;
 import io.driftwatch.testing.DiffCli.Run;
 import io.driftwatch.testing.Eventually;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * token minted through Argo CD's API; its manifests compared with objects applied as Argo CD applies them.
  */
 @WithKubeApiServer
+@Order(CachedBinary.AFTER_BACKGROUND_BUILD) // needs a binary built beside the tests
 class ArgoCdSourceIT {
 
     @TempDir

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.driftwatch.localkube.LocalKubeCluster;
+import io.driftwatch.testing.CachedBinary;
 import io.driftwatch.testing.DiffCli;
 import io.driftwatch.testing.Eventually;
 import io.driftwatch.testing.FluxControllers;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 @WithKubeApiServer
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(CachedBinary.AFTER_BACKGROUND_BUILD) // needs a binary built beside the tests
 class FluxHelmChartIT {
 
     private static final String NS = FluxControllers.NAMESPACE;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftwatch.localkube.LocalKubeCluster;
+import io.driftwatch.testing.CachedBinary;
 import io.driftwatch.testing.DiffCli;
 import io.driftwatch.testing.Eventually;
 import io.driftwatch.testing.FluxControllers;
@@ -23,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @WithKubeApiServer
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Order(CachedBinary.AFTER_BACKGROUND_BUILD) // needs a binary built beside the tests
 class FluxKustomizationIT {
 
     private static final String NS = FluxControllers.NAMESPACE;
