@@ -95,8 +95,13 @@ public final class Agent {
 
     private AgentParts assemble(Cluster cluster) {
         try {
-            return state.assembled(new AgentAssembly(config, identity, clock, runtime)
-                    .assemble(cluster.client(), cluster.discovery()));
+            AgentParts parts =
+                    new AgentAssembly(config, identity, clock, runtime).assemble(cluster.client(), cluster.discovery());
+            if (!state.assembled(parts)) {
+                parts.closeRepositories();
+                throw new IllegalStateException("the agent was stopped while it was starting");
+            }
+            return parts;
         } catch (RuntimeException e) {
             cluster.client().close();
             throw e;

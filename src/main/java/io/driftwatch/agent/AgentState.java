@@ -23,14 +23,22 @@ final class AgentState {
         this.identity = identity;
     }
 
-    /** The assemble stage is done: from now on the agent is what its parts say. */
-    AgentParts assembled(AgentParts assembled) {
+    /**
+     * The assemble stage is done: from now on the agent is what its parts say. False, and nothing published, when the
+     * agent began stopping first (a stop during start-up, e.g. SIGTERM while connecting): the caller closes the parts,
+     * which the stop never saw. Ordered with {@link #markStopping} by this object's lock, so a stop either sees the
+     * parts or they are refused.
+     */
+    synchronized boolean assembled(AgentParts assembled) {
+        if (stopping.get()) {
+            return false;
+        }
         this.parts = assembled;
-        return assembled;
+        return true;
     }
 
     /** Marks the agent as stopping (not ready from now on); true the first time only, so it stops once. */
-    boolean markStopping() {
+    synchronized boolean markStopping() {
         return stopping.compareAndSet(false, true);
     }
 
