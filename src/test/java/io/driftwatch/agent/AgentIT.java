@@ -7,8 +7,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftwatch.emit.KubeEvents;
 import io.driftwatch.localkube.LocalKubeCluster;
 import io.driftwatch.testing.AgentEndpoint;
+import io.driftwatch.testing.AuditEventJson;
 import io.driftwatch.testing.Corpus;
 import io.driftwatch.testing.Eventually;
 import io.driftwatch.testing.GitRepoFixture;
@@ -19,8 +21,10 @@ import io.driftwatch.testing.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import net.logstash.logback.encoder.LogstashEncoder;
@@ -151,6 +155,120 @@ class AgentIT {
 
             var lint = Promtool.checkMetrics(agent.metrics());
             assertThat(lint.exitCode()).as(lint.output()).isZero();
+        } finally {
+            ((Logger) LoggerFactory.getLogger("io.driftwatch.drift")).detachAppender(log);
+        }
+    }
+
+    /**
+     * Audit arrives after the drift (as a batched webhook backend delivers it): the drift is reported at once without an
+     * actor, and the late batch names the person in an updated Kubernetes Event (despite the Event rate limit) and an
+     * updated JSON log line; nothing of the audit token appears in either.
+     */
+    @Test
+    void aLateAuditBatchNamesWhoScaledItInAnUpdatedEventAndLogLine(
+            LocalKubeCluster cluster, KubernetesClient client, TestNamespace ns, @TempDir Path tmp) throws Exception {
+        Path dir = Corpus.materialize(ns, "17-service-postgres.yaml", "18-statefulset-postgres.yaml");
+        String secret = "it-audit-token-" + ns.name();
+        Path token = Files.writeString(tmp.resolve("audit-token"), secret);
+        Kubectl kubectl = new Kubectl(cluster);
+        kubectl.run("apply", "-n", ns.name(), "-f", dir.toString());
+        ListAppender<ILoggingEvent> log = captureDriftLog();
+        String config = config(ns, dir).replace("events: {minInterval: 1s}", "events: {minInterval: 10m}")
+                + "audit: {tokenFile: " + token + "}\n";
+
+        try (AgentRunner runner = AgentRunner.start(config, cluster.adminConfig())) {
+            AgentEndpoint agent = runner.endpoint;
+            Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
+            Instant before = Instant.now();
+            kubectl.run("-n", ns.name(), "scale", "statefulset/postgres", "--replicas=3");
+            Instant after = Instant.now();
+            Eventually.await(
+                    "drift reported",
+                    WAIT,
+                    () -> agent.drifts().size() == 1,
+                    () -> agent.drifts().toString());
+            assertThat(agent.drifts()
+                            .get(0)
+                            .path("changes")
+                            .get(0)
+                            .path("actor")
+                            .isNull())
+                    .isTrue();
+            Eventually.await(
+                    "DriftDetected event",
+                    WAIT,
+                    () -> events(client, ns, "DriftDetected").size() == 1);
+            assertThat(events(client, ns, "DriftDetected").get(0).getMessage())
+                    .startsWith("Cause out-of-band: StatefulSet ");
+
+            var live = client.apps()
+                    .statefulSets()
+                    .inNamespace(ns.name())
+                    .withName("postgres")
+                    .get();
+            // the API server records kubectl's write through the scale subresource without a time: the audit event's
+            // timestamps are those of the kubectl call, and the response's resourceVersion ties it to the live object
+            String write = AuditEventJson.write(
+                    "it-scale-1",
+                    "patch",
+                    "apps",
+                    "statefulsets",
+                    "scale",
+                    ns.name(),
+                    "postgres",
+                    "alice",
+                    "carol",
+                    AuditEventJson.KUBECTL,
+                    before,
+                    after,
+                    live.getMetadata().getResourceVersion());
+            assertThat(agent.post(
+                            "/api/v1/audit",
+                            "Bearer " + secret,
+                            AuditEventJson.list(List.of(write)).getBytes(StandardCharsets.UTF_8)))
+                    .isEqualTo(200);
+
+            Eventually.await(
+                    "actor named",
+                    WAIT,
+                    () -> "carol"
+                            .equals(agent.drifts()
+                                    .get(0)
+                                    .path("changes")
+                                    .get(0)
+                                    .path("actor")
+                                    .path("username")
+                                    .asText()),
+                    () -> agent.drifts().toString());
+            Eventually.await(
+                    "a second DriftDetected event within minInterval",
+                    WAIT,
+                    () -> events(client, ns, "DriftDetected").size() == 2);
+            Event named = events(client, ns, "DriftDetected").stream()
+                    .filter(e -> e.getMessage().contains(", by carol"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(named.getMessage())
+                    .startsWith("Cause out-of-band, by carol (impersonated by alice; exact: spec.replicas): "
+                            + "StatefulSet " + ns.name() + "/postgres")
+                    .doesNotContain(secret)
+                    .doesNotContain("10.0.0.7");
+            assertThat(named.getMetadata().getAnnotations()).containsEntry(KubeEvents.ACTORS, "carol");
+            JsonNode line = jsonLine(log, "drift updated");
+            assertThat(line.path("actors").get(0).path("username").asText()).isEqualTo("carol");
+            assertThat(line.path("actors").get(0).path("impersonatedBy").asText())
+                    .isEqualTo("alice");
+            assertThat(line.path("actors").get(0).path("match").asText()).isEqualTo("exact");
+            assertThat(line.path("drift")
+                            .path("changes")
+                            .get(0)
+                            .path("actor")
+                            .path("auditID")
+                            .asText())
+                    .isEqualTo("it-scale-1");
+            assertThat(log.list).noneMatch(e -> e.getFormattedMessage().contains(secret));
+            assertThat(line.toString()).doesNotContain(secret);
         } finally {
             ((Logger) LoggerFactory.getLogger("io.driftwatch.drift")).detachAppender(log);
         }

@@ -134,6 +134,30 @@ class AttributorTest {
         assertThat(a.groups()).containsExactly("system:authenticated");
     }
 
+    /** kubectl's scale entry has no time (the API server records none): the resourceVersion ties it, else the newest. */
+    @Test
+    void aScaleEntryWithoutATimeIsTiedByResourceVersionOrIsTheNewestScale() throws Exception {
+        index.add(write("b1", "patch", "scale", "bob", null, null, T0.minusSeconds(120), "650"));
+        index.add(write("c1", "patch", "scale", "alice", "carol", null, T0.minusSeconds(60), "700"));
+        Change untimed = change("replicas", Op.CHANGED, Cause.OUT_OF_BAND, "kubectl", "scale", null);
+
+        Actor tied = attributor
+                .attribute(modified(untimed), live("650"), "deployments")
+                .changes()
+                .get(0)
+                .actor();
+        Actor newest = attributor
+                .attribute(modified(untimed), live("800"), "deployments")
+                .changes()
+                .get(0)
+                .actor();
+
+        assertThat(tied.username()).isEqualTo("bob");
+        assertThat(tied.match()).isEqualTo(Actor.Match.EXACT);
+        assertThat(newest.username()).isEqualTo("carol");
+        assertThat(newest.match()).isEqualTo(Actor.Match.PROBABLE);
+    }
+
     @Test
     void anUnrecordedScaleMatchesTheScaleWrite() throws Exception {
         index.add(write("s1", "update", "scale", "bob", null, null, T0, null));

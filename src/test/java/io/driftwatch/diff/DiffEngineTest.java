@@ -152,6 +152,26 @@ class DiffEngineTest {
         assertThat(d.summary()).isEqualTo("Deployment shop/web: replicas 3 → 5, set by kubectl-scale at 10:42Z");
     }
 
+    /** The API server records kubectl's write through {@code scale} as an entry with no {@code time}: valid, not an error. */
+    @Test
+    void aScaleEntryWithoutATimeNamesItsManagerWithNoTime() {
+        set(live, "/spec/replicas", "5");
+        remove(live, CSA + "/f:spec/f:replicas");
+        addManager(live, "kubectl", "Update", "scale", null, "{\"f:spec\":{\"f:replicas\":{}}}");
+        ObjectNode entry = (ObjectNode) live.at("/metadata/managedFields")
+                .get(live.at("/metadata/managedFields").size() - 1);
+        entry.remove("time");
+
+        Drift d = drift(engine, deployment, live);
+
+        Change c = onlyChange(d);
+        assertThat(c.manager()).isEqualTo("kubectl");
+        assertThat(c.subresource()).isEqualTo("scale");
+        assertThat(c.time()).isNull();
+        assertThat(d.cause()).isEqualTo(Cause.OUT_OF_BAND);
+        assertThat(d.summary()).isEqualTo("Deployment shop/web: replicas 3 → 5, set by kubectl");
+    }
+
     @Test
     void reportsImageSetByKubectlWithReadableFieldAndLiveIndexPointer() {
         set(live, "/spec/template/spec/containers/1/image", "\"busybox:1.37\"");
