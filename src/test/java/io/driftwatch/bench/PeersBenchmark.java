@@ -36,6 +36,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * driftwatch's agent beside Argo CD's application controller, on one real kube-apiserver (with kube-controller-manager
@@ -67,6 +69,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PeersBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern HEAP_INUSE = Pattern.compile("(?m)^# HeapInuse = (\\d+)$");
     private static final int SAMPLES = Integer.getInteger("driftwatch.bench.samples", 30);
     private static final int CHURN_PER_SECOND = Integer.getInteger("driftwatch.bench.churnPerSecond", 50);
     private static final int OBJECTS_PER_APP = Integer.getInteger("driftwatch.bench.objectsPerApp", 200);
@@ -348,7 +351,9 @@ public final class PeersBenchmark {
                                         "{\"metadata\":{\"labels\":{\"bench/touched\":\"" + updates.incrementAndGet()
                                                 + "\"}}}");
                     } catch (RuntimeException e) {
-                        log("background update failed: %s", e.getMessage());
+                        if (!background.isShutdown()) { // shutdownNow interrupts the update in flight
+                            log("background update failed: %s", e.getMessage());
+                        }
                     }
                 },
                 0,
@@ -367,7 +372,12 @@ public final class PeersBenchmark {
             int next = 0;
             for (int s = 0; s < SAMPLES; s++) {
                 ConfigMap target;
+                int tried = 0;
                 do {
+                    if (tried++ == configMaps.size()) {
+                        throw new IllegalStateException("no ConfigMap left that Argo CD shows in sync ("
+                                + outOfSyncSince.size() + " resources OutOfSync): nothing to time a change on");
+                    }
                     target = configMaps.get((next++ * 7919) % configMaps.size());
                 } while (outOfSyncSince.containsKey(key(target)));
                 String ns = target.getMetadata().getNamespace();
@@ -464,7 +474,7 @@ public final class PeersBenchmark {
 
     /**
      * driftwatch: heap in use after a full GC and RSS; Argo CD: each process's RSS, their sum, and the controller's Go
-     * heap in use ({@code go_memstats_heap_inuse_bytes} from its metrics).
+     * heap in use after a GC ({@code HeapInuse} of its pprof heap profile).
      */
     private static Map<String, Double> memory(Map<String, Long> pids, ArgoCdServer argo) throws Exception {
         Map<String, Double> mib = new LinkedHashMap<>();
@@ -478,25 +488,21 @@ public final class PeersBenchmark {
             }
         }
         mib.put("argocdTotalRss", argoRss);
-        String metrics = HttpClient.newHttpClient()
+        // Go's runtime.MemStats as pprof prints them, read after a forced GC (as the agent's heap is)
+        String heap = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create(argo.url() + "/metrics"))
+                        HttpRequest.newBuilder(URI.create(argo.url() + "/debug/pprof/heap?debug=1&gc=1"))
                                 .timeout(Duration.ofSeconds(30))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
-        mib.put("argocdControllerGoHeapInuse", metricValue(metrics, "go_memstats_heap_inuse_bytes") / 1024 / 1024);
+        Matcher inuse = HEAP_INUSE.matcher(heap);
+        if (!inuse.find()) {
+            throw new IllegalStateException("the controller's heap profile has no HeapInuse line: "
+                    + heap.substring(0, Math.min(300, heap.length())));
+        }
+        mib.put("argocdControllerGoHeapInuseAfterGc", Long.parseLong(inuse.group(1)) / 1024.0 / 1024);
         return mib;
-    }
-
-    private static double metricValue(String exposition, String name) {
-        return exposition
-                .lines()
-                .filter(l -> l.startsWith(name + " "))
-                .mapToDouble(
-                        l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1).strip()))
-                .findFirst()
-                .orElse(Double.NaN);
     }
 
     /** What Argo CD ran with: argocd-cm and argocd-cmd-params-cm as applied (defaults plus label tracking). */
@@ -534,7 +540,7 @@ public final class PeersBenchmark {
         f.add(prefix + "driftwatch.churn_cpu", "% of a core", number(churn.get("driftwatch")));
         f.add(prefix + "argocd.churn_cpu", "% of a core", number(churn.get("argocd-total")));
         f.add(prefix + "driftwatch.heap", "MiB", number(memory.get("driftwatchHeapAfterGc")));
-        f.add(prefix + "argocd.controller_heap", "MiB", number(memory.get("argocdControllerGoHeapInuse")));
+        f.add(prefix + "argocd.controller_heap", "MiB", number(memory.get("argocdControllerGoHeapInuseAfterGc")));
         f.add(prefix + "driftwatch.rss", "MiB", number(memory.get("driftwatchRss")));
         f.add(prefix + "argocd.controller_rss", "MiB", number(memory.get("argocd-application-controllerRss")));
         f.add(prefix + "argocd.rss", "MiB", number(memory.get("argocdTotalRss")));

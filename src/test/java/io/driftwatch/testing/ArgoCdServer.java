@@ -292,7 +292,8 @@ public final class ArgoCdServer implements AutoCloseable {
      * Argo CD's reconciling half for benchmarks: redis, the repo-server and the application controller (no API
      * server), from {@code binary} (a build with the controller role: {@code scripts/test-binaries.sh
      * --argocd-controller}); {@code controllerArgs} are added to the controller's. Answers once the controller's
-     * metrics endpoint is healthy; {@link #pids()} names the processes.
+     * metrics endpoint is healthy; {@link #pids()} names the processes. The controller's pprof handlers are enabled
+     * ({@code /debug/pprof/heap?debug=1&gc=1} on {@link #url()} answers its Go heap after a GC).
      */
     public static ArgoCdServer startController(
             LocalKubeCluster cluster, Path workDir, Path binary, List<String> controllerArgs) {
@@ -315,10 +316,16 @@ public final class ArgoCdServer implements AutoCloseable {
                     "--loglevel",
                     "info"));
             command.addAll(controllerArgs);
+            Map<String, String> env = env(cluster, workDir, "argocd-application-controller");
+            // the controller's metrics carry no Go memory figures: its pprof handlers (heap after a GC) do, once on
+            env.put(
+                    "ARGOCD_ENABLE_PROFILER_FILE_PATH",
+                    Files.writeString(workDir.resolve("profiler.enabled"), "true")
+                            .toString());
             started.add(ServerProcess.start(
                     "argocd-application-controller",
                     command,
-                    env(cluster, workDir, "argocd-application-controller"),
+                    env,
                     workDir,
                     "healthy",
                     () -> ServerProcess.status("http://127.0.0.1:" + metrics + "/healthz") == 200,
