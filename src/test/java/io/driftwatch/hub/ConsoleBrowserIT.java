@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftwatch.agent.AgentRunner;
 import io.driftwatch.localkube.LocalKubeCluster;
+import io.driftwatch.testing.Accessibility;
 import io.driftwatch.testing.Browser;
 import io.driftwatch.testing.Eventually;
 import io.driftwatch.testing.Kubectl;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -36,7 +38,8 @@ import org.openqa.selenium.WebElement;
  * (clusters labelled team=payments and team=search) watching the real API server: sign in with a read token, see a
  * drift made with kubectl appear without reload, open it (changed field, manager, diff), fold and unfold, the
  * clusters view, a reader limited to team=payments refused the other cluster in the page and in the API, and a
- * 5,000-line diff drawn and scrolled (its timings are written to target/console-benchmark.txt, never asserted).
+ * 5,000-line diff drawn and scrolled (its timings are written to target/console-benchmark.txt, never asserted). Each
+ * main view passes axe-core's WCAG 2 A/AA rules, and a drift is opened and its diff folded by keyboard alone.
  */
 @WithKubeApiServer
 class ConsoleBrowserIT {
@@ -104,6 +107,7 @@ class ConsoleBrowserIT {
                     WAIT,
                     d -> text(d.findElement(By.id("count-cluster"))).contains(search));
             browser.screenshot(SHOTS, "console-fleet");
+            Accessibility.assertNoViolations(browser, "the fleet");
 
             // filter by cluster label: the state is in the URL
             browser.driver.findElement(By.id("f-label")).sendKeys("team=search");
@@ -117,15 +121,12 @@ class ConsoleBrowserIT {
             browser.driver.findElement(By.id("f-label")).clear();
             browser.driver.get(base + "/console/#/fleet?cluster=" + pay);
 
-            // open the drift: changed fields, manager, diff
-            browser.await(
-                            "the drift row again",
-                            WAIT,
-                            d -> d.findElements(By.cssSelector("#drifts tr[data-drift^='" + pay + "/'] a")).stream()
-                                    .filter(l -> l.getText().contains("settings"))
-                                    .findFirst()
-                                    .orElse(null))
-                    .click();
+            // open the drift by keyboard: Tab to its link, Enter; then changed fields, manager, diff
+            String settingsLink = "#drifts tr[data-drift='" + pay + "/" + driftId(hub, pay, "settings") + "'] a";
+            browser.await("the drift row again", WAIT, d -> d.findElement(By.cssSelector(settingsLink)));
+            Accessibility.tabTo(browser, settingsLink, false);
+            Accessibility.assertFocusVisible(browser);
+            Accessibility.press(browser, Keys.ENTER);
             WebElement changes = browser.await("the changed fields", WAIT, d -> d.findElement(By.id("changes")));
             assertThat(changes.getText())
                     .contains("data.key-02")
@@ -161,12 +162,15 @@ class ConsoleBrowserIT {
             assertThat(folds(browser)).isZero();
             browser.driver.findElement(By.id("collapse-all")).click();
             assertThat(folds(browser)).isEqualTo(folded);
+            foldAndUnfoldByKeyboard(browser, folded);
+            Accessibility.assertNoViolations(browser, "a drift with its inline diff");
             browser.driver
                     .findElement(By.cssSelector("label[for='diff-mode-split']"))
                     .click();
             assertThat(browser.driver.findElements(By.cssSelector("#diff .row.split")))
                     .isNotEmpty();
             browser.screenshot(SHOTS, "console-drift");
+            Accessibility.assertNoViolations(browser, "a drift with its side-by-side diff");
 
             // the object link alerts and Grafana use resolves to the same drift
             browser.driver.get(base + "/console/#/object?cluster=" + pay + "&namespace=" + ns.name()
@@ -190,10 +194,12 @@ class ConsoleBrowserIT {
                     .contains("team=payments")
                     .contains("up");
             browser.screenshot(SHOTS, "console-clusters");
+            Accessibility.assertNoViolations(browser, "the clusters");
 
             // a reader limited to team=payments: the page and the API refuse the other cluster
             browser.driver.findElement(By.id("sign-out")).click();
             browser.await("signed out", WAIT, d -> d.findElement(By.id("token")));
+            Accessibility.assertNoViolations(browser, "the sign-in page");
             signIn(browser, base, PAYMENTS_TOKEN);
             assertThat(text(browser.driver.findElement(By.id("who")))).contains("team=payments");
             String searchDrift = driftId(hub, search, "settings");
@@ -382,6 +388,22 @@ class ConsoleBrowserIT {
                 ((Number) t.get("drawn")).doubleValue(),
                 ((Number) t.get("interactive")).doubleValue(),
                 ((Number) t.get("worstScroll")).doubleValue());
+    }
+
+    /** A fold opened with Enter, then Expand all and Collapse all reached with Shift+Tab and pressed with Enter. */
+    private static void foldAndUnfoldByKeyboard(Browser browser, int folded) {
+        Accessibility.tabTo(browser, "#diff button.unfold", false);
+        Accessibility.assertFocusVisible(browser);
+        Accessibility.press(browser, Keys.ENTER);
+        assertThat(folds(browser)).isEqualTo(folded - 1);
+        Accessibility.tabTo(browser, "#expand-all", true);
+        Accessibility.assertFocusVisible(browser);
+        Accessibility.press(browser, Keys.ENTER);
+        assertThat(folds(browser)).isZero();
+        Accessibility.tabTo(browser, "#collapse-all", true);
+        Accessibility.assertFocusVisible(browser);
+        Accessibility.press(browser, Keys.ENTER);
+        assertThat(folds(browser)).isEqualTo(folded);
     }
 
     private static int folds(Browser browser) {

@@ -87,7 +87,7 @@ export async function fleetView(view, params) {
     });
     const head = el('tr', {}, COLUMNS.map(([k, label]) => el('th', {scope: 'col',
       'aria-sort': sort === k ? (dir === 1 ? 'ascending' : 'descending') : 'none'},
-    el('button', {type: 'button', class: 'sort', onclick: () => {
+    el('button', {type: 'button', class: 'sort', 'data-sort': k, onclick: () => {
       state.dir = sort === k && dir === -1 ? 'asc' : 'desc';
       setState('sort', k);
     }}, label, sort === k ? (dir === 1 ? ' ▲' : ' ▼') : ''))));
@@ -102,8 +102,10 @@ export async function fleetView(view, params) {
       el('td', {}, d.cause || '—'),
       el('td', {}, who(d) || el('span', {class: 'muted'}, 'not recorded')),
       el('td', {class: 'num', title: d.onset}, duration((now - d.onsetMs) / 1000))));
+    const focused = focusedIn(table);
     table.replaceChildren(el('caption', {class: 'visually-hidden'}, 'Open drifts'), el('thead', {}, head),
         el('tbody', {}, body));
+    refocus(table, focused);
     shown.textContent = rows.length + ' open drift(s) match of ' + drifts.size
         + (rows.length > MAX_ROWS ? '; showing the first ' + MAX_ROWS + ', narrow the filters' : '');
     counts.replaceChildren(countTable('cluster', 'Per cluster', rows), countTable('app', 'Per app', rows));
@@ -143,6 +145,21 @@ export async function fleetView(view, params) {
   });
   const tick = setInterval(draw, 30000); // ages
   return () => { source.close(); clearInterval(tick); clearTimeout(pending); };
+}
+
+// The table is redrawn on every event and every 30 s: a keyboard user's focus on a drift link or a sort button is
+// put back on the same control in the new table, rather than dropped to the top of the page.
+function focusedIn(table) {
+  const e = document.activeElement;
+  if (!e || !table.contains(e)) return null;
+  if (e.dataset.sort) return 'button[data-sort="' + CSS.escape(e.dataset.sort) + '"]';
+  const row = e.closest('tr[data-drift]');
+  return row ? 'tr[data-drift="' + CSS.escape(row.dataset.drift) + '"] a' : null;
+}
+
+function refocus(table, selector) {
+  const again = selector && table.querySelector(selector);
+  if (again) again.focus();
 }
 
 function who(d) {
