@@ -447,6 +447,37 @@ public final class ArgoCdServer implements AutoCloseable {
         return answer.path("token").asText();
     }
 
+    /**
+     * Waits until the API server answers {@code GET path} (an application or a project) at {@code resourceVersion}:
+     * Argo CD's API server reads them from its informer cache, which trails the Kubernetes API server under load.
+     */
+    public void awaitCached(String path, String token, String resourceVersion) {
+        Eventually.await(
+                "GET " + path + " at resourceVersion " + resourceVersion + " from Argo CD's cache",
+                Duration.ofSeconds(60),
+                () -> resourceVersion.equals(get(path, token)
+                        .path("metadata")
+                        .path("resourceVersion")
+                        .asText()));
+    }
+
+    private JsonNode get(String path, String token) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("authorization", "Bearer " + token)
+                .GET()
+                .build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.createObjectNode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private JsonNode post(String path, String token, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
                 .timeout(Duration.ofSeconds(30))

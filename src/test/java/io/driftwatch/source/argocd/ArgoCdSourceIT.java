@@ -148,6 +148,7 @@ class ArgoCdSourceIT {
                       policies: []
                 """.formatted(project));
         new Kubectl(cluster).run("apply", "--server-side", "--field-manager=driftwatch-test", "-f", file.toString());
+        awaitCached(cluster, "AppProject", project, "/api/v1/projects/" + project);
     }
 
     /** The Application, with status.sync.revision as the (not running) application controller would write it. */
@@ -176,6 +177,19 @@ class ArgoCdSourceIT {
                   sync: {status: Synced, revision: %s}
                 """.formatted(app, project, repoUrl, namespace, syncedRevision));
         new Kubectl(cluster).run("apply", "--server-side", "--field-manager=driftwatch-test", "-f", file.toString());
+        awaitCached(cluster, "Application", app, "/api/v1/applications/" + app);
+    }
+
+    /** Argo CD's API server answers from its informer cache: wait until it holds the object just applied. */
+    private static void awaitCached(LocalKubeCluster cluster, String kind, String name, String path) {
+        String resourceVersion = cluster.adminClient()
+                .genericKubernetesResources("argoproj.io/v1alpha1", kind)
+                .inNamespace("argocd")
+                .withName(name)
+                .get()
+                .getMetadata()
+                .getResourceVersion();
+        argocd.awaitCached(path, adminToken, resourceVersion);
     }
 
     /** Applies the manifests as Argo CD's controller does: server-side as argocd-controller, with the tracking id. */
