@@ -429,6 +429,64 @@ abstract class HubContract {
     }
 
     @Test
+    void aReaderWithSeveralLabelSetsReadsTheUnionOfTheirClustersAndIsRefusedTheRest() {
+        String two = "two-teams-token";
+        String readers = "- {name: two-teams, tokenSha256: " + TokenHash.sha256Hex(two)
+                + ", clusterLabels: [{env: prod, region: eu}, {env: staging}]}\n";
+        try (TestHub hub = TestHub.start(storage(), CLUSTERS, 0, Clock.systemUTC(), readers)) {
+            hub.post("prod-eu", "heartbeat", HubBodies.heartbeat("a1", "{\"env\":\"prod\",\"region\":\"eu\"}"));
+            hub.post("prod-us", "heartbeat", HubBodies.heartbeat("a2", "{\"env\":\"prod\",\"region\":\"us\"}"));
+            hub.post("staging", "heartbeat", HubBodies.heartbeat("a3", "{\"env\":\"staging\"}"));
+            hub.post(
+                    "prod-eu",
+                    "events",
+                    events("s", List.of(event(1, "opened", D.of("e1", "shop", "Deployment", "a"), "1"))));
+            hub.post(
+                    "prod-us",
+                    "events",
+                    events("u", List.of(event(1, "opened", D.of("u1", "shop", "Deployment", "b"), "1"))));
+            hub.post(
+                    "staging",
+                    "events",
+                    events("t", List.of(event(1, "opened", D.of("t1", "shop", "Deployment", "c"), "1"))));
+
+            assertThat(read(hub, "/api/v1/clusters", two).path("clusters").findValuesAsText("name"))
+                    .containsExactlyInAnyOrder("prod-eu", "staging");
+            assertThat(read(hub, "/api/v1/drifts", two).path("drifts").findValuesAsText("id"))
+                    .containsExactlyInAnyOrder("e1", "t1");
+            assertThat(read(hub, "/api/v1/events", two).path("events").findValuesAsText("cluster"))
+                    .containsExactlyInAnyOrder("prod-eu", "staging");
+            // a label filter reaching beyond the reader's clusters is narrowed to them
+            assertThat(read(hub, "/api/v1/drifts?label=env=prod", two)
+                            .path("drifts")
+                            .findValuesAsText("id"))
+                    .containsExactly("e1");
+            assertThat(read(hub, "/api/v1/clusters/staging/drifts/t1", two)
+                            .path("id")
+                            .asText())
+                    .isEqualTo("t1");
+            assertThat(read(hub, "/api/v1/me", two).path("clusterScopes").toString())
+                    .isEqualTo("[{\"env\":\"prod\",\"region\":\"eu\"},{\"env\":\"staging\"}]");
+
+            for (String path : List.of(
+                    "/api/v1/clusters/prod-us/drifts/u1",
+                    "/api/v1/drifts?cluster=prod-us",
+                    "/api/v1/events?cluster=staging&cluster=prod-us",
+                    "/api/v1/events/stream?cluster=prod-us")) {
+                HttpResponse<String> r = hub.get(path, two);
+                assertThat(r.statusCode()).as(path).isEqualTo(403);
+                assertThat(r.body())
+                        .as(path)
+                        .contains("cluster prod-us: outside the clusters two-teams may read (clusters labelled"
+                                + " env=prod,region=eu or env=staging)");
+            }
+            // the unrestricted reader still sees all three
+            assertThat(hub.read("/api/v1/clusters").path("clusters").findValuesAsText("name"))
+                    .containsExactlyInAnyOrder("prod-eu", "prod-us", "staging");
+        }
+    }
+
+    @Test
     void eventStreamDeliversNewEventsAsServerSentEvents() throws Exception {
         try (TestHub hub = hub()) {
             LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
