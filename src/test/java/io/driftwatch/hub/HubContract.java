@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -482,6 +483,72 @@ abstract class HubContract {
             }
             // the unrestricted reader still sees all three
             assertThat(hub.read("/api/v1/clusters").path("clusters").findValuesAsText("name"))
+                    .containsExactlyInAnyOrder("prod-eu", "prod-us", "staging");
+        }
+    }
+
+    @Test
+    void aTrustedProxysUserReadsTheUnionOfItsOwnEntryAndItsGroups() throws Exception {
+        String secret = "proxy-shared-secret";
+        String console = """
+                console:
+                  proxyAuth:
+                    tokenSha256: %s
+                    users: {bob: {env: staging}, root: {}}
+                    groupsHeader: X-Forwarded-Groups
+                    groups: {eu-oncall: {env: prod, region: eu}, us-oncall: {region: us}}
+                """.formatted(TokenHash.sha256Hex(secret));
+        try (TestHub hub = TestHub.start(storage() + console, CLUSTERS, 0, Clock.systemUTC())) {
+            hub.post("prod-eu", "heartbeat", HubBodies.heartbeat("a1", "{\"env\":\"prod\",\"region\":\"eu\"}"));
+            hub.post("prod-us", "heartbeat", HubBodies.heartbeat("a2", "{\"env\":\"prod\",\"region\":\"us\"}"));
+            hub.post("staging", "heartbeat", HubBodies.heartbeat("a3", "{\"env\":\"staging\"}"));
+            HttpClient http = HttpClient.newHttpClient();
+            record Asked(int status, List<String> clusters, String body) {}
+            BiFunction<String, Map<String, String>, Asked> ask = (path, headers) -> {
+                HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(hub.url() + path));
+                headers.forEach(r::header);
+                try {
+                    HttpResponse<String> a = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+                    List<String> names = a.statusCode() == 200
+                            ? HubBodies.JSON.readTree(a.body()).path("clusters").findValuesAsText("name")
+                            : List.of();
+                    return new Asked(a.statusCode(), names, a.body());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            String user = "X-Forwarded-User";
+            String proof = "X-Driftwatch-Proxy-Secret";
+
+            // bob's own entry (staging) and his two groups (prod-eu, prod-us) add up; an unmapped group adds nothing
+            assertThat(ask.apply(
+                                    "/api/v1/clusters",
+                                    Map.of(user, "bob", proof, secret, "X-Forwarded-Groups", "eu-oncall, interns"))
+                            .clusters())
+                    .containsExactlyInAnyOrder("staging", "prod-eu");
+            assertThat(ask.apply(
+                                    "/api/v1/clusters",
+                                    Map.of(user, "bob", proof, secret, "X-Forwarded-Groups", "us-oncall,eu-oncall"))
+                            .clusters())
+                    .containsExactlyInAnyOrder("staging", "prod-eu", "prod-us");
+            // not listed as a user, in a mapped group only
+            Asked erin = ask.apply(
+                    "/api/v1/clusters/staging/drifts/x",
+                    Map.of(user, "erin", proof, secret, "X-Forwarded-Groups", "us-oncall"));
+            assertThat(erin.status()).isEqualTo(403);
+            assertThat(erin.body()).contains("outside the clusters proxy:erin may read (clusters labelled region=us)");
+            // in no mapped group and not listed; the right groups without the proxy's secret: not signed in
+            assertThat(ask.apply(
+                                    "/api/v1/clusters",
+                                    Map.of(user, "erin", proof, secret, "X-Forwarded-Groups", "interns"))
+                            .status())
+                    .isEqualTo(401);
+            assertThat(ask.apply("/api/v1/clusters", Map.of(user, "bob", "X-Forwarded-Groups", "eu-oncall"))
+                            .status())
+                    .isEqualTo(401);
+            // {} for one user: every cluster
+            assertThat(ask.apply("/api/v1/clusters", Map.of(user, "root", proof, secret))
+                            .clusters())
                     .containsExactlyInAnyOrder("prod-eu", "prod-us", "staging");
         }
     }
