@@ -102,7 +102,8 @@ public record HubConfig(
             @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
             List<Map<String, String>> clusterLabels) {
         public ReadToken {
-            clusterLabels = clusterLabels == null || clusterLabels.isEmpty()
+            // absent: every cluster; an empty list is left empty for the loader to refuse (it would grant nothing)
+            clusterLabels = clusterLabels == null
                     ? List.of(Map.of())
                     : clusterLabels.stream()
                             .map(m -> m == null ? Map.<String, String>of() : m)

@@ -134,6 +134,10 @@ public final class HubConfigLoader {
                 problems.add(at + ".name: required");
             }
             HubTokenHashes.check(at, t.tokenSha256(), hashes, problems);
+            if (t.clusterLabels().isEmpty()) {
+                problems.add(at + ".clusterLabels: an empty list lets the token read nothing; omit it (or {}) for every"
+                        + " cluster, or list label sets");
+            }
             for (int j = 0; j < t.clusterLabels().size(); j++) {
                 ConsoleSettings.labels(
                         t.clusterLabels().size() == 1 ? at + ".clusterLabels" : at + ".clusterLabels[" + j + "]",
