@@ -105,9 +105,7 @@ public record HubConfig(
             // absent: every cluster; an empty list is left empty for the loader to refuse (it would grant nothing)
             clusterLabels = clusterLabels == null
                     ? List.of(Map.of())
-                    : clusterLabels.stream()
-                            .map(m -> m == null ? Map.<String, String>of() : m)
-                            .toList();
+                    : clusterLabels.stream().toList(); // a null entry stays null: the loader names it
         }
 
         public ReadToken(String name, String tokenSha256) {

@@ -215,12 +215,13 @@ class HubConfigLoaderTest {
     @Test
     void badLabelSetsProxyGroupsAndLogoutUrlAreNamedAtOnce(@TempDir Path tmp) throws Exception {
         Path secret = Files.writeString(tmp.resolve("secret"), "s");
-        assertThatThrownBy(() ->
-                        bind("""
+        assertThatThrownBy(() -> bind(
+                        """
                         clusters: [{name: a, tokenSha256: %s}]
                         readTokens:
                         - {name: r, tokenSha256: %s, clusterLabels: [{team: payments}, {'': x}]}
                         - {name: none, tokenSha256: %s, clusterLabels: []}
+                        - {name: blank, tokenSha256: %s, clusterLabels: [{team: search}, ~]}
                         console:
                           proxyAuth:
                             tokenSha256: %s
@@ -233,11 +234,13 @@ class HubConfigLoaderTest {
                             redirectUrl: https://driftwatch.example.com/console/oidc/callback
                             postLogoutRedirectUrl: 'https://driftwatch.example.com/console/#/fleet'
                             groups: {payments: {team: payments}, broken: {'': z}}
-                        """.formatted(HASH, "b".repeat(64), "d".repeat(64), "c".repeat(64), secret), Map.of()))
+                        """.formatted(HASH, "b".repeat(64), "d".repeat(64), "e".repeat(64), "c".repeat(64), secret),
+                        Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("readTokens[0].clusterLabels[1]: label keys must be non-empty")
                 .hasMessageNotContaining("readTokens[0].clusterLabels[0]")
                 .hasMessageContaining("readTokens[1].clusterLabels: an empty list lets the token read nothing")
+                .hasMessageContaining("readTokens[2].clusterLabels[1]: give its clusterLabels ({} for every cluster)")
                 .hasMessageContaining("console.proxyAuth.users.eve: label keys must be non-empty")
                 .hasMessageContaining("console.proxyAuth.groups: needs groupsHeader")
                 .hasMessageContaining("console.oidc.groups.broken: label keys must be non-empty")
