@@ -43,7 +43,10 @@ PROMETHEUS_DIR="$CACHE_ROOT/prometheus-v$PROMETHEUS_OTLP_VERSION"
 ARGOCD_DIR="$CACHE_ROOT/argocd-v$ARGOCD_VERSION-server"
 # "-controller": the same roles plus the application controller, for bench/run-peers.sh only (--argocd-controller)
 ARGOCD_CONTROLLER_DIR="$CACHE_ROOT/argocd-v$ARGOCD_VERSION-controller"
-OIDC_OP_DIR="$CACHE_ROOT/zitadel-oidc-op-v$ZITADEL_OIDC_VERSION"
+# -r2: the revision of the small main below (r2 registers post-logout redirect URIs and reports ended sessions); a new
+# revision is a new cache directory, so a cached older build is never used with a test that needs the newer one
+OIDC_OP_REVISION=r2
+OIDC_OP_DIR="$CACHE_ROOT/zitadel-oidc-op-v$ZITADEL_OIDC_VERSION-$OIDC_OP_REVISION"
 FLUX_SOURCE_DIR="$CACHE_ROOT/source-controller-v$FLUX_SOURCE_CONTROLLER_VERSION"
 FLUX_KUSTOMIZE_DIR="$CACHE_ROOT/kustomize-controller-v$FLUX_KUSTOMIZE_CONTROLLER_VERSION"
 
@@ -328,7 +331,10 @@ GO
 # in every CI run) and ORY Hydra (a much larger build that needs a separate login and consent app). The example's own
 # main listens on every interface and issues no group claim, so this small main reuses its packages (storage, login
 # UI, provider set-up) and adds: the listen address and issuer from flags, one confidential client whose secret is read
-# from a file, and a "groups" claim in the ID token from the users file (each user: the example's fields + "Groups").
+# from a file, and a "groups" claim in the ID token from the users file (each user: the example's fields + "Groups");
+# for RP-initiated logout, the client's post-logout redirect URIs (the example client registers none, so its
+# end_session endpoint refuses every post_logout_redirect_uri) and GET /driftwatch-test/ended-sessions, the sessions its
+# end_session endpoint has ended ("user client" per line), so a test can see the provider really ended one.
 build_oidc_op() {
   if [[ -x "$OIDC_OP_DIR/oidc-op" ]]; then say "oidc-op (zitadel/oidc v$ZITADEL_OIDC_VERSION): cached in $OIDC_OP_DIR"; return; fi
   local start t0; start=$(date +%s); t0=$(cpu_ticks)
@@ -351,6 +357,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	"github.com/zitadel/oidc/v3/example/server/storage"
@@ -358,10 +365,37 @@ import (
 	"github.com/zitadel/oidc/v3/pkg/op"
 )
 
-// withGroups adds each user's groups (from the users file) to the claims of the ID token and userinfo.
+// withGroups adds each user's groups (from the users file) to the claims of the ID token and userinfo, registers the
+// client's post-logout redirect URIs and records the sessions end_session ends.
 type withGroups struct {
 	*storage.Storage
-	groups map[string][]string
+	groups      map[string][]string
+	postLogout  []string
+	endedMu     *sync.Mutex
+	endedByUser *[]string
+}
+
+// withPostLogout is the example's client with post-logout redirect URIs (its own list is always empty).
+type withPostLogout struct {
+	op.Client
+	uris []string
+}
+
+func (c withPostLogout) PostLogoutRedirectURIs() []string { return c.uris }
+
+func (s withGroups) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {
+	c, err := s.Storage.GetClientByClientID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return withPostLogout{c, s.postLogout}, nil
+}
+
+func (s withGroups) TerminateSession(ctx context.Context, userID string, clientID string) error {
+	s.endedMu.Lock()
+	*s.endedByUser = append(*s.endedByUser, userID+" "+clientID)
+	s.endedMu.Unlock()
+	return s.Storage.TerminateSession(ctx, userID, clientID)
 }
 
 func (s withGroups) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInfo, req op.IDTokenRequest, scopes []string) error {
@@ -381,6 +415,7 @@ func main() {
 	clientID := flag.String("client-id", "driftwatch", "the confidential client's id")
 	secretFile := flag.String("client-secret-file", "", "file holding the client's secret")
 	redirects := flag.String("redirect-uris", "", "comma-separated redirect URIs of the client")
+	postLogout := flag.String("post-logout-redirect-uris", "", "comma-separated post-logout redirect URIs of the client")
 	flag.Parse()
 	if *issuer == "" {
 		*issuer = "http://" + *addr + "/"
@@ -406,9 +441,25 @@ func main() {
 		groups[id] = u.Groups
 	}
 	storage.RegisterClients(storage.WebClient(*clientID, strings.TrimSpace(string(secret)), strings.Split(*redirects, ",")...))
-	router := exampleop.SetupServer(*issuer, withGroups{storage.NewStorage(store), groups}, nil, false)
+	var endedMu sync.Mutex
+	ended := []string{}
+	logoutURIs := []string{}
+	if *postLogout != "" {
+		logoutURIs = strings.Split(*postLogout, ",")
+	}
+	st := withGroups{storage.NewStorage(store), groups, logoutURIs, &endedMu, &ended}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/driftwatch-test/ended-sessions", func(w http.ResponseWriter, r *http.Request) {
+		endedMu.Lock()
+		defer endedMu.Unlock()
+		w.Header().Set("content-type", "text/plain")
+		for _, e := range ended {
+			w.Write([]byte(e + "\n"))
+		}
+	})
+	mux.Handle("/", exampleop.SetupServer(*issuer, st, nil, false))
 	slog.Info("listening", "addr", *addr, "issuer", *issuer)
-	if err := http.ListenAndServe(*addr, router); err != nil {
+	if err := http.ListenAndServe(*addr, mux); err != nil {
 		slog.Error("server", "error", err)
 		os.Exit(1)
 	}

@@ -59,17 +59,27 @@ final class ConsoleSettings {
             problems.add(at + ".groups: map each group allowed in to its clusterLabels ({} for every cluster);"
                     + " no one can sign in without it");
         }
-        for (Map.Entry<String, Map<String, String>> g : o.groups().entrySet()) {
-            if (g.getValue() == null) {
-                problems.add(at + ".groups." + g.getKey() + ": give its clusterLabels ({} for every cluster)");
-                continue;
+        o.groups().forEach((group, labels) -> labels(at + ".groups." + group, labels, problems));
+        if (o.postLogoutRedirectUrl() != null) {
+            URI after = url(at + ".postLogoutRedirectUrl", o.postLogoutRedirectUrl(), problems);
+            if (after != null && after.getFragment() != null) {
+                problems.add(at + ".postLogoutRedirectUrl: must not have a fragment (register the URL at the provider"
+                        + " exactly as given)");
             }
-            g.getValue().forEach((k, v) -> {
-                if (k == null || k.isBlank() || v == null || v.isBlank()) {
-                    problems.add(at + ".groups." + g.getKey() + ": label keys and values must be non-empty strings");
-                }
-            });
         }
+    }
+
+    /** One set of cluster labels (a mapping; {} for every cluster): keys and values non-empty strings. */
+    static void labels(String at, Map<String, String> labels, List<String> problems) {
+        if (labels == null) {
+            problems.add(at + ": give its clusterLabels ({} for every cluster)");
+            return;
+        }
+        labels.forEach((k, v) -> {
+            if (k == null || k.isBlank() || v == null) {
+                problems.add(at + ": label keys must be non-empty strings, and each needs a value");
+            }
+        });
     }
 
     private static URI url(String at, String value, List<String> problems) {

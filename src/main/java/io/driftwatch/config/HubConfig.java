@@ -1,5 +1,6 @@
 package io.driftwatch.config;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -90,11 +91,21 @@ public record HubConfig(
 
     /**
      * A reader of the API (Grafana, a CLI user, a console user), and the SHA-256 (hex) of its bearer token;
-     * {@code clusterLabels}, when set, limits it to the clusters whose agent-reported labels include all of them.
+     * {@code clusterLabels}, when set, limits it to the clusters whose agent-reported labels include all of them. It is
+     * one mapping or a list of mappings that add up (a cluster matching any one of them is visible); {} for every
+     * cluster, which is also the default.
      */
-    public record ReadToken(String name, String tokenSha256, Map<String, String> clusterLabels) {
+    public record ReadToken(
+            String name,
+            String tokenSha256,
+
+            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            List<Map<String, String>> clusterLabels) {
         public ReadToken {
-            clusterLabels = clusterLabels == null ? Map.of() : Map.copyOf(clusterLabels);
+            // absent: every cluster; an empty list is left empty for the loader to refuse (it would grant nothing)
+            clusterLabels = clusterLabels == null
+                    ? List.of(Map.of())
+                    : clusterLabels.stream().toList(); // a null entry stays null: the loader names it
         }
 
         public ReadToken(String name, String tokenSha256) {
@@ -128,14 +139,23 @@ public record HubConfig(
     /**
      * Trusted reverse-proxy sign-in: a request carrying {@code secretHeader} whose SHA-256 is {@code tokenSha256} is
      * from the proxy, and {@code userHeader} names its user; {@code users} maps a user to the cluster labels it is
-     * limited to, and a user not listed there is refused.
+     * limited to. With {@code groupsHeader} set, the proxy also sends the user's groups (comma-separated, as
+     * oauth2-proxy's {@code X-Forwarded-Groups}) and {@code groups} maps a group to cluster labels like
+     * {@code console.oidc.groups}. A user's listed labels and those of each of its mapped groups add up; a user neither
+     * listed nor in a mapped group is refused.
      */
     public record ProxyAuth(
-            String userHeader, String secretHeader, String tokenSha256, Map<String, Map<String, String>> users) {
+            String userHeader,
+            String secretHeader,
+            String tokenSha256,
+            Map<String, Map<String, String>> users,
+            String groupsHeader,
+            Map<String, Map<String, String>> groups) {
         public ProxyAuth {
             userHeader = userHeader == null ? "X-Forwarded-User" : userHeader;
             secretHeader = secretHeader == null ? "X-Driftwatch-Proxy-Secret" : secretHeader;
-            users = users == null ? Map.of() : Map.copyOf(users);
+            users = users == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(users));
+            groups = groups == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(groups));
         }
     }
 
@@ -144,8 +164,11 @@ public record HubConfig(
      * hub's client ({@code clientId}, its secret in {@code clientSecretFile}), the {@code redirectUrl} the provider
      * sends people back to ({@code <hub external URL>/console/oidc/callback}), the {@code scopes} asked for, the ID
      * token claim holding the user's groups ({@code groupsClaim}) and the claim naming the user ({@code userClaim}).
-     * {@code groups} maps a group to the cluster labels its members may read ({} for every cluster); the first group
-     * listed that the user is in decides, and a user in none of them is refused.
+     * {@code groups} maps a group to the cluster labels its members may read ({} for every cluster); a user in several
+     * listed groups may read the clusters of each of them (the grants add up), and a user in none of them is refused.
+     * {@code postLogoutRedirectUrl}: where the provider sends people after signing out there (RP-initiated logout,
+     * when its discovery document has an {@code end_session_endpoint}); default the console's own URL, from
+     * {@code redirectUrl}.
      */
     public record Oidc(
             String issuer,
@@ -155,13 +178,28 @@ public record HubConfig(
             List<String> scopes,
             String groupsClaim,
             String userClaim,
-            Map<String, Map<String, String>> groups) {
+            Map<String, Map<String, String>> groups,
+            String postLogoutRedirectUrl) {
         public Oidc {
             scopes = scopes == null ? List.of("openid", "profile", "email", "groups") : List.copyOf(scopes);
             groupsClaim = groupsClaim == null ? "groups" : groupsClaim;
             userClaim = userClaim == null ? "preferred_username" : userClaim;
-            // insertion order matters (the first matching group decides): keep the YAML's order
+            // keep the YAML's order: it is the order the page and the logs list a user's scopes in
             groups = groups == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(groups));
+        }
+
+        /**
+         * Where the provider sends people after signing out: {@code postLogoutRedirectUrl}, else the console next to
+         * {@code redirectUrl} ({@code https://hub/console/oidc/callback} gives {@code https://hub/console/}).
+         */
+        public String postLogoutUrl() {
+            if (postLogoutRedirectUrl != null) {
+                return postLogoutRedirectUrl;
+            }
+            String callback = "oidc/callback";
+            return redirectUrl != null && redirectUrl.endsWith("/console/" + callback)
+                    ? redirectUrl.substring(0, redirectUrl.length() - callback.length())
+                    : null;
         }
     }
 

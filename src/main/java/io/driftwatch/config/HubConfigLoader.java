@@ -134,11 +134,16 @@ public final class HubConfigLoader {
                 problems.add(at + ".name: required");
             }
             HubTokenHashes.check(at, t.tokenSha256(), hashes, problems);
-            t.clusterLabels().forEach((k, v) -> {
-                if (k == null || k.isBlank() || v == null) {
-                    problems.add(at + ".clusterLabels: keys and values must be non-empty strings");
-                }
-            });
+            if (t.clusterLabels().isEmpty()) {
+                problems.add(at + ".clusterLabels: an empty list lets the token read nothing; omit it (or {}) for every"
+                        + " cluster, or list label sets");
+            }
+            for (int j = 0; j < t.clusterLabels().size(); j++) {
+                ConsoleSettings.labels(
+                        t.clusterLabels().size() == 1 ? at + ".clusterLabels" : at + ".clusterLabels[" + j + "]",
+                        t.clusterLabels().get(j),
+                        problems);
+            }
         }
         validateConsole(c.console(), hashes, problems);
         if (c.clusters().isEmpty()) {
@@ -202,9 +207,20 @@ public final class HubConfigLoader {
         if (p.userHeader().isBlank() || p.secretHeader().isBlank()) {
             problems.add("console.proxyAuth.userHeader, secretHeader: must not be empty");
         }
-        if (p.users().isEmpty()) {
-            problems.add("console.proxyAuth.users: list who may sign in, each with its clusterLabels ({} for all)");
+        if (p.users().isEmpty() && p.groups().isEmpty()) {
+            problems.add("console.proxyAuth.users: list who may sign in, each with its clusterLabels ({} for all)"
+                    + " (or set groupsHeader and groups)");
         }
+        if (p.groupsHeader() != null && p.groupsHeader().isBlank()) {
+            problems.add("console.proxyAuth.groupsHeader: must not be empty when set (e.g. X-Forwarded-Groups)");
+        }
+        if (!p.groups().isEmpty() && p.groupsHeader() == null) {
+            problems.add("console.proxyAuth.groups: needs groupsHeader, the header the proxy sends the user's groups"
+                    + " in (e.g. X-Forwarded-Groups)");
+        }
+        p.users()
+                .forEach((user, labels) -> ConsoleSettings.labels("console.proxyAuth.users." + user, labels, problems));
+        p.groups().forEach((g, labels) -> ConsoleSettings.labels("console.proxyAuth.groups." + g, labels, problems));
     }
 
     private static void validateStorage(HubConfig.Storage s, List<String> problems) {

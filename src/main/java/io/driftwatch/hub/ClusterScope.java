@@ -10,9 +10,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Which clusters a reader may see: those whose agent-reported labels include every label of the reader's scope. The
- * read API applies it to every answer (clusters, drifts, history, one drift, the event stream), so a limited reader
- * cannot reach another cluster by editing a URL.
+ * Which clusters a reader may see: those whose agent-reported labels include every label of at least one of the
+ * reader's label sets (its scopes add up: a user in two groups sees both groups' clusters). The read API applies it to
+ * every answer (clusters, drifts, history, one drift, the event stream), so a limited reader cannot reach another
+ * cluster by editing a URL.
  */
 final class ClusterScope {
 
@@ -25,6 +26,11 @@ final class ClusterScope {
                         && w.getValue().equals(labels.path(w.getKey()).asText(null)));
     }
 
+    /** True when a cluster with {@code labels} is visible to {@code principal}: it matches any of its label sets. */
+    static boolean visibleTo(Principal principal, JsonNode labels) {
+        return principal.clusterScopes().stream().anyMatch(want -> matches(want, labels));
+    }
+
     /** The clusters {@code principal} may see, or null when it may see every cluster. */
     static Set<String> visible(Principal principal, Collection<ClusterRow> clusters) {
         if (!principal.scoped()) {
@@ -32,7 +38,7 @@ final class ClusterScope {
         }
         Set<String> out = new LinkedHashSet<>();
         for (ClusterRow c : clusters) {
-            if (matches(principal.clusterLabels(), Http.parse(c.labelsJson()))) {
+            if (visibleTo(principal, Http.parse(c.labelsJson()))) {
                 out.add(c.name());
             }
         }
@@ -65,10 +71,18 @@ final class ClusterScope {
                 403,
                 "forbidden",
                 "cluster " + String.join(", ", clusters) + ": outside the clusters " + who.name()
-                        + " may read (clusters labelled " + describe(who.clusterLabels()) + ")");
+                        + " may read (clusters labelled " + describe(who.clusterScopes()) + ")");
+    }
+
+    /** The label sets as people read them: {@code team=payments,env=prod or team=search}; "any" for every cluster. */
+    static String describe(List<Map<String, String>> scopes) {
+        return scopes.stream().map(ClusterScope::describe).collect(Collectors.joining(" or "));
     }
 
     static String describe(Map<String, String> labels) {
+        if (labels.isEmpty()) {
+            return "anything (every cluster)";
+        }
         return labels.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + "=" + e.getValue())

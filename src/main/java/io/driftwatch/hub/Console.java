@@ -1,6 +1,7 @@
 package io.driftwatch.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.config.HubConfig;
 import io.vertx.core.http.Cookie;
@@ -12,9 +13,14 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.net.URI;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The web console: static files from the jar under {@code /console/}, sign-in with a read token that becomes a
@@ -111,11 +117,31 @@ final class Console {
         if (!MessageDigest.isEqual(TokenHash.sha256(secret.strip()), proxyHash)) {
             return Optional.empty();
         }
-        Map<String, String> scope = proxy.users().get(user.strip());
-        if (scope == null) {
-            return Optional.empty(); // a user the configuration does not list may not read
+        String groups = proxy.groupsHeader() == null ? null : ctx.request().getHeader(proxy.groupsHeader());
+        List<Map<String, String>> scopes = proxyScopes(proxy, user.strip(), groups);
+        if (scopes.isEmpty()) {
+            return Optional.empty(); // neither listed nor in a listed group: may not read
         }
-        return Optional.of(new Principal(Principal.Role.READER, "proxy:" + user.strip(), scope));
+        return Optional.of(new Principal(Principal.Role.READER, "proxy:" + user.strip(), scopes));
+    }
+
+    /**
+     * The label sets a proxy user may read: its own entry in {@code users} and one per mapped group in the groups
+     * header (comma-separated, as oauth2-proxy sends them), adding up; empty when none applies.
+     */
+    static List<Map<String, String>> proxyScopes(HubConfig.ProxyAuth proxy, String user, String groupsHeader) {
+        List<Map<String, String>> scopes = new ArrayList<>();
+        if (proxy.users().containsKey(user)) {
+            scopes.add(proxy.users().get(user));
+        }
+        if (proxy.groupsHeader() != null && groupsHeader != null && groupsHeader.length() <= 16384) {
+            Set<String> groups = Arrays.stream(groupsHeader.split(","))
+                    .map(String::strip)
+                    .filter(g -> !g.isEmpty())
+                    .collect(Collectors.toSet());
+            scopes.addAll(OidcClaims.scopes(groups, proxy.groups()));
+        }
+        return scopes;
     }
 
     private void signIn(RoutingContext ctx) {
@@ -153,18 +179,38 @@ final class Console {
             return;
         }
         Cookie cookie = ctx.request().getCookie(COOKIE);
-        if (cookie != null) {
-            sessions.remove(cookie.getValue());
-        }
+        Optional<String> idToken = cookie == null ? Optional.empty() : sessions.remove(cookie.getValue());
         ctx.response().addCookie(sessionCookie("", config.secureCookies(), 0));
-        ctx.response().setStatusCode(204).end();
+        if (oidc == null || idToken.isEmpty()) {
+            ctx.response().setStatusCode(204).end();
+            return;
+        }
+        // signed in through the provider: the page continues there when it supports RP-initiated logout
+        oidc.signOutAt(idToken.get()).onComplete(ar -> {
+            if (ar.succeeded() && ar.result().isPresent()) {
+                Http.json(
+                        ctx,
+                        200,
+                        Http.JSON
+                                .createObjectNode()
+                                .put("signOutAt", ar.result().get()));
+            } else {
+                ctx.response().setStatusCode(204).end();
+            }
+        });
     }
 
-    /** {@code GET /api/v1/me}: who the request is and which clusters it is limited to. */
+    /**
+     * {@code GET /api/v1/me}: who the request is and the label sets of the clusters it may read (any one of them;
+     * {@code [{}]} and {@code allClusters} for every cluster).
+     */
     static ObjectNode me(Principal p) {
-        ObjectNode o = Http.JSON.createObjectNode().put("name", p.name());
-        ObjectNode labels = o.putObject("clusterLabels");
-        p.clusterLabels().forEach(labels::put);
+        ObjectNode o = Http.JSON.createObjectNode().put("name", p.name()).put("allClusters", !p.scoped());
+        ArrayNode scopes = o.putArray("clusterScopes");
+        p.clusterScopes().forEach(labels -> {
+            ObjectNode one = scopes.addObject();
+            labels.forEach(one::put);
+        });
         return o;
     }
 

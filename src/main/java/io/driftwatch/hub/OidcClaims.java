@@ -4,9 +4,9 @@ import io.driftwatch.config.HubConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * What the hub requires of a verified ID token beyond its signature (which vertx-auth-oauth2 checks against the
@@ -84,14 +84,20 @@ final class OidcClaims {
     }
 
     /**
-     * The cluster labels a member of {@code userGroups} may read: those of the first group in {@code mapping} (in
-     * configuration order) the user is in; empty when the user is in none.
+     * The cluster label sets a member of {@code userGroups} may read: one per group of {@code mapping} the user is in
+     * (in configuration order), adding up; empty when the user is in none (refused).
      */
-    static Optional<Map<String, String>> scope(List<String> userGroups, Map<String, Map<String, String>> mapping) {
+    static List<Map<String, String>> scopes(Collection<String> userGroups, Map<String, Map<String, String>> mapping) {
         return mapping.entrySet().stream()
                 .filter(e -> userGroups.contains(e.getKey()))
                 .map(Map.Entry::getValue)
-                .findFirst();
+                .toList();
+    }
+
+    /** Why a user in none of the mapped groups is refused: the user and every group its token carried. */
+    static String notLetIn(String user, List<String> groups, String claim) {
+        return "User " + user + " (groups " + groups + ", claim '" + claim
+                + "') is in none of the groups this hub lets in (console.oidc.groups).";
     }
 
     private static Long number(JsonObject claims, String name) {

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
 import io.vertx.ext.auth.oauth2.OAuth2AuthorizationURL;
 import io.vertx.ext.auth.oauth2.OAuth2FlowType;
@@ -43,8 +44,10 @@ final class OidcLogin {
     static final String FLOW_COOKIE = "driftwatch_oidc";
     static final String LOGIN_PATH = "/console/oidc/login";
     static final String CALLBACK_PATH = "/console/oidc/callback";
+    static final String LOGOUT_PATH = "/console/oidc/logout";
     private static final Logger LOG = LoggerFactory.getLogger(OidcLogin.class);
     private static final long FLOW_TTL_MS = 10 * 60_000;
+    private static final long LOGOUT_TTL_MS = 2 * 60_000;
     private static final int MAX_FLOWS = 10_000;
 
     /** A console route to return to after sign-in (the page's URL fragment): {@code #/...}, nothing that leaves it. */
@@ -56,6 +59,9 @@ final class OidcLogin {
      */
     private record Flow(String nonce, String verifier, byte[] browserHash, String then, long expiresMs) {}
 
+    /** A sign-out at the provider under way: the ended session's ID token, until the page follows its handle. */
+    private record Logout(String idToken, long expiresMs) {}
+
     private final Vertx vertx;
     private final HubConfig.Oidc config;
     private final String clientSecret;
@@ -63,6 +69,7 @@ final class OidcLogin {
     private final boolean secureCookies;
     private final LongSupplier clock;
     private final Map<String, Flow> flows = new ConcurrentHashMap<>();
+    private final Map<String, Logout> logouts = new ConcurrentHashMap<>();
     private final AtomicReference<Future<OAuth2Auth>> provider = new AtomicReference<>();
     private final SecureRandom random = new SecureRandom();
 
@@ -97,6 +104,7 @@ final class OidcLogin {
     void mount(Router router) {
         router.get(LOGIN_PATH).handler(this::login);
         router.get(CALLBACK_PATH).handler(this::callback);
+        router.get(LOGOUT_PATH).handler(this::logout);
     }
 
     /** The provider from its discovery document and JWKS; fetched on first use, again after a failure. */
@@ -193,11 +201,15 @@ final class OidcLogin {
                         .setCode(code)
                         .setRedirectUri(config.redirectUrl())
                         .setCodeVerifier(flow.verifier())))
-                .onSuccess(user -> signedIn(ctx, user.attributes().getJsonObject("idToken"), flow))
+                .onSuccess(user -> signedIn(
+                        ctx,
+                        user.attributes().getJsonObject("idToken"),
+                        user.principal().getString("id_token"),
+                        flow))
                 .onFailure(e -> text(ctx, 401, "Sign-in failed: " + e.getMessage()));
     }
 
-    private void signedIn(RoutingContext ctx, JsonObject claims, Flow flow) {
+    private void signedIn(RoutingContext ctx, JsonObject claims, String idToken, Flow flow) {
         List<String> problems =
                 OidcClaims.problems(claims, config.issuer(), config.clientId(), flow.nonce(), clock.getAsLong() / 1000);
         if (!problems.isEmpty()) {
@@ -207,28 +219,87 @@ final class OidcLogin {
         }
         String user = OidcClaims.user(claims, config);
         List<String> groups = OidcClaims.groups(claims, config.groupsClaim());
-        Optional<Map<String, String>> scope = OidcClaims.scope(groups, config.groups());
-        if (scope.isEmpty()) {
+        List<Map<String, String>> scopes = OidcClaims.scopes(groups, config.groups());
+        if (scopes.isEmpty()) {
             LOG.info("OIDC user {} refused: groups {} are not in console.oidc.groups", user, groups);
-            text(
-                    ctx,
-                    403,
-                    "User " + user + " (groups " + groups + ", claim '" + config.groupsClaim()
-                            + "') is in none of the groups this hub lets in (console.oidc.groups).");
+            text(ctx, 403, OidcClaims.notLetIn(user, groups, config.groupsClaim()));
             return;
         }
-        Principal who = new Principal(Principal.Role.READER, "oidc:" + user, scope.get());
-        Optional<String> id = sessions.create(who);
+        Principal who = new Principal(Principal.Role.READER, "oidc:" + user, scopes);
+        Optional<String> id = sessions.create(who, idToken);
         if (id.isEmpty()) {
             text(ctx, 503, "Too many console sessions; try again later.");
             return;
         }
-        LOG.info("OIDC user {} signed in (clusters labelled {})", user, ClusterScope.describe(scope.get()));
+        LOG.info("OIDC user {} signed in (clusters labelled {})", user, ClusterScope.describe(who.clusterScopes()));
         ctx.response()
                 .addCookie(Console.sessionCookie(id.get(), secureCookies, sessions.ttlSeconds()))
                 .setStatusCode(302)
                 .putHeader("location", "/console/" + flow.then())
                 .end();
+    }
+
+    /**
+     * After the hub session of an OpenID sign-in ended: where the page continues to sign out at the provider too, a hub
+     * URL with a one-time handle ({@link #LOGOUT_PATH}) that redirects there, so that the ID token goes from the hub to
+     * the provider without ever being in the page; empty when the provider's discovery document has no
+     * {@code end_session_endpoint} (or the provider cannot be reached): then the sign-out is the hub's only.
+     */
+    Future<Optional<String>> signOutAt(String idToken) {
+        return provider()
+                .map(p -> {
+                    if (p.endSessionURL(User.create(new JsonObject().put("id_token", idToken))) == null) {
+                        return Optional.<String>empty();
+                    }
+                    long now = clock.getAsLong();
+                    logouts.values().removeIf(l -> l.expiresMs() <= now);
+                    if (logouts.size() >= MAX_FLOWS) {
+                        return Optional.<String>empty();
+                    }
+                    String handle = random();
+                    logouts.put(handle, new Logout(idToken, now + LOGOUT_TTL_MS));
+                    return Optional.of(LOGOUT_PATH + "?handle=" + handle);
+                })
+                .otherwise(e -> {
+                    LOG.warn(
+                            "OIDC sign-out only on the hub: the provider {} cannot be used: {}",
+                            config.issuer(),
+                            e.getMessage());
+                    return Optional.empty();
+                });
+    }
+
+    /**
+     * {@code GET /console/oidc/logout?handle=}: RP-initiated logout, a redirect to the provider's
+     * {@code end_session_endpoint} with {@code id_token_hint}, {@code client_id}, {@code post_logout_redirect_uri} and
+     * a random {@code state} (the provider echoes it back; nothing rides on it, the hub session is already gone).
+     */
+    private void logout(RoutingContext ctx) {
+        String handle = ctx.queryParams().get("handle");
+        Logout logout = handle == null ? null : logouts.remove(handle);
+        if (logout == null || logout.expiresMs() <= clock.getAsLong()) {
+            text(
+                    ctx,
+                    400,
+                    "You are signed out of the console. This link to sign out at the OpenID provider too is"
+                            + " unknown, used or expired; sign out there directly if you need to.");
+            return;
+        }
+        provider()
+                .onSuccess(p -> {
+                    String url = p.endSessionURL(
+                            User.create(new JsonObject().put("id_token", logout.idToken())),
+                            new JsonObject()
+                                    .put("client_id", config.clientId())
+                                    .put("post_logout_redirect_uri", config.postLogoutUrl())
+                                    .put("state", random()));
+                    ctx.response().setStatusCode(302).putHeader("location", url).end();
+                })
+                .onFailure(e -> text(
+                        ctx,
+                        502,
+                        "You are signed out of the console, but the OpenID provider " + config.issuer()
+                                + " cannot be reached to sign out there: " + e.getMessage()));
     }
 
     private Cookie flowCookie(String value, long maxAgeSeconds) {

@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Console sessions in memory: a random 256-bit id (the cookie's value) → the principal that signed in and when the
- * session ends. The id is only ever compared as a map key of a value an attacker cannot guess; it is never logged. At
+ * Console sessions in memory: a random 256-bit id (the cookie's value) → the principal that signed in, when the
+ * session ends and, for an OpenID Connect sign-in, the provider's ID token (kept here for the {@code id_token_hint} of
+ * the sign-out at the provider; never sent to the page or put in a cookie). The id is only ever compared as a map key of a value an attacker cannot guess; it is never logged. At
  * most {@link #MAX} sessions are kept; expired ones are dropped when a new one is made. A hub restart signs everyone
  * out (sessions are not in the database: no migration, nothing secret at rest).
  */
@@ -17,7 +18,7 @@ final class Sessions {
 
     static final int MAX = 10_000;
 
-    private record Session(Principal principal, long expiresMs) {}
+    private record Session(Principal principal, String idToken, long expiresMs) {}
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
@@ -31,6 +32,11 @@ final class Sessions {
 
     /** A new session for {@code principal}: its id, or empty when {@link #MAX} live sessions exist. */
     Optional<String> create(Principal principal) {
+        return create(principal, null);
+    }
+
+    /** A new session holding the provider's {@code idToken} (null when not signed in through a provider). */
+    Optional<String> create(Principal principal, String idToken) {
         long now = clock.getAsLong();
         if (sessions.size() >= MAX) {
             sessions.values().removeIf(s -> s.expiresMs() <= now);
@@ -41,7 +47,7 @@ final class Sessions {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        sessions.put(id, new Session(principal, now + ttlMs));
+        sessions.put(id, new Session(principal, idToken, now + ttlMs));
         return Optional.of(id);
     }
 
@@ -60,10 +66,16 @@ final class Sessions {
         return Optional.of(s.principal());
     }
 
-    void remove(String id) {
-        if (id != null) {
-            sessions.remove(id);
+    /**
+     * Ends the session {@code id}: the provider's ID token it held, if it was signed in through a provider and had not
+     * expired yet (for signing out at the provider too); empty otherwise.
+     */
+    Optional<String> remove(String id) {
+        Session s = id == null ? null : sessions.remove(id);
+        if (s == null || s.expiresMs() <= clock.getAsLong()) {
+            return Optional.empty();
         }
+        return Optional.ofNullable(s.idToken());
     }
 
     long ttlSeconds() {

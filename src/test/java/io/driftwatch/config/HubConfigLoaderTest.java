@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,7 +134,7 @@ class HubConfigLoaderTest {
                 clusters: [{name: a, tokenSha256: %s}]
                 readTokens: [{name: payments, tokenSha256: %s, clusterLabels: {team: payments}}]
                 """.formatted(HASH, "b".repeat(64)), Map.of());
-        assertThat(c.readTokens().get(0).clusterLabels()).isEqualTo(Map.of("team", "payments"));
+        assertThat(c.readTokens().get(0).clusterLabels()).isEqualTo(List.of(Map.of("team", "payments")));
         assertThat(c.console().secureCookies()).isTrue();
         assertThat(c.console().sessionTtl()).isEqualTo(Duration.ofHours(12));
         assertThat(c.console().proxyAuth()).isNull();
@@ -194,5 +195,69 @@ class HubConfigLoaderTest {
         assertThat(c.console().oidc().scopes()).containsExactly("openid", "profile", "email", "groups");
         assertThat(c.console().oidc().groupsClaim()).isEqualTo("groups");
         assertThat(c.console().oidc().groups().keySet()).containsExactly("platform", "payments");
+        // after signing out at the provider: back to the console, next to the callback
+        assertThat(c.console().oidc().postLogoutUrl()).isEqualTo("https://driftwatch.example.com/console/");
+    }
+
+    @Test
+    void aReadTokensClusterLabelsMayBeAListOfLabelSetsThatAddUp() throws Exception {
+        HubConfig c = bind("""
+                clusters: [{name: a, tokenSha256: %s}]
+                readTokens:
+                - {name: two-teams, tokenSha256: %s, clusterLabels: [{team: payments, env: prod}, {team: search}]}
+                - {name: all, tokenSha256: %s}
+                """.formatted(HASH, "b".repeat(64), "c".repeat(64)), Map.of());
+        assertThat(c.readTokens().get(0).clusterLabels())
+                .containsExactly(Map.of("team", "payments", "env", "prod"), Map.of("team", "search"));
+        assertThat(c.readTokens().get(1).clusterLabels()).containsExactly(Map.of());
+    }
+
+    @Test
+    void badLabelSetsProxyGroupsAndLogoutUrlAreNamedAtOnce(@TempDir Path tmp) throws Exception {
+        Path secret = Files.writeString(tmp.resolve("secret"), "s");
+        assertThatThrownBy(() -> bind(
+                        """
+                        clusters: [{name: a, tokenSha256: %s}]
+                        readTokens:
+                        - {name: r, tokenSha256: %s, clusterLabels: [{team: payments}, {'': x}]}
+                        - {name: none, tokenSha256: %s, clusterLabels: []}
+                        - {name: blank, tokenSha256: %s, clusterLabels: [{team: search}, ~]}
+                        console:
+                          proxyAuth:
+                            tokenSha256: %s
+                            users: {bob: {team: payments}, eve: {' ': y}}
+                            groups: {search-team: {team: search}}
+                          oidc:
+                            issuer: https://dex.example.com
+                            clientId: driftwatch
+                            clientSecretFile: '%s'
+                            redirectUrl: https://driftwatch.example.com/console/oidc/callback
+                            postLogoutRedirectUrl: 'https://driftwatch.example.com/console/#/fleet'
+                            groups: {payments: {team: payments}, broken: {'': z}}
+                        """.formatted(HASH, "b".repeat(64), "d".repeat(64), "e".repeat(64), "c".repeat(64), secret),
+                        Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("readTokens[0].clusterLabels[1]: label keys must be non-empty")
+                .hasMessageNotContaining("readTokens[0].clusterLabels[0]")
+                .hasMessageContaining("readTokens[1].clusterLabels: an empty list lets the token read nothing")
+                .hasMessageContaining("readTokens[2].clusterLabels[1]: give its clusterLabels ({} for every cluster)")
+                .hasMessageContaining("console.proxyAuth.users.eve: label keys must be non-empty")
+                .hasMessageContaining("console.proxyAuth.groups: needs groupsHeader")
+                .hasMessageContaining("console.oidc.groups.broken: label keys must be non-empty")
+                .hasMessageContaining("console.oidc.postLogoutRedirectUrl: must not have a fragment");
+        assertThatThrownBy(() -> bind("""
+                        clusters: [{name: a, tokenSha256: %s}]
+                        console:
+                          oidc:
+                            issuer: https://dex.example.com
+                            clientId: driftwatch
+                            clientSecretFile: '%s'
+                            redirectUrl: https://driftwatch.example.com/console/oidc/callback
+                            postLogoutRedirectUrl: /console/
+                            groups: {payments: {team: payments}}
+                        """.formatted(HASH, secret), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        "console.oidc.postLogoutRedirectUrl: '/console/' is not an absolute http or" + " https URL");
     }
 }

@@ -84,15 +84,7 @@ class ConsoleBrowserIT {
 
             // a drift made with kubectl appears without a reload
             browser.js("window.noReload = 'still the same page'");
-            kubectl.run(
-                    "-n",
-                    ns.name(),
-                    "patch",
-                    "configmap",
-                    "settings",
-                    "--type=merge",
-                    "-p",
-                    "{\"data\":{\"key-02\":\"changed by hand\",\"key-14\":\"also changed\"}}");
+            patchSettings(kubectl, ns, "{\"key-02\":\"changed by hand\",\"key-14\":\"also changed\"}");
             WebElement row = browser.await(
                     "the drift appears live",
                     WAIT,
@@ -108,6 +100,17 @@ class ConsoleBrowserIT {
                     d -> text(d.findElement(By.id("count-cluster"))).contains(search));
             browser.screenshot(SHOTS, "console-fleet");
             Accessibility.assertNoViolations(browser, "the fleet");
+
+            // the count tables and the drift table are redrawn on every event: the keyboard focus stays on the same
+            // control (a new element after the redraw, found by its data-focus mark)
+            assertFocusKeptAcrossARedraw(
+                    browser, kubectl, ns, "#count-cluster button[data-focus='count:cluster=" + search + "']", "key-03");
+            assertFocusKeptAcrossARedraw(
+                    browser,
+                    kubectl,
+                    ns,
+                    "#drifts tr[data-drift^='" + search + "/'] a[data-focus^='drift:" + search + "/']",
+                    "key-04");
 
             // filter by cluster label: the state is in the URL
             browser.driver.findElement(By.id("f-label")).sendKeys("team=search");
@@ -454,6 +457,31 @@ class ConsoleBrowserIT {
     }
 
     /** Both agents have sent a snapshot (so their clusters, with their labels, are known to the hub). */
+    /**
+     * Tabs to {@code css}, changes the drifted ConfigMap's {@code key} with kubectl (an event, so a redraw), and waits
+     * until the focused element is a new element matching {@code css}: the old one was replaced and the focus moved to
+     * its successor, not dropped to the page.
+     */
+    private static void assertFocusKeptAcrossARedraw(
+            Browser browser, Kubectl kubectl, TestNamespace ns, String css, String key) {
+        Accessibility.tabTo(browser, css, false);
+        browser.js("document.activeElement.beforeRedraw = true");
+        patchSettings(kubectl, ns, "{\"" + key + "\":\"changed while focused\"}");
+        browser.await(
+                "the focus kept on " + css + " across a redraw",
+                WAIT,
+                d -> Boolean.TRUE.equals(browser.js(
+                        "const e = document.activeElement;"
+                                + " return e.beforeRedraw === undefined && e.matches(arguments[0]) && e.isConnected",
+                        css)));
+        Accessibility.assertFocusVisible(browser);
+    }
+
+    /** Changes the ConfigMap {@code settings} with {@code kubectl patch}: {@code data} merged into its data. */
+    private static void patchSettings(Kubectl kubectl, TestNamespace ns, String data) {
+        kubectl.run("-n", ns.name(), "patch", "configmap", "settings", "--type=merge", "-p", "{\"data\":" + data + "}");
+    }
+
     static void awaitBothClustersReported(TestHub hub) {
         Eventually.await(
                 "both clusters reported",

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -425,6 +426,130 @@ abstract class HubContract {
             assertThat(hub.get("/api/v1/events?type=exploded", TestHub.READ_TOKEN)
                             .statusCode())
                     .isEqualTo(400);
+        }
+    }
+
+    @Test
+    void aReaderWithSeveralLabelSetsReadsTheUnionOfTheirClustersAndIsRefusedTheRest() {
+        String two = "two-teams-token";
+        String readers = "- {name: two-teams, tokenSha256: " + TokenHash.sha256Hex(two)
+                + ", clusterLabels: [{env: prod, region: eu}, {env: staging}]}\n";
+        try (TestHub hub = TestHub.start(storage(), CLUSTERS, 0, Clock.systemUTC(), readers)) {
+            hub.post("prod-eu", "heartbeat", HubBodies.heartbeat("a1", "{\"env\":\"prod\",\"region\":\"eu\"}"));
+            hub.post("prod-us", "heartbeat", HubBodies.heartbeat("a2", "{\"env\":\"prod\",\"region\":\"us\"}"));
+            hub.post("staging", "heartbeat", HubBodies.heartbeat("a3", "{\"env\":\"staging\"}"));
+            hub.post(
+                    "prod-eu",
+                    "events",
+                    events("s", List.of(event(1, "opened", D.of("e1", "shop", "Deployment", "a"), "1"))));
+            hub.post(
+                    "prod-us",
+                    "events",
+                    events("u", List.of(event(1, "opened", D.of("u1", "shop", "Deployment", "b"), "1"))));
+            hub.post(
+                    "staging",
+                    "events",
+                    events("t", List.of(event(1, "opened", D.of("t1", "shop", "Deployment", "c"), "1"))));
+
+            assertThat(read(hub, "/api/v1/clusters", two).path("clusters").findValuesAsText("name"))
+                    .containsExactlyInAnyOrder("prod-eu", "staging");
+            assertThat(read(hub, "/api/v1/drifts", two).path("drifts").findValuesAsText("id"))
+                    .containsExactlyInAnyOrder("e1", "t1");
+            assertThat(read(hub, "/api/v1/events", two).path("events").findValuesAsText("cluster"))
+                    .containsExactlyInAnyOrder("prod-eu", "staging");
+            // a label filter reaching beyond the reader's clusters is narrowed to them
+            assertThat(read(hub, "/api/v1/drifts?label=env=prod", two)
+                            .path("drifts")
+                            .findValuesAsText("id"))
+                    .containsExactly("e1");
+            assertThat(read(hub, "/api/v1/clusters/staging/drifts/t1", two)
+                            .path("id")
+                            .asText())
+                    .isEqualTo("t1");
+            assertThat(read(hub, "/api/v1/me", two).path("clusterScopes").toString())
+                    .isEqualTo("[{\"env\":\"prod\",\"region\":\"eu\"},{\"env\":\"staging\"}]");
+
+            for (String path : List.of(
+                    "/api/v1/clusters/prod-us/drifts/u1",
+                    "/api/v1/drifts?cluster=prod-us",
+                    "/api/v1/events?cluster=staging&cluster=prod-us",
+                    "/api/v1/events/stream?cluster=prod-us")) {
+                HttpResponse<String> r = hub.get(path, two);
+                assertThat(r.statusCode()).as(path).isEqualTo(403);
+                assertThat(r.body())
+                        .as(path)
+                        .contains("cluster prod-us: outside the clusters two-teams may read (clusters labelled"
+                                + " env=prod,region=eu or env=staging)");
+            }
+            // the unrestricted reader still sees all three
+            assertThat(hub.read("/api/v1/clusters").path("clusters").findValuesAsText("name"))
+                    .containsExactlyInAnyOrder("prod-eu", "prod-us", "staging");
+        }
+    }
+
+    @Test
+    void aTrustedProxysUserReadsTheUnionOfItsOwnEntryAndItsGroups() throws Exception {
+        String secret = "proxy-shared-secret";
+        String console = """
+                console:
+                  proxyAuth:
+                    tokenSha256: %s
+                    users: {bob: {env: staging}, root: {}}
+                    groupsHeader: X-Forwarded-Groups
+                    groups: {eu-oncall: {env: prod, region: eu}, us-oncall: {region: us}}
+                """.formatted(TokenHash.sha256Hex(secret));
+        try (TestHub hub = TestHub.start(storage() + console, CLUSTERS, 0, Clock.systemUTC())) {
+            hub.post("prod-eu", "heartbeat", HubBodies.heartbeat("a1", "{\"env\":\"prod\",\"region\":\"eu\"}"));
+            hub.post("prod-us", "heartbeat", HubBodies.heartbeat("a2", "{\"env\":\"prod\",\"region\":\"us\"}"));
+            hub.post("staging", "heartbeat", HubBodies.heartbeat("a3", "{\"env\":\"staging\"}"));
+            HttpClient http = HttpClient.newHttpClient();
+            record Asked(int status, List<String> clusters, String body) {}
+            BiFunction<String, Map<String, String>, Asked> ask = (path, headers) -> {
+                HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(hub.url() + path));
+                headers.forEach(r::header);
+                try {
+                    HttpResponse<String> a = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+                    List<String> names = a.statusCode() == 200
+                            ? HubBodies.JSON.readTree(a.body()).path("clusters").findValuesAsText("name")
+                            : List.of();
+                    return new Asked(a.statusCode(), names, a.body());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            String user = "X-Forwarded-User";
+            String proof = "X-Driftwatch-Proxy-Secret";
+
+            // bob's own entry (staging) and his two groups (prod-eu, prod-us) add up; an unmapped group adds nothing
+            assertThat(ask.apply(
+                                    "/api/v1/clusters",
+                                    Map.of(user, "bob", proof, secret, "X-Forwarded-Groups", "eu-oncall, interns"))
+                            .clusters())
+                    .containsExactlyInAnyOrder("staging", "prod-eu");
+            assertThat(ask.apply(
+                                    "/api/v1/clusters",
+                                    Map.of(user, "bob", proof, secret, "X-Forwarded-Groups", "us-oncall,eu-oncall"))
+                            .clusters())
+                    .containsExactlyInAnyOrder("staging", "prod-eu", "prod-us");
+            // not listed as a user, in a mapped group only
+            Asked erin = ask.apply(
+                    "/api/v1/clusters/staging/drifts/x",
+                    Map.of(user, "erin", proof, secret, "X-Forwarded-Groups", "us-oncall"));
+            assertThat(erin.status()).isEqualTo(403);
+            assertThat(erin.body()).contains("outside the clusters proxy:erin may read (clusters labelled region=us)");
+            // in no mapped group and not listed; the right groups without the proxy's secret: not signed in
+            assertThat(ask.apply(
+                                    "/api/v1/clusters",
+                                    Map.of(user, "erin", proof, secret, "X-Forwarded-Groups", "interns"))
+                            .status())
+                    .isEqualTo(401);
+            assertThat(ask.apply("/api/v1/clusters", Map.of(user, "bob", "X-Forwarded-Groups", "eu-oncall"))
+                            .status())
+                    .isEqualTo(401);
+            // {} for one user: every cluster
+            assertThat(ask.apply("/api/v1/clusters", Map.of(user, "root", proof, secret))
+                            .clusters())
+                    .containsExactlyInAnyOrder("prod-eu", "prod-us", "staging");
         }
     }
 

@@ -60,16 +60,31 @@ class OidcClaimsTest {
     }
 
     @Test
-    void theFirstConfiguredGroupTheUserIsInDecidesTheScope() {
+    void theScopesOfEveryConfiguredGroupTheUserIsInAddUp() {
         Map<String, Map<String, String>> mapping = new LinkedHashMap<>();
         mapping.put("payments-team", Map.of("team", "payments"));
         mapping.put("search-team", Map.of("team", "search"));
+        mapping.put("prod-readers", Map.of("team", "payments", "env", "prod"));
         mapping.put("platform", Map.of());
 
-        assertThat(OidcClaims.scope(OidcClaims.groups(good(), "groups"), mapping))
-                .contains(Map.of("team", "payments"));
-        assertThat(OidcClaims.scope(List.of("platform"), mapping)).contains(Map.of());
-        assertThat(OidcClaims.scope(List.of("interns"), mapping)).isEmpty();
+        // both groups of the token, in configuration order (not the token's)
+        assertThat(OidcClaims.scopes(OidcClaims.groups(good(), "groups"), mapping))
+                .containsExactly(Map.of("team", "payments"), Map.of("team", "search"));
+        // overlapping groups: both kept, the reader sees the union (ClusterScopeTest)
+        assertThat(OidcClaims.scopes(List.of("prod-readers", "payments-team"), mapping))
+                .containsExactly(Map.of("team", "payments"), Map.of("team", "payments", "env", "prod"));
+        // one unlimited group among limited ones: every cluster
+        Principal admin = new Principal(
+                Principal.Role.READER, "oidc:root", OidcClaims.scopes(List.of("search-team", "platform"), mapping));
+        assertThat(admin.scoped()).isFalse();
+        // groups the hub does not list add nothing; none listed at all is a refusal
+        assertThat(OidcClaims.scopes(List.of("interns", "search-team"), mapping))
+                .containsExactly(Map.of("team", "search"));
+        assertThat(OidcClaims.scopes(List.of("interns"), mapping)).isEmpty();
+        assertThat(OidcClaims.scopes(List.of(), mapping)).isEmpty();
+        assertThat(OidcClaims.notLetIn("carol", List.of("interns", "guests"), "groups"))
+                .isEqualTo("User carol (groups [interns, guests], claim 'groups') is in none of the groups this hub"
+                        + " lets in (console.oidc.groups).");
         assertThat(OidcClaims.groups(new JsonObject().put("roles", "admins"), "roles"))
                 .containsExactly("admins");
         assertThat(OidcClaims.groups(new JsonObject(), "groups")).isEmpty();
@@ -77,7 +92,7 @@ class OidcClaimsTest {
 
     @Test
     void theUserIsNamedByTheConfiguredClaimElseEmailElseSubject() {
-        HubConfig.Oidc config = new HubConfig.Oidc(null, null, null, null, null, null, null, null);
+        HubConfig.Oidc config = new HubConfig.Oidc(null, null, null, null, null, null, null, null, null);
 
         assertThat(OidcClaims.user(good().put("preferred_username", "alice"), config))
                 .isEqualTo("alice");

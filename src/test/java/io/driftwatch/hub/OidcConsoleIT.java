@@ -34,8 +34,10 @@ import org.openqa.selenium.Cookie;
  * OIDC sign-in against a real OpenID provider (zitadel/oidc's example OP, built by scripts/test-binaries.sh) with real
  * users, in a real browser (Chromium through Selenium), on a hub fed by two real agents (clusters labelled
  * team=payments and team=search): alice (group payments-team) and bob (group search-team) each sign in through the
- * provider's login page and see only their cluster, in the page and in the API with their session; a user in no
- * mapped group is refused; a forged state and an ID token whose nonce is not the hub's are refused.
+ * provider's login page and see only their cluster, in the page and in the API with their session; dana, in both
+ * groups, sees both clusters and not a third (team=ops); signing out goes through the provider's end_session endpoint,
+ * which ends the user's session there; a user in no mapped group is refused; a forged state and an ID token whose
+ * nonce is not the hub's are refused.
  */
 @WithKubeApiServer
 @Order(CachedBinary.AFTER_BACKGROUND_BUILD) // needs a binary built beside the tests
@@ -43,6 +45,9 @@ class OidcConsoleIT {
 
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final String VERSION = "3.52.0";
+    /** The revision of scripts/test-binaries.sh's main for the provider (r2: post-logout URIs, ended sessions). */
+    private static final String OP_REVISION = "r2";
+
     private static final String CLIENT = "driftwatch-console";
 
     @Test
@@ -58,11 +63,13 @@ class OidcConsoleIT {
         String suffix = Integer.toHexString(ns.name().hashCode());
         String pay = "payments-" + suffix;
         String search = "search-" + suffix;
+        String ops = "ops-" + suffix; // a third team's cluster, that dana's two groups do not reach
         int opPort = ServerProcess.freePort();
         int hubPort = ServerProcess.freePort();
         String issuer = "http://127.0.0.1:" + opPort + "/";
         String base = "http://127.0.0.1:" + hubPort;
         String redirect = base + "/console/oidc/callback";
+        String afterLogout = base + "/console/";
         Path secret = Files.writeString(tmp.resolve("client-secret"), "a-client-secret-for-the-test\n");
         Files.writeString(tmp.resolve("users.json"), """
                 {"alice": {"ID": "alice", "Username": "alice", "Password": "alice-password", "Email": "alice@example.com",
@@ -70,7 +77,10 @@ class OidcConsoleIT {
                  "bob":   {"ID": "bob", "Username": "bob", "Password": "bob-password", "Email": "bob@example.com",
                            "EmailVerified": true, "PreferredLanguage": "en", "Groups": ["search-team"]},
                  "carol": {"ID": "carol", "Username": "carol", "Password": "carol-password", "Email": "carol@example.com",
-                           "EmailVerified": true, "PreferredLanguage": "en", "Groups": ["interns"]}}
+                           "EmailVerified": true, "PreferredLanguage": "en", "Groups": ["interns"]},
+                 "dana":  {"ID": "dana", "Username": "dana", "Password": "dana-password", "Email": "dana@example.com",
+                           "EmailVerified": true, "PreferredLanguage": "en",
+                           "Groups": ["search-team", "interns", "payments-team"]}}
                 """);
         String oidc = """
                 listen: {host: 127.0.0.1, port: %d}
@@ -83,6 +93,7 @@ class OidcConsoleIT {
                     groups:
                       payments-team: {team: payments}
                       search-team: {team: search}
+                      ops-team: {team: ops}
                 """.formatted(hubPort, issuer, CLIENT, secret, redirect);
         try (ServerProcess op = ServerProcess.start(
                         "oidc-op",
@@ -97,18 +108,23 @@ class OidcConsoleIT {
                                 "-client-secret-file",
                                 secret.toString(),
                                 "-redirect-uris",
-                                redirect),
+                                redirect,
+                                "-post-logout-redirect-uris",
+                                afterLogout),
                         tmp,
                         issuer + ".well-known/openid-configuration",
                         WAIT);
                 TestHub hub = TestHub.start(
-                        TestHub.sqlite(tmp.resolve("hub.db")) + oidc, List.of(pay, search), 0, Clock.systemUTC());
+                        TestHub.sqlite(tmp.resolve("hub.db")) + oidc, List.of(pay, search, ops), 0, Clock.systemUTC());
                 AgentRunner a = AgentRunner.start(
                         ConsoleBrowserIT.agent(pay, "payments", ns, desired, tmp, hub), cluster.adminConfig());
                 AgentRunner b = AgentRunner.start(
                         ConsoleBrowserIT.agent(search, "search", ns, desired, tmp, hub), cluster.adminConfig());
                 Browser browser = Browser.start()) {
             ConsoleBrowserIT.awaitBothClustersReported(hub);
+            assertThat(hub.post(ops, "heartbeat", HubBodies.heartbeat("ops-agent", "{\"team\":\"ops\"}"))
+                            .statusCode())
+                    .isEqualTo(200);
 
             // alice: payments-team → only the payments cluster, back on the page she started from
             signIn(browser, base + "/console/#/clusters", "alice", "alice-password");
@@ -129,10 +145,16 @@ class OidcConsoleIT {
             assertThat(apiBody(browser, "/api/v1/clusters")).contains(pay).doesNotContain(search);
             browser.screenshot(tmp, "oidc-alice");
 
-            // sign out, then bob: search-team → only the search cluster
+            // sign out: the hub session ends, and the browser goes through the provider's end_session endpoint
+            // (id_token_hint, post_logout_redirect_uri, state) and comes back to the console, signed out
+            assertThat(ended(issuer)).isEmpty();
             browser.driver.findElement(By.id("sign-out")).click();
             browser.await("signed out", WAIT, d -> d.findElement(By.id("oidc-sign-in")));
+            assertThat(browser.driver.getCurrentUrl()).startsWith(afterLogout + "?state=");
+            assertThat(ended(issuer)).containsExactly("alice " + CLIENT);
             assertThat(apiStatus(browser, "/api/v1/clusters")).isEqualTo(401L);
+            // the next sign-in asks for the provider's login again (see docs/console.md: the example provider keeps
+            // no login session of its own, so this would hold without the sign-out at the provider too)
             signIn(browser, base + "/console/#/clusters", "bob", "bob-password");
             assertThat(browser.<String>await(
                             "who", WAIT, d -> d.findElement(By.id("who")).getText()))
@@ -150,12 +172,62 @@ class OidcConsoleIT {
             // carol's groups are not mapped: refused, no session
             browser.driver.findElement(By.id("sign-out")).click();
             browser.await("signed out", WAIT, d -> d.findElement(By.id("oidc-sign-in")));
+            assertThat(ended(issuer)).containsExactly("alice " + CLIENT, "bob " + CLIENT);
             providerLogin(browser, "carol", "carol-password");
             browser.await(
                     "carol refused",
                     WAIT,
                     d -> d.findElement(By.tagName("body")).getText().contains("none of the groups"));
             assertThat(browser.driver.manage().getCookieNamed(Console.COOKIE)).isNull();
+
+            // dana is in payments-team and search-team (and the unmapped interns): both teams' clusters, not ops
+            signIn(browser, base + "/console/#/clusters", "dana", "dana-password");
+            assertThat(browser.<String>await(
+                            "who", WAIT, d -> d.findElement(By.id("who")).getText()))
+                    .contains("oidc:dana")
+                    .contains("team=payments or team=search");
+            assertThat(browser.<String>await("both teams' clusters", WAIT, d -> {
+                        String t = d.findElement(By.id("clusters")).getText();
+                        return t.contains(pay) && t.contains(search) ? t : null;
+                    }))
+                    .doesNotContain(ops);
+            assertThat(apiBody(browser, "/api/v1/clusters"))
+                    .contains(pay, search)
+                    .doesNotContain(ops);
+            assertThat(apiStatus(browser, "/api/v1/drifts?cluster=" + pay + "&cluster=" + search))
+                    .isEqualTo(200L);
+            assertThat(apiStatus(browser, "/api/v1/drifts?cluster=" + ops)).isEqualTo(403L);
+            assertThat(apiBody(browser, "/api/v1/events?cluster=" + ops))
+                    .contains("cluster " + ops + ": outside the clusters oidc:dana may read (clusters labelled"
+                            + " team=payments or team=search)");
+            assertThat(apiStatus(browser, "/api/v1/events/stream?cluster=" + ops))
+                    .isEqualTo(403L);
+            // the page: a drift of the third cluster is refused (before the hub even looks the drift up)
+            browser.driver.get(base + "/console/#/drift/" + ops + "/any-drift");
+            assertThat(browser.await("refused in the page", WAIT, d -> d.findElement(By.cssSelector("#view .error")))
+                            .getText())
+                    .contains("cluster " + ops + ": outside the clusters oidc:dana may read");
+            browser.screenshot(tmp, "oidc-dana");
+
+            // the page's sign-out request answers a one-time hub link, never the ID token; the ID token is in no
+            // cookie; following the link reaches the provider, which ends dana's session and sends her back
+            assertThat(browser.driver.manage().getCookies())
+                    .noneMatch(c -> c.getValue().startsWith("eyJ"));
+            String answer = (String) browser.asyncJs("const done = arguments[arguments.length - 1];"
+                    + "fetch('/console/session', {method: 'DELETE', credentials: 'same-origin'})"
+                    + ".then(r => r.text()).then(done);");
+            assertThat(answer)
+                    .startsWith("{\"signOutAt\":\"/console/oidc/logout?handle=")
+                    .doesNotContain("eyJ");
+            String signOutAt = answer.replaceAll(".*\"signOutAt\":\"([^\"]+)\".*", "$1");
+            assertThat(apiStatus(browser, "/api/v1/clusters")).isEqualTo(401L);
+            browser.driver.get(base + signOutAt);
+            browser.await("back from the provider", WAIT, d -> d.findElement(By.id("oidc-sign-in")));
+            assertThat(browser.driver.getCurrentUrl()).startsWith(afterLogout + "?state=");
+            assertThat(ended(issuer)).containsExactly("alice " + CLIENT, "bob " + CLIENT, "dana " + CLIENT);
+            // the link is one-time
+            browser.driver.get(base + signOutAt);
+            assertThat(browser.driver.findElement(By.tagName("body")).getText()).contains("unknown, used or expired");
 
             assertForgedStateAndNonceAreRefused(base, "alice", "alice-password");
         }
@@ -180,6 +252,17 @@ class OidcConsoleIT {
         browser.driver
                 .findElement(By.cssSelector("form button[type='submit'], form input[type='submit']"))
                 .click();
+    }
+
+    /** The sessions the provider's end_session endpoint has ended ("user client"), from the test OP's own report. */
+    private static List<String> ended(String issuer) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(issuer + "driftwatch-test/ended-sessions"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body().lines().toList();
     }
 
     private static long apiStatus(Browser browser, String path) {
@@ -284,7 +367,7 @@ class OidcConsoleIT {
     private static Path binary() {
         return CachedBinary.find(
                 "DRIFTWATCH_OIDC_OP",
-                "zitadel-oidc-op-v" + VERSION,
+                "zitadel-oidc-op-v" + VERSION + "-" + OP_REVISION,
                 "oidc-op",
                 "the OpenID provider",
                 "run scripts/test-binaries.sh oidc-op (builds zitadel/oidc v" + VERSION + "'s example provider,"

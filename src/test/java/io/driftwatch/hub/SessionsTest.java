@@ -42,4 +42,22 @@ class SessionsTest {
         assertThat(sessions.create(READER)).isPresent();
         assertThat(sessions.size()).isEqualTo(1);
     }
+
+    @Test
+    void endingASessionAnswersTheProvidersIdTokenOnceAndOnlyWhileTheSessionLasted() {
+        AtomicLong now = new AtomicLong(0);
+        Sessions sessions = new Sessions(60_000, now::get);
+        String oidc = sessions.create(READER, "eyJ.header.sig").orElseThrow();
+        String token = sessions.create(READER).orElseThrow();
+        String expired = sessions.create(READER, "eyJ.old.sig").orElseThrow();
+
+        assertThat(sessions.get(oidc)).contains(READER); // the principal, never the token
+        assertThat(sessions.remove(oidc)).contains("eyJ.header.sig");
+        assertThat(sessions.remove(oidc)).isEmpty(); // once
+        assertThat(sessions.remove(token)).isEmpty(); // a read-token session has none
+        assertThat(sessions.remove(null)).isEmpty();
+        now.set(60_000);
+        assertThat(sessions.remove(expired)).isEmpty(); // an expired session signs out of nothing
+        assertThat(sessions.size()).isZero();
+    }
 }

@@ -34,6 +34,11 @@ export async function signIn(token) {
   return body;
 }
 
+// Ends the hub session; answers where to continue to sign out at the OpenID provider too (a hub URL that redirects
+// there, so the ID token never reaches the page), or null when there is nothing more to do.
 export async function signOut() {
-  await fetch('/console/session', {method: 'DELETE', credentials: 'same-origin'});
+  const r = await fetch('/console/session', {method: 'DELETE', credentials: 'same-origin'});
+  const body = r.status === 200 ? await r.json().catch(() => ({})) : {};
+  const next = body.signOutAt;
+  return typeof next === 'string' && next.startsWith('/console/oidc/logout?') ? next : null;
 }

@@ -59,7 +59,9 @@ async function render() {
 
 async function showWho() {
   const me = await get('/api/v1/me');
-  const scope = Object.entries(me.clusterLabels).map(([k, v]) => k + '=' + v).join(', ');
+  // the reader's label sets add up: a cluster with all the labels of any one of them is visible
+  const scope = me.allClusters ? '' : me.clusterScopes
+      .map((labels) => Object.entries(labels).map(([k, v]) => k + '=' + v).join(', ')).join(' or ');
   document.getElementById('who').textContent =
       'Signed in as ' + me.name + (scope ? ' · clusters labelled ' + scope : ' · all clusters');
   document.getElementById('sign-out').hidden = false;
@@ -110,11 +112,16 @@ async function offerOidc(form) {
 }
 
 document.getElementById('sign-out').addEventListener('click', async () => {
-  await signOut();
-  status('Signed out');
+  const atProvider = await signOut();
   generation++; // a view still loading must not come back over the sign-in form
   cleanup();
   cleanup = () => {};
+  if (atProvider) {
+    status('Signed out of the console; signing out at the OpenID provider');
+    location.assign(atProvider);
+    return;
+  }
+  status('Signed out');
   signInView();
 });
 

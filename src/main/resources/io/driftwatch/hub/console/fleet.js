@@ -1,7 +1,7 @@
 // Fleet: every open drift the reader may see, filtered and sorted in the page (state in the URL), counts per
 // cluster and app, kept current from the hub's event stream without reloading.
 import {get, allDrifts} from './api.js';
-import {el, duration, status} from './util.js';
+import {el, duration, redrawKeepingFocus, status} from './util.js';
 
 const TYPES = ['modified', 'missing', 'extra'];
 const CAUSES = ['out-of-band', 'unknown-manager', 'pending-sync', 'deleted', 'not-yet-applied', 'unknown'];
@@ -87,14 +87,15 @@ export async function fleetView(view, params) {
     });
     const head = el('tr', {}, COLUMNS.map(([k, label]) => el('th', {scope: 'col',
       'aria-sort': sort === k ? (dir === 1 ? 'ascending' : 'descending') : 'none'},
-    el('button', {type: 'button', class: 'sort', 'data-sort': k, onclick: () => {
+    el('button', {type: 'button', class: 'sort', 'data-sort': k, 'data-focus': 'sort:' + k, onclick: () => {
       state.dir = sort === k && dir === -1 ? 'asc' : 'desc';
       setState('sort', k);
     }}, label, sort === k ? (dir === 1 ? ' ▲' : ' ▼') : ''))));
     const now = Date.now();
     const body = rows.slice(0, MAX_ROWS).map(d => el('tr', {'data-drift': d.cluster + '/' + d.id},
       el('td', {}, d.cluster),
-      el('td', {}, el('a', {href: '#/drift/' + encodeURIComponent(d.cluster) + '/' + encodeURIComponent(d.id)},
+      el('td', {}, el('a', {href: '#/drift/' + encodeURIComponent(d.cluster) + '/' + encodeURIComponent(d.id),
+        'data-focus': 'drift:' + d.cluster + '/' + d.id},
         d.kind + ' ' + (d.namespace ? d.namespace + '/' : '') + d.name),
       el('div', {class: 'muted small'}, d.summary)),
       el('td', {}, d.app),
@@ -102,13 +103,12 @@ export async function fleetView(view, params) {
       el('td', {}, d.cause || '—'),
       el('td', {}, who(d) || el('span', {class: 'muted'}, 'not recorded')),
       el('td', {class: 'num', title: d.onset}, duration((now - d.onsetMs) / 1000))));
-    const focused = focusedIn(table);
-    table.replaceChildren(el('caption', {class: 'visually-hidden'}, 'Open drifts'), el('thead', {}, head),
-        el('tbody', {}, body));
-    refocus(table, focused);
+    redrawKeepingFocus(table, () => table.replaceChildren(el('caption', {class: 'visually-hidden'}, 'Open drifts'),
+        el('thead', {}, head), el('tbody', {}, body)));
     shown.textContent = rows.length + ' open drift(s) match of ' + drifts.size
         + (rows.length > MAX_ROWS ? '; showing the first ' + MAX_ROWS + ', narrow the filters' : '');
-    counts.replaceChildren(countTable('cluster', 'Per cluster', rows), countTable('app', 'Per app', rows));
+    redrawKeepingFocus(counts, () => counts.replaceChildren(countTable('cluster', 'Per cluster', rows),
+        countTable('app', 'Per app', rows)));
   }
 
   function countTable(key, title, rows) {
@@ -119,7 +119,8 @@ export async function fleetView(view, params) {
       el('caption', {}, title),
       el('thead', {}, el('tr', {}, el('th', {scope: 'col'}, key), el('th', {scope: 'col'}, 'open'))),
       el('tbody', {}, sorted.map(([k, c]) => el('tr', {},
-        el('td', {}, el('button', {type: 'button', class: 'link', onclick: () => setState(key, k)}, k || '—')),
+        el('td', {}, el('button', {type: 'button', class: 'link', 'data-focus': 'count:' + key + '=' + k,
+          onclick: () => setState(key, k)}, k || '—')),
         el('td', {class: 'num'}, String(c))))));
   }
 
@@ -145,21 +146,6 @@ export async function fleetView(view, params) {
   });
   const tick = setInterval(draw, 30000); // ages
   return () => { source.close(); clearInterval(tick); clearTimeout(pending); };
-}
-
-// The table is redrawn on every event and every 30 s: a keyboard user's focus on a drift link or a sort button is
-// put back on the same control in the new table, rather than dropped to the top of the page.
-function focusedIn(table) {
-  const e = document.activeElement;
-  if (!e || !table.contains(e)) return null;
-  if (e.dataset.sort) return 'button[data-sort="' + CSS.escape(e.dataset.sort) + '"]';
-  const row = e.closest('tr[data-drift]');
-  return row ? 'tr[data-drift="' + CSS.escape(row.dataset.drift) + '"] a' : null;
-}
-
-function refocus(table, selector) {
-  const again = selector && table.querySelector(selector);
-  if (again) again.focus();
 }
 
 function who(d) {

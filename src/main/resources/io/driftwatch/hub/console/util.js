@@ -16,6 +16,20 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+/**
+ * Redraws the content of `container` with `redraw()`, keeping a keyboard user's place: when the focus was on a control
+ * in it marked `data-focus` (a value naming the control, stable across redraws), it is put back on the control with
+ * the same mark in the new content instead of dropping to the top of the page. Used by every table redrawn live.
+ */
+export function redrawKeepingFocus(container, redraw) {
+  const e = document.activeElement;
+  const mark = e && container.contains(e) ? e.dataset.focus : undefined;
+  redraw();
+  if (mark === undefined) return;
+  const again = container.querySelector('[data-focus="' + CSS.escape(mark) + '"]');
+  if (again) again.focus();
+}
+
 /** "3d 4h", "12m", "40s": a duration in seconds, two units at most. */
 export function duration(seconds) {
   const s = Math.max(0, Math.floor(seconds));
