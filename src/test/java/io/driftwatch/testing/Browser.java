@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -58,8 +59,10 @@ public final class Browser implements AutoCloseable {
     }
 
     public <T> T await(String what, Duration timeout, Function<WebDriver, T> condition) {
+        // an element found just before the page navigated or redrew is stale: look again, as for one not yet there
         return new WebDriverWait(driver, timeout)
                 .withMessage(() -> what + " (page: " + driver.getCurrentUrl() + ")")
+                .ignoring(StaleElementReferenceException.class)
                 .until(condition);
     }
 
