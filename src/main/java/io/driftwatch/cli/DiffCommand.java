@@ -107,7 +107,7 @@ final class DiffCommand implements Callable<Integer> {
         FluxHelmInput fluxHelm;
 
         @Option(
-                names = "--helm-release",
+                names = "--helm-installed",
                 paramLabel = "NS/NAME",
                 description = "A Helm release (plain helm install, no Flux): the manifest of its latest revision in "
                         + "Helm's release storage (Secrets of type helm.sh/release.v1 in NS) is compared with the live "

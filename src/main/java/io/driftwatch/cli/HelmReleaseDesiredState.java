@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * One-shot load of a plain Helm release's desired state for {@code driftwatch diff --helm-release NS/NAME}: the
+ * One-shot load of a plain Helm release's desired state for {@code driftwatch diff --helm-installed NS/NAME}: the
  * manifest of its latest revision in Helm's release storage (Secret driver, in the release's namespace), whoever
  * installed it.
  */
@@ -51,7 +51,7 @@ final class HelmReleaseDesiredState {
         int slash = reference.indexOf('/');
         if (slash < 0 || reference.indexOf('/', slash + 1) >= 0) {
             throw new DiffSettings.SettingsException(
-                    "--helm-release '" + reference + "' is not NAMESPACE/NAME (e.g. shop/web)");
+                    "--helm-installed '" + reference + "' is not NAMESPACE/NAME (e.g. shop/web)");
         }
         String namespace = reference.substring(0, slash);
         String name = reference.substring(slash + 1);
@@ -66,7 +66,7 @@ final class HelmReleaseDesiredState {
         }
         if (!problems.isEmpty()) {
             throw new DiffSettings.SettingsException(
-                    "--helm-release '" + reference + "': " + String.join("; ", problems));
+                    "--helm-installed '" + reference + "': " + String.join("; ", problems));
         }
         return new String[] {namespace, name};
     }

@@ -16,14 +16,14 @@ class HelmReleaseDesiredStateTest {
     @Test
     void everyProblemOfAReferenceIsNamedAtOnce() {
         assertThatThrownBy(() -> HelmReleaseDesiredState.parse("Shop/Web_1"))
-                .hasMessage("--helm-release 'Shop/Web_1': 'Shop' is not a namespace name (lower-case letters, digits "
+                .hasMessage("--helm-installed 'Shop/Web_1': 'Shop' is not a namespace name (lower-case letters, digits "
                         + "and '-', at most 63); 'Web_1' is not a Helm release name (lower-case letters, digits, '-' "
                         + "and '.', at most 53)");
         assertThatThrownBy(() -> HelmReleaseDesiredState.parse("/"))
                 .hasMessageContaining("'' is not a namespace name")
                 .hasMessageContaining("'' is not a Helm release name");
         assertThatThrownBy(() -> HelmReleaseDesiredState.parse("web"))
-                .hasMessage("--helm-release 'web' is not NAMESPACE/NAME (e.g. shop/web)");
+                .hasMessage("--helm-installed 'web' is not NAMESPACE/NAME (e.g. shop/web)");
         assertThatThrownBy(() -> HelmReleaseDesiredState.parse("a/b/c")).hasMessageContaining("is not NAMESPACE/NAME");
         assertThatThrownBy(() -> HelmReleaseDesiredState.parse("shop/" + "w".repeat(54)))
                 .hasMessageContaining("is not a Helm release name");

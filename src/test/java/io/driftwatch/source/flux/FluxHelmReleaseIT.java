@@ -213,7 +213,7 @@ class FluxHelmReleaseIT {
     }
 
     /**
-     * {@code driftwatch diff --helm-release NS/NAME} for plain Helm (no HelmRelease): what {@code helm install} and
+     * {@code driftwatch diff --helm-installed NS/NAME} for plain Helm (no HelmRelease): what {@code helm install} and
      * {@code helm upgrade} stored is compared; a kubectl change is out-of-band; an object labelled with the release's
      * instance label is an extra; a failed upgrade and a release never installed are named; a bad reference names
      * every problem.
@@ -273,7 +273,7 @@ class FluxHelmReleaseIT {
     private DiffCli.Run plain(String reference) {
         return DiffCli.run(List.of(
                 "diff",
-                "--helm-release",
+                "--helm-installed",
                 reference,
                 "--kubeconfig",
                 cluster.kubeconfig().toString(),
