@@ -400,6 +400,81 @@ class FluxHelmChartIT {
         }
     }
 
+    /**
+     * {@code spec.postRenderers}: a Kustomize patch and an image override helm-controller applies after Helm. The
+     * release is installed by {@code helm install} and the post-renderer's result put on by kubectl (as
+     * helm-controller's post-renderer would have written it): before, the render's patched replicas and image are
+     * drift; after, none.
+     */
+    @Test
+    @Order(4)
+    void postRenderersArePartOfTheRenderedDesiredState() throws Exception {
+        apply(FluxHelmReleaseIT.helmRelease("patched", NS, """
+                  targetNamespace: shop
+                  postRenderers:
+                  - kustomize:
+                      patches:
+                      - target: {kind: Deployment}
+                        patch: |
+                          - op: replace
+                            path: /spec/replicas
+                            value: 5
+                      images:
+                      - {name: nginx, newTag: "1.28"}
+                """));
+        kubectl.run(
+                "-n",
+                NS,
+                "patch",
+                "helmrelease",
+                "patched",
+                "--subresource=status",
+                "--type=merge",
+                "-p",
+                "{\"status\":{\"helmChart\":\"flux-system/flux-system-web\"}}");
+        String version = helmChartStatus().path("artifact").path("revision").asText();
+        helm.run(
+                "install",
+                "shop-patched",
+                repo.resolve("web-" + version + ".tgz").toString(),
+                "--namespace",
+                "shop");
+        for (String object : List.of("configmap/shop-patched-settings", "deployment/shop-patched")) {
+            kubectl.run(
+                    "-n",
+                    "shop",
+                    "label",
+                    "--overwrite",
+                    object,
+                    "helm.toolkit.fluxcd.io/name=patched",
+                    "helm.toolkit.fluxcd.io/namespace=" + NS);
+        }
+        DiffCli.Run before = diffPatched();
+        assertThat(before.exitCode()).as(before.stderr() + before.stdout()).isEqualTo(1);
+        List<JsonNode> changes = changes(before.drifts());
+        assertThat(changes)
+                .extracting(
+                        c -> c.path("field").asText() + "=" + c.path("desired").asText())
+                .containsExactlyInAnyOrder(
+                        "spec.replicas=5", "spec.template.spec.containers[name=web].image=nginx:1.28");
+
+        kubectl.run("-n", "shop", "scale", "deployment", "shop-patched", "--replicas=5");
+        kubectl.run("-n", "shop", "set", "image", "deployment/shop-patched", "web=nginx:1.28");
+        DiffCli.Run after = diffPatched();
+        assertThat(after.exitCode()).as(after.stderr() + after.stdout()).isZero();
+    }
+
+    private DiffCli.Run diffPatched() {
+        return DiffCli.run(List.of(
+                "diff",
+                "--flux-helmrelease",
+                NS + "/patched",
+                "--kubeconfig",
+                cluster.kubeconfig().toString(),
+                "-o",
+                "json"));
+    }
+
     private static String revision(AgentEndpoint agent) {
         return agent.status().path("apps").path("web").path("revision").asText();
     }

@@ -370,7 +370,8 @@ class FluxHelmReleaseIT {
         DiffCli.Run run = diff("hrshop/notyet");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr())
-                .contains("Helm's release storage has no release notyet in namespace hrshop (not installed yet)");
+                .contains(
+                        "Helm's release storage has no release notyet in namespace hrshop (not installed yet, or not stored by the Secret driver)");
     }
 
     @Test
