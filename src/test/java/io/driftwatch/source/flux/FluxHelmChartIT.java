@@ -439,16 +439,7 @@ class FluxHelmChartIT {
                 repo.resolve("web-" + version + ".tgz").toString(),
                 "--namespace",
                 "shop");
-        for (String object : List.of("configmap/shop-patched-settings", "deployment/shop-patched")) {
-            kubectl.run(
-                    "-n",
-                    "shop",
-                    "label",
-                    "--overwrite",
-                    object,
-                    "helm.toolkit.fluxcd.io/name=patched",
-                    "helm.toolkit.fluxcd.io/namespace=" + NS);
-        }
+        originLabels("shop-patched", "patched");
         DiffCli.Run before = diffPatched();
         assertThat(before.exitCode()).as(before.stderr() + before.stdout()).isEqualTo(1);
         List<JsonNode> changes = changes(before.drifts());
@@ -473,6 +464,20 @@ class FluxHelmChartIT {
                 cluster.kubeconfig().toString(),
                 "-o",
                 "json"));
+    }
+
+    /** The origin labels helm-controller's post-renderer puts on what it installs. */
+    private void originLabels(String release, String helmRelease) {
+        for (String object : List.of("configmap/" + release + "-settings", "deployment/" + release)) {
+            kubectl.run(
+                    "-n",
+                    "shop",
+                    "label",
+                    "--overwrite",
+                    object,
+                    "helm.toolkit.fluxcd.io/name=" + helmRelease,
+                    "helm.toolkit.fluxcd.io/namespace=" + NS);
+        }
     }
 
     private static String revision(AgentEndpoint agent) {
@@ -500,16 +505,7 @@ class FluxHelmChartIT {
                 "shop",
                 "--values",
                 values.toString());
-        for (String object : List.of("configmap/shop-web-settings", "deployment/shop-web")) {
-            kubectl.run(
-                    "-n",
-                    "shop",
-                    "label",
-                    "--overwrite",
-                    object,
-                    "helm.toolkit.fluxcd.io/name=web",
-                    "helm.toolkit.fluxcd.io/namespace=" + NS);
-        }
+        originLabels("shop-web", "web");
         String now = Instant.now().toString();
         kubectl.run(
                 "-n", NS, "patch", "helmrelease", "web", "--subresource=status", "--type=merge", "-p", """
