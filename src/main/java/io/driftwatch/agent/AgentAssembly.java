@@ -22,9 +22,10 @@ import io.driftwatch.source.DirectoryAppSource;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.argocd.ArgoCdClient;
 import io.driftwatch.source.argocd.ArgoCdSource;
+import io.driftwatch.source.flux.FluxHelmReleaseSource;
 import io.driftwatch.source.flux.FluxKustomizationSource;
-import io.driftwatch.source.flux.FluxKustomizations;
-import io.driftwatch.source.flux.KustomizationWatch;
+import io.driftwatch.source.flux.FluxSources;
+import io.driftwatch.source.flux.FluxWatch;
 import io.driftwatch.source.git.GitAppSource;
 import io.driftwatch.source.git.GitRepositories;
 import io.driftwatch.source.git.GitWebhook;
@@ -164,7 +165,7 @@ final class AgentAssembly {
                 diffOptions(
                         argo != null
                                 ? argo.tracking()
-                                : fluxSettings != null ? FluxKustomizationSource.TRACKING : null),
+                                : fluxSettings != null ? FluxKustomizationSource.AGENT_TRACKING : null),
                 scope,
                 published,
                 outputs,
@@ -208,24 +209,44 @@ final class AgentAssembly {
                 flux);
     }
 
-    /** Flux's Kustomizations: watched, each rendered with the Git apps' kustomize binary on the render pool. */
+    /**
+     * Flux's Kustomizations (and HelmReleases when configured): watched, each rendered with the Git apps' kustomize and
+     * helm binaries on the render pool.
+     */
     private FluxApps fluxApps(KubernetesClient client, AgentConfig.Flux flux, Apps apps, ManifestLimits limits) {
         AgentConfig.Git git = config.sources().git();
         Map<ToolBinaries.Tool, Path> tools = new EnumMap<>(ToolBinaries.Tool.class);
         if (git.kustomizeBinary() != null) {
             tools.put(ToolBinaries.Tool.KUSTOMIZE, git.kustomizeBinary());
         }
-        FluxKustomizations sources = new FluxKustomizations(
+        if (git.helmBinary() != null) {
+            tools.put(ToolBinaries.Tool.HELM, git.helmBinary());
+        }
+        AgentConfig.FluxHelm helm = flux.helmReleases();
+        FluxSources sources = new FluxSources(
                 client,
                 new ToolBinaries(tools, System.getenv()),
                 new ToolRunner(pools.render(), git.renderTimeout()),
                 limits,
-                clock);
+                clock,
+                helm != null && helm.desired().equals(AgentConfig.FluxHelm.RELEASE_STORAGE)
+                        ? FluxHelmReleaseSource.Mode.RELEASE_STORAGE
+                        : FluxHelmReleaseSource.Mode.CHART,
+                helm != null && helm.valuesSecrets());
+        List<FluxWatch.Kind> kinds = helm == null
+                ? List.of(FluxWatch.Kind.KUSTOMIZATION)
+                : List.of(FluxWatch.Kind.KUSTOMIZATION, FluxWatch.Kind.HELM_RELEASE);
         return new FluxApps(
                 sources,
                 apps,
                 flux.pollInterval().toMillis(),
-                listener -> new KustomizationWatch(client, flux.namespaces(), flux.selector(), listener));
+                kinds,
+                (kind, listener) -> new FluxWatch(
+                        client,
+                        kind,
+                        flux.namespaces(),
+                        kind == FluxWatch.Kind.HELM_CHART ? "" : flux.selector(), // charts carry no labels of theirs
+                        listener));
     }
 
     /** The Git apps' sources, sharing one repository cache, render cache and renderers. */

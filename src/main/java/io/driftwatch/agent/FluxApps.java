@@ -1,96 +1,171 @@
 package io.driftwatch.agent;
 
-import io.driftwatch.source.flux.FluxKustomizations;
-import io.driftwatch.source.flux.KustomizationWatch;
+import io.driftwatch.source.AppSource;
+import io.driftwatch.source.flux.FluxHelmReleaseSource;
+import io.driftwatch.source.flux.FluxSources;
+import io.driftwatch.source.flux.FluxWatch;
+import io.driftwatch.source.flux.FluxWatch.Kind;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Flux's Kustomizations as apps ({@code sources.flux}): each one the watch reports becomes an app named after it,
- * loaded at once and every pollInterval; a change to what decides its desired state or health (a revision Flux
- * applied or attempted, its spec, readiness) loads it at once; a deleted one is dropped. A second Kustomization with a
- * name already followed (in another namespace) is not followed: Flux's ownership label holds only the name, so the
- * two apps' objects could not be told apart.
+ * Flux's Kustomizations, and HelmReleases when configured, as apps ({@code sources.flux}): each one a watch reports
+ * becomes an app named after it, loaded at once and every pollInterval; a change to what decides its desired state or
+ * health (a revision Flux applied or attempted, its spec, readiness) loads it at once; a deleted one is dropped. A new
+ * artifact of a HelmChart loads the HelmReleases rendered from it. A second object with a name already followed (a
+ * Kustomization or HelmRelease in another namespace, or of the other kind) is not followed: Flux's ownership labels
+ * hold only the name, so the two apps' objects could not be told apart.
  */
-final class FluxApps implements KustomizationWatch.Listener, AutoCloseable {
+final class FluxApps implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FluxApps.class);
 
-    private final FluxKustomizations sources;
+    /** What an app is: the kind and namespace of the Flux object it follows. */
+    private record Followed(Kind kind, String namespace) {}
+
+    private final FluxSources sources;
     private final Apps apps;
     private final long pollMillis;
-    private final KustomizationWatch watch;
-    /** The namespace of the Kustomization each followed app is. */
-    private final Map<String, String> namespaceOf = new ConcurrentHashMap<>();
+    private final List<FluxWatch> watches = new ArrayList<>();
+    private final Map<String, Followed> followed = new ConcurrentHashMap<>();
+    /** The HelmReleases followed, for finding those a HelmChart's new artifact concerns. */
+    private final Map<String, FluxHelmReleaseSource> helmReleases = new ConcurrentHashMap<>();
 
-    /** @param watch a function of this listener: the watch that reports to it */
+    /**
+     * @param kinds the kinds to follow as apps ({@link Kind#KUSTOMIZATION}, {@link Kind#HELM_RELEASE}); with
+     *              HelmReleases, HelmCharts are watched too
+     * @param watch makes the watch of a kind reporting to a listener
+     */
     FluxApps(
-            FluxKustomizations sources,
+            FluxSources sources,
             Apps apps,
             long pollMillis,
-            Function<KustomizationWatch.Listener, KustomizationWatch> watch) {
+            List<Kind> kinds,
+            BiFunction<Kind, FluxWatch.Listener, FluxWatch> watch) {
         this.sources = sources;
         this.apps = apps;
         this.pollMillis = pollMillis;
-        this.watch = watch.apply(this);
+        for (Kind kind : kinds) {
+            watches.add(watch.apply(kind, new AppListener(kind)));
+        }
+        if (kinds.contains(Kind.HELM_RELEASE)) {
+            watches.add(watch.apply(Kind.HELM_CHART, new ChartListener()));
+        }
     }
 
     void start() {
-        watch.start();
+        watches.forEach(FluxWatch::start);
     }
 
-    /** True once the Kustomizations have been listed (readiness waits for it). */
+    /** True once every watched kind has been listed (readiness waits for it). */
     boolean listed() {
-        return watch.listed();
+        return watches.stream().allMatch(FluxWatch::listed);
     }
 
-    /** Why they have not been listed yet, or null. */
-    String failure() {
-        return watch.failure();
+    /** Which kinds are not listed yet and why, e.g. "HelmReleases (forbidden ...)"; empty when all are. */
+    String notListed() {
+        List<String> kinds = new ArrayList<>();
+        for (FluxWatch w : watches) {
+            if (!w.listed()) {
+                String failure = w.failure();
+                kinds.add(w.kind().plural() + (failure == null ? "" : " (" + failure + ")"));
+            }
+        }
+        return String.join(", ", kinds);
     }
 
-    @Override
-    public void added(String namespace, String name) {
+    private void follow(Kind kind, String namespace, String name) {
         if (apps.closed()) {
             return;
         }
-        String followed = namespaceOf.putIfAbsent(name, namespace);
-        if (followed != null && !followed.equals(namespace)) {
+        Followed wanted = new Followed(kind, namespace);
+        Followed already = followed.putIfAbsent(name, wanted);
+        if (already != null && !already.equals(wanted)) {
             LOG.warn(
-                    "Flux Kustomization {}/{} not followed: {}/{} has the same name, and Flux's ownership label "
-                            + "holds only the name",
+                    "Flux {} {}/{} not followed: {} {}/{} has the same name, and Flux's ownership labels hold only "
+                            + "the name",
+                    kind,
                     namespace,
                     name,
-                    followed,
+                    already.kind(),
+                    already.namespace(),
                     name);
             return;
         }
         if (apps.has(name)) {
             apps.load(name);
+            return;
+        }
+        AppSource source;
+        if (kind == Kind.HELM_RELEASE) {
+            FluxHelmReleaseSource helm = sources.helmRelease(namespace, name);
+            helmReleases.put(name, helm);
+            source = helm;
         } else {
-            apps.add(sources.source(namespace, name), pollMillis);
+            source = sources.kustomization(namespace, name);
         }
-    }
-
-    @Override
-    public void changed(String namespace, String name) {
-        if (namespace.equals(namespaceOf.get(name))) {
-            apps.load(name);
-        }
-    }
-
-    @Override
-    public void deleted(String namespace, String name) {
-        if (namespaceOf.remove(name, namespace)) {
-            apps.remove(name);
-        }
+        apps.add(source, pollMillis);
     }
 
     @Override
     public void close() {
-        watch.close();
+        watches.forEach(FluxWatch::close);
+    }
+
+    /** Kustomizations or HelmReleases: each one an app. */
+    private final class AppListener implements FluxWatch.Listener {
+        private final Kind kind;
+
+        AppListener(Kind kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public void added(String namespace, String name) {
+            follow(kind, namespace, name);
+        }
+
+        @Override
+        public void changed(String namespace, String name) {
+            if (new Followed(kind, namespace).equals(followed.get(name))) {
+                apps.load(name);
+            }
+        }
+
+        @Override
+        public void deleted(String namespace, String name) {
+            if (followed.remove(name, new Followed(kind, namespace))) {
+                helmReleases.remove(name);
+                apps.remove(name);
+            }
+        }
+    }
+
+    /** HelmCharts: a new artifact loads the HelmReleases last rendered from it. */
+    private final class ChartListener implements FluxWatch.Listener {
+        @Override
+        public void added(String namespace, String name) {
+            changed(namespace, name);
+        }
+
+        @Override
+        public void changed(String namespace, String name) {
+            String chart = "HelmChart " + namespace + "/" + name;
+            helmReleases.forEach((app, source) -> {
+                if (chart.equals(source.chartSource())) {
+                    apps.load(app);
+                }
+            });
+        }
+
+        @Override
+        public void deleted(String namespace, String name) {
+            // the HelmReleases rendered from it report their missing chart at their next load
+        }
     }
 }

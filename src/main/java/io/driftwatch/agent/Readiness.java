@@ -52,8 +52,7 @@ final class Readiness {
             reasons.add("Argo CD apps not listed yet");
         }
         if (flux != null && !flux.listed()) {
-            String failure = flux.failure();
-            reasons.add("Flux Kustomizations not listed yet" + (failure == null ? "" : " (" + failure + ")"));
+            reasons.add("Flux objects not listed yet: " + flux.notListed());
         }
         Set<String> indexed = reconciler.indexedApps();
         apps.statuses().forEach((app, status) -> {

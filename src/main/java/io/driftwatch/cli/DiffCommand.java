@@ -105,6 +105,14 @@ final class DiffCommand implements Callable<Integer> {
 
         @ArgGroup(exclusive = false, heading = "%nDesired state from a Flux HelmRelease (instead of --dir):%n")
         FluxHelmInput fluxHelm;
+
+        @Option(
+                names = "--helm-installed",
+                paramLabel = "NS/NAME",
+                description = "A Helm release (plain helm install, no Flux): the manifest of its latest revision in "
+                        + "Helm's release storage (Secrets of type helm.sh/release.v1 in NS) is compared with the live "
+                        + "cluster; extras are found by the label app.kubernetes.io/instance=NAME.")
+        String helmRelease;
     }
 
     static final class FluxHelmInput {
@@ -473,6 +481,23 @@ final class DiffCommand implements Callable<Integer> {
                         timeout,
                         ns -> nonEmpty(
                                 loaded.objects(), "Flux HelmRelease " + input.fluxHelm.reference + " has no objects"));
+            } else if (input.helmRelease != null) {
+                Config config = clientConfig();
+                if (timeout != null) {
+                    config.setRequestTimeout(RequestTimeouts.millis(timeout));
+                }
+                HelmReleaseDesiredState.Loaded loaded =
+                        HelmReleaseDesiredState.load(input.helmRelease, config, limits(), err);
+                if (namespace == null) {
+                    namespace = loaded.namespace();
+                }
+                tracking = HelmReleaseDesiredState.TRACKING;
+                report = diffAgainstCluster(
+                        settings.app != null ? settings.app : loaded.release(),
+                        timeout,
+                        ns -> nonEmpty(
+                                loaded.state().objects(),
+                                "Helm release " + input.helmRelease + " has no objects in its manifest"));
             } else if (input.git != null) {
                 String app = gitAppName(input.git);
                 report = diffAgainstCluster(

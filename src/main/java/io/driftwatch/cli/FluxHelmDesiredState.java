@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
 final class FluxHelmDesiredState {
 
     /** helm-controller's origin label on what it installed (value: the HelmRelease's name). */
-    static final Tracking TRACKING = new Tracking(null, "helm.toolkit.fluxcd.io/name");
+    static final Tracking TRACKING = FluxHelmReleaseSource.TRACKING;
 
     /**
      * What the diff needs: the objects, the app (the HelmRelease's name), the release namespace for objects that set

@@ -244,13 +244,29 @@ public record AgentConfig(
      * {@code namespaces} (empty: every namespace) matching the label {@code selector} (kubectl's {@code -l} syntax,
      * empty: all), watched, each one's desired state rendered from its source's artifact whenever Flux's status of it
      * changes (a new applied or attempted revision, a spec change, suspension, readiness) and at least every
-     * {@code pollInterval}. An app is named after its Kustomization, as Flux's ownership label is.
+     * {@code pollInterval}. An app is named after its Kustomization, as Flux's ownership label is. With
+     * {@code helmReleases}, the HelmReleases ({@code helm.toolkit.fluxcd.io/v2}) so selected are apps too.
      */
-    public record Flux(List<String> namespaces, String selector, Duration pollInterval) {
+    public record Flux(List<String> namespaces, String selector, Duration pollInterval, FluxHelm helmReleases) {
         public Flux {
             namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
             selector = selector == null ? "" : selector.strip();
             pollInterval = pollInterval == null ? Duration.ofMinutes(3) : pollInterval;
+        }
+    }
+
+    /**
+     * HelmReleases as apps: their desired state rendered from the chart artifact with the merged values
+     * ({@code desired: chart}, the default) or read from Helm's release storage ({@code release-storage}: reads
+     * Secrets); {@code valuesSecrets}: whether Secrets named in {@code valuesFrom} may be read (chart mode).
+     */
+    public record FluxHelm(String desired, Boolean valuesSecrets) {
+        public static final String CHART = "chart";
+        public static final String RELEASE_STORAGE = "release-storage";
+
+        public FluxHelm {
+            desired = desired == null ? CHART : desired.strip();
+            valuesSecrets = valuesSecrets != null && valuesSecrets;
         }
     }
 

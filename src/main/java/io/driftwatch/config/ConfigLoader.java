@@ -329,6 +329,17 @@ public final class ConfigLoader {
         if (flux.pollInterval().compareTo(Duration.ofSeconds(10)) < 0) {
             problems.add("sources.flux.pollInterval: must be at least 10s");
         }
+        AgentConfig.FluxHelm helm = flux.helmReleases();
+        if (helm != null
+                && !helm.desired().equals(AgentConfig.FluxHelm.CHART)
+                && !helm.desired().equals(AgentConfig.FluxHelm.RELEASE_STORAGE)) {
+            problems.add("sources.flux.helmReleases.desired: '" + helm.desired() + "' is not "
+                    + AgentConfig.FluxHelm.CHART + " or " + AgentConfig.FluxHelm.RELEASE_STORAGE);
+        }
+        if (helm != null && helm.valuesSecrets() && helm.desired().equals(AgentConfig.FluxHelm.RELEASE_STORAGE)) {
+            problems.add("sources.flux.helmReleases.valuesSecrets: only read with desired: chart (release storage "
+                    + "holds the merged values already)");
+        }
         if (argocd) {
             problems.add("sources.flux: cannot be combined with sources.argocd in one agent (Flux's objects are "
                     + "tracked by Flux's label, Argo CD's by Argo CD's tracking); run one agent for each");

@@ -246,11 +246,12 @@ public final class DiffEngine {
                 return writtenByController(live, "annotations", tracking.annotation()) ? Optional.empty() : app;
             }
         }
-        if (tracking.label() != null && !tracking.label().isEmpty()) {
-            String app =
-                    live.path("metadata").path("labels").path(tracking.label()).asText("");
-            if (!app.isEmpty()) {
-                return writtenByController(live, "labels", tracking.label()) ? Optional.empty() : Optional.of(app);
+        for (String label : new String[] {tracking.label(), tracking.otherLabel()}) {
+            if (label != null && !label.isEmpty()) {
+                String app = live.path("metadata").path("labels").path(label).asText("");
+                if (!app.isEmpty()) {
+                    return writtenByController(live, "labels", label) ? Optional.empty() : Optional.of(app);
+                }
             }
         }
         return Optional.empty();

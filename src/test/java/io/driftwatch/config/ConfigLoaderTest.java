@@ -220,6 +220,15 @@ class ConfigLoaderTest {
         assertThat(flux.namespaces()).containsExactly("flux-system");
         assertThat(flux.selector()).isEqualTo("team in (shop,web)");
         assertThat(flux.pollInterval()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(flux.helmReleases()).as("HelmReleases only when asked for").isNull();
+        AgentConfig.FluxHelm helm = load(
+                        write("cluster: a\nleaderElection: {enabled: false}\nsources: {flux: {helmReleases: {}}}\n"),
+                        Map.of())
+                .sources()
+                .flux()
+                .helmReleases();
+        assertThat(helm.desired()).isEqualTo("chart");
+        assertThat(helm.valuesSecrets()).isFalse();
         assertThat(load(write("cluster: a\nleaderElection: {enabled: false}\nsources: {flux: {}}\n"), Map.of())
                         .sources()
                         .flux()
@@ -245,6 +254,20 @@ class ConfigLoaderTest {
                 .hasMessageContaining("sources.flux.pollInterval: must be at least 10s")
                 .hasMessageContaining("sources.flux: cannot be combined with sources.argocd")
                 .hasMessageContaining("diff.tracking: not used with sources.flux");
+        assertThatThrownBy(() -> load(write("""
+                cluster: a
+                leaderElection: {enabled: false}
+                sources:
+                  flux: {helmReleases: {desired: installed}}
+                """), Map.of()))
+                .hasMessageContaining("sources.flux.helmReleases.desired: 'installed' is not chart or release-storage");
+        assertThatThrownBy(() -> load(write("""
+                cluster: a
+                leaderElection: {enabled: false}
+                sources:
+                  flux: {helmReleases: {desired: release-storage, valuesSecrets: true}}
+                """), Map.of()))
+                .hasMessageContaining("sources.flux.helmReleases.valuesSecrets: only read with desired: chart");
     }
 
     @Test

@@ -628,6 +628,42 @@ class DiffEngineTest {
     }
 
     @Test
+    void aSecondTrackingLabelNamesTheAppWhenTheFirstIsAbsent() {
+        DiffEngine flux = new DiffEngine(
+                DiffOptions.defaults()
+                        .withTracking(
+                                new Tracking(null, "kustomize.toolkit.fluxcd.io/name", "helm.toolkit.fluxcd.io/name")),
+                BuiltinResourceScope.INSTANCE,
+                BuiltinListSchema.INSTANCE);
+        ObjectNode applied = Fixtures.yaml("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: a, namespace: shop, labels: {kustomize.toolkit.fluxcd.io/name: apps}}
+                """);
+        ObjectNode installed = Fixtures.yaml("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: b, namespace: shop, labels: {helm.toolkit.fluxcd.io/name: web}}
+                """);
+        ObjectNode both = Fixtures.yaml("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: c
+                  namespace: shop
+                  labels: {kustomize.toolkit.fluxcd.io/name: apps, helm.toolkit.fluxcd.io/name: web}
+                """);
+        assertThat(flux.trackedApp(flux.keyOf(applied), applied)).contains("apps");
+        assertThat(flux.trackedApp(flux.keyOf(installed), installed)).contains("web");
+        assertThat(flux.trackedApp(flux.keyOf(both), both))
+                .as("the first label wins")
+                .contains("apps");
+        assertThat(engine.trackedApp(engine.keyOf(installed), installed))
+                .as("not tracked without the second label")
+                .isEmpty();
+    }
+
+    @Test
     void hooksOwnedObjectsControllerCopiesAndIgnoreExtraneousAreNeverExtra() {
         String template = """
                 apiVersion: %s

@@ -3,9 +3,8 @@ package io.driftwatch.source.flux;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.driftwatch.diff.ManifestException;
 import io.driftwatch.diff.ManifestLimits;
-import io.driftwatch.diff.ManifestReader;
+import io.driftwatch.diff.Tracking;
 import io.driftwatch.source.AppSource;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
@@ -14,16 +13,14 @@ import io.driftwatch.source.git.ToolBinaries;
 import io.driftwatch.source.git.ToolRunner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.io.IOException;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +45,9 @@ public final class FluxHelmReleaseSource implements AppSource {
         RELEASE_STORAGE
     }
 
+    /** helm-controller's origin label on what it installed (value: the HelmRelease's name). */
+    public static final Tracking TRACKING = new Tracking(null, "helm.toolkit.fluxcd.io/name");
+
     private static final Logger LOG = LoggerFactory.getLogger(FluxHelmReleaseSource.class);
     private static final Map<String, String> CHART_SOURCES = Map.of(
             "HelmChart", "source.toolkit.fluxcd.io/v1",
@@ -65,6 +65,10 @@ public final class FluxHelmReleaseSource implements AppSource {
     private final FluxReads reads;
     private volatile String targetNamespace;
     private volatile String note = "";
+    /** "HelmChart ns/name" or "OCIRepository ns/name" the last chart-mode load read; "" before. */
+    private volatile String chartSource = "";
+
+    private final RenderMemo memo = new RenderMemo();
 
     /**
      * @param readSecrets whether Secrets named in {@code valuesFrom} may be read (chart mode); when false they are
@@ -111,6 +115,20 @@ public final class FluxHelmReleaseSource implements AppSource {
         return note;
     }
 
+    /**
+     * The chart source the last load read ({@code HelmChart ns/name} or {@code OCIRepository ns/name}), so a new
+     * artifact of it can load this app again; "" before the first chart-mode load.
+     */
+    public String chartSource() {
+        return chartSource;
+    }
+
+    /** Renders every time (values can change what the same chart renders to); empty when nothing changed. */
+    @Override
+    public Optional<DesiredState> loadIfChanged(String knownRevision) throws SourceException {
+        return memo.ifChanged(load(), knownRevision);
+    }
+
     private String what() {
         return "Flux HelmRelease " + namespace + "/" + name;
     }
@@ -155,67 +173,16 @@ public final class FluxHelmReleaseSource implements AppSource {
     }
 
     private DesiredState fromReleaseStorage(HelmReleaseSpec release) throws SourceException {
-        String selector = "owner=helm,name=" + release.releaseName();
-        List<JsonNode> secrets = reads.list("v1", "Secret", release.storageNamespace(), selector).stream()
-                .filter(s ->
-                        HelmReleaseStorage.SECRET_TYPE.equals(s.path("type").asText()))
-                .sorted(Comparator.comparingInt((JsonNode s) -> s.path("metadata")
-                                .path("labels")
-                                .path("version")
-                                .asInt(0))
-                        .reversed())
-                .toList();
-        if (secrets.isEmpty()) {
-            throw new SourceException(
-                    Reason.FETCH,
-                    what() + ": Helm's release storage has no release " + release.releaseName() + " in namespace "
-                            + release.storageNamespace() + " (not installed yet)");
-        }
-        JsonNode latest = secrets.get(0);
-        HelmReleaseStorage.Release stored;
-        try {
-            stored = HelmReleaseStorage.decode(
-                    latest.path("data").path("release").asText(""), limits.maxTotalBytes());
-        } catch (IllegalArgumentException e) {
-            throw new SourceException(
-                    Reason.PARSE,
-                    what() + ": release Secret " + release.storageNamespace() + "/"
-                            + latest.path("metadata").path("name").asText() + ": " + e.getMessage(),
-                    e);
-        }
-        String revision = "release " + stored.name() + " v" + stored.version() + " (chart " + stored.chart() + ")";
-        if (!stored.deployed()) {
-            throw new SourceException(
-                    Reason.UNHEALTHY,
-                    what() + ": the latest revision in Helm's release storage, " + revision + ", is " + stored.status()
-                            + (stored.description().isEmpty() ? "" : " (" + stored.description() + ")")
-                            + "; not compared until a revision is deployed");
-        }
-        List<ObjectNode> objects = parse(stored.manifest(), revision);
-        LOG.debug("{}: {} objects from {}", what(), objects.size(), revision);
-        return new DesiredState(name, revision, stored.lastDeployed(), objects, clock.instant());
-    }
-
-    private List<ObjectNode> parse(String manifest, String revision) throws SourceException {
-        Path scratch = reads.scratch();
-        try {
-            Path file = scratch.resolve("manifest.yaml");
-            Files.writeString(file, manifest, StandardCharsets.UTF_8);
-            return ManifestReader.read(file, limits);
-        } catch (ManifestException e) {
-            throw new SourceException(
-                    Reason.PARSE, what() + ": the manifest of " + revision + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new SourceException(Reason.PARSE, what() + ": " + e, e);
-        } finally {
-            FluxReads.delete(scratch);
-        }
+        return new HelmReleaseStore(
+                        reads, release.storageNamespace(), release.releaseName(), name, what(), limits, clock)
+                .load();
     }
 
     private DesiredState fromChart(HelmReleaseSpec release) throws SourceException {
         ObjectNode values = values(release);
         JsonNode artifact = chartArtifact(release);
-        String revision = "chart " + artifact.path("revision").asText();
+        String chartRevision = artifact.path("revision").asText();
+        String revision = "chart " + chartRevision;
         HelmChartRender.Capabilities capabilities = capabilities();
         Path scratch = reads.scratch();
         try {
@@ -223,16 +190,31 @@ public final class FluxHelmReleaseSource implements AppSource {
             artifacts.fetch(
                     artifact.path("url").asText(), artifact.path("digest").asText(null), root, what());
             List<ObjectNode> objects = renderer.render(release, values, capabilities, root, scratch);
-            LOG.debug("{}: {} objects rendered from {}", what(), objects.size(), revision);
-            return new DesiredState(
-                    name,
+            String pending = release.pending(chartRevision);
+            LOG.debug(
+                    "{}: {} objects rendered from {}{}",
+                    what(),
+                    objects.size(),
                     revision,
-                    FluxReads.instant(artifact.path("lastUpdateTime").asText(null)),
-                    objects,
-                    clock.instant());
+                    pending.isEmpty() ? "" : " (pending: " + pending + ")");
+            return new DesiredState(name, revision, changedAt(release, artifact), objects, clock.instant());
         } finally {
             FluxReads.delete(scratch);
         }
+    }
+
+    /**
+     * When the desired state last changed, the evidence for {@code pending-sync} (what helm wrote before it has yet to
+     * be upgraded): the chart artifact's {@code lastUpdateTime}, or, while helm-controller has not attempted the
+     * HelmRelease's current spec (new values), when that spec was written, if later.
+     */
+    private static Instant changedAt(HelmReleaseSpec release, JsonNode artifact) {
+        Instant fetched = FluxReads.instant(artifact.path("lastUpdateTime").asText(null));
+        Instant written = release.specPending() ? release.specWrittenAt() : null;
+        if (written == null) {
+            return fetched;
+        }
+        return fetched == null || written.isAfter(fetched) ? written : fetched;
     }
 
     /** The chart artifact: {@code spec.chartRef}'s source, else the HelmChart helm-controller made from the template. */
@@ -269,6 +251,7 @@ public final class FluxHelmReleaseSource implements AppSource {
         }
         JsonNode source = reads.get(apiVersion, kind, ns, chartName);
         String which = kind + " " + ns + "/" + chartName;
+        chartSource = which;
         if (source == null) {
             throw new SourceException(Reason.CONFIG, what() + ": its chart source " + which + " not found");
         }

@@ -44,6 +44,12 @@ public final class FluxKustomizationSource implements AppSource {
     public static final String API_VERSION = "kustomize.toolkit.fluxcd.io/v1";
     /** Flux marks what a Kustomization applied with this label (value: the Kustomization's name). */
     public static final Tracking TRACKING = new Tracking(null, "kustomize.toolkit.fluxcd.io/name");
+    /**
+     * The agent's tracking with {@code sources.flux}: Flux's ownership label, else helm-controller's origin label
+     * ({@link FluxHelmReleaseSource#TRACKING}) on what a HelmRelease installed.
+     */
+    public static final Tracking AGENT_TRACKING =
+            new Tracking(null, TRACKING.label(), FluxHelmReleaseSource.TRACKING.label());
 
     private static final Logger LOG = LoggerFactory.getLogger(FluxKustomizationSource.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,7 +67,7 @@ public final class FluxKustomizationSource implements AppSource {
     private final ManifestLimits limits;
     private final Clock clock;
     private volatile String targetNamespace = "default";
-    private volatile String lastRender;
+    private final RenderMemo memo = new RenderMemo();
 
     public FluxKustomizationSource(
             KubernetesClient client,
@@ -143,11 +149,7 @@ public final class FluxKustomizationSource implements AppSource {
      */
     @Override
     public Optional<DesiredState> loadIfChanged(String knownRevision) throws SourceException {
-        DesiredState state = load();
-        String render = state.revision() + "\n" + state.objects();
-        boolean same = state.revision().equals(knownRevision) && render.equals(lastRender);
-        lastRender = render;
-        return same ? Optional.empty() : Optional.of(state);
+        return memo.ifChanged(load(), knownRevision);
     }
 
     /** The artifact of the Kustomization's source, from the source's status. */

@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  * name and namespace helm-controller computes, the cluster's version and API versions (helm-controller renders
  * against the cluster), CRDs and hooks left out (neither is part of a release's manifest), then helm-controller's
  * post-renderers: {@code spec.commonMetadata} and the origin labels {@code helm.toolkit.fluxcd.io/name} and
- * {@code /namespace} (which win over common labels). {@code spec.postRenderers} (Kustomize patches and images) are
- * refused, not ignored. Blocking.
+ * {@code /namespace} (which win over common labels), after the user's {@code spec.postRenderers} (Kustomize patches and
+ * images, {@link HelmPostRenderers}), as helm-controller orders them. Blocking.
  */
 final class HelmChartRender {
 
@@ -39,23 +39,19 @@ final class HelmChartRender {
     private final ToolBinaries binaries;
     private final ToolRunner runner;
     private final ManifestLimits limits;
+    private final HelmPostRenderers postRenderers;
 
     HelmChartRender(ToolBinaries binaries, ToolRunner runner, ManifestLimits limits) {
         this.binaries = binaries;
         this.runner = runner;
         this.limits = limits;
+        this.postRenderers = new HelmPostRenderers(binaries, runner, limits);
     }
 
     List<ObjectNode> render(
             HelmReleaseSpec release, ObjectNode values, Capabilities capabilities, Path artifact, Path scratch)
             throws SourceException {
         String what = release.what();
-        if (!release.spec().path("postRenderers").isEmpty()) {
-            throw new SourceException(
-                    Reason.CONFIG,
-                    what + ": spec.postRenderers (Kustomize patches/images after Helm) are not applied by driftwatch's"
-                            + " chart rendering; compare with the installed release instead (release storage)");
-        }
         Path chart = chartDirectory(artifact, what);
         Path valuesFile = scratch.resolve("values.json");
         try {
@@ -81,7 +77,11 @@ final class HelmChartRender {
             command.add("--api-versions");
             command.add(apiVersion);
         }
-        List<ObjectNode> objects = HelmTemplate.run(runner, command, chart, scratch, "helm output of " + what, limits);
+        List<ObjectNode> objects = postRenderers.apply(
+                HelmTemplate.run(runner, command, chart, scratch, "helm output of " + what, limits),
+                release.spec().path("postRenderers"),
+                scratch,
+                what);
         objects.forEach(o -> postRender(o, release));
         return objects;
     }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.driftwatch.agent.AgentRunner;
 import io.driftwatch.localkube.LocalKubeCluster;
+import io.driftwatch.testing.AgentEndpoint;
 import io.driftwatch.testing.CachedBinary;
 import io.driftwatch.testing.DiffCli;
 import io.driftwatch.testing.Eventually;
@@ -19,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -270,5 +273,258 @@ class FluxHelmChartIT {
                 .allSatisfy(c ->
                         assertThat(c.path("cause").asText()).as(c.toString()).isEqualTo("pending-sync"));
         assertThat(changes).anySatisfy(c -> assertThat(c.path("field").asText()).isEqualTo("data.chart"));
+    }
+
+    /**
+     * The agent with {@code sources.flux.helmReleases}: the HelmRelease is an app rendered from the chart artifact;
+     * what it follows comes from the watches only (pollInterval 10m): a chart source-controller fetched and helm has
+     * not installed is pending-sync; helm's upgrade (as helm-controller would run it, with the status it records)
+     * ends it; a kubectl patch is out-of-band; new values helm-controller has not attempted are pending-sync; a new
+     * chart artifact is followed through the HelmChart; a suspended HelmRelease is source health.
+     */
+    @Test
+    @Order(3)
+    void theAgentFollowsAHelmReleaseFromItsChartArtifact() throws Exception {
+        kubectl.run("-n", NS, "label", "--overwrite", "helmrelease", "web", "driftwatch-it=helm-agent");
+        String config = """
+                cluster: it-flux-helm
+                http: {host: 127.0.0.1, port: 0}
+                leaderElection: {enabled: false}
+                scope: {namespaces: {include: [shop]}}
+                sources:
+                  flux:
+                    namespaces: [flux-system]
+                    selector: driftwatch-it=helm-agent
+                    pollInterval: 10m
+                    helmReleases: {desired: chart}
+                """;
+        try (AgentRunner runner = AgentRunner.start(config, cluster.adminConfig())) {
+            AgentEndpoint agent = runner.endpoint;
+            Eventually.await("agent ready", FLUX, agent::ready, agent::readiness);
+            Eventually.await(
+                    "the app at chart 1.1.0", FLUX, () -> revision(agent).equals("chart 1.1.0"), agent::readiness);
+            Eventually.await(
+                    "the 1.1.0 changes reported", FLUX, () -> !agent.drifts().isEmpty(), () -> "");
+            List<JsonNode> pending = changes(agent.drifts());
+            assertThat(pending)
+                    .anySatisfy(c -> assertThat(c.path("field").asText()).isEqualTo("data.chart"));
+            assertThat(pending)
+                    .allSatisfy(c -> assertThat(c.path("cause").asText())
+                            .as(c.toString())
+                            .isEqualTo("pending-sync"));
+
+            upgrade("1.1.0", "teal", 2, 1);
+            Eventually.await(
+                    "no drift once helm installed 1.1.0",
+                    FLUX,
+                    () -> agent.drifts().isEmpty(),
+                    () -> agent.drifts().toString());
+
+            kubectl.run(
+                    "-n", "shop", "patch", "configmap", "shop-web-settings", "-p", "{\"data\":{\"color\":\"red\"}}");
+            Eventually.await(
+                    "out-of-band change reported",
+                    FLUX,
+                    () -> agent.drifts().size() == 1,
+                    () -> agent.drifts().toString());
+            JsonNode drift = agent.drifts().get(0);
+            assertThat(drift.path("app").asText()).isEqualTo("web");
+            JsonNode change = drift.path("changes").get(0);
+            assertThat(change.path("field").asText()).isEqualTo("data.color");
+            assertThat(change.path("manager").asText()).isEqualTo("kubectl-patch");
+            assertThat(change.path("cause").asText()).isEqualTo("out-of-band");
+            kubectl.run(
+                    "-n", "shop", "patch", "configmap", "shop-web-settings", "-p", "{\"data\":{\"color\":\"teal\"}}");
+            Eventually.await(
+                    "undone",
+                    FLUX,
+                    () -> agent.drifts().isEmpty(),
+                    () -> agent.drifts().toString());
+
+            awaitNextSecond(); // managedFields times are whole seconds: the spec write must come after helm's
+            kubectl.run(
+                    "-n",
+                    NS,
+                    "patch",
+                    "helmrelease",
+                    "web",
+                    "--type=merge",
+                    "-p",
+                    "{\"spec\":{\"values\":{\"replicas\":4}}}");
+            Eventually.await(
+                    "new values helm-controller has not attempted are pending-sync",
+                    FLUX,
+                    () -> changes(agent.drifts()).stream()
+                            .anyMatch(c -> c.path("field").asText().equals("spec.replicas")),
+                    () -> agent.drifts().toString());
+            assertThat(changes(agent.drifts()))
+                    .allSatisfy(c -> assertThat(c.path("cause").asText())
+                            .as(c.toString())
+                            .isEqualTo("pending-sync"));
+            upgrade("1.1.0", "teal", 4, 2);
+            Eventually.await(
+                    "no drift once helm installed the values",
+                    FLUX,
+                    () -> agent.drifts().isEmpty(),
+                    () -> agent.drifts().toString());
+
+            publish("1.2.0");
+            apply(helmChart("1.2.0"));
+            awaitArtifact("1.2.0");
+            Eventually.await(
+                    "the HelmChart's new artifact followed (no poll: 10m)",
+                    FLUX,
+                    () -> revision(agent).equals("chart 1.2.0"),
+                    () -> agent.status().toString());
+            Eventually.await(
+                    "chart 1.2.0 pending-sync",
+                    FLUX,
+                    () -> changes(agent.drifts()).stream()
+                            .anyMatch(c -> c.path("field").asText().equals("data.chart")
+                                    && c.path("cause").asText().equals("pending-sync")),
+                    () -> agent.drifts().toString());
+
+            kubectl.run("-n", NS, "patch", "helmrelease", "web", "--type=merge", "-p", "{\"spec\":{\"suspend\":true}}");
+            Eventually.await(
+                    "a suspended HelmRelease is source health",
+                    FLUX,
+                    () -> agent.status()
+                            .path("apps")
+                            .path("web")
+                            .path("error")
+                            .asText()
+                            .contains("is suspended"),
+                    () -> agent.status().toString());
+            assertThat(agent.status().path("apps").path("web").path("error").asText())
+                    .startsWith("unhealthy: ");
+        }
+    }
+
+    /**
+     * {@code spec.postRenderers}: a Kustomize patch and an image override helm-controller applies after Helm. The
+     * release is installed by {@code helm install} and the post-renderer's result put on by kubectl (as
+     * helm-controller's post-renderer would have written it): before, the render's patched replicas and image are
+     * the desired values of the differences; after, there are none.
+     */
+    @Test
+    @Order(4)
+    void postRenderersArePartOfTheRenderedDesiredState() throws Exception {
+        apply(FluxHelmReleaseIT.helmRelease("patched", NS, """
+                  targetNamespace: shop
+                  postRenderers:
+                  - kustomize:
+                      patches:
+                      - target: {kind: Deployment}
+                        patch: |
+                          - op: replace
+                            path: /spec/replicas
+                            value: 5
+                      images:
+                      - {name: nginx, newTag: "1.28"}
+                """));
+        kubectl.run(
+                "-n",
+                NS,
+                "patch",
+                "helmrelease",
+                "patched",
+                "--subresource=status",
+                "--type=merge",
+                "-p",
+                "{\"status\":{\"helmChart\":\"flux-system/flux-system-web\"}}");
+        String version = helmChartStatus().path("artifact").path("revision").asText();
+        helm.run(
+                "install",
+                "shop-patched",
+                repo.resolve("web-" + version + ".tgz").toString(),
+                "--namespace",
+                "shop");
+        originLabels("shop-patched", "patched");
+        DiffCli.Run before = diffPatched();
+        // helm (not helm-controller) wrote after the HelmRelease: its values read as admission, which the exit code
+        // does not count; the point is the desired values
+        List<JsonNode> changes = changes(before.drifts());
+        assertThat(changes)
+                .extracting(
+                        c -> c.path("field").asText() + "=" + c.path("desired").asText())
+                .containsExactlyInAnyOrder(
+                        "spec.replicas=5", "spec.template.spec.containers[name=web].image=nginx:1.28");
+
+        kubectl.run("-n", "shop", "scale", "deployment", "shop-patched", "--replicas=5");
+        kubectl.run("-n", "shop", "set", "image", "deployment/shop-patched", "web=nginx:1.28");
+        DiffCli.Run after = diffPatched();
+        assertThat(after.exitCode()).as(after.stderr() + after.stdout()).isZero();
+        assertThat(after.drifts()).isEmpty();
+    }
+
+    private DiffCli.Run diffPatched() {
+        return DiffCli.run(List.of(
+                "diff",
+                "--flux-helmrelease",
+                NS + "/patched",
+                "--kubeconfig",
+                cluster.kubeconfig().toString(),
+                "-o",
+                "json"));
+    }
+
+    /** The origin labels helm-controller's post-renderer puts on what it installs. */
+    private void originLabels(String release, String helmRelease) {
+        for (String object : List.of("configmap/" + release + "-settings", "deployment/" + release)) {
+            kubectl.run(
+                    "-n",
+                    "shop",
+                    "label",
+                    "--overwrite",
+                    object,
+                    "helm.toolkit.fluxcd.io/name=" + helmRelease,
+                    "helm.toolkit.fluxcd.io/namespace=" + NS);
+        }
+    }
+
+    private static String revision(AgentEndpoint agent) {
+        return agent.status().path("apps").path("web").path("revision").asText();
+    }
+
+    private static List<JsonNode> changes(List<JsonNode> drifts) {
+        List<JsonNode> changes = new ArrayList<>();
+        drifts.forEach(d -> d.path("changes").forEach(changes::add));
+        return changes;
+    }
+
+    /**
+     * What helm-controller does for an upgrade: {@code helm upgrade} with the merged values, its origin labels, and the
+     * status it records (attempted generation, chart, the latest snapshot).
+     */
+    private void upgrade(String version, String color, int replicas, int generation) throws Exception {
+        Path values = work.resolve("upgrade-values.yaml");
+        Files.writeString(values, "color: " + color + "\nreplicas: " + replicas + "\n");
+        helm.run(
+                "upgrade",
+                "shop-web",
+                repo.resolve("web-" + version + ".tgz").toString(),
+                "--namespace",
+                "shop",
+                "--values",
+                values.toString());
+        originLabels("shop-web", "web");
+        String now = Instant.now().toString();
+        kubectl.run(
+                "-n", NS, "patch", "helmrelease", "web", "--subresource=status", "--type=merge", "-p", """
+                {"status": {"helmChart": "flux-system/flux-system-web", "lastAttemptedGeneration": %d,
+                 "observedGeneration": %d, "lastAttemptedRevision": "%s",
+                 "conditions": [{"type": "Ready", "status": "True", "reason": "UpgradeSucceeded",
+                   "message": "Helm upgrade succeeded", "lastTransitionTime": "%s"}],
+                 "history": [{"name": "shop-web", "namespace": "shop", "version": %d, "chartName": "web",
+                   "chartVersion": "%s", "status": "deployed", "configDigest": "sha256:%d",
+                   "digest": "sha256:%d", "firstDeployed": "%s", "lastDeployed": "%s"}]}}""".formatted(
+                        generation, generation, version, now, generation + 1, version, replicas, generation, now, now));
+    }
+
+    private static void awaitNextSecond() throws InterruptedException {
+        long second = System.currentTimeMillis() / 1000;
+        while (System.currentTimeMillis() / 1000 == second) {
+            Thread.sleep(50);
+        }
     }
 }

@@ -212,6 +212,75 @@ class FluxHelmReleaseIT {
         return DiffCli.run(args);
     }
 
+    /**
+     * {@code driftwatch diff --helm-installed NS/NAME} for plain Helm (no HelmRelease): what {@code helm install} and
+     * {@code helm upgrade} stored is compared; a kubectl change is out-of-band; an object labelled with the release's
+     * instance label is an extra; a failed upgrade and a release never installed are named; a bad reference names
+     * every problem.
+     */
+    @Test
+    void aPlainHelmReleaseIsComparedWithWhatHelmStored() throws Exception {
+        kubectl.run("create", "namespace", "hrplain");
+        Path values = work.resolve("plain-values.yaml");
+        Files.writeString(values, "replicas: 1\ncolor: plum\n");
+        helm.run("install", "plain", chart.toString(), "--namespace", "hrplain", "--values", values.toString());
+        helm.run("upgrade", "plain", chart.toString(), "--namespace", "hrplain", "--set", "color=peach");
+        DiffCli.Run clean = plain("hrplain/plain");
+        assertThat(clean.exitCode()).as(clean.stderr() + clean.stdout()).isZero();
+        assertThat(clean.stderr())
+                .contains("2 objects from Helm release hrplain/plain (installed: release plain v2 (chart web-1.0.0))");
+
+        kubectl.run("-n", "hrplain", "patch", "configmap", "plain-settings", "-p", "{\"data\":{\"color\":\"red\"}}");
+        kubectl.run("-n", "hrplain", "create", "configmap", "stray", "--from-literal=a=b");
+        kubectl.run("-n", "hrplain", "label", "configmap", "stray", "app.kubernetes.io/instance=plain");
+        DiffCli.Run drifted = plain("hrplain/plain");
+        assertThat(drifted.exitCode()).as(drifted.stderr() + drifted.stdout()).isEqualTo(1);
+        assertThat(drifted.drifts()).hasSize(2);
+        JsonNode changed = drifted.drifts().stream()
+                .filter(d -> d.path("name").asText().equals("plain-settings"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode change = changed.path("changes").get(0);
+        assertThat(change.path("field").asText()).isEqualTo("data.color");
+        assertThat(change.path("desired").asText()).isEqualTo("peach");
+        assertThat(change.path("manager").asText()).isEqualTo("kubectl-patch");
+        assertThat(change.path("cause").asText()).isEqualTo("out-of-band");
+        assertThat(drifted.drifts())
+                .anySatisfy(d -> assertThat(
+                                d.path("name").asText() + " " + d.path("type").asText())
+                        .isEqualTo("stray extra"));
+
+        Kubectl.Result failed = helm.tryRun(
+                "upgrade", "plain", chart.toString(), "--namespace", "hrplain", "--set", "invalidName=true");
+        assertThat(failed.exitCode()).as(failed.output()).isNotZero();
+        DiffCli.Run unhealthy = plain("hrplain/plain");
+        assertThat(unhealthy.exitCode()).isEqualTo(2);
+        assertThat(unhealthy.stderr())
+                .contains("error: Helm release hrplain/plain: the latest revision in Helm's release storage, release "
+                        + "plain v3 (chart web-1.0.0), is failed");
+
+        DiffCli.Run absent = plain("hrplain/never");
+        assertThat(absent.exitCode()).isEqualTo(2);
+        assertThat(absent.stderr()).contains("Helm's release storage has no release never in namespace hrplain");
+
+        DiffCli.Run bad = plain("HR/Plain_1");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.stderr())
+                .contains("'HR' is not a namespace name")
+                .contains("'Plain_1' is not a Helm release name");
+    }
+
+    private DiffCli.Run plain(String reference) {
+        return DiffCli.run(List.of(
+                "diff",
+                "--helm-installed",
+                reference,
+                "--kubeconfig",
+                cluster.kubeconfig().toString(),
+                "-o",
+                "json"));
+    }
+
     @Test
     void whatHelmInstalledHasNoDriftAndHooksAreLeftOut() {
         DiffCli.Run run = diff(NS + "/web");
@@ -301,7 +370,8 @@ class FluxHelmReleaseIT {
         DiffCli.Run run = diff("hrshop/notyet");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr())
-                .contains("Helm's release storage has no release notyet in namespace hrshop (not installed yet)");
+                .contains(
+                        "Helm's release storage has no release notyet in namespace hrshop (not installed yet, or not stored by the Secret driver)");
     }
 
     @Test
