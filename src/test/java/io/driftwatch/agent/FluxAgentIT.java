@@ -326,7 +326,29 @@ class FluxAgentIT {
      * when kustomize-controller re-applies at its interval; returns the duration (resolvedAt − onset) the hub holds.
      */
     private static long driftUntilFluxOverwritesIt(Kubectl kubectl, TestHub hub, String color) {
-        kubectl.run("-n", "flux-hub", "patch", "configmap", "keep", "-p", "{\"data\":{\"color\":\"" + color + "\"}}");
+        // a change Flux overwrites before the agent has seen it (a reconciliation right after the patch, likelier on a
+        // loaded machine) is gone before it could be reported: patch again then, up to three times
+        for (int attempt = 1; ; attempt++) {
+            kubectl.run(
+                    "-n", "flux-hub", "patch", "configmap", "keep", "-p", "{\"data\":{\"color\":\"" + color + "\"}}");
+            Eventually.await(
+                    "the hub has the kubectl change, or Flux overwrote it first",
+                    WAIT,
+                    () -> hub.openDrifts("cluster=" + HUB_CLUSTER).size() == 1
+                            || !kubectl.run(
+                                            "-n",
+                                            "flux-hub",
+                                            "get",
+                                            "configmap",
+                                            "keep",
+                                            "-o",
+                                            "jsonpath={.data.color}")
+                                    .equals(color),
+                    () -> hub.openDrifts("cluster=" + HUB_CLUSTER).toString());
+            if (hub.openDrifts("cluster=" + HUB_CLUSTER).size() == 1 || attempt == 3) {
+                break;
+            }
+        }
         Eventually.await(
                 "the hub has the kubectl change",
                 WAIT,
