@@ -113,6 +113,18 @@ published_gomod() { # module@version workdir
   echo "$gomod"
 }
 
+# A copy of a published module version to build with changes (hard links into the module cache, else a copy): its
+# directories writable, so files can be added or replaced (replace a file by a new one, never by writing through the
+# link). `go build -overlay` may not replace files in the module cache, hence the copy.
+module_copy() { # module version dest workdir
+  local published
+  published=$(cd "$4" && go mod download -json "$1@$2" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  [[ -n "$published" && -d "$published" ]] || die "could not download $1@$2 through the Go module proxy"
+  cp -al "$published" "$3" 2>/dev/null || cp -a "$published" "$3"
+  # the module cache's directories are read-only: the copy's (new directories, not links) must be writable
+  find "$3" -type d -exec chmod u+w {} +
+}
+
 # Every replace of a published go.mod whose target is a module (not a ./local path), from blocks and single-line
 # statements alike, as lines of a replace block.
 published_replaces() { # go.mod
@@ -263,11 +275,7 @@ build_argocd() { # [controller]: also the application controller role, into $ARG
     # The controller's metrics server listens on 0.0.0.0 with no flag to change it; the benchmark's servers listen on
     # 127.0.0.1 only. So this build uses a copy of the published module (hard links, made here, never kept) in which
     # that one address reads 127.0.0.1 (go build -overlay may not replace files in the module cache).
-    local published; published="$(go env GOMODCACHE)/$module@v$ARGOCD_VERSION"
-    [[ -d "$published" ]] || (cd "$work" && go mod download "$module@v$ARGOCD_VERSION")
-    cp -al "$published" "$work/argo-cd" 2>/dev/null || cp -a "$published" "$work/argo-cd"
-    # the module cache's directories are read-only: the copy's (new directories, not links) must be writable
-    find "$work/argo-cd" -type d -exec chmod u+w {} +
+    module_copy "$module" "v$ARGOCD_VERSION" "$work/argo-cd" "$work"
     local file="$work/argo-cd/controller/appcontroller.go"
     grep -q '"0.0.0.0:%d", metricsPort' "$file" || die "$file no longer formats its metrics address as expected"
     sed 's/"0\.0\.0\.0:%d", metricsPort/"127.0.0.1:%d", metricsPort/' "$file" >"$work/appcontroller.go"
@@ -530,13 +538,9 @@ build_flux_cli() {
   local start t0; start=$(date +%s); t0=$(cpu_ticks)
   say "building the flux CLI v$FLUX_CLI_VERSION ..."
   local work; work=$(mktemp -d)
-  trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' RETURN
+  trap 'rm -rf "$work"' RETURN
   local gomod; gomod=$(published_gomod "$module@v$FLUX_CLI_VERSION" "$work")
-  (cd "$work" && go mod download "$module@v$FLUX_CLI_VERSION") \
-    || die "could not fetch $module@v$FLUX_CLI_VERSION through the Go module proxy"
-  local published; published="$(go env GOMODCACHE)/github.com/fluxcd/flux2/v2@v$FLUX_CLI_VERSION"
-  cp -al "$published" "$work/flux2" 2>/dev/null || cp -a "$published" "$work/flux2"
-  find "$work/flux2" -type d -exec chmod u+w {} +
+  module_copy "$module" "v$FLUX_CLI_VERSION" "$work/flux2" "$work"
   mkdir -p "$work/flux2/cmd/flux/manifests"
   printf '# placeholder: this flux build (driftwatch scripts/test-binaries.sh flux-cli) cannot install Flux\n' \
     >"$work/flux2/cmd/flux/manifests/placeholder.yaml"
