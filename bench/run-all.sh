@@ -7,7 +7,7 @@ source bench/common.sh
 
 usage() {
   cat <<'EOF'
-Usage: bench/run-all.sh [--repeat N] [--only diff,scale,hub,cli,peers] [--sizes 10000,50000] [--quick]
+Usage: bench/run-all.sh [--repeat N] [--only diff,scale,hub,cli,peers,flux] [--sizes 10000,50000] [--quick]
 
 Runs driftwatch's benchmarks N times each, one after the other, and writes bench/results/<UTC time>/:
   machine.json    CPU model, cores, memory, kernel, OS, JDK, load average, and this run's parameters
@@ -20,7 +20,7 @@ Runs driftwatch's benchmarks N times each, one after the other, and writes bench
 
 Options:
   --repeat N     run each benchmark N times (default 3); repeats are interleaved (all benchmarks, then again)
-  --only LIST    comma-separated subset of diff,scale,hub,cli,peers (default: diff,scale,hub,cli)
+  --only LIST    comma-separated subset of diff,scale,hub,cli,peers,flux (default: diff,scale,hub,cli)
                    diff   bench/run-diff.sh: JMH, engine vs Jackson parse vs zjsonpatch (≈ 10 min a run)
                    scale  bench/run-agent-scale.sh: the agent on a real kube-apiserver (≈ 3 min at 10k, 7 min at 50k)
                    hub    bench/hub.sh: hub ingest and queries on SQLite and PostgreSQL (≈ 1.5 min)
@@ -29,6 +29,9 @@ Options:
                    peers  bench/run-peers.sh: the agent beside Argo CD's application controller on the same
                           objects and changes, one size per run (--sizes; needs scripts/test-binaries.sh
                           --argocd-controller); not in the default set
+                   flux   bench/run-flux-diff.sh: driftwatch diff --flux-kustomization vs flux diff kustomization
+                          on the same real Flux, Kustomizations and out-of-band changes, 5 alternating runs each
+                          (needs scripts/test-binaries.sh flux-cli); not in the default set
   --sizes LIST   object counts for scale and peers (default 10000,50000; with --quick 300)
   --quick        small sizes, few iterations: checks that the harness works in a few minutes; its figures are not
                  comparable with the targets and a missed target does not fail the run
@@ -38,7 +41,7 @@ Each run has a time limit; a run that exceeds it, or the whole script when inter
 run's process group (SIGTERM, SIGKILL 60 s later): the JVMs' shutdown hooks stop the kube-apiserver, etcd, the agent
 and PostgreSQL, and what a killed run left in the script's temporary directory is stopped and removed.
 Limits: diff 30 min, scale 10 min + 36 s per 1,000 objects, hub 15 min, cli 40 min, peers 20 min + 90 s per 1,000
-objects; BENCH_TIME_LIMIT=<seconds> overrides them all.
+objects, flux 20 min; BENCH_TIME_LIMIT=<seconds> overrides them all.
 
 Exit status: 0 every run succeeded and every target was met; 1 a run failed or timed out; 2 bad usage or a missing
 prerequisite; 3 a target was missed (full runs only); 130 interrupted.
@@ -69,9 +72,9 @@ done
 [[ -n "$sizes" ]] || { if $quick; then sizes=300; else sizes=10000,50000; fi; }
 [[ "$sizes" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--sizes must be positive whole numbers separated by commas, got '$sizes'"
 IFS=, read -r -a chosen <<<"$only"
-[[ ${#chosen[@]} -gt 0 ]] || die "--only must name at least one of diff, scale, hub, cli, peers"
+[[ ${#chosen[@]} -gt 0 ]] || die "--only must name at least one of diff, scale, hub, cli, peers, flux"
 for b in "${chosen[@]}"; do
-  [[ "$b" =~ ^(diff|scale|hub|cli|peers)$ ]] || die "--only: unknown benchmark '$b' (choose from diff, scale, hub, cli, peers)"
+  [[ "$b" =~ ^(diff|scale|hub|cli|peers|flux)$ ]] || die "--only: unknown benchmark '$b' (choose from diff, scale, hub, cli, peers, flux)"
 done
 [[ -z "${BENCH_TIME_LIMIT:-}" || "$BENCH_TIME_LIMIT" =~ ^[1-9][0-9]*$ ]] \
   || die "BENCH_TIME_LIMIT must be a number of seconds, got '$BENCH_TIME_LIMIT'"
@@ -88,6 +91,7 @@ limit_for() { # benchmark [size]
     hub:full) echo 900 ;; hub:quick) echo 600 ;;
     cli:full) echo 2400 ;; cli:quick) echo 900 ;;
     peers:*) echo $(( 1200 + $2 * 90 / 1000 )) ;;
+    flux:*) echo 1200 ;;
   esac
 }
 expected_for() { # benchmark [size]
@@ -98,15 +102,16 @@ expected_for() { # benchmark [size]
     hub:full) echo 90 ;; hub:quick) echo 45 ;;
     cli:full) echo 1380 ;; cli:quick) echo 180 ;;
     peers:full) echo $(( 480 + $2 * 60 / 1000 )) ;; peers:quick) echo $(( 300 + $2 * 60 / 1000 )) ;;
+    flux:full) echo 300 ;; flux:quick) echo 180 ;;
   esac
 }
 
 # Prerequisites, checked before anything runs.
 for c in java mvn timeout; do command -v "$c" >/dev/null 2>&1 || die "'$c' is not on PATH"; done
-if selected cli; then
-  [[ -x /usr/bin/time ]] || die "GNU time (/usr/bin/time) is needed by the cli benchmark: apt-get install time"
+if selected cli || selected flux; then
+  [[ -x /usr/bin/time ]] || die "GNU time (/usr/bin/time) is needed by the cli and flux benchmarks: apt-get install time"
 fi
-if selected scale || selected cli || selected peers; then
+if selected scale || selected cli || selected peers || selected flux; then
   for c in jcmd jstat; do command -v "$c" >/dev/null 2>&1 || die "'$c' is not on PATH: the scale benchmark needs a full JDK"; done
   scripts/test-binaries.sh || die "scripts/test-binaries.sh could not build the kube-apiserver and etcd"
   while IFS= read -r line; do export "${line?}"; done < <(scripts/test-binaries.sh --print)
@@ -114,6 +119,9 @@ fi
 if selected peers; then
   command -v redis-server >/dev/null 2>&1 || die "redis-server is needed by the peers benchmark (Argo CD): apt-get install redis-server"
   scripts/test-binaries.sh --argocd-controller || die "scripts/test-binaries.sh --argocd-controller could not build Argo CD"
+fi
+if selected flux; then
+  scripts/test-binaries.sh flux-cli || die "scripts/test-binaries.sh flux-cli could not build Flux's CLI"
 fi
 pg_bin=""
 if selected hub; then
@@ -252,6 +260,7 @@ for r in $(seq "$repeat"); do
   selected hub && expected=$(( expected + $(expected_for hub) ))
   selected cli && expected=$(( expected + $(expected_for cli) ))
   if selected peers; then for n in "${size_list[@]}"; do expected=$(( expected + $(expected_for peers "$n") )); done; fi
+  selected flux && expected=$(( expected + $(expected_for flux) ))
 done
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=false; [[ -z "$(git status --porcelain 2>/dev/null)" ]] || dirty=true
@@ -301,6 +310,13 @@ for r in $(seq "$repeat"); do
         run_one "peers-$n-$r" peers "$r" "$n" bench/run-peers.sh "$n" 1
       fi
     done
+  fi
+  if selected flux; then
+    if $quick; then
+      run_one "flux-$r" flux "$r" null bench/run-flux-diff.sh 1
+    else
+      run_one "flux-$r" flux "$r" null bench/run-flux-diff.sh
+    fi
   fi
 done
 

@@ -6,7 +6,8 @@
 #   scripts/test-binaries.sh            # build everything the test suite needs
 #   scripts/test-binaries.sh --print    # print the directory the binaries live in (after building)
 #   scripts/test-binaries.sh oidc-op    # build only the named ones (etcd, kubernetes, kustomize, helm, prometheus,
-#                                       # argocd, flux, oidc-op; argocd-controller is never built unless named)
+#                                       # argocd, flux, flux-sources, oidc-op; argocd-controller and flux-cli are
+#                                       # never built unless named)
 #   scripts/test-binaries.sh --argocd-controller   # = argocd-controller: Argo CD with its application controller,
 #                                                  # for bench/run-peers.sh only
 #
@@ -32,6 +33,13 @@ ZITADEL_OIDC_VERSION="${DRIFTWATCH_ZITADEL_OIDC_VERSION:-3.52.0}"
 FLUX_SOURCE_CONTROLLER_VERSION="${DRIFTWATCH_FLUX_SOURCE_CONTROLLER_VERSION:-1.9.6}"
 FLUX_KUSTOMIZE_CONTROLLER_VERSION="${DRIFTWATCH_FLUX_KUSTOMIZE_CONTROLLER_VERSION:-1.9.6}"
 FLUX_PINS="${DRIFTWATCH_FLUX_PINS:-github.com/fluxcd/pkg/artifact v0.18.1}"
+# The servers Flux's OCIRepository and Bucket sources read in the tests: go-containerregistry's in-memory OCI registry
+# (cmd/registry) and gofakes3 (an S3 server; MinIO's server is AGPL, so not that), built together (see build_flux_sources).
+GO_CONTAINERREGISTRY_VERSION="${DRIFTWATCH_GO_CONTAINERREGISTRY_VERSION:-0.22.1}"
+GOFAKES3_VERSION="${DRIFTWATCH_GOFAKES3_VERSION:-1.2.0}"
+# Flux's own CLI, for bench/run-flux-diff.sh only (`flux diff kustomization` beside driftwatch): v2.9.5, the newest the
+# module proxy serves that builds with Go 1.26 (its go.mod says go 1.26.0; the other served version is v2.6.4).
+FLUX_CLI_VERSION="${DRIFTWATCH_FLUX_CLI_VERSION:-2.9.5}"
 CACHE_ROOT="${DRIFTWATCH_CACHE:-$HOME/.cache/driftwatch}"
 
 K8S_DIR="$CACHE_ROOT/k8s-v$K8S_VERSION"
@@ -49,6 +57,9 @@ OIDC_OP_REVISION=r2
 OIDC_OP_DIR="$CACHE_ROOT/zitadel-oidc-op-v$ZITADEL_OIDC_VERSION-$OIDC_OP_REVISION"
 FLUX_SOURCE_DIR="$CACHE_ROOT/source-controller-v$FLUX_SOURCE_CONTROLLER_VERSION"
 FLUX_KUSTOMIZE_DIR="$CACHE_ROOT/kustomize-controller-v$FLUX_KUSTOMIZE_CONTROLLER_VERSION"
+OCI_REGISTRY_DIR="$CACHE_ROOT/registry-v$GO_CONTAINERREGISTRY_VERSION"
+FLUX_CLI_DIR="$CACHE_ROOT/flux-cli-v$FLUX_CLI_VERSION"
+GOFAKES3_DIR="$CACHE_ROOT/gofakes3-v$GOFAKES3_VERSION"
 
 say() { printf '[test-binaries] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -68,6 +79,9 @@ if [[ "${1:-}" == "--print" ]]; then
   echo "DRIFTWATCH_OIDC_OP=$OIDC_OP_DIR/oidc-op"
   echo "DRIFTWATCH_FLUX_SOURCE_CONTROLLER=$FLUX_SOURCE_DIR/source-controller"
   echo "DRIFTWATCH_FLUX_KUSTOMIZE_CONTROLLER=$FLUX_KUSTOMIZE_DIR/kustomize-controller"
+  echo "DRIFTWATCH_OCI_REGISTRY=$OCI_REGISTRY_DIR/registry"
+  echo "DRIFTWATCH_GOFAKES3=$GOFAKES3_DIR/gofakes3"
+  echo "DRIFTWATCH_FLUX_CLI=$FLUX_CLI_DIR/flux"
   exit 0
 fi
 
@@ -100,6 +114,18 @@ published_gomod() { # module@version workdir
   gomod=$(sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' <<<"$info")
   [[ -n "$gomod" && -f "$gomod" ]] || die "could not download $1 through the Go module proxy: $info"
   echo "$gomod"
+}
+
+# A copy of a published module version to build with changes (hard links into the module cache, else a copy): its
+# directories writable, so files can be added or replaced (replace a file by a new one, never by writing through the
+# link). `go build -overlay` may not replace files in the module cache, hence the copy.
+module_copy() { # module version dest workdir
+  local published
+  published=$(cd "$4" && go mod download -json "$1@$2" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  [[ -n "$published" && -d "$published" ]] || die "could not download $1@$2 through the Go module proxy"
+  cp -al "$published" "$3" 2>/dev/null || cp -a "$published" "$3"
+  # the module cache's directories are read-only: the copy's (new directories, not links) must be writable
+  find "$3" -type d -exec chmod u+w {} +
 }
 
 # Every replace of a published go.mod whose target is a module (not a ./local path), from blocks and single-line
@@ -252,11 +278,7 @@ build_argocd() { # [controller]: also the application controller role, into $ARG
     # The controller's metrics server listens on 0.0.0.0 with no flag to change it; the benchmark's servers listen on
     # 127.0.0.1 only. So this build uses a copy of the published module (hard links, made here, never kept) in which
     # that one address reads 127.0.0.1 (go build -overlay may not replace files in the module cache).
-    local published; published="$(go env GOMODCACHE)/$module@v$ARGOCD_VERSION"
-    [[ -d "$published" ]] || (cd "$work" && go mod download "$module@v$ARGOCD_VERSION")
-    cp -al "$published" "$work/argo-cd" 2>/dev/null || cp -a "$published" "$work/argo-cd"
-    # the module cache's directories are read-only: the copy's (new directories, not links) must be writable
-    find "$work/argo-cd" -type d -exec chmod u+w {} +
+    module_copy "$module" "v$ARGOCD_VERSION" "$work/argo-cd" "$work"
     local file="$work/argo-cd/controller/appcontroller.go"
     grep -q '"0.0.0.0:%d", metricsPort' "$file" || die "$file no longer formats its metrics address as expected"
     sed 's/"0\.0\.0\.0:%d", metricsPort/"127.0.0.1:%d", metricsPort/' "$file" >"$work/appcontroller.go"
@@ -526,10 +548,74 @@ build_flux() {
   say "built source-controller and kustomize-controller in $(took "$start" "$t0") -> $FLUX_SOURCE_DIR, $FLUX_KUSTOMIZE_DIR"
 }
 
+# The two servers behind the Flux OCIRepository and Bucket tests, in ONE `go build` from one wrapper module (they share
+# the standard library and little else): go-containerregistry's cmd/registry, an in-memory OCI distribution registry
+# (the test pushes Flux's artifact to it over the distribution API), and gofakes3's cmd/gofakes3, an S3 API server
+# (memory backend) that source-controller's generic Bucket provider (minio-go) reads. Both are plain main packages of
+# their modules; neither go.mod has replaces, so the wrapper only requires the two versions.
+build_flux_sources() {
+  local gcr=github.com/google/go-containerregistry s3=github.com/johannesboyne/gofakes3
+  if [[ -x "$OCI_REGISTRY_DIR/registry" && -x "$GOFAKES3_DIR/gofakes3" ]]; then
+    say "registry (go-containerregistry v$GO_CONTAINERREGISTRY_VERSION), gofakes3 v$GOFAKES3_VERSION: cached"; return
+  fi
+  local start t0; start=$(date +%s); t0=$(cpu_ticks)
+  say "building registry (go-containerregistry v$GO_CONTAINERREGISTRY_VERSION) + gofakes3 v$GOFAKES3_VERSION ..."
+  local work; work=$(mktemp -d)
+  trap 'rm -rf "$work"' RETURN
+  (cd "$work" && go mod init driftwatch.local/fluxsources >/dev/null 2>&1 \
+     && go get "$gcr@v$GO_CONTAINERREGISTRY_VERSION" "$s3@v$GOFAKES3_VERSION" >/dev/null 2>&1 \
+     || die "could not fetch $gcr@v$GO_CONTAINERREGISTRY_VERSION and $s3@v$GOFAKES3_VERSION through the Go module proxy")
+  mkdir -p "$work/bin"
+  (cd "$work" && go build -trimpath -buildvcs=false $NO_DEBUG_GCFLAGS -ldflags "$NO_DEBUG_LDFLAGS" -o "$work/bin/" \
+      "$gcr/cmd/registry" "$s3/cmd/gofakes3")
+  local name dir
+  for name in registry gofakes3; do
+    if [[ $name == registry ]]; then dir=$OCI_REGISTRY_DIR; else dir=$GOFAKES3_DIR; fi
+    rm -rf "$dir.tmp"; mkdir -p "$dir.tmp"
+    mv "$work/bin/$name" "$dir.tmp/$name"
+    rm -rf "$dir"; mv "$dir.tmp" "$dir"
+  done
+  say "built registry and gofakes3 in $(took "$start" "$t0") -> $OCI_REGISTRY_DIR, $GOFAKES3_DIR"
+}
+
+# Flux's CLI (github.com/fluxcd/flux2/v2 cmd/flux), for the `flux diff kustomization` benchmark only. `go install` is
+# refused (its go.mod has a replace), and cmd/flux embeds manifests/*.yaml, which Flux's Makefile generates (from the
+# controllers' release manifests on GitHub) and the module zip leaves out. So the wrapper builds a copy of the
+# published module (hard links, made here, never kept) with one placeholder in cmd/flux/manifests: every command works
+# except `flux install` / `flux bootstrap`, which would install the placeholder (the benchmark never runs them).
+build_flux_cli() {
+  local module=github.com/fluxcd/flux2/v2
+  if [[ -x "$FLUX_CLI_DIR/flux" ]]; then say "flux CLI v$FLUX_CLI_VERSION: cached in $FLUX_CLI_DIR"; return; fi
+  local start t0; start=$(date +%s); t0=$(cpu_ticks)
+  say "building the flux CLI v$FLUX_CLI_VERSION ..."
+  local work; work=$(mktemp -d)
+  trap 'rm -rf "$work"' RETURN
+  local gomod; gomod=$(published_gomod "$module@v$FLUX_CLI_VERSION" "$work")
+  module_copy "$module" "v$FLUX_CLI_VERSION" "$work/flux2" "$work"
+  mkdir -p "$work/flux2/cmd/flux/manifests"
+  printf '# placeholder: this flux build (driftwatch scripts/test-binaries.sh flux-cli) cannot install Flux\n' \
+    >"$work/flux2/cmd/flux/manifests/placeholder.yaml"
+  {
+    echo "module driftwatch.local/fluxclibuild"
+    grep -E '^go [0-9]' "$gomod"
+    grep -E '^godebug ' "$gomod" || true
+    echo "require $module v$FLUX_CLI_VERSION"
+    echo "replace ("
+    published_replaces "$gomod"
+    printf '\t%s => ./flux2\n' "$module"
+    echo ")"
+  } >"$work/go.mod"
+  mkdir -p "$FLUX_CLI_DIR.tmp"
+  (cd "$work" && go build -trimpath -buildvcs=false $NO_DEBUG_GCFLAGS \
+      -ldflags "$NO_DEBUG_LDFLAGS -X main.VERSION=$FLUX_CLI_VERSION" -o "$FLUX_CLI_DIR.tmp/flux" "$module/cmd/flux")
+  rm -rf "$FLUX_CLI_DIR"; mv "$FLUX_CLI_DIR.tmp" "$FLUX_CLI_DIR"
+  say "built the flux CLI v$FLUX_CLI_VERSION in $(took "$start" "$t0") -> $FLUX_CLI_DIR"
+}
+
 total_start=$(date +%s); total_t0=$(cpu_ticks)
 mkdir -p "$CACHE_ROOT"
 wanted=("$@")
-[[ ${#wanted[@]} -gt 0 ]] || wanted=(etcd kubernetes kustomize helm prometheus argocd flux oidc-op)
+[[ ${#wanted[@]} -gt 0 ]] || wanted=(etcd kubernetes kustomize helm prometheus argocd flux flux-sources oidc-op)
 for tool in "${wanted[@]}"; do
   case "$tool" in
     etcd) build_etcd ;;
@@ -542,8 +628,11 @@ for tool in "${wanted[@]}"; do
     # Only bench/run-peers.sh needs it; a separate binary, so the tests' smaller build stays as it is.
     argocd-controller|--argocd-controller) build_argocd controller ;;
     flux) build_flux ;;
+    flux-sources) build_flux_sources ;;
+    # Only bench/run-flux-diff.sh needs it.
+    flux-cli) build_flux_cli ;;
     oidc-op) build_oidc_op ;;
-    *) die "unknown tool '$tool' (etcd, kubernetes, kustomize, helm, prometheus, argocd, argocd-controller, flux, oidc-op)" ;;
+    *) die "unknown tool '$tool' (etcd, kubernetes, kustomize, helm, prometheus, argocd, argocd-controller, flux, flux-sources, oidc-op, flux-cli)" ;;
   esac
 done
 say "all test binaries ready in $(took "$total_start" "$total_t0")"

@@ -47,20 +47,21 @@ java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.sp
 [[ "${java_major%%.*}" -ge 17 ]] || { say "ERROR: JDK 17 or newer is needed, found $java_major"; exit 1; }
 
 # The binaries nearly every integration test needs are built first. Those only a few tests need (Prometheus 3, Argo CD,
-# Flux's controllers, the OpenID provider: about half of a cold build's CPU time) build beside Maven, at a lower
-# priority: the tests leave one of the two cores mostly idle, and the few tests that need them run last and wait for
-# them (testing/CachedBinary, through DRIFTWATCH_BINARIES_BUILDING). When everything is cached this costs nothing.
+# Flux's controllers, the OCI registry and S3 server of the Flux source tests, the OpenID provider: about half of a
+# cold build's CPU time) build beside Maven, at a lower priority: the tests leave one of the two cores mostly idle,
+# and the few tests that need them run last and wait for them (testing/CachedBinary, through
+# DRIFTWATCH_BINARIES_BUILDING). When everything is cached this costs nothing.
 scripts/test-binaries.sh etcd kubernetes kustomize helm
 late_build=$(mktemp -d)
 # its own process group (setsid), so that a failed Maven run can stop it
-setsid bash -c 'nice -n 10 scripts/test-binaries.sh prometheus argocd flux oidc-op >"$1/log" 2>&1; echo $? >"$1/exit"' \
+setsid bash -c 'nice -n 10 scripts/test-binaries.sh prometheus argocd flux flux-sources oidc-op >"$1/log" 2>&1; echo $? >"$1/exit"' \
   _ "$late_build" &
 late_pid=$!
 trap 'kill -- -"$late_pid" 2>/dev/null || true; rm -rf "$late_build"' EXIT   # also when interrupted
 export DRIFTWATCH_BINARIES_BUILDING="$late_build"
 while IFS= read -r line; do export "${line?}"; done < <(scripts/test-binaries.sh --print)
 
-say "prerequisites ready in $(( $(date +%s) - start ))s; running mvn verify (Prometheus, Argo CD, Flux and the OpenID provider build beside it)"
+say "prerequisites ready in $(( $(date +%s) - start ))s; running mvn verify (Prometheus, Argo CD, Flux, its test registry and S3 server, and the OpenID provider build beside it)"
 mvn_status=0
 mvn -B --no-transfer-progress verify "$@" || mvn_status=$?
 if [[ $mvn_status -ne 0 ]]; then
@@ -69,7 +70,7 @@ fi
 wait "$late_pid" || true
 sed 's/^/  /' "$late_build/log" >&2
 if [[ $mvn_status -eq 0 && "$(cat "$late_build/exit" 2>/dev/null)" != 0 ]]; then
-  say "ERROR: building Prometheus, Argo CD, Flux or the OpenID provider failed (log above)"
+  say "ERROR: building Prometheus, Argo CD, Flux, the OCI registry / S3 server or the OpenID provider failed (log above)"
   exit 1
 fi
 say "done in $(( $(date +%s) - start ))s"

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /** One-shot load of a Flux Kustomization's desired state for {@code driftwatch diff --flux-kustomization NS/NAME}. */
 final class FluxDesiredState {
@@ -32,18 +31,10 @@ final class FluxDesiredState {
     private FluxDesiredState() {}
 
     static Loaded load(String reference, Config config, ManifestLimits limits, PrintWriter err) throws SourceException {
-        int slash = reference.indexOf('/');
-        if (slash <= 0 || slash == reference.length() - 1 || reference.indexOf('/', slash + 1) >= 0) {
-            throw new DiffSettings.SettingsException(
-                    "--flux-kustomization '" + reference + "' is not NAMESPACE/NAME (e.g. flux-system/apps)");
-        }
-        String namespace = reference.substring(0, slash);
-        String name = reference.substring(slash + 1);
-        ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "driftwatch-render");
-            t.setDaemon(true);
-            return t;
-        });
+        FluxReference ref = FluxReference.parse("--flux-kustomization", reference, "flux-system/apps");
+        String namespace = ref.namespace();
+        String name = ref.name();
+        ExecutorService pool = FluxReference.renderPool();
         try (KubernetesClient client =
                 new KubernetesClientBuilder().withConfig(config).build()) {
             HttpClient http = HttpClient.newBuilder()

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /** One-shot load of a Flux HelmRelease's desired state for {@code driftwatch diff --flux-helmrelease NS/NAME}. */
 final class FluxHelmDesiredState {
@@ -43,18 +42,10 @@ final class FluxHelmDesiredState {
             ManifestLimits limits,
             PrintWriter err)
             throws SourceException {
-        int slash = reference.indexOf('/');
-        if (slash <= 0 || slash == reference.length() - 1 || reference.indexOf('/', slash + 1) >= 0) {
-            throw new DiffSettings.SettingsException(
-                    "--flux-helmrelease '" + reference + "' is not NAMESPACE/NAME (e.g. flux-system/podinfo)");
-        }
-        String namespace = reference.substring(0, slash);
-        String name = reference.substring(slash + 1);
-        ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "driftwatch-render");
-            t.setDaemon(true);
-            return t;
-        });
+        FluxReference ref = FluxReference.parse("--flux-helmrelease", reference, "flux-system/podinfo");
+        String namespace = ref.namespace();
+        String name = ref.name();
+        ExecutorService pool = FluxReference.renderPool();
         try (KubernetesClient client =
                 new KubernetesClientBuilder().withConfig(config).build()) {
             FluxHelmReleaseSource source = new FluxHelmReleaseSource(

@@ -12,8 +12,8 @@ public final class CachedBinary {
 
     /**
      * Class order ({@code @Order}) of the integration tests that need a binary scripts/test.sh builds beside Maven
-     * (Prometheus 3, Argo CD, Flux's controllers, the OpenID provider): last, so that the tests before them overlap
-     * with that build.
+     * (Prometheus 3, Argo CD, Flux's controllers with the OCI registry and S3 server of the Flux source tests, the OpenID
+     * provider): last, so that the tests before them overlap with that build.
      */
     public static final int AFTER_BACKGROUND_BUILD = Integer.MAX_VALUE;
 

@@ -23,6 +23,20 @@ public final class DiffCli {
             report.path("drifts").forEach(all::add);
             return all;
         }
+
+        /** The change of {@code field} in the drift of the object named {@code name}; fails when there is none. */
+        public JsonNode change(String name, String field) {
+            for (JsonNode drift : drifts()) {
+                if (drift.path("name").asText().equals(name)) {
+                    for (JsonNode change : drift.path("changes")) {
+                        if (change.path("field").asText().equals(field)) {
+                            return change;
+                        }
+                    }
+                }
+            }
+            throw new AssertionError("no change of " + field + " in " + name + ":\n" + stdout);
+        }
     }
 
     /** {@code driftwatch ARGS}; the arguments should ask for {@code -o json}. */

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -263,6 +264,22 @@ public final class FluxControllers implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Asks Flux to reconcile an object of {@code kind} (kubectl's name: kustomization, gitrepository, ocirepository,
+     * bucket) in flux-system now rather than at its interval, as {@code flux reconcile} does.
+     */
+    public void reconcileNow(String kind, String name) {
+        new Kubectl(cluster)
+                .run(
+                        "-n",
+                        NAMESPACE,
+                        "annotate",
+                        "--overwrite",
+                        kind,
+                        name,
+                        "reconcile.fluxcd.io/requestedAt=" + Instant.now());
     }
 
     /** host:port of source-controller's artifact server (what {@code status.artifact.url} points at). */

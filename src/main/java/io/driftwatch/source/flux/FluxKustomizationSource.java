@@ -1,7 +1,6 @@
 package io.driftwatch.source.flux;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ManifestException;
 import io.driftwatch.diff.ManifestLimits;
@@ -13,9 +12,7 @@ import io.driftwatch.source.SourceException;
 import io.driftwatch.source.SourceException.Reason;
 import io.driftwatch.source.git.ToolBinaries;
 import io.driftwatch.source.git.ToolRunner;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,13 +48,12 @@ public final class FluxKustomizationSource implements AppSource {
             new Tracking(null, TRACKING.label(), FluxHelmReleaseSource.TRACKING.label());
 
     private static final Logger LOG = LoggerFactory.getLogger(FluxKustomizationSource.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> SOURCE_API_VERSIONS = Map.of(
             "GitRepository", "source.toolkit.fluxcd.io/v1",
             "OCIRepository", "source.toolkit.fluxcd.io/v1",
             "Bucket", "source.toolkit.fluxcd.io/v1");
 
-    private final KubernetesClient client;
+    private final FluxReads reads;
     private final String namespace;
     private final String name;
     private final ToolBinaries binaries;
@@ -78,9 +73,9 @@ public final class FluxKustomizationSource implements AppSource {
             HttpClient http,
             ManifestLimits limits,
             Clock clock) {
-        this.client = client;
         this.namespace = namespace;
         this.name = name;
+        this.reads = new FluxReads(client, what());
         this.binaries = binaries;
         this.runner = runner;
         this.artifacts = new Artifacts(http, runner.timeout(), limits.maxTotalBytes());
@@ -106,7 +101,7 @@ public final class FluxKustomizationSource implements AppSource {
 
     @Override
     public DesiredState load() throws SourceException {
-        JsonNode kustomization = get(API_VERSION, "Kustomization", namespace, name);
+        JsonNode kustomization = reads.get(API_VERSION, "Kustomization", namespace, name);
         if (kustomization == null) {
             throw new SourceException(Reason.CONFIG, what() + " not found");
         }
@@ -124,13 +119,14 @@ public final class FluxKustomizationSource implements AppSource {
         if (status.failing()) {
             throw new SourceException(Reason.UNHEALTHY, what() + " is failing: " + status.describe());
         }
-        Path scratch = scratch();
+        Path scratch = reads.scratch();
         try {
             Path root = scratch.resolve("artifact");
             artifacts.fetch(
                     artifact.path("url").asText(), artifact.path("digest").asText(null), root, what());
             List<ObjectNode> objects = render(root, kustomization, scratch);
-            Instant fetchedAt = instant(artifact.path("lastUpdateTime").asText(null));
+            Instant fetchedAt =
+                    FluxReads.instant(artifact.path("lastUpdateTime").asText(null));
             LOG.debug(
                     "{}: {} objects at {} (last applied {})",
                     what(),
@@ -139,7 +135,7 @@ public final class FluxKustomizationSource implements AppSource {
                     status.lastAppliedRevision());
             return new DesiredState(name, revision, fetchedAt, objects, clock.instant());
         } finally {
-            delete(scratch);
+            FluxReads.delete(scratch);
         }
     }
 
@@ -168,7 +164,7 @@ public final class FluxKustomizationSource implements AppSource {
         }
         String sourceNamespace = sourceRef.path("namespace").asText(namespace);
         String sourceName = sourceRef.path("name").asText();
-        JsonNode source = get(apiVersion, kind, sourceNamespace, sourceName);
+        JsonNode source = reads.get(apiVersion, kind, sourceNamespace, sourceName);
         String which = kind + " " + sourceNamespace + "/" + sourceName;
         if (source == null) {
             throw new SourceException(Reason.CONFIG, what() + ": its source " + which + " not found");
@@ -244,7 +240,7 @@ public final class FluxKustomizationSource implements AppSource {
                         what() + ": postBuild.substituteFrom " + kind + "/" + refName
                                 + ": only ConfigMaps are read (driftwatch's Flux access does not include Secrets)");
             }
-            JsonNode configMap = get("v1", "ConfigMap", namespace, refName);
+            JsonNode configMap = reads.get("v1", "ConfigMap", namespace, refName);
             if (configMap == null) {
                 if (ref.path("optional").asBoolean(false)) {
                     continue;
@@ -264,47 +260,6 @@ public final class FluxKustomizationSource implements AppSource {
                 .forEachRemaining(
                         e -> vars.put(e.getKey(), e.getValue().asText().replace("\n", "")));
         return vars;
-    }
-
-    private JsonNode get(String apiVersion, String kind, String ns, String objectName) throws SourceException {
-        try {
-            GenericKubernetesResource found = client.genericKubernetesResources(apiVersion, kind)
-                    .inNamespace(ns)
-                    .withName(objectName)
-                    .get();
-            return found == null
-                    ? null
-                    : JSON.readTree(client.getKubernetesSerialization().asJson(found));
-        } catch (KubernetesClientException e) {
-            Reason reason = e.getCode() == 401 || e.getCode() == 403 ? Reason.AUTH : Reason.FETCH;
-            throw new SourceException(
-                    reason,
-                    what() + ": cannot read " + kind + " " + ns + "/" + objectName + ": HTTP " + e.getCode() + " "
-                            + e.getMessage(),
-                    e);
-        } catch (IOException e) {
-            throw new SourceException(Reason.PARSE, what() + ": " + kind + " " + ns + "/" + objectName + ": " + e, e);
-        }
-    }
-
-    private static Instant instant(String text) {
-        try {
-            return text == null ? null : Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    private Path scratch() throws SourceException {
-        try {
-            return Files.createTempDirectory("driftwatch-flux-");
-        } catch (IOException e) {
-            throw new SourceException(Reason.RENDER, what() + ": cannot create a scratch directory: " + e, e);
-        }
-    }
-
-    private static void delete(Path dir) {
-        FluxReads.delete(dir);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.driftwatch.localkube.LocalKubeCluster;
 import io.driftwatch.testing.CachedBinary;
 import io.driftwatch.testing.DiffCli;
 import io.driftwatch.testing.Eventually;
+import io.driftwatch.testing.FluxApps;
 import io.driftwatch.testing.FluxControllers;
 import io.driftwatch.testing.GitHttpServer;
 import io.driftwatch.testing.GitRepoFixture;
@@ -81,23 +82,7 @@ class FluxKustomizationIT {
                   color: blue
                 """);
         repo.write("overlay/base/kustomization.yaml", "resources: [deployment.yaml, settings.yaml]\n");
-        repo.write("overlay/base/deployment.yaml", """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata:
-                  name: web
-                spec:
-                  replicas: 1
-                  selector:
-                    matchLabels: {app: web}
-                  template:
-                    metadata:
-                      labels: {app: web}
-                    spec:
-                      containers:
-                      - name: web
-                        image: nginx:1.0
-                """);
+        repo.write("overlay/base/deployment.yaml", FluxApps.WEB_DEPLOYMENT);
         repo.write("overlay/base/settings.yaml", """
                 apiVersion: v1
                 kind: ConfigMap
@@ -121,15 +106,7 @@ class FluxKustomizationIT {
                 data:
                   from: component
                 """);
-        repo.write("overlay/prod/kustomization.yaml", """
-                resources: [../base]
-                patches:
-                - target: {kind: Deployment, name: web}
-                  patch: |
-                    - op: replace
-                      path: /spec/replicas
-                      value: 2
-                """);
+        repo.write("overlay/prod/kustomization.yaml", FluxApps.replicasPatched("[../base]"));
         repo.commit("apps");
         String user = "flux";
         String password = "s3cret";
@@ -269,32 +246,6 @@ class FluxKustomizationIT {
         }
     }
 
-    /** Asks kustomize-controller to reconcile now rather than at its interval (what {@code flux reconcile} does). */
-    private void reconcileNow(String name) {
-        new Kubectl(cluster)
-                .run(
-                        "-n",
-                        NS,
-                        "annotate",
-                        "--overwrite",
-                        "kustomization",
-                        name,
-                        "reconcile.fluxcd.io/requestedAt=" + Instant.now());
-    }
-
-    private static JsonNode change(DiffCli.Run run, String name, String field) {
-        for (JsonNode drift : run.drifts()) {
-            if (drift.path("name").asText().equals(name)) {
-                for (JsonNode change : drift.path("changes")) {
-                    if (change.path("field").asText().equals(field)) {
-                        return change;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no change of " + field + " in " + name + ":\n" + run.stdout());
-    }
-
     @Test
     void aPlainYamlAppFluxAppliedHasNoDrift() {
         DiffCli.Run run = diff("plain");
@@ -344,13 +295,13 @@ class FluxKustomizationIT {
                 .run("-n", "flux-plain", "patch", "configmap", "plain-config", "-p", "{\"data\":{\"color\":\"red\"}}");
         DiffCli.Run drifted = diff("plain");
         assertThat(drifted.exitCode()).as(drifted.stderr() + drifted.stdout()).isEqualTo(1);
-        JsonNode change = change(drifted, "plain-config", "data.color");
+        JsonNode change = drifted.change("plain-config", "data.color");
         assertThat(change.path("manager").asText()).isEqualTo("kubectl-patch");
         assertThat(change.path("cause").asText()).isEqualTo("out-of-band");
         // the onset: when kubectl wrote the field (managedFields), to the second
         assertThat(Instant.parse(change.path("time").asText())).isAfterOrEqualTo(before.minusSeconds(1));
         // Flux puts it back at its next reconciliation (asked for now rather than waiting for the interval)
-        reconcileNow("plain");
+        flux.reconcileNow("kustomization", "plain");
         Eventually.await(
                 "Flux overwrote the kubectl change",
                 FLUX,
@@ -373,13 +324,13 @@ class FluxKustomizationIT {
         kubectl.run("-n", "flux-overlay", "label", "configmap/shop-settings-v1", "owner=someone");
         DiffCli.Run drifted = diff("overlay");
         assertThat(drifted.exitCode()).as(drifted.stderr() + drifted.stdout()).isEqualTo(1);
-        JsonNode replicas = change(drifted, "shop-web-v1", "spec.replicas");
+        JsonNode replicas = drifted.change("shop-web-v1", "spec.replicas");
         assertThat(replicas.path("desired").asText()).isEqualTo("2");
         assertThat(replicas.path("live").asText()).isEqualTo("5");
         assertThat(replicas.path("cause").asText()).isEqualTo("out-of-band");
         // the API server records a write through the scale subresource under kubectl's plain name
         assertThat(replicas.path("manager").asText()).isEqualTo("kubectl");
-        JsonNode label = change(drifted, "shop-settings-v1", "metadata.labels.owner");
+        JsonNode label = drifted.change("shop-settings-v1", "metadata.labels.owner");
         assertThat(label.path("manager").asText()).isEqualTo("kubectl-label");
         assertThat(label.path("cause").asText()).isEqualTo("out-of-band");
         // the only drifts are the two kubectl changes: nothing kustomize-controller wrote is called out-of-band
@@ -390,7 +341,7 @@ class FluxKustomizationIT {
                                 .as(c.toString())
                                 .isNotEqualTo("kustomize-controller")));
         // Flux's next reconciliation undoes both: it takes spec.replicas back and removes kubectl's label
-        reconcileNow("overlay");
+        flux.reconcileNow("kustomization", "overlay");
         Eventually.await(
                 "Flux undid the scale and the label",
                 FLUX,
@@ -443,7 +394,7 @@ class FluxKustomizationIT {
             assertThat(status.path("lastAppliedRevision").asText()).doesNotEndWith(commit);
             DiffCli.Run run = diff("pending");
             assertThat(run.exitCode()).as(run.stderr() + run.stdout()).isEqualTo(1);
-            JsonNode change = change(run, "pending-config", "data.color");
+            JsonNode change = run.change("pending-config", "data.color");
             assertThat(change.path("desired").asText()).isEqualTo("green");
             assertThat(change.path("manager").asText()).isEqualTo("kustomize-controller");
             assertThat(change.path("cause").asText()).isEqualTo("pending-sync");
