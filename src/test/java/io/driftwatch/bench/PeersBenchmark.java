@@ -146,6 +146,7 @@ public final class PeersBenchmark {
 
             int port = AgentScaleBenchmark.freePort();
             Path config = AgentScaleBenchmark.writeConfig(work, port, apps);
+            result.put("agentJvm", ShippedAgentJvm.read().describe());
             t = System.nanoTime();
             Process agent = AgentScaleBenchmark.startAgent(work, config, cluster.kubeconfig());
             agentRef.set(agent);
@@ -164,6 +165,7 @@ public final class PeersBenchmark {
             Thread.sleep(IDLE_WINDOW.toMillis());
             result.put("idleCpuPercent", percentOfOneCore(before, ticks(pids), IDLE_WINDOW.toSeconds()));
             result.put("memoryAfterSettling", memory(pids, argo));
+            result.put("driftwatchMemoryAfterSettling", AgentMemory.breakdown(pids.get("driftwatch")));
             log("idle: %s", result);
 
             Map<String, List<Double>> latencies = new LinkedHashMap<>();
@@ -183,6 +185,7 @@ public final class PeersBenchmark {
                 result.put(e.getKey() + "DetectionMaxMs", AgentScaleBenchmark.percentile(found, 100));
             }
             result.put("memoryUnderChurn", memory(pids, argo));
+            result.put("driftwatchMemoryUnderChurn", AgentMemory.breakdown(pids.get("driftwatch")));
             result.put("argocdSettings", argoSettings(cluster));
         } finally {
             keepLogs(work, out, objects);
