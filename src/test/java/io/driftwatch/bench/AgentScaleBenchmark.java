@@ -122,11 +122,14 @@ public final class AgentScaleBenchmark {
             Path config = writeConfig(work, port, APPS);
             result.put("agentJvm", ShippedAgentJvm.read().describe());
             t = System.nanoTime();
+            Instant startedAt = Instant.now();
             Process agent = startAgent(work, config, cluster.kubeconfig());
             running.set(agent);
             try {
                 awaitReady(port, agent, Duration.ofMinutes(10));
                 result.put("timeToReadySeconds", seconds(t));
+                result.put(
+                        "startupPhasesSeconds", StartupPhases.of(work.resolve("agent.log"), startedAt, Instant.now()));
                 log("agent ready in %.1f s", seconds(t));
                 int open = drifts(port).size();
                 result.put("driftsAfterStart", open);

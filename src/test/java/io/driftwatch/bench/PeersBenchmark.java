@@ -148,10 +148,14 @@ public final class PeersBenchmark {
             Path config = AgentScaleBenchmark.writeConfig(work, port, apps);
             result.put("agentJvm", ShippedAgentJvm.read().describe());
             t = System.nanoTime();
+            Instant startedAt = Instant.now();
             Process agent = AgentScaleBenchmark.startAgent(work, config, cluster.kubeconfig());
             agentRef.set(agent);
             AgentScaleBenchmark.awaitReady(port, agent, START_TIMEOUT);
             result.put("driftwatchTimeToReadySeconds", AgentScaleBenchmark.seconds(t));
+            result.put(
+                    "driftwatchStartupPhasesSeconds",
+                    StartupPhases.of(work.resolve("agent.log"), startedAt, Instant.now()));
             result.put(
                     "driftwatchDriftsAfterStart",
                     AgentScaleBenchmark.drifts(port).size());
