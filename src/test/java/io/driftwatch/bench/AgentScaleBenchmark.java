@@ -158,6 +158,7 @@ public final class AgentScaleBenchmark {
                 result.put("idleCpuFirstWindowPercent", idlePercent.get(0));
                 result.put("idleCpuPercentByWindow", idlePercent);
                 result.put("idleCpuTicksByThreadByWindow", idleThreads);
+                result.put("rssBeforeGcMiB", rssMiB(agent.pid()));
                 result.put("heapAfterGcMiB", heapAfterGcMiB(agent.pid()));
                 result.put("rssMiB", rssMiB(agent.pid()));
                 result.put("memoryAfterSettle", AgentMemory.breakdown(agent.pid()));

@@ -485,6 +485,8 @@ public final class PeersBenchmark {
      */
     private static Map<String, Double> memory(Map<String, Long> pids, ArgoCdServer argo) throws Exception {
         Map<String, Double> mib = new LinkedHashMap<>();
+        // as Argo CD's RSS is read (before its GC below): before the full collection the heap figure needs
+        mib.put("driftwatchRssBeforeGc", AgentScaleBenchmark.rssMiB(pids.get("driftwatch")));
         mib.put("driftwatchHeapAfterGc", AgentScaleBenchmark.heapAfterGcMiB(pids.get("driftwatch")));
         double argoRss = 0;
         for (var e : pids.entrySet()) {
@@ -549,6 +551,7 @@ public final class PeersBenchmark {
         f.add(prefix + "driftwatch.heap", "MiB", number(memory.get("driftwatchHeapAfterGc")));
         f.add(prefix + "argocd.controller_heap", "MiB", number(memory.get("argocdControllerGoHeapInuseAfterGc")));
         f.add(prefix + "driftwatch.rss", "MiB", number(memory.get("driftwatchRss")));
+        f.add(prefix + "driftwatch.rss_before_gc", "MiB", number(memory.get("driftwatchRssBeforeGc")));
         f.add(prefix + "argocd.controller_rss", "MiB", number(memory.get("argocd-application-controllerRss")));
         f.add(prefix + "argocd.rss", "MiB", number(memory.get("argocdTotalRss")));
         return f;
