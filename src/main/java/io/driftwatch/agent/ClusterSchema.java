@@ -3,6 +3,7 @@ package io.driftwatch.agent;
 import io.driftwatch.diff.ListSchema;
 import io.driftwatch.live.ApiDiscovery;
 import io.driftwatch.live.ClusterOpenApi;
+import io.driftwatch.live.ListSchemaMemo;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Set;
 
@@ -15,7 +16,9 @@ interface ClusterSchema {
     /** The list types of these API versions, from the server's OpenAPI (blocking). */
     ListSchema listSchema(Set<String> apiVersions);
 
+    /** From the API server; each OpenAPI document is fetched and parsed once while its content stays the same. */
     static ClusterSchema of(KubernetesClient client) {
+        ListSchemaMemo memo = new ListSchemaMemo();
         return new ClusterSchema() {
             @Override
             public ApiDiscovery discover() {
@@ -24,7 +27,7 @@ interface ClusterSchema {
 
             @Override
             public ListSchema listSchema(Set<String> apiVersions) {
-                return ClusterOpenApi.load(client, apiVersions);
+                return ClusterOpenApi.load(client, apiVersions, memo);
             }
         };
     }

@@ -83,6 +83,7 @@ final class Reconciler {
     private volatile boolean leader;
     private final Set<String> indexedApps = ConcurrentHashMap.newKeySet();
     private volatile boolean initialDiffDone;
+    private boolean startupHeapReleased; // diff thread only
     private final Published published;
     private volatile ApiDiscovery discovery;
     private volatile DiffEngine engine;
@@ -359,7 +360,29 @@ final class Reconciler {
                 sink.accept(events);
             }
         }
-        initialDiffDone(); // latch the first full picture as soon as the queue runs dry
+        if (initialDiffDone() && !startupHeapReleased) { // latch the first full picture as soon as the queue runs dry
+            startupHeapReleased = true;
+            releaseStartupHeap();
+        }
+    }
+
+    /**
+     * Once, after the first full diff: a full collection, so that the heap the initial lists and the first diff grew
+     * into is given back. The serial collector shrinks the heap only at a full collection, which a steady agent seldom
+     * has; with the shipped {@code -XX:MaxHeapFreeRatio=40 -XX:-ShrinkHeapInSteps} it shrinks at once to what is live
+     * plus 40 % (docs/benchmarks.md, agent RSS). A pause of tens of milliseconds, once.
+     */
+    private static void releaseStartupHeap() {
+        Runtime runtime = Runtime.getRuntime();
+        long before = runtime.totalMemory();
+        long started = System.nanoTime();
+        System.gc();
+        LOG.info(
+                "first full diff done; heap after a full collection: {} MiB in use, {} -> {} MiB committed ({} ms)",
+                (runtime.totalMemory() - runtime.freeMemory()) >> 20,
+                before >> 20,
+                runtime.totalMemory() >> 20,
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     private List<DriftEvent> process(ObjectKey key, long receivedNanos) {

@@ -24,12 +24,34 @@ public final class ClusterOpenApi {
 
     /** A schema for the given api versions ({@code v1}, {@code apps/v1}, ...); unknown ones fall back to the table. */
     public static ListSchema load(KubernetesClient client, Collection<String> apiVersions) {
-        return load(client, apiVersions, null);
+        return load(client, apiVersions, (OpenApiCache) null);
     }
 
     /** As {@link #load(KubernetesClient, Collection)}, the documents kept between runs in {@code cache} (null: none). */
     public static ListSchema load(KubernetesClient client, Collection<String> apiVersions, OpenApiCache cache) {
+        List<String> urls = urls(read(client, "/openapi/v3"), apiVersions);
+        // fetched and parsed a few at a time (the core group's document alone is over a megabyte)
+        return composite(BoundedParallel.map(
+                urls,
+                url -> OpenApiListSchema.fromOpenApiV3(
+                        cache == null ? read(client, url) : cache.document(url, u -> read(client, u)))));
+    }
+
+    /**
+     * As {@link #load(KubernetesClient, Collection)}, each document's schema kept in {@code memo} for the next call
+     * (the agent's: it asks again whenever its apps' group-versions change).
+     */
+    public static ListSchema load(KubernetesClient client, Collection<String> apiVersions, ListSchemaMemo memo) {
         JsonNode index = read(client, "/openapi/v3");
+        List<String> listed = new ArrayList<>();
+        index.path("paths")
+                .forEach(entry -> listed.add(entry.path("serverRelativeURL").asText()));
+        memo.retainOnly(listed);
+        return composite(BoundedParallel.map(urls(index, apiVersions), url -> memo.get(url, u -> read(client, u))));
+    }
+
+    /** The documents of these api versions the index lists (the rest fall back to the built-in table). */
+    private static List<String> urls(JsonNode index, Collection<String> apiVersions) {
         List<String> urls = new ArrayList<>();
         for (String apiVersion : apiVersions.stream().distinct().sorted().toList()) {
             String path = apiVersion.contains("/") ? "apis/" + apiVersion : "api/" + apiVersion;
@@ -38,11 +60,11 @@ public final class ClusterOpenApi {
                 urls.add(entry.path("serverRelativeURL").asText("/openapi/v3/" + path));
             }
         }
-        // fetched and parsed a few at a time (the core group's document alone is over a megabyte)
-        List<ListSchema> schemas = new ArrayList<>(BoundedParallel.map(
-                urls,
-                url -> OpenApiListSchema.fromOpenApiV3(
-                        cache == null ? read(client, url) : cache.document(url, u -> read(client, u)))));
+        return urls;
+    }
+
+    private static ListSchema composite(List<? extends ListSchema> fromServer) {
+        List<ListSchema> schemas = new ArrayList<>(fromServer);
         schemas.add(new BuiltinListSchema());
         return ListSchema.composite(schemas);
     }

@@ -15,7 +15,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,10 +47,14 @@ public final class OpenApiCache {
         return new OpenApiCache(base.resolve("driftwatch").resolve("openapi"));
     }
 
+    /** Whether the server names this document with a hash of its content: same URL, same document. */
+    static boolean hashed(String url) {
+        return HASH.matcher(url).find();
+    }
+
     /** The pruned document at {@code url}: kept, else fetched and kept. */
     JsonNode document(String url, Function<String, JsonNode> fetch) {
-        Matcher hash = HASH.matcher(url);
-        if (!hash.find()) {
+        if (!hashed(url)) {
             return pruned(fetch.apply(url));
         }
         Path file = dir.resolve(sha256(url) + ".json");

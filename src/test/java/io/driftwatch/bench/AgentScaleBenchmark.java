@@ -54,6 +54,13 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class AgentScaleBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * One client for every call to the agent: HTTP/1.1 with keep-alive, so polling {@code /api/v1/drifts} every few
+     * milliseconds reuses one connection instead of opening one per request (which cost the agent CPU under churn).
+     */
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
     private static final int NAMESPACES = 20;
     private static final int APPS = 10;
     private static final int UPDATES_PER_SECOND = 100;
@@ -113,12 +120,16 @@ public final class AgentScaleBenchmark {
 
             int port = freePort();
             Path config = writeConfig(work, port, APPS);
+            result.put("agentJvm", ShippedAgentJvm.read().describe());
             t = System.nanoTime();
+            Instant startedAt = Instant.now();
             Process agent = startAgent(work, config, cluster.kubeconfig());
             running.set(agent);
             try {
                 awaitReady(port, agent, Duration.ofMinutes(10));
                 result.put("timeToReadySeconds", seconds(t));
+                result.put(
+                        "startupPhasesSeconds", StartupPhases.of(work.resolve("agent.log"), startedAt, Instant.now()));
                 log("agent ready in %.1f s", seconds(t));
                 int open = drifts(port).size();
                 result.put("driftsAfterStart", open);
@@ -147,8 +158,10 @@ public final class AgentScaleBenchmark {
                 result.put("idleCpuFirstWindowPercent", idlePercent.get(0));
                 result.put("idleCpuPercentByWindow", idlePercent);
                 result.put("idleCpuTicksByThreadByWindow", idleThreads);
+                result.put("rssBeforeGcMiB", rssMiB(agent.pid()));
                 result.put("heapAfterGcMiB", heapAfterGcMiB(agent.pid()));
                 result.put("rssMiB", rssMiB(agent.pid()));
+                result.put("memoryAfterSettle", AgentMemory.breakdown(agent.pid()));
                 log("idle: %s", result);
 
                 List<Double> latencies = latencyUnderLoad(client, all, port);
@@ -158,6 +171,7 @@ public final class AgentScaleBenchmark {
                 result.put("latencyMaxMs", percentile(latencies, 100));
                 result.put("heapAfterGcUnderLoadMiB", heapAfterGcMiB(agent.pid()));
                 result.put("rssUnderLoadMiB", rssMiB(agent.pid()));
+                result.put("memoryAfterLoad", AgentMemory.breakdown(agent.pid()));
                 result.put(
                         "agentMetricsDetectionP99Ms",
                         histogramQuantile(metrics(port), "driftwatch_drift_detection_latency_seconds", 0.99) * 1000);
@@ -198,12 +212,17 @@ public final class AgentScaleBenchmark {
     }
 
     /**
-     * The agent from {@code target/driftwatch.jar} in its own JVM (serial GC; {@code -Ddriftwatch.bench.agentJvmArgs}
-     * adds options, e.g. {@code -XX:StartFlightRecording=filename=idle.jfr}), its log in {@code work/agent.log}.
+     * The agent from {@code target/driftwatch.jar} in its own JVM, run as the shipped Deployment runs it
+     * ({@link ShippedAgentJvm}: its {@code JAVA_TOOL_OPTIONS} and {@code MALLOC_*} variables, its memory limit as
+     * {@code -XX:MaxRAM}); {@code -Ddriftwatch.bench.agentJvmArgs} adds options, e.g.
+     * {@code -XX:StartFlightRecording=filename=idle.jfr}. Its log goes to {@code work/agent.log}.
      */
     static Process startAgent(Path work, Path config, Path kubeconfig) throws IOException {
-        List<String> command = new ArrayList<>(
-                List.of(javaBin(), "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+        ShippedAgentJvm shipped = ShippedAgentJvm.read();
+        System.err.println("[bench] the agent's JVM as shipped: " + shipped.describe());
+        List<String> command = new ArrayList<>(List.of(javaBin()));
+        command.addAll(shipped.options());
+        command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
         String extra = System.getProperty("driftwatch.bench.agentJvmArgs", "").strip();
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
@@ -216,10 +235,11 @@ public final class AgentScaleBenchmark {
                 config.toString(),
                 "--kubeconfig",
                 kubeconfig.toString()));
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(work.resolve("agent.log").toFile())
-                .start();
+                .redirectOutput(work.resolve("agent.log").toFile());
+        builder.environment().putAll(shipped.environment());
+        return builder.start();
     }
 
     /** At JVM exit (also on SIGTERM): the agent must not outlive the benchmark, nor its work directory. */
@@ -525,12 +545,11 @@ public final class AgentScaleBenchmark {
     }
 
     static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                .timeout(Duration.ofSeconds(10))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Heap in use after a full GC, from the JDK's own tools. */

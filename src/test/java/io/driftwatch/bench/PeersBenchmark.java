@@ -146,11 +146,16 @@ public final class PeersBenchmark {
 
             int port = AgentScaleBenchmark.freePort();
             Path config = AgentScaleBenchmark.writeConfig(work, port, apps);
+            result.put("agentJvm", ShippedAgentJvm.read().describe());
             t = System.nanoTime();
+            Instant startedAt = Instant.now();
             Process agent = AgentScaleBenchmark.startAgent(work, config, cluster.kubeconfig());
             agentRef.set(agent);
             AgentScaleBenchmark.awaitReady(port, agent, START_TIMEOUT);
             result.put("driftwatchTimeToReadySeconds", AgentScaleBenchmark.seconds(t));
+            result.put(
+                    "driftwatchStartupPhasesSeconds",
+                    StartupPhases.of(work.resolve("agent.log"), startedAt, Instant.now()));
             result.put(
                     "driftwatchDriftsAfterStart",
                     AgentScaleBenchmark.drifts(port).size());
@@ -164,6 +169,7 @@ public final class PeersBenchmark {
             Thread.sleep(IDLE_WINDOW.toMillis());
             result.put("idleCpuPercent", percentOfOneCore(before, ticks(pids), IDLE_WINDOW.toSeconds()));
             result.put("memoryAfterSettling", memory(pids, argo));
+            result.put("driftwatchMemoryAfterSettling", AgentMemory.breakdown(pids.get("driftwatch")));
             log("idle: %s", result);
 
             Map<String, List<Double>> latencies = new LinkedHashMap<>();
@@ -183,6 +189,7 @@ public final class PeersBenchmark {
                 result.put(e.getKey() + "DetectionMaxMs", AgentScaleBenchmark.percentile(found, 100));
             }
             result.put("memoryUnderChurn", memory(pids, argo));
+            result.put("driftwatchMemoryUnderChurn", AgentMemory.breakdown(pids.get("driftwatch")));
             result.put("argocdSettings", argoSettings(cluster));
         } finally {
             keepLogs(work, out, objects);
@@ -478,6 +485,8 @@ public final class PeersBenchmark {
      */
     private static Map<String, Double> memory(Map<String, Long> pids, ArgoCdServer argo) throws Exception {
         Map<String, Double> mib = new LinkedHashMap<>();
+        // as Argo CD's RSS is read (before its GC below): before the full collection the heap figure needs
+        mib.put("driftwatchRssBeforeGc", AgentScaleBenchmark.rssMiB(pids.get("driftwatch")));
         mib.put("driftwatchHeapAfterGc", AgentScaleBenchmark.heapAfterGcMiB(pids.get("driftwatch")));
         double argoRss = 0;
         for (var e : pids.entrySet()) {
@@ -542,6 +551,7 @@ public final class PeersBenchmark {
         f.add(prefix + "driftwatch.heap", "MiB", number(memory.get("driftwatchHeapAfterGc")));
         f.add(prefix + "argocd.controller_heap", "MiB", number(memory.get("argocdControllerGoHeapInuseAfterGc")));
         f.add(prefix + "driftwatch.rss", "MiB", number(memory.get("driftwatchRss")));
+        f.add(prefix + "driftwatch.rss_before_gc", "MiB", number(memory.get("driftwatchRssBeforeGc")));
         f.add(prefix + "argocd.controller_rss", "MiB", number(memory.get("argocd-application-controllerRss")));
         f.add(prefix + "argocd.rss", "MiB", number(memory.get("argocdTotalRss")));
         return f;
