@@ -11,7 +11,6 @@ import io.driftwatch.source.git.ToolBinaries;
 import io.driftwatch.source.git.ToolRunner;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -55,8 +54,7 @@ final class FluxHelmDesiredState {
             t.setDaemon(true);
             return t;
         });
-        try (KubernetesClient client =
-                new KubernetesClientBuilder().withConfig(config).build()) {
+        try (KubernetesClient client = OneShotClients.build(config)) {
             FluxHelmReleaseSource source = new FluxHelmReleaseSource(
                     client,
                     namespace,
