@@ -34,7 +34,6 @@ import io.driftwatch.source.flux.FluxKustomizationSource;
 import io.driftwatch.source.git.GitAppSource;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -585,8 +584,7 @@ final class DiffCommand implements Callable<Integer> {
         server = config.getMasterUrl();
         String ns = namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
         List<ObjectNode> all = loader.load(ns);
-        try (KubernetesClient client =
-                new KubernetesClientBuilder().withConfig(config).build()) {
+        try (KubernetesClient client = OneShotClients.build(config)) {
             ApiDiscovery discovery = ApiDiscovery.discover(client);
             filter = parsedFilters.resolve(KindNames.of(discovery));
             List<ObjectNode> ofKinds =

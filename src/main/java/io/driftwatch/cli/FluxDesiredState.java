@@ -10,7 +10,6 @@ import io.driftwatch.source.git.ToolBinaries;
 import io.driftwatch.source.git.ToolRunner;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -35,8 +34,7 @@ final class FluxDesiredState {
         String namespace = ref.namespace();
         String name = ref.name();
         ExecutorService pool = FluxReference.renderPool();
-        try (KubernetesClient client =
-                new KubernetesClientBuilder().withConfig(config).build()) {
+        try (KubernetesClient client = OneShotClients.build(config)) {
             HttpClient http = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(10))
                     .build();

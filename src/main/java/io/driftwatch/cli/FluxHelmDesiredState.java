@@ -11,7 +11,6 @@ import io.driftwatch.source.git.ToolBinaries;
 import io.driftwatch.source.git.ToolRunner;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -46,8 +45,7 @@ final class FluxHelmDesiredState {
         String namespace = ref.namespace();
         String name = ref.name();
         ExecutorService pool = FluxReference.renderPool();
-        try (KubernetesClient client =
-                new KubernetesClientBuilder().withConfig(config).build()) {
+        try (KubernetesClient client = OneShotClients.build(config)) {
             FluxHelmReleaseSource source = new FluxHelmReleaseSource(
                     client,
                     namespace,

@@ -59,13 +59,28 @@ public final class LocalKubeCluster implements AutoCloseable {
 
     /** Starts the control plane with the binaries from {@link LocalKubeBinaries#find()} and waits until it works. */
     /**
-     * A kubeconfig for {@code server} with a fresh CA and an admin client certificate, written into {@code dir}, as a
-     * local cluster's (nothing need listen at the address): the build's training run for the launcher's class-data
-     * archive builds a client from it.
+     * A fresh CA with a serving certificate for 127.0.0.1 and an admin client certificate it signed, written into
+     * {@code dir}: the build's training run for the launcher's class-data archive serves HTTPS with the one and writes a
+     * kubeconfig for the other once its server listens.
      */
-    public static Path writeKubeconfig(Path dir, String server) {
+    public static LocalTls writeLocalTls(Path dir) {
         LocalPki.Files pki = LocalPki.create(dir.resolve("pki"));
-        return Kubeconfig.write(dir.resolve("kubeconfig"), server, pki.caCert(), pki.admin());
+        return new LocalTls(
+                dir,
+                pki.caCert(),
+                pki.servingCert(),
+                pki.servingKey(),
+                pki.admin().cert(),
+                pki.admin().key());
+    }
+
+    /** The PEM files of {@link #writeLocalTls}. */
+    public record LocalTls(Path dir, Path caCert, Path servingCert, Path servingKey, Path adminCert, Path adminKey) {
+        /** A kubeconfig for {@code server} (trusting the CA, as the admin), written into the directory. */
+        public Path writeKubeconfig(String server) {
+            return Kubeconfig.write(
+                    dir.resolve("kubeconfig"), server, caCert, new LocalPki.Client(adminCert, adminKey));
+        }
     }
 
     /** A CA and a serving certificate for 127.0.0.1 it signed (PEM files). */

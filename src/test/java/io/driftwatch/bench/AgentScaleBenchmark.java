@@ -33,9 +33,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -61,9 +59,15 @@ public final class AgentScaleBenchmark {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private static final int NAMESPACES = 20;
-    private static final int APPS = 10;
-    private static final int UPDATES_PER_SECOND = 100;
+    /** Namespaces the objects are spread over ({@code -Ddriftwatch.bench.namespaces}, default 20). */
+    private static final int NAMESPACES = Integer.getInteger("driftwatch.bench.namespaces", 20);
+    /** Apps (directory sources) the objects are spread over ({@code -Ddriftwatch.bench.apps}, default 10). */
+    private static final int APPS = Integer.getInteger("driftwatch.bench.apps", 10);
+    /** Background updates per second offered ({@code -Ddriftwatch.bench.updatesPerSecond}, default 100). */
+    private static final int UPDATES_PER_SECOND = Integer.getInteger("driftwatch.bench.updatesPerSecond", 100);
+    /** Threads that send the background updates, each at an equal share of the rate (a PATCH can take > 10 ms). */
+    private static final int UPDATERS = 4;
+
     private static final int LATENCY_SAMPLES = Integer.getInteger("driftwatch.bench.samples", 60);
     private static final Duration SETTLE = Duration.ofSeconds(Long.getLong("driftwatch.bench.settleSeconds", 30));
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(Long.getLong("driftwatch.bench.idleSeconds", 60));
@@ -108,6 +112,9 @@ public final class AgentScaleBenchmark {
         Path figures = args.length > 2 ? Path.of(args[2]) : null;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("objects", objects);
+        result.put("namespaces", NAMESPACES);
+        result.put("apps", APPS);
+        result.put("loadAverageAtStart", CliBenchmark.loadAverage());
         Path work = Files.createTempDirectory("driftwatch-scale-");
         AtomicReference<Process> running = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndDelete(running.get(), work), "scale-cleanup"));
@@ -117,6 +124,8 @@ public final class AgentScaleBenchmark {
             List<HasMetadata> all = create(client, objects, APPS, work.resolve("manifests"));
             result.put("createSeconds", seconds(t));
             log("created %d objects in %.1f s", all.size(), seconds(t));
+            result.put("controlPlaneAfterCreate", controlPlane(cluster));
+            log("control plane after create: %s", result.get("controlPlaneAfterCreate"));
 
             int port = freePort();
             Path config = writeConfig(work, port, APPS);
@@ -164,7 +173,7 @@ public final class AgentScaleBenchmark {
                 result.put("memoryAfterSettle", AgentMemory.breakdown(agent.pid()));
                 log("idle: %s", result);
 
-                List<Double> latencies = latencyUnderLoad(client, all, port);
+                List<Double> latencies = latencyUnderLoad(client, all, port, result);
                 result.put("latencySamples", latencies.size());
                 result.put("latencyP50Ms", percentile(latencies, 50));
                 result.put("latencyP99Ms", percentile(latencies, 99));
@@ -175,6 +184,8 @@ public final class AgentScaleBenchmark {
                 result.put(
                         "agentMetricsDetectionP99Ms",
                         histogramQuantile(metrics(port), "driftwatch_drift_detection_latency_seconds", 0.99) * 1000);
+                result.put("controlPlaneAtEnd", controlPlane(cluster));
+                result.put("loadAverageAtEnd", CliBenchmark.loadAverage());
             } finally {
                 agent.destroy();
                 agent.waitFor(30, TimeUnit.SECONDS);
@@ -287,8 +298,14 @@ public final class AgentScaleBenchmark {
                     .forceConflicts()
                     .serverSideApply()));
         }
-        for (Future<?> f : done) {
-            f.get();
+        long start = System.nanoTime();
+        for (int i = 0; i < done.size(); i++) {
+            done.get(i).get();
+            if ((i + 1) % 10_000 == 0) {
+                log(
+                        "%d objects created, %.0f/s, load average %s",
+                        i + 1, (i + 1) / seconds(start), CliBenchmark.loadAverage());
+            }
         }
         pool.shutdown();
         Map<Integer, StringBuilder> perApp = new LinkedHashMap<>();
@@ -418,34 +435,11 @@ public final class AgentScaleBenchmark {
      * Background: U updates per second that are not drift (a label only a controller writes); foreground: single
      * out-of-band changes (kubectl-edit) timed until the agent reports them, each reverted before the next.
      */
-    private static List<Double> latencyUnderLoad(KubernetesClient client, List<HasMetadata> all, int port)
-            throws Exception {
+    private static List<Double> latencyUnderLoad(
+            KubernetesClient client, List<HasMetadata> all, int port, Map<String, Object> result) throws Exception {
         List<HasMetadata> configMaps =
                 all.stream().filter(o -> o.getKind().equals("ConfigMap")).toList();
-        ScheduledExecutorService background = Executors.newScheduledThreadPool(4);
-        AtomicLong updates = new AtomicLong();
-        Random random = new Random(7);
-        background.scheduleAtFixedRate(
-                () -> {
-                    HasMetadata target = configMaps.get(random.nextInt(configMaps.size()));
-                    try {
-                        client.configMaps()
-                                .inNamespace(target.getMetadata().getNamespace())
-                                .withName(target.getMetadata().getName())
-                                .patch(
-                                        new PatchContext.Builder()
-                                                .withPatchType(PatchType.JSON_MERGE)
-                                                .withFieldManager("bench-controller")
-                                                .build(),
-                                        "{\"metadata\":{\"labels\":{\"bench/touched\":\"" + updates.incrementAndGet()
-                                                + "\"}}}");
-                    } catch (RuntimeException e) {
-                        log("background update failed: %s", e.getMessage());
-                    }
-                },
-                0,
-                1_000_000 / UPDATES_PER_SECOND,
-                TimeUnit.MICROSECONDS);
+        BackgroundChurn background = BackgroundChurn.start(client, configMaps, UPDATES_PER_SECOND, UPDATERS);
         List<Double> latencies = new ArrayList<>();
         try {
             Thread.sleep(5_000);
@@ -487,10 +481,14 @@ public final class AgentScaleBenchmark {
                 Thread.sleep(200);
             }
         } finally {
-            background.shutdownNow();
-            background.awaitTermination(10, TimeUnit.SECONDS);
+            background.close();
         }
-        log("latency samples %d under %d background updates", latencies.size(), updates.get());
+        double achieved = background.achievedPerSecond();
+        result.put("backgroundUpdatesPerSecondOffered", UPDATES_PER_SECOND);
+        result.put("backgroundUpdatesPerSecondAchieved", achieved);
+        log(
+                "latency samples %d under %d background updates (%.0f/s achieved of %d/s offered)",
+                latencies.size(), background.updates(), achieved, UPDATES_PER_SECOND);
         return latencies;
     }
 
@@ -565,6 +563,32 @@ public final class AgentScaleBenchmark {
             }
         }
         return used / 1024.0;
+    }
+
+    /** RSS of each control-plane process (by executable name) and the size of etcd's data directory, in MiB. */
+    static Map<String, Double> controlPlane(LocalKubeCluster cluster) throws IOException {
+        Map<String, Double> out = new TreeMap<>();
+        for (ProcessHandle p : cluster.processes()) {
+            String name = Path.of(p.info().command().orElse("pid-" + p.pid()))
+                    .getFileName()
+                    .toString();
+            if (p.isAlive()) {
+                out.put(name + "RssMiB", rssMiB(p.pid()));
+            }
+        }
+        Path etcd = cluster.runDirectory().resolve("etcd-data");
+        if (Files.isDirectory(etcd)) {
+            try (var files = Files.walk(etcd)) {
+                out.put(
+                        "etcdDataMiB",
+                        files.filter(Files::isRegularFile)
+                                        .mapToLong(f -> f.toFile().length())
+                                        .sum()
+                                / 1024.0
+                                / 1024.0);
+            }
+        }
+        return out;
     }
 
     static double rssMiB(long pid) throws IOException {

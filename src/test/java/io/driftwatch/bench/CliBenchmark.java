@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * <pre>java -cp target/test-classes:target/driftwatch.jar io.driftwatch.bench.CliBenchmark LAUNCHER KUBECTL SIZES RUNS
  *     out.json [figures.jsonl]</pre>
  * e.g. {@code target/driftwatch $DRIFTWATCH_KUBECTL 25,1000 5 cli.json}; bench/run-cli.sh runs it. Figures:
- * {@code cli.<size>.<tool>_<wall|cpu|rss>} (median; min and max in out.json) and {@code cli.<size>.wall_ratio}, the
- * driftwatch median wall over kubectl's (at most 1: as fast as kubectl diff). With {@code -Ddriftwatch.bench.hold=true}
+ * {@code cli.<size>.<tool>_<wall|cpu|rss>} (median; min and max in out.json), {@code cli.<size>.wall_ratio} and
+ * {@code cpu_ratio}, the driftwatch median over kubectl's (at most 1: as fast as kubectl diff). The load average is
+ * recorded before the first round and after each ({@code loadAverageBeforeAndAfterEachRound}). With {@code -Ddriftwatch.bench.hold=true}
  * it sets up the cluster and directories, prints them and waits for Enter (to profile by hand).
  */
 public final class CliBenchmark {
@@ -119,13 +120,17 @@ public final class CliBenchmark {
             }
             result.put("firstRun", first);
             Map<String, List<Sample>> samples = new LinkedHashMap<>();
+            List<String> loadAverages = new ArrayList<>(List.of(loadAverage()));
             for (int r = 1; r <= runs; r++) {
                 for (var c : commands.entrySet()) { // driftwatch, then kubectl, on the same directory, in turn
                     Sample s = checked(c.getKey(), c.getValue(), env, work);
                     samples.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(s);
                     log("run %d %s: %.2f s wall, %.2f s CPU, %.0f MiB", r, c.getKey(), s.wall(), s.cpu(), s.rssMiB());
                 }
+                loadAverages.add(loadAverage());
+                log("after round %d: load average %s", r, loadAverages.get(loadAverages.size() - 1));
             }
+            result.put("loadAverageBeforeAndAfterEachRound", loadAverages);
             summarize(samples, result, figures);
         }
         JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), result);
@@ -149,6 +154,7 @@ public final class CliBenchmark {
 
     private static void summarize(Map<String, List<Sample>> samples, Map<String, Object> result, BenchFigures figures) {
         Map<String, Double> medianWall = new LinkedHashMap<>();
+        Map<String, Double> medianCpu = new LinkedHashMap<>();
         for (var e : samples.entrySet()) {
             String[] key = e.getKey().split("\\.");
             List<Sample> list = e.getValue();
@@ -166,12 +172,16 @@ public final class CliBenchmark {
             figures.add(prefix + "_cpu", "s", cpu.median());
             figures.add(prefix + "_rss", "MiB", rss.median());
             medianWall.put(e.getKey(), wall.median());
+            medianCpu.put(e.getKey(), cpu.median());
         }
         for (String size :
                 samples.keySet().stream().map(k -> k.split("\\.")[0]).distinct().toList()) {
             double ratio = medianWall.get(size + ".driftwatch") / medianWall.get(size + ".kubectl");
             result.put(size + ".wallRatio", ratio);
             figures.add("cli." + size + ".wall_ratio", "×", ratio);
+            double cpuRatio = medianCpu.get(size + ".driftwatch") / medianCpu.get(size + ".kubectl");
+            result.put(size + ".cpuRatio", cpuRatio);
+            figures.add("cli." + size + ".cpu_ratio", "×", cpuRatio);
         }
     }
 
@@ -320,6 +330,16 @@ public final class CliBenchmark {
         resources.putObject("limits").put("memory", "256Mi");
         container.putArray("env").addObject().put("name", "MODE").put("value", "production");
         return o;
+    }
+
+    /** The first three fields of /proc/loadavg (1, 5 and 15 minutes), or "unknown". */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static void log(String format, Object... args) {

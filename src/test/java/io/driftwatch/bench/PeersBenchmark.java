@@ -29,12 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -340,32 +335,7 @@ public final class PeersBenchmark {
         Watch watch = client.genericKubernetesResources(ARGO_API, APPLICATION)
                 .inNamespace(ArgoCdServer.NAMESPACE)
                 .watch(new OutOfSyncWatcher(outOfSyncSince));
-        ScheduledExecutorService background = Executors.newScheduledThreadPool(4);
-        AtomicLong updates = new AtomicLong();
-        Random random = new Random(7);
-        background.scheduleAtFixedRate(
-                () -> {
-                    ConfigMap target = configMaps.get(random.nextInt(configMaps.size()));
-                    try {
-                        client.configMaps()
-                                .inNamespace(target.getMetadata().getNamespace())
-                                .withName(target.getMetadata().getName())
-                                .patch(
-                                        new PatchContext.Builder()
-                                                .withPatchType(PatchType.JSON_MERGE)
-                                                .withFieldManager("bench-controller")
-                                                .build(),
-                                        "{\"metadata\":{\"labels\":{\"bench/touched\":\"" + updates.incrementAndGet()
-                                                + "\"}}}");
-                    } catch (RuntimeException e) {
-                        if (!background.isShutdown()) { // shutdownNow interrupts the update in flight
-                            log("background update failed: %s", e.getMessage());
-                        }
-                    }
-                },
-                0,
-                1_000_000 / CHURN_PER_SECOND,
-                TimeUnit.MICROSECONDS);
+        BackgroundChurn background = BackgroundChurn.start(client, configMaps, CHURN_PER_SECOND, 1);
         List<Double> driftwatch = new ArrayList<>();
         List<Double> argocd = new ArrayList<>();
         latencies.put("driftwatch", driftwatch);
@@ -419,12 +389,11 @@ public final class PeersBenchmark {
                 Thread.sleep(500);
             }
         } finally {
-            background.shutdownNow();
-            background.awaitTermination(10, TimeUnit.SECONDS);
+            background.close();
             watch.close();
         }
-        result.put("churnUpdates", updates.get());
-        log("%d samples under %d background updates", SAMPLES, updates.get());
+        result.put("churnUpdates", background.updates());
+        log("%d samples under %d background updates", SAMPLES, background.updates());
     }
 
     private static String key(HasMetadata o) {

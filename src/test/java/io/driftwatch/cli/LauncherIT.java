@@ -115,18 +115,29 @@ class LauncherIT {
         assertThat(json.stderrLines()).anyMatch(l -> isJson(l) && l.contains("rendered 1 objects"));
         assertThat(json.stdout()).isEqualTo(info.stdout()).isEqualTo(quiet.stdout());
 
-        // the first diff against the cluster wrote a class-data archive of what it loaded; later runs map it
-        // (-Xshare:on makes the JVM refuse to start if the archive did not fit) and print the same
-        try (var archives =
-                Files.list(tmp.resolve("xdg-cache").resolve("driftwatch").resolve("cds"))) {
-            assertThat(archives.map(p -> p.getFileName().toString()).toList())
-                    .singleElement()
-                    .asString()
-                    .matches("driftwatch-\\d+\\.jsa");
-        }
-        Run shared = driftwatch(Map.of("JAVA_OPTS", "-Xshare:on"), diff);
+        // the build's class-data archive holds the client's classes (its training run diffed against a local HTTPS
+        // server), so the first diff against a cluster maps them instead of loading them from the jar
+        // (-Xshare:on makes the JVM refuse to start if the archive does not fit) and prints the same; no run writes
+        // an archive of its own
+        Path classLog = tmp.resolve("class-load.log");
+        Run shared = driftwatch(Map.of("JAVA_OPTS", "-Xshare:on -Xlog:class+load=info:file=" + classLog), diff);
         assertThat(shared.exitCode()).as(shared.stderr()).isEqualTo(ExitCodes.DRIFT);
         assertThat(shared.stdout()).isEqualTo(quiet.stdout());
+        List<String> loaded = Files.readAllLines(classLog);
+        for (String clientClass : List.of(
+                "sun.security.ssl.CertificateVerify",
+                "io.netty.handler.ssl.SslHandler",
+                "io.vertx.core.http.impl.Http1xClientConnection",
+                "io.fabric8.kubernetes.client.vertx.VertxHttpClient",
+                "io.fabric8.kubernetes.api.model.GenericKubernetesResourceList",
+                "io.driftwatch.live.LiveReader",
+                "io.driftwatch.diff.OpenApiListSchema")) {
+            assertThat(loaded)
+                    .as(clientClass + " loaded from the build's archive")
+                    .anyMatch(l -> l.contains(" " + clientClass + " source: shared objects file"));
+        }
+        assertThat(tmp.resolve("xdg-cache").resolve("driftwatch").resolve("cds"))
+                .doesNotExist();
     }
 
     @Test

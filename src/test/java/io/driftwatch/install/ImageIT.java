@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The image, built from the real Dockerfile here (scripts/build-image.sh: buildah with chroot isolation and base images
  * assembled from Debian packages), then run as a pod runs it — uid/gid 65532, read-only root, tmpfs at /tmp and at
  * the working directory (run-read-only.sh beside this class): {@code driftwatch version} through the image's
- * entrypoint, and the agent against the test API server until {@code /readyz} answers 200.
+ * entrypoint (the launcher, mapping the class-data archive the image build wrote), and the agent against the test API
+ * server until {@code /readyz} answers 200.
  */
 @WithKubeApiServer
 class ImageIT {
@@ -65,7 +66,7 @@ class ImageIT {
         assertThat(config.path("User").asText()).isEqualTo("65532:65532");
         List<String> entrypoint = new ArrayList<>();
         config.path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
-        assertThat(entrypoint).containsExactly("java", "-jar", "/opt/driftwatch/driftwatch.jar");
+        assertThat(entrypoint).containsExactly("/opt/driftwatch/driftwatch");
         Path env = tmp.resolve("env");
         List<String> envLines = new ArrayList<>();
         config.path("Env").forEach(e -> envLines.add(e.asText()));
@@ -76,7 +77,9 @@ class ImageIT {
                 last(run(List.of("buildah", "from", "--pull-never", IMAGE), 120).output());
         Path root = Path.of(last(run(List.of("buildah", "mount", container), 60).output()));
 
+        // -Xshare:on: the JVM refuses to start unless the launcher maps the image's class-data archive
         List<String> version = new ArrayList<>(readOnly(root, workdir, env, List.of()));
+        version.addAll(List.of("env", "JAVA_OPTS=-Xshare:on"));
         version.addAll(entrypoint);
         version.add("version");
         Run v = run(version, 120);
