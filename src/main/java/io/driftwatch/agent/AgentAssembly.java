@@ -323,6 +323,7 @@ final class AgentAssembly {
                 .withCountAdmissionAsDrift(d.countAdmission())
                 .withIgnoreHpaReplicas(d.ignoreHpaReplicas())
                 .withIncludeYamlDiff(config.hub().enabled()) // the hub serves each drift's YAML diff
+                .withYamlDiffContextLines(d.fullContextLines())
                 .withRedactionKey(redactionKey());
     }
 

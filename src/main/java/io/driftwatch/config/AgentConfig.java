@@ -32,7 +32,7 @@ public record AgentConfig(
         clusterLabels = clusterLabels == null ? Map.of() : Map.copyOf(clusterLabels);
         http = http == null ? new Http(null, null, null, null) : http;
         scope = scope == null ? new Scope(null, null) : scope;
-        diff = diff == null ? new Diff(null, null, null, null, null, null) : diff;
+        diff = diff == null ? new Diff(null, null, null, null, null, null, null) : diff;
         resyncInterval = resyncInterval == null ? Duration.ofMinutes(10) : resyncInterval;
         sources = sources == null ? new Sources(null, null, null, null, null, null) : sources;
         leaderElection =
@@ -124,15 +124,23 @@ public record AgentConfig(
         }
     }
 
-    /** The diff engine's settings. */
+    /**
+     * The diff engine's settings. {@code fullContextLines}: a drift's YAML diff sent to the hub holds the whole object
+     * (every unchanged line, folded by the console) when the object's larger side has at most this many lines, and 3
+     * lines around each change above it; 0 sends 3 lines for all (default {@value #DEFAULT_FULL_CONTEXT_LINES}).
+     */
     public record Diff(
             List<IgnoreRule> ignoreDifferences,
             Managers managers,
             Tracking tracking,
             Boolean countAdmission,
             Boolean ignoreHpaReplicas,
-            Path redactionKeyFile) {
+            Path redactionKeyFile,
+            Integer fullContextLines) {
+        public static final int DEFAULT_FULL_CONTEXT_LINES = 2_000;
+
         public Diff {
+            fullContextLines = fullContextLines == null ? DEFAULT_FULL_CONTEXT_LINES : fullContextLines;
             ignoreDifferences = ignoreDifferences == null ? List.of() : List.copyOf(ignoreDifferences);
             managers = managers == null ? new Managers(null, null, null, null) : managers;
             tracking = tracking == null ? Tracking.defaults() : tracking;
@@ -371,9 +379,13 @@ public record AgentConfig(
             Integer batchSize,
             Duration requestTimeout,
             Duration metricsInterval,
-            String consoleUrl) {
+            String consoleUrl,
+            Long snapshotFullDiffBytes) {
         static final Hub DISABLED =
-                new Hub(null, null, null, null, null, null, null, null, null, null, null, null, null);
+                new Hub(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+        /** Default of {@code snapshotFullDiffBytes}: a quarter of the hub's default body limit (8 MiB). */
+        public static final long DEFAULT_SNAPSHOT_FULL_DIFF_BYTES = 2L << 20;
 
         public Hub {
             insecure = insecure != null && insecure;
@@ -384,6 +396,8 @@ public record AgentConfig(
             batchSize = batchSize == null ? 500 : batchSize;
             requestTimeout = requestTimeout == null ? Duration.ofSeconds(10) : requestTimeout;
             metricsInterval = metricsInterval == null ? Duration.ofSeconds(30) : metricsInterval;
+            snapshotFullDiffBytes =
+                    snapshotFullDiffBytes == null ? DEFAULT_SNAPSHOT_FULL_DIFF_BYTES : snapshotFullDiffBytes;
         }
 
         /** Whether every replica pushes its metrics to the hub ({@code metricsInterval: 0} turns it off). */

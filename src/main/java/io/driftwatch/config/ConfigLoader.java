@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
 
+    private static final int MAX_FULL_CONTEXT_LINES = 100_000;
+    private static final long MAX_SNAPSHOT_FULL_DIFF_BYTES = 1L << 30;
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Path SERVICE_ACCOUNT_NAMESPACE =
             Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
@@ -299,6 +301,10 @@ public final class ConfigLoader {
         validateHub(c.hub(), problems);
         validateOtlp(c.metrics().otlp(), problems);
         validateManagers(c.diff().managers(), problems);
+        if (c.diff().fullContextLines() < 0 || c.diff().fullContextLines() > MAX_FULL_CONTEXT_LINES) {
+            problems.add("diff.fullContextLines: must be between 0 (3 lines around each change) and "
+                    + MAX_FULL_CONTEXT_LINES + ", not " + c.diff().fullContextLines());
+        }
         for (int i = 0; i < c.diff().ignoreDifferences().size(); i++) {
             var rule = c.diff().ignoreDifferences().get(i);
             if (rule.jsonPointers().isEmpty() && rule.managedFieldsManagers().isEmpty()) {
@@ -480,6 +486,12 @@ public final class ConfigLoader {
         }
         if (hub.requestTimeout().compareTo(Duration.ofMillis(100)) < 0) {
             problems.add("hub.requestTimeout: must be at least 100ms");
+        }
+        if (hub.snapshotFullDiffBytes() < 0 || hub.snapshotFullDiffBytes() > MAX_SNAPSHOT_FULL_DIFF_BYTES) {
+            problems.add(
+                    "hub.snapshotFullDiffBytes: must be between 0 (snapshots carry 3 lines around each change) and "
+                            + MAX_SNAPSHOT_FULL_DIFF_BYTES + " (1 GiB, the hub's largest limits.maxBodyBytes), not "
+                            + hub.snapshotFullDiffBytes());
         }
     }
 

@@ -105,7 +105,8 @@ public final class DiffEngine {
         if (live == null || live.isNull() || live.isMissingNode()) {
             Cause cause = seenLiveBefore ? Cause.DELETED : Cause.NOT_YET_APPLIED;
             String yaml = options.includeYamlDiff()
-                    ? YamlDiff.unified(redactor.redact(display(desired.manifest())), null)
+                    ? YamlDiff.unified(
+                            redactor.redact(display(desired.manifest())), null, options.yamlDiffContextLines())
                     : null;
             return Optional.of(new Drift(
                     key,
@@ -210,7 +211,9 @@ public final class DiffEngine {
                 cause = Cause.UNKNOWN_MANAGER;
             }
         }
-        String yaml = options.includeYamlDiff() ? YamlDiff.unified(null, redactor.redact(display(live))) : null;
+        String yaml = options.includeYamlDiff()
+                ? YamlDiff.unified(null, redactor.redact(display(live)), options.yamlDiffContextLines())
+                : null;
         return new Drift(
                 key,
                 live.path("apiVersion").asText(""),
@@ -475,6 +478,7 @@ public final class DiffEngine {
         ObjectNode liveView = display(live);
         ObjectNode desiredView = liveView.deepCopy();
         YamlDiff.applyReverse(desiredView, changes.stream().map(Attributed::raw).toList());
-        return YamlDiff.unified(redactor.redact(desiredView), redactor.redact(liveView));
+        return YamlDiff.unified(
+                redactor.redact(desiredView), redactor.redact(liveView), options.yamlDiffContextLines());
     }
 }

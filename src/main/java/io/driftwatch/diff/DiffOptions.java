@@ -11,6 +11,9 @@ import java.util.Objects;
  * @param ignoreHpaReplicas     when true (default) {@code spec.replicas} of HPA targets, and replicas written through the
  *                              {@code scale} subresource by kube-controller-manager, are not compared
  * @param includeYamlDiff       attach a unified YAML diff to each drift
+ * @param yamlDiffContextLines  objects whose larger side has at most this many YAML lines get the whole object as the
+ *                              diff's context (one hunk with every line); larger ones, or all when 0 (default), get 3
+ *                              lines around each change
  * @param redactionKey          HMAC key for Secret redaction; null = a random key per engine (stable within one run)
  * @param targetNamespace       namespace for namespaced desired objects without one
  */
@@ -21,6 +24,7 @@ public record DiffOptions(
         boolean countAdmissionAsDrift,
         boolean ignoreHpaReplicas,
         boolean includeYamlDiff,
+        int yamlDiffContextLines,
         byte[] redactionKey,
         String targetNamespace) {
 
@@ -28,13 +32,16 @@ public record DiffOptions(
         Objects.requireNonNull(managers, "managers");
         ignoreRules = ignoreRules == null ? List.of() : List.copyOf(ignoreRules);
         tracking = tracking == null ? Tracking.defaults() : tracking;
+        if (yamlDiffContextLines < 0) {
+            throw new IllegalArgumentException("yamlDiffContextLines: must be 0 or more, not " + yamlDiffContextLines);
+        }
         redactionKey = redactionKey == null ? null : redactionKey.clone();
         targetNamespace = targetNamespace == null || targetNamespace.isEmpty() ? "default" : targetNamespace;
     }
 
     public static DiffOptions defaults() {
         return new DiffOptions(
-                ManagerRules.defaults(), List.of(), Tracking.defaults(), false, true, false, null, "default");
+                ManagerRules.defaults(), List.of(), Tracking.defaults(), false, true, false, 0, null, "default");
     }
 
     @Override
@@ -50,6 +57,7 @@ public record DiffOptions(
                 countAdmissionAsDrift,
                 ignoreHpaReplicas,
                 includeYamlDiff,
+                yamlDiffContextLines,
                 redactionKey,
                 targetNamespace);
     }
@@ -62,6 +70,7 @@ public record DiffOptions(
                 countAdmissionAsDrift,
                 ignoreHpaReplicas,
                 includeYamlDiff,
+                yamlDiffContextLines,
                 redactionKey,
                 targetNamespace);
     }
@@ -74,6 +83,7 @@ public record DiffOptions(
                 countAdmissionAsDrift,
                 ignoreHpaReplicas,
                 includeYamlDiff,
+                yamlDiffContextLines,
                 redactionKey,
                 targetNamespace);
     }
@@ -86,6 +96,7 @@ public record DiffOptions(
                 value,
                 ignoreHpaReplicas,
                 includeYamlDiff,
+                yamlDiffContextLines,
                 redactionKey,
                 targetNamespace);
     }
@@ -98,6 +109,7 @@ public record DiffOptions(
                 countAdmissionAsDrift,
                 value,
                 includeYamlDiff,
+                yamlDiffContextLines,
                 redactionKey,
                 targetNamespace);
     }
@@ -110,6 +122,7 @@ public record DiffOptions(
                 countAdmissionAsDrift,
                 ignoreHpaReplicas,
                 value,
+                yamlDiffContextLines,
                 redactionKey,
                 targetNamespace);
     }
@@ -122,6 +135,7 @@ public record DiffOptions(
                 countAdmissionAsDrift,
                 ignoreHpaReplicas,
                 includeYamlDiff,
+                yamlDiffContextLines,
                 value,
                 targetNamespace);
     }
@@ -134,7 +148,21 @@ public record DiffOptions(
                 countAdmissionAsDrift,
                 ignoreHpaReplicas,
                 includeYamlDiff,
+                yamlDiffContextLines,
                 redactionKey,
                 value);
+    }
+
+    public DiffOptions withYamlDiffContextLines(int value) {
+        return new DiffOptions(
+                managers,
+                ignoreRules,
+                tracking,
+                countAdmissionAsDrift,
+                ignoreHpaReplicas,
+                includeYamlDiff,
+                value,
+                redactionKey,
+                targetNamespace);
     }
 }

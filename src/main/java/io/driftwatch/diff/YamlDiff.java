@@ -10,12 +10,18 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Unified YAML diffs: desired (as "live the way Git wants it") against live. */
+/**
+ * Unified YAML diffs: desired (as "live the way Git wants it") against live. With 3 lines of context around each change
+ * (the CLI, and objects over the agent's {@code diff.fullContextLines}), or with the whole object as context: one hunk
+ * holding every line, which the console folds run by run.
+ */
 final class YamlDiff {
 
     static final String DESIRED_LABEL = "desired";
     static final String LIVE_LABEL = "live";
-    private static final int CONTEXT = 3;
+    /** Lines of context around each change when the whole object is not sent. */
+    static final int CONTEXT = 3;
+
     private static final long MAX_CELLS = 4_000_000L;
     private static final YAMLMapper YAML = new YAMLMapper(YamlScalars.minimalQuoting()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -37,7 +43,19 @@ final class YamlDiff {
 
     /** Unified diff of the YAML of {@code desired} and {@code live}; null means the object does not exist on that side. */
     static String unified(JsonNode desired, JsonNode live) {
-        return unifiedLines(lines(toYaml(desired)), lines(toYaml(live)));
+        return unified(desired, live, 0);
+    }
+
+    /**
+     * As {@link #unified(JsonNode, JsonNode)}, with the whole object as context (one hunk with every line) when its larger
+     * side has at most {@code fullContextLines} lines; above that, or when it is 0, {@value #CONTEXT} lines.
+     */
+    static String unified(JsonNode desired, JsonNode live, int fullContextLines) {
+        List<String> a = lines(toYaml(desired));
+        List<String> b = lines(toYaml(live));
+        int larger = Math.max(a.size(), b.size());
+        return unifiedLines(
+                a, b, fullContextLines > 0 && larger <= fullContextLines ? Math.max(larger, CONTEXT) : CONTEXT);
     }
 
     private static List<String> lines(String text) {
@@ -58,36 +76,113 @@ final class YamlDiff {
     private record Edit(char op, String line, int a, int b) {}
 
     static String unifiedLines(List<String> a, List<String> b) {
-        List<Edit> edits = edits(a, b);
-        StringBuilder sb = new StringBuilder();
-        sb.append("--- ")
+        return unifiedLines(a, b, CONTEXT);
+    }
+
+    static String unifiedLines(List<String> a, List<String> b, int context) {
+        StringBuilder sb = header();
+        appendHunks(sb, edits(a, b), context);
+        return sb.toString();
+    }
+
+    private static StringBuilder header() {
+        return new StringBuilder()
+                .append("--- ")
                 .append(DESIRED_LABEL)
                 .append('\n')
                 .append("+++ ")
                 .append(LIVE_LABEL)
                 .append('\n');
+    }
+
+    /**
+     * The same diff with at most {@value #CONTEXT} lines of context around each change: a diff written with more
+     * context (the whole object) comes out exactly as {@link #unified(JsonNode, JsonNode)} would have written it; one
+     * with {@value #CONTEXT} already comes out unchanged. Text that is not a diff of this class is returned as it is.
+     */
+    static String narrowed(String diff) {
+        String[] lines = diff.split("\n", -1);
+        String head = header().toString();
+        if (!diff.startsWith(head)) {
+            return diff;
+        }
+        StringBuilder sb = header();
+        int k = 2;
+        while (k < lines.length && lines[k].startsWith("@@ -")) {
+            String[] ranges = lines[k].split(" ");
+            if (ranges.length < 4) {
+                return diff;
+            }
+            int[] old = parseRange(ranges[1]);
+            int[] now = parseRange(ranges[2]);
+            if (old == null || now == null) {
+                return diff;
+            }
+            List<Edit> hunk = new ArrayList<>();
+            int a = old[0];
+            int b = now[0];
+            int aLeft = old[1];
+            int bLeft = now[1];
+            k++;
+            while ((aLeft > 0 || bLeft > 0) && k < lines.length && !lines[k].isEmpty()) {
+                char op = lines[k].charAt(0);
+                if (op != ' ' && op != '-' && op != '+') {
+                    return diff;
+                }
+                hunk.add(new Edit(op, lines[k].substring(1), a, b));
+                if (op != '+') {
+                    a++;
+                    aLeft--;
+                }
+                if (op != '-') {
+                    b++;
+                    bLeft--;
+                }
+                k++;
+            }
+            if (aLeft != 0 || bLeft != 0) {
+                return diff;
+            }
+            appendHunks(sb, hunk, CONTEXT);
+        }
+        return k == lines.length - 1 && lines[k].isEmpty() ? sb.toString() : diff;
+    }
+
+    /** {@code -A,N} or {@code +A}: the lines before the range and its count, or null. */
+    private static int[] parseRange(String range) {
+        try {
+            String body = range.substring(1);
+            int comma = body.indexOf(',');
+            int start = Integer.parseInt(comma < 0 ? body : body.substring(0, comma));
+            int count = comma < 0 ? 1 : Integer.parseInt(body.substring(comma + 1));
+            return new int[] {count == 0 ? start : start - 1, count};
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return null;
+        }
+    }
+
+    private static void appendHunks(StringBuilder sb, List<Edit> edits, int context) {
         int i = 0;
         while (i < edits.size()) {
             if (edits.get(i).op() == ' ') {
                 i++;
                 continue;
             }
-            int start = Math.max(0, i - CONTEXT);
+            int start = Math.max(0, i - context);
             int end = i;
             int lastChange = i;
             while (end < edits.size()) {
                 if (edits.get(end).op() != ' ') {
                     lastChange = end;
-                } else if (end - lastChange > 2 * CONTEXT) {
+                } else if (end - lastChange > 2 * context) {
                     break;
                 }
                 end++;
             }
-            end = Math.min(edits.size(), lastChange + CONTEXT + 1);
+            end = Math.min(edits.size(), lastChange + context + 1);
             appendHunk(sb, edits.subList(start, end));
             i = end;
         }
-        return sb.toString();
     }
 
     private static void appendHunk(StringBuilder sb, List<Edit> hunk) {

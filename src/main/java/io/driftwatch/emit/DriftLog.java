@@ -2,8 +2,10 @@ package io.driftwatch.emit;
 
 import static net.logstash.logback.argument.StructuredArguments.entries;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.Drift;
 import io.driftwatch.diff.ReportJson;
+import io.driftwatch.diff.YamlDiffContext;
 import io.driftwatch.drift.DriftEvent;
 import io.driftwatch.drift.DriftRecord;
 import java.time.Instant;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code {"message":"drift opened: Deployment shop/web: replicas 3 → 5 ...","event":"opened","cause":"out-of-band",
  * "actors":[...],"drift":{...}}} ({@code cause} is also in {@code drift}; at the top it is one field to filter and route
  * on; so is {@code actors}, present once audit events name who made the drift).
- * The fields ride as structured arguments, so the JSON encoder emits them as fields, not inside the message.
+ * The fields ride as structured arguments, so the JSON encoder emits them as fields, not inside the message. A
+ * drift's YAML diff is logged with 3 lines of context around each change, also when the hub gets the whole object.
  */
 public final class DriftLog {
 
@@ -47,7 +50,11 @@ public final class DriftLog {
         if (!attributions.isEmpty()) {
             fields.put("actors", actors(attributions));
         }
-        fields.put("drift", ReportJson.toJson(r.drift()));
+        ObjectNode drift = ReportJson.toJson(r.drift());
+        if (drift.path("diff").isTextual()) { // the whole object goes to the hub; a log line keeps 3 lines of context
+            drift.put("diff", YamlDiffContext.narrowed(drift.get("diff").asText()));
+        }
+        fields.put("drift", drift);
         if (event.type() == DriftEvent.Type.RESOLVED) {
             LOG.info("drift resolved: {}", r.drift().summary(), entries(fields));
         } else {

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real agent (real API server, real drift churn) reporting to a real hub that goes away: after recovery the hub's
- * open drifts equal the agent's exactly, and every event the agent emitted is in the hub's history exactly once.
+ * open drifts equal the agent's exactly, and every event the agent emitted is in the hub's history exactly once. And
+ * whole-object diffs: a small drift's reaches the hub whole, and snapshots of large ones stay under the hub's body limit.
  */
 @WithKubeApiServer
 class HubFaultIT {
@@ -43,6 +46,7 @@ class HubFaultIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int OBJECTS = 6;
+    private static final int LARGE = 8;
 
     private ListAppender<ILoggingEvent> driftLog;
 
@@ -165,6 +169,149 @@ class HubFaultIT {
         } finally {
             hub.close();
         }
+    }
+
+    /**
+     * With {@code diff.fullContextLines} at its default, a small object's drift reaches the hub whole (one hunk with
+     * every line of the object, so the console can unfold every unchanged run); eight large drifts (600 keys) whose whole diffs
+     * add up to more than the hub's body limit (set to 256 KiB here) still go in accepted snapshots, because the agent
+     * sends whole diffs only up to {@code hub.snapshotFullDiffBytes} (96 KiB here) and 3 lines for the rest.
+     */
+    @Test
+    void aSmallDriftReachesTheHubWholeAndSnapshotsOfLargeOnesStayUnderTheBodyLimit(
+            LocalKubeCluster cluster, TestNamespace ns, @TempDir Path tmp) throws Exception {
+        String name = "it-" + ns.name();
+        Kubectl kubectl = new Kubectl(cluster);
+        Path dir = Files.createDirectories(tmp.resolve("desired"));
+        Files.writeString(dir.resolve("small.yaml"), configMap("small", ns, 20, "value %d"));
+        for (int i = 0; i < LARGE; i++) {
+            Files.writeString(
+                    dir.resolve("large-" + i + ".yaml"),
+                    configMap("large-" + i, ns, 600, "a value long enough to make each line about a hundred bytes %d"));
+        }
+        kubectl.run("apply", "-n", ns.name(), "-f", dir.toString());
+        for (String cm : Stream.concat(
+                        Stream.of("small"), IntStream.range(0, LARGE).mapToObj(i -> "large-" + i))
+                .toList()) {
+            kubectl.run(
+                    "-n",
+                    ns.name(),
+                    "patch",
+                    "configmap",
+                    cm,
+                    "--type=merge",
+                    "-p",
+                    "{\"data\":{\"key-010\":\"edited\"}}");
+        }
+        long bodyLimit = 256 << 10;
+        long budget = 96 << 10;
+        try (TestHub hub = TestHub.start(
+                        TestHub.sqlite(tmp.resolve("hub.db")) + "limits: {maxBodyBytes: " + bodyLimit + "}\n",
+                        List.of(name));
+                AgentRunner runner = AgentRunner.start(
+                        agentConfig(ns, dir, tmp, hub.url(), "outbox.jsonl")
+                                        .replace("snapshotInterval: 1h", "snapshotInterval: 2s")
+                                + "  batchSize: 1\n  snapshotFullDiffBytes: " + budget + "\n",
+                        cluster.adminConfig())) {
+            AgentEndpoint agent = runner.endpoint;
+            Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
+            Eventually.await(
+                    "the hub holds the agent's drifts and the outbox is empty",
+                    WAIT,
+                    () -> outboxEmpty(agent)
+                            && sameState(hub, agent, name)
+                            && hubDiffs(hub, name).size() == 1 + LARGE,
+                    () -> describe(hub, agent, name));
+
+            // every opened event carried its whole diff (one event a batch, each under the limit)
+            Map<String, String> whole = new TreeMap<>();
+            for (JsonNode h : hub.history("cluster=" + name)) {
+                if (h.path("type").asText().equals("opened")) {
+                    whole.put(
+                            h.path("name").asText(),
+                            h.path("drift").path("diff").asText());
+                }
+            }
+            assertThat(whole).hasSize(1 + LARGE);
+            String small = whole.get("small");
+            assertThat(small.lines().filter(l -> l.startsWith("@@"))).hasSize(1);
+            assertThat(small)
+                    .contains(
+                            "\n apiVersion: v1\n",
+                            "\n kind: ConfigMap\n",
+                            "\n   key-000: value 0\n",
+                            "\n   key-019: value 19\n")
+                    .contains("\n-  key-010: value 10\n+  key-010: edited\n")
+                    .doesNotContain("managedFields");
+            long wholeBytes = whole.values().stream()
+                    .mapToLong(d -> d.getBytes(StandardCharsets.UTF_8).length)
+                    .sum();
+            assertThat(wholeBytes)
+                    .as("the whole diffs alone are over the hub's body limit")
+                    .isGreaterThan(bodyLimit);
+
+            // a snapshot taken after every event: the hub's open drifts are the snapshot's, bounded
+            double before = snapshots(agent, "success");
+            Eventually.await(
+                    "a later snapshot accepted", WAIT, () -> snapshots(agent, "success") >= before + 2, agent::metrics);
+            assertThat(snapshots(agent, "rejected")).as("no snapshot refused").isZero();
+            Map<String, String> sent = hubDiffs(hub, name);
+            assertThat(sent.get("small"))
+                    .as("the smallest diff is whole in the snapshot too")
+                    .isEqualTo(small);
+            long wholeInSnapshot = 0;
+            int narrowed = 0;
+            for (Map.Entry<String, String> e : sent.entrySet()) {
+                String diff = e.getValue();
+                assertThat(diff).contains("-  key-010: ", "+  key-010: edited");
+                if (diff.equals(whole.get(e.getKey()))) {
+                    wholeInSnapshot += diff.getBytes(StandardCharsets.UTF_8).length;
+                } else {
+                    narrowed++;
+                    assertThat(diff.lines().filter(l -> l.startsWith("@@"))).hasSize(1);
+                    assertThat(diff.lines())
+                            .as("3 lines either side of the change")
+                            .hasSize(2 + 1 + 8);
+                }
+            }
+            assertThat(wholeInSnapshot).isLessThanOrEqualTo(budget);
+            assertThat(narrowed)
+                    .as("some large diffs whole, the rest cut to 3 lines")
+                    .isBetween(1, LARGE - 1);
+        }
+    }
+
+    /** The hub's open drifts of {@code cluster}: ConfigMap name → its diff. */
+    private static Map<String, String> hubDiffs(TestHub hub, String cluster) {
+        Map<String, String> diffs = new TreeMap<>();
+        for (JsonNode d : hub.openDrifts("cluster=" + cluster)) {
+            JsonNode full = hub.read(
+                    "/api/v1/clusters/" + cluster + "/drifts/" + d.path("id").asText());
+            diffs.put(d.path("name").asText(), full.path("drift").path("diff").asText());
+        }
+        return diffs;
+    }
+
+    private static double snapshots(AgentEndpoint agent, String result) {
+        return agent.metric("driftwatch_hub_pushes_total", Map.of("kind", "snapshot", "result", result))
+                .orElse(0);
+    }
+
+    /** A ConfigMap of the app with {@code keys} keys {@code key-NNN}, each value {@code format} of its number. */
+    private static String configMap(String name, TestNamespace ns, int keys, String format) {
+        StringBuilder data = new StringBuilder();
+        for (int i = 0; i < keys; i++) {
+            data.append(String.format("  key-%03d: %s%n", i, String.format(format, i)));
+        }
+        return """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: %s
+                  namespace: %s
+                  labels: {app.kubernetes.io/instance: %s}
+                data:
+                %s""".formatted(name, ns.name(), ns.name(), data);
     }
 
     /** Six ConfigMaps an app "hub" wants; churn step i edits, edits again, or restores one of them. */

@@ -325,6 +325,35 @@ class ConfigLoaderTest {
         assertThat(c.hub().outboxMaxBytes()).isEqualTo(64L << 20);
         assertThat(c.hub().snapshotInterval()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.hub().heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.hub().snapshotFullDiffBytes()).isEqualTo(2L << 20);
+        assertThat(c.diff().fullContextLines()).isEqualTo(2_000);
+    }
+
+    @Test
+    void fullContextDiffSettingsAreReadAndBadValuesNamedTogether() throws IOException {
+        Path token = write("t0ken\n");
+        AgentConfig c = load(
+                write(MINIMAL + "diff: {fullContextLines: 0}\nhub: {url: 'https://hub:8443', tokenFile: " + token
+                        + ", snapshotFullDiffBytes: 0}\n"),
+                Map.of());
+        assertThat(c.diff().fullContextLines()).isZero();
+        assertThat(c.hub().snapshotFullDiffBytes()).isZero();
+
+        assertThatThrownBy(() -> load(
+                        write(MINIMAL + "diff: {fullContextLines: -1}\nhub: {url: 'https://hub:8443', tokenFile: "
+                                + token + ", snapshotFullDiffBytes: -5, batchSize: 0}\n"),
+                        Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        "diff.fullContextLines: must be between 0 (3 lines around each change) and " + "100000, not -1")
+                .hasMessageContaining("hub.snapshotFullDiffBytes: must be between 0")
+                .hasMessageContaining("not -5")
+                .hasMessageContaining("hub.batchSize");
+        assertThatThrownBy(() -> load(write(MINIMAL + "diff: {fullContextLines: 100001}\n"), Map.of()))
+                .hasMessageContaining("diff.fullContextLines: must be between 0");
+        assertThatThrownBy(() -> load(write(MINIMAL + "diff: {fullContextLines: many}\n"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("diff.fullContextLines");
     }
 
     @Test

@@ -7,13 +7,19 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.driftwatch.diff.Actor;
 import io.driftwatch.diff.Cause;
 import io.driftwatch.diff.Change;
+import io.driftwatch.diff.DesiredObject;
+import io.driftwatch.diff.DiffEngine;
+import io.driftwatch.diff.DiffOptions;
 import io.driftwatch.diff.Drift;
 import io.driftwatch.diff.DriftType;
 import io.driftwatch.diff.ObjectKey;
 import io.driftwatch.diff.Op;
+import io.driftwatch.diff.YamlDiffContext;
 import io.driftwatch.drift.DriftEvent;
 import io.driftwatch.drift.DriftRecord;
 import java.nio.charset.StandardCharsets;
@@ -156,6 +162,30 @@ class DriftLogTest {
         new DriftLog("prod-eu-1").log(new DriftEvent(DriftEvent.Type.OPENED, r), ONSET);
 
         assertThat(json(appender.list.get(0)).has("actors")).isFalse();
+    }
+
+    @Test
+    void aWholeObjectDiffIsLoggedWithThreeLinesOfContext() throws Exception {
+        StringBuilder desired = new StringBuilder(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big, namespace: shop}\n" + "data:\n");
+        for (int i = 0; i < 40; i++) {
+            desired.append(String.format("  key-%02d: value %d%n", i, i));
+        }
+        ObjectNode want = (ObjectNode) new ObjectMapper(new YAMLFactory()).readTree(desired.toString());
+        ObjectNode live = want.deepCopy();
+        ((ObjectNode) live.get("data")).put("key-20", "edited");
+        Drift drift = DiffEngine.withDefaults(
+                        DiffOptions.defaults().withIncludeYamlDiff(true).withYamlDiffContextLines(2_000))
+                .diff(new DesiredObject(want, "shop", null), live, true)
+                .orElseThrow();
+        assertThat(drift.yamlDiff()).contains(" key-00: value 0", " key-39: value 39");
+
+        new DriftLog("prod-eu-1")
+                .log(new DriftEvent(DriftEvent.Type.OPENED, new DriftRecord("id-4", drift, ONSET, ONSET, null)), ONSET);
+
+        String logged = json(appender.list.get(0)).path("drift").path("diff").asText();
+        assertThat(logged).isEqualTo(YamlDiffContext.narrowed(drift.yamlDiff()));
+        assertThat(logged.lines()).hasSize(2 + 1 + 8).contains("+  key-20: edited");
     }
 
     /** The line as the production JSON encoder writes it. */

@@ -166,6 +166,7 @@ class ConsoleBrowserIT {
             browser.driver.findElement(By.id("collapse-all")).click();
             assertThat(folds(browser)).isEqualTo(folded);
             foldAndUnfoldByKeyboard(browser, folded);
+            assertEveryFoldOfTheWholeObjectOpens(browser, folded);
             Accessibility.assertNoViolations(browser, "a drift with its inline diff");
             browser.driver
                     .findElement(By.cssSelector("label[for='diff-mode-split']"))
@@ -406,6 +407,46 @@ class ConsoleBrowserIT {
         Accessibility.tabTo(browser, "#collapse-all", true);
         Accessibility.assertFocusVisible(browser);
         Accessibility.press(browser, Keys.ENTER);
+        assertThat(folds(browser)).isEqualTo(folded);
+    }
+
+    /**
+     * The agent sent the small object whole (diff.fullContextLines): no line is missing from the hub ("not part of the
+     * diff"), every fold opens one by one, by keyboard and by click, and then every line of the object is in the diff.
+     */
+    private static void assertEveryFoldOfTheWholeObjectOpens(Browser browser, int folded) {
+        assertThat(browser.driver.findElements(By.cssSelector("#diff .row.gap")))
+                .as("no gap between hunks: the diff holds the whole object")
+                .isEmpty();
+        assertThat(text(browser.driver.findElement(By.id("diff")))).doesNotContain("not part of the diff");
+        assertThat(((Number) browser.js("return window.driftwatchDiff.lines")).intValue())
+                .as("every line of the object (24 keys and the lines around them), changed lines twice")
+                .isGreaterThanOrEqualTo(24 + 5);
+        for (int open = 1; open <= folded; open++) {
+            Accessibility.tabTo(browser, "#diff button.unfold", false);
+            Accessibility.press(browser, Keys.ENTER);
+            assertThat(folds(browser))
+                    .as("folds left after opening %d by keyboard", open)
+                    .isEqualTo(folded - open);
+        }
+        browser.driver.findElement(By.id("collapse-all")).click();
+        assertThat(folds(browser)).isEqualTo(folded);
+        for (int open = 1; open <= folded; open++) {
+            browser.driver.findElement(By.cssSelector("#diff button.unfold")).click();
+            assertThat(folds(browser))
+                    .as("folds left after opening %d by click", open)
+                    .isEqualTo(folded - open);
+        }
+        assertThat(browser.driver.findElements(By.cssSelector("#diff button.unfold")))
+                .isEmpty();
+        String whole = text(browser.driver.findElement(By.cssSelector("#diff .diff-scroll")));
+        assertThat(whole).contains("apiVersion: v1", "kind: ConfigMap", "name: settings");
+        for (int i = 0; i < 24; i++) {
+            assertThat(whole).contains(String.format("key-%02d: value %d", i, i));
+        }
+        assertThat(browser.driver.findElements(By.cssSelector("#diff .row.gap")))
+                .isEmpty();
+        browser.driver.findElement(By.id("collapse-all")).click();
         assertThat(folds(browser)).isEqualTo(folded);
     }
 

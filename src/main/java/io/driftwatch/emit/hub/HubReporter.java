@@ -181,7 +181,15 @@ public final class HubReporter implements AutoCloseable {
         if (snapshot == null) {
             return; // no complete picture yet (first diff running, or not leading)
         }
-        HubClient.Response response = post("snapshot", snapshotJson(outbox.stream(), snapshot, now));
+        SnapshotDiffs.Bounded bounded = SnapshotDiffs.bound(snapshot.drifts(), config.snapshotFullDiffBytes());
+        if (bounded.narrowed() > 0) {
+            LOG.info(
+                    "hub snapshot: {} drift diff(s) sent with 3 lines of context (hub.snapshotFullDiffBytes {} reached)",
+                    bounded.narrowed(),
+                    config.snapshotFullDiffBytes());
+        }
+        HubClient.Response response =
+                post("snapshot", snapshotJson(outbox.stream(), snapshot.seq(), bounded.drifts(), now));
         if (!response.ok()) {
             metrics.hubPush("snapshot", "rejected");
             LOG.error("hub refused a snapshot with {}: {}", response.status(), response.body());
@@ -315,11 +323,15 @@ public final class HubReporter implements AutoCloseable {
     }
 
     static String snapshotJson(String stream, Snapshot snapshot, Instant takenAt) {
-        return Wire.write(new SnapshotMessage(
+        return snapshotJson(
                 stream,
                 snapshot.seq(),
-                takenAt,
-                snapshot.drifts().stream().map(HubReporter::drift).toList()));
+                snapshot.drifts().stream().map(HubReporter::drift).toList(),
+                takenAt);
+    }
+
+    private static String snapshotJson(String stream, long seq, List<DriftMessage> drifts, Instant takenAt) {
+        return Wire.write(new SnapshotMessage(stream, seq, takenAt, drifts));
     }
 
     /** {@code sources}: per app {@code {healthy, revision, error}} (other fields of the agent's status stay home). */

@@ -46,6 +46,7 @@ class HubTlsIT {
     }
 
     private static AgentConfig.Hub hub(String url, Path token, Path ca, boolean insecure) {
-        return new AgentConfig.Hub(url, token, ca, insecure, null, null, null, null, null, null, null, null, null);
+        return new AgentConfig.Hub(
+                url, token, ca, insecure, null, null, null, null, null, null, null, null, null, null);
     }
 }
