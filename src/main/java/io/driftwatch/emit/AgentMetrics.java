@@ -113,7 +113,7 @@ public final class AgentMetrics {
     private final Map<String, AtomicLong> watched = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> healthy = new ConcurrentHashMap<>();
-    private final Map<ObjectKey, Gauge> startedSeries = new LinkedHashMap<>();
+    private final Map<ObjectKey, Series> startedSeries = new LinkedHashMap<>();
 
     /** Without the per-drift series' {@code user} label. */
     public AgentMetrics(MeterRegistry registry, int maxDriftSeries) {
@@ -237,15 +237,15 @@ public final class AgentMetrics {
         Set<ObjectKey> keep = new HashSet<>();
         int dropped = 0;
         for (DriftRecord r : open) {
-            Gauge existing = startedSeries.get(r.key());
-            if (existing != null && Tags.of(existing.getId().getTags()).equals(startedTags(r))) {
+            Series existing = startedSeries.get(r.key());
+            if (existing != null && sameLabels(existing.from(), r)) {
                 keep.add(r.key());
             }
         }
         for (var it = startedSeries.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!keep.contains(e.getKey())) {
-                registry.remove(e.getValue());
+                registry.remove(e.getValue().gauge());
                 it.remove();
             }
         }
@@ -262,11 +262,34 @@ public final class AgentMetrics {
                     .description("When each open drift started (one series per drift, capped)")
                     .tags(startedTags(r))
                     .register(registry);
-            startedSeries.put(r.key(), g);
+            startedSeries.put(r.key(), new Series(g, r));
         }
         if (dropped > 0) {
             seriesDropped.increment(dropped);
         }
+    }
+
+    /** A per-drift series and the open drift it was registered for (whose label values it carries). */
+    private record Series(Gauge gauge, DriftRecord from) {}
+
+    /**
+     * Whether {@code now} would get the same labels as the series registered for {@code then} (same key): compared
+     * field by field, not as {@link Tags}, since this runs for every open drift after every batch of verdicts.
+     */
+    private boolean sameLabels(DriftRecord then, DriftRecord now) {
+        if (then == now) {
+            return true;
+        }
+        return nullToEmpty(then.drift().app()).equals(nullToEmpty(now.drift().app()))
+                && then.drift().type() == now.drift().type()
+                && then.drift().cause() == now.drift().cause()
+                && nullToEmpty(then.manager()).equals(nullToEmpty(now.manager()))
+                && (!actorLabels || username(then).equals(username(now)));
+    }
+
+    private static String username(DriftRecord r) {
+        Actor who = r.drift().firstActor();
+        return who == null ? "" : who.username();
     }
 
     private Tags startedTags(DriftRecord r) {
@@ -288,8 +311,7 @@ public final class AgentMetrics {
         if (!actorLabels) {
             return tags;
         }
-        Actor who = r.drift().firstActor();
-        return tags.and("user", who == null ? "" : who.username());
+        return tags.and("user", username(r));
     }
 
     public void desiredResources(String app, int count) {
