@@ -92,7 +92,18 @@ public final class AgentScaleBenchmark {
             new String[] {"latencyMaxMs", "detection_max", "ms"},
             new String[] {"heapAfterGcUnderLoadMiB", "heap_after_gc_under_load", "MiB"},
             new String[] {"rssUnderLoadMiB", "rss_under_load", "MiB"},
-            new String[] {"agentMetricsDetectionP99Ms", "agent_detection_p99", "ms"});
+            new String[] {"agentMetricsDetectionP99Ms", "agent_detection_p99", "ms"},
+            new String[] {"cpuMsPerVerdict", "cpu_per_verdict", "ms"},
+            new String[] {"diffThreadCpuMsPerVerdict", "diff_thread_cpu_per_verdict", "ms"});
+
+    /** The agent's own histogram of informer event → verdict, one observation per live change processed. */
+    private static final String DETECTION_HISTOGRAM = "driftwatch_drift_detection_latency_seconds";
+
+    /**
+     * The agent jar to run ({@code -Ddriftwatch.bench.agentJar}, default {@code target/driftwatch.jar}): another
+     * build's jar runs under this same harness, so a before/after pair differs only in the agent.
+     */
+    private static final String AGENT_JAR = System.getProperty("driftwatch.bench.agentJar", "target/driftwatch.jar");
 
     private AgentScaleBenchmark() {}
 
@@ -173,7 +184,16 @@ public final class AgentScaleBenchmark {
                 result.put("memoryAfterSettle", AgentMemory.breakdown(agent.pid()));
                 log("idle: %s", result);
 
+                Map<String, Long> threadsBeforeLoad = threadTicks(agent.pid());
+                double verdictsBeforeLoad = histogramCount(metrics(port), DETECTION_HISTOGRAM);
                 List<Double> latencies = latencyUnderLoad(client, all, port, result);
+                Map<String, Object> phase = LatencyPhaseCpu.of(
+                        idleByThread(threadsBeforeLoad, threadTicks(agent.pid())),
+                        histogramCount(metrics(port), DETECTION_HISTOGRAM) - verdictsBeforeLoad);
+                result.put("latencyPhase", phase);
+                result.put("cpuMsPerVerdict", phase.get("cpuMsPerVerdict"));
+                result.put("diffThreadCpuMsPerVerdict", phase.get("diffThreadCpuMsPerVerdict"));
+                log("latency phase: %s", result.get("latencyPhase"));
                 result.put("latencySamples", latencies.size());
                 result.put("latencyP50Ms", percentile(latencies, 50));
                 result.put("latencyP99Ms", percentile(latencies, 99));
@@ -183,7 +203,7 @@ public final class AgentScaleBenchmark {
                 result.put("memoryAfterLoad", AgentMemory.breakdown(agent.pid()));
                 result.put(
                         "agentMetricsDetectionP99Ms",
-                        histogramQuantile(metrics(port), "driftwatch_drift_detection_latency_seconds", 0.99) * 1000);
+                        histogramQuantile(metrics(port), DETECTION_HISTOGRAM, 0.99) * 1000);
                 result.put("controlPlaneAtEnd", controlPlane(cluster));
                 result.put("loadAverageAtEnd", CliBenchmark.loadAverage());
             } finally {
@@ -239,13 +259,7 @@ public final class AgentScaleBenchmark {
             command.addAll(List.of(extra.split("\\s+")));
         }
         command.addAll(List.of(
-                "-jar",
-                "target/driftwatch.jar",
-                "agent",
-                "--config",
-                config.toString(),
-                "--kubeconfig",
-                kubeconfig.toString()));
+                "-jar", AGENT_JAR, "agent", "--config", config.toString(), "--kubeconfig", kubeconfig.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("agent.log").toFile());
@@ -652,6 +666,15 @@ public final class AgentScaleBenchmark {
         }
         int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    /** A classic histogram's {@code _count} (summed over its series), 0 when absent. */
+    static double histogramCount(String exposition, String name) {
+        return exposition
+                .lines()
+                .filter(l -> l.startsWith(name + "_count"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     /** A quantile from a classic histogram's cumulative buckets, as Prometheus' histogram_quantile interpolates. */
