@@ -113,7 +113,12 @@ public final class AgentMetrics {
     private final Map<String, AtomicLong> watched = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> healthy = new ConcurrentHashMap<>();
-    private final Map<ObjectKey, Series> startedSeries = new LinkedHashMap<>();
+    // the open drifts the gauges below reflect, and their counts per app: changed only by openDriftsChanged
+    private final Map<ObjectKey, DriftRecord> exported = new HashMap<>();
+    private final Map<String, Long> perAppOpen = new HashMap<>();
+    private final Map<ObjectKey, Series> startedSeries = new HashMap<>();
+    /** Open drifts without a per-drift series, in the order they opened (or changed labels). */
+    private final Map<ObjectKey, DriftRecord> waitingForSeries = new LinkedHashMap<>();
 
     /** Without the per-drift series' {@code user} label. */
     public AgentMetrics(MeterRegistry registry, int maxDriftSeries) {
@@ -197,66 +202,114 @@ public final class AgentMetrics {
         }
     }
 
-    /** Recomputes the state gauges from the open drifts; called after every batch of verdicts. */
+    /**
+     * The open drifts are now exactly {@code open}: every open-drift gauge is brought in line with it (start,
+     * leadership changes). Costs O(open drifts); after a batch of verdicts, {@link #openDriftsChanged} costs only
+     * O(objects in the batch).
+     */
     public synchronized void openDrifts(Collection<DriftRecord> open, Set<String> apps) {
-        Map<Tags, Long> counts = new HashMap<>();
-        Map<String, Long> perApp = new HashMap<>();
-        for (DriftRecord r : open) {
-            String app = nullToEmpty(r.drift().app());
-            Tags tags = Tags.of(
-                    "namespace",
-                    r.key().namespace(),
-                    "kind",
-                    r.key().kind(),
-                    "app",
-                    app,
-                    "type",
-                    r.drift().type().json(),
-                    "cause",
-                    r.drift().cause().json());
-            counts.merge(tags, 1L, Long::sum);
-            perApp.merge(app, 1L, Long::sum);
-        }
-        drifted.forEach((tags, value) -> value.set(counts.getOrDefault(tags, 0L)));
-        counts.forEach(
-                (tags, n) -> gauge(drifted, tags, DRIFTED_RESOURCES, "Resources currently drifted from desired state")
-                        .set(n));
+        Map<ObjectKey, DriftRecord> now = new LinkedHashMap<>();
+        open.forEach(r -> now.put(r.key(), r));
+        Map<ObjectKey, DriftRecord> changed = new LinkedHashMap<>(now);
+        exported.keySet().forEach(k -> changed.putIfAbsent(k, null));
+        openDriftsChanged(changed, apps);
+    }
+
+    /**
+     * Only the drifts of these objects may have changed since the last call; each key maps to its open drift now, or
+     * to null when it has none. Called after every batch of verdicts with the batch's objects, so its cost does not
+     * grow with the number of drifts open (thousands under mass drift), only with the batch.
+     */
+    public synchronized void openDriftsChanged(Map<ObjectKey, DriftRecord> changed, Set<String> apps) {
+        Set<String> touchedApps = new HashSet<>();
+        changed.forEach((key, now) -> {
+            DriftRecord before = now == null ? exported.remove(key) : exported.put(key, now);
+            if (before == now) {
+                return;
+            }
+            if (before != null && now != null && sameCountLabels(before, now)) {
+                seriesFor(key, now);
+                return;
+            }
+            if (before != null) {
+                drifted(before).decrementAndGet();
+                String app = nullToEmpty(before.drift().app());
+                perAppOpen.merge(app, -1L, (a, b) -> a + b == 0 ? null : a + b);
+                touchedApps.add(app);
+            }
+            if (now != null) {
+                drifted(now).incrementAndGet();
+                String app = nullToEmpty(now.drift().app());
+                perAppOpen.merge(app, 1L, Long::sum);
+                touchedApps.add(app);
+            }
+            seriesFor(key, now);
+        });
         for (String app : apps) {
-            gauge(appDrifted, app, APP_DRIFTED, "1 when the app has at least one drifted resource", "app")
-                    .set(perApp.getOrDefault(app, 0L) > 0 ? 1 : 0);
+            if (!appDrifted.containsKey(app)) {
+                touchedApps.add(app);
+            }
         }
-        appDrifted.forEach((app, value) -> value.set(perApp.getOrDefault(app, 0L) > 0 ? 1 : 0));
-        driftSeries(open);
+        for (String app : touchedApps) {
+            gauge(appDrifted, app, APP_DRIFTED, "1 when the app has at least one drifted resource", "app")
+                    .set(perAppOpen.containsKey(app) ? 1 : 0);
+        }
+        fillSeries();
+    }
+
+    /** The {@code driftwatch_drifted_resources} gauge a drift counts in. */
+    private AtomicLong drifted(DriftRecord r) {
+        Tags tags = Tags.of(
+                "namespace",
+                r.key().namespace(),
+                "kind",
+                r.key().kind(),
+                "app",
+                nullToEmpty(r.drift().app()),
+                "type",
+                r.drift().type().json(),
+                "cause",
+                r.drift().cause().json());
+        return gauge(drifted, tags, DRIFTED_RESOURCES, "Resources currently drifted from desired state");
+    }
+
+    /** Whether two drifts of one object count in the same {@code driftwatch_drifted_resources} series. */
+    private static boolean sameCountLabels(DriftRecord then, DriftRecord now) {
+        return nullToEmpty(then.drift().app()).equals(nullToEmpty(now.drift().app()))
+                && then.drift().type() == now.drift().type()
+                && then.drift().cause() == now.drift().cause();
     }
 
     /**
      * One series per open drift; a drift whose labels changed (its cause, manager or, with actor labels, its user once
-     * a late audit batch names it, while it stays open) gets a new series in place of its old one.
+     * a late audit batch names it, while it stays open) gets a new series in place of its old one. A drift without a
+     * series (none yet, or the cap was reached) waits for one.
      */
-    private void driftSeries(Collection<DriftRecord> open) {
-        Set<ObjectKey> keep = new HashSet<>();
-        int dropped = 0;
-        for (DriftRecord r : open) {
-            Series existing = startedSeries.get(r.key());
-            if (existing != null && sameLabels(existing.from(), r)) {
-                keep.add(r.key());
-            }
+    private void seriesFor(ObjectKey key, DriftRecord now) {
+        Series existing = startedSeries.get(key);
+        if (existing != null && now != null && sameLabels(existing.from(), now)) {
+            return;
         }
-        for (var it = startedSeries.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            if (!keep.contains(e.getKey())) {
-                registry.remove(e.getValue().gauge());
-                it.remove();
-            }
+        if (existing != null) {
+            registry.remove(existing.gauge());
+            startedSeries.remove(key);
         }
-        for (DriftRecord r : open) {
-            if (startedSeries.containsKey(r.key())) {
-                continue;
-            }
-            if (startedSeries.size() >= maxDriftSeries) {
-                dropped++;
-                continue;
-            }
+        if (now == null) {
+            waitingForSeries.remove(key);
+        } else {
+            waitingForSeries.put(key, now);
+        }
+    }
+
+    /**
+     * Gives series to waiting drifts, oldest first, up to the cap; those left without one are counted in
+     * {@code driftwatch_drift_series_dropped_total} (at every batch while they wait, so the counter keeps rising while
+     * the cap is reached).
+     */
+    private void fillSeries() {
+        for (var it = waitingForSeries.values().iterator(); it.hasNext() && startedSeries.size() < maxDriftSeries; ) {
+            DriftRecord r = it.next();
+            it.remove();
             double onset = r.onset().toEpochMilli() / 1000.0;
             Gauge g = Gauge.builder(DRIFT_STARTED, () -> onset)
                     .description("When each open drift started (one series per drift, capped)")
@@ -264,8 +317,8 @@ public final class AgentMetrics {
                     .register(registry);
             startedSeries.put(r.key(), new Series(g, r));
         }
-        if (dropped > 0) {
-            seriesDropped.increment(dropped);
+        if (!waitingForSeries.isEmpty()) {
+            seriesDropped.increment(waitingForSeries.size());
         }
     }
 
@@ -274,15 +327,13 @@ public final class AgentMetrics {
 
     /**
      * Whether {@code now} would get the same labels as the series registered for {@code then} (same key): compared
-     * field by field, not as {@link Tags}, since this runs for every open drift after every batch of verdicts.
+     * field by field, not as {@link Tags}.
      */
     private boolean sameLabels(DriftRecord then, DriftRecord now) {
         if (then == now) {
             return true;
         }
-        return nullToEmpty(then.drift().app()).equals(nullToEmpty(now.drift().app()))
-                && then.drift().type() == now.drift().type()
-                && then.drift().cause() == now.drift().cause()
+        return sameCountLabels(then, now)
                 && nullToEmpty(then.manager()).equals(nullToEmpty(now.manager()))
                 && (!actorLabels || username(then).equals(username(now)));
     }

@@ -16,7 +16,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -193,7 +198,95 @@ class AgentMetricsTest {
     }
 
     private static DriftRecord modified(Cause cause, String manager) {
-        ObjectKey key = new ObjectKey("", "ConfigMap", "shop", "settings");
+        return modified(new ObjectKey("", "ConfigMap", "shop", "settings"), "shop", cause, manager);
+    }
+
+    /**
+     * Batches that name only the objects they diffed leave every open-drift gauge as a recomputation from all open
+     * drifts would: counts per labels and per app, and which drifts have a per-drift series, for opened, updated
+     * (same labels, another cause, another manager, another app), resolved and re-opened drifts, past the cap.
+     */
+    @Test
+    void batchUpdatesLeaveTheSameGaugesAsARecomputationFromAllOpenDrifts() {
+        AgentMetrics incremental = new AgentMetrics(registry, 3);
+        Map<ObjectKey, DriftRecord> open = new LinkedHashMap<>();
+        Random random = new Random(11);
+        String[] apps = {"shop", "billing"};
+        String[] managers = {"kubectl-edit", "python-requests", "helm"};
+        Cause[] causes = {Cause.OUT_OF_BAND, Cause.UNKNOWN_MANAGER};
+        for (int batch = 0; batch < 200; batch++) {
+            Map<ObjectKey, DriftRecord> changed = new HashMap<>();
+            for (int i = 0; i < 1 + random.nextInt(3); i++) {
+                ObjectKey key = new ObjectKey("", "ConfigMap", "ns-" + random.nextInt(2), "cm-" + random.nextInt(8));
+                DriftRecord now = random.nextInt(3) == 0
+                        ? null
+                        : modified(
+                                key,
+                                apps[random.nextInt(apps.length)],
+                                causes[random.nextInt(causes.length)],
+                                managers[random.nextInt(managers.length)]);
+                changed.put(key, now);
+                if (now == null) {
+                    open.remove(key);
+                } else {
+                    open.put(key, now);
+                }
+            }
+            incremental.openDriftsChanged(changed, Set.of(apps));
+
+            PrometheusMeterRegistry fresh = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new AgentMetrics(fresh, 3).openDrifts(open.values(), Set.of(apps));
+            assertThat(nonZeroOpenDriftGauges(registry))
+                    .as("batch %d: drifted resources and apps", batch)
+                    .isEqualTo(nonZeroOpenDriftGauges(fresh));
+            assertThat(started(registry))
+                    .as("batch %d: per-drift series", batch)
+                    .hasSize(Math.min(3, open.size()));
+            assertThat(started(registry))
+                    .as("batch %d: each series is an open drift's, with its labels now", batch)
+                    .isSubsetOf(uncappedSeries(open.values()));
+        }
+    }
+
+    @Test
+    void aResolvedDriftsSeriesGoesToADriftThatWaitedForOne() {
+        AgentMetrics metrics = new AgentMetrics(registry, 1);
+        DriftRecord first = drift("first");
+        DriftRecord second = drift("second");
+        metrics.openDriftsChanged(Map.of(first.key(), first), Set.of("shop"));
+        metrics.openDriftsChanged(Map.of(second.key(), second), Set.of("shop"));
+        assertThat(started(registry)).singleElement().asString().contains("name=\"first\"");
+        assertThat(registry.scrape()).contains("driftwatch_drift_series_dropped_total 1.0");
+
+        Map<ObjectKey, DriftRecord> resolved = new HashMap<>();
+        resolved.put(first.key(), null);
+        metrics.openDriftsChanged(resolved, Set.of("shop"));
+
+        assertThat(started(registry)).singleElement().asString().contains("name=\"second\"");
+        assertThat(registry.scrape())
+                .contains("driftwatch_drift_series_dropped_total 1.0")
+                .contains("driftwatch_drifted_resources{app=\"shop\",cause=\"deleted\",kind=\"ConfigMap\","
+                        + "namespace=\"shop\",type=\"missing\"} 1.0");
+    }
+
+    /** Every open drift with its own series (no cap): the series each open drift should have, with its labels. */
+    private static List<String> uncappedSeries(Collection<DriftRecord> open) {
+        PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new AgentMetrics(r, Integer.MAX_VALUE).openDrifts(open, Set.of());
+        return started(r);
+    }
+
+    /** The drifted-resources and app-drifted lines of a scrape that are not 0, sorted. */
+    private static List<String> nonZeroOpenDriftGauges(PrometheusMeterRegistry r) {
+        return r.scrape()
+                .lines()
+                .filter(l -> l.startsWith("driftwatch_drifted_resources{") || l.startsWith("driftwatch_app_drifted{"))
+                .filter(l -> !l.endsWith(" 0.0"))
+                .sorted()
+                .toList();
+    }
+
+    private static DriftRecord modified(ObjectKey key, String app, Cause cause, String manager) {
         Change change = new Change(
                 "data.admin",
                 "/data/admin",
@@ -207,8 +300,8 @@ class AgentMetricsTest {
                 ONSET,
                 null);
         return new DriftRecord(
-                "id-settings",
-                new Drift(key, "v1", "shop", DriftType.MODIFIED, cause, "added", List.of(change), null),
+                "id-" + key.name(),
+                new Drift(key, "v1", app, DriftType.MODIFIED, cause, "added", List.of(change), null),
                 ONSET,
                 ONSET,
                 null);
