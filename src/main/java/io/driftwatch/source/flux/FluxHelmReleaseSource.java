@@ -197,7 +197,8 @@ public final class FluxHelmReleaseSource implements AppSource {
                     objects.size(),
                     revision,
                     pending.isEmpty() ? "" : " (pending: " + pending + ")");
-            return new DesiredState(name, revision, changedAt(release, artifact), objects, clock.instant());
+            return new DesiredState(
+                    name, revision, changedAt(release, artifact), objects, clock.instant(), HelmReleaseStore.UPGRADE);
         } finally {
             FluxReads.delete(scratch);
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ManifestException;
 import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.diff.ManifestReader;
+import io.driftwatch.diff.PrunePolicy;
 import io.driftwatch.diff.Tracking;
 import io.driftwatch.source.AppSource;
 import io.driftwatch.source.DesiredState;
@@ -46,6 +47,13 @@ public final class FluxKustomizationSource implements AppSource {
      */
     public static final Tracking AGENT_TRACKING =
             new Tracking(null, TRACKING.label(), FluxHelmReleaseSource.TRACKING.label());
+
+    /**
+     * kustomize-controller leaves an object it applied, once Git no longer has it, when this is among the object's
+     * labels or annotations (fluxcd/pkg/ssa's {@code AnyInMetadata} on the in-cluster object).
+     */
+    public static final PrunePolicy.Marker PRUNE_DISABLED =
+            new PrunePolicy.Marker("kustomize.toolkit.fluxcd.io/prune", "disabled", true);
 
     private static final Logger LOG = LoggerFactory.getLogger(FluxKustomizationSource.class);
     private static final Map<String, String> SOURCE_API_VERSIONS = Map.of(
@@ -133,7 +141,7 @@ public final class FluxKustomizationSource implements AppSource {
                     objects.size(),
                     revision,
                     status.lastAppliedRevision());
-            return new DesiredState(name, revision, fetchedAt, objects, clock.instant());
+            return new DesiredState(name, revision, fetchedAt, objects, clock.instant(), prunePolicy(spec));
         } finally {
             FluxReads.delete(scratch);
         }
@@ -146,6 +154,17 @@ public final class FluxKustomizationSource implements AppSource {
     @Override
     public Optional<DesiredState> loadIfChanged(String knownRevision) throws SourceException {
         return memo.ifChanged(load(), knownRevision);
+    }
+
+    /**
+     * What kustomize-controller does with an object it applied that the artifact no longer has: deletes it with
+     * {@code spec.prune: true} unless {@link #PRUNE_DISABLED} is on it; leaves it with {@code spec.prune: false} (a
+     * required field of the v1 API; absent is read as false, as Go's zero value).
+     */
+    static PrunePolicy prunePolicy(JsonNode spec) {
+        return spec.path("prune").asBoolean(false)
+                ? PrunePolicy.prunes("Kustomization spec.prune: true", PRUNE_DISABLED)
+                : PrunePolicy.keeps("Kustomization spec.prune: false");
     }
 
     /** The artifact of the Kustomization's source, from the source's status. */
