@@ -712,6 +712,16 @@ final class DiffCommand implements Callable<Integer> {
      * created them): every other listable kind is searched by metadata, label-selected when tracking is by label only.
      * Kinds the credentials may not list are named on stderr; the diff goes on without them.
      */
+    /** Whether every value of a {@code k=v,k=v} selector is a valid label value (else the server refuses it). */
+    private static boolean labelOnly(String selector) {
+        for (String term : selector.split(",")) {
+            if (!LABEL_VALUE.matcher(term.substring(term.indexOf('=') + 1)).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private List<JsonNode> strays(
             LiveReader reader, DiffEngine engine, String app, Set<LiveReader.Scope> scopes, String ns) {
         Set<String> namespaces = new TreeSet<>();
@@ -727,12 +737,18 @@ final class DiffCommand implements Callable<Integer> {
                         && tracking.label() != null
                         && !tracking.label().isEmpty()
                         && LABEL_VALUE.matcher(app).matches();
+        // owners in labels (Flux): selected by the owner's name and namespace labels when the app is one of them
+        String ownerSelector = tracking.owners().stream()
+                .map(o -> o.selector(app))
+                .filter(s -> s != null && labelOnly(s))
+                .findFirst()
+                .orElse(null);
         LiveReader.Tracked found = reader.tracked(
                 scope -> scopes.contains(scope)
                         || !filter.kindAllowed(
                                 scope.resource().group(), scope.resource().kind()),
                 namespaces,
-                labelOnly ? tracking.label() + "=" + app : null,
+                labelOnly ? tracking.label() + "=" + app : ownerSelector,
                 object -> engine.trackedApp(engine.keyOf(object), object)
                         .filter(app::equals)
                         .isPresent());

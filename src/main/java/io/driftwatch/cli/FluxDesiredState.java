@@ -23,7 +23,7 @@ import java.util.concurrent.ExecutorService;
 final class FluxDesiredState {
 
     /**
-     * What the diff needs: the objects, the app (the Kustomization's name), the namespace for unset ones, and when the
+     * What the diff needs: the objects, the app ({@code Kustomization/<namespace>/<name>}), the namespace for unset ones, and when the
      * artifact was produced (a kustomize-controller write older than that is pending-sync, not drift), and whether
      * kustomize-controller prunes ({@code spec.prune}).
      */
@@ -53,7 +53,8 @@ final class FluxDesiredState {
             err.println("desired state: " + state.objects().size() + " objects from Flux Kustomization " + reference
                     + " at " + state.revision() + " (artifact fetched " + state.revisionTime() + ")");
             err.flush();
-            return new Loaded(state.objects(), name, source.targetNamespace(), state.revisionTime(), state.prune());
+            return new Loaded(
+                    state.objects(), source.app(), source.targetNamespace(), state.revisionTime(), state.prune());
         } finally {
             pool.shutdownNow();
         }

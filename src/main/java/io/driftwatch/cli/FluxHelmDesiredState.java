@@ -27,7 +27,7 @@ final class FluxHelmDesiredState {
     static final Tracking TRACKING = FluxHelmReleaseSource.TRACKING;
 
     /**
-     * What the diff needs: the objects, the app (the HelmRelease's name), the release namespace for objects that set
+     * What the diff needs: the objects, the app ({@code HelmRelease/<namespace>/<name>}), the release namespace for objects that set
      * none, when the desired content last changed (the evidence for pending-sync; null when unknown), and what Helm
      * deletes.
      */
@@ -70,7 +70,7 @@ final class FluxHelmDesiredState {
             }
             err.flush();
             Instant changedAt = mode == FluxHelmReleaseSource.Mode.CHART ? state.revisionTime() : null;
-            return new Loaded(state.objects(), name, source.targetNamespace(), changedAt, state.prune());
+            return new Loaded(state.objects(), source.app(), source.targetNamespace(), changedAt, state.prune());
         } finally {
             pool.shutdownNow();
         }

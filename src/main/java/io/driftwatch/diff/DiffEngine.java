@@ -269,12 +269,23 @@ public final class DiffEngine {
                 return writtenByController(live, "annotations", tracking.annotation()) ? Optional.empty() : app;
             }
         }
-        for (String label : new String[] {tracking.label(), tracking.otherLabel()}) {
-            if (label != null && !label.isEmpty()) {
-                String app = live.path("metadata").path("labels").path(label).asText("");
-                if (!app.isEmpty()) {
-                    return writtenByController(live, "labels", label) ? Optional.empty() : Optional.of(app);
-                }
+        JsonNode labels = live.path("metadata").path("labels");
+        String label = tracking.label();
+        if (label != null && !label.isEmpty()) {
+            String app = labels.path(label).asText("");
+            if (!app.isEmpty()) {
+                return writtenByController(live, "labels", label) ? Optional.empty() : Optional.of(app);
+            }
+        }
+        // owners in a name and a namespace label (Flux): the first kind whose name label is set decides; without its
+        // namespace label the object names no owner (which of the same-named owners would it be?)
+        for (Tracking.Owner owner : tracking.owners()) {
+            String name = labels.path(owner.nameLabel()).asText("");
+            if (!name.isEmpty()) {
+                String namespace = labels.path(owner.namespaceLabel()).asText("");
+                return namespace.isEmpty() || writtenByController(live, "labels", owner.nameLabel())
+                        ? Optional.empty()
+                        : Optional.of(owner.app(namespace, name));
             }
         }
         return Optional.empty();

@@ -39,14 +39,19 @@ import org.slf4j.LoggerFactory;
 public final class FluxKustomizationSource implements AppSource {
 
     public static final String API_VERSION = "kustomize.toolkit.fluxcd.io/v1";
-    /** Flux marks what a Kustomization applied with this label (value: the Kustomization's name). */
-    public static final Tracking TRACKING = new Tracking(null, "kustomize.toolkit.fluxcd.io/name");
     /**
-     * The agent's tracking with {@code sources.flux}: Flux's ownership label, else helm-controller's origin label
-     * ({@link FluxHelmReleaseSource#TRACKING}) on what a HelmRelease installed.
+     * Flux marks what a Kustomization applied with its name and namespace in two labels; the app of a Kustomization is
+     * {@code Kustomization/<namespace>/<name>}.
      */
-    public static final Tracking AGENT_TRACKING =
-            new Tracking(null, TRACKING.label(), FluxHelmReleaseSource.TRACKING.label());
+    public static final Tracking.Owner OWNER =
+            new Tracking.Owner("Kustomization", PostBuild.OWNER_NAME, PostBuild.OWNER_NAMESPACE);
+
+    public static final Tracking TRACKING = Tracking.owners(OWNER);
+    /**
+     * The agent's tracking with {@code sources.flux}: Flux's ownership labels, else helm-controller's origin labels
+     * ({@link FluxHelmReleaseSource#OWNER}) on what a HelmRelease installed.
+     */
+    public static final Tracking AGENT_TRACKING = Tracking.owners(OWNER, FluxHelmReleaseSource.OWNER);
 
     /**
      * kustomize-controller leaves an object it applied, once Git no longer has it, when this is among the object's
@@ -91,10 +96,13 @@ public final class FluxKustomizationSource implements AppSource {
         this.clock = clock;
     }
 
-    /** The Kustomization's name, which is also the value of Flux's ownership label on the objects it applied. */
+    /**
+     * {@code Kustomization/<namespace>/<name>}: the Kustomization's ownership labels on the objects it applied name it
+     * (two Kustomizations of the same name in different namespaces are two apps).
+     */
     @Override
     public String app() {
-        return name;
+        return OWNER.app(namespace, name);
     }
 
     /** {@code spec.targetNamespace}, else "default" (known after the first load). */
@@ -141,7 +149,7 @@ public final class FluxKustomizationSource implements AppSource {
                     objects.size(),
                     revision,
                     status.lastAppliedRevision());
-            return new DesiredState(name, revision, fetchedAt, objects, clock.instant(), prunePolicy(spec));
+            return new DesiredState(app(), revision, fetchedAt, objects, clock.instant(), prunePolicy(spec));
         } finally {
             FluxReads.delete(scratch);
         }
