@@ -395,7 +395,11 @@ class FluxHelmChartIT {
                             .asText()
                             .contains("is suspended"),
                     () -> agent.status().toString());
-            assertThat(agent.status().path("apps").path("HelmRelease/" + NS + "/web").path("error").asText())
+            assertThat(agent.status()
+                            .path("apps")
+                            .path("HelmRelease/" + NS + "/web")
+                            .path("error")
+                            .asText())
                     .startsWith("unhealthy: ");
         }
     }
@@ -483,7 +487,11 @@ class FluxHelmChartIT {
     }
 
     private static String revision(AgentEndpoint agent) {
-        return agent.status().path("apps").path("HelmRelease/" + NS + "/web").path("revision").asText();
+        return agent.status()
+                .path("apps")
+                .path("HelmRelease/" + NS + "/web")
+                .path("revision")
+                .asText();
     }
 
     private static List<JsonNode> changes(List<JsonNode> drifts) {
