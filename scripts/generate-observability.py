@@ -126,8 +126,8 @@ def cluster_detail():
             panel("timeseries", "Drifted resources by cause",
                   [target('sum by (cause) (driftwatch_drifted_resources{%s})' % sel, "{{cause}}")],
                   "Why resources drifted: out-of-band, unknown-manager (a client nobody classified), pending-sync, "
-                  "controller, admission, unknown; deleted or not-yet-applied for missing objects (docs/runbook.md "
-                  "says what to do with each)."),
+                  "controller, admission, unknown; deleted or not-yet-applied for missing objects; orphaned for extra "
+                  "objects the applier will never delete (docs/runbook.md says what to do with each)."),
             panel("timeseries", "Drift lifecycle events",
                   [target('sum by (event) (rate(driftwatch_drift_events_total{%s}[$__rate_interval]))' % sel, "{{event}}")],
                   "Drifts opened, updated and resolved per second.", unit="ops"),
@@ -344,8 +344,9 @@ def fleet_overview():
             panel("timeseries", "Open drifts by cause",
                   [target('sum by (cause) (%s)' % open_drifts, "{{cause}}")],
                   "Why: out-of-band, unknown-manager (a client nobody classified), pending-sync, controller, "
-                  "admission, unknown; deleted or not-yet-applied for missing objects (empty: opened before the hub "
-                  "stored causes, until the drift's next event)."),
+                  "admission, unknown; deleted or not-yet-applied for missing objects; orphaned for extra objects the "
+                  "applier will never delete (empty: opened before the hub stored causes, until the drift's next "
+                  "event)."),
             panel("timeseries", "Oldest open drift by cluster",
                   [target('max by (cluster) (driftwatch_hub_oldest_open_drift_age_seconds{%s})' % HUB, "{{cluster}}")],
                   "Age of each cluster's oldest open drift (DriftwatchDriftOpenTooLong fires at 1 h).", unit="s"),

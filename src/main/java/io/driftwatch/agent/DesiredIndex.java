@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.DesiredObject;
 import io.driftwatch.diff.ObjectKey;
+import io.driftwatch.diff.PrunePolicy;
 import io.driftwatch.diff.ResourceScope;
 import io.driftwatch.live.ApiDiscovery;
 import io.driftwatch.source.DesiredState;
@@ -14,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -55,6 +57,10 @@ final class DesiredIndex {
 
     private final Map<String, Map<ObjectKey, Entry>> byApp = new LinkedHashMap<>();
     private final Map<ObjectKey, Entry> byKey = new HashMap<>();
+    /** Per app, whether its applier deletes what Git no longer has (the verdict on its extras). */
+    private final Map<String, PrunePolicy> prune = new HashMap<>();
+
+    private final Map<String, PrunePolicy> prunePolicies = Collections.unmodifiableMap(prune);
     /** Per app, every kind ("group/Kind") its desired state has ever had, as of this and earlier runs. */
     private final Map<String, Set<String>> kindsEverHad = new TreeMap<>();
 
@@ -120,6 +126,7 @@ final class DesiredIndex {
                         .computeIfAbsent(state.app(), a -> new TreeSet<>())
                         .add(groupKind(k.group(), k.kind())));
         byApp.put(state.app(), next);
+        prune.put(state.app(), state.prune());
         rebuildByKey();
         return changed;
     }
@@ -153,6 +160,16 @@ final class DesiredIndex {
 
     Set<String> apps() {
         return byApp.keySet();
+    }
+
+    /** Every app with its prune policy (a live view): what the engine judges extras with. */
+    Map<String, PrunePolicy> prunePolicies() {
+        return prunePolicies;
+    }
+
+    /** The prune policy of {@code app}'s last desired state ({@link PrunePolicy#UNKNOWN} before one). */
+    PrunePolicy prunePolicy(String app) {
+        return prune.getOrDefault(app, PrunePolicy.UNKNOWN);
     }
 
     int size(String app) {

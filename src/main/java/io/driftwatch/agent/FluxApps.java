@@ -2,6 +2,7 @@ package io.driftwatch.agent;
 
 import io.driftwatch.source.AppSource;
 import io.driftwatch.source.flux.FluxHelmReleaseSource;
+import io.driftwatch.source.flux.FluxKustomizationSource;
 import io.driftwatch.source.flux.FluxSources;
 import io.driftwatch.source.flux.FluxWatch;
 import io.driftwatch.source.flux.FluxWatch.Kind;
@@ -15,24 +16,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Flux's Kustomizations, and HelmReleases when configured, as apps ({@code sources.flux}): each one a watch reports
- * becomes an app named after it, loaded at once and every pollInterval; a change to what decides its desired state or
- * health (a revision Flux applied or attempted, its spec, readiness) loads it at once; a deleted one is dropped. A new
- * artifact of a HelmChart loads the HelmReleases rendered from it. A second object with a name already followed (a
- * Kustomization or HelmRelease in another namespace, or of the other kind) is not followed: Flux's ownership labels
- * hold only the name, so the two apps' objects could not be told apart.
+ * becomes an app named {@code <kind>/<namespace>/<name>} ({@code Kustomization/flux-system/apps}), loaded at once and
+ * every pollInterval; a change to what decides its desired state or health (a revision Flux applied or attempted, its
+ * spec, readiness) loads it at once; a deleted one is dropped. A new artifact of a HelmChart loads the HelmReleases
+ * rendered from it. Flux's ownership labels hold the owner's name and namespace and differ per kind, so objects of the
+ * same name (in other namespaces, or of the other kind) are apps of their own whose live objects are told apart.
  */
 final class FluxApps implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FluxApps.class);
 
-    /** What an app is: the kind and namespace of the Flux object it follows. */
-    private record Followed(Kind kind, String namespace) {}
-
     private final FluxSources sources;
     private final Apps apps;
     private final long pollMillis;
     private final List<FluxWatch> watches = new ArrayList<>();
-    private final Map<String, Followed> followed = new ConcurrentHashMap<>();
     /** The HelmReleases followed, for finding those a HelmChart's new artifact concerns. */
     private final Map<String, FluxHelmReleaseSource> helmReleases = new ConcurrentHashMap<>();
 
@@ -79,36 +76,30 @@ final class FluxApps implements AutoCloseable {
         return String.join(", ", kinds);
     }
 
+    /** The app of a Flux object: {@code Kustomization/<namespace>/<name>} or {@code HelmRelease/<namespace>/<name>}. */
+    static String app(Kind kind, String namespace, String name) {
+        return (kind == Kind.HELM_RELEASE ? FluxHelmReleaseSource.OWNER : FluxKustomizationSource.OWNER)
+                .app(namespace, name);
+    }
+
     private void follow(Kind kind, String namespace, String name) {
         if (apps.closed()) {
             return;
         }
-        Followed wanted = new Followed(kind, namespace);
-        Followed already = followed.putIfAbsent(name, wanted);
-        if (already != null && !already.equals(wanted)) {
-            LOG.warn(
-                    "Flux {} {}/{} not followed: {} {}/{} has the same name, and Flux's ownership labels hold only "
-                            + "the name",
-                    kind,
-                    namespace,
-                    name,
-                    already.kind(),
-                    already.namespace(),
-                    name);
-            return;
-        }
-        if (apps.has(name)) {
-            apps.load(name);
+        String app = app(kind, namespace, name);
+        if (apps.has(app)) {
+            apps.load(app);
             return;
         }
         AppSource source;
         if (kind == Kind.HELM_RELEASE) {
             FluxHelmReleaseSource helm = sources.helmRelease(namespace, name);
-            helmReleases.put(name, helm);
+            helmReleases.put(app, helm);
             source = helm;
         } else {
             source = sources.kustomization(namespace, name);
         }
+        LOG.debug("following Flux {} {}/{} as app {}", kind, namespace, name, app);
         apps.add(source, pollMillis);
     }
 
@@ -132,16 +123,18 @@ final class FluxApps implements AutoCloseable {
 
         @Override
         public void changed(String namespace, String name) {
-            if (new Followed(kind, namespace).equals(followed.get(name))) {
-                apps.load(name);
+            String app = app(kind, namespace, name);
+            if (apps.has(app)) {
+                apps.load(app);
             }
         }
 
         @Override
         public void deleted(String namespace, String name) {
-            if (followed.remove(name, new Followed(kind, namespace))) {
-                helmReleases.remove(name);
-                apps.remove(name);
+            String app = app(kind, namespace, name);
+            helmReleases.remove(app);
+            if (apps.has(app)) {
+                apps.remove(app);
             }
         }
     }

@@ -188,6 +188,7 @@ final class Reconciler {
         diffThread.execute(() -> {
             Set<String> unknown = new TreeSet<>();
             DesiredState inScope = inScope(state);
+            boolean pruneChanged = !desired.prunePolicy(state.app()).equals(state.prune());
             Set<ObjectKey> changed = desired.update(inScope, targetNamespace, discovery, unknown);
             if (!unknown.isEmpty()) {
                 LOG.info("app {}: kinds not served by the cluster, rediscovering: {}", state.app(), unknown);
@@ -203,6 +204,9 @@ final class Reconciler {
             refreshHpaTargets();
             if (leader) {
                 changed.forEach(k -> enqueue(k, 0));
+                if (pruneChanged) {
+                    enqueueTracked(Set.of(state.app())); // its extras' verdicts: pending-sync or orphaned
+                }
             }
             indexedApps.add(state.app());
         });
@@ -223,7 +227,8 @@ final class Reconciler {
                     state.app(),
                     state.objects().size() - kept.size());
         }
-        return new DesiredState(state.app(), state.revision(), state.revisionTime(), kept, state.loadedAt());
+        return new DesiredState(
+                state.app(), state.revision(), state.revisionTime(), kept, state.loadedAt(), state.prune());
     }
 
     /** Re-diffs everything desired, everything tracked live, and every open drift. */
@@ -233,14 +238,18 @@ final class Reconciler {
                 return;
             }
             desired.all().forEach(e -> enqueue(e.key(), 0));
-            Set<String> apps = desired.apps();
-            for (ObjectNode object : live.all()) {
-                engine.trackedApp(engine.keyOf(object), object)
-                        .filter(apps::contains)
-                        .ifPresent(app -> enqueue(engine.keyOf(object), 0));
-            }
+            enqueueTracked(desired.apps());
             tracker.openDrifts().forEach(r -> enqueue(r.key(), 0));
         });
+    }
+
+    /** Enqueues every live object tracked as belonging to one of {@code apps} (on the diff thread). */
+    private void enqueueTracked(Set<String> apps) {
+        for (ObjectNode object : live.all()) {
+            engine.trackedApp(engine.keyOf(object), object)
+                    .filter(apps::contains)
+                    .ifPresent(app -> enqueue(engine.keyOf(object), 0));
+        }
     }
 
     /** Retries objects whose kind had not synced yet, and refreshes the watched-object counts (every second). */
@@ -403,7 +412,7 @@ final class Reconciler {
             verdict =
                     engine.diff(want.get().object(), is.orElse(null), seenLive.contains(key), hpaTargets.contains(key));
         } else {
-            verdict = is.flatMap(o -> engine.diffUndesired(o, desired.apps()));
+            verdict = is.flatMap(o -> engine.diffUndesired(o, desired.prunePolicies()));
         }
         verdict = verdict.filter(d -> !d.admissionOnly() || options.countAdmissionAsDrift());
         Attributor audit = attributor;

@@ -2,6 +2,7 @@ package io.driftwatch.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.config.ArgoCdConnection;
+import io.driftwatch.diff.PrunePolicy;
 import io.driftwatch.diff.Tracking;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
@@ -15,8 +16,11 @@ import java.util.List;
 /** One-shot load of an Argo CD app's desired state for {@code driftwatch diff --argocd-server --argocd-app}. */
 final class ArgoCdDesiredState {
 
-    /** What the diff needs: the objects, the app's destination namespace, and how Argo CD tracks live objects. */
-    record Loaded(List<ObjectNode> objects, String namespace, Tracking tracking) {}
+    /**
+     * What the diff needs: the objects, the app's destination namespace, how Argo CD tracks live objects, and whether
+     * it prunes.
+     */
+    record Loaded(List<ObjectNode> objects, String namespace, Tracking tracking, PrunePolicy prune) {}
 
     private ArgoCdDesiredState() {}
 
@@ -39,6 +43,6 @@ final class ArgoCdDesiredState {
                 + state.revision() + " (" + connection.baseUri() + ")");
         err.flush();
         return new Loaded(
-                state.objects(), appSource.targetNamespace(), source.settings().tracking());
+                state.objects(), appSource.targetNamespace(), source.settings().tracking(), state.prune());
     }
 }

@@ -18,6 +18,7 @@ import io.driftwatch.diff.ManifestException;
 import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.diff.ManifestReader;
 import io.driftwatch.diff.ObjectKey;
+import io.driftwatch.diff.PrunePolicy;
 import io.driftwatch.diff.ReportJson;
 import io.driftwatch.diff.ReportText;
 import io.driftwatch.diff.ReportYaml;
@@ -410,6 +411,8 @@ final class DiffCommand implements Callable<Integer> {
     private Tracking tracking;
     /** When the desired content last changed, the evidence for pending-sync; null when the input cannot say. */
     private Instant desiredChangedAt;
+    /** Whether the input's applier deletes what Git no longer has (extras: pending-sync or orphaned). */
+    private PrunePolicy prunePolicy = PrunePolicy.UNKNOWN;
 
     @Override
     public Integer call() throws Exception {
@@ -435,6 +438,7 @@ final class DiffCommand implements Callable<Integer> {
                     namespace = loaded.namespace();
                 }
                 tracking = loaded.tracking();
+                prunePolicy = loaded.prune();
                 report = diffAgainstCluster(
                         settings.app != null ? settings.app : input.argocd.app,
                         timeout,
@@ -452,6 +456,7 @@ final class DiffCommand implements Callable<Integer> {
                 }
                 tracking = FluxKustomizationSource.TRACKING;
                 desiredChangedAt = loaded.revisionTime();
+                prunePolicy = loaded.prune();
                 report = diffAgainstCluster(
                         settings.app != null ? settings.app : loaded.app(),
                         timeout,
@@ -475,6 +480,7 @@ final class DiffCommand implements Callable<Integer> {
                 }
                 tracking = FluxHelmDesiredState.TRACKING;
                 desiredChangedAt = loaded.changedAt();
+                prunePolicy = loaded.prune();
                 report = diffAgainstCluster(
                         settings.app != null ? settings.app : loaded.app(),
                         timeout,
@@ -491,6 +497,7 @@ final class DiffCommand implements Callable<Integer> {
                     namespace = loaded.namespace();
                 }
                 tracking = HelmReleaseDesiredState.TRACKING;
+                prunePolicy = loaded.state().prune();
                 report = diffAgainstCluster(
                         settings.app != null ? settings.app : loaded.release(),
                         timeout,
@@ -539,7 +546,10 @@ final class DiffCommand implements Callable<Integer> {
         DiffEngine engine = engine(ns, BuiltinResourceScope.INSTANCE, new BuiltinListSchema());
         DiffFilter.Selection selection = select(desired, engine, "--desired " + files.desired);
         return filtered(
-                run(settings.app(files.desired), selection.kept(), live, engine, null), selection, live, engine);
+                run(settings.app(files.desired), selection.kept(), live, engine, null, PrunePolicy.UNKNOWN),
+                selection,
+                live,
+                engine);
     }
 
     /** Where the desired manifests of a cluster diff come from, given the namespace for objects that set none. */
@@ -609,8 +619,8 @@ final class DiffCommand implements Callable<Integer> {
             List<JsonNode> live = new ArrayList<>(reader.list(scopes));
             live.addAll(strays(reader, keys, app, scopes, ns));
             DiffEngine engine = engine(ns, discovery, join(schema));
-            DriftReport report =
-                    filtered(run(app, selection.kept(), live, engine, desiredChangedAt), selection, live, engine);
+            DriftReport report = filtered(
+                    run(app, selection.kept(), live, engine, desiredChangedAt, prunePolicy), selection, live, engine);
             return auditLog == null
                     ? report
                     : AuditLogAttribution.attribute(
@@ -702,6 +712,16 @@ final class DiffCommand implements Callable<Integer> {
      * created them): every other listable kind is searched by metadata, label-selected when tracking is by label only.
      * Kinds the credentials may not list are named on stderr; the diff goes on without them.
      */
+    /** Whether every value of a {@code k=v,k=v} selector is a valid label value (else the server refuses it). */
+    private static boolean labelOnly(String selector) {
+        for (String term : selector.split(",")) {
+            if (!LABEL_VALUE.matcher(term.substring(term.indexOf('=') + 1)).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private List<JsonNode> strays(
             LiveReader reader, DiffEngine engine, String app, Set<LiveReader.Scope> scopes, String ns) {
         Set<String> namespaces = new TreeSet<>();
@@ -717,12 +737,18 @@ final class DiffCommand implements Callable<Integer> {
                         && tracking.label() != null
                         && !tracking.label().isEmpty()
                         && LABEL_VALUE.matcher(app).matches();
+        // owners in labels (Flux): selected by the owner's name and namespace labels when the app is one of them
+        String ownerSelector = tracking.owners().stream()
+                .map(o -> o.selector(app))
+                .filter(s -> s != null && labelOnly(s))
+                .findFirst()
+                .orElse(null);
         LiveReader.Tracked found = reader.tracked(
                 scope -> scopes.contains(scope)
                         || !filter.kindAllowed(
                                 scope.resource().group(), scope.resource().kind()),
                 namespaces,
-                labelOnly ? tracking.label() + "=" + app : null,
+                labelOnly ? tracking.label() + "=" + app : ownerSelector,
                 object -> engine.trackedApp(engine.keyOf(object), object)
                         .filter(app::equals)
                         .isPresent());
@@ -786,11 +812,16 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     private static DriftReport run(
-            String app, List<ObjectNode> desired, List<JsonNode> live, DiffEngine engine, Instant changedAt) {
+            String app,
+            List<ObjectNode> desired,
+            List<JsonNode> live,
+            DiffEngine engine,
+            Instant changedAt,
+            PrunePolicy prune) {
         List<DesiredObject> objects =
                 desired.stream().map(m -> new DesiredObject(m, app, changedAt)).toList();
         // one shot: nothing was seen before, so a missing object is reported as not yet applied
-        return engine.diffAll(objects, live, key -> false);
+        return engine.diffAll(objects, live, key -> false, Map.of(app, prune));
     }
 
     private String render(DriftReport report) throws Exception {

@@ -2,6 +2,7 @@ package io.driftwatch.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ManifestLimits;
+import io.driftwatch.diff.PrunePolicy;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.flux.FluxKustomizationSource;
@@ -22,10 +23,11 @@ import java.util.concurrent.ExecutorService;
 final class FluxDesiredState {
 
     /**
-     * What the diff needs: the objects, the app (the Kustomization's name), the namespace for unset ones, and when the
-     * artifact was produced (a kustomize-controller write older than that is pending-sync, not drift).
+     * What the diff needs: the objects, the app ({@code Kustomization/<namespace>/<name>}), the namespace for unset ones, and when the
+     * artifact was produced (a kustomize-controller write older than that is pending-sync, not drift), and whether
+     * kustomize-controller prunes ({@code spec.prune}).
      */
-    record Loaded(List<ObjectNode> objects, String app, String namespace, Instant revisionTime) {}
+    record Loaded(List<ObjectNode> objects, String app, String namespace, Instant revisionTime, PrunePolicy prune) {}
 
     private FluxDesiredState() {}
 
@@ -51,7 +53,8 @@ final class FluxDesiredState {
             err.println("desired state: " + state.objects().size() + " objects from Flux Kustomization " + reference
                     + " at " + state.revision() + " (artifact fetched " + state.revisionTime() + ")");
             err.flush();
-            return new Loaded(state.objects(), name, source.targetNamespace(), state.revisionTime());
+            return new Loaded(
+                    state.objects(), source.app(), source.targetNamespace(), state.revisionTime(), state.prune());
         } finally {
             pool.shutdownNow();
         }

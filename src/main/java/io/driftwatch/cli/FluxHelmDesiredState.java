@@ -2,6 +2,7 @@ package io.driftwatch.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ManifestLimits;
+import io.driftwatch.diff.PrunePolicy;
 import io.driftwatch.diff.Tracking;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
@@ -26,10 +27,11 @@ final class FluxHelmDesiredState {
     static final Tracking TRACKING = FluxHelmReleaseSource.TRACKING;
 
     /**
-     * What the diff needs: the objects, the app (the HelmRelease's name), the release namespace for objects that set
-     * none, and when the desired content last changed (the evidence for pending-sync; null when unknown).
+     * What the diff needs: the objects, the app ({@code HelmRelease/<namespace>/<name>}), the release namespace for objects that set
+     * none, when the desired content last changed (the evidence for pending-sync; null when unknown), and what Helm
+     * deletes.
      */
-    record Loaded(List<ObjectNode> objects, String app, String namespace, Instant changedAt) {}
+    record Loaded(List<ObjectNode> objects, String app, String namespace, Instant changedAt, PrunePolicy prune) {}
 
     private FluxHelmDesiredState() {}
 
@@ -68,7 +70,7 @@ final class FluxHelmDesiredState {
             }
             err.flush();
             Instant changedAt = mode == FluxHelmReleaseSource.Mode.CHART ? state.revisionTime() : null;
-            return new Loaded(state.objects(), name, source.targetNamespace(), changedAt);
+            return new Loaded(state.objects(), source.app(), source.targetNamespace(), changedAt, state.prune());
         } finally {
             pool.shutdownNow();
         }

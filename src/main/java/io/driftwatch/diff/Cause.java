@@ -22,7 +22,13 @@ public enum Cause {
     /** Missing and seen live before. */
     DELETED,
     /** Missing and never seen live: new in Git. */
-    NOT_YET_APPLIED;
+    NOT_YET_APPLIED,
+    /**
+     * An extra object the applier created, that Git no longer has and that the applier will not delete (a Flux
+     * Kustomization with {@code prune: false}, an Argo CD app without automated prune, an object marked to be kept):
+     * drift that stays until someone deletes it, unlike {@link #PENDING_SYNC}.
+     */
+    ORPHANED;
 
     /** "out-of-band", "pending-sync", ... */
     public String json() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ManagerRules.ManagerGroup;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,9 +152,23 @@ public final class DiffEngine {
     /**
      * Compares every desired object with the live ones: modified and missing objects, extra objects (live, tracked as
      * belonging to one of the desired objects' apps, not desired; see {@link #trackedApp}), and HPA targets (from
-     * live and desired HorizontalPodAutoscalers) for {@code spec.replicas}.
+     * live and desired HorizontalPodAutoscalers) for {@code spec.replicas}. Nothing is known of the apps' prune
+     * policies: an extra the applier created is {@code pending-sync}.
      */
     public DriftReport diffAll(List<DesiredObject> desired, List<JsonNode> live, Predicate<ObjectKey> seenLiveBefore) {
+        return diffAll(desired, live, seenLiveBefore, Map.of());
+    }
+
+    /**
+     * As {@link #diffAll(List, List, Predicate)}, with each app's {@link PrunePolicy} (an app not in {@code prune}:
+     * {@link PrunePolicy#UNKNOWN}) deciding whether an extra its applier created is {@code pending-sync} or
+     * {@code orphaned}.
+     */
+    public DriftReport diffAll(
+            List<DesiredObject> desired,
+            List<JsonNode> live,
+            Predicate<ObjectKey> seenLiveBefore,
+            Map<String, PrunePolicy> prune) {
         Map<ObjectKey, JsonNode> liveByKey = new LinkedHashMap<>();
         for (JsonNode l : live) {
             liveByKey.put(keyOf(l), l);
@@ -164,23 +179,20 @@ public final class DiffEngine {
 
         List<Drift> drifts = new ArrayList<>();
         Set<ObjectKey> desiredKeys = new HashSet<>();
-        Set<String> apps = new HashSet<>();
+        Map<String, PrunePolicy> apps = new HashMap<>();
         for (DesiredObject d : desired) {
             ObjectKey key = keyOf(d.manifest());
             desiredKeys.add(key);
             if (d.app() != null && !d.app().isEmpty()) {
-                apps.add(d.app());
+                apps.put(d.app(), prune.getOrDefault(d.app(), PrunePolicy.UNKNOWN));
             }
             diff(d, liveByKey.get(key), seenLiveBefore.test(key), hpaTargets.contains(key))
                     .ifPresent(drifts::add);
         }
         for (Map.Entry<ObjectKey, JsonNode> e : liveByKey.entrySet()) {
-            if (desiredKeys.contains(e.getKey())) {
-                continue;
+            if (!desiredKeys.contains(e.getKey())) {
+                diffUndesired(e.getValue(), apps).ifPresent(drifts::add);
             }
-            trackedApp(e.getKey(), e.getValue())
-                    .filter(apps::contains)
-                    .ifPresent(app -> drifts.add(extra(e.getKey(), e.getValue(), app)));
         }
         drifts.sort(Comparator.comparing((Drift d) -> d.key().toString()));
         return DriftReport.of(desired.size(), drifts, options.countAdmissionAsDrift());
@@ -188,20 +200,28 @@ public final class DiffEngine {
 
     /**
      * One live object that no desired object matches: an {@code extra} drift if it is tracked as belonging to one of
-     * {@code apps} (incremental callers that keep their own index use this instead of {@link #diffAll}).
+     * {@code apps}, judged with that app's prune policy (incremental callers that keep their own index use this
+     * instead of {@link #diffAll}).
      */
-    public Optional<Drift> diffUndesired(JsonNode live, Set<String> apps) {
+    public Optional<Drift> diffUndesired(JsonNode live, Map<String, PrunePolicy> apps) {
         ObjectKey key = keyOf(live);
-        return trackedApp(key, live).filter(apps::contains).map(app -> extra(key, live, app));
+        return trackedApp(key, live).filter(apps::containsKey).map(app -> extra(key, live, app, apps.get(app)));
     }
 
-    private Drift extra(ObjectKey key, JsonNode live, String app) {
+    /**
+     * An extra object: the applier wrote it and will delete it ({@code pending-sync}), the applier wrote it and will
+     * not ({@code orphaned}, by {@code prune}), else who created it decides.
+     */
+    private Drift extra(ObjectKey key, JsonNode live, String app, PrunePolicy prune) {
         ManagedFields managed = ManagedFields.of(live);
         Cause cause = Cause.UNKNOWN;
         Optional<ManagedFields.Entry> first = managed.entries().stream().findFirst();
         boolean applierOwns = managed.entries().stream()
                 .anyMatch(e -> options.managers().classify(e.manager()) == ManagerGroup.APPLIER);
-        if (applierOwns) {
+        String kept = applierOwns ? prune.keeps(live) : null;
+        if (kept != null) {
+            cause = Cause.ORPHANED;
+        } else if (applierOwns) {
             cause = Cause.PENDING_SYNC;
         } else if (first.isPresent()) {
             ManagerGroup creator = options.managers().classify(first.get().manager());
@@ -221,7 +241,7 @@ public final class DiffEngine {
                 DriftType.EXTRA,
                 cause,
                 Summaries.extra(
-                        key, app, cause, first.map(ManagedFields.Entry::manager).orElse(null)),
+                        key, app, cause, first.map(ManagedFields.Entry::manager).orElse(null), kept),
                 List.of(),
                 yaml);
     }
@@ -249,12 +269,23 @@ public final class DiffEngine {
                 return writtenByController(live, "annotations", tracking.annotation()) ? Optional.empty() : app;
             }
         }
-        for (String label : new String[] {tracking.label(), tracking.otherLabel()}) {
-            if (label != null && !label.isEmpty()) {
-                String app = live.path("metadata").path("labels").path(label).asText("");
-                if (!app.isEmpty()) {
-                    return writtenByController(live, "labels", label) ? Optional.empty() : Optional.of(app);
-                }
+        JsonNode labels = live.path("metadata").path("labels");
+        String label = tracking.label();
+        if (label != null && !label.isEmpty()) {
+            String app = labels.path(label).asText("");
+            if (!app.isEmpty()) {
+                return writtenByController(live, "labels", label) ? Optional.empty() : Optional.of(app);
+            }
+        }
+        // owners in a name and a namespace label (Flux): the first kind whose name label is set decides; without its
+        // namespace label the object names no owner (which of the same-named owners would it be?)
+        for (Tracking.Owner owner : tracking.owners()) {
+            String name = labels.path(owner.nameLabel()).asText("");
+            if (!name.isEmpty()) {
+                String namespace = labels.path(owner.namespaceLabel()).asText("");
+                return namespace.isEmpty() || writtenByController(live, "labels", owner.nameLabel())
+                        ? Optional.empty()
+                        : Optional.of(owner.app(namespace, name));
             }
         }
         return Optional.empty();

@@ -32,7 +32,8 @@ public enum DriftType {
                         Cause.PENDING_SYNC,
                         Cause.ADMISSION);
             case MISSING -> List.of(Cause.DELETED, Cause.NOT_YET_APPLIED);
-            case EXTRA -> List.of(Cause.OUT_OF_BAND, Cause.UNKNOWN_MANAGER, Cause.UNKNOWN, Cause.PENDING_SYNC);
+            case EXTRA ->
+                List.of(Cause.OUT_OF_BAND, Cause.UNKNOWN_MANAGER, Cause.UNKNOWN, Cause.PENDING_SYNC, Cause.ORPHANED);
         };
     }
 }

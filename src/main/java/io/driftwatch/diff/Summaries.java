@@ -43,13 +43,16 @@ final class Summaries {
         return head(key) + "missing (" + (cause == Cause.DELETED ? "deleted" : "not yet applied") + ")";
     }
 
-    static String extra(ObjectKey key, String app, Cause cause, String creator) {
+    /** @param kept why the applier will not delete it (cause {@code orphaned}) */
+    static String extra(ObjectKey key, String app, Cause cause, String creator, String kept) {
         String text = head(key) + "extra, tracked by app " + app + " but not in Git";
         if (creator != null) {
             text += " (created by " + creator + ")";
         }
         if (cause == Cause.PENDING_SYNC) {
             text += ", pending prune";
+        } else if (cause == Cause.ORPHANED) {
+            text += ", orphaned: the applier will not delete it (" + kept + ")";
         } else if (cause == Cause.UNKNOWN_MANAGER && creator != null) {
             text += "; " + ManagerRules.hint(creator);
         }

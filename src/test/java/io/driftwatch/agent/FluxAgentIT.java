@@ -123,8 +123,14 @@ class FluxAgentIT {
                 AgentEndpoint agent = runner.endpoint;
                 Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
                 JsonNode apps = agent.status().path("apps");
-                assertThat(apps.path("agent-web").path("revision").asText()).endsWith(head);
-                assertThat(apps.has("agent-other")).as(apps.toString()).isFalse();
+                assertThat(apps.path("Kustomization/flux-system/agent-web")
+                                .path("revision")
+                                .asText())
+                        .as(apps.toString())
+                        .endsWith(head);
+                assertThat(apps.has("Kustomization/flux-system/agent-other"))
+                        .as(apps.toString())
+                        .isFalse();
                 assertThat(agent.drifts()).isEmpty();
 
                 kubectl.run(
@@ -148,8 +154,10 @@ class FluxAgentIT {
      * the hub, is printed as a figure and checked against when kustomize-controller wrote); then a commit Flux has
      * fetched and not applied (kustomize-controller stopped) changes a value, deletes an object from a
      * {@code prune: true} Kustomization and one from a {@code prune: false} one: the agent follows the new revision,
-     * the change and both objects are pending-sync, none is missing; once Flux applied it, the pruned object is gone
-     * with no drift, the value is in sync, and the object Flux left ({@code prune: false}) is an extra.
+     * the change and the pruned object are pending-sync, the object of the {@code prune: false} Kustomization and one
+     * marked {@code kustomize.toolkit.fluxcd.io/prune: disabled} are orphaned, none is missing; once Flux applied it,
+     * the pruned object is gone with no drift, the value is in sync, and the two objects Flux left are orphaned extras
+     * (on the hub too).
      */
     @Test
     void aDriftFluxOverwritesIsResolvedOnTheHubAndAFluxDeletedObjectIsNeverMissing(
@@ -157,6 +165,12 @@ class FluxAgentIT {
         GitRepoFixture repo = GitRepoFixture.init(tmp.resolve("git").resolve("hub"));
         repo.write("pruned/keep.yaml", configMap("keep", "blue"));
         repo.write("pruned/gone.yaml", configMap("gone", "blue"));
+        repo.write(
+                "pruned/pinned.yaml",
+                configMap("pinned", "blue")
+                        .replace(
+                                "  namespace: flux-hub\n",
+                                "  namespace: flux-hub\n  annotations: {kustomize.toolkit.fluxcd.io/prune: disabled}\n"));
         repo.write("left/stays.yaml", configMap("stays", "blue"));
         repo.write("left/orphan.yaml", configMap("orphan", "blue"));
         String first = repo.commit("apps");
@@ -251,35 +265,39 @@ class FluxAgentIT {
                 repo.write("pruned/keep.yaml", configMap("keep", "green"));
                 repo.delete("pruned/gone.yaml");
                 repo.delete("left/orphan.yaml");
-                String second = repo.commit("green, gone and orphan removed");
+                repo.delete("pruned/pinned.yaml");
+                String second = repo.commit("green, gone, pinned and orphan removed");
                 Eventually.await(
                         "the agent follows the revision source-controller fetched",
                         WAIT,
                         () -> agent.status()
                                         .path("apps")
-                                        .path("hub-pruned")
+                                        .path("Kustomization/flux-system/hub-pruned")
                                         .path("revision")
                                         .asText()
                                         .endsWith(second)
                                 && agent.status()
                                         .path("apps")
-                                        .path("hub-left")
+                                        .path("Kustomization/flux-system/hub-left")
                                         .path("revision")
                                         .asText()
                                         .endsWith(second),
                         () -> agent.status().toString() + "\n" + flux.logs());
                 Eventually.await(
-                        "the fetched commit's three changes reported",
+                        "the fetched commit's four changes reported",
                         WAIT,
-                        () -> agent.drifts().size() == 3,
+                        () -> agent.drifts().size() == 4,
                         () -> agent.drifts().toString());
                 for (JsonNode drift : agent.drifts()) {
                     String name = drift.path("name").asText();
                     assertThat(drift.path("type").asText()).as(drift.toString()).isNotEqualTo("missing");
                     assertThat(drift.path("cause").asText())
                             .as(drift.toString())
-                            .isEqualTo("pending-sync");
-                    assertThat(name).isIn("keep", "gone", "orphan");
+                            .isEqualTo(
+                                    name.equals("orphan") || name.equals("pinned")
+                                            ? "orphaned" // Flux will never delete these
+                                            : "pending-sync");
+                    assertThat(name).isIn("keep", "gone", "orphan", "pinned");
                     if (name.equals("keep")) {
                         JsonNode change = drift.path("changes").get(0);
                         assertThat(change.path("field").asText()).isEqualTo("data.color");
@@ -296,27 +314,194 @@ class FluxAgentIT {
                     awaitApplied(kubectl, flux, kustomization, second);
                 }
                 Eventually.await(
-                        "after Flux applied it only the object prune: false left is reported",
+                        "after Flux applied it only the objects Flux left are reported",
                         WAIT,
-                        () -> agent.drifts().size() == 1
-                                && agent.drifts().get(0).path("name").asText().equals("orphan"),
+                        () -> agent.drifts().size() == 2,
                         () -> agent.drifts().toString());
-                JsonNode orphan = agent.drifts().get(0);
+                JsonNode orphan = agent.drifts().stream()
+                        .filter(d -> d.path("name").asText().equals("orphan"))
+                        .findFirst()
+                        .orElseThrow();
                 assertThat(orphan.path("type").asText()).isEqualTo("extra");
-                assertThat(orphan.path("app").asText()).isEqualTo("hub-left");
+                assertThat(orphan.path("cause").asText()).isEqualTo("orphaned");
+                assertThat(orphan.path("app").asText()).isEqualTo("Kustomization/flux-system/hub-left");
+                assertThat(orphan.path("summary").asText()).endsWith("(Kustomization spec.prune: false)");
+                JsonNode pinned = agent.drifts().stream()
+                        .filter(d -> d.path("name").asText().equals("pinned"))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(pinned.path("cause").asText()).isEqualTo("orphaned");
+                assertThat(pinned.path("app").asText()).isEqualTo("Kustomization/flux-system/hub-pruned");
+                assertThat(pinned.path("summary").asText()).endsWith("(kustomize.toolkit.fluxcd.io/prune: disabled)");
+                assertThat(kubectl.tryRun("-n", "flux-hub", "get", "configmap", "pinned")
+                                .exitCode())
+                        .as("kustomize-controller (prune: true) left the object marked prune: disabled")
+                        .isZero();
                 assertThat(kubectl.tryRun("-n", "flux-hub", "get", "configmap", "gone")
                                 .exitCode())
                         .as("kustomize-controller pruned it")
                         .isNotZero();
                 Eventually.await(
-                        "the hub has the agent's one open drift",
+                        "the hub has the agent's two open drifts, both orphaned",
                         WAIT,
-                        () -> hub.openDrifts("cluster=" + HUB_CLUSTER).size() == 1,
+                        () -> hub.openDrifts("cluster=" + HUB_CLUSTER).size() == 2
+                                && hub.openDrifts("cluster=" + HUB_CLUSTER + "&cause=orphaned")
+                                                .size()
+                                        == 2,
                         () -> hub.openDrifts("cluster=" + HUB_CLUSTER).toString());
                 assertThat(hub.history("cluster=" + HUB_CLUSTER))
                         .as("no object was ever missing")
                         .noneSatisfy(
                                 e -> assertThat(e.path("driftType").asText()).isEqualTo("missing"));
+            }
+        }
+    }
+
+    /**
+     * Two Kustomizations of the same name in two namespaces, each applying its own objects, are two apps
+     * ({@code Kustomization/<namespace>/<name>}): kustomize-controller labels what it applied with the Kustomization's
+     * name and namespace (checked on the live objects), and each app claims only its own. One drift each — a kubectl
+     * patch in one, a stray object labelled as the other's — lands on the right app; an object helm-controller would
+     * have labelled for a HelmRelease of the same name and namespace is claimed by neither.
+     */
+    @Test
+    void kustomizationsOfTheSameNameInTwoNamespacesAreTwoAppsThatClaimOnlyTheirOwnObjects(
+            LocalKubeCluster cluster, @TempDir Path tmp) throws Exception {
+        GitRepoFixture repo = GitRepoFixture.init(tmp.resolve("git").resolve("same"));
+        repo.write("a/one.yaml", configMap("a-one", "blue").replace("flux-hub", "flux-same"));
+        repo.write("a/two.yaml", configMap("a-two", "blue").replace("flux-hub", "flux-same"));
+        repo.write("b/one.yaml", configMap("b-one", "blue").replace("flux-hub", "flux-same"));
+        String head = repo.commit("a and b");
+        String auth = "Basic " + Base64.getEncoder().encodeToString("flux:pw".getBytes(StandardCharsets.UTF_8));
+        Kubectl kubectl = new Kubectl(cluster);
+        try (GitHttpServer git = new GitHttpServer(tmp.resolve("git"), auth);
+                FluxControllers flux = FluxControllers.start(cluster, Files.createDirectories(tmp.resolve("flux")))) {
+            for (String namespace : List.of("flux-same", "team-a", "team-b")) {
+                kubectl.run("create", "namespace", namespace);
+            }
+            kubectl.run(
+                    "-n",
+                    FluxControllers.NAMESPACE,
+                    "create",
+                    "secret",
+                    "generic",
+                    "same-git",
+                    "--from-literal=username=flux",
+                    "--from-literal=password=pw");
+            String kustomization = """
+                    ---
+                    apiVersion: kustomize.toolkit.fluxcd.io/v1
+                    kind: Kustomization
+                    metadata: {name: same, namespace: %s, labels: {team: same}}
+                    spec:
+                      interval: 1h
+                      retryInterval: 10s
+                      path: ./%s
+                      prune: true
+                      sourceRef: {kind: GitRepository, name: same-apps, namespace: flux-system}
+                    """;
+            Path manifests = Files.writeString(
+                    tmp.resolve("flux.yaml"),
+                    """
+                    apiVersion: source.toolkit.fluxcd.io/v1
+                    kind: GitRepository
+                    metadata: {name: same-apps, namespace: flux-system}
+                    spec:
+                      interval: 10s
+                      url: %s
+                      ref: {branch: main}
+                      secretRef: {name: same-git}
+                    """.formatted(git.url("same"))
+                            + kustomization.formatted("team-a", "a")
+                            + kustomization.formatted("team-b", "b"));
+            kubectl.run("apply", "--server-side", "-f", manifests.toString());
+            for (String namespace : List.of("team-a", "team-b")) {
+                Eventually.await(
+                        "Flux applied " + namespace + "/same",
+                        WAIT,
+                        () -> kubectl.run(
+                                        "-n",
+                                        namespace,
+                                        "get",
+                                        "kustomization",
+                                        "same",
+                                        "-o",
+                                        "jsonpath={.status.lastAppliedRevision}")
+                                .endsWith(head),
+                        flux::logs);
+            }
+            // what the real kustomize-controller put on the objects: the name and the namespace of the Kustomization
+            assertThat(kubectl.run(
+                            "-n",
+                            "flux-same",
+                            "get",
+                            "configmap",
+                            "a-one",
+                            "-o",
+                            "jsonpath={.metadata.labels.kustomize\\.toolkit\\.fluxcd\\.io/name}"
+                                    + " {.metadata.labels.kustomize\\.toolkit\\.fluxcd\\.io/namespace}"))
+                    .isEqualTo("same team-a");
+            assertThat(kubectl.run(
+                            "-n",
+                            "flux-same",
+                            "get",
+                            "configmap",
+                            "b-one",
+                            "-o",
+                            "jsonpath={.metadata.labels.kustomize\\.toolkit\\.fluxcd\\.io/namespace}"))
+                    .isEqualTo("team-b");
+            String config = """
+                    cluster: it-flux-same
+                    http: {host: 127.0.0.1, port: 0}
+                    leaderElection: {enabled: false}
+                    scope: {namespaces: {include: [flux-same]}}
+                    sources:
+                      flux: {namespaces: [team-a, team-b], selector: team=same, pollInterval: 10s}
+                    """;
+            try (AgentRunner runner = AgentRunner.start(config, cluster.adminConfig())) {
+                AgentEndpoint agent = runner.endpoint;
+                Eventually.await("agent ready", WAIT, agent::ready, agent::readiness);
+                JsonNode apps = agent.status().path("apps");
+                for (String app : List.of("Kustomization/team-a/same", "Kustomization/team-b/same")) {
+                    assertThat(apps.path(app).path("revision").asText())
+                            .as(apps.toString())
+                            .endsWith(head);
+                }
+                assertThat(agent.drifts())
+                        .as("each app's objects are its own: nothing extra, nothing missing")
+                        .isEmpty();
+
+                kubectl.run("-n", "flux-same", "patch", "configmap", "a-one", "-p", "{\"data\":{\"color\":\"red\"}}");
+                Path stray = Files.writeString(tmp.resolve("stray.yaml"), """
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata:
+                          name: b-stray
+                          namespace: flux-same
+                          labels: {kustomize.toolkit.fluxcd.io/name: same, kustomize.toolkit.fluxcd.io/namespace: team-b}
+                        data: {x: "1"}
+                        ---
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata:
+                          name: helm-same
+                          namespace: flux-same
+                          labels: {helm.toolkit.fluxcd.io/name: same, helm.toolkit.fluxcd.io/namespace: team-a}
+                        data: {x: "1"}
+                        """);
+                kubectl.run("create", "-f", stray.toString());
+                Eventually.await(
+                        "one drift in each app",
+                        WAIT,
+                        () -> agent.drifts().size() == 2,
+                        () -> agent.drifts().toString());
+                assertThat(agent.drifts())
+                        .extracting(d -> d.path("name").asText() + " "
+                                + d.path("type").asText() + " "
+                                + d.path("cause").asText() + " " + d.path("app").asText())
+                        .containsExactlyInAnyOrder(
+                                "a-one modified out-of-band Kustomization/team-a/same",
+                                "b-stray extra out-of-band Kustomization/team-b/same");
             }
         }
     }
@@ -358,7 +543,7 @@ class FluxAgentIT {
         JsonNode open = hub.read("/api/v1/clusters/" + HUB_CLUSTER + "/drifts/" + id);
         JsonNode change = open.path("drift").path("changes").get(0);
         assertThat(open.path("name").asText()).isEqualTo("keep");
-        assertThat(open.path("app").asText()).isEqualTo("hub-pruned");
+        assertThat(open.path("app").asText()).isEqualTo("Kustomization/flux-system/hub-pruned");
         assertThat(change.path("field").asText()).isEqualTo("data.color");
         assertThat(change.path("manager").asText()).isEqualTo("kubectl-patch");
         assertThat(change.path("cause").asText()).isEqualTo("out-of-band");

@@ -628,22 +628,48 @@ class DiffEngineTest {
     }
 
     @Test
-    void aSecondTrackingLabelNamesTheAppWhenTheFirstIsAbsent() {
+    void ownersInANameAndANamespaceLabelNameTheAppByKindNamespaceAndName() {
         DiffEngine flux = new DiffEngine(
                 DiffOptions.defaults()
-                        .withTracking(
-                                new Tracking(null, "kustomize.toolkit.fluxcd.io/name", "helm.toolkit.fluxcd.io/name")),
+                        .withTracking(Tracking.owners(
+                                new Tracking.Owner(
+                                        "Kustomization",
+                                        "kustomize.toolkit.fluxcd.io/name",
+                                        "kustomize.toolkit.fluxcd.io/namespace"),
+                                new Tracking.Owner(
+                                        "HelmRelease",
+                                        "helm.toolkit.fluxcd.io/name",
+                                        "helm.toolkit.fluxcd.io/namespace"))),
                 BuiltinResourceScope.INSTANCE,
                 BuiltinListSchema.INSTANCE);
         ObjectNode applied = Fixtures.yaml("""
                 apiVersion: v1
                 kind: ConfigMap
-                metadata: {name: a, namespace: shop, labels: {kustomize.toolkit.fluxcd.io/name: apps}}
+                metadata:
+                  name: a
+                  namespace: shop
+                  labels: {kustomize.toolkit.fluxcd.io/name: apps, kustomize.toolkit.fluxcd.io/namespace: flux-system}
+                """);
+        ObjectNode otherNamespace = Fixtures.yaml("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: a2
+                  namespace: shop
+                  labels: {kustomize.toolkit.fluxcd.io/name: apps, kustomize.toolkit.fluxcd.io/namespace: team-a}
+                """);
+        ObjectNode noNamespace = Fixtures.yaml("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: a3, namespace: shop, labels: {kustomize.toolkit.fluxcd.io/name: apps}}
                 """);
         ObjectNode installed = Fixtures.yaml("""
                 apiVersion: v1
                 kind: ConfigMap
-                metadata: {name: b, namespace: shop, labels: {helm.toolkit.fluxcd.io/name: web}}
+                metadata:
+                  name: b
+                  namespace: shop
+                  labels: {helm.toolkit.fluxcd.io/name: apps, helm.toolkit.fluxcd.io/namespace: flux-system}
                 """);
         ObjectNode both = Fixtures.yaml("""
                 apiVersion: v1
@@ -651,16 +677,33 @@ class DiffEngineTest {
                 metadata:
                   name: c
                   namespace: shop
-                  labels: {kustomize.toolkit.fluxcd.io/name: apps, helm.toolkit.fluxcd.io/name: web}
+                  labels:
+                    kustomize.toolkit.fluxcd.io/name: apps
+                    kustomize.toolkit.fluxcd.io/namespace: flux-system
+                    helm.toolkit.fluxcd.io/name: web
+                    helm.toolkit.fluxcd.io/namespace: flux-system
                 """);
-        assertThat(flux.trackedApp(flux.keyOf(applied), applied)).contains("apps");
-        assertThat(flux.trackedApp(flux.keyOf(installed), installed)).contains("web");
-        assertThat(flux.trackedApp(flux.keyOf(both), both))
-                .as("the first label wins")
-                .contains("apps");
-        assertThat(engine.trackedApp(engine.keyOf(installed), installed))
-                .as("not tracked without the second label")
+        assertThat(flux.trackedApp(flux.keyOf(applied), applied)).contains("Kustomization/flux-system/apps");
+        assertThat(flux.trackedApp(flux.keyOf(otherNamespace), otherNamespace))
+                .as("same name, other namespace: another app")
+                .contains("Kustomization/team-a/apps");
+        assertThat(flux.trackedApp(flux.keyOf(installed), installed))
+                .as("same name and namespace, other kind: another app")
+                .contains("HelmRelease/flux-system/apps");
+        assertThat(flux.trackedApp(flux.keyOf(noNamespace), noNamespace))
+                .as("a name label without its namespace label names no owner")
                 .isEmpty();
+        assertThat(flux.trackedApp(flux.keyOf(both), both))
+                .as("the first owner kind wins")
+                .contains("Kustomization/flux-system/apps");
+        assertThat(engine.trackedApp(engine.keyOf(installed), installed))
+                .as("not tracked without owner tracking")
+                .isEmpty();
+        Tracking.Owner owner = flux.options().tracking().owners().get(0);
+        assertThat(owner.selector("Kustomization/flux-system/apps"))
+                .isEqualTo("kustomize.toolkit.fluxcd.io/name=apps,kustomize.toolkit.fluxcd.io/namespace=flux-system");
+        assertThat(owner.selector("HelmRelease/flux-system/apps")).isNull();
+        assertThat(owner.selector("apps")).isNull();
     }
 
     @Test

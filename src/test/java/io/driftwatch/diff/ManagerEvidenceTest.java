@@ -187,7 +187,8 @@ class ManagerEvidenceTest {
                   managedFields:
                     - {manager: python-requests, operation: Update, apiVersion: v1, fieldsType: FieldsV1, fieldsV1: {f:data: {}}}
                 """);
-        Drift d = engine.diffUndesired(extra, java.util.Set.of("shop")).orElseThrow();
+        Drift d = engine.diffUndesired(extra, java.util.Map.of("shop", PrunePolicy.UNKNOWN))
+                .orElseThrow();
         assertThat(d.cause()).isEqualTo(Cause.UNKNOWN_MANAGER);
         assertThat(d.summary()).contains("created by python-requests").contains("--controller python-requests");
     }

@@ -156,8 +156,12 @@ class AgentMetricsTest {
         assertThat(text)
                 .as("only the causes a type can have")
                 .doesNotContain("cause=\"deleted\",event=\"opened\"," + "type=\"modified\"");
+        assertThat(text)
+                .contains("driftwatch_drift_events_total{app=\"shop\",cause=\"orphaned\",event=\"opened\","
+                        + "type=\"extra\"} 0.0");
         assertThat(text.lines().filter(l -> l.startsWith("driftwatch_drift_events_total{")))
-                .hasSize(12 * 3);
+                .as("6 modified + 2 missing + 5 extra causes, 3 events each")
+                .hasSize(13 * 3);
         assertThat(text).contains("driftwatch_build_info{");
     }
 

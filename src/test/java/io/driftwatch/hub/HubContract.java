@@ -253,7 +253,7 @@ abstract class HubContract {
                     .contains(
                             "type: 'odd' is not one of [extra, missing, modified]",
                             "cause: 'manual' is not one of [out-of-band, pending-sync, admission, controller, unknown-manager, "
-                                    + "unknown, deleted, not-yet-applied]");
+                                    + "unknown, deleted, not-yet-applied, orphaned]");
             assertThat(first.path("onset").asText()).isEqualTo(T0.toString());
 
             assertThat(hub.get("/api/v1/drifts?limit=0", TestHub.READ_TOKEN).statusCode())

@@ -85,7 +85,7 @@ public final class AppManifests {
                 manifests.getRevision() == null || manifests.getRevision().isBlank()
                         ? requested
                         : manifests.getRevision();
-        return new DesiredState(name, revision, null, objects, now);
+        return new DesiredState(name, revision, null, objects, now, ArgoCdPrune.of(app));
     }
 
     static String name(Application app) {

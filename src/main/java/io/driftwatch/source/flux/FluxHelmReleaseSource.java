@@ -45,8 +45,14 @@ public final class FluxHelmReleaseSource implements AppSource {
         RELEASE_STORAGE
     }
 
-    /** helm-controller's origin label on what it installed (value: the HelmRelease's name). */
-    public static final Tracking TRACKING = new Tracking(null, "helm.toolkit.fluxcd.io/name");
+    /**
+     * helm-controller's origin labels on what it installed: the HelmRelease's name and namespace; the app of a
+     * HelmRelease is {@code HelmRelease/<namespace>/<name>}.
+     */
+    public static final Tracking.Owner OWNER =
+            new Tracking.Owner("HelmRelease", "helm.toolkit.fluxcd.io/name", "helm.toolkit.fluxcd.io/namespace");
+
+    public static final Tracking TRACKING = Tracking.owners(OWNER);
 
     private static final Logger LOG = LoggerFactory.getLogger(FluxHelmReleaseSource.class);
     private static final Map<String, String> CHART_SOURCES = Map.of(
@@ -98,10 +104,10 @@ public final class FluxHelmReleaseSource implements AppSource {
         this.targetNamespace = namespace;
     }
 
-    /** The HelmRelease's name, also the value of helm-controller's origin label on what it installed. */
+    /** {@code HelmRelease/<namespace>/<name>}, as helm-controller's origin labels on what it installed name it. */
     @Override
     public String app() {
-        return name;
+        return OWNER.app(namespace, name);
     }
 
     /** The release namespace ({@code spec.targetNamespace}, else the HelmRelease's), known after the first load. */
@@ -174,7 +180,7 @@ public final class FluxHelmReleaseSource implements AppSource {
 
     private DesiredState fromReleaseStorage(HelmReleaseSpec release) throws SourceException {
         return new HelmReleaseStore(
-                        reads, release.storageNamespace(), release.releaseName(), name, what(), limits, clock)
+                        reads, release.storageNamespace(), release.releaseName(), app(), what(), limits, clock)
                 .load();
     }
 
@@ -197,7 +203,8 @@ public final class FluxHelmReleaseSource implements AppSource {
                     objects.size(),
                     revision,
                     pending.isEmpty() ? "" : " (pending: " + pending + ")");
-            return new DesiredState(name, revision, changedAt(release, artifact), objects, clock.instant());
+            return new DesiredState(
+                    app(), revision, changedAt(release, artifact), objects, clock.instant(), HelmReleaseStore.UPGRADE);
         } finally {
             FluxReads.delete(scratch);
         }

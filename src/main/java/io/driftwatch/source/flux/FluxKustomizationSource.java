@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ManifestException;
 import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.diff.ManifestReader;
+import io.driftwatch.diff.PrunePolicy;
 import io.driftwatch.diff.Tracking;
 import io.driftwatch.source.AppSource;
 import io.driftwatch.source.DesiredState;
@@ -38,14 +39,26 @@ import org.slf4j.LoggerFactory;
 public final class FluxKustomizationSource implements AppSource {
 
     public static final String API_VERSION = "kustomize.toolkit.fluxcd.io/v1";
-    /** Flux marks what a Kustomization applied with this label (value: the Kustomization's name). */
-    public static final Tracking TRACKING = new Tracking(null, "kustomize.toolkit.fluxcd.io/name");
     /**
-     * The agent's tracking with {@code sources.flux}: Flux's ownership label, else helm-controller's origin label
-     * ({@link FluxHelmReleaseSource#TRACKING}) on what a HelmRelease installed.
+     * Flux marks what a Kustomization applied with its name and namespace in two labels; the app of a Kustomization is
+     * {@code Kustomization/<namespace>/<name>}.
      */
-    public static final Tracking AGENT_TRACKING =
-            new Tracking(null, TRACKING.label(), FluxHelmReleaseSource.TRACKING.label());
+    public static final Tracking.Owner OWNER =
+            new Tracking.Owner("Kustomization", PostBuild.OWNER_NAME, PostBuild.OWNER_NAMESPACE);
+
+    public static final Tracking TRACKING = Tracking.owners(OWNER);
+    /**
+     * The agent's tracking with {@code sources.flux}: Flux's ownership labels, else helm-controller's origin labels
+     * ({@link FluxHelmReleaseSource#OWNER}) on what a HelmRelease installed.
+     */
+    public static final Tracking AGENT_TRACKING = Tracking.owners(OWNER, FluxHelmReleaseSource.OWNER);
+
+    /**
+     * kustomize-controller leaves an object it applied, once Git no longer has it, when this is among the object's
+     * labels or annotations (fluxcd/pkg/ssa's {@code AnyInMetadata} on the in-cluster object).
+     */
+    public static final PrunePolicy.Marker PRUNE_DISABLED =
+            new PrunePolicy.Marker("kustomize.toolkit.fluxcd.io/prune", "disabled", true);
 
     private static final Logger LOG = LoggerFactory.getLogger(FluxKustomizationSource.class);
     private static final Map<String, String> SOURCE_API_VERSIONS = Map.of(
@@ -83,10 +96,13 @@ public final class FluxKustomizationSource implements AppSource {
         this.clock = clock;
     }
 
-    /** The Kustomization's name, which is also the value of Flux's ownership label on the objects it applied. */
+    /**
+     * {@code Kustomization/<namespace>/<name>}: the Kustomization's ownership labels on the objects it applied name it
+     * (two Kustomizations of the same name in different namespaces are two apps).
+     */
     @Override
     public String app() {
-        return name;
+        return OWNER.app(namespace, name);
     }
 
     /** {@code spec.targetNamespace}, else "default" (known after the first load). */
@@ -133,7 +149,7 @@ public final class FluxKustomizationSource implements AppSource {
                     objects.size(),
                     revision,
                     status.lastAppliedRevision());
-            return new DesiredState(name, revision, fetchedAt, objects, clock.instant());
+            return new DesiredState(app(), revision, fetchedAt, objects, clock.instant(), prunePolicy(spec));
         } finally {
             FluxReads.delete(scratch);
         }
@@ -146,6 +162,17 @@ public final class FluxKustomizationSource implements AppSource {
     @Override
     public Optional<DesiredState> loadIfChanged(String knownRevision) throws SourceException {
         return memo.ifChanged(load(), knownRevision);
+    }
+
+    /**
+     * What kustomize-controller does with an object it applied that the artifact no longer has: deletes it with
+     * {@code spec.prune: true} unless {@link #PRUNE_DISABLED} is on it; leaves it with {@code spec.prune: false} (a
+     * required field of the v1 API; absent is read as false, as Go's zero value).
+     */
+    static PrunePolicy prunePolicy(JsonNode spec) {
+        return spec.path("prune").asBoolean(false)
+                ? PrunePolicy.prunes("Kustomization spec.prune: true", PRUNE_DISABLED)
+                : PrunePolicy.keeps("Kustomization spec.prune: false");
     }
 
     /** The artifact of the Kustomization's source, from the source's status. */

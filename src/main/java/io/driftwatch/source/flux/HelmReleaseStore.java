@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ManifestException;
 import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.diff.ManifestReader;
+import io.driftwatch.diff.PrunePolicy;
 import io.driftwatch.source.AppSource;
 import io.driftwatch.source.DesiredState;
 import io.driftwatch.source.SourceException;
@@ -28,6 +29,21 @@ import org.slf4j.LoggerFactory;
  * access to those Secrets, which hold the release's values. Blocking.
  */
 public final class HelmReleaseStore implements AppSource {
+
+    /** Helm's upgrade deletes what the release had and the new manifest lacks, except objects annotated so. */
+    public static final PrunePolicy.Marker RESOURCE_POLICY_KEEP =
+            new PrunePolicy.Marker("helm.sh/resource-policy", "keep", false);
+    /**
+     * Desired state = the next release (a chart rendered for helm-controller's next upgrade): an extra it installed is
+     * deleted by that upgrade, unless {@link #RESOURCE_POLICY_KEEP}.
+     */
+    public static final PrunePolicy UPGRADE = PrunePolicy.prunes("Helm upgrade", RESOURCE_POLICY_KEEP);
+    /**
+     * Desired state = the installed release: an extra Helm wrote is in no release Helm will upgrade from (it was left
+     * by an earlier upgrade, e.g. kept by {@link #RESOURCE_POLICY_KEEP}), so no Helm upgrade deletes it.
+     */
+    public static final PrunePolicy INSTALLED = PrunePolicy.keeps(
+            "not in the installed Helm release: Helm deletes only objects of the release it upgrades");
 
     private static final Logger LOG = LoggerFactory.getLogger(HelmReleaseStore.class);
 
@@ -119,7 +135,7 @@ public final class HelmReleaseStore implements AppSource {
         }
         List<ObjectNode> objects = parse(stored.manifest(), revision);
         LOG.debug("{}: {} objects from {}", what, objects.size(), revision);
-        return new DesiredState(app, revision, stored.lastDeployed(), objects, clock.instant());
+        return new DesiredState(app, revision, stored.lastDeployed(), objects, clock.instant(), INSTALLED);
     }
 
     private List<ObjectNode> parse(String manifest, String revision) throws SourceException {

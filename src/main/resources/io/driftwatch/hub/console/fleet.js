@@ -4,7 +4,8 @@ import {get, allDrifts} from './api.js';
 import {el, duration, redrawKeepingFocus, status} from './util.js';
 
 const TYPES = ['modified', 'missing', 'extra'];
-const CAUSES = ['out-of-band', 'unknown-manager', 'pending-sync', 'deleted', 'not-yet-applied', 'unknown'];
+const CAUSES = ['out-of-band', 'unknown-manager', 'orphaned', 'pending-sync', 'controller', 'admission', 'deleted', 'not-yet-applied',
+  'unknown'];
 const AGES = [['', 'any age'], ['300', 'older than 5 min'], ['3600', 'older than 1 h'], ['86400', 'older than 1 day'],
   ['604800', 'older than 7 days']];
 const TEXT_FILTERS = [['namespace', 'Namespace'], ['app', 'App'], ['kind', 'Kind'], ['who', 'Manager or person']];

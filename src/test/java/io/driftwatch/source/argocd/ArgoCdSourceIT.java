@@ -159,8 +159,19 @@ class ArgoCdSourceIT {
             String repoUrl,
             String namespace,
             String syncedRevision) {
-        Path file = write(
-                tmp.resolve(project + "/app.yaml"), """
+        application(cluster, app, project, repoUrl, namespace, syncedRevision, "{}");
+    }
+
+    /** As above, with {@code syncPolicy} (flow YAML) as the Application's {@code spec.syncPolicy}. */
+    private static void application(
+            LocalKubeCluster cluster,
+            String app,
+            String project,
+            String repoUrl,
+            String namespace,
+            String syncedRevision,
+            String syncPolicy) {
+        Path file = write(tmp.resolve(project + "/app.yaml"), """
                 apiVersion: argoproj.io/v1alpha1
                 kind: Application
                 metadata:
@@ -173,9 +184,11 @@ class ArgoCdSourceIT {
                   destination: {server: 'https://kubernetes.default.svc', namespace: %s}
                   ignoreDifferences:
                     - {group: apps, kind: Deployment, jsonPointers: [/spec/replicas]}
+                  syncPolicy: %s
                 status:
                   sync: {status: Synced, revision: %s}
-                """.formatted(app, project, repoUrl, namespace, syncedRevision));
+                """.formatted(
+                        app, project, repoUrl, namespace, syncPolicy, syncedRevision));
         new Kubectl(cluster).run("apply", "--server-side", "--field-manager=driftwatch-test", "-f", file.toString());
         awaitCached(cluster, "Application", app, "/api/v1/applications/" + app);
     }
@@ -396,6 +409,82 @@ class ArgoCdSourceIT {
                 .filteredOn(e -> e.startsWith("FAILED"))
                 .isNotEmpty()
                 .allMatch(e -> e.startsWith("FAILED FETCH"));
+    }
+
+    /**
+     * Objects Argo CD applied and Git dropped: with automated prune Argo CD deletes them (pending-sync) unless an object
+     * says {@code Prune=false}; without automated prune it never does by itself (orphaned). The syncPolicy is read from
+     * the real API server, as it sends it.
+     */
+    @Test
+    void extrasArgoCdWillNotPruneAreOrphanedAndThoseItPrunesArePending(LocalKubeCluster cluster, TestNamespace ns)
+            throws Exception {
+        String project = "p-" + ns.name();
+        String app = ns.name() + "-web";
+        String old = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: old\ndata:\n  a: \"1\"\n";
+        String pinned = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pinned\ndata:\n  b: \"2\"\n";
+        GitRepoFixture repo = GitRepoFixture.init(tmp.resolve(ns.name() + "-repo"));
+        repo.write("apps/web/settings.yaml", configMap("prod"))
+                .write("apps/web/old.yaml", old)
+                .write("apps/web/pinned.yaml", pinned);
+        repo.commit("web");
+        project(cluster, project);
+        applyAsArgoCd(cluster, app, ns.name(), configMap("prod"), old, pinned);
+        new Kubectl(cluster)
+                .run(
+                        "annotate",
+                        "-n",
+                        ns.name(),
+                        "configmap/pinned",
+                        "argocd.argoproj.io/sync-options=Validate=false,Prune=false");
+        repo.delete("apps/web/old.yaml").delete("apps/web/pinned.yaml");
+        String second = repo.commit("drop old and pinned");
+        Path reader = tokenFile("reader-" + ns.name(), argocd.projectRoleToken("", adminToken, project, "reader"));
+
+        application(
+                cluster, app, project, repo.fileUrl(), ns.name(), second, "{automated: {prune: true, selfHeal: true}}");
+        Run pruning = diff(cluster, app, reader);
+        assertThat(pruning.exitCode()).as(pruning.stdout() + pruning.stderr()).isEqualTo(1);
+        assertThat(pruning.drifts())
+                .extracting(d -> d.path("name").asText() + " " + d.path("type").asText() + " "
+                        + d.path("cause").asText())
+                .containsExactlyInAnyOrder("old extra pending-sync", "pinned extra orphaned");
+        assertThat(pruning.drifts().stream()
+                        .filter(d -> d.path("name").asText().equals("pinned"))
+                        .findFirst()
+                        .orElseThrow()
+                        .path("summary")
+                        .asText())
+                .endsWith("orphaned: the applier will not delete it (argocd.argoproj.io/sync-options: Prune=false)");
+
+        application(cluster, app, project, repo.fileUrl(), ns.name(), second, "{automated: {prune: false}}");
+        Run manual = diff(cluster, app, reader);
+        assertThat(manual.drifts())
+                .extracting(d -> d.path("name").asText() + " " + d.path("cause").asText())
+                .containsExactlyInAnyOrder("old orphaned", "pinned orphaned");
+        assertThat(manual.report()
+                        .path("summary")
+                        .path("byCause")
+                        .path("orphaned")
+                        .asInt())
+                .isEqualTo(2);
+        assertThat(manual.drifts().get(0).path("summary").asText())
+                .endsWith("(Argo CD syncPolicy.automated.prune is not true)");
+
+        // automated sync switched off (Argo CD 3.x's automated.enabled): nothing is pruned by itself either
+        application(
+                cluster, app, project, repo.fileUrl(), ns.name(), second, "{automated: {prune: true, enabled: false}}");
+        assertThat(diff(cluster, app, reader).drifts())
+                .extracting(d -> d.path("cause").asText())
+                .containsOnly("orphaned");
+
+        // the agent's source reads the same policy
+        ArgoCdAppSource appSource = source(reader, project)
+                .appSource(
+                        new Application().metadata(new io.driftwatch.source.argocd.rest.model.ObjectMeta().name(app)));
+        assertThat(appSource.load().prune().byDefault()).isEqualTo(io.driftwatch.diff.PrunePolicy.Default.KEEPS);
+        application(cluster, app, project, repo.fileUrl(), ns.name(), second, "{automated: {prune: true}}");
+        assertThat(appSource.load().prune().byDefault()).isEqualTo(io.driftwatch.diff.PrunePolicy.Default.PRUNES);
     }
 
     @Test

@@ -328,7 +328,7 @@ class FluxHelmChartIT {
                     () -> agent.drifts().size() == 1,
                     () -> agent.drifts().toString());
             JsonNode drift = agent.drifts().get(0);
-            assertThat(drift.path("app").asText()).isEqualTo("web");
+            assertThat(drift.path("app").asText()).isEqualTo("HelmRelease/" + NS + "/web");
             JsonNode change = drift.path("changes").get(0);
             assertThat(change.path("field").asText()).isEqualTo("data.color");
             assertThat(change.path("manager").asText()).isEqualTo("kubectl-patch");
@@ -390,12 +390,16 @@ class FluxHelmChartIT {
                     FLUX,
                     () -> agent.status()
                             .path("apps")
-                            .path("web")
+                            .path("HelmRelease/" + NS + "/web")
                             .path("error")
                             .asText()
                             .contains("is suspended"),
                     () -> agent.status().toString());
-            assertThat(agent.status().path("apps").path("web").path("error").asText())
+            assertThat(agent.status()
+                            .path("apps")
+                            .path("HelmRelease/" + NS + "/web")
+                            .path("error")
+                            .asText())
                     .startsWith("unhealthy: ");
         }
     }
@@ -483,7 +487,11 @@ class FluxHelmChartIT {
     }
 
     private static String revision(AgentEndpoint agent) {
-        return agent.status().path("apps").path("web").path("revision").asText();
+        return agent.status()
+                .path("apps")
+                .path("HelmRelease/" + NS + "/web")
+                .path("revision")
+                .asText();
     }
 
     private static List<JsonNode> changes(List<JsonNode> drifts) {
