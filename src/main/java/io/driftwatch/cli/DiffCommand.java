@@ -583,9 +583,15 @@ final class DiffCommand implements Callable<Integer> {
         }
         server = config.getMasterUrl();
         String ns = namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
-        List<ObjectNode> all = loader.load(ns);
-        try (KubernetesClient client = OneShotClients.build(config)) {
-            ApiDiscovery discovery = ApiDiscovery.discover(client);
+        // the client is set up and discovery read while the desired state is read or rendered: neither needs the
+        // other. A desired state that cannot be read is still the error reported (the cluster's answer is dropped).
+        CompletableFuture<KubernetesClient> connecting =
+                CompletableFuture.supplyAsync(() -> OneShotClients.build(config), daemon("driftwatch-connect"));
+        CompletableFuture<ApiDiscovery> discovering = connecting.thenApply(ApiDiscovery::discover);
+        try {
+            List<ObjectNode> all = loader.load(ns);
+            KubernetesClient client = join(connecting);
+            ApiDiscovery discovery = join(discovering);
             filter = parsedFilters.resolve(KindNames.of(discovery));
             List<ObjectNode> ofKinds =
                     all.stream().filter(filter::kindAllowedFor).toList();
@@ -600,14 +606,18 @@ final class DiffCommand implements Callable<Integer> {
                                     .map(m -> m.path("apiVersion").asText())
                                     .toList(),
                             OpenApiCache.inUserCache()),
-                    SCHEMA_READER);
+                    daemon("driftwatch-openapi"));
             // object keys and app tracking do not depend on list schemas
             DiffEngine keys = engine(ns, discovery, new BuiltinListSchema());
             DiffFilter.Selection selection = select(all, keys, "desired state");
             LiveReader reader = new LiveReader(client, discovery);
             Set<LiveReader.Scope> scopes = reader.scopesFor(selection.kept(), ns);
+            // the app's objects of other kinds are searched while the desired kinds are listed: neither needs the
+            // other, and each is a few rounds of requests
+            CompletableFuture<List<JsonNode>> strays = CompletableFuture.supplyAsync(
+                    () -> strays(reader, keys, app, scopes, ns), daemon("driftwatch-extras"));
             List<JsonNode> live = new ArrayList<>(reader.list(scopes));
-            live.addAll(strays(reader, keys, app, scopes, ns));
+            live.addAll(join(strays));
             DiffEngine engine = engine(ns, discovery, join(schema));
             DriftReport report =
                     filtered(run(app, selection.kept(), live, engine, desiredChangedAt), selection, live, engine);
@@ -623,15 +633,19 @@ final class DiffCommand implements Callable<Integer> {
                                     .orElse(null),
                             engine.options().countAdmissionAsDrift(),
                             spec.commandLine().getErr());
+        } finally {
+            connecting.thenAccept(KubernetesClient::close); // now, or once it is built
         }
     }
 
-    /** Reads the OpenAPI schemas beside the main thread; a daemon, so a failed command still exits. */
-    private static final Executor SCHEMA_READER = task -> {
-        Thread t = new Thread(task, "driftwatch-openapi");
-        t.setDaemon(true);
-        t.start();
-    };
+    /** Runs a task beside the main thread on a thread of its own; a daemon, so a failed command still exits. */
+    private static Executor daemon(String name) {
+        return task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            t.start();
+        };
+    }
 
     /** The value, or what computing it threw, as it threw it. */
     private static <T> T join(CompletableFuture<T> future) {
