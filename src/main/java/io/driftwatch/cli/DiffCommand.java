@@ -51,6 +51,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -398,7 +399,8 @@ final class DiffCommand implements Callable<Integer> {
     /** A valid label value (what a label selector can match). */
     private static final Pattern LABEL_VALUE = Pattern.compile("(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
-    private String server;
+    /** The API server's URL, for error messages; set on the thread that reads the kubeconfig. */
+    private volatile String server;
     /** The --request-timeout given, as typed, for error messages; null when not given. */
     private String timeoutGiven;
 
@@ -503,7 +505,7 @@ final class DiffCommand implements Callable<Integer> {
                         app,
                         timeout,
                         ns -> nonEmpty(
-                                GitDesiredState.load(gitSpec(input.git, app, ns), input.git.cacheDir, err),
+                                GitDesiredState.load(gitSpec(input.git, app, ns.get()), input.git.cacheDir, err),
                                 "--repo " + RepoUrls.redact(input.git.repo) + " --path " + input.git.path
                                         + " renders no Kubernetes objects"));
             } else {
@@ -545,7 +547,8 @@ final class DiffCommand implements Callable<Integer> {
     /** Where the desired manifests of a cluster diff come from, given the namespace for objects that set none. */
     @FunctionalInterface
     interface DesiredLoader {
-        List<ObjectNode> load(String namespace) throws ManifestException, SourceException;
+        /** @param namespace the target namespace, once the kubeconfig is read (a directory's manifests do not ask) */
+        List<ObjectNode> load(Supplier<String> namespace) throws ManifestException, SourceException;
     }
 
     /** The objects, unless there are none and --allow-empty is not set: nothing to compare is a wrong path. */
@@ -575,21 +578,22 @@ final class DiffCommand implements Callable<Integer> {
 
     private DriftReport diffAgainstCluster(String app, Duration timeout, DesiredLoader loader)
             throws ManifestException, SourceException {
-        Config config = clientConfig();
-        config.setRequestRetryBackoffLimit(2); // a one-shot command fails fast instead of backing off for ~20 s
-        if (timeout != null) {
-            config.setRequestTimeout(RequestTimeouts.millis(timeout));
-            config.setConnectionTimeout(RequestTimeouts.millis(timeout));
-        }
-        server = config.getMasterUrl();
-        String ns = namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
-        // the client is set up and discovery read while the desired state is read or rendered: neither needs the
-        // other. A desired state that cannot be read is still the error reported (the cluster's answer is dropped).
-        CompletableFuture<KubernetesClient> connecting =
-                CompletableFuture.supplyAsync(() -> OneShotClients.build(config), daemon("driftwatch-connect"));
+        // The kubeconfig is read, the client set up and discovery read on a thread of their own while the desired
+        // state is read or rendered: a directory's manifests do not need the cluster, nor the cluster them. Which
+        // error is reported is as before: a kubeconfig that cannot be used first, then the desired state's.
+        CompletableFuture<Config> resolving =
+                CompletableFuture.supplyAsync(() -> oneShotConfig(timeout), daemon("driftwatch-connect"));
+        CompletableFuture<KubernetesClient> connecting = resolving.thenApply(OneShotClients::build);
         CompletableFuture<ApiDiscovery> discovering = connecting.thenApply(ApiDiscovery::discover);
         try {
-            List<ObjectNode> all = loader.load(ns);
+            List<ObjectNode> all;
+            try {
+                all = loader.load(() -> targetNamespace(join(resolving)));
+            } catch (ManifestException | SourceException | RuntimeException e) {
+                join(resolving);
+                throw e;
+            }
+            String ns = targetNamespace(join(resolving));
             KubernetesClient client = join(connecting);
             ApiDiscovery discovery = join(discovering);
             filter = parsedFilters.resolve(KindNames.of(discovery));
@@ -612,12 +616,8 @@ final class DiffCommand implements Callable<Integer> {
             DiffFilter.Selection selection = select(all, keys, "desired state");
             LiveReader reader = new LiveReader(client, discovery);
             Set<LiveReader.Scope> scopes = reader.scopesFor(selection.kept(), ns);
-            // the app's objects of other kinds are searched while the desired kinds are listed: neither needs the
-            // other, and each is a few rounds of requests
-            CompletableFuture<List<JsonNode>> strays = CompletableFuture.supplyAsync(
-                    () -> strays(reader, keys, app, scopes, ns), daemon("driftwatch-extras"));
             List<JsonNode> live = new ArrayList<>(reader.list(scopes));
-            live.addAll(join(strays));
+            live.addAll(strays(reader, keys, app, scopes, ns));
             DiffEngine engine = engine(ns, discovery, join(schema));
             DriftReport report =
                     filtered(run(app, selection.kept(), live, engine, desiredChangedAt), selection, live, engine);
@@ -636,6 +636,23 @@ final class DiffCommand implements Callable<Integer> {
         } finally {
             connecting.thenAccept(KubernetesClient::close); // now, or once it is built
         }
+    }
+
+    /** The client configuration of a cluster diff: the kubeconfig's, failing fast, with --request-timeout. */
+    private Config oneShotConfig(Duration timeout) {
+        Config config = clientConfig();
+        config.setRequestRetryBackoffLimit(2); // a one-shot command fails fast instead of backing off for ~20 s
+        if (timeout != null) {
+            config.setRequestTimeout(RequestTimeouts.millis(timeout));
+            config.setConnectionTimeout(RequestTimeouts.millis(timeout));
+        }
+        server = config.getMasterUrl();
+        return config;
+    }
+
+    /** -n, else the kubeconfig context's namespace, else default. */
+    private String targetNamespace(Config config) {
+        return namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
     }
 
     /** Runs a task beside the main thread on a thread of its own; a daemon, so a failed command still exits. */

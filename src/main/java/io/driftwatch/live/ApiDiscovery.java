@@ -63,12 +63,9 @@ public final class ApiDiscovery implements ResourceScope {
      */
     public static ApiDiscovery discover(KubernetesClient client) {
         String base = client.getMasterUrl().toString().replaceAll("/+$", "");
-        // both asked at once: one round trip (the second is not needed only for servers without the aggregated form)
-        var coreSent = MetadataLister.send(client, base + "/api", AGGREGATED);
-        var groupsSent = MetadataLister.send(client, base + "/apis", AGGREGATED);
         JsonNode core;
         try {
-            core = MetadataLister.parse(base + "/api", coreSent);
+            core = MetadataLister.get(client, base + "/api", AGGREGATED);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404 && e.getCode() != 406) {
                 throw e;
@@ -80,7 +77,7 @@ public final class ApiDiscovery implements ResourceScope {
         if (!core.path("kind").asText().equals("APIGroupDiscoveryList")) {
             return discoverPerGroupVersion(client);
         }
-        JsonNode groups = MetadataLister.parse(base + "/apis", groupsSent);
+        JsonNode groups = MetadataLister.get(client, base + "/apis", AGGREGATED);
         Map<String, ApiResource> preferred = new HashMap<>();
         Map<String, ApiResource> all = new HashMap<>();
         Set<String> listable = new HashSet<>();

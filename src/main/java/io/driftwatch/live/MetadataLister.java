@@ -13,7 +13,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -65,28 +64,15 @@ final class MetadataLister {
 
     /** GET url with the given Accept header, as JSON; a refusal is a KubernetesClientException with its code. */
     static JsonNode get(KubernetesClient client, String url, String accept) {
-        return parse(url, send(client, url, accept));
-    }
-
-    /**
-     * GET url with the given Accept header, sent at once; {@link #parse} the answer. Several requests sent before the
-     * first is awaited share their round trips.
-     */
-    static CompletableFuture<HttpResponse<String>> send(KubernetesClient client, String url, String accept) {
         HttpRequest request = client.getHttpClient()
                 .newHttpRequestBuilder()
                 .uri(url)
                 .header("Accept", accept)
                 .timeout(client.getConfiguration().getRequestTimeout(), TimeUnit.MILLISECONDS)
                 .build(); // the client's request timeout, as its own requests have
-        return client.getHttpClient().sendAsync(request, String.class);
-    }
-
-    /** The answer to a {@link #send}, as JSON; a refusal is a KubernetesClientException with its code. */
-    static JsonNode parse(String url, CompletableFuture<HttpResponse<String>> sent) {
         HttpResponse<String> response;
         try {
-            response = sent.get();
+            response = client.getHttpClient().sendAsync(request, String.class).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KubernetesClientException("interrupted while reading " + url, e);
