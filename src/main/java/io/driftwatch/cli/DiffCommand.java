@@ -581,10 +581,10 @@ final class DiffCommand implements Callable<Integer> {
         // The kubeconfig is read, the client set up and discovery read on a thread of their own while the desired
         // state is read or rendered: a directory's manifests do not need the cluster, nor the cluster them. Which
         // error is reported is as before: a kubeconfig that cannot be used first, then the desired state's.
-        CompletableFuture<Config> resolving =
-                CompletableFuture.supplyAsync(() -> oneShotConfig(timeout), daemon("driftwatch-connect"));
-        CompletableFuture<KubernetesClient> connecting = resolving.thenApply(OneShotClients::build);
-        CompletableFuture<ApiDiscovery> discovering = connecting.thenApply(ApiDiscovery::discover);
+        CompletableFuture<Config> resolving = new CompletableFuture<>();
+        CompletableFuture<KubernetesClient> connecting = new CompletableFuture<>();
+        CompletableFuture<ApiDiscovery> discovering = new CompletableFuture<>();
+        daemon("driftwatch-connect").execute(() -> connect(timeout, resolving, connecting, discovering));
         try {
             List<ObjectNode> all;
             try {
@@ -635,6 +635,29 @@ final class DiffCommand implements Callable<Integer> {
                             spec.commandLine().getErr());
         } finally {
             connecting.thenAccept(KubernetesClient::close); // now, or once it is built
+        }
+    }
+
+    /**
+     * Reads the kubeconfig, sets up the client and reads discovery, one after the other on the calling thread (not on
+     * whichever thread waits for them, as dependent futures would), completing each future as it goes; what fails
+     * completes the rest with the same exception.
+     */
+    private void connect(
+            Duration timeout,
+            CompletableFuture<Config> resolving,
+            CompletableFuture<KubernetesClient> connecting,
+            CompletableFuture<ApiDiscovery> discovering) {
+        try {
+            Config config = oneShotConfig(timeout);
+            resolving.complete(config);
+            KubernetesClient client = OneShotClients.build(config);
+            connecting.complete(client);
+            discovering.complete(ApiDiscovery.discover(client));
+        } catch (RuntimeException | Error e) {
+            resolving.completeExceptionally(e);
+            connecting.completeExceptionally(e);
+            discovering.completeExceptionally(e);
         }
     }
 

@@ -60,7 +60,11 @@ public final class DriftwatchCommand implements Runnable {
      * parsing, help and errors of that command are the same either way.
      */
     public static int execute(String... args) {
-        return commandLine(commandNamed(args))
+        String only = commandNamed(args);
+        if ("diff".equals(only)) {
+            OneShotWarmUp.startFor(args);
+        }
+        return commandLine(only)
                 .setExecutionStrategy(Logging.configuringStrategy())
                 .execute(args);
     }
