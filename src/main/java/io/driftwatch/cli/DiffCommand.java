@@ -51,7 +51,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -399,8 +398,7 @@ final class DiffCommand implements Callable<Integer> {
     /** A valid label value (what a label selector can match). */
     private static final Pattern LABEL_VALUE = Pattern.compile("(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
-    /** The API server's URL, for error messages; set on the thread that reads the kubeconfig. */
-    private volatile String server;
+    private String server;
     /** The --request-timeout given, as typed, for error messages; null when not given. */
     private String timeoutGiven;
 
@@ -505,7 +503,7 @@ final class DiffCommand implements Callable<Integer> {
                         app,
                         timeout,
                         ns -> nonEmpty(
-                                GitDesiredState.load(gitSpec(input.git, app, ns.get()), input.git.cacheDir, err),
+                                GitDesiredState.load(gitSpec(input.git, app, ns), input.git.cacheDir, err),
                                 "--repo " + RepoUrls.redact(input.git.repo) + " --path " + input.git.path
                                         + " renders no Kubernetes objects"));
             } else {
@@ -547,8 +545,7 @@ final class DiffCommand implements Callable<Integer> {
     /** Where the desired manifests of a cluster diff come from, given the namespace for objects that set none. */
     @FunctionalInterface
     interface DesiredLoader {
-        /** @param namespace the target namespace, once the kubeconfig is read (a directory's manifests do not ask) */
-        List<ObjectNode> load(Supplier<String> namespace) throws ManifestException, SourceException;
+        List<ObjectNode> load(String namespace) throws ManifestException, SourceException;
     }
 
     /** The objects, unless there are none and --allow-empty is not set: nothing to compare is a wrong path. */
@@ -578,24 +575,17 @@ final class DiffCommand implements Callable<Integer> {
 
     private DriftReport diffAgainstCluster(String app, Duration timeout, DesiredLoader loader)
             throws ManifestException, SourceException {
-        // The kubeconfig is read, the client set up and discovery read on a thread of their own while the desired
-        // state is read or rendered: a directory's manifests do not need the cluster, nor the cluster them. Which
-        // error is reported is as before: a kubeconfig that cannot be used first, then the desired state's.
-        CompletableFuture<Config> resolving = new CompletableFuture<>();
-        CompletableFuture<KubernetesClient> connecting = new CompletableFuture<>();
-        CompletableFuture<ApiDiscovery> discovering = new CompletableFuture<>();
-        daemon("driftwatch-connect").execute(() -> connect(timeout, resolving, connecting, discovering));
-        try {
-            List<ObjectNode> all;
-            try {
-                all = loader.load(() -> targetNamespace(join(resolving)));
-            } catch (ManifestException | SourceException | RuntimeException e) {
-                join(resolving);
-                throw e;
-            }
-            String ns = targetNamespace(join(resolving));
-            KubernetesClient client = join(connecting);
-            ApiDiscovery discovery = join(discovering);
+        Config config = clientConfig();
+        config.setRequestRetryBackoffLimit(2); // a one-shot command fails fast instead of backing off for ~20 s
+        if (timeout != null) {
+            config.setRequestTimeout(RequestTimeouts.millis(timeout));
+            config.setConnectionTimeout(RequestTimeouts.millis(timeout));
+        }
+        server = config.getMasterUrl();
+        String ns = namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
+        List<ObjectNode> all = loader.load(ns);
+        try (KubernetesClient client = OneShotClients.build(config)) {
+            ApiDiscovery discovery = ApiDiscovery.discover(client);
             filter = parsedFilters.resolve(KindNames.of(discovery));
             List<ObjectNode> ofKinds =
                     all.stream().filter(filter::kindAllowedFor).toList();
@@ -610,7 +600,7 @@ final class DiffCommand implements Callable<Integer> {
                                     .map(m -> m.path("apiVersion").asText())
                                     .toList(),
                             OpenApiCache.inUserCache()),
-                    daemon("driftwatch-openapi"));
+                    SCHEMA_READER);
             // object keys and app tracking do not depend on list schemas
             DiffEngine keys = engine(ns, discovery, new BuiltinListSchema());
             DiffFilter.Selection selection = select(all, keys, "desired state");
@@ -633,59 +623,15 @@ final class DiffCommand implements Callable<Integer> {
                                     .orElse(null),
                             engine.options().countAdmissionAsDrift(),
                             spec.commandLine().getErr());
-        } finally {
-            connecting.thenAccept(KubernetesClient::close); // now, or once it is built
         }
     }
 
-    /**
-     * Reads the kubeconfig, sets up the client and reads discovery, one after the other on the calling thread (not on
-     * whichever thread waits for them, as dependent futures would), completing each future as it goes; what fails
-     * completes the rest with the same exception.
-     */
-    private void connect(
-            Duration timeout,
-            CompletableFuture<Config> resolving,
-            CompletableFuture<KubernetesClient> connecting,
-            CompletableFuture<ApiDiscovery> discovering) {
-        try {
-            Config config = oneShotConfig(timeout);
-            resolving.complete(config);
-            KubernetesClient client = OneShotClients.build(config);
-            connecting.complete(client);
-            discovering.complete(ApiDiscovery.discover(client));
-        } catch (RuntimeException | Error e) {
-            resolving.completeExceptionally(e);
-            connecting.completeExceptionally(e);
-            discovering.completeExceptionally(e);
-        }
-    }
-
-    /** The client configuration of a cluster diff: the kubeconfig's, failing fast, with --request-timeout. */
-    private Config oneShotConfig(Duration timeout) {
-        Config config = clientConfig();
-        config.setRequestRetryBackoffLimit(2); // a one-shot command fails fast instead of backing off for ~20 s
-        if (timeout != null) {
-            config.setRequestTimeout(RequestTimeouts.millis(timeout));
-            config.setConnectionTimeout(RequestTimeouts.millis(timeout));
-        }
-        server = config.getMasterUrl();
-        return config;
-    }
-
-    /** -n, else the kubeconfig context's namespace, else default. */
-    private String targetNamespace(Config config) {
-        return namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
-    }
-
-    /** Runs a task beside the main thread on a thread of its own; a daemon, so a failed command still exits. */
-    private static Executor daemon(String name) {
-        return task -> {
-            Thread t = new Thread(task, name);
-            t.setDaemon(true);
-            t.start();
-        };
-    }
+    /** Reads the OpenAPI schemas beside the main thread; a daemon, so a failed command still exits. */
+    private static final Executor SCHEMA_READER = task -> {
+        Thread t = new Thread(task, "driftwatch-openapi");
+        t.setDaemon(true);
+        t.start();
+    };
 
     /** The value, or what computing it threw, as it threw it. */
     private static <T> T join(CompletableFuture<T> future) {

@@ -60,11 +60,7 @@ public final class DriftwatchCommand implements Runnable {
      * parsing, help and errors of that command are the same either way.
      */
     public static int execute(String... args) {
-        String only = commandNamed(args);
-        if ("diff".equals(only)) {
-            OneShotWarmUp.startFor(args);
-        }
-        return commandLine(only)
+        return commandLine(commandNamed(args))
                 .setExecutionStrategy(Logging.configuringStrategy())
                 .execute(args);
     }
