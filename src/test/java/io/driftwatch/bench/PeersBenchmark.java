@@ -8,8 +8,11 @@ import io.driftwatch.testing.GitRepoFixture;
 import io.driftwatch.testing.Kubectl;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -287,10 +290,14 @@ public final class PeersBenchmark {
         int expectedPerApp = all.size() / apps;
         String last = "no Application listed";
         while (System.nanoTime() < deadline) {
-            List<GenericKubernetesResource> list = client.genericKubernetesResources(ARGO_API, APPLICATION)
-                    .inNamespace(ArgoCdServer.NAMESPACE)
-                    .list()
-                    .getItems();
+            List<GenericKubernetesResource> list;
+            try {
+                list = applications(client);
+            } catch (KubernetesClientException e) { // at 50,000 objects the API server may be slow to answer
+                last = "listing the Applications failed: " + e.getMessage();
+                Thread.sleep(Math.max(250, apps * 10L));
+                continue;
+            }
             Map<String, Integer> counts = new LinkedHashMap<>(Map.of("Synced", 0, "OutOfSync", 0));
             int complete = 0;
             List<String> errors = new ArrayList<>();
@@ -319,10 +326,31 @@ public final class PeersBenchmark {
             }
             last = complete + " of " + apps + " Applications compared, resources by status " + counts
                     + (errors.isEmpty() ? "" : "; errors: " + errors);
-            Thread.sleep(250);
+            // the list holds every object's status: at 250 Applications ≈ 50,000 entries, so asked less often there
+            Thread.sleep(Math.max(250, apps * 10L));
         }
         throw new IllegalStateException(
                 "Argo CD did not compare every Application within " + START_TIMEOUT + ": " + last);
+    }
+
+    /**
+     * Every Application, in pages of 25: each one's status lists all its objects, so one list of 250 Applications is
+     * tens of megabytes, more than the client's request timeout allows on a loaded machine.
+     */
+    private static List<GenericKubernetesResource> applications(KubernetesClient client) {
+        List<GenericKubernetesResource> all = new ArrayList<>();
+        String next = null;
+        do {
+            GenericKubernetesResourceList page = client.genericKubernetesResources(ARGO_API, APPLICATION)
+                    .inNamespace(ArgoCdServer.NAMESPACE)
+                    .list(new ListOptionsBuilder()
+                            .withLimit(25L)
+                            .withContinue(next)
+                            .build());
+            all.addAll(page.getItems());
+            next = page.getMetadata().getContinue();
+        } while (next != null && !next.isEmpty());
+        return all;
     }
 
     /**
