@@ -24,6 +24,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -398,6 +399,7 @@ public final class PeersBenchmark {
         byApp.keySet().forEach(a -> appFreedAt.put(a, 0L));
         List<Sample> pending = new ArrayList<>();
         int openBefore = 0;
+        int apiTimeouts = 0;
         long phase = System.nanoTime();
         try {
             Thread.sleep(5_000);
@@ -407,8 +409,10 @@ public final class PeersBenchmark {
                     ConfigMap target = pick(byApp, appFreedAt, pending, used, outOfSyncSince);
                     used.add(key(target));
                     String marker = "edited-" + started;
-                    boolean hadDrift = !agentDrifts(port, List.of(target)).isEmpty();
-                    openBefore += hadDrift ? 1 : 0;
+                    List<JsonNode> before = agentDrifts(port, List.of(target));
+                    apiTimeouts += before == null ? 1 : 0;
+                    Boolean hadDrift = before == null ? null : !before.isEmpty();
+                    openBefore += Boolean.TRUE.equals(hadDrift) ? 1 : 0;
                     Sample sample = new Sample(started++, target, marker, hadDrift, System.nanoTime());
                     client.configMaps()
                             .inNamespace(target.getMetadata().getNamespace())
@@ -422,9 +426,12 @@ public final class PeersBenchmark {
                         .toList();
                 if (!awaited.isEmpty()) {
                     List<JsonNode> found = agentDrifts(port, awaited);
+                    apiTimeouts += found == null ? 1 : 0;
                     long now = System.nanoTime();
                     for (Sample p : pending) {
-                        if (Double.isNaN(p.driftwatchMs) && found.stream().anyMatch(p::reportedBy)) {
+                        if (found != null
+                                && Double.isNaN(p.driftwatchMs)
+                                && found.stream().anyMatch(p::reportedBy)) {
                             p.driftwatchMs = (now - p.t0) / 1e6;
                         }
                     }
@@ -464,6 +471,7 @@ public final class PeersBenchmark {
         result.put("concurrentChanges", concurrent);
         result.put("samples", samples);
         result.put("targetsWithOpenDriftBeforeTheChange", openBefore);
+        result.put("driftwatchApiTimeouts", apiTimeouts);
         result.put("churnUpdates", background.updates());
         log(
                 "%d samples, up to %d at once, under %d background updates (%d targets had an open drift before)",
@@ -498,13 +506,22 @@ public final class PeersBenchmark {
                 + outOfSyncSince.size() + " resources OutOfSync, " + used.size() + " changed): nothing to time on");
     }
 
-    /** The agent's open drifts of these ConfigMaps only (the list filtered on the agent, by kind and name). */
+    /**
+     * The agent's open drifts of these ConfigMaps only (the list filtered on the agent, by kind and name); null when
+     * the agent did not answer within the client's 10 s (counted, logged; the samples in flight keep waiting).
+     */
     private static List<JsonNode> agentDrifts(int port, List<ConfigMap> targets) throws Exception {
         StringBuilder query = new StringBuilder("/api/v1/drifts?kind=ConfigMap");
         for (ConfigMap t : targets) {
             query.append("&name=").append(URLEncoder.encode(t.getMetadata().getName(), StandardCharsets.UTF_8));
         }
-        HttpResponse<String> response = AgentScaleBenchmark.get(port, query.toString());
+        HttpResponse<String> response;
+        try {
+            response = AgentScaleBenchmark.get(port, query.toString());
+        } catch (HttpTimeoutException e) {
+            log("the agent did not answer %s within 10 s", query);
+            return null;
+        }
         if (response.statusCode() != 200) {
             throw new IllegalStateException("the agent answered " + response.statusCode() + ": " + response.body());
         }
@@ -522,12 +539,12 @@ public final class PeersBenchmark {
         final int index;
         final ConfigMap target;
         final String marker;
-        final boolean hadDrift;
+        final Boolean hadDrift;
         final long t0;
         double driftwatchMs = Double.NaN;
         double argocdMs = Double.NaN;
 
-        Sample(int index, ConfigMap target, String marker, boolean hadDrift, long t0) {
+        Sample(int index, ConfigMap target, String marker, Boolean hadDrift, long t0) {
             this.index = index;
             this.target = target;
             this.marker = marker;
