@@ -6,8 +6,8 @@
 # Needs the test binaries (scripts/test-binaries.sh), the Argo CD build with the application controller
 # (scripts/test-binaries.sh --argocd-controller) and redis-server. Writes bench/results/peers-<n>-run<r>-<time>.json,
 # the processes' logs and the figures next to it (BENCH_OUT, BENCH_SKIP_BUILD, BENCH_JAVA_OPTS: see bench/common.sh;
-# BENCH_JAVA_OPTS also takes -Ddriftwatch.bench.samples=30, .churnPerSecond=50, .objectsPerApp=200, .settleSeconds=30,
-# .idleSeconds=60).
+# BENCH_JAVA_OPTS also takes -Ddriftwatch.bench.samples=30, .concurrent=10 (changes in flight at once, each in its own
+# app), .churnPerSecond=50, .objectsPerApp=200, .settleSeconds=30, .idleSeconds=60).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh

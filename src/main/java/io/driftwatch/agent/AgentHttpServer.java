@@ -15,12 +15,15 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
 /**
  * The agent's one HTTP listener (TLS when configured): {@code /healthz} (liveness), {@code /readyz} (readiness, with reasons when not
- * ready), {@code /metrics} (Prometheus text), {@code /api/v1/drifts} (open drifts as JSON), {@code /api/v1/status},
+ * ready), {@code /metrics} (Prometheus text), {@code /api/v1/drifts} (open drifts as JSON, filtered by
+ * {@link DriftListFilter}), {@code /api/v1/status},
  * {@code POST /hooks/git} and, with audit on, {@code POST /api/v1/audit}. They read the {@link AgentState}; handlers
  * only read snapshots, so the event loop never blocks; what may wait (readiness, status) runs on the "driftwatch-http"
  * pool.
@@ -116,9 +119,20 @@ final class AgentHttpServer {
         ctx.response().putHeader("content-type", contentType).end(registry.scrape(contentType));
     }
 
+    /** Open drifts, narrowed by {@link DriftListFilter}'s query parameters (400 naming every bad one). */
     private void drifts(RoutingContext ctx) {
+        DriftListFilter filter;
+        try {
+            filter = DriftListFilter.parse(query(ctx));
+        } catch (IllegalArgumentException e) {
+            json(ctx, 400, JSON.createObjectNode().put("error", "invalid").put("message", e.getMessage()));
+            return;
+        }
         ArrayNode drifts = JSON.createArrayNode();
         for (DriftRecord r : state.openDrifts()) {
+            if (!filter.test(r.drift())) {
+                continue;
+            }
             ObjectNode d = ReportJson.toJson(r.drift());
             d.put("id", r.id());
             d.put("onset", r.onset().toString());
@@ -129,6 +143,14 @@ final class AgentHttpServer {
         ObjectNode body = JSON.createObjectNode();
         body.set("drifts", drifts);
         json(ctx, 200, body);
+    }
+
+    private static Map<String, List<String>> query(RoutingContext ctx) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        for (String name : ctx.queryParams().names()) {
+            query.put(name, ctx.queryParams().getAll(name));
+        }
+        return query;
     }
 
     private static void json(RoutingContext ctx, int status, ObjectNode body) {

@@ -20,6 +20,7 @@ import io.driftwatch.testing.TestNamespace;
 import io.driftwatch.testing.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,16 @@ class AgentIT {
             assertThat(drift.path("changes").get(0).path("field").asText()).isEqualTo("spec.replicas");
             assertThat(drift.path("changes").get(0).path("manager").asText()).isEqualTo("kubectl");
             assertThat(drift.path("onset").asText()).isNotBlank();
+            // the list filtered on the agent: this object, its app, and what matches nothing; bad parameters all named
+            assertThat(agent.drifts("?kind=StatefulSet&name=postgres&namespace=" + ns.name()))
+                    .singleElement()
+                    .satisfies(d -> assertThat(d.path("id")).isEqualTo(drift.path("id")));
+            assertThat(agent.drifts("?app=shop&app=other")).hasSize(1);
+            assertThat(agent.drifts("?kind=StatefulSet&name=api")).isEmpty();
+            assertThat(agent.drifts("?namespace=")).isEmpty(); // cluster-scoped objects only
+            HttpResponse<String> bad = agent.get("/api/v1/drifts?nmae=postgres&kind=");
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("unknown parameter 'nmae'").contains("kind: must not be empty");
             assertThat(agent.metric(
                             "driftwatch_drifted_resources",
                             Map.of("app", "shop", "kind", "StatefulSet", "namespace", ns.name(), "type", "modified")))

@@ -8,8 +8,11 @@ import io.driftwatch.testing.GitRepoFixture;
 import io.driftwatch.testing.Kubectl;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -17,18 +20,25 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -48,15 +58,17 @@ import java.util.regex.Pattern;
  *       agent is started and timed until ready (initial lists and the full diff). One after the other, so neither
  *       start-up competes with the other.
  *   <li>After a settle period: CPU of every process over an idle window, heap and RSS.
- *   <li>Under background churn (label updates by another field manager, which neither tool reports as drift):
- *       single out-of-band changes ({@code kubectl-edit} of a ConfigMap value), each timed from the write until
- *       driftwatch lists the drift on its API (polled every 5 ms) and until the Application's {@code status.resources}
- *       shows that object OutOfSync (seen through a watch on the Applications); CPU of every process over the phase.
+ *   <li>Under background churn (label updates by another field manager, which Argo CD does not report): out-of-band
+ *       changes ({@code kubectl-edit} of a ConfigMap value), up to {@code concurrent} at once, each in a different
+ *       app, each timed on its own from the write until driftwatch lists a drift carrying the new value on its API
+ *       (asked about the awaited objects only, every 5 ms) and until the Application's {@code status.resources} shows
+ *       that object OutOfSync (seen through a watch on the Applications); CPU of every process over the phase.
  * </ol>
  *
  * <pre>java -cp target/test-classes:target/driftwatch.jar io.driftwatch.bench.PeersBenchmark 2000 [out.json
  *     [figures.jsonl]]</pre>
- * (bench/run-peers.sh). System properties: {@code driftwatch.bench.samples} (30), {@code .churnPerSecond} (50),
+ * (bench/run-peers.sh). System properties: {@code driftwatch.bench.samples} (30), {@code .concurrent} (10, at most
+ * the number of apps), {@code .churnPerSecond} (50),
  * {@code .objectsPerApp} (200), {@code .settleSeconds} (30), {@code .idleSeconds} (60). The Argo CD binary must hold
  * the application controller: {@code DRIFTWATCH_ARGOCD_CONTROLLER}, else where {@code scripts/test-binaries.sh
  * --argocd-controller} builds it. Processes' logs are kept next to {@code out.json}.
@@ -66,6 +78,9 @@ public final class PeersBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern HEAP_INUSE = Pattern.compile("(?m)^# HeapInuse = (\\d+)$");
     private static final int SAMPLES = Integer.getInteger("driftwatch.bench.samples", 30);
+    /** Out-of-band changes in flight at once, each in its own app (at most the number of apps). */
+    private static final int CONCURRENT = Integer.getInteger("driftwatch.bench.concurrent", 10);
+
     private static final int CHURN_PER_SECOND = Integer.getInteger("driftwatch.bench.churnPerSecond", 50);
     private static final int OBJECTS_PER_APP = Integer.getInteger("driftwatch.bench.objectsPerApp", 200);
     private static final Duration SETTLE = Duration.ofSeconds(Long.getLong("driftwatch.bench.settleSeconds", 30));
@@ -276,10 +291,14 @@ public final class PeersBenchmark {
         int expectedPerApp = all.size() / apps;
         String last = "no Application listed";
         while (System.nanoTime() < deadline) {
-            List<GenericKubernetesResource> list = client.genericKubernetesResources(ARGO_API, APPLICATION)
-                    .inNamespace(ArgoCdServer.NAMESPACE)
-                    .list()
-                    .getItems();
+            List<GenericKubernetesResource> list;
+            try {
+                list = applications(client);
+            } catch (KubernetesClientException e) { // at 50,000 objects the API server may be slow to answer
+                last = "listing the Applications failed: " + e.getMessage();
+                Thread.sleep(Math.max(250, apps * 10L));
+                continue;
+            }
             Map<String, Integer> counts = new LinkedHashMap<>(Map.of("Synced", 0, "OutOfSync", 0));
             int complete = 0;
             List<String> errors = new ArrayList<>();
@@ -308,17 +327,42 @@ public final class PeersBenchmark {
             }
             last = complete + " of " + apps + " Applications compared, resources by status " + counts
                     + (errors.isEmpty() ? "" : "; errors: " + errors);
-            Thread.sleep(250);
+            // the list holds every object's status: at 250 Applications ≈ 50,000 entries, so asked less often there
+            Thread.sleep(Math.max(250, apps * 10L));
         }
         throw new IllegalStateException(
                 "Argo CD did not compare every Application within " + START_TIMEOUT + ": " + last);
     }
 
     /**
+     * Every Application, in pages of 25: each one's status lists all its objects, so one list of 250 Applications is
+     * tens of megabytes, more than the client's request timeout allows on a loaded machine.
+     */
+    private static List<GenericKubernetesResource> applications(KubernetesClient client) {
+        List<GenericKubernetesResource> all = new ArrayList<>();
+        String next = null;
+        do {
+            GenericKubernetesResourceList page = client.genericKubernetesResources(ARGO_API, APPLICATION)
+                    .inNamespace(ArgoCdServer.NAMESPACE)
+                    .list(new ListOptionsBuilder()
+                            .withLimit(25L)
+                            .withContinue(next)
+                            .build());
+            all.addAll(page.getItems());
+            next = page.getMetadata().getContinue();
+        } while (next != null && !next.isEmpty());
+        return all;
+    }
+
+    /**
      * Background churn that is not drift for either tool (a label written by another field manager, absent from Git),
-     * and in the foreground single {@code kubectl-edit} changes of ConfigMap values, one at a time, each timed until
-     * both tools report it (or {@link #DETECT_TIMEOUT}: then a missed sample) and reverted. Every sample changes a
-     * different object that both tools saw as in sync.
+     * and in the foreground {@code kubectl-edit} changes of ConfigMap values, up to {@link #CONCURRENT} at once, each in
+     * a different app (Argo CD: a different Application), each timed on its own until both tools report it (or
+     * {@link #DETECT_TIMEOUT}: then a missed sample) and reverted. Every sample changes a different object that Argo CD
+     * showed in sync; driftwatch's drift counts only once it carries the sample's own value (the object may already
+     * have an open drift for the churned label). driftwatch is asked about the awaited objects only ({@code
+     * /api/v1/drifts?kind=ConfigMap&name=...}, every 5 ms over one kept-alive connection); Argo CD is observed through
+     * one watch on the Applications.
      */
     private static void latencyUnderChurn(
             KubernetesClient client,
@@ -327,10 +371,15 @@ public final class PeersBenchmark {
             Map<String, List<Double>> latencies,
             Map<String, Object> result)
             throws Exception {
-        List<ConfigMap> configMaps = all.stream()
-                .filter(ConfigMap.class::isInstance)
-                .map(ConfigMap.class::cast)
-                .toList();
+        Map<String, List<ConfigMap>> byApp = new TreeMap<>();
+        List<ConfigMap> configMaps = new ArrayList<>();
+        for (HasMetadata o : all) {
+            if (o instanceof ConfigMap cm) {
+                configMaps.add(cm);
+                byApp.computeIfAbsent(app(cm), a -> new ArrayList<>()).add(cm);
+            }
+        }
+        int concurrent = Math.min(CONCURRENT, byApp.size());
         Map<String, Long> outOfSyncSince = new ConcurrentHashMap<>();
         Watch watch = client.genericKubernetesResources(ARGO_API, APPLICATION)
                 .inNamespace(ArgoCdServer.NAMESPACE)
@@ -340,60 +389,191 @@ public final class PeersBenchmark {
         List<Double> argocd = new ArrayList<>();
         latencies.put("driftwatch", driftwatch);
         latencies.put("argocd", argocd);
+        List<Map<String, Object>> samples = new ArrayList<>();
         PatchContext edit = new PatchContext.Builder()
                 .withPatchType(PatchType.JSON_MERGE)
                 .withFieldManager("kubectl-edit")
                 .build();
+        Set<String> used = new HashSet<>();
+        Map<String, Long> appFreedAt = new LinkedHashMap<>();
+        byApp.keySet().forEach(a -> appFreedAt.put(a, 0L));
+        List<Sample> pending = new ArrayList<>();
+        int openBefore = 0;
+        int apiTimeouts = 0;
+        long phase = System.nanoTime();
         try {
             Thread.sleep(5_000);
-            int next = 0;
-            for (int s = 0; s < SAMPLES; s++) {
-                ConfigMap target;
-                int tried = 0;
-                do {
-                    if (tried++ == configMaps.size()) {
-                        throw new IllegalStateException("no ConfigMap left that Argo CD shows in sync ("
-                                + outOfSyncSince.size() + " resources OutOfSync): nothing to time a change on");
-                    }
-                    target = configMaps.get((next++ * 7919) % configMaps.size());
-                } while (outOfSyncSince.containsKey(key(target)));
-                String ns = target.getMetadata().getNamespace();
-                String name = target.getMetadata().getName();
-                long t0 = System.nanoTime();
-                client.configMaps()
-                        .inNamespace(ns)
-                        .withName(name)
-                        .patch(edit, "{\"data\":{\"key-0\":\"edited-" + s + "\"}}");
-                double dw = Double.NaN;
-                double argo = Double.NaN;
-                while ((Double.isNaN(dw) || Double.isNaN(argo)) && System.nanoTime() - t0 < DETECT_TIMEOUT.toNanos()) {
-                    if (Double.isNaN(dw)
-                            && AgentScaleBenchmark.drifts(port).stream()
-                                    .anyMatch(d -> d.path("name").asText().equals(name))) {
-                        dw = (System.nanoTime() - t0) / 1e6;
-                    }
-                    Long seen = outOfSyncSince.get(key(target));
-                    if (Double.isNaN(argo) && seen != null && seen >= t0) {
-                        argo = (seen - t0) / 1e6;
-                    }
-                    Thread.sleep(5);
+            int started = 0;
+            while (started < SAMPLES || !pending.isEmpty()) {
+                while (pending.size() < concurrent && started < SAMPLES) {
+                    ConfigMap target = pick(byApp, appFreedAt, pending, used, outOfSyncSince);
+                    used.add(key(target));
+                    String marker = "edited-" + started;
+                    List<JsonNode> before = agentDrifts(port, List.of(target));
+                    apiTimeouts += before == null ? 1 : 0;
+                    Boolean hadDrift = before == null ? null : !before.isEmpty();
+                    openBefore += Boolean.TRUE.equals(hadDrift) ? 1 : 0;
+                    Sample sample = new Sample(started++, target, marker, hadDrift, System.nanoTime());
+                    client.configMaps()
+                            .inNamespace(target.getMetadata().getNamespace())
+                            .withName(target.getMetadata().getName())
+                            .patch(edit, "{\"data\":{\"key-0\":\"" + marker + "\"}}");
+                    pending.add(sample);
                 }
-                driftwatch.add(dw);
-                argocd.add(argo);
-                log("sample %d %s/%s: driftwatch %.0f ms, Argo CD %.0f ms", s, ns, name, dw, argo);
-                String original = target.getData().get("key-0");
-                client.configMaps()
-                        .inNamespace(ns)
-                        .withName(name)
-                        .patch(edit, "{\"data\":{\"key-0\":" + JSON.writeValueAsString(original) + "}}");
-                Thread.sleep(500);
+                List<ConfigMap> awaited = pending.stream()
+                        .filter(p -> Double.isNaN(p.driftwatchMs))
+                        .map(p -> p.target)
+                        .toList();
+                if (!awaited.isEmpty()) {
+                    List<JsonNode> found = agentDrifts(port, awaited);
+                    apiTimeouts += found == null ? 1 : 0;
+                    long now = System.nanoTime();
+                    for (Sample p : pending) {
+                        if (found != null
+                                && Double.isNaN(p.driftwatchMs)
+                                && found.stream().anyMatch(p::reportedBy)) {
+                            p.driftwatchMs = (now - p.t0) / 1e6;
+                        }
+                    }
+                }
+                for (var it = pending.iterator(); it.hasNext(); ) {
+                    Sample p = it.next();
+                    Long seen = outOfSyncSince.get(key(p.target));
+                    if (Double.isNaN(p.argocdMs) && seen != null && seen >= p.t0) {
+                        p.argocdMs = (seen - p.t0) / 1e6;
+                    }
+                    boolean done = !Double.isNaN(p.driftwatchMs) && !Double.isNaN(p.argocdMs);
+                    if (done || System.nanoTime() - p.t0 >= DETECT_TIMEOUT.toNanos()) {
+                        it.remove();
+                        driftwatch.add(p.driftwatchMs);
+                        argocd.add(p.argocdMs);
+                        samples.add(p.describe(phase));
+                        log(
+                                "sample %d %s (%s): driftwatch %.0f ms, Argo CD %.0f ms (%d in flight)",
+                                p.index, key(p.target), app(p.target), p.driftwatchMs, p.argocdMs, pending.size());
+                        client.configMaps()
+                                .inNamespace(p.target.getMetadata().getNamespace())
+                                .withName(p.target.getMetadata().getName())
+                                .patch(
+                                        edit,
+                                        "{\"data\":{\"key-0\":"
+                                                + JSON.writeValueAsString(
+                                                        p.target.getData().get("key-0")) + "}}");
+                        appFreedAt.put(app(p.target), System.nanoTime());
+                    }
+                }
+                Thread.sleep(5);
             }
         } finally {
             background.close();
             watch.close();
         }
+        result.put("concurrentChanges", concurrent);
+        result.put("samples", samples);
+        result.put("targetsWithOpenDriftBeforeTheChange", openBefore);
+        result.put("driftwatchApiTimeouts", apiTimeouts);
         result.put("churnUpdates", background.updates());
-        log("%d samples under %d background updates", SAMPLES, background.updates());
+        log(
+                "%d samples, up to %d at once, under %d background updates (%d targets had an open drift before)",
+                SAMPLES, concurrent, background.updates(), openBefore);
+    }
+
+    /**
+     * The next object to change: in the app freed longest ago with no change in flight, one not changed before and
+     * not shown OutOfSync by Argo CD.
+     */
+    private static ConfigMap pick(
+            Map<String, List<ConfigMap>> byApp,
+            Map<String, Long> appFreedAt,
+            List<Sample> pending,
+            Set<String> used,
+            Map<String, Long> outOfSyncSince) {
+        Set<String> busy = new HashSet<>();
+        pending.forEach(p -> busy.add(app(p.target)));
+        List<String> apps = new ArrayList<>(appFreedAt.keySet());
+        apps.sort(Comparator.comparingLong(appFreedAt::get));
+        for (String app : apps) {
+            if (busy.contains(app)) {
+                continue;
+            }
+            for (ConfigMap cm : byApp.get(app)) {
+                if (!used.contains(key(cm)) && !outOfSyncSince.containsKey(key(cm))) {
+                    return cm;
+                }
+            }
+        }
+        throw new IllegalStateException("no ConfigMap left in a free app that Argo CD shows in sync ("
+                + outOfSyncSince.size() + " resources OutOfSync, " + used.size() + " changed): nothing to time on");
+    }
+
+    /**
+     * The agent's open drifts of these ConfigMaps only (the list filtered on the agent, by kind and name); null when
+     * the agent did not answer within the client's 10 s (counted, logged; the samples in flight keep waiting).
+     */
+    private static List<JsonNode> agentDrifts(int port, List<ConfigMap> targets) throws Exception {
+        StringBuilder query = new StringBuilder("/api/v1/drifts?kind=ConfigMap");
+        for (ConfigMap t : targets) {
+            query.append("&name=").append(URLEncoder.encode(t.getMetadata().getName(), StandardCharsets.UTF_8));
+        }
+        HttpResponse<String> response;
+        try {
+            response = AgentScaleBenchmark.get(port, query.toString());
+        } catch (HttpTimeoutException e) {
+            log("the agent did not answer %s within 10 s", query);
+            return null;
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("the agent answered " + response.statusCode() + ": " + response.body());
+        }
+        List<JsonNode> out = new ArrayList<>();
+        JSON.readTree(response.body()).path("drifts").forEach(out::add);
+        return out;
+    }
+
+    private static String app(HasMetadata o) {
+        return o.getMetadata().getLabels().get("app.kubernetes.io/instance");
+    }
+
+    /** One out-of-band change in flight: its object, the value it wrote, when, and when each tool reported it. */
+    private static final class Sample {
+        final int index;
+        final ConfigMap target;
+        final String marker;
+        final Boolean hadDrift;
+        final long t0;
+        double driftwatchMs = Double.NaN;
+        double argocdMs = Double.NaN;
+
+        Sample(int index, ConfigMap target, String marker, Boolean hadDrift, long t0) {
+            this.index = index;
+            this.target = target;
+            this.marker = marker;
+            this.hadDrift = hadDrift;
+            this.t0 = t0;
+        }
+
+        /** Whether the agent's drift is of this object and carries this change's value. */
+        boolean reportedBy(JsonNode drift) {
+            if (!drift.path("namespace").asText().equals(target.getMetadata().getNamespace())
+                    || !drift.path("name").asText().equals(target.getMetadata().getName())) {
+                return false;
+            }
+            // the value as a JSON string anywhere in the changes (a changed value, or inside a changed map)
+            return drift.path("changes")
+                    .toString()
+                    .contains(JSON.valueToTree(marker).toString());
+        }
+
+        Map<String, Object> describe(long phase) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("object", key(target));
+            d.put("app", app(target));
+            d.put("startedSeconds", (t0 - phase) / 1e9);
+            d.put("driftwatchMs", Double.isNaN(driftwatchMs) ? null : driftwatchMs);
+            d.put("argocdMs", Double.isNaN(argocdMs) ? null : argocdMs);
+            d.put("driftwatchHadOpenDriftBefore", hadDrift);
+            return d;
+        }
     }
 
     private static String key(HasMetadata o) {

@@ -101,9 +101,14 @@ public final class AgentEndpoint {
     }
 
     public List<JsonNode> drifts() {
+        return drifts("");
+    }
+
+    /** The open drifts matching a query ({@code ?kind=...&name=...}; "" for all). */
+    public List<JsonNode> drifts(String query) {
         try {
             List<JsonNode> out = new ArrayList<>();
-            JSON.readTree(get("/api/v1/drifts").body()).path("drifts").forEach(out::add);
+            JSON.readTree(get("/api/v1/drifts" + query).body()).path("drifts").forEach(out::add);
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
