@@ -1,7 +1,6 @@
 package io.driftwatch.source.flux;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.diff.Tracking;
@@ -267,39 +266,8 @@ public final class FluxHelmReleaseSource implements AppSource {
 
     /** {@code valuesFrom} in order, then {@code spec.values}, as helm-controller merges them. */
     private ObjectNode values(HelmReleaseSpec release) throws SourceException {
-        ObjectNode result = JsonNodeFactory.instance.objectNode();
-        List<String> problems = new ArrayList<>();
-        for (JsonNode ref : release.spec().path("valuesFrom")) {
-            String kind = ref.path("kind").asText();
-            String refName = ref.path("name").asText();
-            if (!kind.equals("ConfigMap") && !kind.equals("Secret")) {
-                problems.add("valuesFrom " + kind + "/" + refName + ": kind must be ConfigMap or Secret");
-                continue;
-            }
-            if (kind.equals("Secret") && !readSecrets) {
-                problems.add("valuesFrom Secret/" + refName + ": reading Secrets is not enabled for driftwatch's Flux"
-                        + " access (enable it, or compare with the installed release)");
-                continue;
-            }
-            JsonNode referenced = reads.get("v1", kind, namespace, refName);
-            JsonNode data = referenced == null ? null : referenced.path("data");
-            ObjectNode next = data == null ? null : HelmChartRender.applyReference(result, ref, data, what());
-            if (next == null) {
-                if (!ref.path("optional").asBoolean(false)) {
-                    problems.add("valuesFrom " + kind + "/" + refName
-                            + (referenced == null
-                                    ? " not found"
-                                    : " has no key " + ref.path("valuesKey").asText("values.yaml")));
-                }
-                continue;
-            }
-            result = next;
-        }
-        if (!problems.isEmpty()) {
-            throw new SourceException(Reason.CONFIG, what() + ": " + String.join("; ", problems));
-        }
-        JsonNode inline = release.spec().path("values");
-        return inline.isObject() ? HelmValues.merge(result, inline) : result;
+        return HelmValuesFrom.merge(
+                release.spec(), (kind, refName) -> reads.get("v1", kind, namespace, refName), readSecrets, what());
     }
 
     /** The cluster's version and served group/versions, which Helm sees when helm-controller installs. */
