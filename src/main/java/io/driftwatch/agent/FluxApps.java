@@ -5,19 +5,24 @@ import io.driftwatch.source.flux.FluxHelmReleaseSource;
 import io.driftwatch.source.flux.FluxSources;
 import io.driftwatch.source.flux.FluxWatch;
 import io.driftwatch.source.flux.FluxWatch.Kind;
+import io.driftwatch.source.flux.ReferenceWatches;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Flux's Kustomizations, and HelmReleases when configured, as apps ({@code sources.flux}): each one a watch reports
  * becomes an app named after it, loaded at once and every pollInterval; a change to what decides its desired state or
- * health (a revision Flux applied or attempted, its spec, readiness) loads it at once; a deleted one is dropped. A new
- * artifact of a HelmChart loads the HelmReleases rendered from it. A second object with a name already followed (a
+ * health (a revision Flux applied or attempted, its spec, readiness) loads it at once; a deleted one is dropped. What a
+ * HelmRelease's desired state was made from — its {@code valuesFrom} ConfigMaps (and Secrets, when read) and its chart
+ * source, a HelmChart in any namespace or an OCIRepository — is watched object by object ({@link ReferenceWatches}):
+ * a change of their data, or a new artifact, loads the HelmReleases made from them at once. A second object with a name already followed (a
  * Kustomization or HelmRelease in another namespace, or of the other kind) is not followed: Flux's ownership labels
  * hold only the name, so the two apps' objects could not be told apart.
  */
@@ -33,29 +38,29 @@ final class FluxApps implements AutoCloseable {
     private final long pollMillis;
     private final List<FluxWatch> watches = new ArrayList<>();
     private final Map<String, Followed> followed = new ConcurrentHashMap<>();
-    /** The HelmReleases followed, for finding those a HelmChart's new artifact concerns. */
-    private final Map<String, FluxHelmReleaseSource> helmReleases = new ConcurrentHashMap<>();
+    /** What the followed HelmReleases were made from; null when HelmReleases are not followed. */
+    private final ReferenceWatches references;
 
     /**
-     * @param kinds the kinds to follow as apps ({@link Kind#KUSTOMIZATION}, {@link Kind#HELM_RELEASE}); with
-     *              HelmReleases, HelmCharts are watched too
-     * @param watch makes the watch of a kind reporting to a listener
+     * @param kinds      the kinds to follow as apps ({@link Kind#KUSTOMIZATION}, {@link Kind#HELM_RELEASE}); with
+     *                   HelmReleases, what they are made from is watched too
+     * @param watch      makes the watch of a kind reporting to a listener
+     * @param references makes the watches of single objects, reporting (app, reference) to a listener
      */
     FluxApps(
             FluxSources sources,
             Apps apps,
             long pollMillis,
             List<Kind> kinds,
-            BiFunction<Kind, FluxWatch.Listener, FluxWatch> watch) {
+            BiFunction<Kind, FluxWatch.Listener, FluxWatch> watch,
+            Function<BiConsumer<String, String>, ReferenceWatches> references) {
         this.sources = sources;
         this.apps = apps;
         this.pollMillis = pollMillis;
         for (Kind kind : kinds) {
             watches.add(watch.apply(kind, new AppListener(kind)));
         }
-        if (kinds.contains(Kind.HELM_RELEASE)) {
-            watches.add(watch.apply(Kind.HELM_CHART, new ChartListener()));
-        }
+        this.references = kinds.contains(Kind.HELM_RELEASE) ? references.apply(this::referenceChanged) : null;
     }
 
     void start() {
@@ -104,7 +109,11 @@ final class FluxApps implements AutoCloseable {
         AppSource source;
         if (kind == Kind.HELM_RELEASE) {
             FluxHelmReleaseSource helm = sources.helmRelease(namespace, name);
-            helmReleases.put(name, helm);
+            helm.whenLoaded(loaded -> {
+                if (wanted.equals(followed.get(name))) {
+                    references.follow(name, loaded.references());
+                }
+            });
             source = helm;
         } else {
             source = sources.kustomization(namespace, name);
@@ -112,9 +121,17 @@ final class FluxApps implements AutoCloseable {
         apps.add(source, pollMillis);
     }
 
+    private void referenceChanged(String app, String reference) {
+        LOG.debug("{} changed: loading {}", reference, app);
+        apps.load(app);
+    }
+
     @Override
     public void close() {
         watches.forEach(FluxWatch::close);
+        if (references != null) {
+            references.close();
+        }
     }
 
     /** Kustomizations or HelmReleases: each one an app. */
@@ -140,32 +157,11 @@ final class FluxApps implements AutoCloseable {
         @Override
         public void deleted(String namespace, String name) {
             if (followed.remove(name, new Followed(kind, namespace))) {
-                helmReleases.remove(name);
+                if (references != null) {
+                    references.forget(name);
+                }
                 apps.remove(name);
             }
-        }
-    }
-
-    /** HelmCharts: a new artifact loads the HelmReleases last rendered from it. */
-    private final class ChartListener implements FluxWatch.Listener {
-        @Override
-        public void added(String namespace, String name) {
-            changed(namespace, name);
-        }
-
-        @Override
-        public void changed(String namespace, String name) {
-            String chart = "HelmChart " + namespace + "/" + name;
-            helmReleases.forEach((app, source) -> {
-                if (chart.equals(source.chartSource())) {
-                    apps.load(app);
-                }
-            });
-        }
-
-        @Override
-        public void deleted(String namespace, String name) {
-            // the HelmReleases rendered from it report their missing chart at their next load
         }
     }
 }
