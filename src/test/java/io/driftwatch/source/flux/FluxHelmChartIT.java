@@ -3,6 +3,8 @@ package io.driftwatch.source.flux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.driftwatch.agent.AgentRunner;
 import io.driftwatch.localkube.LocalKubeCluster;
@@ -49,6 +51,7 @@ class FluxHelmChartIT {
 
     private static final String NS = FluxControllers.NAMESPACE;
     private static final Duration FLUX = Duration.ofSeconds(240);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path work;
@@ -60,6 +63,8 @@ class FluxHelmChartIT {
     private HelmCli helm;
     private Kubectl kubectl;
     private Path repo;
+    /** The Helm release's revision, as helm install / upgrade number them. */
+    private int releaseVersion = 1;
 
     @BeforeAll
     void start(LocalKubeCluster cluster) throws Exception {
@@ -368,6 +373,61 @@ class FluxHelmChartIT {
                     () -> agent.drifts().isEmpty(),
                     () -> agent.drifts().toString());
 
+            // A valuesFrom ConfigMap changed: helm-controller would upgrade at its next reconciliation; until then the
+            // difference is pending-sync (its config digest of the new values is neither the installed nor the last
+            // attempted one), seen at once through the ConfigMap's watch (no poll: 10m)
+            awaitNextSecond();
+            kubectl.run("-n", NS, "patch", "configmap", "web-values", "-p", "{\"data\":{\"color\":\"navy\"}}");
+            Eventually.await(
+                    "a valuesFrom ConfigMap change not attempted by helm-controller is pending-sync",
+                    FLUX,
+                    () -> changes(agent.drifts()).stream()
+                            .anyMatch(c -> c.path("field").asText().equals("data.color")),
+                    () -> agent.drifts().toString());
+            assertThat(changes(agent.drifts())).singleElement().satisfies(c -> {
+                assertThat(c.path("field").asText()).isEqualTo("data.color");
+                assertThat(c.path("desired").asText()).isEqualTo("navy");
+                assertThat(c.path("manager").asText()).isEqualTo("helm");
+                assertThat(c.path("cause").asText()).as(c.toString()).isEqualTo("pending-sync");
+            });
+            // helm-controller attempted the new values and the upgrade failed: source health, not drift
+            String attempted = configDigest();
+            kubectl.run(
+                    "-n",
+                    NS,
+                    "patch",
+                    "helmrelease",
+                    "web",
+                    "--subresource=status",
+                    "--type=merge",
+                    "-p",
+                    """
+                    {"status": {"lastAttemptedConfigDigest": "%s", "conditions": [{"type": "Ready", "status": "False",
+                     "reason": "UpgradeFailed", "message": "Helm upgrade failed: timed out waiting for the condition",
+                     "lastTransitionTime": "%s"}]}}""".formatted(attempted, Instant.now()));
+            Eventually.await(
+                    "a failed upgrade of the new values is the app's source health",
+                    FLUX,
+                    () -> agent.status()
+                            .path("apps")
+                            .path("web")
+                            .path("error")
+                            .asText()
+                            .contains("UpgradeFailed"),
+                    () -> agent.status().toString());
+            // helm-controller upgraded with them: no drift
+            upgrade("1.1.0", "navy", 4, 2);
+            Eventually.await(
+                    "no drift once helm installed the new valuesFrom values",
+                    FLUX,
+                    () -> agent.drifts().isEmpty()
+                            && agent.status()
+                                    .path("apps")
+                                    .path("web")
+                                    .path("error")
+                                    .isMissingNode(),
+                    () -> agent.drifts() + " " + agent.status());
+
             publish("1.2.0");
             apply(helmChart("1.2.0"));
             awaitArtifact("1.2.0");
@@ -494,7 +554,8 @@ class FluxHelmChartIT {
 
     /**
      * What helm-controller does for an upgrade: {@code helm upgrade} with the merged values, its origin labels, and the
-     * status it records (attempted generation, chart, the latest snapshot).
+     * status it records (attempted generation, chart, values digest, the latest snapshot). The values digest is the
+     * one helm-controller's own code computes ({@link FluxValuesDigests}) of the HelmRelease's spec and ConfigMaps now.
      */
     private void upgrade(String version, String color, int replicas, int generation) throws Exception {
         Path values = work.resolve("upgrade-values.yaml");
@@ -508,17 +569,50 @@ class FluxHelmChartIT {
                 "--values",
                 values.toString());
         originLabels("shop-web", "web");
+        String digest = configDigest();
         String now = Instant.now().toString();
+        releaseVersion++;
         kubectl.run(
                 "-n", NS, "patch", "helmrelease", "web", "--subresource=status", "--type=merge", "-p", """
                 {"status": {"helmChart": "flux-system/flux-system-web", "lastAttemptedGeneration": %d,
-                 "observedGeneration": %d, "lastAttemptedRevision": "%s",
+                 "observedGeneration": %d, "lastAttemptedRevision": "%s", "lastAttemptedConfigDigest": "%s",
                  "conditions": [{"type": "Ready", "status": "True", "reason": "UpgradeSucceeded",
                    "message": "Helm upgrade succeeded", "lastTransitionTime": "%s"}],
                  "history": [{"name": "shop-web", "namespace": "shop", "version": %d, "chartName": "web",
-                   "chartVersion": "%s", "status": "deployed", "configDigest": "sha256:%d",
+                   "chartVersion": "%s", "status": "deployed", "configDigest": "%s",
                    "digest": "sha256:%d", "firstDeployed": "%s", "lastDeployed": "%s"}]}}""".formatted(
-                        generation, generation, version, now, generation + 1, version, replicas, generation, now, now));
+                                generation,
+                                generation,
+                                version,
+                                digest,
+                                now,
+                                releaseVersion,
+                                version,
+                                digest,
+                                releaseVersion,
+                                now,
+                                now));
+    }
+
+    /** helm-controller's digest of HelmRelease web's values now (its spec and the web-values ConfigMap). */
+    private String configDigest() throws Exception {
+        JsonNode spec = client.getKubernetesSerialization()
+                .convertValue(
+                        client.genericKubernetesResources(HelmReleaseSpec.API_VERSION, "HelmRelease")
+                                .inNamespace(NS)
+                                .withName("web")
+                                .get(),
+                        JsonNode.class)
+                .path("spec");
+        ObjectNode configMaps = JSON.createObjectNode();
+        configMaps.set(
+                "web-values",
+                JSON.valueToTree(client.configMaps()
+                        .inNamespace(NS)
+                        .withName("web-values")
+                        .get()
+                        .getData()));
+        return FluxValuesDigests.of(spec, configMaps, work);
     }
 
     private static void awaitNextSecond() throws InterruptedException {
