@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * escaping, unicode beyond the BMP, HTML characters, multi-line and long folded strings, key order, targetPath typing,
  * errors) must give the same digest byte for byte, the same merged values, or an error on both sides.
  */
+@Order(CachedBinary.AFTER_BACKGROUND_BUILD) // needs a binary built beside the tests
 class HelmValuesDigestIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
