@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -41,17 +40,18 @@ public final class ReferenceWatches implements AutoCloseable {
                     + "|"
                     + object.path("status").path("artifact").path("digest").asText();
     private static final Map<String, Kind> KINDS = Map.of(
-            "ConfigMap", new Kind(context("", "v1", "ConfigMap"), DATA),
-            "Secret", new Kind(context("", "v1", "Secret"), DATA),
-            "HelmChart", new Kind(context("source.toolkit.fluxcd.io", "v1", "HelmChart"), ARTIFACT),
-            "OCIRepository", new Kind(context("source.toolkit.fluxcd.io", "v1", "OCIRepository"), ARTIFACT));
+            "ConfigMap", new Kind(context("", "v1", "ConfigMap", "configmaps"), DATA),
+            "Secret", new Kind(context("", "v1", "Secret", "secrets"), DATA),
+            "HelmChart", new Kind(context("source.toolkit.fluxcd.io", "v1", "HelmChart", "helmcharts"), ARTIFACT),
+            "OCIRepository",
+                    new Kind(context("source.toolkit.fluxcd.io", "v1", "OCIRepository", "ocirepositories"), ARTIFACT));
 
-    private static ResourceDefinitionContext context(String group, String version, String kind) {
+    private static ResourceDefinitionContext context(String group, String version, String kind, String plural) {
         return new ResourceDefinitionContext.Builder()
                 .withGroup(group)
                 .withVersion(version)
                 .withKind(kind)
-                .withPlural(kind.toLowerCase(Locale.ROOT) + "s")
+                .withPlural(plural)
                 .withNamespaced(true)
                 .build();
     }
