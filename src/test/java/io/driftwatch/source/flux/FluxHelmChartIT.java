@@ -338,8 +338,17 @@ class FluxHelmChartIT {
             assertThat(change.path("field").asText()).isEqualTo("data.color");
             assertThat(change.path("manager").asText()).isEqualTo("kubectl-patch");
             assertThat(change.path("cause").asText()).isEqualTo("out-of-band");
-            // undone as helm-controller's drift correction would: Helm writes the value back (and owns the field again)
-            upgrade("1.1.0", "teal", 2, 1);
+            // undone as helm-controller's drift correction (driftDetection: enabled) would: it writes the value back
+            // under its own field manager, which owns the field again
+            kubectl.run(
+                    "-n",
+                    "shop",
+                    "patch",
+                    "configmap",
+                    "shop-web-settings",
+                    "--field-manager=helm-controller",
+                    "-p",
+                    "{\"data\":{\"color\":\"teal\"}}");
             Eventually.await(
                     "undone",
                     FLUX,
