@@ -54,7 +54,7 @@ java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.sp
 scripts/test-binaries.sh etcd kubernetes kustomize helm
 late_build=$(mktemp -d)
 # its own process group (setsid), so that a failed Maven run can stop it
-setsid bash -c 'nice -n 10 scripts/test-binaries.sh prometheus argocd flux flux-sources oidc-op >"$1/log" 2>&1; echo $? >"$1/exit"' \
+setsid bash -c 'nice -n 10 scripts/test-binaries.sh prometheus argocd flux flux-sources flux-values oidc-op >"$1/log" 2>&1; echo $? >"$1/exit"' \
   _ "$late_build" &
 late_pid=$!
 trap 'kill -- -"$late_pid" 2>/dev/null || true; rm -rf "$late_build"' EXIT   # also when interrupted

@@ -26,6 +26,7 @@ import io.driftwatch.source.flux.FluxHelmReleaseSource;
 import io.driftwatch.source.flux.FluxKustomizationSource;
 import io.driftwatch.source.flux.FluxSources;
 import io.driftwatch.source.flux.FluxWatch;
+import io.driftwatch.source.flux.ReferenceWatches;
 import io.driftwatch.source.git.GitAppSource;
 import io.driftwatch.source.git.GitRepositories;
 import io.driftwatch.source.git.GitWebhook;
@@ -241,12 +242,8 @@ final class AgentAssembly {
                 apps,
                 flux.pollInterval().toMillis(),
                 kinds,
-                (kind, listener) -> new FluxWatch(
-                        client,
-                        kind,
-                        flux.namespaces(),
-                        kind == FluxWatch.Kind.HELM_CHART ? "" : flux.selector(), // charts carry no labels of theirs
-                        listener));
+                (kind, listener) -> new FluxWatch(client, kind, flux.namespaces(), flux.selector(), listener),
+                listener -> new ReferenceWatches(client, listener));
     }
 
     /** The Git apps' sources, sharing one repository cache, render cache and renderers. */

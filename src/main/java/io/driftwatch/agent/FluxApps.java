@@ -6,11 +6,14 @@ import io.driftwatch.source.flux.FluxKustomizationSource;
 import io.driftwatch.source.flux.FluxSources;
 import io.driftwatch.source.flux.FluxWatch;
 import io.driftwatch.source.flux.FluxWatch.Kind;
+import io.driftwatch.source.flux.ReferenceWatches;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +21,12 @@ import org.slf4j.LoggerFactory;
  * Flux's Kustomizations, and HelmReleases when configured, as apps ({@code sources.flux}): each one a watch reports
  * becomes an app named {@code <kind>/<namespace>/<name>} ({@code Kustomization/flux-system/apps}), loaded at once and
  * every pollInterval; a change to what decides its desired state or health (a revision Flux applied or attempted, its
- * spec, readiness) loads it at once; a deleted one is dropped. A new artifact of a HelmChart loads the HelmReleases
- * rendered from it. Flux's ownership labels hold the owner's name and namespace and differ per kind, so objects of the
- * same name (in other namespaces, or of the other kind) are apps of their own whose live objects are told apart.
+ * spec, readiness) loads it at once; a deleted one is dropped. What a HelmRelease's desired state was made from — its
+ * {@code valuesFrom} ConfigMaps (and Secrets, when read) and its chart source, a HelmChart in any namespace or an
+ * OCIRepository — is watched object by object ({@link ReferenceWatches}): a change of their data, or a new artifact,
+ * loads the HelmReleases made from them at once. Flux's ownership labels hold the owner's name and namespace and differ
+ * per kind, so objects of the same name (in other namespaces, or of the other kind) are apps of their own whose live
+ * objects are told apart.
  */
 final class FluxApps implements AutoCloseable {
 
@@ -30,29 +36,31 @@ final class FluxApps implements AutoCloseable {
     private final Apps apps;
     private final long pollMillis;
     private final List<FluxWatch> watches = new ArrayList<>();
-    /** The HelmReleases followed, for finding those a HelmChart's new artifact concerns. */
-    private final Map<String, FluxHelmReleaseSource> helmReleases = new ConcurrentHashMap<>();
+    /** The apps followed; a HelmRelease's references are watched only while its app is. */
+    private final Set<String> followed = ConcurrentHashMap.newKeySet();
+    /** What the followed HelmReleases were made from; null when HelmReleases are not followed. */
+    private final ReferenceWatches references;
 
     /**
-     * @param kinds the kinds to follow as apps ({@link Kind#KUSTOMIZATION}, {@link Kind#HELM_RELEASE}); with
-     *              HelmReleases, HelmCharts are watched too
-     * @param watch makes the watch of a kind reporting to a listener
+     * @param kinds      the kinds to follow as apps ({@link Kind#KUSTOMIZATION}, {@link Kind#HELM_RELEASE}); with
+     *                   HelmReleases, what they are made from is watched too
+     * @param watch      makes the watch of a kind reporting to a listener
+     * @param references makes the watches of single objects, reporting (app, reference) to a listener
      */
     FluxApps(
             FluxSources sources,
             Apps apps,
             long pollMillis,
             List<Kind> kinds,
-            BiFunction<Kind, FluxWatch.Listener, FluxWatch> watch) {
+            BiFunction<Kind, FluxWatch.Listener, FluxWatch> watch,
+            Function<BiConsumer<String, String>, ReferenceWatches> references) {
         this.sources = sources;
         this.apps = apps;
         this.pollMillis = pollMillis;
         for (Kind kind : kinds) {
             watches.add(watch.apply(kind, new AppListener(kind)));
         }
-        if (kinds.contains(Kind.HELM_RELEASE)) {
-            watches.add(watch.apply(Kind.HELM_CHART, new ChartListener()));
-        }
+        this.references = kinds.contains(Kind.HELM_RELEASE) ? references.apply(this::referenceChanged) : null;
     }
 
     void start() {
@@ -91,10 +99,15 @@ final class FluxApps implements AutoCloseable {
             apps.load(app);
             return;
         }
+        followed.add(app);
         AppSource source;
         if (kind == Kind.HELM_RELEASE) {
             FluxHelmReleaseSource helm = sources.helmRelease(namespace, name);
-            helmReleases.put(app, helm);
+            helm.whenLoaded(loaded -> {
+                if (followed.contains(app)) {
+                    references.follow(app, loaded.references());
+                }
+            });
             source = helm;
         } else {
             source = sources.kustomization(namespace, name);
@@ -103,9 +116,17 @@ final class FluxApps implements AutoCloseable {
         apps.add(source, pollMillis);
     }
 
+    private void referenceChanged(String app, String reference) {
+        LOG.debug("{} changed: loading {}", reference, app);
+        apps.load(app);
+    }
+
     @Override
     public void close() {
         watches.forEach(FluxWatch::close);
+        if (references != null) {
+            references.close();
+        }
     }
 
     /** Kustomizations or HelmReleases: each one an app. */
@@ -132,33 +153,12 @@ final class FluxApps implements AutoCloseable {
         @Override
         public void deleted(String namespace, String name) {
             String app = app(kind, namespace, name);
-            helmReleases.remove(app);
+            if (followed.remove(app) && references != null) {
+                references.forget(app);
+            }
             if (apps.has(app)) {
                 apps.remove(app);
             }
-        }
-    }
-
-    /** HelmCharts: a new artifact loads the HelmReleases last rendered from it. */
-    private final class ChartListener implements FluxWatch.Listener {
-        @Override
-        public void added(String namespace, String name) {
-            changed(namespace, name);
-        }
-
-        @Override
-        public void changed(String namespace, String name) {
-            String chart = "HelmChart " + namespace + "/" + name;
-            helmReleases.forEach((app, source) -> {
-                if (chart.equals(source.chartSource())) {
-                    apps.load(app);
-                }
-            });
-        }
-
-        @Override
-        public void deleted(String namespace, String name) {
-            // the HelmReleases rendered from it report their missing chart at their next load
         }
     }
 }

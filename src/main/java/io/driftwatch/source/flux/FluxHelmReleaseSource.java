@@ -1,7 +1,6 @@
 package io.driftwatch.source.flux;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.diff.Tracking;
@@ -18,9 +17,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,12 @@ public final class FluxHelmReleaseSource implements AppSource {
     private volatile String note = "";
     /** "HelmChart ns/name" or "OCIRepository ns/name" the last chart-mode load read; "" before. */
     private volatile String chartSource = "";
+    /** The resourceVersion of {@link #chartSource} the last load read. */
+    private volatile String chartSourceVersion = "";
+    /** What the last chart-mode load read besides the HelmRelease: "Kind ns/name" → resourceVersion ("" if absent). */
+    private volatile Map<String, String> references = Map.of();
+
+    private volatile Consumer<FluxHelmReleaseSource> loaded = source -> {};
 
     private final RenderMemo memo = new RenderMemo();
 
@@ -127,6 +134,20 @@ public final class FluxHelmReleaseSource implements AppSource {
      */
     public String chartSource() {
         return chartSource;
+    }
+
+    /**
+     * The objects the last chart-mode load read to make the desired state — {@code valuesFrom} ConfigMaps (and Secrets,
+     * when read) and the chart source ({@code HelmChart} or {@code OCIRepository}) — as "Kind ns/name" → the
+     * resourceVersion read ("" when it was not there), so a watch of them can load this app again when one changes.
+     */
+    public Map<String, String> references() {
+        return references;
+    }
+
+    /** Called after every chart-mode load, successful or not, once {@link #references()} is up to date. */
+    public void whenLoaded(Consumer<FluxHelmReleaseSource> listener) {
+        this.loaded = listener;
     }
 
     /** Renders every time (values can change what the same chart renders to); empty when nothing changed. */
@@ -185,7 +206,41 @@ public final class FluxHelmReleaseSource implements AppSource {
     }
 
     private DesiredState fromChart(HelmReleaseSpec release) throws SourceException {
-        ObjectNode values = values(release);
+        Map<String, String> read = new LinkedHashMap<>();
+        try {
+            return fromChart(release, read);
+        } finally {
+            if (!chartSource.isEmpty()) {
+                read.put(chartSource, chartSourceVersion);
+            }
+            references = Map.copyOf(read);
+            loaded.accept(this);
+        }
+    }
+
+    private DesiredState fromChart(HelmReleaseSpec release, Map<String, String> read) throws SourceException {
+        Instant[] valuesWrittenAt = {null};
+        ObjectNode values = HelmValuesFrom.merge(
+                release.spec(),
+                (kind, refName) -> {
+                    JsonNode object = reads.get("v1", kind, namespace, refName);
+                    String reference = kind + " " + namespace + "/" + refName;
+                    read.put(
+                            reference,
+                            object == null
+                                    ? ""
+                                    : object.path("metadata")
+                                            .path("resourceVersion")
+                                            .asText());
+                    Instant written = object == null ? null : writtenAt(object.path("metadata"));
+                    if (written != null && (valuesWrittenAt[0] == null || written.isAfter(valuesWrittenAt[0]))) {
+                        valuesWrittenAt[0] = written;
+                    }
+                    return object;
+                },
+                readSecrets,
+                what());
+        String valuesPending = release.valuesPending(ValuesDigest.of(values));
         JsonNode artifact = chartArtifact(release);
         String chartRevision = artifact.path("revision").asText();
         String revision = "chart " + chartRevision;
@@ -197,14 +252,26 @@ public final class FluxHelmReleaseSource implements AppSource {
                     artifact.path("url").asText(), artifact.path("digest").asText(null), root, what());
             List<ObjectNode> objects = renderer.render(release, values, capabilities, root, scratch);
             String pending = release.pending(chartRevision);
+            if (pending.isEmpty()) {
+                pending = valuesPending;
+            }
+            if (!valuesPending.isEmpty()) {
+                note = note.isEmpty() ? what() + ": " + valuesPending : note + "; " + valuesPending;
+            }
             LOG.debug(
                     "{}: {} objects rendered from {}{}",
                     what(),
                     objects.size(),
                     revision,
                     pending.isEmpty() ? "" : " (pending: " + pending + ")");
-            return new DesiredState(
-                    app(), revision, changedAt(release, artifact), objects, clock.instant(), HelmReleaseStore.UPGRADE);
+            Instant changedAt = changedAt(release, artifact);
+            if (!valuesPending.isEmpty()) {
+                // the values differ from the installed ones by helm-controller's own digest: what helm wrote before
+                // the referenced objects last changed (or, not knowing when, before now) is pending, not admission
+                Instant since = valuesWrittenAt[0] != null ? valuesWrittenAt[0] : clock.instant();
+                changedAt = changedAt == null || since.isAfter(changedAt) ? since : changedAt;
+            }
+            return new DesiredState(app(), revision, changedAt, objects, clock.instant(), HelmReleaseStore.UPGRADE);
         } finally {
             FluxReads.delete(scratch);
         }
@@ -259,6 +326,9 @@ public final class FluxHelmReleaseSource implements AppSource {
         JsonNode source = reads.get(apiVersion, kind, ns, chartName);
         String which = kind + " " + ns + "/" + chartName;
         chartSource = which;
+        chartSourceVersion = source == null
+                ? ""
+                : source.path("metadata").path("resourceVersion").asText();
         if (source == null) {
             throw new SourceException(Reason.CONFIG, what() + ": its chart source " + which + " not found");
         }
@@ -272,41 +342,12 @@ public final class FluxHelmReleaseSource implements AppSource {
         return artifact;
     }
 
-    /** {@code valuesFrom} in order, then {@code spec.values}, as helm-controller merges them. */
-    private ObjectNode values(HelmReleaseSpec release) throws SourceException {
-        ObjectNode result = JsonNodeFactory.instance.objectNode();
-        List<String> problems = new ArrayList<>();
-        for (JsonNode ref : release.spec().path("valuesFrom")) {
-            String kind = ref.path("kind").asText();
-            String refName = ref.path("name").asText();
-            if (!kind.equals("ConfigMap") && !kind.equals("Secret")) {
-                problems.add("valuesFrom " + kind + "/" + refName + ": kind must be ConfigMap or Secret");
-                continue;
-            }
-            if (kind.equals("Secret") && !readSecrets) {
-                problems.add("valuesFrom Secret/" + refName + ": reading Secrets is not enabled for driftwatch's Flux"
-                        + " access (enable it, or compare with the installed release)");
-                continue;
-            }
-            JsonNode referenced = reads.get("v1", kind, namespace, refName);
-            JsonNode data = referenced == null ? null : referenced.path("data");
-            ObjectNode next = data == null ? null : HelmChartRender.applyReference(result, ref, data, what());
-            if (next == null) {
-                if (!ref.path("optional").asBoolean(false)) {
-                    problems.add("valuesFrom " + kind + "/" + refName
-                            + (referenced == null
-                                    ? " not found"
-                                    : " has no key " + ref.path("valuesKey").asText("values.yaml")));
-                }
-                continue;
-            }
-            result = next;
-        }
-        if (!problems.isEmpty()) {
-            throw new SourceException(Reason.CONFIG, what() + ": " + String.join("; ", problems));
-        }
-        JsonNode inline = release.spec().path("values");
-        return inline.isObject() ? HelmValues.merge(result, inline) : result;
+    /** When an object was last written (its managedFields outside subresources), or null. */
+    private static Instant writtenAt(JsonNode metadata) {
+        Instant written = HelmReleaseSpec.specWrittenAt(metadata);
+        return written != null
+                ? written
+                : FluxReads.instant(metadata.path("creationTimestamp").asText(null));
     }
 
     /** The cluster's version and served group/versions, which Helm sees when helm-controller installs. */

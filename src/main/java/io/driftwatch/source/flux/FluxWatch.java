@@ -35,14 +35,7 @@ public final class FluxWatch implements AutoCloseable {
     /** A kind of Flux object the agent watches, and what in it, when it changes, makes its app load again. */
     public enum Kind {
         KUSTOMIZATION("kustomize.toolkit.fluxcd.io", "v1", "Kustomization", FluxStatus::reloadKey),
-        HELM_RELEASE("helm.toolkit.fluxcd.io", "v2", "HelmRelease", HelmReleaseSpec::reloadKey),
-        /** helm-controller's HelmCharts: their artifact (a new chart version fetched) is what matters. */
-        HELM_CHART(
-                "source.toolkit.fluxcd.io",
-                "v1",
-                "HelmChart",
-                chart -> chart.path("status").path("artifact").path("revision").asText() + "|"
-                        + chart.path("status").path("artifact").path("digest").asText());
+        HELM_RELEASE("helm.toolkit.fluxcd.io", "v2", "HelmRelease", HelmReleaseSpec::reloadKey);
 
         private final String plural;
         private final ResourceDefinitionContext context;

@@ -3,7 +3,6 @@ package io.driftwatch.source.flux;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.driftwatch.diff.ManifestLimits;
 import io.driftwatch.source.SourceException;
 import io.driftwatch.source.SourceException.Reason;
@@ -15,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -30,7 +28,6 @@ import java.util.stream.Stream;
  */
 final class HelmChartRender {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The cluster's capabilities as Helm sees them when it installs. */
@@ -120,45 +117,5 @@ final class HelmChartRender {
         ObjectNode labels = metadata.with("labels");
         labels.put(HelmReleaseSpec.GROUP + "/name", release.name());
         labels.put(HelmReleaseSpec.GROUP + "/namespace", release.namespace());
-    }
-
-    /**
-     * One {@code valuesFrom} document or value as the HelmRelease refers to it; {@code data} is the referenced object's
-     * {@code data} (a Secret's still base64-encoded, as the API returns it).
-     */
-    static ObjectNode applyReference(ObjectNode result, JsonNode ref, JsonNode data, String what)
-            throws SourceException {
-        String key = ref.path("valuesKey").asText("values.yaml");
-        String which = ref.path("kind").asText() + "/" + ref.path("name").asText() + " key " + key;
-        JsonNode raw = data.get(key);
-        if (raw == null) {
-            return null;
-        }
-        String text = raw.asText();
-        if ("Secret".equals(ref.path("kind").asText())) {
-            text = new String(Base64.getMimeDecoder().decode(text), StandardCharsets.UTF_8);
-        }
-        String targetPath = ref.path("targetPath").asText("");
-        try {
-            if (!targetPath.isEmpty()) {
-                ObjectNode copy = result.deepCopy();
-                HelmValues.setPath(copy, targetPath, text);
-                return copy;
-            }
-            JsonNode document = YAML.readTree(text);
-            if (document == null || document.isNull() || document.isMissingNode()) {
-                return result;
-            }
-            if (!document.isObject()) {
-                throw new SourceException(
-                        Reason.CONFIG, what + ": valuesFrom " + which + " is not a YAML map of values");
-            }
-            return HelmValues.merge(result, document);
-        } catch (IllegalArgumentException e) {
-            throw new SourceException(Reason.CONFIG, what + ": valuesFrom " + which + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new SourceException(
-                    Reason.CONFIG, what + ": valuesFrom " + which + " is not YAML: " + e.getMessage(), e);
-        }
     }
 }

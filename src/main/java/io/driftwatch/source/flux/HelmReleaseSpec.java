@@ -59,7 +59,7 @@ record HelmReleaseSpec(
      * When the HelmRelease itself (not its status) was last written: the latest time in its managedFields outside the
      * status subresource; null when none is recorded.
      */
-    private static Instant specWrittenAt(JsonNode metadata) {
+    static Instant specWrittenAt(JsonNode metadata) {
         Instant latest = null;
         for (JsonNode entry : metadata.path("managedFields")) {
             Instant time = FluxReads.instant(entry.path("time").asText(null));
@@ -149,6 +149,26 @@ record HelmReleaseSpec(
             return "values " + attemptedValues + " attempted, not installed";
         }
         return "";
+    }
+
+    /**
+     * Why the values driftwatch merged ({@code desiredDigest}, helm-controller's config digest of them) are not the
+     * installed ones yet, or "" when they are, or when nothing is installed to compare with: values helm-controller has
+     * not attempted (a {@code valuesFrom} ConfigMap or Secret changed since its last reconciliation), or attempted and
+     * not installed (an upgrade under way; a failed one makes {@code Ready=False}, source health).
+     */
+    String valuesPending(String desiredDigest) {
+        String installed = latestSnapshot().path("configDigest").asText("");
+        if (installed.isEmpty() || installed.equals(desiredDigest)) {
+            return "";
+        }
+        String attempted = status.path("lastAttemptedConfigDigest").asText("");
+        if (attempted.equals(desiredDigest)) {
+            return "values " + desiredDigest + " attempted by helm-controller, not installed yet (installed: "
+                    + installed + ")";
+        }
+        return "values " + desiredDigest + " not attempted by helm-controller yet (last attempted: "
+                + (attempted.isEmpty() ? "none" : attempted) + ", installed: " + installed + ")";
     }
 
     /** Whether helm-controller has not attempted the HelmRelease's current spec ({@code lastAttemptedGeneration}). */

@@ -19,12 +19,19 @@ import java.util.Map;
 final class HelmValues {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** strvals' MaxIndex. */
+    private static final int MAX_INDEX = 65536;
 
     private HelmValues() {}
 
-    /** {@code base} with {@code over} merged in: maps merged key by key (recursively), other values replaced. */
+    /**
+     * {@code base} with {@code over} merged in, as Helm's and Flux's {@code MergeMaps}: maps merged key by key
+     * (recursively, into new maps), other values replaced. Like Go's, the result shares the values it did not merge with
+     * {@code base} and {@code over} (neither is changed by the merge).
+     */
     static ObjectNode merge(ObjectNode base, JsonNode over) {
-        ObjectNode out = base.deepCopy();
+        ObjectNode out = NODES.objectNode();
+        out.setAll(base);
         Iterator<Map.Entry<String, JsonNode>> fields = over.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> e = fields.next();
@@ -32,7 +39,7 @@ final class HelmValues {
             if (e.getValue().isObject() && existing != null && existing.isObject()) {
                 out.set(e.getKey(), merge((ObjectNode) existing, e.getValue()));
             } else {
-                out.set(e.getKey(), e.getValue().deepCopy());
+                out.set(e.getKey(), e.getValue());
             }
         }
         return out;
@@ -48,37 +55,94 @@ final class HelmValues {
      * @throws IllegalArgumentException naming what is wrong with the path or the value
      */
     static void setPath(ObjectNode values, String path, String value) {
+        setPath(values, path, typed(path, value));
+    }
+
+    /**
+     * Sets {@code typed} at {@code path} as Helm's {@code --set} parser ({@code strvals}) does, in place: a map or list
+     * already on the path is changed where it is (so values sharing it, as Go's maps share after
+     * {@link #merge}, see the change), a list is replaced by a longer copy when the index is past its end, and a key
+     * whose value is not a map (or not a list, before an index) fails, as strvals' type assertion does.
+     */
+    static void setPath(ObjectNode values, String path, JsonNode typed) {
         List<Object> keys = parsePath(path);
-        JsonNode typed = typed(path, value);
-        JsonNode current = values;
-        for (int i = 0; i < keys.size(); i++) {
-            Object key = keys.get(i);
-            boolean last = i == keys.size() - 1;
-            Object next = last ? null : keys.get(i + 1);
-            JsonNode child = last ? typed : next instanceof Integer ? NODES.arrayNode() : NODES.objectNode();
-            if (key instanceof String field) {
-                ObjectNode map = (ObjectNode) current;
-                JsonNode existing = map.get(field);
-                if (!last && existing != null && existing.getNodeType() == child.getNodeType()) {
-                    child = existing;
-                } else {
-                    map.set(field, child);
-                }
-            } else {
-                ArrayNode list = (ArrayNode) current;
-                int index = (Integer) key;
-                while (list.size() <= index) {
-                    list.addNull();
-                }
-                JsonNode existing = list.get(index);
-                if (!last && existing.getNodeType() == child.getNodeType()) {
-                    child = existing;
-                } else {
-                    list.set(index, child);
-                }
-            }
-            current = child;
+        if (!(keys.get(0) instanceof String)) {
+            throw new IllegalArgumentException("targetPath " + path + " starts with an index");
         }
+        setInMap(values, keys, 0, typed, path);
+    }
+
+    private static void setInMap(ObjectNode map, List<Object> keys, int i, JsonNode value, String path) {
+        String field = (String) keys.get(i);
+        if (i == keys.size() - 1) {
+            map.set(field, value);
+            return;
+        }
+        JsonNode existing = map.get(field);
+        if (keys.get(i + 1) instanceof Integer) {
+            if (existing != null && !existing.isArray()) {
+                throw notA("list", path, "'" + field + "'", existing);
+            }
+            ArrayNode list = existing == null ? NODES.arrayNode() : (ArrayNode) existing;
+            map.set(field, setInList(list, keys, i + 1, value, path));
+            return;
+        }
+        if (existing != null && !existing.isObject()) {
+            throw notA("map", path, "'" + field + "'", existing);
+        }
+        ObjectNode inner = existing == null ? NODES.objectNode() : (ObjectNode) existing;
+        setInMap(inner, keys, i + 1, value, path);
+        map.set(field, inner);
+    }
+
+    private static ArrayNode setInList(ArrayNode list, List<Object> keys, int i, JsonNode value, String path) {
+        int index = (Integer) keys.get(i);
+        if (index > MAX_INDEX) {
+            throw new IllegalArgumentException(
+                    "targetPath " + path + ": index " + index + " is greater than Helm's maximum " + MAX_INDEX);
+        }
+        if (i == keys.size() - 1) {
+            return setIndex(list, index, value);
+        }
+        JsonNode existing = index < list.size() ? list.get(index) : null;
+        if (keys.get(i + 1) instanceof Integer) {
+            if (existing != null && !existing.isNull() && !existing.isArray()) {
+                throw notA("list", path, "element " + index, existing);
+            }
+            ArrayNode current = existing != null && existing.isArray() ? (ArrayNode) existing : NODES.arrayNode();
+            return setIndex(list, index, setInList(current, keys, i + 1, value, path));
+        }
+        ObjectNode inner;
+        if (existing != null && existing.isObject()) {
+            inner = (ObjectNode) existing;
+        } else {
+            inner = NODES.objectNode();
+            if (existing != null) {
+                list.set(index, inner); // strvals: "indices out of order", the element becomes a map in place
+            }
+        }
+        setInMap(inner, keys, i + 1, value, path);
+        return setIndex(list, index, inner);
+    }
+
+    /** strvals' setIndex: in place within the list, else a longer copy padded with nulls. */
+    private static ArrayNode setIndex(ArrayNode list, int index, JsonNode value) {
+        ArrayNode target = list;
+        if (list.size() <= index) {
+            target = NODES.arrayNode();
+            target.addAll(list);
+            while (target.size() <= index) {
+                target.addNull();
+            }
+        }
+        target.set(index, value);
+        return target;
+    }
+
+    private static IllegalArgumentException notA(String type, String path, String what, JsonNode existing) {
+        return new IllegalArgumentException("targetPath " + path + ": " + what + " is "
+                + existing.getNodeType().name().toLowerCase(Locale.ROOT) + ", not a " + type
+                + " (Helm's --set parser fails on it)");
     }
 
     private static JsonNode typed(String path, String value) {

@@ -3,6 +3,8 @@ package io.driftwatch.source.flux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.driftwatch.agent.AgentRunner;
 import io.driftwatch.localkube.LocalKubeCluster;
@@ -49,6 +51,7 @@ class FluxHelmChartIT {
 
     private static final String NS = FluxControllers.NAMESPACE;
     private static final Duration FLUX = Duration.ofSeconds(240);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path work;
@@ -60,6 +63,8 @@ class FluxHelmChartIT {
     private HelmCli helm;
     private Kubectl kubectl;
     private Path repo;
+    /** The Helm release's revision, as helm install / upgrade number them. */
+    private int releaseVersion = 1;
 
     @BeforeAll
     void start(LocalKubeCluster cluster) throws Exception {
@@ -333,8 +338,17 @@ class FluxHelmChartIT {
             assertThat(change.path("field").asText()).isEqualTo("data.color");
             assertThat(change.path("manager").asText()).isEqualTo("kubectl-patch");
             assertThat(change.path("cause").asText()).isEqualTo("out-of-band");
+            // undone as helm-controller's drift correction (driftDetection: enabled) would: it writes the value back
+            // under its own field manager, which owns the field again
             kubectl.run(
-                    "-n", "shop", "patch", "configmap", "shop-web-settings", "-p", "{\"data\":{\"color\":\"teal\"}}");
+                    "-n",
+                    "shop",
+                    "patch",
+                    "configmap",
+                    "shop-web-settings",
+                    "--field-manager=helm-controller",
+                    "-p",
+                    "{\"data\":{\"color\":\"teal\"}}");
             Eventually.await(
                     "undone",
                     FLUX,
@@ -367,6 +381,62 @@ class FluxHelmChartIT {
                     FLUX,
                     () -> agent.drifts().isEmpty(),
                     () -> agent.drifts().toString());
+
+            // A valuesFrom ConfigMap changed: helm-controller would upgrade at its next reconciliation; until then the
+            // difference is pending-sync (its config digest of the new values is neither the installed nor the last
+            // attempted one), seen at once through the ConfigMap's watch (no poll: 10m)
+            awaitNextSecond();
+            kubectl.run("-n", NS, "patch", "configmap", "web-values", "-p", "{\"data\":{\"color\":\"navy\"}}");
+            Eventually.await(
+                    "a valuesFrom ConfigMap change not attempted by helm-controller is pending-sync",
+                    FLUX,
+                    () -> changes(agent.drifts()).stream()
+                            .anyMatch(c -> c.path("field").asText().equals("data.color")),
+                    () -> agent.drifts().toString());
+            assertThat(changes(agent.drifts())).singleElement().satisfies(c -> {
+                assertThat(c.path("field").asText()).isEqualTo("data.color");
+                assertThat(c.path("desired").asText()).isEqualTo("navy");
+                // both appliers co-own it (the drift correction wrote it, the forced upgrade applied the same value)
+                assertThat(c.path("manager").asText()).isIn("helm", "helm-controller");
+                assertThat(c.path("cause").asText()).as(c.toString()).isEqualTo("pending-sync");
+            });
+            // helm-controller attempted the new values and the upgrade failed: source health, not drift
+            String attempted = configDigest();
+            kubectl.run(
+                    "-n",
+                    NS,
+                    "patch",
+                    "helmrelease",
+                    "web",
+                    "--subresource=status",
+                    "--type=merge",
+                    "-p",
+                    """
+                    {"status": {"lastAttemptedConfigDigest": "%s", "conditions": [{"type": "Ready", "status": "False",
+                     "reason": "UpgradeFailed", "message": "Helm upgrade failed: timed out waiting for the condition",
+                     "lastTransitionTime": "%s"}]}}""".formatted(attempted, Instant.now()));
+            Eventually.await(
+                    "a failed upgrade of the new values is the app's source health",
+                    FLUX,
+                    () -> agent.status()
+                            .path("apps")
+                            .path("web")
+                            .path("error")
+                            .asText()
+                            .contains("UpgradeFailed"),
+                    () -> agent.status().toString());
+            // helm-controller upgraded with them: no drift
+            upgrade("1.1.0", "navy", 4, 2);
+            Eventually.await(
+                    "no drift once helm installed the new valuesFrom values",
+                    FLUX,
+                    () -> agent.drifts().isEmpty()
+                            && agent.status()
+                                    .path("apps")
+                                    .path("web")
+                                    .path("error")
+                                    .isMissingNode(),
+                    () -> agent.drifts() + " " + agent.status());
 
             publish("1.2.0");
             apply(helmChart("1.2.0"));
@@ -502,7 +572,8 @@ class FluxHelmChartIT {
 
     /**
      * What helm-controller does for an upgrade: {@code helm upgrade} with the merged values, its origin labels, and the
-     * status it records (attempted generation, chart, the latest snapshot).
+     * status it records (attempted generation, chart, values digest, the latest snapshot). The values digest is the
+     * one helm-controller's own code computes ({@link FluxValuesDigests}) of the HelmRelease's spec and ConfigMaps now.
      */
     private void upgrade(String version, String color, int replicas, int generation) throws Exception {
         Path values = work.resolve("upgrade-values.yaml");
@@ -513,20 +584,55 @@ class FluxHelmChartIT {
                 repo.resolve("web-" + version + ".tgz").toString(),
                 "--namespace",
                 "shop",
+                // the release's owner takes back fields another manager wrote (Helm 4's server-side apply)
+                "--force-conflicts",
                 "--values",
                 values.toString());
         originLabels("shop-web", "web");
+        String digest = configDigest();
         String now = Instant.now().toString();
+        releaseVersion++;
         kubectl.run(
                 "-n", NS, "patch", "helmrelease", "web", "--subresource=status", "--type=merge", "-p", """
                 {"status": {"helmChart": "flux-system/flux-system-web", "lastAttemptedGeneration": %d,
-                 "observedGeneration": %d, "lastAttemptedRevision": "%s",
+                 "observedGeneration": %d, "lastAttemptedRevision": "%s", "lastAttemptedConfigDigest": "%s",
                  "conditions": [{"type": "Ready", "status": "True", "reason": "UpgradeSucceeded",
                    "message": "Helm upgrade succeeded", "lastTransitionTime": "%s"}],
                  "history": [{"name": "shop-web", "namespace": "shop", "version": %d, "chartName": "web",
-                   "chartVersion": "%s", "status": "deployed", "configDigest": "sha256:%d",
+                   "chartVersion": "%s", "status": "deployed", "configDigest": "%s",
                    "digest": "sha256:%d", "firstDeployed": "%s", "lastDeployed": "%s"}]}}""".formatted(
-                        generation, generation, version, now, generation + 1, version, replicas, generation, now, now));
+                                generation,
+                                generation,
+                                version,
+                                digest,
+                                now,
+                                releaseVersion,
+                                version,
+                                digest,
+                                releaseVersion,
+                                now,
+                                now));
+    }
+
+    /** helm-controller's digest of HelmRelease web's values now (its spec and the web-values ConfigMap). */
+    private String configDigest() throws Exception {
+        JsonNode spec = client.getKubernetesSerialization()
+                .convertValue(
+                        client.genericKubernetesResources(HelmReleaseSpec.API_VERSION, "HelmRelease")
+                                .inNamespace(NS)
+                                .withName("web")
+                                .get(),
+                        JsonNode.class)
+                .path("spec");
+        ObjectNode configMaps = JSON.createObjectNode();
+        configMaps.set(
+                "web-values",
+                JSON.valueToTree(client.configMaps()
+                        .inNamespace(NS)
+                        .withName("web-values")
+                        .get()
+                        .getData()));
+        return FluxValuesDigests.of(spec, configMaps, work);
     }
 
     private static void awaitNextSecond() throws InterruptedException {

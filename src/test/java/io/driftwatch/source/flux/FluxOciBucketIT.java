@@ -24,9 +24,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -369,5 +371,70 @@ class FluxOciBucketIT {
         assertThat(color(source)).isEqualTo(color);
         DiffCli.Run after = diff(source);
         assertThat(after.exitCode()).as(after.stderr() + after.stdout()).isZero();
+    }
+
+    /**
+     * The agent's watch of a HelmRelease's chart source, one object at a time ({@link ReferenceWatches}: an OCIRepository
+     * {@code chartRef}, or a HelmChart in any namespace — the same informer, by kind, namespace and name), against the
+     * real source-controller, through a ServiceAccount holding only the shipped {@code driftwatch-flux-reader} role: a
+     * new artifact source-controller fetched is reported for the app that was made from the source, without any poll.
+     * How long after source-controller's {@code lastUpdateTime} it was reported is printed (a figure, not asserted).
+     */
+    @Test
+    void aNewArtifactOfAWatchedOciRepositoryIsReportedAtOnceThroughTheReaderRole() throws Exception {
+        Kubectl kubectl = new Kubectl(cluster);
+        kubectl.run(
+                "apply",
+                "-f",
+                Path.of("k8s", "flux", "150-ClusterRole-driftwatch-flux-reader.yaml")
+                        .toString());
+        kubectl.run("-n", NS, "create", "serviceaccount", "flux-watch");
+        kubectl.run(
+                "create",
+                "clusterrolebinding",
+                "flux-watch-reader",
+                "--clusterrole=driftwatch-flux-reader",
+                "--serviceaccount=" + NS + ":flux-watch");
+        Source source = Source.OCI;
+        String before = artifactRevision(source);
+        String reference = "OCIRepository " + NS + "/" + source.source;
+        List<String> reported = new CopyOnWriteArrayList<>();
+        List<Instant> at = new CopyOnWriteArrayList<>();
+        try (KubernetesClient reader = cluster.serviceAccountClient(NS, "flux-watch");
+                ReferenceWatches watches = new ReferenceWatches(reader, (app, ref) -> {
+                    reported.add(app + " " + ref);
+                    at.add(Instant.now());
+                })) {
+            String version = client.genericKubernetesResources("source.toolkit.fluxcd.io/v1", source.kind)
+                    .inNamespace(NS)
+                    .withName(source.source)
+                    .get()
+                    .getMetadata()
+                    .getResourceVersion();
+            watches.follow("web", Map.of(reference, version));
+            assertThat(watches.watched()).containsExactly(reference);
+            String color = "watched-" + source.name().toLowerCase(Locale.ROOT);
+            publish(source, color);
+            flux.reconcileNow(source.kind.toLowerCase(Locale.ROOT), source.source);
+            Eventually.await(
+                    "source-controller fetched the new artifact",
+                    FLUX,
+                    () -> !artifactRevision(source).equals(before),
+                    this::logs);
+            Eventually.await("the new artifact reported", FLUX, () -> !reported.isEmpty(), reported::toString);
+            // the version the app's load read is the one seen at the start: the informer's first list is no change
+            assertThat(reported).allSatisfy(r -> assertThat(r).isEqualTo("web " + reference));
+            Instant fetched = Instant.parse(get("source.toolkit.fluxcd.io/v1", source.kind, source.source)
+                    .path("status")
+                    .path("artifact")
+                    .path("lastUpdateTime")
+                    .asText());
+            System.out.println("FLUX-CHART-WATCH reported "
+                    + Duration.between(fetched, at.get(0)).toMillis()
+                    + " ms after source-controller's lastUpdateTime (whole seconds) of " + reference);
+            watches.forget("web");
+            assertThat(watches.watched()).isEmpty();
+        }
+        awaitApplied(source, artifactRevision(source));
     }
 }

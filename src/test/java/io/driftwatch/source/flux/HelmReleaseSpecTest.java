@@ -75,6 +75,25 @@ class HelmReleaseSpecTest {
     }
 
     @Test
+    void valuesWhoseDigestIsNotTheInstalledOneArePendingAttemptedOrNot() throws IOException {
+        HelmReleaseSpec release = HelmReleaseSpec.of(installed());
+        // the merged values digest as the installed ones: nothing pending
+        assertThat(release.valuesPending("sha256:d1")).isEmpty();
+        // a valuesFrom ConfigMap changed after helm-controller's last reconciliation: not attempted yet
+        assertThat(release.valuesPending("sha256:d2"))
+                .isEqualTo("values sha256:d2 not attempted by helm-controller yet (last attempted: sha256:d1,"
+                        + " installed: sha256:d1)");
+        // helm-controller attempted them and has not installed them (yet)
+        ObjectNode object = installed();
+        object.with("status").put("lastAttemptedConfigDigest", "sha256:d2");
+        assertThat(HelmReleaseSpec.of(object).valuesPending("sha256:d2"))
+                .isEqualTo("values sha256:d2 attempted by helm-controller, not installed yet (installed: sha256:d1)");
+        // nothing installed: nothing to compare with (the release is not installed, said elsewhere)
+        object.with("status").remove("history");
+        assertThat(HelmReleaseSpec.of(object).valuesPending("sha256:d2")).isEmpty();
+    }
+
+    @Test
     void theReloadKeyChangesWithWhatDecidesDesiredStateOrHealthOnly() throws IOException {
         String key = HelmReleaseSpec.reloadKey(installed());
         ObjectNode reconciled = installed();

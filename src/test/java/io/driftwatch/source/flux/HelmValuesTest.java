@@ -48,12 +48,28 @@ class HelmValuesTest {
         ObjectNode values = json("{\"list\":[{\"x\":1}],\"scalar\":\"s\"}");
         HelmValues.setPath(values, "list[0].y", "2");
         HelmValues.setPath(values, "list[2]", "z");
-        HelmValues.setPath(values, "scalar.now", "map");
         HelmValues.setPath(values, "nginx\\.ingress\\.kubernetes\\.io/rewrite", "/");
         assertThat(values.toString())
-                .isEqualTo(json("{\"list\":[{\"x\":1,\"y\":2},null,\"z\"],\"scalar\":{\"now\":\"map\"},"
+                .isEqualTo(json("{\"list\":[{\"x\":1,\"y\":2},null,\"z\"],\"scalar\":\"s\","
                                 + "\"nginx.ingress.kubernetes.io/rewrite\":\"/\"}")
                         .toString());
+        // Helm's --set parser asserts the type of what is on the path (null too) and fails; helm-controller with it
+        assertThatThrownBy(() -> HelmValues.setPath(values, "scalar.now", "map"))
+                .hasMessage("targetPath scalar.now: 'scalar' is string, not a map (Helm's --set parser fails on it)");
+        assertThatThrownBy(() -> HelmValues.setPath(values, "nginx\\.ingress\\.kubernetes\\.io/rewrite[0]", "x"))
+                .hasMessageContaining("is string, not a list");
+    }
+
+    @Test
+    void setPathChangesSharedMapsInPlaceAndGrowsListsIntoCopiesAsGoDoes() throws Exception {
+        ObjectNode inline = json("{\"a\":{\"b\":1},\"l\":[1,2]}");
+        ObjectNode merged = HelmValues.merge(json("{}"), inline);
+        HelmValues.setPath(merged, "a.c", "2");
+        HelmValues.setPath(merged, "l[0]", "9");
+        HelmValues.setPath(merged, "l[3]", "x");
+        // the nested map and the list element are shared with spec.values, as Go's maps and slices are
+        assertThat(inline.toString()).isEqualTo("{\"a\":{\"b\":1,\"c\":2},\"l\":[9,2]}");
+        assertThat(merged.toString()).isEqualTo("{\"a\":{\"b\":1,\"c\":2},\"l\":[9,2,null,\"x\"]}");
     }
 
     @Test
