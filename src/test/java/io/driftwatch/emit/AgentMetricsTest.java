@@ -14,6 +14,7 @@ import io.driftwatch.drift.DriftEvent;
 import io.driftwatch.drift.DriftRecord;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.ref.Reference;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -239,7 +240,9 @@ class AgentMetricsTest {
             incremental.openDriftsChanged(changed, Set.of(apps));
 
             PrometheusMeterRegistry fresh = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            new AgentMetrics(fresh, 3).openDrifts(open.values(), Set.of(apps));
+            // held until compared: the registry's gauges refer to its values weakly (a collected one reads NaN)
+            AgentMetrics recomputed = new AgentMetrics(fresh, 3);
+            recomputed.openDrifts(open.values(), Set.of(apps));
             assertThat(nonZeroOpenDriftGauges(registry))
                     .as("batch %d: drifted resources and apps", batch)
                     .isEqualTo(nonZeroOpenDriftGauges(fresh));
@@ -249,6 +252,7 @@ class AgentMetricsTest {
             assertThat(started(registry))
                     .as("batch %d: each series is an open drift's, with its labels now", batch)
                     .isSubsetOf(uncappedSeries(open.values()));
+            Reference.reachabilityFence(recomputed);
         }
     }
 
