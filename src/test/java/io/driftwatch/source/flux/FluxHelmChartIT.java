@@ -420,7 +420,7 @@ class FluxHelmChartIT {
                     FLUX,
                     () -> agent.status()
                             .path("apps")
-                            .path("web")
+                            .path("HelmRelease/" + NS + "/web")
                             .path("error")
                             .asText()
                             .contains("UpgradeFailed"),
@@ -433,7 +433,7 @@ class FluxHelmChartIT {
                     () -> agent.drifts().isEmpty()
                             && agent.status()
                                     .path("apps")
-                                    .path("web")
+                                    .path("HelmRelease/" + NS + "/web")
                                     .path("error")
                                     .isMissingNode(),
                     () -> agent.drifts() + " " + agent.status());
