@@ -332,13 +332,19 @@ class FluxOciBucketIT {
 
     @ParameterizedTest
     @EnumSource(Source.class)
-    void aNewArtifactFluxFetchedButHasNotAppliedIsPendingSyncThenResolved(Source source) {
+    void aNewArtifactFluxFetchedButHasNotAppliedIsPendingSyncThenResolved(Source source) throws InterruptedException {
         String applied =
                 kustomization(source).path("status").path("lastAppliedRevision").asText();
         String color = "green-" + source.name().toLowerCase(Locale.ROOT);
         flux.stopKustomizeController();
         String revision;
         try {
+            // managedFields and the artifact's lastUpdateTime hold whole seconds: kustomize-controller's last apply
+            // (just
+            // before it stopped, e.g. of the artifact an earlier test published) must fall in an earlier second than
+            // the
+            // new artifact, or the evidence cannot say the apply came first (seen: admission, all within 0.6 s)
+            Thread.sleep(1100);
             String digest = publish(source, color);
             flux.reconcileNow(source.kind.toLowerCase(Locale.ROOT), source.source);
             Eventually.await(
