@@ -379,8 +379,8 @@ final class Reconciler {
     /**
      * Once, after the first full diff: a full collection, so that the heap the initial lists and the first diff grew
      * into is given back. The serial collector shrinks the heap only at a full collection, which a steady agent seldom
-     * has; with the shipped {@code -XX:MaxHeapFreeRatio=40 -XX:-ShrinkHeapInSteps} it shrinks at once to what is live
-     * plus 40 % (docs/benchmarks.md, agent RSS). A pause of tens of milliseconds, once.
+     * has; with the shipped {@code -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps} it shrinks at once to what is live
+     * plus a quarter (at most 20 % free; docs/benchmarks.md, agent RSS). A pause of tens of milliseconds, once.
      */
     private static void releaseStartupHeap() {
         Runtime runtime = Runtime.getRuntime();
