@@ -40,6 +40,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -361,8 +363,9 @@ public final class PeersBenchmark {
      * {@link #DETECT_TIMEOUT}: then a missed sample) and reverted. Every sample changes a different object that Argo CD
      * showed in sync; driftwatch's drift counts only once it carries the sample's own value (the object may already
      * have an open drift for the churned label). driftwatch is asked about the awaited objects only ({@code
-     * /api/v1/drifts?kind=ConfigMap&name=...}, every 5 ms over one kept-alive connection); Argo CD is observed through
-     * one watch on the Applications.
+     * /api/v1/drifts?kind=ConfigMap&name=...}, every 5 ms over one kept-alive connection, on a thread of its own: the
+     * {@link DriftPoller}); Argo CD is observed through one watch on the Applications, whose events arrive on the
+     * client's threads. Neither reading waits for the main thread, which starts and reverts the changes.
      */
     private static void latencyUnderChurn(
             KubernetesClient client,
@@ -401,6 +404,7 @@ public final class PeersBenchmark {
         int openBefore = 0;
         int apiTimeouts = 0;
         long phase = System.nanoTime();
+        DriftPoller poller = new DriftPoller(port);
         try {
             Thread.sleep(5_000);
             int started = 0;
@@ -419,23 +423,9 @@ public final class PeersBenchmark {
                             .withName(target.getMetadata().getName())
                             .patch(edit, "{\"data\":{\"key-0\":\"" + marker + "\"}}");
                     pending.add(sample);
+                    poller.await(sample);
                 }
-                List<ConfigMap> awaited = pending.stream()
-                        .filter(p -> Double.isNaN(p.driftwatchMs))
-                        .map(p -> p.target)
-                        .toList();
-                if (!awaited.isEmpty()) {
-                    List<JsonNode> found = agentDrifts(port, awaited);
-                    apiTimeouts += found == null ? 1 : 0;
-                    long now = System.nanoTime();
-                    for (Sample p : pending) {
-                        if (found != null
-                                && Double.isNaN(p.driftwatchMs)
-                                && found.stream().anyMatch(p::reportedBy)) {
-                            p.driftwatchMs = (now - p.t0) / 1e6;
-                        }
-                    }
-                }
+                poller.rethrowFailure();
                 for (var it = pending.iterator(); it.hasNext(); ) {
                     Sample p = it.next();
                     Long seen = outOfSyncSince.get(key(p.target));
@@ -445,6 +435,7 @@ public final class PeersBenchmark {
                     boolean done = !Double.isNaN(p.driftwatchMs) && !Double.isNaN(p.argocdMs);
                     if (done || System.nanoTime() - p.t0 >= DETECT_TIMEOUT.toNanos()) {
                         it.remove();
+                        poller.forget(p);
                         driftwatch.add(p.driftwatchMs);
                         argocd.add(p.argocdMs);
                         samples.add(p.describe(phase));
@@ -465,9 +456,11 @@ public final class PeersBenchmark {
                 Thread.sleep(5);
             }
         } finally {
+            poller.close();
             background.close();
             watch.close();
         }
+        apiTimeouts += poller.timeouts();
         result.put("concurrentChanges", concurrent);
         result.put("samples", samples);
         result.put("targetsWithOpenDriftBeforeTheChange", openBefore);
@@ -534,6 +527,86 @@ public final class PeersBenchmark {
         return o.getMetadata().getLabels().get("app.kubernetes.io/instance");
     }
 
+    /**
+     * Asks the agent about the awaited changes on a thread of its own, every 5 ms, as Argo CD's watch reports on the
+     * client's threads: starting ten changes one after another (a query, then a patch, each) must not delay the
+     * reading of the first. Before this thread the main loop polled between starts, and the first change of a burst
+     * waited for the nine that followed it — 150–320 ms of the harness's time in driftwatch's figure.
+     */
+    private static final class DriftPoller implements AutoCloseable {
+        private final int port;
+        private final List<Sample> awaited = new CopyOnWriteArrayList<>();
+        private final AtomicInteger timeouts = new AtomicInteger();
+        private final AtomicReference<Exception> failure = new AtomicReference<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        DriftPoller(int port) {
+            this.port = port;
+            this.thread = new Thread(this::run, "drift-poller");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void await(Sample sample) {
+            awaited.add(sample);
+        }
+
+        /** A change no longer awaited (timed out, then reverted): its value will never show. */
+        void forget(Sample sample) {
+            awaited.remove(sample);
+        }
+
+        int timeouts() {
+            return timeouts.get();
+        }
+
+        /** The poller's error (the agent answered something other than 200), on the main thread. */
+        void rethrowFailure() throws Exception {
+            Exception e = failure.get();
+            if (e != null) {
+                throw e;
+            }
+        }
+
+        private void run() {
+            while (running) {
+                try {
+                    List<Sample> now = List.copyOf(awaited);
+                    if (!now.isEmpty()) {
+                        List<JsonNode> found = agentDrifts(
+                                port, now.stream().map(p -> p.target).toList());
+                        long at = System.nanoTime();
+                        if (found == null) {
+                            timeouts.incrementAndGet();
+                        } else {
+                            for (Sample p : now) {
+                                if (found.stream().anyMatch(p::reportedBy)) {
+                                    p.driftwatchMs = (at - p.t0) / 1e6;
+                                    awaited.remove(p);
+                                }
+                            }
+                        }
+                    }
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.interrupt();
+            thread.join(10_000);
+        }
+    }
+
     /** One out-of-band change in flight: its object, the value it wrote, when, and when each tool reported it. */
     private static final class Sample {
         final int index;
@@ -541,7 +614,7 @@ public final class PeersBenchmark {
         final String marker;
         final Boolean hadDrift;
         final long t0;
-        double driftwatchMs = Double.NaN;
+        volatile double driftwatchMs = Double.NaN; // set by the DriftPoller's thread
         double argocdMs = Double.NaN;
 
         Sample(int index, ConfigMap target, String marker, Boolean hadDrift, long t0) {
