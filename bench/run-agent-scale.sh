@@ -4,7 +4,8 @@
 #   bench/run-agent-scale.sh 10000 3         # 10k objects, three runs
 # Needs the test binaries (scripts/test-binaries.sh). Writes bench/results/agent-scale-<n>-<time>.json, the agent's
 # log and the figures (.figures.jsonl) next to it (BENCH_OUT, BENCH_SKIP_BUILD, BENCH_JAVA_OPTS: see bench/common.sh;
-# BENCH_JAVA_OPTS also takes -Ddriftwatch.bench.samples=60, .settleSeconds=30, .idleSeconds=60, .idleWindows=4, and
+# BENCH_JAVA_OPTS also takes -Ddriftwatch.bench.samples=60, .settleSeconds=30, .idleSeconds=60, .idleWindows=4, the
+# quiet wait before the idle windows .quietEventsPerSecond=1, .quietWindowSeconds=15, .quietTimeoutSeconds=900, and
 # the shape: .namespaces=20, .apps=10, .updatesPerSecond=100; e.g. issue 20's 200k shape:
 #   BENCH_JAVA_OPTS="-Xmx4g -Ddriftwatch.bench.namespaces=500 -Ddriftwatch.bench.apps=50 \
 #     -Ddriftwatch.bench.updatesPerSecond=200" bench/run-agent-scale.sh 200000 1

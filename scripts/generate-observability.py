@@ -204,6 +204,12 @@ def agent_internals():
             panel("timeseries", "Watched objects by kind",
                   [target('sum by (instance, kind) (driftwatch_watched_objects{%s})' % sel, "{{instance}} {{kind}}")],
                   "Live objects held by the informers."),
+            panel("timeseries", "Watch events by kind",
+                  [target('sum by (instance, kind, event) (rate(driftwatch_watch_events_total{%s}[$__rate_interval]))' % sel,
+                          "{{instance}} {{kind}} {{event}}")],
+                  "Watch notifications the informers receive per second (added, updated, deleted; unchanged: replays "
+                  "of a resourceVersion already held). Above zero on a cluster nobody changes means its controllers "
+                  "are writing.", unit="ops"),
             panel("timeseries", "Desired objects by app",
                   [target('max by (app) (driftwatch_desired_resources{%s})' % sel, "{{app}}")],
                   "Objects in each app's desired state."),

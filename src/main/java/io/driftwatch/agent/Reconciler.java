@@ -252,10 +252,14 @@ final class Reconciler {
         }
     }
 
-    /** Retries objects whose kind had not synced yet, and refreshes the watched-object counts (every second). */
+    /**
+     * Retries objects whose kind had not synced yet, refreshes the watched-object counts and registers the watch-event
+     * counters of newly watched kinds (every second).
+     */
     void retryDeferred() {
         diffThread.execute(() -> {
             metrics.watchedObjects(live.sizes());
+            metrics.watchEvents(live.watchEvents());
             if (deferred.isEmpty()) {
                 return;
             }

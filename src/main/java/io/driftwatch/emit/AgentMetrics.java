@@ -8,7 +8,9 @@ import io.driftwatch.diff.DriftType;
 import io.driftwatch.diff.ObjectKey;
 import io.driftwatch.drift.DriftEvent;
 import io.driftwatch.drift.DriftRecord;
+import io.driftwatch.live.WatchEventCounts;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -29,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -56,6 +59,7 @@ public final class AgentMetrics {
     public static final String APP_DRIFTED = "driftwatch.app.drifted";
     public static final String DESIRED_RESOURCES = "driftwatch.desired.resources";
     public static final String WATCHED_OBJECTS = "driftwatch.watched.objects";
+    public static final String WATCH_EVENTS = "driftwatch.watch.events";
     public static final String SOURCE_SYNC = "driftwatch.source.sync";
     public static final String SOURCE_LAST_SUCCESS = "driftwatch.source.last.success.timestamp.seconds";
     public static final String SOURCE_HEALTHY = "driftwatch.source.healthy";
@@ -111,6 +115,9 @@ public final class AgentMetrics {
     private final Map<String, AtomicLong> appDrifted = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> desired = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> watched = new ConcurrentHashMap<>();
+    /** The kinds whose {@code driftwatch_watch_events_total} series are registered (by identity: one per kind). */
+    private final Set<WatchEventCounts> watchEventKinds = ConcurrentHashMap.newKeySet();
+
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> healthy = new ConcurrentHashMap<>();
     // the open drifts the gauges below reflect, and their counts per app: changed only by openDriftsChanged
@@ -375,6 +382,30 @@ public final class AgentMetrics {
         byKind.forEach(
                 (kind, n) -> gauge(watched, kind, WATCHED_OBJECTS, "Live objects held by the agent's informers", "kind")
                         .set(n));
+    }
+
+    /**
+     * {@code driftwatch_watch_events_total{group, kind, event}}: the watch notifications the informers delivered, as
+     * Argo CD's {@code argocd_cluster_events_total}. {@code event} is {@code added}, {@code updated}, {@code deleted},
+     * or {@code unchanged} (an update with the resourceVersion already held, dropped before diffing). The series read
+     * the informers' own counters at scrape time; this only registers those of kinds not seen before, all four at once.
+     */
+    public void watchEvents(Collection<WatchEventCounts> kinds) {
+        for (WatchEventCounts counts : kinds) {
+            if (watchEventKinds.add(counts)) {
+                watchEventCounter(counts, "added", WatchEventCounts::added);
+                watchEventCounter(counts, "updated", WatchEventCounts::updated);
+                watchEventCounter(counts, "deleted", WatchEventCounts::deleted);
+                watchEventCounter(counts, "unchanged", WatchEventCounts::unchanged);
+            }
+        }
+    }
+
+    private void watchEventCounter(WatchEventCounts counts, String event, ToLongFunction<WatchEventCounts> value) {
+        FunctionCounter.builder(WATCH_EVENTS, counts, c -> value.applyAsLong(c))
+                .description("Watch notifications the agent's informers delivered, by kind and event")
+                .tags("group", counts.group(), "kind", counts.kind(), "event", event)
+                .register(registry);
     }
 
     /** A desired-state load finished: result is {@code success} or {@code error}. */

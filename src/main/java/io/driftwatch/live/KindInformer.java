@@ -39,7 +39,12 @@ final class KindInformer implements AutoCloseable {
      */
     static final long LIST_PAGE_SIZE = 500;
 
-    KindInformer(KubernetesClient client, ApiResource resource, List<String> namespaces, Consumer<LiveEvent> listener) {
+    KindInformer(
+            KubernetesClient client,
+            ApiResource resource,
+            List<String> namespaces,
+            Consumer<LiveEvent> listener,
+            WatchEventCounts counts) {
         this.resource = resource;
         ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
                 .withGroup(resource.group())
@@ -49,7 +54,8 @@ final class KindInformer implements AutoCloseable {
                 .withNamespaced(resource.namespaced())
                 .build();
         var operation = client.genericKubernetesResources(context);
-        ResourceEventHandler<GenericKubernetesResource> handler = new Handler(resource, listener, this::isChange);
+        ResourceEventHandler<GenericKubernetesResource> handler =
+                new Handler(resource, listener, this::isChange, counts);
         if (!resource.namespaced() || namespaces.isEmpty()) {
             informers.add(operation.inAnyNamespace().withLimit(LIST_PAGE_SIZE).runnableInformer(0));
         } else {
@@ -178,14 +184,17 @@ final class KindInformer implements AutoCloseable {
     }
 
     /**
-     * Turns informer callbacks into {@link LiveEvent}s; resyncs that change nothing are dropped. Events of the initial
-     * list are not changes someone made, so they carry no detection-latency start.
+     * Turns informer callbacks into {@link LiveEvent}s, counting each in {@code counts}; resyncs that change nothing
+     * are counted as unchanged and dropped. Events of the initial list are not changes someone made, so they carry no
+     * detection-latency start.
      */
-    private record Handler(ApiResource resource, Consumer<LiveEvent> listener, ChangeTest isChange)
+    private record Handler(
+            ApiResource resource, Consumer<LiveEvent> listener, ChangeTest isChange, WatchEventCounts counts)
             implements ResourceEventHandler<GenericKubernetesResource> {
 
         @Override
         public void onAdd(GenericKubernetesResource obj) {
+            counts.count(LiveEvent.Type.ADDED);
             listener.accept(
                     LiveEvent.of(resource, obj, LiveEvent.Type.ADDED, isChange.test(obj, LiveEvent.Type.ADDED)));
         }
@@ -196,14 +205,17 @@ final class KindInformer implements AutoCloseable {
                     && Objects.equals(
                             oldObj.getMetadata().getResourceVersion(),
                             newObj.getMetadata().getResourceVersion())) {
+                counts.countUnchanged();
                 return;
             }
+            counts.count(LiveEvent.Type.UPDATED);
             listener.accept(LiveEvent.of(
                     resource, newObj, LiveEvent.Type.UPDATED, isChange.test(newObj, LiveEvent.Type.UPDATED)));
         }
 
         @Override
         public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+            counts.count(LiveEvent.Type.DELETED);
             listener.accept(
                     LiveEvent.of(resource, obj, LiveEvent.Type.DELETED, isChange.test(obj, LiveEvent.Type.DELETED)));
         }

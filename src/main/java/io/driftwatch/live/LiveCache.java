@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ObjectKey;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +34,8 @@ public final class LiveCache implements LiveView {
     // 50k objects must not hold up /readyz
     private final Map<String, KindInformer> byGroupKind = new ConcurrentHashMap<>();
     private volatile Set<String> optionalKinds = Set.of();
+    // kept when a kind's informers stop, so a kind watched again counts on from where it was
+    private final Map<String, WatchEventCounts> eventCounts = new ConcurrentHashMap<>();
 
     /**
      * @param namespaces namespaces to watch; empty watches all (namespaced kinds cluster-wide)
@@ -75,7 +78,9 @@ public final class LiveCache implements LiveView {
         }
         want.forEach((gk, resource) -> byGroupKind.computeIfAbsent(gk, k -> {
             LOG.info("starting informer for {} ({})", k, resource.apiVersion());
-            KindInformer informer = new KindInformer(client, resource, namespaces, listener);
+            WatchEventCounts counts =
+                    eventCounts.computeIfAbsent(k, x -> new WatchEventCounts(resource.group(), resource.kind()));
+            KindInformer informer = new KindInformer(client, resource, namespaces, listener, counts);
             informer.start();
             return informer;
         }));
@@ -147,6 +152,12 @@ public final class LiveCache implements LiveView {
         Map<String, Integer> sizes = new HashMap<>();
         byGroupKind.values().forEach(i -> sizes.merge(i.resource().kind(), i.size(), Integer::sum));
         return sizes;
+    }
+
+    /** Watch notifications delivered per kind, for every kind watched since start (stopped ones included). */
+    @Override
+    public Collection<WatchEventCounts> watchEvents() {
+        return List.copyOf(eventCounts.values());
     }
 
     /** Kinds whose watch is currently not connected (for logs and readiness detail). */

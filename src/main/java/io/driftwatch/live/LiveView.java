@@ -2,6 +2,7 @@ package io.driftwatch.live;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ObjectKey;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,9 @@ public interface LiveView extends AutoCloseable {
 
     /** Watched object counts by kind, for metrics. */
     Map<String, Integer> sizes();
+
+    /** Watch notifications delivered per kind since start, for metrics; one element per kind ever watched. */
+    Collection<WatchEventCounts> watchEvents();
 
     /** Watched kinds that could not be listed yet, with the reason ("apps/Deployment: forbidden"), sorted. */
     List<String> unreadable();

@@ -97,6 +97,15 @@ class AgentIT {
             assertThat(agent.metric("driftwatch_desired_resources", Map.of("app", "shop")))
                     .hasValue(3.0);
 
+            Map<String, String> statefulSetUpdates = Map.of("group", "apps", "kind", "StatefulSet", "event", "updated");
+            Eventually.await(
+                    "watch-event counters registered",
+                    WAIT,
+                    () -> agent.metric("driftwatch_watch_events_total", statefulSetUpdates)
+                            .isPresent());
+            double updatesBefore = agent.metric("driftwatch_watch_events_total", statefulSetUpdates)
+                    .getAsDouble();
+
             kubectl.run("-n", ns.name(), "scale", "statefulset/postgres", "--replicas=3");
 
             Eventually.await(
@@ -106,6 +115,10 @@ class AgentIT {
                     () -> agent.drifts().toString());
             JsonNode drift = agent.drifts().get(0);
             assertThat(drift.path("kind").asText()).isEqualTo("StatefulSet");
+            // the scale reached the agent as (at least) one watch notification, counted before the verdict
+            assertThat(agent.metric("driftwatch_watch_events_total", statefulSetUpdates)
+                            .getAsDouble())
+                    .isGreaterThanOrEqualTo(updatesBefore + 1);
             assertThat(drift.path("changes").get(0).path("field").asText()).isEqualTo("spec.replicas");
             assertThat(drift.path("changes").get(0).path("manager").asText()).isEqualTo("kubectl");
             assertThat(drift.path("onset").asText()).isNotBlank();

@@ -18,12 +18,14 @@ import io.driftwatch.live.ApiDiscovery;
 import io.driftwatch.live.ApiResource;
 import io.driftwatch.live.LiveEvent;
 import io.driftwatch.live.LiveView;
+import io.driftwatch.live.WatchEventCounts;
 import io.driftwatch.source.DesiredState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -282,6 +284,11 @@ class ReconcilerTest {
         @Override
         public Map<String, Integer> sizes() {
             return Map.of("ConfigMap", objects.size());
+        }
+
+        @Override
+        public Collection<WatchEventCounts> watchEvents() {
+            return List.of();
         }
 
         @Override

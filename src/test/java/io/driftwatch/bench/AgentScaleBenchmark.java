@@ -40,8 +40,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * The agent at scale on the real kube-apiserver: N objects (ConfigMaps, Secrets, Services, Deployments; realistic
  * sizes; spread over namespaces and apps) are created, the agent (the real jar, its own JVM) is started on their
  * manifests, and this measures time to ready (initial lists + full diff), heap after a full GC and RSS, idle CPU in
- * consecutive one-minute windows (the first holds one-off warm-up; the steady idle is the mean of the others), and detection latency (a single out-of-band change → the drift visible on /api/v1/drifts) under a
- * background of U updates per second that are not drift. Bounded in time; cleans up after itself, also when the JVM is
+ * consecutive one-minute windows (the first holds one-off warm-up; the steady idle is the mean of the others), and
+ * detection latency (a single out-of-band change → the drift visible on /api/v1/drifts) under a background of U
+ * updates per second that are not drift. Idle means no object changes arriving: the idle windows start only once the
+ * cluster's controllers have stopped writing (the agent's watch-event rate below a threshold, bounded in time:
+ * {@link #QUIET_EVENTS_PER_SECOND}), and each window records the watch events the agent received in it. Bounded in time; cleans up after itself, also when the JVM is
  * stopped with SIGTERM (a shutdown hook stops the agent and removes the work directory; the cluster has its own).
  *
  * <pre>java -cp target/test-classes:target/driftwatch.jar io.driftwatch.bench.AgentScaleBenchmark 10000 [out.json
@@ -77,6 +80,22 @@ public final class AgentScaleBenchmark {
      * the JIT compiles those new paths. The steady idle the target is judged on is the mean of the windows after it.
      */
     private static final int IDLE_WINDOWS = Math.max(2, Integer.getInteger("driftwatch.bench.idleWindows", 4));
+    /**
+     * Idle means no object changes arriving. After the objects are created the cluster's own controllers keep writing
+     * (kube-controller-manager creates the Deployments' ReplicaSets and Pods and writes their status at its client's
+     * 20 requests/s for minutes at 7,500 Deployments), and each write reaches the agent's informers. So before the idle
+     * windows the benchmark waits until the agent's watch-event rate ({@code driftwatch_watch_events_total}) is at most
+     * {@code -Ddriftwatch.bench.quietEventsPerSecond} (default 1) over {@code .quietWindowSeconds} (default 15), for
+     * at most {@code .quietTimeoutSeconds} (default 900); past the timeout it measures anyway and says so
+     * ({@code quietReached: false}).
+     */
+    private static final double QUIET_EVENTS_PER_SECOND =
+            Double.parseDouble(System.getProperty("driftwatch.bench.quietEventsPerSecond", "1"));
+
+    private static final Duration QUIET_WINDOW =
+            Duration.ofSeconds(Math.max(1, Long.getLong("driftwatch.bench.quietWindowSeconds", 15)));
+    private static final Duration QUIET_TIMEOUT =
+            Duration.ofSeconds(Long.getLong("driftwatch.bench.quietTimeoutSeconds", 900));
     /** Result key → figure name and unit. */
     private static final List<String[]> FIGURES = List.of(
             new String[] {"createSeconds", "create", "s"},
@@ -84,6 +103,8 @@ public final class AgentScaleBenchmark {
             new String[] {"driftsAfterStart", "drifts_after_start", "drifts"},
             new String[] {"idleCpuPercentOfOneCore", "idle_cpu", "% of a core"},
             new String[] {"idleCpuFirstWindowPercent", "idle_cpu_first_minute", "% of a core"},
+            new String[] {"quietWaitSeconds", "quiet_wait", "s"},
+            new String[] {"idleWatchEventsSteadyPerWindow", "idle_watch_events", "events per window"},
             new String[] {"heapAfterGcMiB", "heap_after_gc", "MiB"},
             new String[] {"rssMiB", "rss", "MiB"},
             new String[] {"latencySamples", "detection_samples", "samples"},
@@ -157,18 +178,25 @@ public final class AgentScaleBenchmark {
 
                 Thread.sleep(
                         SETTLE.toMillis()); // past the tail of the initial notifications and the first source polls
+                awaitQuietCluster(port, result);
                 List<Double> idlePercent = new ArrayList<>();
                 List<Map<String, Long>> idleThreads = new ArrayList<>();
+                List<Long> idleEvents = new ArrayList<>();
+                List<Map<String, Map<String, Long>>> idleEventsByKind = new ArrayList<>();
                 for (int w = 0; w < IDLE_WINDOWS; w++) {
                     long cpuBefore = cpuTicks(agent.pid());
                     Map<String, Long> threadsBefore = threadTicks(agent.pid());
+                    var eventsBefore = WatchEventTally.read(metrics(port));
                     Thread.sleep(IDLE_WINDOW.toMillis());
                     long cpuAfter = cpuTicks(agent.pid());
                     idlePercent.add(100.0 * (cpuAfter - cpuBefore) / 100.0 / IDLE_WINDOW.toSeconds());
                     idleThreads.add(idleByThread(threadsBefore, threadTicks(agent.pid())));
+                    // scraped after the CPU reading: the scrape's own cost stays out of the window
+                    idleEventsByKind.add(WatchEventTally.minus(WatchEventTally.read(metrics(port)), eventsBefore));
+                    idleEvents.add(WatchEventTally.total(idleEventsByKind.get(w)));
                     log(
-                            "idle window %d: %.2f %% of a core, ticks by thread %s",
-                            w + 1, idlePercent.get(w), idleThreads.get(w));
+                            "idle window %d: %.2f %% of a core, ticks by thread %s, %d watch events %s",
+                            w + 1, idlePercent.get(w), idleThreads.get(w), idleEvents.get(w), idleEventsByKind.get(w));
                 }
                 result.put(
                         "idleCpuPercentOfOneCore",
@@ -179,6 +207,14 @@ public final class AgentScaleBenchmark {
                 result.put("idleCpuFirstWindowPercent", idlePercent.get(0));
                 result.put("idleCpuPercentByWindow", idlePercent);
                 result.put("idleCpuTicksByThreadByWindow", idleThreads);
+                result.put("idleWatchEventsByWindow", idleEvents);
+                result.put(
+                        "idleWatchEventsSteadyPerWindow",
+                        idleEvents.subList(1, idleEvents.size()).stream()
+                                .mapToLong(Long::longValue)
+                                .average()
+                                .orElseThrow());
+                result.put("idleWatchEventsByKindByWindow", idleEventsByKind);
                 result.put("rssBeforeGcMiB", rssMiB(agent.pid()));
                 result.put("heapAfterGcMiB", heapAfterGcMiB(agent.pid()));
                 result.put("rssMiB", rssMiB(agent.pid()));
@@ -252,6 +288,42 @@ public final class AgentScaleBenchmark {
                         value instanceof Number n ? n.doubleValue() : Double.NaN);
             }
             f.write(figures);
+        }
+    }
+
+    /**
+     * Waits until the cluster is quiet: the agent's watch notifications (all kinds, all events) at most
+     * {@link #QUIET_EVENTS_PER_SECOND} over one {@link #QUIET_WINDOW}, or {@link #QUIET_TIMEOUT} has passed, which is
+     * recorded ({@code quietReached: false}) and the idle windows are measured anyway. Records the wait, the rate in
+     * the last window and that window's events by kind.
+     */
+    private static void awaitQuietCluster(int port, Map<String, Object> result) throws Exception {
+        long start = System.nanoTime();
+        var before = WatchEventTally.read(metrics(port));
+        while (true) {
+            Thread.sleep(QUIET_WINDOW.toMillis());
+            var now = WatchEventTally.read(metrics(port));
+            var in = WatchEventTally.minus(now, before);
+            double rate = WatchEventTally.total(in) / (double) QUIET_WINDOW.toSeconds();
+            boolean quiet = rate <= QUIET_EVENTS_PER_SECOND;
+            double waited = seconds(start);
+            log("quiet wait %.0f s: %.2f watch events/s over %d s %s", waited, rate, QUIET_WINDOW.toSeconds(), in);
+            if (quiet || waited >= QUIET_TIMEOUT.toSeconds()) {
+                result.put("quietThresholdEventsPerSecond", QUIET_EVENTS_PER_SECOND);
+                result.put("quietWindowSeconds", QUIET_WINDOW.toSeconds());
+                result.put("quietTimeoutSeconds", QUIET_TIMEOUT.toSeconds());
+                result.put("quietReached", quiet);
+                result.put("quietWaitSeconds", waited);
+                result.put("quietRateAtEndEventsPerSecond", rate);
+                result.put("quietLastWindowEventsByKind", in);
+                if (!quiet) {
+                    log(
+                            "cluster not quiet after %.0f s (%.2f watch events/s > %.2f): idle measured anyway",
+                            waited, rate, QUIET_EVENTS_PER_SECOND);
+                }
+                return;
+            }
+            before = now;
         }
     }
 

@@ -3,6 +3,7 @@ package io.driftwatch.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AgentScaleBenchmarkTest {
@@ -29,5 +30,28 @@ class AgentScaleBenchmarkTest {
                 .isCloseTo(0.00495, within(1e-6));
         assertThat(AgentScaleBenchmark.histogramCount(after, NAME) - AgentScaleBenchmark.histogramCount(before, NAME))
                 .isEqualTo(1_000);
+    }
+
+    @Test
+    void watchEventsBetweenTwoScrapesAreCountedByKindAndEvent() {
+        String before = """
+                # TYPE driftwatch_watch_events_total counter
+                driftwatch_watch_events_total{event="added",group="apps",kind="Deployment"} 750.0
+                driftwatch_watch_events_total{event="updated",group="apps",kind="Deployment"} 1200.0
+                driftwatch_watch_events_total{event="updated",group="",kind="ConfigMap"} 4.0
+                driftwatch_watched_objects{kind="ConfigMap"} 10.0
+                """;
+        String after = """
+                driftwatch_watch_events_total{event="added",group="apps",kind="Deployment"} 750.0
+                driftwatch_watch_events_total{event="updated",group="apps",kind="Deployment"} 1530.0
+                driftwatch_watch_events_total{event="updated",group="",kind="ConfigMap"} 4.0
+                driftwatch_watch_events_total{event="deleted",group="",kind="Secret"} 2.0
+                """;
+
+        var rose = WatchEventTally.minus(WatchEventTally.read(after), WatchEventTally.read(before));
+
+        assertThat(rose).isEqualTo(Map.of("apps/Deployment", Map.of("updated", 330L), "Secret", Map.of("deleted", 2L)));
+        assertThat(WatchEventTally.total(rose)).isEqualTo(332);
+        assertThat(WatchEventTally.read(before).get("ConfigMap")).isEqualTo(Map.of("updated", 4L));
     }
 }

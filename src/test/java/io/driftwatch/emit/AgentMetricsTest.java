@@ -12,6 +12,8 @@ import io.driftwatch.diff.ObjectKey;
 import io.driftwatch.diff.Op;
 import io.driftwatch.drift.DriftEvent;
 import io.driftwatch.drift.DriftRecord;
+import io.driftwatch.live.LiveEvent;
+import io.driftwatch.live.WatchEventCounts;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.ref.Reference;
@@ -336,5 +338,42 @@ class AgentMetricsTest {
 
         assertThat(registry.scrape())
                 .contains("driftwatch_cluster_info{env=\"prod\",topology_kubernetes_io_region=\"eu\"} 1");
+    }
+
+    @Test
+    void watchEventsAreCountedPerKindAndEventFromTheInformersCountersAndRegisteredOnce() {
+        AgentMetrics metrics = new AgentMetrics(registry, 10);
+        WatchEventCounts deployments = new WatchEventCounts("apps", "Deployment");
+        WatchEventCounts configMaps = new WatchEventCounts("", "ConfigMap");
+        metrics.watchEvents(List.of(deployments));
+        String series = "driftwatch_watch_events_total{event=\"%s\",group=\"apps\",kind=\"Deployment\"} %s";
+        assertThat(registry.scrape())
+                .contains(series.formatted("added", "0.0"))
+                .contains(series.formatted("updated", "0.0"))
+                .contains(series.formatted("deleted", "0.0"))
+                .contains(series.formatted("unchanged", "0.0"))
+                .doesNotContain("kind=\"ConfigMap\"");
+
+        deployments.count(LiveEvent.Type.ADDED);
+        for (int i = 0; i < 3; i++) {
+            deployments.count(LiveEvent.Type.UPDATED);
+        }
+        deployments.countUnchanged();
+        deployments.count(LiveEvent.Type.DELETED);
+        deployments.count(LiveEvent.Type.DELETED);
+        configMaps.count(LiveEvent.Type.UPDATED);
+        // called every second with every kind watched: a kind already registered is not registered again
+        metrics.watchEvents(List.of(deployments, configMaps));
+        metrics.watchEvents(List.of(deployments, configMaps));
+
+        String text = registry.scrape();
+        assertThat(text)
+                .contains(series.formatted("added", "1.0"))
+                .contains(series.formatted("updated", "3.0"))
+                .contains(series.formatted("deleted", "2.0"))
+                .contains(series.formatted("unchanged", "1.0"))
+                .contains("driftwatch_watch_events_total{event=\"updated\",group=\"\",kind=\"ConfigMap\"} 1.0");
+        assertThat(text.lines().filter(l -> l.startsWith("driftwatch_watch_events_total{")))
+                .hasSize(8);
     }
 }
