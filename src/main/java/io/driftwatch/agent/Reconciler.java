@@ -245,11 +245,10 @@ final class Reconciler {
 
     /** Enqueues every live object tracked as belonging to one of {@code apps} (on the diff thread). */
     private void enqueueTracked(Set<String> apps) {
-        for (ObjectNode object : live.all()) {
-            engine.trackedApp(engine.keyOf(object), object)
-                    .filter(apps::contains)
-                    .ifPresent(app -> enqueue(engine.keyOf(object), 0));
-        }
+        live.all()
+                .forEach(object -> engine.trackedApp(engine.keyOf(object), object)
+                        .filter(apps::contains)
+                        .ifPresent(app -> enqueue(engine.keyOf(object), 0)));
     }
 
     /**

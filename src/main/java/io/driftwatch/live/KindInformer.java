@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,9 +163,12 @@ final class KindInformer implements AutoCloseable {
 
     /** Every live object of this kind as JSON. */
     List<ObjectNode> list() {
-        List<ObjectNode> all = new ArrayList<>();
-        stores.forEach(s -> s.jsonValues().map(this::typed).forEach(all::add));
-        return all;
+        return stream().toList();
+    }
+
+    /** Every live object of this kind as JSON, decoded as the stream is consumed. */
+    Stream<ObjectNode> stream() {
+        return stores.stream().flatMap(CompactItemStore::jsonValues).map(this::typed);
     }
 
     private ObjectNode typed(ObjectNode json) {

@@ -3,7 +3,6 @@ package io.driftwatch.live;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftwatch.diff.ObjectKey;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,12 +122,8 @@ public final class LiveCache implements LiveView {
 
     /** Every live object of the watched kinds (for full resyncs and extra detection). */
     @Override
-    public List<ObjectNode> all() {
-        List<ObjectNode> out = new ArrayList<>();
-        for (KindInformer informer : byGroupKind.values()) {
-            out.addAll(informer.list());
-        }
-        return out;
+    public Stream<ObjectNode> all() {
+        return List.copyOf(byGroupKind.values()).stream().flatMap(KindInformer::stream);
     }
 
     /** Every live object of one kind (e.g. the HorizontalPodAutoscalers). */

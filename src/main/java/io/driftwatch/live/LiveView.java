@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * What the agent reads of the cluster's live objects and which kinds it asks to watch. {@link LiveCache} serves it
@@ -23,8 +24,12 @@ public interface LiveView extends AutoCloseable {
     /** True when every required kind has been listed. */
     boolean allSynced();
 
-    /** Every live object of the watched kinds. */
-    List<ObjectNode> all();
+    /**
+     * Every live object of the watched kinds, decoded one at a time as the stream is consumed: the informers keep
+     * objects as compact bytes, and their decoded trees are several times larger, so consume it without collecting
+     * (at 50,000 objects a list of them all took about 300 MiB and ran a 768Mi agent out of heap).
+     */
+    Stream<ObjectNode> all();
 
     /** Every live object of one kind. */
     List<ObjectNode> ofKind(String group, String kind);

@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The reconciler driven directly: a live view and a cluster schema from plain values, all work on the test thread. */
@@ -258,15 +259,13 @@ class ReconcilerTest {
         }
 
         @Override
-        public List<ObjectNode> all() {
-            return objects.values().stream().map(ObjectNode::deepCopy).toList();
+        public Stream<ObjectNode> all() {
+            return objects.values().stream().map(ObjectNode::deepCopy);
         }
 
         @Override
         public List<ObjectNode> ofKind(String group, String kind) {
-            return all().stream()
-                    .filter(o -> o.path("kind").asText().equals(kind))
-                    .toList();
+            return all().filter(o -> o.path("kind").asText().equals(kind)).toList();
         }
 
         @Override
