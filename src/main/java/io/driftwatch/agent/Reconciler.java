@@ -245,10 +245,10 @@ final class Reconciler {
 
     /** Enqueues every live object tracked as belonging to one of {@code apps} (on the diff thread). */
     private void enqueueTracked(Set<String> apps) {
-        live.all()
-                .forEach(object -> engine.trackedApp(engine.keyOf(object), object)
-                        .filter(apps::contains)
-                        .ifPresent(app -> enqueue(engine.keyOf(object), 0)));
+        live.all().forEach(object -> {
+            ObjectKey key = engine.keyOf(object);
+            engine.trackedApp(key, object).filter(apps::contains).ifPresent(app -> enqueue(key, 0));
+        });
     }
 
     /**
